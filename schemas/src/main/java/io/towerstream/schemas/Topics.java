@@ -1,0 +1,33 @@
+package io.towerstream.schemas;
+
+import io.towerstream.schemas.avro.ClickEvent;
+import io.towerstream.schemas.avro.DeadLetter;
+import io.towerstream.schemas.avro.EmbeddingUpdate;
+import io.towerstream.schemas.avro.Entity;
+import io.towerstream.schemas.avro.TrainerStatus;
+
+/** Every topic towerstream reads or writes, declared once. */
+public final class Topics {
+  /** Click events, the training input. */
+  public static final Topic<ClickEvent> CLICKS =
+      new Topic<>("clicks", "user id", AvroCodec.of(ClickEvent.class));
+
+  /** Click records the job could not use, with the reason. */
+  public static final Topic<DeadLetter> CLICKS_DLQ =
+      new Topic<>("clicks.dlq", "the rejected record's key", AvroCodec.of(DeadLetter.class));
+
+  /** Latest embedding per user and item; compacted, so it is also a snapshot of the whole model output. */
+  public static final Topic<EmbeddingUpdate> EMBEDDINGS =
+      new Topic<>("embeddings", "ENTITY:id, see embeddingKey", AvroCodec.of(EmbeddingUpdate.class));
+
+  /** Training progress, one record per publish; compacted by model version. */
+  public static final Topic<TrainerStatus> TRAINER_STATUS =
+      new Topic<>("trainer-status", "model version", AvroCodec.of(TrainerStatus.class));
+
+  private Topics() {}
+
+  /** The compaction key of an embedding: {@code USER:42}, {@code ITEM:abc}. */
+  public static String embeddingKey(Entity entity, String id) {
+    return entity.name() + ':' + id;
+  }
+}
