@@ -1,0 +1,174 @@
+package io.towerstream.kafka.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, listening on
+ * loopback only. For the one-machine demo and integration tests; production uses a real cluster.
+ *
+ * <p>With a given log directory the broker keeps its data across restarts; without one it uses a temporary
+ * directory that {@link #close()} deletes.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+  private final Path logDir;
+  private final boolean ownsLogDir;
+  private final int requestedPort;
+  private final Map<String, String> overrides;
+  private KafkaRaftServer server;
+  private int port;
+
+  private EmbeddedKafkaBroker(Path logDir, boolean ownsLogDir, int port, Map<String, String> overrides) {
+    this.logDir = logDir;
+    this.ownsLogDir = ownsLogDir;
+    this.requestedPort = port;
+    this.overrides = Map.copyOf(overrides);
+  }
+
+  /** A broker on a free port with a temporary log directory. */
+  public static EmbeddedKafkaBroker temporary() {
+    try {
+      return new EmbeddedKafkaBroker(Files.createTempDirectory("towerstream-kafka"), true, 0, Map.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary Kafka log directory", e);
+    }
+  }
+
+  /**
+   * A broker that keeps its log in {@code logDir}.
+   *
+   * @param port the client port, 0 for any free port
+   * @param overrides extra broker properties, applied last
+   */
+  public static EmbeddedKafkaBroker persistent(Path logDir, int port, Map<String, String> overrides) {
+    return new EmbeddedKafkaBroker(logDir, false, port, overrides);
+  }
+
+  /** Formats the log directory if needed and starts the broker; returns when it accepts clients. */
+  public synchronized EmbeddedKafkaBroker start() {
+    if (server != null) {
+      return this;
+    }
+    long started = System.nanoTime();
+    try {
+      Files.createDirectories(logDir);
+      port = requestedPort > 0 ? requestedPort : freePort();
+      int controllerPort = freePort();
+      Properties props = brokerProperties(port, controllerPort);
+      Path configFile = logDir.resolve("embedded-server.properties");
+      try (Writer out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
+        props.store(out, "written by towerstream's embedded broker");
+      }
+      format(configFile);
+      server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+      server.startup();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded Kafka broker in " + logDir, e);
+    }
+    LOG.info("Embedded Kafka broker at {} started in {} ms (log dir {})",
+        bootstrapServers(), (System.nanoTime() - started) / 1_000_000, logDir);
+    return this;
+  }
+
+  /** {@code host:port} for clients' {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    if (server == null) {
+      throw new IllegalStateException("the embedded broker is not running");
+    }
+    return "127.0.0.1:" + port;
+  }
+
+  public Path logDir() {
+    return logDir;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+    }
+    if (ownsLogDir) {
+      deleteRecursively(logDir);
+    }
+  }
+
+  private Properties brokerProperties(int clientPort, int controllerPort) {
+    Properties p = new Properties();
+    p.put("node.id", "1");
+    p.put("process.roles", "broker,controller");
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.put("log.dirs", logDir.resolve("data").toString());
+    // one node: every internal topic must have replication factor 1 or it never becomes available
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("num.partitions", "1");
+    p.put("auto.create.topics.enable", "false");
+    // compaction of `embeddings` should be visible within a demo's lifetime
+    p.put("log.cleaner.backoff.ms", "1000");
+    p.putAll(overrides);
+    return p;
+  }
+
+  private void format(Path configFile) {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    String clusterId = Uuid.randomUuid().toString();
+    int rc = StorageTool.execute(
+        new String[] {"format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted"},
+        new PrintStream(output, true, StandardCharsets.UTF_8));
+    if (rc != 0) {
+      throw new IllegalStateException("formatting the Kafka log directory failed: " + output.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}", dir, e);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.towerstream.schemas;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates towerstream's topics when they are missing, with the settings their contracts need:
+ * {@code embeddings} and {@code trainer-status} are compacted (latest value per key is the state), the
+ * others are plain logs. Existing topics are left as they are.
+ */
+public final class TopicProvisioner {
+  private TopicProvisioner() {}
+
+  /** The topic names in use, which configuration may override. */
+  public record TopicNames(String clicks, String clicksDlq, String embeddings, String trainerStatus) {
+    public static TopicNames defaults() {
+      return new TopicNames(Topics.CLICKS.defaultName(), Topics.CLICKS_DLQ.defaultName(),
+          Topics.EMBEDDINGS.defaultName(), Topics.TRAINER_STATUS.defaultName());
+    }
+  }
+
+  /** Creates every missing topic with {@code partitions} partitions and the given replication factor. */
+  public static void ensureTopics(String bootstrapServers, TopicNames names, int partitions, short replication) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    Map<String, String> compacted = Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
+        "segment.ms", "600000");
+    List<NewTopic> wanted = new ArrayList<>();
+    wanted.add(new NewTopic(names.clicks(), partitions, replication));
+    wanted.add(new NewTopic(names.clicksDlq(), partitions, replication));
+    wanted.add(new NewTopic(names.embeddings(), partitions, replication).configs(compacted));
+    wanted.add(new NewTopic(names.trainerStatus(), 1, replication).configs(compacted));
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      try {
+        admin.createTopics(missing).all().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics on " + bootstrapServers, e);
+    }
+  }
+}
