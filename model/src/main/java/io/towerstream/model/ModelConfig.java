@@ -1,0 +1,123 @@
+package io.towerstream.model;
+
+import java.io.Serializable;
+
+/**
+ * Every hyper-parameter of the two-tower model, immutable and validated on construction. The defaults
+ * documented on {@link Builder} are the ones towerstream ships with.
+ */
+public record ModelConfig(
+    int dim,
+    int batchSize,
+    float temperature,
+    float learningRate,
+    float towerLearningRate,
+    boolean towerProjection,
+    boolean logQCorrection,
+    int reservoirCapacity,
+    int reservoirNegatives,
+    double reservoirAlpha,
+    double frequencyDecay,
+    double gradientClipNorm,
+    float initScale,
+    int maxRowsPerTable,
+    long seed)
+    implements Serializable {
+
+  public ModelConfig {
+    require(dim >= 2 && dim <= 4096, "model.dim", dim, "between 2 and 4096");
+    require(batchSize >= 2, "model.batch-size", batchSize, "at least 2");
+    require(temperature > 0 && temperature <= 10, "model.temperature", temperature, "in (0, 10]");
+    require(learningRate > 0, "model.learning-rate", learningRate, "positive");
+    require(towerLearningRate > 0, "model.tower-learning-rate", towerLearningRate, "positive");
+    require(reservoirCapacity >= 0, "model.reservoir.capacity", reservoirCapacity, "non-negative");
+    require(reservoirNegatives >= 0, "model.reservoir.negatives", reservoirNegatives, "non-negative");
+    require(reservoirNegatives == 0 || reservoirCapacity > 0, "model.reservoir.capacity", reservoirCapacity,
+        "positive when reservoir negatives are drawn");
+    require(reservoirAlpha >= 0 && reservoirAlpha <= 1, "model.reservoir.alpha", reservoirAlpha,
+        "in [0, 1] (0 = uniform over items, 1 = popularity-proportional)");
+    require(frequencyDecay > 0 && frequencyDecay <= 1, "model.frequency.decay", frequencyDecay, "in (0, 1]");
+    require(gradientClipNorm > 0, "model.gradient-clip-norm", gradientClipNorm, "positive");
+    require(initScale > 0, "model.init-scale", initScale, "positive");
+    require(maxRowsPerTable >= batchSize, "model.max-rows-per-table", maxRowsPerTable, "at least the batch size");
+  }
+
+  public static ModelConfig defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .dim(dim).batchSize(batchSize).temperature(temperature).learningRate(learningRate)
+        .towerLearningRate(towerLearningRate).towerProjection(towerProjection).logQCorrection(logQCorrection)
+        .reservoirCapacity(reservoirCapacity).reservoirNegatives(reservoirNegatives).reservoirAlpha(reservoirAlpha)
+        .frequencyDecay(frequencyDecay).gradientClipNorm(gradientClipNorm).initScale(initScale)
+        .maxRowsPerTable(maxRowsPerTable).seed(seed);
+  }
+
+  private static void require(boolean ok, String option, Object value, String expectation) {
+    if (!ok) {
+      throw new IllegalArgumentException(option + " must be " + expectation + ", was " + value);
+    }
+  }
+
+  /** Builder with the shipped defaults. */
+  public static final class Builder {
+    private int dim = 64;
+    private int batchSize = 256;
+    private float temperature = 0.05f;
+    private float learningRate = 0.05f;
+    private float towerLearningRate = 0.001f;
+    private boolean towerProjection = false;
+    private boolean logQCorrection = true;
+    private int reservoirCapacity = 10_000;
+    private int reservoirNegatives = 64;
+    private double reservoirAlpha = 0.5;
+    private double frequencyDecay = 0.01;
+    private double gradientClipNorm = 5.0;
+    private float initScale = 0.1f;
+    private int maxRowsPerTable = 2_000_000;
+    private long seed = 42L;
+
+    /** Embedding and tower output dimension; default 64. */
+    public Builder dim(int v) { dim = v; return this; }
+    /** Positive pairs per step; default 256. */
+    public Builder batchSize(int v) { batchSize = v; return this; }
+    /** Softmax temperature τ; default 0.05. */
+    public Builder temperature(float v) { temperature = v; return this; }
+    /** Adagrad learning rate of the id embedding tables; default 0.05. */
+    public Builder learningRate(float v) { learningRate = v; return this; }
+    /** Adam learning rate of the dense tower weights; default 0.001. */
+    public Builder towerLearningRate(float v) { towerLearningRate = v; return this; }
+    /** Whether each tower has a learned d×d projection after the id embedding; default false. */
+    public Builder towerProjection(boolean v) { towerProjection = v; return this; }
+    /** Whether logits are corrected by log q (Yi et al. 2019); default true. */
+    public Builder logQCorrection(boolean v) { logQCorrection = v; return this; }
+    /** Distinct recently seen items kept for sampled negatives; default 10,000. */
+    public Builder reservoirCapacity(int v) { reservoirCapacity = v; return this; }
+    /** Reservoir negatives drawn per batch (M); default 64, 0 = in-batch only. */
+    public Builder reservoirNegatives(int v) { reservoirNegatives = v; return this; }
+    /** Draw probability ∝ count^α: 0 uniform over items, 1 popularity-proportional; default 0.5. */
+    public Builder reservoirAlpha(double v) { reservoirAlpha = v; return this; }
+    /** EMA rate of the streaming frequency estimator (Yi et al.'s α); default 0.01. */
+    public Builder frequencyDecay(double v) { frequencyDecay = v; return this; }
+    /** Global L2 norm above which a step's gradients are scaled down; default 5. */
+    public Builder gradientClipNorm(double v) { gradientClipNorm = v; return this; }
+    /** Standard deviation of new embedding rows; default 0.1. */
+    public Builder initScale(float v) { initScale = v; return this; }
+    /** Memory bound: rows per table before the least recently used are evicted; default 2,000,000. */
+    public Builder maxRowsPerTable(int v) { maxRowsPerTable = v; return this; }
+    /** Seed of every random choice (init, sampling); default 42. */
+    public Builder seed(long v) { seed = v; return this; }
+
+    public ModelConfig build() {
+      return new ModelConfig(dim, batchSize, temperature, learningRate, towerLearningRate, towerProjection,
+          logQCorrection, reservoirCapacity, reservoirNegatives, reservoirAlpha, frequencyDecay, gradientClipNorm,
+          initScale, maxRowsPerTable, seed);
+    }
+  }
+}

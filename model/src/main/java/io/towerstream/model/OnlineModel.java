@@ -1,0 +1,34 @@
+package io.towerstream.model;
+
+import java.util.List;
+
+/**
+ * A two-tower retrieval model trained one mini-batch at a time. Not thread-safe: one owner (a Flink
+ * operator subtask, a test) calls it. This interface is the seam where a sharded model can replace the
+ * single-owner one.
+ */
+public interface OnlineModel {
+
+  /** Takes one gradient step on a batch of positive pairs (in-batch and reservoir negatives inside). */
+  StepResult train(List<Interaction> batch);
+
+  /**
+   * Hands every user and item whose tower output changed since the previous drain to {@code sink}, then
+   * forgets them. Rows never drained stay pending across snapshots.
+   */
+  void drainChanged(ChangedRowSink sink);
+
+  /** The current tower output of a user, or null when the user has no row. Returns a fresh array. */
+  float[] userVector(String userId);
+
+  /** The current tower output of an item, or null when the item has no row. Returns a fresh array. */
+  float[] itemVector(String itemId);
+
+  ModelStats stats();
+
+  /**
+   * Serialises the whole model (tables, tower weights, optimizer state, samplers, frequency estimates,
+   * pending changes) in a versioned binary format, consistently at this instant.
+   */
+  byte[] snapshot();
+}
