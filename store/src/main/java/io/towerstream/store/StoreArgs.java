@@ -1,0 +1,152 @@
+package io.towerstream.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses {@link StoreMain}'s command line ({@code --name value} or {@code --name=value}), falling back to
+ * environment variables {@code TOWERSTREAM_STORE_<NAME>} (e.g. {@code TOWERSTREAM_STORE_BOOTSTRAP_SERVERS}).
+ * {@code --kafka.<property> value} passes a consumer property through. Arguments win over the environment.
+ */
+final class StoreArgs {
+  static final String ENV_PREFIX = "TOWERSTREAM_STORE_";
+  private static final String KAFKA_PREFIX = "kafka.";
+  private static final Set<String> KNOWN = Set.of("bootstrap-servers", "db-path", "http-host", "http-port",
+      "embeddings-topic", "trainer-status-topic", "poll-timeout-ms", "max-poll-records", "read-committed", "index");
+
+  static final String USAGE = """
+      Usage: StoreMain --bootstrap-servers HOST:PORT --db-path DIR [options]
+        --bootstrap-servers  Kafka bootstrap servers (required)
+        --db-path            RocksDB directory, created if missing (required)
+        --host               HTTP bind address (default 0.0.0.0)
+        --port               HTTP port, 0 = any free port (default 8080)
+        --embeddings-topic   default embeddings
+        --trainer-status-topic  default trainer-status
+        --poll-timeout-ms    default 200
+        --max-poll-records   records per RocksDB batch at most (default 1000)
+        --read-committed     true|false (default true)
+        --index              exact (default exact)
+        --kafka.<property>   any Kafka consumer property, e.g. --kafka.security.protocol SSL
+      Each option may instead come from TOWERSTREAM_STORE_<OPTION> (upper case, '-' as '_').""";
+
+  private StoreArgs() {}
+
+  static boolean wantsHelp(String[] args) {
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** @throws IllegalArgumentException naming the bad option */
+  static StoreConfig parse(String[] args, Map<String, String> env) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new IllegalArgumentException("option --" + name + " needs a value");
+      }
+      options.put(canonical(name), value);
+    }
+
+    StoreConfig.Builder b = StoreConfig.builder();
+    Map<String, String> kafka = new LinkedHashMap<>();
+    options.forEach((name, value) -> {
+      if (name.startsWith(KAFKA_PREFIX)) {
+        kafka.put(name.substring(KAFKA_PREFIX.length()), value);
+      }
+    });
+    String v;
+    if ((v = get(options, env, "bootstrap-servers")) != null) {
+      b.bootstrapServers(v);
+    }
+    if ((v = get(options, env, "db-path")) != null) {
+      b.dbPath(Path.of(v));
+    }
+    if ((v = get(options, env, "http-host")) != null) {
+      b.httpHost(v);
+    }
+    if ((v = get(options, env, "http-port")) != null) {
+      b.httpPort(integer("http-port", v));
+    }
+    if ((v = get(options, env, "embeddings-topic")) != null) {
+      b.embeddingsTopic(v);
+    }
+    if ((v = get(options, env, "trainer-status-topic")) != null) {
+      b.trainerStatusTopic(v);
+    }
+    if ((v = get(options, env, "poll-timeout-ms")) != null) {
+      b.pollTimeout(Duration.ofMillis(integer("poll-timeout-ms", v)));
+    }
+    if ((v = get(options, env, "max-poll-records")) != null) {
+      b.maxPollRecords(integer("max-poll-records", v));
+    }
+    if ((v = get(options, env, "read-committed")) != null) {
+      if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+        throw new IllegalArgumentException(
+            "invalid store option --read-committed: must be true or false, got '" + v + "'");
+      }
+      b.readCommitted(Boolean.parseBoolean(v));
+    }
+    if ((v = get(options, env, "index")) != null) {
+      try {
+        b.indexKind(IndexKind.valueOf(v.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid store option --index: must be one of exact, got '" + v + "'");
+      }
+    }
+    options.keySet().stream()
+        .filter(n -> !n.startsWith(KAFKA_PREFIX) && !KNOWN.contains(n))
+        .findFirst()
+        .ifPresent(n -> {
+          throw new IllegalArgumentException("unknown option --" + n);
+        });
+    return b.consumerOverrides(kafka).build();
+  }
+
+
+  private static String canonical(String name) {
+    return switch (name) {
+      case "port" -> "http-port";
+      case "host" -> "http-host";
+      default -> name;
+    };
+  }
+
+  private static String get(Map<String, String> options, Map<String, String> env, String name) {
+    String value = options.get(name);
+    if (value == null) {
+      value = env.get(ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_'));
+      if (value == null && name.startsWith("http-")) { // TOWERSTREAM_STORE_PORT, TOWERSTREAM_STORE_HOST
+        value = env.get(ENV_PREFIX + name.substring(5).toUpperCase(Locale.ROOT));
+      }
+    }
+    return value;
+  }
+
+  private static int integer(String option, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("invalid store option --" + option + ": not an integer: '" + value + "'");
+    }
+  }
+}

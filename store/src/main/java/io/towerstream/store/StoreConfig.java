@@ -1,0 +1,165 @@
+package io.towerstream.store;
+
+import io.towerstream.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a retrieval store process needs, parsed once and validated on construction: a bad value fails
+ * with an {@link IllegalArgumentException} naming the option (by its command-line name, e.g.
+ * {@code --http-port}). Defaults live in {@link Builder} and nowhere else.
+ *
+ * @param bootstrapServers Kafka {@code bootstrap.servers}; required
+ * @param embeddingsTopic the compacted topic of {@code EmbeddingUpdate}s; default {@code embeddings}
+ * @param trainerStatusTopic the topic of {@code TrainerStatus}es; default {@code trainer-status}
+ * @param dbPath the RocksDB directory, created if missing; required
+ * @param httpHost the interface the HTTP server binds; default {@code 0.0.0.0}
+ * @param httpPort the HTTP port, 0 for any free port ({@link RetrievalStore#port()} reports it); default 8080
+ * @param pollTimeout how long one consumer poll waits for records; default 200 ms
+ * @param maxPollRecords the most records one poll (and so one RocksDB batch) holds; default 1000
+ * @param readCommitted read only committed records of transactional producers; default true
+ * @param indexKind the item index implementation; default {@link IndexKind#EXACT}
+ * @param consumerOverrides extra Kafka consumer properties (security, client.id...), applied last
+ */
+public record StoreConfig(
+    String bootstrapServers,
+    String embeddingsTopic,
+    String trainerStatusTopic,
+    Path dbPath,
+    String httpHost,
+    int httpPort,
+    Duration pollTimeout,
+    int maxPollRecords,
+    boolean readCommitted,
+    IndexKind indexKind,
+    Map<String, String> consumerOverrides) {
+
+  public StoreConfig {
+    requireText("--bootstrap-servers", bootstrapServers);
+    requireText("--embeddings-topic", embeddingsTopic);
+    requireText("--trainer-status-topic", trainerStatusTopic);
+    if (embeddingsTopic.equals(trainerStatusTopic)) {
+      throw invalid("--trainer-status-topic",
+          "must differ from --embeddings-topic, both are '" + embeddingsTopic + "'");
+    }
+    if (dbPath == null) {
+      throw invalid("--db-path", "is required");
+    }
+    requireText("--http-host", httpHost);
+    if (httpPort < 0 || httpPort > 65_535) {
+      throw invalid("--http-port", "must be 0..65535 (0 = any free port), got " + httpPort);
+    }
+    if (pollTimeout == null || pollTimeout.isNegative() || pollTimeout.isZero()) {
+      throw invalid("--poll-timeout-ms", "must be a positive duration, got " + pollTimeout);
+    }
+    if (maxPollRecords < 1) {
+      throw invalid("--max-poll-records", "must be at least 1, got " + maxPollRecords);
+    }
+    if (indexKind == null) {
+      throw invalid("--index", "is required");
+    }
+    consumerOverrides = Map.copyOf(Objects.requireNonNullElse(consumerOverrides, Map.of()));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this configuration, to change a few options. */
+  public Builder toBuilder() {
+    return new Builder().bootstrapServers(bootstrapServers).embeddingsTopic(embeddingsTopic)
+        .trainerStatusTopic(trainerStatusTopic).dbPath(dbPath).httpHost(httpHost).httpPort(httpPort)
+        .pollTimeout(pollTimeout).maxPollRecords(maxPollRecords).readCommitted(readCommitted)
+        .indexKind(indexKind).consumerOverrides(consumerOverrides);
+  }
+
+  private static void requireText(String option, String value) {
+    if (value == null || value.isBlank()) {
+      throw invalid(option, "is required and must not be blank");
+    }
+  }
+
+  private static IllegalArgumentException invalid(String option, String problem) {
+    return new IllegalArgumentException("invalid store option " + option + ": " + problem);
+  }
+
+  /** Collects options; {@link #build()} validates them. Fields start at the documented defaults. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private String embeddingsTopic = Topics.EMBEDDINGS.defaultName();
+    private String trainerStatusTopic = Topics.TRAINER_STATUS.defaultName();
+    private Path dbPath;
+    private String httpHost = "0.0.0.0";
+    private int httpPort = 8080;
+    private Duration pollTimeout = Duration.ofMillis(200);
+    private int maxPollRecords = 1000;
+    private boolean readCommitted = true;
+    private IndexKind indexKind = IndexKind.EXACT;
+    private Map<String, String> consumerOverrides = Map.of();
+
+    private Builder() {}
+
+    public Builder bootstrapServers(String v) {
+      bootstrapServers = v;
+      return this;
+    }
+
+    public Builder embeddingsTopic(String v) {
+      embeddingsTopic = v;
+      return this;
+    }
+
+    public Builder trainerStatusTopic(String v) {
+      trainerStatusTopic = v;
+      return this;
+    }
+
+    public Builder dbPath(Path v) {
+      dbPath = v;
+      return this;
+    }
+
+    public Builder httpHost(String v) {
+      httpHost = v;
+      return this;
+    }
+
+    public Builder httpPort(int v) {
+      httpPort = v;
+      return this;
+    }
+
+    public Builder pollTimeout(Duration v) {
+      pollTimeout = v;
+      return this;
+    }
+
+    public Builder maxPollRecords(int v) {
+      maxPollRecords = v;
+      return this;
+    }
+
+    public Builder readCommitted(boolean v) {
+      readCommitted = v;
+      return this;
+    }
+
+    public Builder indexKind(IndexKind v) {
+      indexKind = v;
+      return this;
+    }
+
+    public Builder consumerOverrides(Map<String, String> v) {
+      consumerOverrides = v;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming the first invalid option */
+    public StoreConfig build() {
+      return new StoreConfig(bootstrapServers, embeddingsTopic, trainerStatusTopic, dbPath, httpHost, httpPort,
+          pollTimeout, maxPollRecords, readCommitted, indexKind, consumerOverrides);
+    }
+  }
+}

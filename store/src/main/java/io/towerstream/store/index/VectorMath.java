@@ -1,0 +1,22 @@
+package io.towerstream.store.index;
+
+/** Vector helpers shared by the index implementations. */
+public final class VectorMath {
+  private VectorMath() {}
+
+  /** A copy of {@code v} scaled to unit length (a zero vector stays zero); does not mutate {@code v}. */
+  public static float[] normalized(float[] v) {
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    float[] out = v.clone();
+    if (sum > 0) {
+      float inv = (float) (1.0 / Math.sqrt(sum));
+      for (int i = 0; i < out.length; i++) {
+        out[i] *= inv;
+      }
+    }
+    return out;
+  }
+}

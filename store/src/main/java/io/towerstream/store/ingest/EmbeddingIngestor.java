@@ -1,0 +1,219 @@
+package io.towerstream.store.ingest;
+
+import io.towerstream.store.StoreConfig;
+import io.towerstream.store.rocks.EmbeddingStore;
+import io.towerstream.store.rocks.StoreBatch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background thread that keeps the store up to date. It {@code assign}s every partition of the
+ * embeddings and trainer-status topics (each replica reads the whole topics; there is no consumer group),
+ * resumes each partition after the offset stored in RocksDB (or at the beginning), and per poll writes one
+ * atomic batch through {@link BatchApplier}. Kafka offsets are never committed to the broker: RocksDB is the
+ * only record of progress.
+ *
+ * <p>If the loop fails (broker unreachable past the client's retries, a RocksDB error), it logs, backs off
+ * and starts over from the stored offsets, which is exactly-once by construction. Partitions added to a
+ * topic are picked up at the next metadata check.
+ */
+public final class EmbeddingIngestor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddingIngestor.class);
+  private static final long LAG_REFRESH_MS = 500;
+  private static final long PARTITION_REFRESH_MS = 30_000;
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+
+  private final StoreConfig config;
+  private final EmbeddingStore store;
+  private final BatchApplier applier;
+  private final RecordDecoder decoder;
+  private final IngestMetrics metrics;
+  private final Thread thread;
+  private volatile boolean running;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private boolean loggedMissingTopic;
+
+  public EmbeddingIngestor(StoreConfig config, EmbeddingStore store, BatchApplier applier, IngestMetrics metrics) {
+    this.config = config;
+    this.store = store;
+    this.applier = applier;
+    this.metrics = metrics;
+    this.decoder = new RecordDecoder(config.embeddingsTopic(), config.trainerStatusTopic(), metrics);
+    this.thread = new Thread(this::run, "store-ingest");
+    this.thread.setDaemon(true);
+  }
+
+  public synchronized void start() {
+    if (!running && !thread.isAlive()) {
+      running = true;
+      thread.start();
+    }
+  }
+
+  /** Stops the loop and waits for the thread; the batch in flight is completed or not written at all. */
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("ingest thread did not stop within 30 s");
+    }
+  }
+
+  private void run() {
+    long backoffMs = 500;
+    while (running) {
+      try {
+        consumeUntilStopped();
+        backoffMs = 500;
+      } catch (WakeupException | InterruptException e) {
+        if (running) {
+          fail(e);
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+      if (running) {
+        sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 30_000);
+      }
+    }
+    LOG.info("ingest stopped");
+  }
+
+  private void fail(RuntimeException e) {
+    metrics.ingestFailures.incrementAndGet();
+    metrics.lastError = e.toString();
+    LOG.error("ingest loop failed; restarting from the stored offsets", e);
+  }
+
+  private void consumeUntilStopped() {
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer = c;
+      if (!running) {
+        return;
+      }
+      Set<TopicPartition> assigned = new HashSet<>();
+      long partitionsCheckedAt = 0;
+      long lagMeasuredAt = 0;
+      Map<TopicPartition, Long> endOffsets = Map.of();
+      while (running) {
+        long now = System.currentTimeMillis();
+        if (assigned.isEmpty() || now - partitionsCheckedAt > PARTITION_REFRESH_MS) {
+          assignNewPartitions(c, assigned);
+          partitionsCheckedAt = now;
+          if (assigned.isEmpty()) {
+            continue;
+          }
+        }
+        ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
+        if (!records.isEmpty()) {
+          StoreBatch batch = decoder.decode(records);
+          applier.apply(batch);
+        }
+        now = System.currentTimeMillis();
+        if (records.isEmpty() || now - lagMeasuredAt >= LAG_REFRESH_MS) {
+          lagMeasuredAt = now;
+          endOffsets = c.endOffsets(assigned, METADATA_TIMEOUT);
+          metrics.consumerLag = lag(c, endOffsets);
+          metrics.lagMeasuredAt = lagMeasuredAt;
+        } else {
+          metrics.consumerLag = lag(c, endOffsets);
+        }
+      }
+    } finally {
+      consumer = null;
+    }
+  }
+
+  /** Assigns partitions not yet assigned, positioned after their stored offsets; waits while a topic is missing. */
+  private void assignNewPartitions(KafkaConsumer<byte[], byte[]> c, Set<TopicPartition> assigned) {
+    List<TopicPartition> found = new ArrayList<>();
+    for (String topic : List.of(config.embeddingsTopic(), config.trainerStatusTopic())) {
+      List<PartitionInfo> partitions = c.partitionsFor(topic, METADATA_TIMEOUT);
+      if (partitions == null || partitions.isEmpty()) {
+        if (!loggedMissingTopic) {
+          LOG.info("topic {} does not exist yet; waiting for it", topic);
+          loggedMissingTopic = true;
+        }
+        sleep(1000);
+        return;
+      }
+      partitions.forEach(p -> found.add(new TopicPartition(p.topic(), p.partition())));
+    }
+    List<TopicPartition> added = found.stream().filter(tp -> !assigned.contains(tp)).toList();
+    if (added.isEmpty()) {
+      return;
+    }
+    assigned.addAll(added);
+    c.assign(assigned);
+    Map<TopicPartition, Long> stored = store.lastOffsets();
+    List<TopicPartition> fromBeginning = new ArrayList<>();
+    for (TopicPartition tp : added) {
+      Long last = stored.get(tp);
+      if (last == null) {
+        fromBeginning.add(tp);
+      } else {
+        c.seek(tp, last + 1);
+      }
+    }
+    if (!fromBeginning.isEmpty()) { // an empty collection would mean "every assigned partition"
+      c.seekToBeginning(fromBeginning);
+    }
+    LOG.info("assigned {} ({} resumed from stored offsets, {} from the beginning)", added,
+        added.size() - fromBeginning.size(), fromBeginning.size());
+  }
+
+  private static long lag(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> endOffsets) {
+    long lag = 0;
+    for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
+      lag += Math.max(0, end.getValue() - c.position(end.getKey()));
+    }
+    return lag;
+  }
+
+  private Properties consumerProperties() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "towerstream-store");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, config.readCommitted() ? "read_committed" : "read_uncommitted");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.putAll(config.consumerOverrides());
+    return p;
+  }
+
+  private void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.towerstream.store.query;
+
+import io.towerstream.schemas.avro.TrainerStatus;
+import io.towerstream.store.index.ItemIndex;
+import io.towerstream.store.ingest.IngestMetrics;
+import io.towerstream.store.rocks.EmbeddingStore;
+import io.towerstream.store.rocks.StoreStats;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds {@link StoreStatus} snapshots, and the status document that merges in fields from pluggable
+ * contributors (e.g. the CLI demo's replay progress). A contributor that throws is logged and left out; it
+ * never fails the status request. Contributor fields never replace the store's own.
+ */
+public final class StatusReporter {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
+
+  private final EmbeddingStore store;
+  private final ItemIndex index;
+  private final IngestMetrics metrics;
+  private final List<Supplier<Map<String, Object>>> contributors = new CopyOnWriteArrayList<>();
+
+  public StatusReporter(EmbeddingStore store, ItemIndex index, IngestMetrics metrics) {
+    this.store = store;
+    this.index = index;
+    this.metrics = metrics;
+  }
+
+  /** Adds fields to every status document; {@code contributor} is called on each request, from any thread. */
+  public void addContributor(Supplier<Map<String, Object>> contributor) {
+    contributors.add(contributor);
+  }
+
+  public StoreStatus snapshot() {
+    StoreStats stats = store.stats();
+    TrainerStatus trainer = store.trainerStatus().orElse(null);
+    long now = System.currentTimeMillis();
+    return new StoreStatus(
+        trainer != null ? trainer.getModelVersion() : stats.maxModelVersion(),
+        trainer != null ? trainer.getEventsTrained() : 0,
+        trainer != null ? trainer.getBatches() : 0,
+        trainer != null ? trainer.getSkippedBatches() : 0,
+        trainer != null ? trainer.getLoss() : Double.NaN,
+        trainer != null && trainer.getPublishedAt() != null ? trainer.getPublishedAt().toEpochMilli() : -1,
+        stats.users(),
+        stats.items(),
+        index.size(),
+        index.dimension(),
+        metrics.updatesApplied(),
+        metrics.deletesApplied(),
+        metrics.staleIgnored(),
+        metrics.malformedUpdates(),
+        metrics.consumerLag(),
+        stats.newestUpdatedAt() < 0 ? -1 : Math.max(0, now - stats.newestUpdatedAt()),
+        metrics.lastAppliedAt(),
+        metrics.ingestFailures());
+  }
+
+  /** The snapshot's fields followed by every contributor's (the store's own win on a name clash). */
+  public Map<String, Object> document() {
+    Map<String, Object> doc = snapshot().toMap();
+    for (Supplier<Map<String, Object>> contributor : contributors) {
+      try {
+        Map<String, Object> extra = contributor.get();
+        if (extra != null) {
+          extra.forEach(doc::putIfAbsent);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("a status contributor failed; leaving its fields out: {}", e.toString());
+      }
+    }
+    return doc;
+  }
+}

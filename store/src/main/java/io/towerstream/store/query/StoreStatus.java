@@ -1,0 +1,73 @@
+package io.towerstream.store.query;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A snapshot of one replica: training progress (from the latest {@code TrainerStatus}), what the store
+ * holds, and how ingestion goes. {@code -1} means "not known yet" for versions, ages, times and lag; {@code
+ * loss} is NaN until a trainer status arrived.
+ *
+ * @param modelVersion the trainer's current model version, else the highest seen in any update
+ * @param eventsTrained positive pairs the trainer has stepped on
+ * @param batches training batches
+ * @param skippedBatches batches the trainer dropped (non-finite loss or gradients)
+ * @param loss the trainer's moving average loss
+ * @param trainerPublishedAt when the latest trainer status was published (epoch ms)
+ * @param usersEmbedded users with a stored vector
+ * @param itemsEmbedded items with a stored vector
+ * @param itemsIndexed items in the retrieval index (equals itemsEmbedded once started)
+ * @param dimension the item vector dimension, 0 when no items
+ * @param updatesApplied updates applied since this process started
+ * @param deletesApplied tombstones applied since this process started
+ * @param staleIgnored updates ignored as older than the stored vector, since start
+ * @param malformedUpdates records skipped as undecodable or invalid, since start
+ * @param consumerLag records behind the ends of the topics
+ * @param newestUpdateAgeMs now minus the {@code updatedAt} of the newest stored update
+ * @param lastAppliedAt when this process last applied a mutation (epoch ms)
+ * @param ingestFailures times the consumer loop failed and restarted
+ */
+public record StoreStatus(
+    long modelVersion,
+    long eventsTrained,
+    long batches,
+    long skippedBatches,
+    double loss,
+    long trainerPublishedAt,
+    long usersEmbedded,
+    long itemsEmbedded,
+    long itemsIndexed,
+    int dimension,
+    long updatesApplied,
+    long deletesApplied,
+    long staleIgnored,
+    long malformedUpdates,
+    long consumerLag,
+    long newestUpdateAgeMs,
+    long lastAppliedAt,
+    long ingestFailures) {
+
+  /** The fields as an ordered JSON-ready map (NaN becomes null). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("modelVersion", modelVersion);
+    m.put("eventsTrained", eventsTrained);
+    m.put("batches", batches);
+    m.put("skippedBatches", skippedBatches);
+    m.put("loss", Double.isFinite(loss) ? loss : null);
+    m.put("trainerPublishedAt", trainerPublishedAt);
+    m.put("usersEmbedded", usersEmbedded);
+    m.put("itemsEmbedded", itemsEmbedded);
+    m.put("itemsIndexed", itemsIndexed);
+    m.put("dimension", dimension);
+    m.put("updatesApplied", updatesApplied);
+    m.put("deletesApplied", deletesApplied);
+    m.put("staleIgnored", staleIgnored);
+    m.put("malformedUpdates", malformedUpdates);
+    m.put("consumerLag", consumerLag);
+    m.put("newestUpdateAgeMs", newestUpdateAgeMs);
+    m.put("lastAppliedAt", lastAppliedAt);
+    m.put("ingestFailures", ingestFailures);
+    return m;
+  }
+}

@@ -1,0 +1,360 @@
+package io.towerstream.store.rocks;
+
+import io.towerstream.schemas.Topics;
+import io.towerstream.schemas.avro.Entity;
+import io.towerstream.schemas.avro.TrainerStatus;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The durable state of one store replica, in RocksDB: column family {@code users} and {@code items} map an id
+ * (UTF-8) to a {@link VectorValueFormat} value; {@code meta} holds the layout version, the last consumed
+ * offset of every partition ({@code offset/<topic>/<partition>}, i64 little-endian), the latest trainer
+ * status ({@code trainer-status}, Avro single-object encoded) and {@link StoreStats} ({@code stats}).
+ *
+ * <p>{@link #write} applies a whole {@link StoreBatch} in one atomic {@link WriteBatch}: vectors, offsets and
+ * counters are either all durable or none is, so resuming from the stored offsets neither loses nor repeats
+ * an update. Writes go through the WAL without fsync: a process crash loses nothing acknowledged; a machine
+ * crash may lose the last batches, offsets included, which are then simply consumed again.
+ *
+ * <p>Thread-safe. Meant for one writer (the ingest thread) and any number of readers.
+ */
+public final class EmbeddingStore implements AutoCloseable {
+  private static final byte LAYOUT_VERSION = 0;
+  private static final byte[] LAYOUT_KEY = utf8("layout");
+  private static final byte[] STATS_KEY = utf8("stats");
+  private static final byte[] TRAINER_STATUS_KEY = utf8("trainer-status");
+  private static final String OFFSET_PREFIX = "offset/";
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path path;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final WriteOptions writeOptions;
+  private final RocksDB db;
+  private final List<ColumnFamilyHandle> handles;
+  private final ColumnFamilyHandle users;
+  private final ColumnFamilyHandle items;
+  private final ColumnFamilyHandle meta;
+  // Reads hold the read lock so close() never frees native handles under a running get (a JVM crash).
+  private final ReadWriteLock closeLock = new ReentrantReadWriteLock();
+  private volatile StoreStats stats;
+  private boolean closed;
+
+  private EmbeddingStore(Path path, DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
+      List<ColumnFamilyHandle> handles) {
+    this.path = path;
+    this.dbOptions = dbOptions;
+    this.cfOptions = cfOptions;
+    this.writeOptions = new WriteOptions();
+    this.db = db;
+    this.handles = handles;
+    this.users = handles.get(1);
+    this.items = handles.get(2);
+    this.meta = handles.get(3);
+  }
+
+  /** Opens (creating if missing) the store in {@code path}. */
+  public static EmbeddingStore open(Path path) {
+    try {
+      Files.createDirectories(path);
+    } catch (IOException e) {
+      throw new RocksStoreException(path, "create the directory", null, e);
+    }
+    DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    // vectors are float noise to a compressor: compressing them costs CPU and saves nothing
+    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION);
+    List<ColumnFamilyDescriptor> descriptors = List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+        new ColumnFamilyDescriptor(utf8("users"), cfOptions),
+        new ColumnFamilyDescriptor(utf8("items"), cfOptions),
+        new ColumnFamilyDescriptor(utf8("meta"), cfOptions));
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    RocksDB db;
+    try {
+      db = RocksDB.open(dbOptions, path.toString(), descriptors, handles);
+    } catch (RocksDBException e) {
+      cfOptions.close();
+      dbOptions.close();
+      throw new RocksStoreException(path, "open", null, e);
+    }
+    EmbeddingStore store = new EmbeddingStore(path, dbOptions, cfOptions, db, handles);
+    try {
+      store.checkLayout();
+      byte[] stats = store.rawGet(store.meta, STATS_KEY, "stats");
+      store.stats = stats == null ? StoreStats.EMPTY : StoreStats.decode(stats);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** Counters as of the last write; never blocks. */
+  public StoreStats stats() {
+    return stats;
+  }
+
+  /** The stored vector of a user or item, if any. */
+  public Optional<StoredVector> get(Entity entity, String id) {
+    closeLock.readLock().lock();
+    try {
+      ensureOpen();
+      return Optional.ofNullable(read(handle(entity), id));
+    } finally {
+      closeLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Applies a batch atomically. An update is ignored (counted as stale) unless it {@link
+   * StoredVector#supersedes supersedes} what is stored, or what an earlier mutation of the same batch left;
+   * a delete of an absent id is a no-op. Offsets and the trainer status are written even when every mutation
+   * was stale.
+   */
+  public WriteResult write(StoreBatch batch) {
+    closeLock.readLock().lock();
+    try (WriteBatch wb = new WriteBatch()) {
+      ensureOpen();
+      StoreStats before = stats;
+      long userCount = before.users();
+      long itemCount = before.items();
+      long maxModelVersion = before.maxModelVersion();
+      long newestUpdatedAt = before.newestUpdatedAt();
+      Map<String, Optional<StoredVector>> pending = new HashMap<>();
+      List<EmbeddingMutation> applied = new ArrayList<>();
+      int stale = 0;
+      String key = null;
+      try {
+        for (EmbeddingMutation m : batch.mutations()) {
+          ColumnFamilyHandle cf = handle(m.entity());
+          key = m.id();
+          String pendingKey = m.entity().name() + ':' + m.id();
+          Optional<StoredVector> inBatch = pending.get(pendingKey);
+          StoredVector current = inBatch != null ? inBatch.orElse(null) : read(cf, m.id());
+          long delta;
+          if (m.isDelete()) {
+            if (current == null) {
+              continue;
+            }
+            wb.delete(cf, utf8(m.id()));
+            pending.put(pendingKey, Optional.empty());
+            delta = -1;
+          } else {
+            if (current != null && !m.vector().supersedes(current)) {
+              stale++;
+              continue;
+            }
+            wb.put(cf, utf8(m.id()), VectorValueFormat.encode(m.vector()));
+            pending.put(pendingKey, Optional.of(m.vector()));
+            delta = current == null ? 1 : 0;
+            maxModelVersion = Math.max(maxModelVersion, m.vector().modelVersion());
+            newestUpdatedAt = Math.max(newestUpdatedAt, m.vector().updatedAt());
+          }
+          if (m.entity() == Entity.USER) {
+            userCount += delta;
+          } else {
+            itemCount += delta;
+          }
+          applied.add(m);
+        }
+        key = "trainer-status";
+        if (batch.trainerStatus() != null) {
+          wb.put(meta, TRAINER_STATUS_KEY, Topics.TRAINER_STATUS.codec().encode(batch.trainerStatus()));
+        }
+        for (Map.Entry<TopicPartition, Long> offset : batch.lastOffsets().entrySet()) {
+          key = offsetKey(offset.getKey());
+          wb.put(meta, utf8(key), longBytes(offset.getValue()));
+        }
+        key = "stats";
+        StoreStats after = new StoreStats(userCount, itemCount, maxModelVersion, newestUpdatedAt);
+        if (!after.equals(before)) {
+          wb.put(meta, STATS_KEY, after.encode());
+        }
+        if (wb.count() > 0) {
+          key = null;
+          db.write(writeOptions, wb);
+        }
+        stats = after;
+      } catch (RocksDBException e) {
+        throw new RocksStoreException(path, "write a batch of " + batch.mutations().size() + " mutations", key, e);
+      }
+      return new WriteResult(applied, stale);
+    } finally {
+      closeLock.readLock().unlock();
+    }
+  }
+
+  /** The last consumed offset of every partition the store has seen; the consumer resumes at offset + 1. */
+  public Map<TopicPartition, Long> lastOffsets() {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    closeLock.readLock().lock();
+    try (RocksIterator it = newIterator(meta)) {
+      for (it.seek(utf8(OFFSET_PREFIX)); it.isValid(); it.next()) {
+        String key = new String(it.key(), StandardCharsets.UTF_8);
+        if (!key.startsWith(OFFSET_PREFIX)) {
+          break;
+        }
+        int slash = key.lastIndexOf('/');
+        TopicPartition tp = new TopicPartition(key.substring(OFFSET_PREFIX.length(), slash),
+            Integer.parseInt(key.substring(slash + 1)));
+        offsets.put(tp, ByteBuffer.wrap(it.value()).order(ByteOrder.LITTLE_ENDIAN).getLong());
+      }
+      checkIterator(it, "iterate offsets");
+    } finally {
+      closeLock.readLock().unlock();
+    }
+    return offsets;
+  }
+
+  /** The latest trainer status written, if any. */
+  public Optional<TrainerStatus> trainerStatus() {
+    closeLock.readLock().lock();
+    try {
+      ensureOpen();
+      byte[] bytes = rawGet(meta, TRAINER_STATUS_KEY, "trainer-status");
+      return bytes == null ? Optional.empty() : Optional.of(Topics.TRAINER_STATUS.codec().decode(bytes));
+    } finally {
+      closeLock.readLock().unlock();
+    }
+  }
+
+  /** Calls {@code action} for every stored vector of one entity kind, in key order (a consistent snapshot). */
+  public void forEach(Entity entity, BiConsumer<String, StoredVector> action) {
+    closeLock.readLock().lock();
+    try (RocksIterator it = newIterator(handle(entity))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String id = new String(it.key(), StandardCharsets.UTF_8);
+        action.accept(id, decode(id, it.value()));
+      }
+      checkIterator(it, "iterate " + entity);
+    } finally {
+      closeLock.readLock().unlock();
+    }
+  }
+
+  /** Closes handles, the database and its options; idempotent. */
+  @Override
+  public void close() {
+    closeLock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      handles.forEach(ColumnFamilyHandle::close);
+      try {
+        db.closeE();
+      } catch (RocksDBException e) {
+        throw new RocksStoreException(path, "close", null, e);
+      } finally {
+        writeOptions.close();
+        cfOptions.close();
+        dbOptions.close();
+      }
+    } finally {
+      closeLock.writeLock().unlock();
+    }
+  }
+
+  private void checkLayout() {
+    byte[] layout = rawGet(meta, LAYOUT_KEY, "layout");
+    if (layout == null) {
+      try {
+        db.put(meta, LAYOUT_KEY, new byte[] {LAYOUT_VERSION});
+      } catch (RocksDBException e) {
+        throw new RocksStoreException(path, "write", "layout", e);
+      }
+    } else if (layout.length != 1 || layout[0] != LAYOUT_VERSION) {
+      throw new RocksStoreException(path, "read", "layout",
+          new IllegalStateException(
+              "unknown store layout version " + layout[0] + ", this build reads " + LAYOUT_VERSION));
+    }
+  }
+
+  private RocksIterator newIterator(ColumnFamilyHandle cf) {
+    ensureOpen();
+    return db.newIterator(cf);
+  }
+
+  private void checkIterator(RocksIterator it, String operation) {
+    try {
+      it.status();
+    } catch (RocksDBException e) {
+      throw new RocksStoreException(path, operation, null, e);
+    }
+  }
+
+  private StoredVector read(ColumnFamilyHandle cf, String id) {
+    byte[] bytes = rawGet(cf, utf8(id), id);
+    return bytes == null ? null : decode(id, bytes);
+  }
+
+  private StoredVector decode(String id, byte[] bytes) {
+    try {
+      return VectorValueFormat.decode(bytes);
+    } catch (IllegalArgumentException e) {
+      throw new RocksStoreException(path, "decode", id, e);
+    }
+  }
+
+  private byte[] rawGet(ColumnFamilyHandle cf, byte[] key, String keyName) {
+    try {
+      return db.get(cf, key);
+    } catch (RocksDBException e) {
+      throw new RocksStoreException(path, "read", keyName, e);
+    }
+  }
+
+  private ColumnFamilyHandle handle(Entity entity) {
+    return entity == Entity.USER ? users : items;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("RocksDB store " + path + " is closed");
+    }
+  }
+
+  private static String offsetKey(TopicPartition tp) {
+    return OFFSET_PREFIX + tp.topic() + '/' + tp.partition();
+  }
+
+  private static byte[] longBytes(long value) {
+    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

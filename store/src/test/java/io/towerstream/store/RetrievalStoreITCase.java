@@ -1,0 +1,196 @@
+package io.towerstream.store;
+
+import static io.towerstream.store.TestRecords.dot;
+import static io.towerstream.store.TestRecords.trainerStatus;
+import static io.towerstream.store.TestRecords.unitVector;
+import static io.towerstream.store.TestRecords.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.towerstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.towerstream.schemas.Topic;
+import io.towerstream.schemas.TopicProvisioner;
+import io.towerstream.schemas.TopicProvisioner.TopicNames;
+import io.towerstream.schemas.Topics;
+import io.towerstream.schemas.avro.EmbeddingUpdate;
+import io.towerstream.schemas.avro.Entity;
+import io.towerstream.store.query.StoreStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole store against a real in-process broker: consume, serve, restart, resume. */
+class RetrievalStoreITCase {
+  private static final int DIM = 16;
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Random random = new Random(99);
+  private final Map<String, float[]> items = new LinkedHashMap<>();
+  private final Map<String, float[]> users = new LinkedHashMap<>();
+
+  private static EmbeddedKafkaBroker broker;
+
+  @TempDir Path dbPath;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.temporary().start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void consumesAndServesThenResumesFromStoredOffsetsWithTheIndexRebuiltFromRocksDb() throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
+      TopicProvisioner.ensureTopics(broker.bootstrapServers(), TopicNames.defaults(), 2, (short) 1);
+      StoreConfig config = StoreConfig.builder().bootstrapServers(broker.bootstrapServers()).dbPath(dbPath)
+          .httpHost("127.0.0.1").httpPort(0).pollTimeout(Duration.ofMillis(100)).build();
+
+      // 20 items and 4 users, then item-0 superseded, a stale replay of its first version, a malformed record
+      for (int i = 0; i < 20; i++) {
+        sendVector(producer, Entity.ITEM, "item-" + i, 1, 1);
+      }
+      for (int u = 0; u < 4; u++) {
+        sendVector(producer, Entity.USER, "user-" + u, 1, 1);
+      }
+      float[] firstItem0 = items.get("item-0");
+      sendVector(producer, Entity.ITEM, "item-0", 1, 2);
+      send(producer, Topics.EMBEDDINGS.defaultName(), "ITEM:item-0",
+          Topics.EMBEDDINGS.codec().encode(update(Entity.ITEM, "item-0", firstItem0, 1, 1)));
+      send(producer, Topics.EMBEDDINGS.defaultName(), "ITEM:broken", new byte[] {0x7b, 0x7d});
+      send(producer, Topics.TRAINER_STATUS.defaultName(), "1",
+          Topics.TRAINER_STATUS.codec().encode(trainerStatus(1, 2, 4321, 1.5)));
+      producer.flush();
+
+      try (RetrievalStore store = RetrievalStore.open(config).start()) {
+        assertThat(store.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+        StoreStatus status = store.status();
+        assertThat(status.updatesApplied()).isEqualTo(25);
+        assertThat(status.staleIgnored()).isEqualTo(1);
+        assertThat(status.malformedUpdates()).isEqualTo(1);
+        assertThat(status.itemsEmbedded()).isEqualTo(20);
+        assertThat(status.usersEmbedded()).isEqualTo(4);
+        assertThat(status.eventsTrained()).isEqualTo(4321);
+        assertThat(status.consumerLag()).isZero();
+
+        JsonNode statusJson = get(store, "/v1/status");
+        assertThat(statusJson.get("eventsTrained").asLong()).isEqualTo(4321);
+        assertThat(statusJson.get("malformedUpdates").asLong()).isEqualTo(1);
+        assertThat(get(store, "/v1/embeddings/item/item-0").get("sequence").asLong()).isEqualTo(2);
+        assertCandidatesAreExact(store, "user-0");
+      }
+
+      // while the store is down: three new items and a new vector for user-0
+      for (int i = 20; i < 23; i++) {
+        sendVector(producer, Entity.ITEM, "item-" + i, 1, 3);
+      }
+      sendVector(producer, Entity.USER, "user-0", 1, 5);
+      producer.flush();
+
+      try (RetrievalStore store = RetrievalStore.open(config)) {
+        assertThat(store.status().itemsIndexed()).as("rebuilt from RocksDB before consuming").isEqualTo(20);
+        store.start();
+        assertThat(store.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+        StoreStatus status = store.status();
+        assertThat(status.updatesApplied()).as("only the records produced while down").isEqualTo(4);
+        assertThat(status.staleIgnored()).isZero();
+        assertThat(status.malformedUpdates()).isZero();
+        assertThat(status.itemsIndexed()).isEqualTo(23);
+        assertThat(status.itemsEmbedded()).isEqualTo(23);
+        assertThat(status.eventsTrained()).isEqualTo(4321);
+        assertCandidatesAreExact(store, "user-0");
+        assertThat(get(store, "/v1/embeddings/user/user-0").get("sequence").asLong()).isEqualTo(5);
+      }
+    }
+  }
+
+  @Test
+  void waitsForTopicsThatDoNotExistYetAndReadsConfiguredTopicNames() throws Exception {
+    TopicNames names = new TopicNames("late-clicks", "late-clicks.dlq", "late-embeddings", "late-status");
+    StoreConfig config = StoreConfig.builder().bootstrapServers(broker.bootstrapServers()).dbPath(dbPath)
+        .embeddingsTopic(names.embeddings()).trainerStatusTopic(names.trainerStatus())
+        .httpHost("127.0.0.1").httpPort(0).pollTimeout(Duration.ofMillis(100)).build();
+    try (RetrievalStore store = RetrievalStore.open(config).start();
+        KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
+      assertThat(store.isCaughtUp()).isFalse();
+      HttpResponse<String> notReady = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + store.port() + "/ready")).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(notReady.statusCode()).isEqualTo(503);
+
+      TopicProvisioner.ensureTopics(broker.bootstrapServers(), names, 3, (short) 1);
+      for (int i = 0; i < 10; i++) {
+        sendVector(producer, Entity.ITEM, "item-" + i, 1, 1, names.embeddings());
+      }
+      sendVector(producer, Entity.USER, "user-0", 1, 1, names.embeddings());
+      producer.flush();
+
+      assertThat(store.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+      assertThat(store.status().updatesApplied()).isEqualTo(11);
+      assertThat(store.isCaughtUp()).isTrue();
+      assertThat(store.status().ingestFailures()).isZero();
+      assertCandidatesAreExact(store, "user-0");
+    }
+  }
+
+  private void assertCandidatesAreExact(RetrievalStore store, String userId) throws Exception {
+    float[] user = users.get(userId);
+    List<String> expected = items.entrySet().stream()
+        .sorted(Comparator.comparing((Map.Entry<String, float[]> e) -> -dot(user, e.getValue())))
+        .map(Map.Entry::getKey).limit(5).toList();
+    JsonNode body = get(store, "/v1/users/" + userId + "/candidates?k=5");
+    List<String> actual = new ArrayList<>();
+    body.get("candidates").forEach(c -> actual.add(c.get("itemId").asText()));
+    assertThat(actual).containsExactlyElementsOf(expected);
+  }
+
+  private void sendVector(KafkaProducer<byte[], byte[]> producer, Entity entity, String id, long version, long sequence) {
+    sendVector(producer, entity, id, version, sequence, Topics.EMBEDDINGS.defaultName());
+  }
+
+  private void sendVector(KafkaProducer<byte[], byte[]> producer, Entity entity, String id, long version,
+      long sequence, String topic) {
+    float[] v = unitVector(random, DIM);
+    (entity == Entity.USER ? users : items).put(id, v);
+    EmbeddingUpdate update = update(entity, id, v, version, sequence);
+    send(producer, topic, Topics.embeddingKey(entity, id), Topics.EMBEDDINGS.codec().encode(update));
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
+    producer.send(new ProducerRecord<>(topic, Topic.key(key), value));
+  }
+
+  private JsonNode get(RetrievalStore store, String path) throws Exception {
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + store.port() + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json.readTree(response.body());
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
+    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+}

@@ -1,0 +1,54 @@
+package io.towerstream.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StoreArgsTest {
+
+  @Test
+  void parsesArgumentsInBothFormsAndPassesKafkaPropertiesThrough() {
+    StoreConfig c = StoreArgs.parse(new String[] {"--bootstrap-servers", "b:9092", "--db-path=/data/store",
+        "--port", "0", "--host", "127.0.0.1", "--poll-timeout-ms", "50", "--read-committed", "false",
+        "--index", "exact", "--kafka.security.protocol", "SSL"}, Map.of());
+    assertThat(c.bootstrapServers()).isEqualTo("b:9092");
+    assertThat(c.dbPath()).isEqualTo(Path.of("/data/store"));
+    assertThat(c.httpPort()).isZero();
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.pollTimeout()).isEqualTo(Duration.ofMillis(50));
+    assertThat(c.readCommitted()).isFalse();
+    assertThat(c.consumerOverrides()).containsExactly(Map.entry("security.protocol", "SSL"));
+  }
+
+  @Test
+  void fallsBackToTheEnvironmentAndArgumentsWin() {
+    Map<String, String> env = Map.of("TOWERSTREAM_STORE_BOOTSTRAP_SERVERS", "env:9092",
+        "TOWERSTREAM_STORE_DB_PATH", "/env/db", "TOWERSTREAM_STORE_PORT", "9999");
+    StoreConfig c = StoreArgs.parse(new String[] {"--db-path", "/arg/db"}, env);
+    assertThat(c.bootstrapServers()).isEqualTo("env:9092");
+    assertThat(c.dbPath()).isEqualTo(Path.of("/arg/db"));
+    assertThat(c.httpPort()).isEqualTo(9999);
+  }
+
+  @Test
+  void badInputNamesTheOption() {
+    String[] base = {"--bootstrap-servers", "b:1", "--db-path", "/d"};
+    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--port", "eighty"), Map.of()))
+        .hasMessageContaining("--http-port").hasMessageContaining("eighty");
+    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--prot", "80"), Map.of())).hasMessageContaining("--prot");
+    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--index", "hnsw2"), Map.of())).hasMessageContaining("--index");
+    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--port"), Map.of())).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--db-path", "/d"}, Map.of()))
+        .hasMessageContaining("--bootstrap-servers");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
