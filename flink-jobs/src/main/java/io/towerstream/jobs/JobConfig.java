@@ -1,0 +1,531 @@
+package io.towerstream.jobs;
+
+import io.towerstream.model.ModelConfig;
+import io.towerstream.schemas.TopicProvisioner.TopicNames;
+import io.towerstream.schemas.Topics;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.CheckpointingMode;
+
+/**
+ * Everything the training job can be told, immutable and validated once at start. Parsed from command-line
+ * options ({@link #fromArgs}) for {@code flink run}, or built in code ({@link #builder()}) by the CLI.
+ *
+ * <p>Every option, its default and its meaning are listed once, in {@link #OPTIONS}; {@link #usage()}
+ * prints them. A bad value or an unknown option fails with an {@link IllegalArgumentException} whose
+ * message names the option.
+ */
+public final class JobConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String bootstrapServers;
+  private final String clicksTopic;
+  private final String dlqTopic;
+  private final String embeddingsTopic;
+  private final String statusTopic;
+  private final String groupId;
+  private final StartingOffsets startingOffsets;
+  private final int sourceParallelism;
+  private final long watermarkOutOfOrdernessMs;
+  private final long watermarkIdlenessMs;
+  private final long batchMaxWaitMs;
+  private final long publishIntervalMs;
+  private final long modelVersion;
+  private final ModelConfig model;
+  private final DeliveryGuarantee delivery;
+  private final String transactionalIdPrefix;
+  private final long checkpointIntervalMs;
+  private final String checkpointDir;
+  private final int restartAttempts;
+  private final long restartDelayMs;
+
+  private JobConfig(Builder b, ModelConfig model) {
+    this.bootstrapServers = b.bootstrapServers;
+    this.clicksTopic = b.clicksTopic;
+    this.dlqTopic = b.dlqTopic;
+    this.embeddingsTopic = b.embeddingsTopic;
+    this.statusTopic = b.statusTopic;
+    this.groupId = b.groupId;
+    this.startingOffsets = b.startingOffsets;
+    this.sourceParallelism = b.sourceParallelism;
+    this.watermarkOutOfOrdernessMs = b.watermarkOutOfOrdernessMs;
+    this.watermarkIdlenessMs = b.watermarkIdlenessMs;
+    this.batchMaxWaitMs = b.batchMaxWaitMs;
+    this.publishIntervalMs = b.publishIntervalMs;
+    this.modelVersion = b.modelVersion;
+    this.model = model;
+    this.delivery = b.delivery;
+    this.transactionalIdPrefix = b.transactionalIdPrefix;
+    this.checkpointIntervalMs = b.checkpointIntervalMs;
+    this.checkpointDir = b.checkpointDir;
+    this.restartAttempts = b.restartAttempts;
+    this.restartDelayMs = b.restartDelayMs;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // The options: name, meaning, how to read one into a builder and how to write one back. Defaults live in
+  // the Builder's field initialisers (and ModelConfig.Builder's); usage() prints them from there.
+  // ---------------------------------------------------------------------------------------------------------
+
+  private record Option(String name, String doc, BiConsumer<Builder, String> parse, Function<JobConfig, String> format) {}
+
+  private static final List<Option> OPTIONS = List.of(
+      new Option("bootstrap-servers", "Kafka bootstrap servers, host:port[,host:port]. Required.",
+          (b, v) -> b.bootstrapServers(v), c -> c.bootstrapServers),
+      new Option("topic.clicks", "Input topic of Avro ClickEvents.", (b, v) -> b.clicksTopic(v), c -> c.clicksTopic),
+      new Option("topic.dlq", "Output topic of DeadLetters (records that could not be used).",
+          (b, v) -> b.dlqTopic(v), c -> c.dlqTopic),
+      new Option("topic.embeddings", "Output topic of EmbeddingUpdates (compacted).",
+          (b, v) -> b.embeddingsTopic(v), c -> c.embeddingsTopic),
+      new Option("topic.status", "Output topic of TrainerStatus records (compacted).",
+          (b, v) -> b.statusTopic(v), c -> c.statusTopic),
+      new Option("group-id", "Kafka consumer group of the click source (offsets are committed on checkpoints).",
+          (b, v) -> b.groupId(v), c -> c.groupId),
+      new Option("starting-offsets", "earliest | latest | committed: where to start without a checkpoint; "
+          + "committed falls back to earliest for partitions without a commit.",
+          (b, v) -> b.startingOffsets(parseEnum("starting-offsets", v, StartingOffsets.class)),
+          c -> c.startingOffsets.cliName()),
+      new Option("parallelism.source", "Parallelism of the Kafka source and validation; 0 = the environment's.",
+          (b, v) -> b.sourceParallelism(parseInt("parallelism.source", v)), c -> Integer.toString(c.sourceParallelism)),
+      new Option("watermark.out-of-orderness-ms", "How far event times may run backwards before events are late.",
+          (b, v) -> b.watermarkOutOfOrdernessMs(parseLong("watermark.out-of-orderness-ms", v)),
+          c -> Long.toString(c.watermarkOutOfOrdernessMs)),
+      new Option("watermark.idleness-ms", "A partition without events this long stops holding watermarks back; "
+          + "0 = never idle.",
+          (b, v) -> b.watermarkIdlenessMs(parseLong("watermark.idleness-ms", v)),
+          c -> Long.toString(c.watermarkIdlenessMs)),
+      new Option("batch.max-wait-ms", "A partial batch is trained this long after its first event, so freshness "
+          + "holds at low traffic; 0 = batches close by count only (fully deterministic).",
+          (b, v) -> b.batchMaxWaitMs(parseLong("batch.max-wait-ms", v)), c -> Long.toString(c.batchMaxWaitMs)),
+      new Option("publish.interval-ms", "How often changed embeddings and a status record are published.",
+          (b, v) -> b.publishIntervalMs(parseLong("publish.interval-ms", v)), c -> Long.toString(c.publishIntervalMs)),
+      new Option("model.version", "Model generation stamped on every update; vectors compare only within one.",
+          (b, v) -> b.modelVersion(parseLong("model.version", v)), c -> Long.toString(c.modelVersion)),
+      new Option("delivery", "at-least-once | exactly-once for the Kafka sinks. exactly-once writes in "
+          + "transactions committed on checkpoints: readers must use isolation.level=read_committed and see "
+          + "updates only when a checkpoint completes.",
+          (b, v) -> b.delivery(parseDelivery(v)), c -> cliName(c.delivery)),
+      new Option("sink.transactional-id-prefix", "Prefix of the Kafka transactional ids (exactly-once only); "
+          + "must be unique per job on the Kafka cluster.",
+          (b, v) -> b.transactionalIdPrefix(v), c -> c.transactionalIdPrefix),
+      new Option("checkpoint.interval-ms", "Checkpoint interval: bounds replay after a failure and, with "
+          + "exactly-once, the latency of visible updates.",
+          (b, v) -> b.checkpointIntervalMs(parseLong("checkpoint.interval-ms", v)),
+          c -> Long.toString(c.checkpointIntervalMs)),
+      new Option("checkpoint.dir", "Durable checkpoint directory shared by all machines (s3://, hdfs://, "
+          + "file:// on a shared mount); empty = the cluster's execution.checkpointing.dir.",
+          (b, v) -> b.checkpointDir(v), c -> c.checkpointDir == null ? "" : c.checkpointDir),
+      new Option("restart.attempts", "Restarts (from the last checkpoint) before the job fails for good.",
+          (b, v) -> b.restartAttempts(parseInt("restart.attempts", v)), c -> Integer.toString(c.restartAttempts)),
+      new Option("restart.delay-ms", "Pause before each restart.",
+          (b, v) -> b.restartDelayMs(parseLong("restart.delay-ms", v)), c -> Long.toString(c.restartDelayMs)),
+      // model hyper-parameters: names match ModelConfig's validation messages; defaults are ModelConfig's
+      modelInt("model.dim", "Embedding and tower output dimension.", ModelConfig.Builder::dim, ModelConfig::dim),
+      modelInt("model.batch-size", "Positive pairs per training step (a batch closes at this count).",
+          ModelConfig.Builder::batchSize, ModelConfig::batchSize),
+      modelFloat("model.temperature", "Softmax temperature.", ModelConfig.Builder::temperature,
+          ModelConfig::temperature),
+      modelFloat("model.learning-rate", "Adagrad learning rate of the id embedding tables.",
+          ModelConfig.Builder::learningRate, ModelConfig::learningRate),
+      modelFloat("model.tower-learning-rate", "Adam learning rate of the dense tower weights.",
+          ModelConfig.Builder::towerLearningRate, ModelConfig::towerLearningRate),
+      modelBool("model.tower-projection", "true | false: a learned d x d projection after each id embedding.",
+          ModelConfig.Builder::towerProjection, ModelConfig::towerProjection),
+      modelBool("model.log-q", "true | false: correct logits by log q(item) (Yi et al. 2019).",
+          ModelConfig.Builder::logQCorrection, ModelConfig::logQCorrection),
+      modelInt("model.reservoir.capacity", "Distinct recent items kept for sampled negatives.",
+          ModelConfig.Builder::reservoirCapacity, ModelConfig::reservoirCapacity),
+      modelInt("model.reservoir.negatives", "Reservoir negatives per batch; 0 = in-batch negatives only.",
+          ModelConfig.Builder::reservoirNegatives, ModelConfig::reservoirNegatives),
+      modelDouble("model.reservoir.alpha", "Negative draw probability ~ count^alpha: 0 uniform, 1 by popularity.",
+          ModelConfig.Builder::reservoirAlpha, ModelConfig::reservoirAlpha),
+      modelDouble("model.frequency.decay", "EMA rate of the streaming item-frequency estimator.",
+          ModelConfig.Builder::frequencyDecay, ModelConfig::frequencyDecay),
+      modelDouble("model.gradient-clip-norm", "Global gradient L2 norm above which a step is scaled down.",
+          ModelConfig.Builder::gradientClipNorm, ModelConfig::gradientClipNorm),
+      modelFloat("model.init-scale", "Standard deviation of new embedding rows.", ModelConfig.Builder::initScale,
+          ModelConfig::initScale),
+      modelInt("model.max-rows-per-table", "Rows per table before the least recently used are evicted.",
+          ModelConfig.Builder::maxRowsPerTable, ModelConfig::maxRowsPerTable),
+      modelLong("model.seed", "Seed of every random choice in the model.", ModelConfig.Builder::seed,
+          ModelConfig::seed));
+
+  private static final Map<String, Option> BY_NAME =
+      OPTIONS.stream().collect(Collectors.toMap(Option::name, o -> o, (a, b) -> a, LinkedHashMap::new));
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  /**
+   * Parses {@code --name value} or {@code --name=value} pairs.
+   *
+   * @throws IllegalArgumentException naming the option, for an unknown or repeated option, a missing or bad
+   *     value, or a missing required option
+   */
+  public static JobConfig fromArgs(String... args) {
+    Builder builder = builder();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new IllegalArgumentException("expected an option like --name value, got '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        value = args[++i];
+      } else {
+        throw new IllegalArgumentException("option --" + name + " needs a value");
+      }
+      Option option = BY_NAME.get(name);
+      if (option == null) {
+        throw new IllegalArgumentException("unknown option --" + name + "; known options: "
+            + BY_NAME.keySet().stream().map(n -> "--" + n).collect(Collectors.joining(" ")));
+      }
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException("option --" + name + " is given more than once");
+      }
+      option.parse.accept(builder, value.trim());
+    }
+    return builder.build();
+  }
+
+  /** The options that reproduce this configuration through {@link #fromArgs}, e.g. for {@code flink run}. */
+  public List<String> toArgs() {
+    List<String> args = new ArrayList<>();
+    for (Option option : OPTIONS) {
+      args.add("--" + option.name);
+      args.add(option.format.apply(this));
+    }
+    return args;
+  }
+
+  /** Every option with its default and meaning, one per line. */
+  public static String usage() {
+    String required = "\u0000required";
+    JobConfig defaults = builder().bootstrapServers(required).build();
+    StringBuilder out = new StringBuilder("Options of the towerstream training job (--name value):\n");
+    for (Option option : OPTIONS) {
+      String def = option.format.apply(defaults);
+      String shown = def.equals(required) ? "" : " (default: " + (def.isEmpty() ? "none" : def) + ")";
+      out.append(String.format(Locale.ROOT, "  --%-30s %s%s%n", option.name, option.doc, shown));
+    }
+    return out.toString();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.bootstrapServers = bootstrapServers;
+    b.clicksTopic = clicksTopic;
+    b.dlqTopic = dlqTopic;
+    b.embeddingsTopic = embeddingsTopic;
+    b.statusTopic = statusTopic;
+    b.groupId = groupId;
+    b.startingOffsets = startingOffsets;
+    b.sourceParallelism = sourceParallelism;
+    b.watermarkOutOfOrdernessMs = watermarkOutOfOrdernessMs;
+    b.watermarkIdlenessMs = watermarkIdlenessMs;
+    b.batchMaxWaitMs = batchMaxWaitMs;
+    b.publishIntervalMs = publishIntervalMs;
+    b.modelVersion = modelVersion;
+    b.model = model.toBuilder();
+    b.delivery = delivery;
+    b.transactionalIdPrefix = transactionalIdPrefix;
+    b.checkpointIntervalMs = checkpointIntervalMs;
+    b.checkpointDir = checkpointDir;
+    b.restartAttempts = restartAttempts;
+    b.restartDelayMs = restartDelayMs;
+    return b;
+  }
+
+  /**
+   * The Flink settings this job needs: the heap ({@code hashmap}) state backend (not RocksDB, which clashes
+   * with the store's rocksdbjni; see STACK.md), exactly-once checkpoints at the configured interval, a fixed
+   * delay restart strategy, and generic (Kryo) types switched off so a type Flink cannot serialise properly
+   * fails at submission rather than at run time. Apply with {@code env.configure(...)} or pass to
+   * {@code StreamExecutionEnvironment.getExecutionEnvironment(...)}.
+   */
+  public Configuration flinkConfiguration() {
+    Configuration conf = new Configuration();
+    conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointIntervalMs));
+    conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+    if (checkpointDir != null) {
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+      // a cancelled job can then be resumed from its last checkpoint (flink run -s <dir>)
+      conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+          ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    }
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(restartDelayMs));
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    return conf;
+  }
+
+  /** The topic names for {@code TopicProvisioner.ensureTopics}. */
+  public TopicNames topicNames() {
+    return new TopicNames(clicksTopic, dlqTopic, embeddingsTopic, statusTopic);
+  }
+
+  public String bootstrapServers() { return bootstrapServers; }
+  public String clicksTopic() { return clicksTopic; }
+  public String dlqTopic() { return dlqTopic; }
+  public String embeddingsTopic() { return embeddingsTopic; }
+  public String statusTopic() { return statusTopic; }
+  public String groupId() { return groupId; }
+  public StartingOffsets startingOffsets() { return startingOffsets; }
+  /** 0 means the environment's default parallelism. */
+  public int sourceParallelism() { return sourceParallelism; }
+  public long watermarkOutOfOrdernessMs() { return watermarkOutOfOrdernessMs; }
+  /** 0 means partitions are never marked idle. */
+  public long watermarkIdlenessMs() { return watermarkIdlenessMs; }
+  /** 0 means batches close by count only. */
+  public long batchMaxWaitMs() { return batchMaxWaitMs; }
+  public long publishIntervalMs() { return publishIntervalMs; }
+  public long modelVersion() { return modelVersion; }
+  public ModelConfig model() { return model; }
+  public DeliveryGuarantee delivery() { return delivery; }
+  public String transactionalIdPrefix() { return transactionalIdPrefix; }
+  public long checkpointIntervalMs() { return checkpointIntervalMs; }
+  /** Null when the cluster's configured checkpoint directory is used. */
+  public String checkpointDir() { return checkpointDir; }
+  public int restartAttempts() { return restartAttempts; }
+  public long restartDelayMs() { return restartDelayMs; }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JobConfig that && toArgs().equals(that.toArgs());
+  }
+
+  @Override
+  public int hashCode() {
+    return toArgs().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "JobConfig" + toArgs();
+  }
+
+  /** Builds a {@link JobConfig}; starts from the documented defaults. Setters do not validate, build() does. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private String clicksTopic = Topics.CLICKS.defaultName();
+    private String dlqTopic = Topics.CLICKS_DLQ.defaultName();
+    private String embeddingsTopic = Topics.EMBEDDINGS.defaultName();
+    private String statusTopic = Topics.TRAINER_STATUS.defaultName();
+    private String groupId = "towerstream-trainer";
+    private StartingOffsets startingOffsets = StartingOffsets.COMMITTED;
+    private int sourceParallelism = 0;
+    private long watermarkOutOfOrdernessMs = 5_000;
+    private long watermarkIdlenessMs = 30_000;
+    private long batchMaxWaitMs = 50;
+    private long publishIntervalMs = 1_000;
+    private long modelVersion = 1;
+    private ModelConfig.Builder model = ModelConfig.builder();
+    private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
+    private String transactionalIdPrefix = "towerstream-trainer";
+    private long checkpointIntervalMs = 10_000;
+    private String checkpointDir;
+    private int restartAttempts = 10;
+    private long restartDelayMs = 5_000;
+
+    private Builder() {}
+
+    public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
+    public Builder clicksTopic(String v) { clicksTopic = v; return this; }
+    public Builder dlqTopic(String v) { dlqTopic = v; return this; }
+    public Builder embeddingsTopic(String v) { embeddingsTopic = v; return this; }
+    public Builder statusTopic(String v) { statusTopic = v; return this; }
+    public Builder groupId(String v) { groupId = v; return this; }
+    public Builder startingOffsets(StartingOffsets v) { startingOffsets = v; return this; }
+    public Builder sourceParallelism(int v) { sourceParallelism = v; return this; }
+    public Builder watermarkOutOfOrdernessMs(long v) { watermarkOutOfOrdernessMs = v; return this; }
+    public Builder watermarkIdlenessMs(long v) { watermarkIdlenessMs = v; return this; }
+    public Builder batchMaxWaitMs(long v) { batchMaxWaitMs = v; return this; }
+    public Builder publishIntervalMs(long v) { publishIntervalMs = v; return this; }
+    public Builder modelVersion(long v) { modelVersion = v; return this; }
+    /** Replaces every model hyper-parameter. */
+    public Builder model(ModelConfig v) { model = v.toBuilder(); return this; }
+    public Builder delivery(DeliveryGuarantee v) { delivery = v; return this; }
+    public Builder transactionalIdPrefix(String v) { transactionalIdPrefix = v; return this; }
+    public Builder checkpointIntervalMs(long v) { checkpointIntervalMs = v; return this; }
+    /** Null or empty: use the cluster's configured checkpoint directory. */
+    public Builder checkpointDir(String v) { checkpointDir = v == null || v.isBlank() ? null : v; return this; }
+    public Builder restartAttempts(int v) { restartAttempts = v; return this; }
+    public Builder restartDelayMs(long v) { restartDelayMs = v; return this; }
+
+    /** @throws IllegalArgumentException naming the first option whose value is missing or out of range */
+    public JobConfig build() {
+      require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers", bootstrapServers,
+          "set (host:port of the Kafka cluster)");
+      requireName(clicksTopic, "topic.clicks");
+      requireName(dlqTopic, "topic.dlq");
+      requireName(embeddingsTopic, "topic.embeddings");
+      requireName(statusTopic, "topic.status");
+      requireName(groupId, "group-id");
+      require(startingOffsets != null, "starting-offsets", null, "one of earliest, latest, committed");
+      require(sourceParallelism >= 0, "parallelism.source", sourceParallelism, "non-negative (0 = default)");
+      require(watermarkOutOfOrdernessMs >= 0, "watermark.out-of-orderness-ms", watermarkOutOfOrdernessMs,
+          "non-negative");
+      require(watermarkIdlenessMs >= 0, "watermark.idleness-ms", watermarkIdlenessMs, "non-negative");
+      require(batchMaxWaitMs >= 0, "batch.max-wait-ms", batchMaxWaitMs, "non-negative (0 = count only)");
+      require(publishIntervalMs >= 1, "publish.interval-ms", publishIntervalMs, "at least 1");
+      require(modelVersion >= 0, "model.version", modelVersion, "non-negative");
+      require(delivery == DeliveryGuarantee.AT_LEAST_ONCE || delivery == DeliveryGuarantee.EXACTLY_ONCE,
+          "delivery", delivery, "at-least-once or exactly-once");
+      requireName(transactionalIdPrefix, "sink.transactional-id-prefix");
+      require(checkpointIntervalMs >= 10, "checkpoint.interval-ms", checkpointIntervalMs,
+          "at least 10 (offsets and model state are only safe in checkpoints)");
+      require(restartAttempts >= 0, "restart.attempts", restartAttempts, "non-negative");
+      require(restartDelayMs >= 0, "restart.delay-ms", restartDelayMs, "non-negative");
+      ModelConfig modelConfig;
+      try {
+        modelConfig = model.build();
+      } catch (IllegalArgumentException e) {
+        // ModelConfig's messages already start with the option name, e.g. "model.dim must be ..."
+        throw new IllegalArgumentException("--" + e.getMessage(), e);
+      }
+      return new JobConfig(this, modelConfig);
+    }
+
+    private static void requireName(String value, String option) {
+      require(value != null && !value.isBlank(), option, value, "a non-empty name");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // value parsing: every failure names the option
+
+  private static void require(boolean ok, String option, Object value, String expectation) {
+    if (!ok) {
+      throw new IllegalArgumentException("--" + option + " must be " + expectation + ", was " + value);
+    }
+  }
+
+  private static int parseInt(String option, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw bad(option, v, "an integer");
+    }
+  }
+
+  private static long parseLong(String option, String v) {
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw bad(option, v, "an integer");
+    }
+  }
+
+  private static double parseDouble(String option, String v) {
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw bad(option, v, "a number");
+    }
+    if (!Double.isFinite(d)) {
+      throw bad(option, v, "a finite number");
+    }
+    return d;
+  }
+
+  private static float parseFloat(String option, String v) {
+    double d = parseDouble(option, v);
+    if (Math.abs(d) > Float.MAX_VALUE) {
+      throw bad(option, v, "a number within float range");
+    }
+    return (float) d;
+  }
+
+  private static boolean parseBool(String option, String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw bad(option, v, "true or false");
+    };
+  }
+
+  private static <E extends Enum<E>> E parseEnum(String option, String v, Class<E> type) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().replace('_', '-').equalsIgnoreCase(v)) {
+        return e;
+      }
+    }
+    throw bad(option, v, "one of " + Arrays.stream(type.getEnumConstants())
+        .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).collect(Collectors.joining(", ")));
+  }
+
+  private static DeliveryGuarantee parseDelivery(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+      case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+      default -> throw bad("delivery", v, "at-least-once or exactly-once");
+    };
+  }
+
+  private static String cliName(DeliveryGuarantee d) {
+    return d.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static IllegalArgumentException bad(String option, String value, String expected) {
+    return new IllegalArgumentException("--" + option + " must be " + expected + ", was '" + value + "'");
+  }
+
+  // model options: read into / write from the nested ModelConfig
+
+  private interface ModelSetter<V> extends BiConsumer<ModelConfig.Builder, V> {}
+
+  private interface ModelGetter<V> extends Function<ModelConfig, V> {}
+
+  private static Option modelInt(String name, String doc, ModelSetter<Integer> set, ModelGetter<Integer> get) {
+    return new Option(name, doc, (b, v) -> set.accept(b.model, parseInt(name, v)), c -> get.apply(c.model).toString());
+  }
+
+  private static Option modelLong(String name, String doc, ModelSetter<Long> set, ModelGetter<Long> get) {
+    return new Option(name, doc, (b, v) -> set.accept(b.model, parseLong(name, v)), c -> get.apply(c.model).toString());
+  }
+
+  private static Option modelFloat(String name, String doc, ModelSetter<Float> set, ModelGetter<Float> get) {
+    return new Option(name, doc, (b, v) -> set.accept(b.model, parseFloat(name, v)),
+        c -> get.apply(c.model).toString());
+  }
+
+  private static Option modelDouble(String name, String doc, ModelSetter<Double> set, ModelGetter<Double> get) {
+    return new Option(name, doc, (b, v) -> set.accept(b.model, parseDouble(name, v)),
+        c -> get.apply(c.model).toString());
+  }
+
+  private static Option modelBool(String name, String doc, ModelSetter<Boolean> set, ModelGetter<Boolean> get) {
+    return new Option(name, doc, (b, v) -> set.accept(b.model, parseBool(name, v)),
+        c -> get.apply(c.model).toString());
+  }
+}

@@ -1,0 +1,64 @@
+package io.towerstream.jobs.sources;
+
+import io.towerstream.schemas.AvroCodec;
+import io.towerstream.schemas.AvroTrust;
+import io.towerstream.schemas.RecordDecodingException;
+import io.towerstream.schemas.Topics;
+import io.towerstream.schemas.avro.ClickEvent;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Turns every Kafka record of the clicks topic into exactly one {@link ParsedClick}, and never throws: a
+ * value that is not a ClickEvent becomes a ParsedClick with the decoding error, so one bad record cannot
+ * put the job into a restart loop. Validation of the decoded fields is the next step's job
+ * ({@code ValidateClicks}).
+ */
+public final class ClickDeserializer implements KafkaRecordDeserializationSchema<ParsedClick> {
+  private static final long serialVersionUID = 1L;
+
+  private transient AvroCodec<ClickEvent> codec;
+
+  @Override
+  public void open(DeserializationSchema.InitializationContext context) {
+    codec();
+  }
+
+  @Override
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedClick> out) {
+    out.collect(parse(record));
+  }
+
+  /** The one record as a ParsedClick; never throws. */
+  public ParsedClick parse(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      ClickEvent click = codec().decode(record.value());
+      return ParsedClick.decoded(click, record.topic(), record.partition(), record.offset(), record.timestamp(),
+          record.key(), record.value());
+    } catch (RecordDecodingException e) {
+      return ParsedClick.undecodable(e.getMessage(), record.topic(), record.partition(), record.offset(),
+          record.timestamp(), record.key(), record.value());
+    } catch (RuntimeException e) {
+      // AvroCodec wraps what it knows; anything else is still this record's problem, not the job's
+      return ParsedClick.undecodable("cannot decode ClickEvent: " + e, record.topic(), record.partition(),
+          record.offset(), record.timestamp(), record.key(), record.value());
+    }
+  }
+
+  @Override
+  public TypeInformation<ParsedClick> getProducedType() {
+    return ParsedClick.TYPE;
+  }
+
+  private AvroCodec<ClickEvent> codec() {
+    if (codec == null) {
+      // before Avro resolves any generated class in this (task manager) JVM; see STACK.md trap 1
+      AvroTrust.ensure();
+      codec = Topics.CLICKS.codec();
+    }
+    return codec;
+  }
+}

@@ -1,0 +1,151 @@
+package io.towerstream.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.towerstream.model.ModelConfig;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+
+class JobConfigTest {
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", "kafka:9092");
+
+    assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(config.clicksTopic()).isEqualTo("clicks");
+    assertThat(config.dlqTopic()).isEqualTo("clicks.dlq");
+    assertThat(config.embeddingsTopic()).isEqualTo("embeddings");
+    assertThat(config.statusTopic()).isEqualTo("trainer-status");
+    assertThat(config.groupId()).isEqualTo("towerstream-trainer");
+    assertThat(config.startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
+    assertThat(config.publishIntervalMs()).isEqualTo(1000);
+    assertThat(config.batchMaxWaitMs()).isEqualTo(50);
+    assertThat(config.checkpointIntervalMs()).isEqualTo(10_000);
+    assertThat(config.modelVersion()).isEqualTo(1);
+    assertThat(config.delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+    assertThat(config.sourceParallelism()).isZero();
+    assertThat(config.checkpointDir()).isNull();
+    assertThat(config.model()).isEqualTo(ModelConfig.defaults());
+  }
+
+  @Test
+  void overridesEveryKindOfOption() {
+    JobConfig config = JobConfig.fromArgs(
+        "--bootstrap-servers", "a:1,b:2",
+        "--topic.clicks", "c2",
+        "--starting-offsets", "earliest",
+        "--publish.interval-ms=250",
+        "--batch.max-wait-ms", "0",
+        "--delivery", "exactly-once",
+        "--parallelism.source", "3",
+        "--model.version", "7",
+        "--model.dim", "32",
+        "--model.batch-size", "128",
+        "--model.temperature", "0.1",
+        "--model.reservoir.negatives", "0",
+        "--model.reservoir.alpha", "1",
+        "--model.log-q", "false",
+        "--checkpoint.dir", "s3://bucket/ckpt");
+
+    assertThat(config.bootstrapServers()).isEqualTo("a:1,b:2");
+    assertThat(config.clicksTopic()).isEqualTo("c2");
+    assertThat(config.startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
+    assertThat(config.publishIntervalMs()).isEqualTo(250);
+    assertThat(config.batchMaxWaitMs()).isZero();
+    assertThat(config.delivery()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+    assertThat(config.sourceParallelism()).isEqualTo(3);
+    assertThat(config.modelVersion()).isEqualTo(7);
+    assertThat(config.model().dim()).isEqualTo(32);
+    assertThat(config.model().batchSize()).isEqualTo(128);
+    assertThat(config.model().temperature()).isEqualTo(0.1f);
+    assertThat(config.model().reservoirNegatives()).isZero();
+    assertThat(config.model().reservoirAlpha()).isEqualTo(1.0);
+    assertThat(config.model().logQCorrection()).isFalse();
+    assertThat(config.checkpointDir()).isEqualTo("s3://bucket/ckpt");
+    // untouched model options keep ModelConfig's defaults
+    assertThat(config.model().learningRate()).isEqualTo(ModelConfig.defaults().learningRate());
+  }
+
+  @Test
+  void toArgsRoundTrips() {
+    JobConfig config = JobConfig.builder()
+        .bootstrapServers("k:1")
+        .groupId("g")
+        .modelVersion(3)
+        .model(ModelConfig.builder().dim(16).batchSize(8).temperature(0.07f).seed(9).build())
+        .delivery(DeliveryGuarantee.EXACTLY_ONCE)
+        .checkpointDir("file:///tmp/x")
+        .build();
+
+    JobConfig again = JobConfig.fromArgs(config.toArgs().toArray(String[]::new));
+
+    assertThat(again).isEqualTo(config);
+    assertThat(again.model()).isEqualTo(config.model());
+  }
+
+  @Test
+  void badNumberFailsNamingTheOption() {
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.dim", "sixty-four"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--model.dim")
+        .hasMessageContaining("sixty-four");
+  }
+
+  @Test
+  void outOfRangeValuesFailNamingTheOption() {
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.temperature", "-1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--model.temperature");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--publish.interval-ms", "0"))
+        .hasMessageStartingWith("--publish.interval-ms");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.log-q", "yes"))
+        .hasMessageContaining("--model.log-q").hasMessageContaining("true or false");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--delivery", "maybe"))
+        .hasMessageContaining("--delivery");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--starting-offsets", "middle"))
+        .hasMessageContaining("--starting-offsets").hasMessageContaining("earliest, latest, committed");
+  }
+
+  @Test
+  void unknownOptionFailsNamingIt() {
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.dimension", "8"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown option --model.dimension");
+  }
+
+  @Test
+  void missingBootstrapServersOrValueFails() {
+    assertThatThrownBy(() -> JobConfig.fromArgs("--group-id", "g"))
+        .hasMessageContaining("--bootstrap-servers");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers"))
+        .hasMessageContaining("--bootstrap-servers needs a value");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "a:1", "--bootstrap-servers", "b:1"))
+        .hasMessageContaining("more than once");
+  }
+
+  @Test
+  void flinkConfigurationUsesTheHeapStateBackendAndConfiguredCheckpoints() {
+    Configuration conf = JobConfig.builder().bootstrapServers("k:1").checkpointIntervalMs(2_000).build()
+        .flinkConfiguration();
+
+    assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+    assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis()).isEqualTo(2_000);
+    assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
+    assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).isFalse();
+  }
+
+  @Test
+  void usageListsEveryOptionWithItsDefault() {
+    String usage = JobConfig.usage();
+
+    assertThat(usage).contains("--model.batch-size", "(default: 256)", "--batch.max-wait-ms", "(default: 50)",
+        "--delivery", "(default: at-least-once)", "--model.log-q", "--model.reservoir.alpha");
+  }
+}

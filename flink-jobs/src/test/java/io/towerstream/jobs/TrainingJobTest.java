@@ -1,0 +1,66 @@
+package io.towerstream.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.towerstream.jobs.operators.FakeModels;
+import io.towerstream.jobs.sinks.KafkaSinks;
+import java.util.Collection;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** The topology's shape, without running it: names, uids, parallelism, serializers. */
+class TrainingJobTest {
+
+  @Test
+  void everyOperatorHasANameAndAUidAndTheTrainerRunsAlone() {
+    StreamGraph graph = graph(DeliveryGuarantee.AT_LEAST_ONCE);
+    Collection<StreamNode> nodes = graph.getStreamNodes();
+
+    assertThat(nodes).allSatisfy(node -> {
+      assertThat(node.getOperatorName()).isNotBlank();
+      assertThat(node.getTransformationUID()).as("uid of %s", node.getOperatorName()).isNotBlank();
+    });
+    Map<String, StreamNode> byUid = nodes.stream()
+        .collect(Collectors.toMap(StreamNode::getTransformationUID, n -> n, (a, b) -> a));
+    assertThat(byUid).containsKeys(TrainingJob.SOURCE_UID, TrainingJob.VALIDATE_UID, TrainingJob.TRAINER_UID,
+        TrainingJob.EMBEDDINGS_SINK_UID, TrainingJob.STATUS_SINK_UID, TrainingJob.DLQ_SINK_UID);
+    assertThat(byUid.get(TrainingJob.TRAINER_UID).getParallelism()).isEqualTo(1);
+    assertThat(byUid.get(TrainingJob.TRAINER_UID).getMaxParallelism()).isEqualTo(1);
+    assertThat(byUid.get(TrainingJob.SOURCE_UID).getParallelism()).isEqualTo(3);
+    assertThat(byUid.get(TrainingJob.VALIDATE_UID).getParallelism()).isEqualTo(3);
+  }
+
+  @Test
+  void exactlyOnceBuildsWhereTheKafkaClientsCanDoTransactionsAndFailsFastElsewhere() {
+    if (KafkaSinks.transactionsSupported()) {
+      StreamGraph graph = graph(DeliveryGuarantee.EXACTLY_ONCE);
+      assertThat(graph.getStreamNodes()).allSatisfy(node ->
+          assertThat(node.getTransformationUID()).as("uid of %s", node.getOperatorName()).isNotBlank());
+    } else {
+      assertThatThrownBy(() -> graph(DeliveryGuarantee.EXACTLY_ONCE))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("--delivery exactly-once")
+          .hasMessageContaining("at-least-once");
+    }
+  }
+
+  private static StreamGraph graph(DeliveryGuarantee delivery) {
+    JobConfig config = JobConfig.builder()
+        .bootstrapServers("localhost:1")
+        .sourceParallelism(3)
+        .delivery(delivery)
+        .build();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    TrainingJob job = new TrainingJob(config, FakeModels.factory());
+    job.configure(env);
+    job.buildWithKafka(env);
+    // generating the graph creates every serializer; with generic types off, a Kryo fallback would fail here
+    return env.getStreamGraph();
+  }
+}

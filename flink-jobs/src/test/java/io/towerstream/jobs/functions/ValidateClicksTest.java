@@ -1,0 +1,140 @@
+package io.towerstream.jobs.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.towerstream.jobs.records.AvroRecordSerializer;
+import io.towerstream.jobs.sources.ClickDeserializer;
+import io.towerstream.jobs.sources.ParsedClick;
+import io.towerstream.schemas.Topic;
+import io.towerstream.schemas.Topics;
+import io.towerstream.schemas.avro.ClickEvent;
+import io.towerstream.schemas.avro.DeadLetter;
+import io.towerstream.schemas.avro.EventType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The deserializer and validation together, as they run chained in the job. */
+class ValidateClicksTest {
+  private final ClickDeserializer deserializer = new ClickDeserializer();
+  private OneInputStreamOperatorTestHarness<ParsedClick, ClickEvent> harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    // built by hand: Flink's ProcessFunctionTestHarnesses would ask type extraction for the Avro output type
+    harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ValidateClicks()),
+        ParsedClick.TYPE.createSerializer(new SerializerConfigImpl()));
+    harness.setup(new AvroRecordSerializer<>(ClickEvent.class));
+    harness.open();
+    harness.setProcessingTime(5_000);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  @Test
+  void aGoodClickPasses() throws Exception {
+    ClickEvent click = click("u1", "i1", 1f);
+
+    harness.processElement(record(click, 10), 0);
+
+    assertThat(harness.extractOutputValues()).containsExactly(click);
+    assertThat(deadLetters()).isEmpty();
+  }
+
+  @Test
+  void garbageBytesGoToTheDeadLettersWithTheOriginalBytesAndAReason() throws Exception {
+    byte[] garbage = "\u0000\u0001garbage".getBytes(StandardCharsets.UTF_8);
+
+    harness.processElement(deserializer.parse(new ConsumerRecord<>("clicks", 1, 77L, Topic.key("k"), garbage)), 0);
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    DeadLetter letter = single(deadLetters());
+    assertThat(letter.getReason()).contains("not Avro single-object encoded");
+    assertThat(letter.getSourceTopic()).isEqualTo("clicks");
+    assertThat(letter.getPartition()).isEqualTo(1);
+    assertThat(letter.getOffset()).isEqualTo(77L);
+    assertThat(bytes(letter.getKey())).isEqualTo(Topic.key("k"));
+    assertThat(bytes(letter.getValue())).isEqualTo(garbage);
+    assertThat(letter.getFailedAt()).isEqualTo(Instant.ofEpochMilli(5_000));
+  }
+
+  @Test
+  void aClickWithoutItemIdIsRejected() throws Exception {
+    ClickEvent noItem = click("u1", "", 1f);
+
+    harness.processElement(record(noItem, 11), 0);
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    DeadLetter letter = single(deadLetters());
+    assertThat(letter.getReason()).isEqualTo("missing itemId");
+    assertThat(Topics.CLICKS.codec().decode(bytes(letter.getValue()))).isEqualTo(noItem);
+  }
+
+  @Test
+  void aClickWithoutUserIdIsRejected() throws Exception {
+    harness.processElement(record(click("", "i1", 1f), 12), 0);
+
+    assertThat(single(deadLetters()).getReason()).isEqualTo("missing userId");
+  }
+
+  @Test
+  void badWeightsAreRejected() throws Exception {
+    for (float weight : new float[] {0f, -1f, Float.NaN, Float.POSITIVE_INFINITY}) {
+      harness.processElement(record(click("u", "i", weight), 13), 0);
+    }
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(deadLetters()).hasSize(4)
+        .allSatisfy(letter -> assertThat(letter.getReason()).startsWith("weight must be a finite positive number"));
+  }
+
+  @Test
+  void theJobKeepsGoingAfterBadRecords() throws Exception {
+    ClickEvent good = click("u2", "i2", 0.5f);
+
+    harness.processElement(deserializer.parse(new ConsumerRecord<>("clicks", 0, 1L, null, new byte[] {1, 2})), 0);
+    harness.processElement(record(click("u", "", 1f), 2), 0);
+    harness.processElement(record(good, 3), 0);
+
+    assertThat(harness.extractOutputValues()).containsExactly(good);
+    assertThat(deadLetters()).hasSize(2);
+  }
+
+  private List<DeadLetter> deadLetters() {
+    var side = harness.getSideOutput(ValidateClicks.DEAD_LETTERS);
+    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+  }
+
+  private static DeadLetter single(List<DeadLetter> letters) {
+    assertThat(letters).hasSize(1);
+    return letters.get(0);
+  }
+
+  private ParsedClick record(ClickEvent click, long offset) {
+    return deserializer.parse(new ConsumerRecord<>("clicks", 0, offset, Topic.key(click.getUserId()),
+        Topics.CLICKS.codec().encode(click)));
+  }
+
+  private static ClickEvent click(String user, String item, float weight) {
+    return new ClickEvent(user, item, Instant.ofEpochMilli(1_000), EventType.CLICK, weight);
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer view = buffer.duplicate();
+    byte[] out = new byte[view.remaining()];
+    view.get(out);
+    return out;
+  }
+}

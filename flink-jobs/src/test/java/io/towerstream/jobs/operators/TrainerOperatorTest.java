@@ -1,0 +1,245 @@
+package io.towerstream.jobs.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.towerstream.jobs.records.AvroRecordSerializer;
+import io.towerstream.model.Interaction;
+import io.towerstream.model.ModelConfig;
+import io.towerstream.schemas.avro.ClickEvent;
+import io.towerstream.schemas.avro.EmbeddingUpdate;
+import io.towerstream.schemas.avro.Entity;
+import io.towerstream.schemas.avro.EventType;
+import io.towerstream.schemas.avro.TrainerStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TrainerOperatorTest {
+  private static final int BATCH = 4;
+  private static final long PUBLISH_MS = 1_000;
+
+  private OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> harness;
+
+  @AfterEach
+  void closeHarness() throws Exception {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  @Test
+  void batchesCloseByCountInArrivalOrder() throws Exception {
+    harness = open(settings(0, 1), null, 0);
+
+    for (int k = 0; k < 10; k++) {
+      harness.processElement(click("u" + k, "i" + k, k), 0);
+    }
+
+    FakeModel model = model(harness);
+    assertThat(model.batches).hasSize(2);
+    assertThat(model.batches.get(0)).extracting(Interaction::userId).containsExactly("u0", "u1", "u2", "u3");
+    assertThat(model.batches.get(1)).extracting(Interaction::userId).containsExactly("u4", "u5", "u6", "u7");
+    assertThat(model.batches.get(0).get(2).eventTimeMillis()).isEqualTo(2);
+  }
+
+  @Test
+  void aPartialBatchClosesOnTheProcessingTimeTimer() throws Exception {
+    harness = open(settings(50, 1), null, 100);
+    FakeModel model = model(harness);
+
+    harness.processElement(click("u1", "i1", 1), 0);
+    harness.setProcessingTime(120);
+    harness.processElement(click("u2", "i2", 2), 0);
+    harness.setProcessingTime(149);
+    assertThat(model.batches).isEmpty();
+
+    harness.setProcessingTime(150);
+    assertThat(model.batches).hasSize(1);
+    assertThat(model.batches.get(0)).extracting(Interaction::userId).containsExactly("u1", "u2");
+
+    // the next batch gets its own deadline, counted from its own first event
+    harness.processElement(click("u3", "i3", 3), 0);
+    harness.setProcessingTime(199);
+    assertThat(model.batches).hasSize(1);
+    harness.setProcessingTime(200);
+    assertThat(model.batches).hasSize(2);
+  }
+
+  @Test
+  void aBatchClosedByCountDoesNotLetItsTimerCloseTheNextBatchEarly() throws Exception {
+    harness = open(settings(50, 1), null, 0);
+    FakeModel model = model(harness);
+
+    IntStream.range(0, BATCH).forEach(k -> process(click("u" + k, "i", k)));
+    assertThat(model.batches).hasSize(1);
+    harness.setProcessingTime(30);
+    process(click("late", "i", 9));
+    harness.setProcessingTime(50); // the first batch's deadline
+    assertThat(model.batches).hasSize(1);
+    harness.setProcessingTime(80);
+    assertThat(model.batches).hasSize(2);
+    assertThat(model.batches.get(1)).extracting(Interaction::userId).containsExactly("late");
+  }
+
+  @Test
+  void publishEmitsChangedRowsThenAStatusWithIncreasingSequences() throws Exception {
+    harness = open(settings(0, 7), null, 0);
+
+    IntStream.range(0, BATCH).forEach(k -> process(click("u" + (k % 2), "i" + k, 1_000 + k)));
+    harness.setProcessingTime(PUBLISH_MS);
+
+    List<EmbeddingUpdate> first = harness.extractOutputValues();
+    assertThat(first).extracting(u -> u.getEntity() + ":" + u.getId())
+        .containsExactlyInAnyOrder("USER:u0", "USER:u1", "ITEM:i0", "ITEM:i1", "ITEM:i2", "ITEM:i3");
+    assertThat(first).allSatisfy(u -> {
+      assertThat(u.getModelVersion()).isEqualTo(7);
+      assertThat(u.getSequence()).isEqualTo(PUBLISH_MS);
+      assertThat(u.getUpdatedAt()).isEqualTo(Instant.ofEpochMilli(PUBLISH_MS));
+    });
+    EmbeddingUpdate u0 = first.stream().filter(u -> u.getEntity() == Entity.USER && u.getId().equals("u0"))
+        .findFirst().orElseThrow();
+    assertThat(u0.getVector()).containsExactly(2f, (float) "u0".hashCode());
+
+    List<TrainerStatus> statuses = statuses();
+    assertThat(statuses).hasSize(1);
+    assertThat(statuses.get(0).getEventsTrained()).isEqualTo(BATCH);
+    assertThat(statuses.get(0).getBatches()).isEqualTo(1);
+    assertThat(statuses.get(0).getUsers()).isEqualTo(2);
+    assertThat(statuses.get(0).getItems()).isEqualTo(4);
+    assertThat(statuses.get(0).getSequence()).isEqualTo(PUBLISH_MS);
+    assertThat(statuses.get(0).getLastEventTime()).isEqualTo(Instant.ofEpochMilli(1_003));
+
+    // nothing changed: the next publish sends no rows, only a status with a higher sequence
+    harness.getOutput().clear();
+    harness.setProcessingTime(2 * PUBLISH_MS);
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(statuses()).extracting(TrainerStatus::getSequence).containsExactly(PUBLISH_MS, 2 * PUBLISH_MS);
+
+    // only rows changed since the last publish go out
+    IntStream.range(0, BATCH).forEach(k -> process(click("u9", "i0", 2_000 + k)));
+    harness.setProcessingTime(3 * PUBLISH_MS);
+    assertThat(harness.extractOutputValues()).extracting(u -> u.getEntity() + ":" + u.getId())
+        .containsExactlyInAnyOrder("USER:u9", "ITEM:i0");
+  }
+
+  @Test
+  void snapshotAndRestoreCarryModelPendingBatchAndSequence() throws Exception {
+    harness = open(settings(0, 1), null, 0);
+    IntStream.range(0, BATCH + 3).forEach(k -> process(click("u" + k, "i" + k, k)));
+    harness.setProcessingTime(5_000);
+    long lastSequence = statuses().get(0).getSequence();
+    OperatorSubtaskState state = harness.snapshot(1L, 5_001L);
+    harness.close();
+
+    // the restored task runs on a machine whose clock is behind: the sequence must still go up
+    harness = open(settings(0, 1), state, 1_000);
+    FakeModel restored = model(harness);
+    assertThat(restored.restoredFromBatches).isEqualTo(1);
+    assertThat(restored.stats().eventsTrained()).isEqualTo(BATCH);
+    assertThat(restored.userVector("u0")).isNotNull();
+
+    process(click("after-restore", "ix", 99));
+    assertThat(restored.batches).hasSize(1);
+    assertThat(restored.batches.get(0)).extracting(Interaction::userId)
+        .containsExactly("u4", "u5", "u6", "after-restore");
+
+    harness.setProcessingTime(1_000 + PUBLISH_MS);
+    List<TrainerStatus> statuses = statuses();
+    assertThat(statuses).hasSize(1);
+    assertThat(statuses.get(0).getSequence()).isEqualTo(lastSequence + 1);
+    assertThat(statuses.get(0).getEventsTrained()).isEqualTo(2 * BATCH);
+    assertThat(harness.extractOutputValues()).allSatisfy(u -> assertThat(u.getSequence()).isEqualTo(lastSequence + 1));
+
+    harness.setProcessingTime(1_000 + 2 * PUBLISH_MS);
+    assertThat(statuses()).extracting(TrainerStatus::getSequence).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aRestoredPartialBatchStillClosesOnItsTimer() throws Exception {
+    harness = open(settings(50, 1), null, 0);
+    process(click("u1", "i1", 1));
+    OperatorSubtaskState state = harness.snapshot(1L, 1L);
+    harness.close();
+
+    harness = open(settings(50, 1), state, 10_000);
+    FakeModel restored = model(harness);
+    assertThat(restored.batches).isEmpty();
+    harness.setProcessingTime(10_050);
+    assertThat(restored.batches).hasSize(1);
+    assertThat(restored.batches.get(0)).extracting(Interaction::userId).containsExactly("u1");
+  }
+
+  @Test
+  void restoringAnotherModelVersionFailsWithAClearMessage() throws Exception {
+    harness = open(settings(0, 1), null, 0);
+    OperatorSubtaskState state = harness.snapshot(1L, 1L);
+    harness.close();
+    harness = null;
+
+    var other = new OneInputStreamOperatorTestHarness<>(
+        new TrainerOperator(settings(0, 2), new FakeModel.Factory()), new AvroRecordSerializer<>(ClickEvent.class));
+    other.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
+    assertThatThrownBy(() -> other.initializeState(state))
+        .hasStackTraceContaining("model version 1 but --model.version is 2");
+    other.close();
+  }
+
+  @Test
+  void finishTrainsTheRestAndPublishes() throws Exception {
+    harness = open(settings(0, 1), null, 0);
+    process(click("u1", "i1", 1));
+
+    harness.getOperator().finish();
+
+    assertThat(model(harness).batches).hasSize(1);
+    assertThat(harness.extractOutputValues()).hasSize(2);
+    assertThat(statuses()).singleElement().satisfies(s -> assertThat(s.getEventsTrained()).isEqualTo(1));
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+
+  private static TrainerSettings settings(long maxWaitMs, long modelVersion) {
+    ModelConfig model = ModelConfig.builder().dim(2).batchSize(BATCH).build();
+    return new TrainerSettings(model, modelVersion, maxWaitMs, PUBLISH_MS);
+  }
+
+  private static OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> open(TrainerSettings settings,
+      OperatorSubtaskState state, long processingTime) throws Exception {
+    var h = new OneInputStreamOperatorTestHarness<>(new TrainerOperator(settings, new FakeModel.Factory()),
+        new AvroRecordSerializer<>(ClickEvent.class));
+    h.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
+    h.setProcessingTime(processingTime);
+    if (state != null) {
+      h.initializeState(state);
+    }
+    h.open();
+    return h;
+  }
+
+  private static FakeModel model(OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> h) {
+    return (FakeModel) ((TrainerOperator) h.getOperator()).model();
+  }
+
+  private List<TrainerStatus> statuses() {
+    var side = harness.getSideOutput(TrainerOperator.STATUS);
+    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+  }
+
+  private void process(ClickEvent click) {
+    try {
+      harness.processElement(click, 0);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ClickEvent click(String user, String item, long eventTime) {
+    return new ClickEvent(user, item, Instant.ofEpochMilli(eventTime), EventType.CLICK, 1f);
+  }
+}

@@ -1,0 +1,91 @@
+package io.towerstream.jobs.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.towerstream.jobs.records.AvroRecordSerializer;
+import io.towerstream.model.ModelConfig;
+import io.towerstream.schemas.avro.ClickEvent;
+import io.towerstream.schemas.avro.EmbeddingUpdate;
+import io.towerstream.schemas.avro.EventType;
+import io.towerstream.schemas.avro.TrainerStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The operator with the real ND4J model: a restore from operator state continues exactly where it left. */
+class TrainerOperatorTwoTowerTest {
+  private static final TrainerSettings SETTINGS = new TrainerSettings(
+      ModelConfig.builder().dim(8).batchSize(8).reservoirCapacity(100).reservoirNegatives(4).build(), 1, 0, 1_000);
+
+  @Test
+  void trainingAfterARestoreGivesBitIdenticalEmbeddings() throws Exception {
+    List<ClickEvent> before = clicks(20, 1); // 2 batches trained, 4 events pending at the snapshot
+    List<ClickEvent> after = clicks(28, 2);
+
+    Map<String, List<Float>> uninterrupted;
+    OperatorSubtaskState state;
+    try (var original = open(null)) {
+      feed(original, before);
+      state = original.snapshot(1L, 1L);
+      feed(original, after);
+      original.setProcessingTime(1_000);
+      uninterrupted = vectors(original);
+    }
+
+    Map<String, List<Float>> restored;
+    try (var resumed = open(state)) {
+      feed(resumed, after);
+      resumed.setProcessingTime(1_000);
+      restored = vectors(resumed);
+      List<TrainerStatus> status = resumed.getSideOutput(TrainerOperator.STATUS).stream()
+          .map(StreamRecord::getValue).toList();
+      assertThat(status.get(status.size() - 1).getEventsTrained()).isEqualTo(48);
+    }
+
+    assertThat(restored).isNotEmpty().isEqualTo(uninterrupted);
+    assertThat(restored.values()).allSatisfy(v -> assertThat(v).hasSize(8));
+  }
+
+  private static OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> open(OperatorSubtaskState state)
+      throws Exception {
+    var h = new OneInputStreamOperatorTestHarness<>(new TrainerOperator(SETTINGS, new TwoTowerModelFactory()),
+        new AvroRecordSerializer<>(ClickEvent.class));
+    h.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
+    h.setProcessingTime(0);
+    if (state != null) {
+      h.initializeState(state);
+    }
+    h.open();
+    return h;
+  }
+
+  private static void feed(OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> h, List<ClickEvent> clicks)
+      throws Exception {
+    for (ClickEvent click : clicks) {
+      h.processElement(click, 0);
+    }
+  }
+
+  /** The latest published vector per key of everything published so far. */
+  private static Map<String, List<Float>> vectors(OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> h) {
+    Map<String, List<Float>> latest = new TreeMap<>();
+    for (EmbeddingUpdate u : h.extractOutputValues()) {
+      latest.put(u.getEntity() + ":" + u.getId(), u.getVector());
+    }
+    return latest;
+  }
+
+  private static List<ClickEvent> clicks(int n, long seed) {
+    Random random = new Random(seed);
+    return java.util.stream.IntStream.range(0, n)
+        .mapToObj(k -> new ClickEvent("u" + random.nextInt(6), "i" + random.nextInt(10),
+            Instant.ofEpochMilli(1_000L * k), EventType.CLICK, 1f))
+        .toList();
+  }
+}

@@ -1,0 +1,77 @@
+package io.towerstream.model.bench;
+
+import io.towerstream.model.Interaction;
+import io.towerstream.model.ModelConfig;
+import io.towerstream.model.OnlineModel;
+import io.towerstream.model.TwoTowerModels;
+import io.towerstream.model.synthetic.PlantedClusterClicks;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Times training steps on a synthetic stream and prints the figures; asserts nothing. Run with
+ * {@code OMP_NUM_THREADS=1} (see STACK.md trap 3):
+ * {@code java -cp <model classpath> io.towerstream.model.bench.StepBenchmark [batch] [dim] [negatives] [steps] [projection]}.
+ */
+public final class StepBenchmark {
+  private StepBenchmark() {}
+
+  /**
+   * Milliseconds per step after warm-up: wall-clock mean and median, and the training thread's CPU time
+   * per step, which excludes time the thread waited for a core (other processes sharing the machine).
+   */
+  public record Result(int batchSize, int dim, int negatives, boolean projection, int steps, double meanMillis,
+      double medianMillis, double cpuMillis) {
+    @Override
+    public String toString() {
+      return String.format("B=%d d=%d M=%d projection=%b: wall %.2f ms/step mean, %.2f median; thread CPU %.2f"
+          + " ms/step (%d steps)", batchSize, dim, negatives, projection, meanMillis, medianMillis, cpuMillis, steps);
+    }
+  }
+
+  public static Result run(ModelConfig config, int warmupSteps, int steps) {
+    int b = config.batchSize();
+    PlantedClusterClicks clicks = PlantedClusterClicks.builder().users(100_000).items(50_000).clusters(50)
+        .events((long) (warmupSteps + steps) * b).seed(1).build();
+    Iterator<Interaction> it = clicks.iterator();
+    OnlineModel model = TwoTowerModels.create(config);
+    long[] nanos = new long[steps];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpuNanos = 0;
+    for (int s = 0; s < warmupSteps + steps; s++) {
+      List<Interaction> batch = new ArrayList<>(b);
+      for (int i = 0; i < b; i++) {
+        batch.add(it.next());
+      }
+      long c0 = threads.getCurrentThreadCpuTime();
+      long t0 = System.nanoTime();
+      model.train(batch);
+      long t1 = System.nanoTime();
+      long c1 = threads.getCurrentThreadCpuTime();
+      if (s >= warmupSteps) {
+        nanos[s - warmupSteps] = t1 - t0;
+        cpuNanos += c1 - c0;
+      }
+    }
+    double cpuMillis = cpuNanos / 1e6 / steps;
+    long[] sorted = nanos.clone();
+    java.util.Arrays.sort(sorted);
+    double mean = java.util.Arrays.stream(nanos).average().orElse(0) / 1e6;
+    return new Result(b, config.dim(), config.reservoirNegatives(), config.towerProjection(), steps, mean,
+        sorted[steps / 2] / 1e6, cpuMillis);
+  }
+
+  public static void main(String[] args) {
+    int batch = args.length > 0 ? Integer.parseInt(args[0]) : 256;
+    int dim = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+    int negatives = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    int steps = args.length > 3 ? Integer.parseInt(args[3]) : 500;
+    boolean projection = args.length > 4 && Boolean.parseBoolean(args[4]);
+    ModelConfig config = ModelConfig.builder().batchSize(batch).dim(dim).reservoirNegatives(negatives)
+        .towerProjection(projection).build();
+    System.out.println(run(config, Math.max(50, steps / 5), steps));
+  }
+}

@@ -1,0 +1,69 @@
+package io.towerstream.model.snapshot;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+
+/**
+ * The envelope of a model snapshot: {@code MAGIC, FORMAT_VERSION, dim} first, the model body, then a
+ * CRC-32 of everything before it. {@link #open} checks magic, version and dimension before the checksum, so
+ * that a snapshot from a newer build is reported as such rather than as "corrupt".
+ *
+ * <p>Version history: 1 = the first format (tables with row-wise Adagrad, towers with Adam, frequency
+ * estimator, reservoir, pending changes, counters, RNG states).
+ */
+public final class SnapshotFormat {
+  /** "TWRS" (towerstream). */
+  public static final int MAGIC = 0x54575253;
+  public static final int FORMAT_VERSION = 1;
+  private static final int HEADER_BYTES = 12;
+  private static final int TRAILER_BYTES = 8;
+
+  private SnapshotFormat() {}
+
+  /** A writer with the header already written. */
+  public static SnapshotWriter begin(int dim) {
+    SnapshotWriter out = new SnapshotWriter();
+    out.writeInt(MAGIC).writeInt(FORMAT_VERSION).writeInt(dim);
+    return out;
+  }
+
+  /** Appends the checksum and returns the finished snapshot. */
+  public static byte[] finish(SnapshotWriter out) {
+    return out.toByteArrayWithChecksum();
+  }
+
+  /**
+   * Checks the header and the checksum and returns a reader positioned on the body.
+   *
+   * @throws IllegalArgumentException when the bytes are not a snapshot, the format version is unknown, the
+   *     dimension differs from {@code expectedDim}, or the checksum does not match
+   */
+  public static SnapshotReader open(byte[] bytes, int expectedDim) {
+    if (bytes == null || bytes.length < HEADER_BYTES + TRAILER_BYTES) {
+      throw new IllegalArgumentException("model snapshot is empty or truncated ("
+          + (bytes == null ? 0 : bytes.length) + " bytes)");
+    }
+    ByteBuffer header = ByteBuffer.wrap(bytes, 0, HEADER_BYTES);
+    int magic = header.getInt();
+    if (magic != MAGIC) {
+      throw new IllegalArgumentException(String.format(
+          "not a towerstream model snapshot (magic 0x%08x, expected 0x%08x)", magic, MAGIC));
+    }
+    int version = header.getInt();
+    if (version != FORMAT_VERSION) {
+      throw new IllegalArgumentException("unknown model snapshot format version " + version
+          + "; this build reads version " + FORMAT_VERSION);
+    }
+    int dim = header.getInt();
+    if (dim != expectedDim) {
+      throw new IllegalArgumentException("model snapshot has dim " + dim + " but model.dim is " + expectedDim);
+    }
+    int bodyEnd = bytes.length - TRAILER_BYTES;
+    CRC32 crc = new CRC32();
+    crc.update(bytes, 0, bodyEnd);
+    if (crc.getValue() != ByteBuffer.wrap(bytes, bodyEnd, TRAILER_BYTES).getLong()) {
+      throw new IllegalArgumentException("model snapshot is corrupt: checksum mismatch");
+    }
+    return SnapshotReader.over(bytes, HEADER_BYTES, bodyEnd - HEADER_BYTES);
+  }
+}

@@ -1,0 +1,112 @@
+package io.towerstream.model.snapshot;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads what {@link SnapshotWriter} wrote. Every malformed input (bad checksum, truncation, impossible
+ * length) surfaces as an {@link IllegalArgumentException} that says so, never as a low-level exception.
+ */
+public final class SnapshotReader {
+  private final ByteBuffer buffer;
+
+  private SnapshotReader(ByteBuffer buffer) {
+    this.buffer = buffer;
+  }
+
+  /** A reader over {@code bytes[offset, offset + length)}. */
+  public static SnapshotReader over(byte[] bytes, int offset, int length) {
+    return new SnapshotReader(ByteBuffer.wrap(bytes, offset, length).slice());
+  }
+
+  public int readInt() {
+    return guard(() -> buffer.getInt());
+  }
+
+  public long readLong() {
+    return guard(() -> buffer.getLong());
+  }
+
+  public float readFloat() {
+    return guard(() -> buffer.getFloat());
+  }
+
+  public double readDouble() {
+    return guard(() -> buffer.getDouble());
+  }
+
+  public boolean readBoolean() {
+    byte b = guard(() -> buffer.get());
+    if (b != 0 && b != 1) {
+      throw new IllegalArgumentException("model snapshot is corrupt: bad boolean " + b);
+    }
+    return b == 1;
+  }
+
+  public String readString() {
+    int len = readLength(1);
+    byte[] bytes = new byte[len];
+    buffer.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** Reads a non-negative count of elements of {@code elementBytes} each that must fit in what is left. */
+  public int readLength(int elementBytes) {
+    int n = readInt();
+    if (n < 0 || (long) n * elementBytes > buffer.remaining()) {
+      throw new IllegalArgumentException("model snapshot is corrupt: length " + n + " exceeds the data left");
+    }
+    return n;
+  }
+
+  public void readFloats(float[] dst, int off, int len) {
+    requireRemaining(4L * len);
+    buffer.asFloatBuffer().get(dst, off, len);
+    buffer.position(buffer.position() + 4 * len);
+  }
+
+  public void readInts(int[] dst, int off, int len) {
+    requireRemaining(4L * len);
+    buffer.asIntBuffer().get(dst, off, len);
+    buffer.position(buffer.position() + 4 * len);
+  }
+
+  public void readLongs(long[] dst, int off, int len) {
+    requireRemaining(8L * len);
+    buffer.asLongBuffer().get(dst, off, len);
+    buffer.position(buffer.position() + 8 * len);
+  }
+
+  /** Fails unless every byte was consumed: trailing garbage means writer and reader disagree. */
+  public void requireFullyRead() {
+    if (buffer.hasRemaining()) {
+      throw new IllegalArgumentException("model snapshot is corrupt: " + buffer.remaining() + " unread bytes");
+    }
+  }
+
+  /** Throws a "corrupt snapshot" error unless {@code ok}. */
+  public static void check(boolean ok, String what) {
+    if (!ok) {
+      throw new IllegalArgumentException("model snapshot is corrupt: " + what);
+    }
+  }
+
+  private void requireRemaining(long bytes) {
+    if (bytes > buffer.remaining()) {
+      throw new IllegalArgumentException("model snapshot is truncated");
+    }
+  }
+
+  private interface Read<T> {
+    T get();
+  }
+
+  private static <T> T guard(Read<T> read) {
+    try {
+      return read.get();
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("model snapshot is truncated", e);
+    }
+  }
+}
