@@ -1,0 +1,36 @@
+package io.towerstream.cli.commands;
+
+import io.towerstream.schemas.TopicProvisioner;
+import io.towerstream.schemas.TopicProvisioner.TopicNames;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Creates towerstream's topics on a Kafka cluster, leaving existing ones alone. */
+@Command(name = "topics", mixinStandardHelpOptions = true,
+    description = "Create the clicks, clicks.dlq, embeddings (compacted) and trainer-status (compacted) topics if missing.")
+public final class TopicsCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port].")
+  String bootstrapServers;
+
+  @Option(names = "--partitions", defaultValue = "1", description = "Partitions of new topics (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of new topics (default: ${DEFAULT-VALUE}).")
+  short replication;
+
+  @Override
+  public Integer call() {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("--partitions must be at least 1, was " + partitions);
+    }
+    if (replication < 1) {
+      throw new IllegalArgumentException("--replication-factor must be at least 1, was " + replication);
+    }
+    TopicNames names = TopicNames.defaults();
+    TopicProvisioner.ensureTopics(bootstrapServers, names, partitions, replication);
+    System.out.printf("topics ready on %s: %s, %s, %s, %s%n", bootstrapServers, names.clicks(), names.clicksDlq(),
+        names.embeddings(), names.trainerStatus());
+    return 0;
+  }
+}

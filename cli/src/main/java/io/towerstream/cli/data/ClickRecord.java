@@ -1,0 +1,4 @@
+package io.towerstream.cli.data;
+
+/** One interaction read from a file, with its line number for deterministic tie-breaking. */
+public record ClickRecord(String userId, String itemId, long timestampMillis, long lineNumber) {}

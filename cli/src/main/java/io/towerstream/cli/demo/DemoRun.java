@@ -1,0 +1,118 @@
+package io.towerstream.cli.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import io.towerstream.store.query.StoreStatus;
+
+/** One run of {@code towerstream demo}: start the stack, replay, report, serve until interrupted. */
+public final class DemoRun {
+  private final ClickStream stream;
+  private final Path requestedWorkDir;
+  private final int kafkaPort;
+  private final String host;
+  private final int port;
+  private final int flinkUiPort;
+  private final double rate;
+  private final boolean exitAfterReplay;
+  private final List<String> jobArgs;
+  private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  public DemoRun(ClickStream stream, Path workDir, int kafkaPort, String host, int port, int flinkUiPort, double rate,
+      boolean exitAfterReplay, List<String> jobArgs) {
+    this.stream = stream;
+    this.requestedWorkDir = workDir;
+    this.kafkaPort = kafkaPort;
+    this.host = host;
+    this.port = port;
+    this.flinkUiPort = flinkUiPort;
+    this.rate = rate;
+    this.exitAfterReplay = exitAfterReplay;
+    this.jobArgs = List.copyOf(jobArgs);
+  }
+
+  public int run() throws Exception {
+    long startedAt = System.nanoTime();
+    Path workDir = requestedWorkDir != null ? requestedWorkDir : Files.createTempDirectory("towerstream-demo");
+    boolean temporary = requestedWorkDir == null;
+    out.println("towerstream demo — " + stream.description() + ": " + stream.events() + " events, "
+        + stream.users() + " users, " + stream.items() + " items");
+    DemoStack stack = DemoStack.start(workDir, kafkaPort, host, port, flinkUiPort, jobArgs);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stack.close();
+      if (temporary) {
+        deleteRecursively(workDir);
+      }
+      stopped.countDown();
+    }, "demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    ReplayTracker tracker = new ReplayTracker(stream, stack.store());
+    stack.store().addStatusContributor(tracker::statusFields);
+    String url = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + stack.store().port();
+    out.println("kafka bootstrap: " + stack.bootstrapServers()
+        + "  (topics clicks, clicks.dlq, embeddings, trainer-status; records are Avro single-object encoded)");
+    out.println("retrieval store: " + url + "  (try " + url + "/v1/status)");
+    out.println("training job: " + stack.jobId() + " on a local Flink MiniCluster"
+        + (flinkUiPort > 0 ? ", web UI http://127.0.0.1:" + flinkUiPort : ""));
+    out.println("work dir: " + workDir + (temporary ? " (removed on exit)" : ""));
+
+    long replayStartedAt = System.nanoTime();
+    Thread replay = startReplay(stack.bootstrapServers(), stack.clicksTopic(), tracker);
+    try (ProgressReporter progress = new ProgressReporter(stream.events(), stack.store(), tracker)) {
+      while (!tracker.replayDone()) {
+        if (!replay.isAlive() && replayFailure != null) {
+          throw replayFailure;
+        }
+        progress.refresh();
+        Thread.sleep(250);
+      }
+    }
+    long doneAt = System.nanoTime();
+    StoreStatus s = stack.store().status();
+    double trainSeconds = (doneAt - replayStartedAt) / 1e9;
+    out.printf(Locale.ROOT, "replay done: %d events trained in %.1f s after the replay began (%.0f events/s); "
+            + "%.1f s since start. %d/%d users and %d/%d items embedded, loss %.3f%n",
+        s.eventsTrained(), trainSeconds, s.eventsTrained() / trainSeconds, (doneAt - startedAt) / 1e9,
+        s.usersEmbedded(), stream.users(), s.itemsEmbedded(), stream.items(), s.loss());
+    if (exitAfterReplay) {
+      return 0;
+    }
+    out.println("serving on " + url + " — Ctrl-C to stop");
+    stopped.await();
+    return 0;
+  }
+
+  private volatile RuntimeException replayFailure;
+
+  private Thread startReplay(String bootstrap, String topic, ReplayTracker tracker) {
+    Thread thread = new Thread(() -> {
+      try (ClickReplayer replayer = new ClickReplayer(bootstrap, topic)) {
+        tracker.replayStarted(replayer);
+        replayer.replay(stream.records().iterator(), rate);
+        tracker.producingFinished();
+      } catch (RuntimeException e) {
+        replayFailure = e;
+      }
+    }, "demo-replay");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort: it is a temporary directory
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.towerstream.cli.demo;
+
+import io.towerstream.jobs.JobConfig;
+import io.towerstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.towerstream.schemas.TopicProvisioner;
+import io.towerstream.store.RetrievalStore;
+import io.towerstream.store.StoreConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the embedded demo runs, started in dependency order and closed in reverse: an in-process
+ * Kafka broker, the topics, the retrieval store with its HTTP API, and the training job on a MiniCluster.
+ * Each piece talks to the others only through Kafka and HTTP, exactly as in the distributed deployment.
+ */
+public final class DemoStack implements AutoCloseable {
+  private final EmbeddedKafkaBroker broker;
+  private final RetrievalStore store;
+  private final LocalTrainingJob job;
+  private final JobConfig jobConfig;
+
+  private DemoStack(EmbeddedKafkaBroker broker, RetrievalStore store, LocalTrainingJob job, JobConfig jobConfig) {
+    this.broker = broker;
+    this.store = store;
+    this.job = job;
+    this.jobConfig = jobConfig;
+  }
+
+  /**
+   * @param jobArgs training-job options ({@code --model.dim 32} …), validated by {@link JobConfig}
+   */
+  public static DemoStack start(Path workDir, int kafkaPort, String httpHost, int httpPort, int flinkUiPort,
+      List<String> jobArgs) throws Exception {
+    EmbeddedKafkaBroker broker = null;
+    RetrievalStore store = null;
+    try {
+      broker = EmbeddedKafkaBroker.persistent(workDir.resolve("kafka"), kafkaPort, Map.of()).start();
+      String bootstrap = broker.bootstrapServers();
+      JobConfig jobConfig = jobConfig(bootstrap, workDir, jobArgs);
+      TopicProvisioner.ensureTopics(bootstrap, jobConfig.topicNames(), 1, (short) 1);
+
+      store = RetrievalStore.open(StoreConfig.builder()
+          .bootstrapServers(bootstrap)
+          .embeddingsTopic(jobConfig.embeddingsTopic())
+          .trainerStatusTopic(jobConfig.statusTopic())
+          .dbPath(workDir.resolve("store"))
+          .httpHost(httpHost)
+          .httpPort(httpPort)
+          .build()).start();
+
+      LocalTrainingJob job = LocalTrainingJob.start(jobConfig, flinkUiPort);
+      return new DemoStack(broker, store, job, jobConfig);
+    } catch (Exception | Error e) {
+      if (store != null) {
+        store.close();
+      }
+      if (broker != null) {
+        broker.close();
+      }
+      throw e;
+    }
+  }
+
+  /** The demo's job configuration: the user's options, plus the broker and a fresh start from earliest. */
+  static JobConfig jobConfig(String bootstrap, Path workDir, List<String> jobArgs) {
+    // the demo owns its broker: a user's --bootstrap-servers fails as "given more than once"
+    List<String> args = new ArrayList<>(jobArgs);
+    args.add("--bootstrap-servers");
+    args.add(bootstrap);
+    if (args.stream().noneMatch(a -> a.startsWith("--checkpoint.dir"))) {
+      // the JobManager's in-memory checkpoint storage caps state at 5 MB; the model outgrows that quickly
+      args.add("--checkpoint.dir");
+      args.add(workDir.resolve("checkpoints").toUri().toString());
+    }
+    return JobConfig.fromArgs(args.toArray(String[]::new));
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public String clicksTopic() {
+    return jobConfig.clicksTopic();
+  }
+
+  public RetrievalStore store() {
+    return store;
+  }
+
+  public String jobId() {
+    return job.jobId();
+  }
+
+  @Override
+  public void close() {
+    job.close();
+    store.close();
+    broker.close();
+  }
+}
