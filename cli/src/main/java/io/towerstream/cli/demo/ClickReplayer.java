@@ -50,7 +50,10 @@ public final class ClickReplayer implements AutoCloseable {
           .setItemId(click.itemId())
           .setEventTime(Instant.ofEpochMilli(click.timestampMillis()))
           .build();
-      producer.send(new ProducerRecord<>(topic, null, click.timestampMillis(), click.userId(), event), (meta, e) -> {
+      // The Kafka timestamp is the send time, not the click's: replayed logs are years old, and a broker's
+      // time-based retention would delete them (and move consumers to the end) within minutes.
+      // The event time travels in the record itself.
+      producer.send(new ProducerRecord<>(topic, click.userId(), event), (meta, e) -> {
         if (e != null) {
           failure.compareAndSet(null, e);
         } else {

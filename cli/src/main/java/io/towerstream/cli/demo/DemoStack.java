@@ -36,7 +36,9 @@ public final class DemoStack implements AutoCloseable {
     EmbeddedKafkaBroker broker = null;
     RetrievalStore store = null;
     try {
-      broker = EmbeddedKafkaBroker.persistent(workDir.resolve("kafka"), kafkaPort, Map.of()).start();
+      // no time-based retention: a user may produce historical clicks with their original timestamps
+      broker = EmbeddedKafkaBroker.persistent(workDir.resolve("kafka"), kafkaPort, Map.of("log.retention.ms", "-1"))
+          .start();
       String bootstrap = broker.bootstrapServers();
       JobConfig jobConfig = jobConfig(bootstrap, workDir, jobArgs);
       TopicProvisioner.ensureTopics(bootstrap, jobConfig.topicNames(), 1, (short) 1);
