@@ -1,0 +1,88 @@
+package io.towerstream.model.eval;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Test-then-train metrics of one scorer: for each event the 0-based rank of the clicked item (−1 when the
+ * scorer could not rank it: unknown user or item), giving HR@10, Recall@20 (= HR@20, one relevant item),
+ * binary NDCG@20 and MRR, over the whole stream and over a sliding window of the last events.
+ */
+public final class PrequentialMetrics {
+  private static final int METRICS = 4;
+  private final int window;
+  private final double[][] ring;
+  private final double[] windowSum = new double[METRICS];
+  private final double[] totalSum = new double[METRICS];
+  private long events;
+
+  public PrequentialMetrics(int window) {
+    if (window < 1) {
+      throw new IllegalArgumentException("prequential window must be positive, was " + window);
+    }
+    this.window = window;
+    this.ring = new double[window][METRICS];
+  }
+
+  /** Records one event; {@code rank} 0 = ranked first, −1 = not rankable (a miss). */
+  public void record(long rank) {
+    double[] m = new double[METRICS];
+    if (rank >= 0) {
+      m[0] = rank < 10 ? 1 : 0;
+      m[1] = rank < 20 ? 1 : 0;
+      m[2] = rank < 20 ? 1.0 / (Math.log(rank + 2) / Math.log(2)) : 0;
+      m[3] = 1.0 / (rank + 1);
+    }
+    int slot = (int) (events % window);
+    for (int k = 0; k < METRICS; k++) {
+      if (events >= window) {
+        windowSum[k] -= ring[slot][k];
+      }
+      ring[slot][k] = m[k];
+      windowSum[k] += m[k];
+      totalSum[k] += m[k];
+    }
+    events++;
+  }
+
+  public long events() {
+    return events;
+  }
+
+  /** Averages over the whole stream so far: hr@10, recall@20, ndcg@20, mrr. */
+  public Map<String, Double> whole() {
+    return named(totalSum, events);
+  }
+
+  /** Averages over the last {@code window} events. */
+  public Map<String, Double> windowed() {
+    return named(windowSum, Math.min(events, window));
+  }
+
+  private static Map<String, Double> named(double[] sums, long n) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    String[] names = {"hr@10", "recall@20", "ndcg@20", "mrr"};
+    for (int k = 0; k < METRICS; k++) {
+      out.put(names[k], n == 0 ? 0.0 : sums[k] / n);
+    }
+    return out;
+  }
+
+  /**
+   * Rank of {@code target} in {@code scores} among indices not in {@code excluded} (the target itself is
+   * never excluded); ties rank by lower index first.
+   */
+  public static long rankOf(float[] scores, int target, java.util.Set<Integer> excluded) {
+    float st = scores[target];
+    long rank = 0;
+    for (int j = 0; j < scores.length; j++) {
+      if (j == target || (excluded != null && excluded.contains(j))) {
+        continue;
+      }
+      if (scores[j] > st || (scores[j] == st && j < target)) {
+        rank++;
+      }
+    }
+    return rank;
+  }
+}

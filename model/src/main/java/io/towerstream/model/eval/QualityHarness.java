@@ -1,0 +1,116 @@
+package io.towerstream.model.eval;
+
+import io.towerstream.model.Interaction;
+import io.towerstream.model.ModelConfig;
+import io.towerstream.model.OnlineModel;
+import io.towerstream.model.TwoTowerModels;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The offline quality harness: the temporal split, the baselines (global popularity, recent popularity,
+ * EASE) and towerstream's model trained single-pass, then the prequential run over the whole stream. Prints
+ * a table. Usage: {@code QualityHarness PATH [csv] [key=value …]}, keys as in {@link #configure}.
+ */
+public final class QualityHarness {
+  static final int[] KS = {10, 20, 50};
+  static final double[] EASE_LAMBDAS = {50, 100, 200, 400, 800, 1600};
+
+  private QualityHarness() {}
+
+  public static void main(String[] args) {
+    Path path = Path.of(args[0]);
+    boolean csv = false;
+    ModelConfig.Builder b = ModelConfig.builder();
+    float prior = 0f;
+    double split = 0.8;
+    int popWindow = 1000;
+    boolean prequential = true;
+    boolean baselines = true;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("csv")) {
+        csv = true;
+        continue;
+      }
+      String[] kv = args[i].split("=", 2);
+      switch (kv[0]) {
+        case "prior" -> prior = Float.parseFloat(kv[1]);
+        case "split" -> split = Double.parseDouble(kv[1]);
+        case "popWindow" -> popWindow = Integer.parseInt(kv[1]);
+        case "prequential" -> prequential = Boolean.parseBoolean(kv[1]);
+        case "baselines" -> baselines = Boolean.parseBoolean(kv[1]);
+        default -> configure(b, kv[0], kv[1]);
+      }
+    }
+    ModelConfig config = b.build();
+    List<Interaction> stream = ClickLogs.read(path, csv);
+    TemporalSplit s = new TemporalSplit(stream, split);
+    System.out.printf("events %d, train %d, test %d, catalogue %d, test users %d%n", stream.size(),
+        s.train.size(), s.test.size(), s.items.size(), s.relevant.size());
+    System.out.println("config " + config);
+    Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
+    List<Interaction> recentPart = s.train.subList((int) (s.train.size() * 0.9), s.train.size());
+    float[] recentCounts = PopularityScorer.counts(s, recentPart);
+    if (baselines) {
+      rows.put("popularity", RankingMetrics.evaluate(s, new PopularityScorer(s, s.train), KS));
+      rows.put("recentPopularity", RankingMetrics.evaluate(s, new PopularityScorer(s, recentPart), KS));
+      double lambda = EaseScorer.tuneLambda(s.train, EASE_LAMBDAS);
+      rows.put("ease(λ=" + (int) lambda + ")", RankingMetrics.evaluate(s, new EaseScorer(s, lambda), KS));
+    }
+    OnlineModel model = TwoTowerModels.create(config);
+    ModelScorer.trainSinglePass(model, s.train, config.batchSize());
+    rows.put("towerstream", RankingMetrics.evaluate(s, new ModelScorer(s, model, null, 0f), KS));
+    for (float w : new float[] {0.02f, 0.05f, 0.1f, 0.2f}) {
+      rows.put("towerstream+prior(" + w + ")",
+          RankingMetrics.evaluate(s, new ModelScorer(s, model, recentCounts, w), KS));
+    }
+    for (float h : new float[] {0.5f, 1f}) {
+      rows.put("towerstream+history(" + h + ")",
+          RankingMetrics.evaluate(s, new ModelScorer(s, model, null, 0f, h), KS));
+      rows.put("towerstream+history(" + h + ")+prior(0.1)",
+          RankingMetrics.evaluate(s, new ModelScorer(s, model, recentCounts, 0.1f, h), KS));
+    }
+    System.out.printf("%-36s", "holdout");
+    rows.values().iterator().next().keySet().forEach(k -> System.out.printf("%10s", k));
+    System.out.println();
+    rows.forEach((name, m) -> {
+      System.out.printf("%-36s", name);
+      m.values().forEach(v -> System.out.printf("%10.4f", v));
+      System.out.println();
+    });
+    if (prequential) {
+      PrequentialEvaluator pe = new PrequentialEvaluator(10_000, popWindow, prior);
+      OnlineModel fresh = TwoTowerModels.create(config);
+      for (int i = 0; i < stream.size(); i += config.batchSize()) {
+        pe.scoreThenTrain(fresh, stream.subList(i, Math.min(stream.size(), i + config.batchSize())));
+      }
+      System.out.printf("%-36s%10s%10s%10s%10s  (whole stream; popWindow %d, prior %.3f)%n", "prequential",
+          "hr@10", "recall@20", "ndcg@20", "mrr", popWindow, prior);
+      pe.metrics().forEach((name, m) -> {
+        System.out.printf("%-36s", name);
+        m.whole().values().forEach(v -> System.out.printf("%10.4f", v));
+        System.out.println();
+      });
+    }
+  }
+
+  /** Applies one {@code key=value} override to a config builder (the ModelConfig names, camelCase). */
+  public static void configure(ModelConfig.Builder b, String key, String v) {
+    switch (key) {
+      case "dim" -> b.dim(Integer.parseInt(v));
+      case "batchSize" -> b.batchSize(Integer.parseInt(v));
+      case "temperature" -> b.temperature(Float.parseFloat(v));
+      case "learningRate" -> b.learningRate(Float.parseFloat(v));
+      case "towerProjection" -> b.towerProjection(Boolean.parseBoolean(v));
+      case "logQCorrection" -> b.logQCorrection(Boolean.parseBoolean(v));
+      case "reservoirCapacity" -> b.reservoirCapacity(Integer.parseInt(v));
+      case "reservoirNegatives" -> b.reservoirNegatives(Integer.parseInt(v));
+      case "reservoirAlpha" -> b.reservoirAlpha(Double.parseDouble(v));
+      case "initScale" -> b.initScale(Float.parseFloat(v));
+      case "seed" -> b.seed(Long.parseLong(v));
+      default -> throw new IllegalArgumentException("unknown option " + key);
+    }
+  }
+}

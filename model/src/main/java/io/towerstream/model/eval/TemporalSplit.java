@@ -1,0 +1,67 @@
+package io.towerstream.model.eval;
+
+import io.towerstream.model.Interaction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The temporal hold-out protocol: the first {@code fraction} of the time-ordered stream trains, the rest
+ * tests. The catalogue is every item seen in training (in first-seen order, which is also the tie-break of
+ * every ranking). Test users have events in both parts; a test user's relevant items are their test items
+ * not among their training items.
+ */
+public final class TemporalSplit {
+  public final List<Interaction> train;
+  public final List<Interaction> test;
+  /** Catalogue: item id per index, first-seen order in training. */
+  public final List<String> items;
+  public final Map<String, Integer> itemIndex;
+  /** Training items (catalogue indices) per user, in first-seen order. */
+  public final Map<String, Set<Integer>> trainItems;
+  /** Relevant test items per test user; users with no relevant item are not test users. */
+  public final Map<String, Set<String>> relevant;
+
+  public TemporalSplit(List<Interaction> stream, double fraction) {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new IllegalArgumentException("split must be in (0, 1), was " + fraction);
+    }
+    int cut = (int) Math.floor(stream.size() * fraction);
+    this.train = Collections.unmodifiableList(new ArrayList<>(stream.subList(0, cut)));
+    this.test = Collections.unmodifiableList(new ArrayList<>(stream.subList(cut, stream.size())));
+    Map<String, Integer> index = new HashMap<>();
+    List<String> catalogue = new ArrayList<>();
+    Map<String, Set<Integer>> seen = new HashMap<>();
+    for (Interaction e : train) {
+      Integer ix = index.get(e.itemId());
+      if (ix == null) {
+        ix = catalogue.size();
+        index.put(e.itemId(), ix);
+        catalogue.add(e.itemId());
+      }
+      seen.computeIfAbsent(e.userId(), u -> new LinkedHashSet<>()).add(ix);
+    }
+    Map<String, Set<String>> rel = new LinkedHashMap<>();
+    for (Interaction e : test) {
+      Set<Integer> past = seen.get(e.userId());
+      if (past == null) {
+        continue;
+      }
+      Integer ix = index.get(e.itemId());
+      if (ix != null && past.contains(ix)) {
+        continue;
+      }
+      // Items never seen in training cannot be ranked by anyone but still count as relevant (misses).
+      rel.computeIfAbsent(e.userId(), u -> new LinkedHashSet<>()).add(e.itemId());
+    }
+    this.items = Collections.unmodifiableList(catalogue);
+    this.itemIndex = Collections.unmodifiableMap(index);
+    this.trainItems = Collections.unmodifiableMap(seen);
+    this.relevant = Collections.unmodifiableMap(rel);
+  }
+}
