@@ -3,7 +3,9 @@ package io.towerstream.store;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.http.HttpApi;
 import io.towerstream.store.index.ExactItemIndex;
+import io.towerstream.store.index.GraphItemIndex;
 import io.towerstream.store.index.ItemIndex;
+import io.towerstream.store.index.ItemVector;
 import io.towerstream.store.ingest.BatchApplier;
 import io.towerstream.store.ingest.EmbeddingIngestor;
 import io.towerstream.store.ingest.IngestMetrics;
@@ -11,10 +13,15 @@ import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.query.StoreStatus;
 import io.towerstream.store.rocks.EmbeddingStore;
+import io.towerstream.store.metrics.StoreMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +44,7 @@ public final class RetrievalStore implements AutoCloseable {
   private final RetrievalService service;
   private final StatusReporter status;
   private final EmbeddingIngestor ingestor;
+  private final StoreMetrics prometheus;
   private HttpApi http;
   private boolean closed;
   private volatile boolean caughtUpOnce;
@@ -48,14 +56,20 @@ public final class RetrievalStore implements AutoCloseable {
     this.service = new RetrievalService(store, index);
     this.status = new StatusReporter(store, index, metrics);
     this.ingestor = new EmbeddingIngestor(config, store, new BatchApplier(store, index, metrics), metrics);
+    this.prometheus = new StoreMetrics(metrics, index, store, status::newestUpdateAgeMs);
   }
 
   /** Opens RocksDB at {@code config.dbPath()} and rebuilds the item index from it; consumes nothing yet. */
   public static RetrievalStore open(StoreConfig config) {
     EmbeddingStore store = EmbeddingStore.open(config.dbPath());
     try {
-      ItemIndex index = newIndex(config.indexKind());
-      rebuild(store, index);
+      ItemIndex index = newIndex(config);
+      try {
+        rebuild(store, index);
+      } catch (RuntimeException e) {
+        index.close();
+        throw e;
+      }
       return new RetrievalStore(config, store, index);
     } catch (RuntimeException e) {
       store.close();
@@ -70,7 +84,8 @@ public final class RetrievalStore implements AutoCloseable {
     }
     if (http == null) {
       ingestor.start();
-      http = HttpApi.start(service, status, config.httpHost(), config.httpPort(), this::readinessLag);
+      http = HttpApi.start(service, status, config.httpHost(), config.httpPort(), this::readinessLag,
+          new HttpApi.Extras(prometheus, this::snapshotDocument));
     }
     return this;
   }
@@ -104,6 +119,64 @@ public final class RetrievalStore implements AutoCloseable {
 
   public StoreConfig config() {
     return config;
+  }
+
+  /** The Prometheus metrics served at {@code /metrics} (an embedding process may scrape them itself). */
+  public StoreMetrics metrics() {
+    return prometheus;
+  }
+
+  /**
+   * Writes a consistent backup of this replica (vectors, Kafka offsets and counters of one instant) into
+   * {@code target}, which must not exist; the store keeps serving and consuming meanwhile. Restore it with
+   * {@link #restoreSnapshot}. Also {@code POST /v1/admin/snapshot}.
+   *
+   * @throws IllegalArgumentException when {@code target} exists
+   */
+  public Snapshot snapshot(Path target) {
+    long started = System.nanoTime();
+    store.checkpoint(target);
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+    LOG.info("snapshot of {} written to {} in {} ms", store.path(), target, tookMs);
+    return new Snapshot(target.toAbsolutePath(), store.stats().users(), store.stats().items(), directorySize(target),
+        tookMs);
+  }
+
+  /**
+   * What {@link #snapshot} wrote: where, how many users and items (at least; updates applied while it ran
+   * may be included), its size on disk (hard-linked files count in full) and how long it took.
+   */
+  public record Snapshot(Path path, long users, long items, long sizeBytes, long tookMs) {}
+
+  /**
+   * Restores a snapshot taken by {@link #snapshot} into {@code dbPath}, ready for {@link #open}: the store
+   * opened there has the snapshot's vectors and resumes consuming after the snapshot's offsets. Refuses a
+   * {@code dbPath} that exists and is not empty (it never overwrites a store); checks that the copy opens as
+   * a store and removes it again if it does not. Returns the restored offsets.
+   *
+   * @throws IllegalArgumentException when {@code snapshot} is not a snapshot or {@code dbPath} is not empty
+   */
+  public static Map<TopicPartition, Long> restoreSnapshot(Path snapshot, Path dbPath) {
+    return SnapshotRestore.restore(snapshot, dbPath);
+  }
+
+  private Map<String, Object> snapshotDocument(Path target) {
+    Snapshot s = snapshot(target);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("path", s.path().toString());
+    doc.put("users", s.users());
+    doc.put("items", s.items());
+    doc.put("sizeBytes", s.sizeBytes());
+    doc.put("tookMs", s.tookMs());
+    return doc;
+  }
+
+  private static long directorySize(Path dir) {
+    try (var files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /** Whether this replica has caught up with the topics at least once since it started. */
@@ -158,23 +231,36 @@ public final class RetrievalStore implements AutoCloseable {
     return isCaughtUp() ? 0 : metrics.consumerLag();
   }
 
-  private static ItemIndex newIndex(IndexKind kind) {
-    return switch (kind) {
+  private static ItemIndex newIndex(StoreConfig config) {
+    return switch (config.indexKind()) {
       case EXACT -> new ExactItemIndex();
+      case HNSW -> new GraphItemIndex(config.indexOptions().withMinGraphItems(0));
+      case AUTO -> new GraphItemIndex(config.indexOptions());
     };
   }
 
+  /**
+   * Loads every stored item into the index. A graph index builds its graph in the background afterwards
+   * (once, over all items); queries meanwhile are answered exactly, so the store serves at once.
+   */
   private static void rebuild(EmbeddingStore store, ItemIndex index) {
     long started = System.nanoTime();
-    Map<String, float[]> chunk = new LinkedHashMap<>();
+    GraphItemIndex graph = index instanceof GraphItemIndex g ? g : null;
+    if (graph != null) {
+      graph.pauseMaintenance();
+    }
+    Map<String, ItemVector> chunk = new LinkedHashMap<>();
     store.forEach(Entity.ITEM, (id, v) -> {
-      chunk.put(id, v.vector());
+      chunk.put(id, new ItemVector(v.vector(), v.modelVersion()));
       if (chunk.size() == REBUILD_CHUNK) {
         index.upsertAll(chunk);
         chunk.clear();
       }
     });
     index.upsertAll(chunk);
+    if (graph != null) {
+      graph.resumeMaintenance();
+    }
     LOG.info("rebuilt the item index from {}: {} items in {} ms", store.path(), index.size(),
         (System.nanoTime() - started) / 1_000_000);
   }

@@ -1,5 +1,6 @@
 package io.towerstream.store;
 
+import io.towerstream.store.index.GraphIndexOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,7 +18,8 @@ final class StoreArgs {
   static final String ENV_PREFIX = "TOWERSTREAM_STORE_";
   private static final String KAFKA_PREFIX = "kafka.";
   private static final Set<String> KNOWN = Set.of("bootstrap-servers", "db-path", "http-host", "http-port",
-      "embeddings-topic", "trainer-status-topic", "poll-timeout-ms", "max-poll-records", "read-committed", "index");
+      "embeddings-topic", "trainer-status-topic", "poll-timeout-ms", "max-poll-records", "read-committed", "index",
+      "index-auto-threshold", "hnsw-max-degree", "hnsw-beam-width", "hnsw-overquery", "index-build-threads");
 
   static final String USAGE = """
       Usage: StoreMain --bootstrap-servers HOST:PORT --db-path DIR [options]
@@ -30,7 +32,12 @@ final class StoreArgs {
         --poll-timeout-ms    default 200
         --max-poll-records   records per RocksDB batch at most (default 1000)
         --read-committed     true|false (default true)
-        --index              exact (default exact)
+        --index              exact|hnsw|auto (default auto: exact below --index-auto-threshold items)
+        --index-auto-threshold  items from which auto builds a graph (default 50000)
+        --hnsw-max-degree    graph degree, jvector's M (default 32)
+        --hnsw-beam-width    construction beam (default 100)
+        --hnsw-overquery     a top-k query searches with a beam of k x this (default 3)
+        --index-build-threads  threads of a full graph build (default: all cores)
         --kafka.<property>   any Kafka consumer property, e.g. --kafka.security.protocol SSL
       Each option may instead come from TOWERSTREAM_STORE_<OPTION> (upper case, '-' as '_').""";
 
@@ -110,9 +117,35 @@ final class StoreArgs {
       try {
         b.indexKind(IndexKind.valueOf(v.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("invalid store option --index: must be one of exact, got '" + v + "'");
+        throw new IllegalArgumentException(
+            "invalid store option --index: must be one of exact, hnsw, auto, got '" + v + "'");
       }
     }
+    GraphIndexOptions graph = GraphIndexOptions.defaults();
+    if ((v = get(options, env, "index-auto-threshold")) != null) {
+      graph = graph.withMinGraphItems(integer("index-auto-threshold", v));
+    }
+    int degree = graph.maxDegree();
+    int beam = graph.constructionBeam();
+    float overquery = graph.overquery();
+    if ((v = get(options, env, "hnsw-max-degree")) != null) {
+      degree = integer("hnsw-max-degree", v);
+    }
+    if ((v = get(options, env, "hnsw-beam-width")) != null) {
+      beam = integer("hnsw-beam-width", v);
+    }
+    if ((v = get(options, env, "hnsw-overquery")) != null) {
+      try {
+        overquery = Float.parseFloat(v.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("invalid store option --hnsw-overquery: not a number: '" + v + "'");
+      }
+    }
+    graph = graph.withGraph(degree, beam, overquery);
+    if ((v = get(options, env, "index-build-threads")) != null) {
+      graph = graph.withBuildThreads(integer("index-build-threads", v));
+    }
+    b.indexOptions(graph);
     options.keySet().stream()
         .filter(n -> !n.startsWith(KAFKA_PREFIX) && !KNOWN.contains(n))
         .findFirst()

@@ -1,6 +1,7 @@
 package io.towerstream.store;
 
 import io.towerstream.schemas.Topics;
+import io.towerstream.store.index.GraphIndexOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +21,9 @@ import java.util.Objects;
  * @param pollTimeout how long one consumer poll waits for records; default 200 ms
  * @param maxPollRecords the most records one poll (and so one RocksDB batch) holds; default 1000
  * @param readCommitted read only committed records of transactional producers; default true
- * @param indexKind the item index implementation; default {@link IndexKind#EXACT}
+ * @param indexKind the item index implementation; default {@link IndexKind#AUTO} (exact below
+ *     {@code indexOptions.minGraphItems()} items, a jvector graph plus an exact delta above)
+ * @param indexOptions graph index tuning; default {@link GraphIndexOptions#defaults()}
  * @param consumerOverrides extra Kafka consumer properties (security, client.id...), applied last
  */
 public record StoreConfig(
@@ -34,6 +37,7 @@ public record StoreConfig(
     int maxPollRecords,
     boolean readCommitted,
     IndexKind indexKind,
+    GraphIndexOptions indexOptions,
     Map<String, String> consumerOverrides) {
 
   public StoreConfig {
@@ -60,6 +64,7 @@ public record StoreConfig(
     if (indexKind == null) {
       throw invalid("--index", "is required");
     }
+    indexOptions = Objects.requireNonNullElseGet(indexOptions, GraphIndexOptions::defaults);
     consumerOverrides = Map.copyOf(Objects.requireNonNullElse(consumerOverrides, Map.of()));
   }
 
@@ -72,7 +77,7 @@ public record StoreConfig(
     return new Builder().bootstrapServers(bootstrapServers).embeddingsTopic(embeddingsTopic)
         .trainerStatusTopic(trainerStatusTopic).dbPath(dbPath).httpHost(httpHost).httpPort(httpPort)
         .pollTimeout(pollTimeout).maxPollRecords(maxPollRecords).readCommitted(readCommitted)
-        .indexKind(indexKind).consumerOverrides(consumerOverrides);
+        .indexKind(indexKind).indexOptions(indexOptions).consumerOverrides(consumerOverrides);
   }
 
   private static void requireText(String option, String value) {
@@ -96,7 +101,8 @@ public record StoreConfig(
     private Duration pollTimeout = Duration.ofMillis(200);
     private int maxPollRecords = 1000;
     private boolean readCommitted = true;
-    private IndexKind indexKind = IndexKind.EXACT;
+    private IndexKind indexKind = IndexKind.AUTO;
+    private GraphIndexOptions indexOptions = GraphIndexOptions.defaults();
     private Map<String, String> consumerOverrides = Map.of();
 
     private Builder() {}
@@ -151,6 +157,12 @@ public record StoreConfig(
       return this;
     }
 
+    /** Graph tuning for {@link IndexKind#HNSW} and {@link IndexKind#AUTO}. */
+    public Builder indexOptions(GraphIndexOptions v) {
+      indexOptions = v;
+      return this;
+    }
+
     public Builder consumerOverrides(Map<String, String> v) {
       consumerOverrides = v;
       return this;
@@ -159,7 +171,7 @@ public record StoreConfig(
     /** @throws IllegalArgumentException naming the first invalid option */
     public StoreConfig build() {
       return new StoreConfig(bootstrapServers, embeddingsTopic, trainerStatusTopic, dbPath, httpHost, httpPort,
-          pollTimeout, maxPollRecords, readCommitted, indexKind, consumerOverrides);
+          pollTimeout, maxPollRecords, readCommitted, indexKind, indexOptions, consumerOverrides);
     }
   }
 }

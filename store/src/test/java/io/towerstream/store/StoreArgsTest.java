@@ -35,6 +35,25 @@ class StoreArgsTest {
   }
 
   @Test
+  void parsesTheIndexKindAndGraphTuning() {
+    StoreConfig c = StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d", "--index", "HNSW",
+        "--hnsw-max-degree", "24", "--hnsw-beam-width", "80", "--hnsw-overquery", "2.5", "--index-build-threads", "1",
+        "--index-auto-threshold", "1000"}, Map.of());
+    assertThat(c.indexKind()).isEqualTo(IndexKind.HNSW);
+    assertThat(c.indexOptions().maxDegree()).isEqualTo(24);
+    assertThat(c.indexOptions().constructionBeam()).isEqualTo(80);
+    assertThat(c.indexOptions().overquery()).isEqualTo(2.5f);
+    assertThat(c.indexOptions().buildThreads()).isEqualTo(1);
+    assertThat(c.indexOptions().minGraphItems()).isEqualTo(1000);
+    assertThat(StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"},
+        Map.of("TOWERSTREAM_STORE_INDEX", "exact")).indexKind()).isEqualTo(IndexKind.EXACT);
+    assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d",
+        "--hnsw-max-degree", "0"}, Map.of())).hasMessageContaining("--hnsw-max-degree");
+    assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d",
+        "--hnsw-overquery", "0.5"}, Map.of())).hasMessageContaining("--hnsw-overquery");
+  }
+
+  @Test
   void badInputNamesTheOption() {
     String[] base = {"--bootstrap-servers", "b:1", "--db-path", "/d"};
     assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--port", "eighty"), Map.of()))

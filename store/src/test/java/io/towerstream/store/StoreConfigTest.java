@@ -21,7 +21,9 @@ class StoreConfigTest {
     assertThat(c.pollTimeout()).isEqualTo(Duration.ofMillis(200));
     assertThat(c.maxPollRecords()).isEqualTo(1000);
     assertThat(c.readCommitted()).isTrue();
-    assertThat(c.indexKind()).isEqualTo(IndexKind.EXACT);
+    assertThat(c.indexKind()).isEqualTo(IndexKind.AUTO);
+    assertThat(c.indexOptions()).isEqualTo(io.towerstream.store.index.GraphIndexOptions.defaults());
+    assertThat(c.indexOptions().minGraphItems()).isEqualTo(50_000);
     assertThat(c.toBuilder().httpPort(0).build().httpPort()).isZero();
   }
 

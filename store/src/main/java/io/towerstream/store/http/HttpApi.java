@@ -1,18 +1,23 @@
 package io.towerstream.store.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.towerstream.schemas.avro.Entity;
-import io.towerstream.store.index.ScoredItem;
+import io.towerstream.store.metrics.StoreMetrics;
 import io.towerstream.store.query.DimensionMismatchException;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.query.UnknownEntityException;
 import io.towerstream.store.rocks.StoredVector;
-import java.util.List;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,32 +25,44 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP/JSON API of one replica (Javalin on Jetty). Every error is a JSON {@code {"error": "..."}}: 400
  * for bad input, 404 for an unknown user, item or route, 409 when a user's vector cannot be scored against
- * the items; a 500 only for a fault of the store itself.
+ * the items (or a snapshot path exists); a 500 only for a fault of the store itself. The whole API is
+ * described by {@code GET /v1/openapi.json} (the committed {@code openapi.json} resource).
  *
  * <p>{@code /health} answers 200 while the process serves; {@code /ready} answers 200 once the replica has
  * caught up with the topics (lag 0 at least once), else 503, so a load balancer can hold traffic back from
- * a replica that is still loading.
+ * a replica that is still loading. {@code /metrics} is the Prometheus scrape.
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  static final String OPENAPI_RESOURCE = "/openapi.json";
 
   private final Javalin app;
   private final RetrievalService service;
-  private final StatusReporter status;
   private final ObjectMapper mapper = new ObjectMapper();
+  private final byte[] openApi = loadOpenApi();
+
+  /** What the API serves beyond queries and status; either may be null (then the route answers 404). */
+  public record Extras(StoreMetrics metrics, SnapshotTaker snapshots) {
+    public static final Extras NONE = new Extras(null, null);
+  }
 
   /**
    * @param readyLag the consumer lag if the replica has not caught up yet, else 0 (readiness)
    */
-  private HttpApi(RetrievalService service, StatusReporter status, String host, int port, LongSupplier readyLag) {
+  private HttpApi(RetrievalService service, StatusReporter status, String host, int port, LongSupplier readyLag,
+      Extras extras) {
     this.service = service;
-    this.status = status;
+    StoreMetrics metrics = extras.metrics();
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.startupWatcherEnabled = false;
       cfg.jsonMapper(new JavalinJackson(mapper, false));
       cfg.jetty.defaultHost = host;
       cfg.jetty.defaultPort = port;
+      if (metrics != null) {
+        cfg.requestLogger.http((ctx, ms) -> metrics.observeRequest(route(ctx), ctx.method().name(),
+            ctx.statusCode(), ms / 1000.0));
+      }
     });
     app.get("/health", ctx -> ctx.json(new Responses.Health("ok")));
     app.get("/ready", ctx -> {
@@ -55,8 +72,19 @@ public final class HttpApi implements AutoCloseable {
     app.get("/v1/status", ctx -> ctx.json(status.document()));
     app.get("/v1/users/{userId}/candidates", this::userCandidates);
     app.post("/v1/candidates", this::vectorCandidates);
+    app.post("/v1/candidates:batch", ctx -> ctx.json(BatchQueries.run(service, mapper, ctx.body())));
     app.get("/v1/items/{itemId}/similar", this::similarItems);
     app.get("/v1/embeddings/{entity}/{id}", this::embedding);
+    app.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+    if (metrics != null) {
+      app.get("/metrics", ctx -> {
+        StoreMetrics.Scrape scrape = metrics.scrape(ctx.header("Accept"));
+        ctx.contentType(scrape.contentType()).result(scrape.body());
+      });
+    }
+    if (extras.snapshots() != null) {
+      app.post("/v1/admin/snapshot", ctx -> snapshot(ctx, extras.snapshots()));
+    }
 
     app.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
     app.exception(UnknownEntityException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
@@ -71,7 +99,13 @@ public final class HttpApi implements AutoCloseable {
   /** Starts a server on {@code host:port} (port 0: any free port, see {@link #port()}). */
   public static HttpApi start(RetrievalService service, StatusReporter status, String host, int port,
       LongSupplier readyLag) {
-    HttpApi api = new HttpApi(service, status, host, port, readyLag);
+    return start(service, status, host, port, readyLag, Extras.NONE);
+  }
+
+  /** Starts a server that also serves {@code /metrics} and the snapshot admin route, where given. */
+  public static HttpApi start(RetrievalService service, StatusReporter status, String host, int port,
+      LongSupplier readyLag, Extras extras) {
+    HttpApi api = new HttpApi(service, status, host, port, readyLag, extras);
     api.app.start();
     LOG.info("store HTTP API listening on {}:{}", host, api.port());
     return api;
@@ -90,25 +124,29 @@ public final class HttpApi implements AutoCloseable {
   private void userCandidates(Context ctx) {
     int k = RequestParsing.k(ctx.queryParam("k"));
     var exclude = RequestParsing.excludeCsv(ctx.queryParams("exclude"));
-    ctx.json(service.candidatesForUser(ctx.pathParam("userId"), k, exclude));
+    Long version = RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
+    ctx.json(service.candidatesForUser(ctx.pathParam("userId"), k, exclude, version));
   }
 
   private void vectorCandidates(Context ctx) {
     RequestParsing.VectorQuery query = RequestParsing.vectorQuery(mapper, ctx.body());
-    List<ScoredItem> candidates;
+    Long version = query.modelVersion() != null ? query.modelVersion()
+        : RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
+    RetrievalService.VectorCandidates result;
     try {
-      candidates = service.candidatesForVector(query.vector(), query.k(), query.exclude());
+      result = service.candidatesForVector(query.vector(), query.k(), query.exclude(), version);
     } catch (DimensionMismatchException e) {
       throw new BadRequestException(e.getMessage()); // the caller sent the vector: their mistake
     }
-    ctx.json(new Responses.Candidates(candidates));
+    ctx.json(new Responses.Candidates(result.modelVersion(), result.candidates()));
   }
 
   private void similarItems(Context ctx) {
     int k = RequestParsing.k(ctx.queryParam("k"));
     var exclude = RequestParsing.excludeCsv(ctx.queryParams("exclude"));
-    String itemId = ctx.pathParam("itemId");
-    ctx.json(new Responses.SimilarItems(itemId, service.similarItems(itemId, k, exclude)));
+    Long version = RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
+    RetrievalService.SimilarItems result = service.similarItems(ctx.pathParam("itemId"), k, exclude, version);
+    ctx.json(new Responses.SimilarItems(result.itemId(), result.modelVersion(), result.candidates()));
   }
 
   private void embedding(Context ctx) {
@@ -116,6 +154,46 @@ public final class HttpApi implements AutoCloseable {
     String id = ctx.pathParam("id");
     StoredVector v = service.embedding(entity, id);
     ctx.json(new Responses.Embedding(entity.name(), id, v.vector(), v.modelVersion(), v.sequence(), v.updatedAt()));
+  }
+
+  private void snapshot(Context ctx, SnapshotTaker snapshots) {
+    JsonNode body = RequestParsing.object(mapper, ctx.body(), "{\"path\":\"/backups/store-2026-01-01\"}");
+    String raw = RequestParsing.text(body, "path");
+    if (raw == null) {
+      throw new BadRequestException("missing field 'path' (a directory that does not exist yet)");
+    }
+    Path path;
+    try {
+      path = Path.of(raw);
+    } catch (InvalidPathException e) {
+      throw new BadRequestException("'path' is not a valid path: " + e.getMessage());
+    }
+    try {
+      ctx.json(snapshots.snapshot(path));
+    } catch (IllegalArgumentException e) {
+      error(ctx, 409, e.getMessage());
+    }
+  }
+
+  /** The matched route template, so the metrics' label set stays small whatever the ids. */
+  private static String route(Context ctx) {
+    try {
+      String path = ctx.endpointHandlerPath();
+      return path == null || path.isEmpty() || path.equals("*") ? "unmatched" : path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+
+  private static byte[] loadOpenApi() {
+    try (InputStream in = HttpApi.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + OPENAPI_RESOURCE + " is missing from the store jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static void error(Context ctx, int status, String message) {

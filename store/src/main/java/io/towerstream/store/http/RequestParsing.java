@@ -14,8 +14,8 @@ final class RequestParsing {
   static final int DEFAULT_K = 10;
   static final int MAX_K = 1000;
 
-  /** A parsed {@code POST /v1/candidates} body. */
-  record VectorQuery(float[] vector, int k, Set<String> exclude) {}
+  /** A parsed {@code POST /v1/candidates} body; {@code modelVersion} null when not given. */
+  record VectorQuery(float[] vector, int k, Set<String> exclude, Long modelVersion) {}
 
   private RequestParsing() {}
 
@@ -44,6 +44,18 @@ final class RequestParsing {
     return ids;
   }
 
+  /** {@code modelVersion} from a query parameter: absent means null (the endpoint's default). */
+  static Long modelVersion(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new BadRequestException("modelVersion must be an integer, got '" + raw + "'");
+    }
+  }
+
   static Entity entity(String raw) {
     return switch (raw.toLowerCase(Locale.ROOT)) {
       case "user" -> Entity.USER;
@@ -52,7 +64,8 @@ final class RequestParsing {
     };
   }
 
-  static VectorQuery vectorQuery(ObjectMapper mapper, String body) {
+  /** Parses a JSON body that must be an object; {@code example} shows the expected shape in the error. */
+  static JsonNode object(ObjectMapper mapper, String body, String example) {
     JsonNode root;
     try {
       root = body == null || body.isBlank() ? null : mapper.readTree(body);
@@ -60,9 +73,16 @@ final class RequestParsing {
       throw new BadRequestException("malformed JSON body: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) {
-      throw new BadRequestException(
-          "the body must be a JSON object like {\"vector\":[...],\"k\":10,\"exclude\":[...]}");
+      throw new BadRequestException("the body must be a JSON object like " + example);
     }
+    return root;
+  }
+
+  static VectorQuery vectorQuery(ObjectMapper mapper, String body) {
+    return vectorQuery(object(mapper, body, "{\"vector\":[...],\"k\":10,\"exclude\":[...]}"));
+  }
+
+  static VectorQuery vectorQuery(JsonNode root) {
     JsonNode vectorNode = root.get("vector");
     if (vectorNode == null || vectorNode.isNull()) {
       throw new BadRequestException("missing field 'vector' (an array of numbers)");
@@ -78,14 +98,23 @@ final class RequestParsing {
       }
       vector[i] = x.floatValue();
     }
-    int k = DEFAULT_K;
+    return new VectorQuery(vector, k(root), exclude(root), modelVersion(root));
+  }
+
+  /** {@code k} of a JSON object: absent or null means {@value #DEFAULT_K}. */
+  static int k(JsonNode root) {
     JsonNode kNode = root.get("k");
-    if (kNode != null && !kNode.isNull()) {
-      if (!kNode.isIntegralNumber() || !kNode.canConvertToInt()) {
-        throw kError(kNode.toString());
-      }
-      k = checkK(kNode.intValue(), kNode.toString());
+    if (kNode == null || kNode.isNull()) {
+      return DEFAULT_K;
     }
+    if (!kNode.isIntegralNumber() || !kNode.canConvertToInt()) {
+      throw kError(kNode.toString());
+    }
+    return checkK(kNode.intValue(), kNode.toString());
+  }
+
+  /** {@code exclude} of a JSON object: an array of item ids, absent means none. */
+  static Set<String> exclude(JsonNode root) {
     Set<String> exclude = new LinkedHashSet<>();
     JsonNode excludeNode = root.get("exclude");
     if (excludeNode != null && !excludeNode.isNull()) {
@@ -99,7 +128,31 @@ final class RequestParsing {
         exclude.add(id.textValue());
       }
     }
-    return new VectorQuery(vector, k, exclude);
+    return exclude;
+  }
+
+  /** {@code modelVersion} of a JSON object: absent or null means null (the endpoint's default). */
+  static Long modelVersion(JsonNode root) {
+    JsonNode node = root.get("modelVersion");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw new BadRequestException("'modelVersion' must be an integer, got " + node);
+    }
+    return node.longValue();
+  }
+
+  /** A non-blank string field, or null when absent. */
+  static String text(JsonNode root, String field) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual() || node.textValue().isBlank()) {
+      throw new BadRequestException("'" + field + "' must be a non-empty string, got " + node);
+    }
+    return node.textValue();
   }
 
   private static int checkK(int k, String raw) {

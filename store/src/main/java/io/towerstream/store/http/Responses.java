@@ -2,6 +2,7 @@ package io.towerstream.store.http;
 
 import io.towerstream.store.index.ScoredItem;
 import java.util.List;
+import java.util.Map;
 
 /** The JSON bodies the API answers with (Jackson serialises records by their components). */
 final class Responses {
@@ -9,9 +10,11 @@ final class Responses {
 
   record Error(String error) {}
 
-  record Candidates(List<ScoredItem> candidates) {}
+  record Candidates(long modelVersion, List<ScoredItem> candidates) {}
 
-  record SimilarItems(String itemId, List<ScoredItem> candidates) {}
+  record SimilarItems(String itemId, long modelVersion, List<ScoredItem> candidates) {}
+
+  record Batch(List<Map<String, Object>> results) {}
 
   record Embedding(String entity, String id, float[] vector, long modelVersion, long sequence, long updatedAt) {}
 

@@ -1,11 +1,13 @@
 package io.towerstream.store.index;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.StampedLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Brute-force retrieval: every query scores every item. Vectors live in fixed-size slabs of one contiguous
@@ -17,84 +19,72 @@ import java.util.concurrent.locks.StampedLock;
  * Growing adds a slab and never copies the matrix; a removed item's slot is filled by the last row, so a
  * scan touches only live rows.
  *
- * <p>Readers share a {@link StampedLock} read lock for the scan; writers take the write lock for the few
+ * <p>Readers share a read lock for the scan; writers take the write lock for the few
  * microseconds a row copy takes. A query therefore never sees half a vector. Batch writes through {@link
- * #upsertAll} so a stream of updates does not queue behind each running scan once per item.
+ * #update} so a stream of updates does not queue behind each running scan once per item.
+ *
+ * <p>{@link GraphItemIndex} uses one as its exact delta, through the package-private accessors below.
  */
 public final class ExactItemIndex implements ItemIndex {
   static final int SLAB_ROWS = 1024;
 
-  private final StampedLock lock = new StampedLock();
+  // not a StampedLock: with queries back to back its readers overlap and can starve the writer for
+  // seconds (measured: updates waited up to 5 s under 2 query threads); here new readers queue behind a
+  // waiting writer, so an update waits at most for the queries already running
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<String, Integer> slotOf = new HashMap<>();
   private float[][] slabs = new float[0][];
   private String[] ids = new String[0];
+  private long[] versions = new long[0];
+  private final Map<Long, Long> versionCounts = new HashMap<>();
   private int size;
   private int dim;
 
   @Override
-  public void upsert(String id, float[] vector) {
-    long stamp = lock.writeLock();
+  public void upsert(String id, float[] vector, long modelVersion) {
+    lock.writeLock().lock();
     try {
-      put(id, vector);
+      put(id, VectorMath.normalized(checked(id, vector)), modelVersion);
     } finally {
-      lock.unlockWrite(stamp);
+      lock.writeLock().unlock();
     }
   }
 
   @Override
-  public void upsertAll(Map<String, float[]> vectors) {
-    if (vectors.isEmpty()) {
+  public void update(Collection<String> removes, Map<String, ItemVector> upserts) {
+    if (removes.isEmpty() && upserts.isEmpty()) {
       return;
     }
-    long stamp = lock.writeLock();
+    lock.writeLock().lock();
     try {
       // check every dimension first, so a bad vector leaves the index untouched
-      int expected = size == 0 ? vectors.values().iterator().next().length : dim;
-      vectors.forEach((id, v) -> checkDimension(id, v, expected));
-      vectors.forEach(this::put);
+      long removed = removes.stream().distinct().filter(slotOf::containsKey).count();
+      int expected = size - removed == 0 && !upserts.isEmpty()
+          ? upserts.values().iterator().next().vector().length : dim;
+      upserts.forEach((id, v) -> checkDimension(id, v.vector(), expected));
+      removes.forEach(this::delete);
+      upserts.forEach((id, v) -> put(id, VectorMath.normalized(v.vector()), v.modelVersion()));
     } finally {
-      lock.unlockWrite(stamp);
+      lock.writeLock().unlock();
     }
   }
 
   @Override
   public boolean remove(String id) {
-    long stamp = lock.writeLock();
+    lock.writeLock().lock();
     try {
-      Integer slot = slotOf.remove(id);
-      if (slot == null) {
-        return false;
-      }
-      int last = size - 1;
-      if (slot != last) {
-        float[] from = slabs[last / SLAB_ROWS];
-        float[] to = slabs[slot / SLAB_ROWS];
-        int fromRow = last % SLAB_ROWS;
-        int toRow = slot % SLAB_ROWS;
-        for (int j = 0; j < dim; j++) {
-          to[j * SLAB_ROWS + toRow] = from[j * SLAB_ROWS + fromRow];
-        }
-        ids[slot] = ids[last];
-        slotOf.put(ids[slot], slot);
-      }
-      ids[last] = null;
-      size--;
-      if (size == 0) {
-        dim = 0; // an empty index accepts a new dimension (e.g. a new model generation in a fresh store)
-        slabs = new float[0][];
-      }
-      return true;
+      return delete(id);
     } finally {
-      lock.unlockWrite(stamp);
+      lock.writeLock().unlock();
     }
   }
 
   @Override
-  public List<ScoredItem> topK(float[] query, int k, Set<String> exclude) {
+  public List<ScoredItem> topK(float[] query, int k, Set<String> exclude, long modelVersion) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
-    long stamp = lock.readLock();
+    lock.readLock().lock();
     try {
       if (size == 0) {
         return List.of();
@@ -102,7 +92,16 @@ public final class ExactItemIndex implements ItemIndex {
       if (query.length != dim) {
         throw new IllegalArgumentException("query has dimension " + query.length + ", items have " + dim);
       }
-      float[] q = VectorMath.normalized(query);
+      return scan(VectorMath.normalized(query), k, exclude, modelVersion);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** The exact top-k for an already normalised query; caller holds a lock. */
+  private List<ScoredItem> scan(float[] q, int k, Set<String> exclude, long modelVersion) {
+    {
+      boolean anyVersion = modelVersion == ANY_MODEL_VERSION;
       int[] excluded = excludedSlots(exclude);
       TopKSelector top = new TopKSelector(Math.min(k, size), ids);
       float[] scores = new float[SLAB_ROWS];
@@ -112,35 +111,144 @@ public final class ExactItemIndex implements ItemIndex {
         scoreSlab(slabs[s], q, rows, scores);
         for (int r = 0; r < rows; r++) {
           float score = scores[r];
-          if (top.admits(score) && (excluded.length == 0 || Arrays.binarySearch(excluded, base + r) < 0)) {
+          if (top.admits(score) && (anyVersion || versions[base + r] == modelVersion)
+              && (excluded.length == 0 || Arrays.binarySearch(excluded, base + r) < 0)) {
             top.offer(base + r, score);
           }
         }
       }
       return List.of(top.drainBestFirst());
-    } finally {
-      lock.unlockRead(stamp);
     }
   }
 
   @Override
   public int size() {
-    long stamp = lock.readLock();
+    lock.readLock().lock();
     try {
       return size;
     } finally {
-      lock.unlockRead(stamp);
+      lock.readLock().unlock();
     }
   }
 
   @Override
   public int dimension() {
-    long stamp = lock.readLock();
+    lock.readLock().lock();
     try {
       return dim;
     } finally {
-      lock.unlockRead(stamp);
+      lock.readLock().unlock();
     }
+  }
+
+  @Override
+  public Map<Long, Long> modelVersions() {
+    lock.readLock().lock();
+    try {
+      return new HashMap<>(versionCounts);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public IndexStats stats() {
+    return IndexStats.exact(size());
+  }
+
+  // ---- package-private accessors for GraphItemIndex, which holds its own lock around every call ----
+
+  /** The exact top-k for an already normalised query, without taking the lock (the caller excludes writers). */
+  List<ScoredItem> topKUnlocked(float[] unitQuery, int k, Set<String> exclude, long modelVersion) {
+    return size == 0 ? List.of() : scan(unitQuery, k, exclude, modelVersion);
+  }
+
+  /** Upserts a vector that is already unit length, as is (normalising again could change its last bits). */
+  void putUnit(String id, float[] unit, long modelVersion) {
+    lock.writeLock().lock();
+    try {
+      put(id, checked(id, unit), modelVersion);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** The model version of an item, or null when absent. */
+  Long modelVersionOf(String id) {
+    lock.readLock().lock();
+    try {
+      Integer slot = slotOf.get(id);
+      return slot == null ? null : versions[slot];
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Whether the item is present with exactly this unit vector and model version. */
+  boolean holds(String id, float[] unit, long modelVersion) {
+    lock.readLock().lock();
+    try {
+      Integer slot = slotOf.get(id);
+      if (slot == null || versions[slot] != modelVersion) {
+        return false;
+      }
+      float[] slab = slabs[slot / SLAB_ROWS];
+      int row = slot % SLAB_ROWS;
+      for (int j = 0; j < dim; j++) {
+        if (Float.floatToRawIntBits(slab[j * SLAB_ROWS + row]) != Float.floatToRawIntBits(unit[j])) {
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Copies of up to {@code limit} items' stored (unit) vectors, in slot order. */
+  List<Entry> entries(int limit) {
+    lock.readLock().lock();
+    try {
+      int n = Math.min(limit, size);
+      List<Entry> out = new ArrayList<>(n);
+      for (int slot = 0; slot < n; slot++) {
+        out.add(new Entry(ids[slot], row(slot), versions[slot]));
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Removes every item whose id is not in {@code keep}. */
+  void retainOnly(Set<String> keep) {
+    lock.writeLock().lock();
+    try {
+      for (String id : live()) {
+        if (!keep.contains(id)) {
+          delete(id);
+        }
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** An item as stored: id, unit vector (a copy), model version. */
+  record Entry(String id, float[] unit, long modelVersion) {}
+
+  private String[] live() {
+    return Arrays.copyOf(ids, size);
+  }
+
+  private float[] row(int slot) {
+    float[] out = new float[dim];
+    float[] slab = slabs[slot / SLAB_ROWS];
+    int row = slot % SLAB_ROWS;
+    for (int j = 0; j < dim; j++) {
+      out[j] = slab[j * SLAB_ROWS + row];
+    }
+    return out;
   }
 
   /** {@code scores[r] = dot(row r, q)} for the first {@code rows} rows of a column-major slab. */
@@ -155,18 +263,22 @@ public final class ExactItemIndex implements ItemIndex {
     }
   }
 
-  /** Caller holds the write lock. */
-  private void put(String id, float[] vector) {
+  /** Checks the dimension against a non-empty index; returns {@code vector}. Caller holds the write lock. */
+  private float[] checked(String id, float[] vector) {
+    checkDimension(id, vector, size == 0 ? vector.length : dim);
+    return vector;
+  }
+
+  /** Stores {@code unit} (already normalised and checked) as the item's vector. Caller holds the write lock. */
+  private void put(String id, float[] unit, long modelVersion) {
     if (size == 0) {
-      checkDimension(id, vector, vector.length);
-      dim = vector.length;
-    } else {
-      checkDimension(id, vector, dim);
+      dim = unit.length;
     }
     Integer existing = slotOf.get(id);
     int slot;
     if (existing != null) {
       slot = existing;
+      versionCounts.merge(versions[slot], -1L, (a, b) -> a + b == 0 ? null : a + b);
     } else {
       slot = size;
       ensureCapacity(size + 1);
@@ -174,12 +286,42 @@ public final class ExactItemIndex implements ItemIndex {
       slotOf.put(id, slot);
       size++;
     }
-    float[] unit = VectorMath.normalized(vector);
+    versions[slot] = modelVersion;
+    versionCounts.merge(modelVersion, 1L, Long::sum);
     float[] slab = slabs[slot / SLAB_ROWS];
     int row = slot % SLAB_ROWS;
     for (int j = 0; j < dim; j++) {
       slab[j * SLAB_ROWS + row] = unit[j];
     }
+  }
+
+  /** Removes an item, filling its slot with the last row. Caller holds the write lock. */
+  private boolean delete(String id) {
+    Integer slot = slotOf.remove(id);
+    if (slot == null) {
+      return false;
+    }
+    versionCounts.merge(versions[slot], -1L, (a, b) -> a + b == 0 ? null : a + b);
+    int last = size - 1;
+    if (slot != last) {
+      float[] from = slabs[last / SLAB_ROWS];
+      float[] to = slabs[slot / SLAB_ROWS];
+      int fromRow = last % SLAB_ROWS;
+      int toRow = slot % SLAB_ROWS;
+      for (int j = 0; j < dim; j++) {
+        to[j * SLAB_ROWS + toRow] = from[j * SLAB_ROWS + fromRow];
+      }
+      ids[slot] = ids[last];
+      versions[slot] = versions[last];
+      slotOf.put(ids[slot], slot);
+    }
+    ids[last] = null;
+    size--;
+    if (size == 0) {
+      dim = 0; // an empty index accepts a new dimension (e.g. a new model generation in a fresh store)
+      slabs = new float[0][];
+    }
+    return true;
   }
 
   private static void checkDimension(String id, float[] vector, int expected) {
@@ -198,7 +340,9 @@ public final class ExactItemIndex implements ItemIndex {
       slabs[neededSlabs - 1] = new float[SLAB_ROWS * dim];
     }
     if (rows > ids.length) {
-      ids = Arrays.copyOf(ids, Math.max(rows, Math.max(16, ids.length * 2)));
+      int capacity = Math.max(rows, Math.max(16, ids.length * 2));
+      ids = Arrays.copyOf(ids, capacity);
+      versions = Arrays.copyOf(versions, capacity);
     }
   }
 

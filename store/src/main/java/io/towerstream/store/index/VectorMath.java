@@ -19,4 +19,16 @@ public final class VectorMath {
     }
     return out;
   }
+
+  /**
+   * The dot product summed in index order from 0, the same float arithmetic as the exact index's scan, so
+   * a rescored graph hit and an exactly scanned item get bit-identical scores. Mutates nothing.
+   */
+  public static float dot(float[] a, float[] b) {
+    float s = 0f;
+    for (int j = 0; j < a.length; j++) {
+      s += b[j] * a[j];
+    }
+    return s;
+  }
 }

@@ -2,6 +2,7 @@ package io.towerstream.store.ingest;
 
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.index.ItemIndex;
+import io.towerstream.store.index.ItemVector;
 import io.towerstream.store.rocks.EmbeddingMutation;
 import io.towerstream.store.rocks.EmbeddingStore;
 import io.towerstream.store.rocks.StoreBatch;
@@ -41,7 +42,7 @@ public final class BatchApplier {
     WriteResult result = store.write(checked);
 
     // the last change per item wins; removes first so an emptied index may take a new dimension
-    Map<String, float[]> upserts = new LinkedHashMap<>();
+    Map<String, ItemVector> upserts = new LinkedHashMap<>();
     Set<String> removes = new LinkedHashSet<>();
     long updates = 0;
     long deletes = 0;
@@ -59,11 +60,10 @@ public final class BatchApplier {
         removes.add(m.id());
       } else {
         removes.remove(m.id());
-        upserts.put(m.id(), m.vector().vector());
+        upserts.put(m.id(), new ItemVector(m.vector().vector(), m.vector().modelVersion()));
       }
     }
-    removes.forEach(index::remove);
-    index.upsertAll(upserts);
+    index.update(removes, upserts); // one atomic index write: a query sees the whole batch or none of it
 
     metrics.updatesApplied.addAndGet(updates);
     metrics.deletesApplied.addAndGet(deletes);

@@ -132,8 +132,10 @@ public final class EmbeddingIngestor implements AutoCloseable {
         }
         ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
         if (!records.isEmpty()) {
+          long polledAt = System.nanoTime();
           StoreBatch batch = decoder.decode(records);
           applier.apply(batch);
+          metrics.recordVisible(System.nanoTime() - polledAt);
         }
         now = System.currentTimeMillis();
         if (records.isEmpty() || now - lagMeasuredAt >= LAG_REFRESH_MS) {

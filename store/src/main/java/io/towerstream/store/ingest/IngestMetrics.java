@@ -1,5 +1,6 @@
 package io.towerstream.store.ingest;
 
+import io.prometheus.metrics.core.metrics.Histogram;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,6 +18,16 @@ public final class IngestMetrics {
   volatile long lagMeasuredAt = -1;
   volatile long lastAppliedAt = -1;
   volatile String lastError;
+  volatile long lastVisibleMicros = -1;
+  /**
+   * Seconds from a poll's records reaching the store to their being queryable (decode, RocksDB write,
+   * index update); registered by {@link io.towerstream.store.metrics.StoreMetrics}.
+   */
+  private final Histogram visibleSeconds = Histogram.builder()
+      .name("towerstream_store_update_visible_seconds")
+      .help("Time from a polled batch reaching the store to its updates being queryable")
+      .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
+      .build();
 
   /** Updates that superseded the stored vector (or were the first for their id). */
   public long updatesApplied() {
@@ -65,6 +76,22 @@ public final class IngestMetrics {
   /** The last consumer loop failure, or null. */
   public String lastError() {
     return lastError;
+  }
+
+  /** How long the last batch took from reaching the store to being queryable (µs); -1 before the first. */
+  public long lastVisibleMicros() {
+    return lastVisibleMicros;
+  }
+
+  /** The update-to-visible histogram, for registration. */
+  public Histogram visibleSeconds() {
+    return visibleSeconds;
+  }
+
+  /** Records one batch's time from reaching the store to being queryable. */
+  public void recordVisible(long nanos) {
+    lastVisibleMicros = nanos / 1000;
+    visibleSeconds.observe(nanos / 1e9);
   }
 
   void malformed() {

@@ -7,6 +7,7 @@ import io.towerstream.store.rocks.EmbeddingStore;
 import io.towerstream.store.rocks.StoreStats;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ public final class StatusReporter {
 
   public StoreStatus snapshot() {
     StoreStats stats = store.stats();
+    Map<String, Long> versions = new TreeMap<>();
+    index.modelVersions().forEach((v, n) -> versions.put(Long.toString(v), n));
     TrainerStatus trainer = store.trainerStatus().orElse(null);
     long now = System.currentTimeMillis();
     return new StoreStatus(
@@ -58,7 +61,16 @@ public final class StatusReporter {
         metrics.consumerLag(),
         stats.newestUpdatedAt() < 0 ? -1 : Math.max(0, now - stats.newestUpdatedAt()),
         metrics.lastAppliedAt(),
-        metrics.ingestFailures());
+        metrics.ingestFailures(),
+        metrics.lastVisibleMicros(),
+        index.stats(),
+        versions);
+  }
+
+  /** Now minus the {@code updatedAt} of the newest stored update (ms), -1 when none. */
+  public long newestUpdateAgeMs() {
+    long newest = store.stats().newestUpdatedAt();
+    return newest < 0 ? -1 : Math.max(0, System.currentTimeMillis() - newest);
   }
 
   /** The snapshot's fields followed by every contributor's (the store's own win on a name clash). */

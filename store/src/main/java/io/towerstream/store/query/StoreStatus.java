@@ -1,5 +1,6 @@
 package io.towerstream.store.query;
 
+import io.towerstream.store.index.IndexStats;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,6 +27,11 @@ import java.util.Map;
  * @param newestUpdateAgeMs now minus the {@code updatedAt} of the newest stored update
  * @param lastAppliedAt when this process last applied a mutation (epoch ms)
  * @param ingestFailures times the consumer loop failed and restarted
+ * @param lastUpdateVisibleMicros how long the last consumed batch took from reaching the store to being
+ *     queryable (decode, RocksDB write, index update), -1 before the first
+ * @param index what the item index holds: kind ({@code exact}/{@code graph}), graph and delta items,
+ *     stale graph nodes, rebuilds, merges, whether a build runs
+ * @param itemModelVersions how many items each model version has (ids as strings, for JSON)
  */
 public record StoreStatus(
     long modelVersion,
@@ -45,7 +51,10 @@ public record StoreStatus(
     long consumerLag,
     long newestUpdateAgeMs,
     long lastAppliedAt,
-    long ingestFailures) {
+    long ingestFailures,
+    long lastUpdateVisibleMicros,
+    IndexStats index,
+    Map<String, Long> itemModelVersions) {
 
   /** The fields as an ordered JSON-ready map (NaN becomes null). */
   public Map<String, Object> toMap() {
@@ -68,6 +77,16 @@ public record StoreStatus(
     m.put("newestUpdateAgeMs", newestUpdateAgeMs);
     m.put("lastAppliedAt", lastAppliedAt);
     m.put("ingestFailures", ingestFailures);
+    m.put("lastUpdateVisibleMicros", lastUpdateVisibleMicros);
+    m.put("indexKind", index.kind());
+    m.put("indexGraphItems", index.graphItems());
+    m.put("indexDeltaItems", index.deltaItems());
+    m.put("indexStaleNodes", index.staleNodes());
+    m.put("indexRebuilds", index.rebuilds());
+    m.put("indexMerges", index.merges());
+    m.put("indexBuilding", index.building());
+    m.put("indexLastBuildMillis", index.lastBuildMillis());
+    m.put("itemModelVersions", itemModelVersions);
     return m;
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -258,6 +259,60 @@ public final class EmbeddingStore implements AutoCloseable {
         action.accept(id, decode(id, it.value()));
       }
       checkIterator(it, "iterate " + entity);
+    } finally {
+      closeLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Writes a consistent point-in-time copy of the whole database (vectors, offsets, counters together) into
+   * {@code target}, a directory that must not exist yet (its parent is created). Uses a RocksDB checkpoint:
+   * the memtables are flushed and the SST files hard-linked where {@code target} is on the same file system
+   * (copied otherwise), so it is fast and costs little space until compaction rewrites the files.
+   *
+   * @throws IllegalArgumentException when {@code target} exists
+   */
+  public void checkpoint(Path target) {
+    if (Files.exists(target)) {
+      throw new IllegalArgumentException("snapshot path " + target + " already exists");
+    }
+    closeLock.readLock().lock();
+    try {
+      ensureOpen();
+      Path parent = target.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      try (Checkpoint checkpoint = Checkpoint.create(db)) {
+        checkpoint.createCheckpoint(target.toAbsolutePath().toString());
+      }
+    } catch (IOException e) {
+      throw new RocksStoreException(path, "create the parent directory of snapshot " + target, null, e);
+    } catch (RocksDBException e) {
+      throw new RocksStoreException(path, "write a checkpoint to " + target, null, e);
+    } finally {
+      closeLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * RocksDB's estimate of the bytes it holds: live SST data plus memtables, over every column family; for
+   * metrics, not exact.
+   */
+  public long sizeEstimateBytes() {
+    closeLock.readLock().lock();
+    try {
+      if (closed) {
+        return 0;
+      }
+      long total = 0;
+      for (ColumnFamilyHandle cf : handles) {
+        total += db.getLongProperty(cf, "rocksdb.estimate-live-data-size");
+        total += db.getLongProperty(cf, "rocksdb.cur-size-all-mem-tables");
+      }
+      return total;
+    } catch (RocksDBException e) {
+      throw new RocksStoreException(path, "read the size estimate", null, e);
     } finally {
       closeLock.readLock().unlock();
     }

@@ -12,6 +12,7 @@ import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.ingest.BatchApplier;
 import io.towerstream.store.ingest.IngestMetrics;
+import io.towerstream.store.metrics.StoreMetrics;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.rocks.EmbeddingMutation;
@@ -41,15 +42,19 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpApiTest {
   private static final int DIM = 8;
   private static final int ITEMS = 200;
+  private static final int NEW_ITEMS = 20;
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient client = HttpClient.newHttpClient();
   private final Map<String, float[]> items = new LinkedHashMap<>();
   private final Map<String, float[]> users = new LinkedHashMap<>();
+  private final Map<String, float[]> newItems = new LinkedHashMap<>();
+  private Path snapshots;
   private EmbeddingStore store;
   private HttpApi api;
 
   @BeforeAll
-  void startServerOverSeededStore(@TempDir Path dir) {
+  void startServerOverSeededStore(@TempDir Path dir, @TempDir Path snapshotDir) {
+    snapshots = snapshotDir;
     Random random = new Random(2024);
     List<EmbeddingMutation> mutations = new ArrayList<>();
     for (int i = 0; i < ITEMS; i++) {
@@ -57,20 +62,32 @@ class HttpApiTest {
       mutations.add(EmbeddingMutation.upsert(Entity.ITEM, "item-" + i, new StoredVector(3, 10, 1_000, items.get("item-" + i)), null));
     }
     mutations.add(EmbeddingMutation.upsert(Entity.USER, "émile b", new StoredVector(3, 1, 1, unitVector(random, DIM)), null));
+    // a newer model generation: 20 items and one user already republished at version 4
+    for (int i = 0; i < NEW_ITEMS; i++) {
+      newItems.put("new-" + i, unitVector(random, DIM));
+      mutations.add(EmbeddingMutation.upsert(Entity.ITEM, "new-" + i, new StoredVector(4, 1, 3_000, newItems.get("new-" + i)), null));
+    }
+    mutations.add(EmbeddingMutation.upsert(Entity.USER, "user-v4", new StoredVector(4, 1, 3_000, unitVector(random, DIM)), null));
     for (int u = 0; u < 5; u++) {
       users.put("user-" + u, unitVector(random, DIM));
       mutations.add(EmbeddingMutation.upsert(Entity.USER, "user-" + u, new StoredVector(3, 11 + u, 2_000 + u, users.get("user-" + u)), null));
     }
-    store = EmbeddingStore.open(dir);
-    IngestMetrics metrics = new IngestMetrics();
+    store = EmbeddingStore.open(dir.resolve("db"));
+    IngestMetrics metricsOfIngest = new IngestMetrics();
     ExactItemIndex index = new ExactItemIndex();
-    new BatchApplier(store, index, metrics).apply(new StoreBatch(mutations, trainerStatus(3, 11, 5000, 0.75), Map.of()));
-    StatusReporter status = new StatusReporter(store, index, metrics);
+    new BatchApplier(store, index, metricsOfIngest).apply(new StoreBatch(mutations, trainerStatus(3, 11, 5000, 0.75), Map.of()));
+    StatusReporter status = new StatusReporter(store, index, metricsOfIngest);
     status.addContributor(() -> Map.of("replayDone", true, "eventsReplayed", 42, "usersEmbedded", -7));
     status.addContributor(() -> {
       throw new IllegalStateException("a broken contributor");
     });
-    api = HttpApi.start(new RetrievalService(store, index), status, "127.0.0.1", 0, () -> 0);
+    StoreMetrics metrics = new StoreMetrics(metricsOfIngest, index, store, status::newestUpdateAgeMs);
+    SnapshotTaker snapshotTaker = path -> {
+      store.checkpoint(path);
+      return Map.of("path", path.toString());
+    };
+    api = HttpApi.start(new RetrievalService(store, index), status, "127.0.0.1", 0, () -> 0,
+        new HttpApi.Extras(metrics, snapshotTaker));
   }
 
   @AfterAll
@@ -91,12 +108,15 @@ class HttpApiTest {
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode s = json.readTree(r.body());
     assertThat(s.get("eventsTrained").asLong()).isEqualTo(5000);
-    assertThat(s.get("usersEmbedded").asLong()).as("contributors never replace store fields").isEqualTo(6);
-    assertThat(s.get("itemsEmbedded").asLong()).isEqualTo(ITEMS);
+    assertThat(s.get("usersEmbedded").asLong()).as("contributors never replace store fields").isEqualTo(7);
+    assertThat(s.get("itemsEmbedded").asLong()).isEqualTo(ITEMS + NEW_ITEMS);
     assertThat(s.get("modelVersion").asLong()).isEqualTo(3);
+    assertThat(s.get("itemModelVersions").get("3").asLong()).isEqualTo(ITEMS);
+    assertThat(s.get("itemModelVersions").get("4").asLong()).isEqualTo(NEW_ITEMS);
+    assertThat(s.get("indexKind").asText()).isEqualTo("exact");
     assertThat(s.get("loss").asDouble()).isEqualTo(0.75);
     assertThat(s.get("batches").asLong()).isEqualTo(500);
-    assertThat(s.get("updatesApplied").asLong()).isEqualTo(ITEMS + 6);
+    assertThat(s.get("updatesApplied").asLong()).isEqualTo(ITEMS + 6 + NEW_ITEMS + 1);
     assertThat(s.get("staleIgnored").asLong()).isZero();
     assertThat(s.get("malformedUpdates").asLong()).isZero();
     assertThat(s.has("consumerLag")).isTrue();
@@ -127,12 +147,139 @@ class HttpApiTest {
   @Test
   void vectorCandidates() throws Exception {
     float[] query = users.get("user-2");
-    String body = json.writeValueAsString(Map.of("vector", query, "k", 3, "exclude", List.of(ranking(query, Set.of()).get(0))));
+    String body = json.writeValueAsString(Map.of("vector", query, "k", 3, "exclude", List.of(ranking(query, Set.of()).get(0)),
+        "modelVersion", 3));
 
     JsonNode result = ok(post("/v1/candidates", body));
 
     assertThat(result.get("candidates")).hasSize(3);
     assertThat(result.get("candidates").get(0).get("itemId").asText()).isEqualTo(ranking(query, Set.of()).get(1));
+    assertThat(result.get("modelVersion").asLong()).isEqualTo(3);
+
+    JsonNode newest = ok(post("/v1/candidates", json.writeValueAsString(Map.of("vector", query, "k", 50))));
+    assertThat(newest.get("modelVersion").asLong()).isEqualTo(4);
+    assertThat(newest.get("candidates")).hasSize(NEW_ITEMS);
+  }
+
+  @Test
+  void modelVersionsAreNeverMixed() throws Exception {
+    JsonNode own = ok(get("/v1/users/user-v4/candidates?k=100"));
+    assertThat(own.get("modelVersion").asLong()).isEqualTo(4);
+    assertThat(ids(own)).hasSize(NEW_ITEMS).allSatisfy(id -> assertThat(id).startsWith("new-"));
+
+    JsonNode old = ok(get("/v1/users/user-1/candidates?k=1000"));
+    assertThat(old.get("modelVersion").asLong()).isEqualTo(3);
+    assertThat(ids(old)).hasSize(ITEMS).noneSatisfy(id -> assertThat(id).startsWith("new-"));
+
+    JsonNode asked = ok(get("/v1/users/user-1/candidates?k=5&modelVersion=4"));
+    assertThat(asked.get("modelVersion").asLong()).isEqualTo(4);
+    assertThat(ids(asked)).hasSize(5).allSatisfy(id -> assertThat(id).startsWith("new-"));
+
+    JsonNode similar = ok(get("/v1/items/new-3/similar?k=100"));
+    assertThat(similar.get("modelVersion").asLong()).isEqualTo(4);
+    assertThat(ids(similar)).hasSize(NEW_ITEMS - 1).doesNotContain("new-3");
+    assertThat(ok(get("/v1/items/item-3/similar?k=5&modelVersion=9")).get("candidates")).isEmpty();
+    assertError(get("/v1/users/user-1/candidates?modelVersion=x"), 400, "modelVersion must be an integer");
+  }
+
+  @Test
+  void batchAnswersEveryQueryInOrderWithErrorsInline() throws Exception {
+    float[] query = users.get("user-2");
+    String body = json.writeValueAsString(Map.of("queries", List.of(
+        Map.of("userId", "user-1", "k", 3, "exclude", List.of(ranking(users.get("user-1"), Set.of()).get(0))),
+        Map.of("vector", query, "k", 2, "modelVersion", 3),
+        Map.of("userId", "nobody"),
+        Map.of("itemId", "item-7", "k", 4),
+        Map.of("vector", new float[] {1, 2, 3}),
+        Map.of("userId", "user-1", "k", 0),
+        Map.of("k", 3))));
+
+    JsonNode results = ok(post("/v1/candidates:batch", body)).get("results");
+
+    assertThat(results).hasSize(7);
+    assertThat(results.get(0).get("status").asInt()).isEqualTo(200);
+    assertThat(results.get(0).get("userId").asText()).isEqualTo("user-1");
+    assertThat(results.get(0).get("modelVersion").asLong()).isEqualTo(3);
+    assertThat(ids(results.get(0))).containsExactlyElementsOf(ranking(users.get("user-1"), Set.of()).subList(1, 4));
+    assertThat(ids(results.get(1))).containsExactlyElementsOf(ranking(query, Set.of()).subList(0, 2));
+    assertThat(results.get(2).get("status").asInt()).isEqualTo(404);
+    assertThat(results.get(2).get("error").asText()).contains("unknown user 'nobody'");
+    assertThat(results.get(2).has("candidates")).isFalse();
+    assertThat(ids(results.get(3))).containsExactlyElementsOf(ranking(items.get("item-7"), Set.of("item-7")).subList(0, 4));
+    assertThat(results.get(4).get("status").asInt()).isEqualTo(400);
+    assertThat(results.get(4).get("error").asText()).contains("dimension 3");
+    assertThat(results.get(5).get("status").asInt()).isEqualTo(400);
+    assertThat(results.get(5).get("error").asText()).contains("k must be");
+    assertThat(results.get(6).get("error").asText()).contains("exactly one of");
+
+    assertError(post("/v1/candidates:batch", "{\"queries\":[]}"), 400, "'queries' must be an array of 1 to 100");
+    assertError(post("/v1/candidates:batch", "[1]"), 400, "JSON object");
+  }
+
+  @Test
+  void openApiDescribesEveryRouteAndIsServed() throws Exception {
+    JsonNode spec = ok(get("/v1/openapi.json"));
+    assertThat(spec.get("openapi").asText()).startsWith("3.");
+    List<String> paths = new ArrayList<>();
+    spec.get("paths").fieldNames().forEachRemaining(paths::add);
+    assertThat(paths).containsExactlyInAnyOrder("/health", "/ready", "/v1/status", "/v1/users/{userId}/candidates",
+        "/v1/candidates", "/v1/candidates:batch", "/v1/items/{itemId}/similar", "/v1/embeddings/{entity}/{id}",
+        "/v1/openapi.json", "/metrics", "/v1/admin/snapshot");
+    // every documented route exists on the server (an unknown route answers 404 with an empty error)
+    for (String path : paths) {
+      String concrete = path.replace("{userId}", "user-1").replace("{itemId}", "item-1")
+          .replace("{entity}", "item").replace("{id}", "item-1");
+      JsonNode operations = spec.get("paths").get(path);
+      if (operations.has("get")) {
+        assertThat(get(concrete).statusCode()).as(path).isEqualTo(200);
+      } else {
+        assertThat(post(concrete, "{}").statusCode()).as(path).isEqualTo(400);
+      }
+    }
+  }
+
+  @Test
+  void metricsExposeRequestLatencyPerRouteAndStoreFigures() throws Exception {
+    ok(get("/v1/users/user-1/candidates?k=3"));
+    get("/v1/users/nobody/candidates");
+    HttpResponse<String> r = get("/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(r.body())
+        .contains("towerstream_store_http_requests_total{method=\"GET\",route=\"/v1/users/{userId}/candidates\",status=\"200\"}")
+        .contains("towerstream_store_http_requests_total{method=\"GET\",route=\"/v1/users/{userId}/candidates\",status=\"404\"}")
+        .contains("towerstream_store_http_request_duration_seconds_bucket{")
+        .contains("towerstream_store_consumer_lag_records -1")
+        .contains("towerstream_store_index_items " + (ITEMS + NEW_ITEMS))
+        .contains("towerstream_store_index_delta_items")
+        .contains("towerstream_store_updates_applied_total " + (ITEMS + 6 + NEW_ITEMS + 1))
+        .contains("towerstream_store_updates_stale_total 0")
+        .contains("towerstream_store_updates_malformed_total 0")
+        .contains("towerstream_store_rocksdb_size_bytes")
+        .contains("towerstream_store_update_visible_seconds");
+  }
+
+  @Test
+  void snapshotAdminWritesACheckpointOnceAndRefusesAnExistingPath() throws Exception {
+    Path target = snapshots.resolve("nested").resolve("snap-1");
+    String body = json.writeValueAsString(Map.of("path", target.toString()));
+    assertThat(ok(post("/v1/admin/snapshot", body)).get("path").asText()).isEqualTo(target.toString());
+    assertThat(target.resolve("CURRENT")).exists();
+    assertError(post("/v1/admin/snapshot", body), 409, "already exists");
+    assertError(post("/v1/admin/snapshot", "{}"), 400, "missing field 'path'");
+
+    Path restored = snapshots.resolve("restored");
+    io.towerstream.store.RetrievalStore.restoreSnapshot(target, restored);
+    try (EmbeddingStore copy = EmbeddingStore.open(restored)) {
+      assertThat(copy.stats()).isEqualTo(store.stats());
+      assertThat(copy.get(Entity.ITEM, "item-5").orElseThrow()).isEqualTo(store.get(Entity.ITEM, "item-5").orElseThrow());
+    }
+  }
+
+  private static List<String> ids(JsonNode result) {
+    List<String> ids = new ArrayList<>();
+    result.get("candidates").forEach(c -> ids.add(c.get("itemId").asText()));
+    return ids;
   }
 
   @Test

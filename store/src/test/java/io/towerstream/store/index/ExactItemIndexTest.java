@@ -31,7 +31,7 @@ class ExactItemIndexTest {
       float[] v = randomVector(random, DIM, 3.0); // not unit length: the index normalises
       items.put("item-" + i, v);
     }
-    index.upsertAll(items);
+    index.upsertAll(versioned(items));
     for (int q = 0; q < 20; q++) {
       float[] query = randomVector(random, DIM, 0.1);
       for (int k : new int[] {1, 10, 100}) {
@@ -56,7 +56,7 @@ class ExactItemIndexTest {
     for (int i = 0; i < 500; i++) {
       items.put("i" + i, randomVector(random, DIM, 1));
     }
-    index.upsertAll(items);
+    index.upsertAll(versioned(items));
     float[] query = randomVector(random, DIM, 1);
     List<String> best = naiveTopK(items, query, 5, Set.of());
     Set<String> exclude = Set.of(best.get(0), best.get(2), "not-in-index");
@@ -128,7 +128,7 @@ class ExactItemIndexTest {
     Map<String, float[]> mixed = new LinkedHashMap<>();
     mixed.put("c", new float[] {1, 0});
     mixed.put("d", new float[] {1});
-    assertThatThrownBy(() -> index.upsertAll(mixed)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> index.upsertAll(versioned(mixed))).isInstanceOf(IllegalArgumentException.class);
     assertThat(index.size()).as("a rejected batch changes nothing").isEqualTo(1);
     assertThatThrownBy(() -> index.topK(new float[] {1, 0}, 0, Set.of())).hasMessageContaining("k must be");
 
@@ -155,7 +155,7 @@ class ExactItemIndexTest {
           for (int j = 0; j < 50; j++) {
             batch.put("i" + random.nextInt(n), axis(DIM, random.nextInt(DIM)));
           }
-          index.upsertAll(batch);
+          index.upsertAll(versioned(batch));
           index.remove("i" + random.nextInt(n));
           index.upsert("new" + round, axis(DIM, round % DIM));
         }
@@ -213,5 +213,11 @@ class ExactItemIndexTest {
       v[i] = (float) (random.nextGaussian() * scale);
     }
     return v;
+  }
+
+  static Map<String, ItemVector> versioned(Map<String, float[]> vectors) {
+    Map<String, ItemVector> out = new LinkedHashMap<>();
+    vectors.forEach((id, v) -> out.put(id, new ItemVector(v, 0)));
+    return out;
   }
 }

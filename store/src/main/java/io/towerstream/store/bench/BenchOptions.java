@@ -1,0 +1,110 @@
+package io.towerstream.store.bench;
+
+import io.towerstream.store.IndexKind;
+import io.towerstream.store.index.GraphIndexOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@link StoreBenchmark}'s options, parsed from {@code --name value}; every option has a default, so no
+ * argument at all runs the quick benchmark (100k items, random and clustered, d=64).
+ */
+record BenchOptions(List<Integer> items, List<String> data, int dim, int k, List<Integer> threads, int seconds,
+    int updateRate, int recallQueries, IndexKind index, GraphIndexOptions graph, List<Float> overqueries, long seed) {
+
+  static final String USAGE = """
+      Usage: StoreBenchmark [options]   (run with e.g. -Xmx6g for 1M items)
+        --items N[,N...]        catalog sizes (default 100000; the full run: 100000,1000000)
+        --data KIND[,KIND...]   random (Gaussian, hard for graphs) and/or clustered (1,000 Gaussian clusters)
+                                (default random,clustered)
+        --dim D                 vector dimension (default 64)
+        --k K                   candidates per query (default 100)
+        --threads T[,T...]      client threads (default 1,2)
+        --seconds S             length of each latency/QPS measurement (default 5)
+        --update-rate R         updates/s streamed in during the churn phase, 0 = none (default 1000)
+        --recall-queries Q      queries whose top-k is compared with exact search (default 200)
+        --index KIND            hnsw|exact|auto (default hnsw)
+        --hnsw-max-degree M     graph degree (default 32)
+        --hnsw-beam-width B     construction beam (default 100)
+        --hnsw-overquery F[,F...]  search beam = k x F; several values are measured on the same graph
+                                (default 3)
+        --index-build-threads N threads of the graph build (default: all cores)
+        --seed S                random seed (default 42)
+      A quick run: --items 100000 --data clustered (about a minute on 2 cores).""";
+
+  static BenchOptions parse(String[] args) {
+    List<Integer> items = List.of(100_000);
+    List<String> data = List.of("random", "clustered");
+    int dim = 64;
+    int k = 100;
+    List<Integer> threads = List.of(1, 2);
+    int seconds = 5;
+    int updateRate = 1000;
+    int recallQueries = 200;
+    IndexKind index = IndexKind.HNSW;
+    GraphIndexOptions graph = GraphIndexOptions.defaults();
+    int degree = graph.maxDegree();
+    int beam = graph.constructionBeam();
+    List<Float> overqueries = List.of(graph.overquery());
+    int buildThreads = graph.buildThreads();
+    long seed = 42;
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("option " + name + " needs a value");
+      }
+      String v = args[++i];
+      switch (name) {
+        case "--items" -> items = ints(name, v);
+        case "--data" -> {
+          data = List.of(v.toLowerCase(Locale.ROOT).split(","));
+          for (String d : data) {
+            if (!d.equals("random") && !d.equals("clustered")) {
+              throw new IllegalArgumentException("--data must be random and/or clustered, got '" + d + "'");
+            }
+          }
+        }
+        case "--dim" -> dim = ints(name, v).get(0);
+        case "--k" -> k = ints(name, v).get(0);
+        case "--threads" -> threads = ints(name, v);
+        case "--seconds" -> seconds = ints(name, v).get(0);
+        case "--update-rate" -> updateRate = ints(name, v).get(0);
+        case "--recall-queries" -> recallQueries = ints(name, v).get(0);
+        case "--index" -> index = IndexKind.valueOf(v.toUpperCase(Locale.ROOT));
+        case "--hnsw-max-degree" -> degree = ints(name, v).get(0);
+        case "--hnsw-beam-width" -> beam = ints(name, v).get(0);
+        case "--hnsw-overquery" -> {
+          List<Float> values = new ArrayList<>();
+          for (String part : v.split(",")) {
+            values.add(Float.parseFloat(part.trim()));
+          }
+          overqueries = List.copyOf(values);
+        }
+        case "--index-build-threads" -> buildThreads = ints(name, v).get(0);
+        case "--seed" -> seed = Long.parseLong(v);
+        default -> throw new IllegalArgumentException("unknown option " + name);
+      }
+    }
+    graph = graph.withGraph(degree, beam, overqueries.get(0)).withBuildThreads(buildThreads)
+        .withMinGraphItems(index == IndexKind.HNSW ? 0 : graph.minGraphItems());
+    return new BenchOptions(items, data, dim, k, threads, seconds, updateRate, recallQueries, index, graph, overqueries,
+        seed);
+  }
+
+  private static List<Integer> ints(String option, String v) {
+    List<Integer> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      try {
+        int n = Integer.parseInt(part.trim().replace("_", ""));
+        if (n < 0) {
+          throw new NumberFormatException();
+        }
+        out.add(n);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " needs non-negative integers, got '" + v + "'");
+      }
+    }
+    return List.copyOf(out);
+  }
+}
