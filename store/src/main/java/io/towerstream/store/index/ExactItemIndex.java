@@ -59,9 +59,7 @@ public final class ExactItemIndex implements ItemIndex {
     try {
       // check every dimension first, so a bad vector leaves the index untouched
       long removed = removes.stream().distinct().filter(slotOf::containsKey).count();
-      int expected = size - removed == 0 && !upserts.isEmpty()
-          ? upserts.values().iterator().next().vector().length : dim;
-      upserts.forEach((id, v) -> checkDimension(id, v.vector(), expected));
+      Dimensions.checkBatch(upserts, size - removed == 0, dim);
       removes.forEach(this::delete);
       upserts.forEach((id, v) -> put(id, VectorMath.normalized(v.vector()), v.modelVersion()));
     } finally {
@@ -265,7 +263,7 @@ public final class ExactItemIndex implements ItemIndex {
 
   /** Checks the dimension against a non-empty index; returns {@code vector}. Caller holds the write lock. */
   private float[] checked(String id, float[] vector) {
-    checkDimension(id, vector, size == 0 ? vector.length : dim);
+    Dimensions.check(id, vector, size == 0 ? vector.length : dim);
     return vector;
   }
 
@@ -322,12 +320,6 @@ public final class ExactItemIndex implements ItemIndex {
       slabs = new float[0][];
     }
     return true;
-  }
-
-  private static void checkDimension(String id, float[] vector, int expected) {
-    if (vector.length == 0 || vector.length != expected) {
-      throw new IllegalArgumentException("item " + id + " has dimension " + vector.length + ", index has " + expected);
-    }
   }
 
   private void ensureCapacity(int rows) {

@@ -143,12 +143,7 @@ public final class GraphItemIndex implements ItemIndex {
     try {
       int present = graphOrdinal.size() + delta.size();
       long removed = removes.stream().distinct().filter(id -> graphOrdinal.containsKey(id) || delta.modelVersionOf(id) != null).count();
-      int expected = present - removed == 0 && !upserts.isEmpty() ? upserts.values().iterator().next().vector().length : dim;
-      upserts.forEach((id, v) -> {
-        if (v.vector().length == 0 || v.vector().length != expected) {
-          throw new IllegalArgumentException("item " + id + " has dimension " + v.vector().length + ", index has " + expected);
-        }
-      });
+      int expected = Dimensions.checkBatch(upserts, present - removed == 0, dim);
       for (String id : removes) {
         detachFromGraph(id);
         delta.remove(id);
