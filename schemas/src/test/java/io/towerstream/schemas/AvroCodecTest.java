@@ -84,6 +84,25 @@ class AvroCodecTest {
   }
 
   @Test
+  void embeddingUpdatesOfTheV1SchemaOnTheTopicAreReadWithZeroBias() throws IOException {
+    // v1 is registered from schemas/avro/history, so the topic's codec reads it without being told.
+    Schema v1 = parse("/towerstream/schemas/history/EmbeddingUpdate.v1.avsc");
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("entity", new GenericData.EnumSymbol(v1.getField("entity").schema(), "ITEM"));
+    old.put("id", "i7");
+    old.put("vector", java.util.List.of(0.6f, 0.8f));
+    old.put("modelVersion", 3L);
+    old.put("sequence", 9L);
+    old.put("updatedAt", 1000L);
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+
+    EmbeddingUpdate read = Topics.EMBEDDINGS.codec().decode(bytes);
+    assertThat(read.getId()).isEqualTo("i7");
+    assertThat(read.getVector()).containsExactly(0.6f, 0.8f);
+    assertThat(read.getBias()).isEqualTo(0f);
+  }
+
+  @Test
   void currentReaderMapsAnUnknownEventTypeOfANewerWriterToClick() throws IOException {
     Schema future = parse("/history/ClickEvent-future.avsc");
     GenericRecord next = new GenericData.Record(future);
