@@ -48,6 +48,9 @@ public final class JobConfig implements Serializable {
   private final long watermarkIdlenessMs;
   private final long batchMaxWaitMs;
   private final long publishIntervalMs;
+  private final double prequentialSampleRate;
+  private final int prequentialWindow;
+  private final int prequentialPopularityWindow;
   private final long modelVersion;
   private final ModelConfig model;
   private final DeliveryGuarantee delivery;
@@ -70,6 +73,9 @@ public final class JobConfig implements Serializable {
     this.watermarkIdlenessMs = b.watermarkIdlenessMs;
     this.batchMaxWaitMs = b.batchMaxWaitMs;
     this.publishIntervalMs = b.publishIntervalMs;
+    this.prequentialSampleRate = b.prequentialSampleRate;
+    this.prequentialWindow = b.prequentialWindow;
+    this.prequentialPopularityWindow = b.prequentialPopularityWindow;
     this.modelVersion = b.modelVersion;
     this.model = model;
     this.delivery = b.delivery;
@@ -117,6 +123,16 @@ public final class JobConfig implements Serializable {
           (b, v) -> b.batchMaxWaitMs(parseLong("batch.max-wait-ms", v)), c -> Long.toString(c.batchMaxWaitMs)),
       new Option("publish.interval-ms", "How often changed embeddings and a status record are published.",
           (b, v) -> b.publishIntervalMs(parseLong("publish.interval-ms", v)), c -> Long.toString(c.publishIntervalMs)),
+      new Option("eval.prequential.sample-rate", "Share of users (a fixed cohort, by id hash) whose clicks are scored "
+          + "test-then-train before they train; 0 = off. Each scored batch ranks every known item, so lower it "
+          + "for large catalogues.", (b, v) -> b.prequentialSampleRate(parseDouble("eval.prequential.sample-rate", v)),
+          c -> Double.toString(c.prequentialSampleRate)),
+      new Option("eval.prequential.window", "Scored events in the sliding window of the published metrics.",
+          (b, v) -> b.prequentialWindow(parseInt("eval.prequential.window", v)),
+          c -> Integer.toString(c.prequentialWindow)),
+      new Option("eval.prequential.popularity-window", "Events counted by the recent-popularity baseline.",
+          (b, v) -> b.prequentialPopularityWindow(parseInt("eval.prequential.popularity-window", v)),
+          c -> Integer.toString(c.prequentialPopularityWindow)),
       new Option("model.version", "Model generation stamped on every update; vectors compare only within one.",
           (b, v) -> b.modelVersion(parseLong("model.version", v)), c -> Long.toString(c.modelVersion)),
       new Option("delivery", "at-least-once | exactly-once for the Kafka sinks. exactly-once writes in "
@@ -165,6 +181,12 @@ public final class JobConfig implements Serializable {
           ModelConfig::initScale),
       modelInt("model.max-rows-per-table", "Rows per table before the least recently used are evicted.",
           ModelConfig.Builder::maxRowsPerTable, ModelConfig::maxRowsPerTable),
+      modelInt("model.history.length", "Recent items pooled into the user tower; 0 = id-only user tower.",
+          ModelConfig.Builder::historyLength, ModelConfig::historyLength),
+      modelFloat("model.prior.weight", "Weight of the popularity prior published as each item's score bias; 0 = off.",
+          ModelConfig.Builder::priorWeight, ModelConfig::priorWeight),
+      modelDouble("model.prior.half-life-events", "Events after which a click counts half in the popularity prior.",
+          ModelConfig.Builder::priorHalfLifeEvents, ModelConfig::priorHalfLifeEvents),
       modelLong("model.seed", "Seed of every random choice in the model.", ModelConfig.Builder::seed,
           ModelConfig::seed));
 
@@ -252,6 +274,9 @@ public final class JobConfig implements Serializable {
     b.watermarkIdlenessMs = watermarkIdlenessMs;
     b.batchMaxWaitMs = batchMaxWaitMs;
     b.publishIntervalMs = publishIntervalMs;
+    b.prequentialSampleRate = prequentialSampleRate;
+    b.prequentialWindow = prequentialWindow;
+    b.prequentialPopularityWindow = prequentialPopularityWindow;
     b.modelVersion = modelVersion;
     b.model = model.toBuilder();
     b.delivery = delivery;
@@ -308,6 +333,9 @@ public final class JobConfig implements Serializable {
   /** 0 means batches close by count only. */
   public long batchMaxWaitMs() { return batchMaxWaitMs; }
   public long publishIntervalMs() { return publishIntervalMs; }
+  public double prequentialSampleRate() { return prequentialSampleRate; }
+  public int prequentialWindow() { return prequentialWindow; }
+  public int prequentialPopularityWindow() { return prequentialPopularityWindow; }
   public long modelVersion() { return modelVersion; }
   public ModelConfig model() { return model; }
   public DeliveryGuarantee delivery() { return delivery; }
@@ -347,6 +375,9 @@ public final class JobConfig implements Serializable {
     private long watermarkIdlenessMs = 30_000;
     private long batchMaxWaitMs = 50;
     private long publishIntervalMs = 1_000;
+    private double prequentialSampleRate = 1.0;
+    private int prequentialWindow = 10_000;
+    private int prequentialPopularityWindow = 1_000;
     private long modelVersion = 1;
     private ModelConfig.Builder model = ModelConfig.builder();
     private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
@@ -370,6 +401,9 @@ public final class JobConfig implements Serializable {
     public Builder watermarkIdlenessMs(long v) { watermarkIdlenessMs = v; return this; }
     public Builder batchMaxWaitMs(long v) { batchMaxWaitMs = v; return this; }
     public Builder publishIntervalMs(long v) { publishIntervalMs = v; return this; }
+    public Builder prequentialSampleRate(double v) { prequentialSampleRate = v; return this; }
+    public Builder prequentialWindow(int v) { prequentialWindow = v; return this; }
+    public Builder prequentialPopularityWindow(int v) { prequentialPopularityWindow = v; return this; }
     public Builder modelVersion(long v) { modelVersion = v; return this; }
     /** Replaces every model hyper-parameter. */
     public Builder model(ModelConfig v) { model = v.toBuilder(); return this; }
@@ -397,6 +431,11 @@ public final class JobConfig implements Serializable {
       require(watermarkIdlenessMs >= 0, "watermark.idleness-ms", watermarkIdlenessMs, "non-negative");
       require(batchMaxWaitMs >= 0, "batch.max-wait-ms", batchMaxWaitMs, "non-negative (0 = count only)");
       require(publishIntervalMs >= 1, "publish.interval-ms", publishIntervalMs, "at least 1");
+      require(prequentialSampleRate >= 0 && prequentialSampleRate <= 1, "eval.prequential.sample-rate",
+          prequentialSampleRate, "in [0, 1] (0 = off)");
+      require(prequentialWindow >= 1, "eval.prequential.window", prequentialWindow, "at least 1");
+      require(prequentialPopularityWindow >= 1, "eval.prequential.popularity-window", prequentialPopularityWindow,
+          "at least 1");
       require(modelVersion >= 0, "model.version", modelVersion, "non-negative");
       require(delivery == DeliveryGuarantee.AT_LEAST_ONCE || delivery == DeliveryGuarantee.EXACTLY_ONCE,
           "delivery", delivery, "at-least-once or exactly-once");

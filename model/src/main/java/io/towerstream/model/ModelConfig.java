@@ -21,6 +21,10 @@ public record ModelConfig(
     double gradientClipNorm,
     float initScale,
     int maxRowsPerTable,
+    int historyLength,
+    boolean itemBias,
+    float priorWeight,
+    double priorHalfLifeEvents,
     long seed)
     implements Serializable {
 
@@ -40,6 +44,10 @@ public record ModelConfig(
     require(gradientClipNorm > 0, "model.gradient-clip-norm", gradientClipNorm, "positive");
     require(initScale > 0, "model.init-scale", initScale, "positive");
     require(maxRowsPerTable >= batchSize, "model.max-rows-per-table", maxRowsPerTable, "at least the batch size");
+    require(historyLength >= 0 && historyLength <= 10_000, "model.history.length", historyLength,
+        "between 0 (id-only user tower) and 10000");
+    require(priorWeight >= 0 && priorWeight <= 100, "model.prior.weight", priorWeight, "in [0, 100] (0 = off)");
+    require(priorHalfLifeEvents >= 1, "model.prior.half-life-events", priorHalfLifeEvents, "at least 1");
   }
 
   public static ModelConfig defaults() {
@@ -56,7 +64,8 @@ public record ModelConfig(
         .towerLearningRate(towerLearningRate).towerProjection(towerProjection).logQCorrection(logQCorrection)
         .reservoirCapacity(reservoirCapacity).reservoirNegatives(reservoirNegatives).reservoirAlpha(reservoirAlpha)
         .frequencyDecay(frequencyDecay).gradientClipNorm(gradientClipNorm).initScale(initScale)
-        .maxRowsPerTable(maxRowsPerTable).seed(seed);
+        .maxRowsPerTable(maxRowsPerTable).historyLength(historyLength).itemBias(itemBias).priorWeight(priorWeight)
+        .priorHalfLifeEvents(priorHalfLifeEvents).seed(seed);
   }
 
   private static void require(boolean ok, String option, Object value, String expectation) {
@@ -81,6 +90,10 @@ public record ModelConfig(
     private double gradientClipNorm = 5.0;
     private float initScale = 0.1f;
     private int maxRowsPerTable = 2_000_000;
+    private int historyLength = 50;
+    private boolean itemBias = true;
+    private float priorWeight = 0.1f;
+    private double priorHalfLifeEvents = 5_000;
     private long seed = 42L;
 
     /** Embedding and tower output dimension; default 64. */
@@ -111,13 +124,30 @@ public record ModelConfig(
     public Builder initScale(float v) { initScale = v; return this; }
     /** Memory bound: rows per table before the least recently used are evicted; default 2,000,000. */
     public Builder maxRowsPerTable(int v) { maxRowsPerTable = v; return this; }
+    /**
+     * Recent items pooled into the user tower ({@code z = e_user + mean(e_item over history)}); default 50,
+     * 0 = id-only user tower.
+     */
+    public Builder historyLength(int v) { historyLength = v; return this; }
+    /**
+     * Whether each item has a learned logit bias ({@code u·v/τ + b − logQ}), published as τ·b in the item's
+     * score bias; default true.
+     */
+    public Builder itemBias(boolean v) { itemBias = v; return this; }
+    /**
+     * Weight w of the serving-time popularity prior: an item's published bias is w·log(decayed click count),
+     * added to the user·item score; default 0.1, 0 = off.
+     */
+    public Builder priorWeight(float v) { priorWeight = v; return this; }
+    /** Events after which a click counts half in the popularity prior; default 5,000. */
+    public Builder priorHalfLifeEvents(double v) { priorHalfLifeEvents = v; return this; }
     /** Seed of every random choice (init, sampling); default 42. */
     public Builder seed(long v) { seed = v; return this; }
 
     public ModelConfig build() {
       return new ModelConfig(dim, batchSize, temperature, learningRate, towerLearningRate, towerProjection,
           logQCorrection, reservoirCapacity, reservoirNegatives, reservoirAlpha, frequencyDecay, gradientClipNorm,
-          initScale, maxRowsPerTable, seed);
+          initScale, maxRowsPerTable, historyLength, itemBias, priorWeight, priorHalfLifeEvents, seed);
     }
   }
 }

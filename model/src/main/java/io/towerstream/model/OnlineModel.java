@@ -24,6 +24,18 @@ public interface OnlineModel {
   /** The current tower output of an item, or null when the item has no row. Returns a fresh array. */
   float[] itemVector(String itemId);
 
+  /**
+   * The current tower outputs of many items at once, row-major {@code n × dim}, a zero row for an item
+   * without a row; cheaper than {@link #itemVector} per item. Returns a fresh array.
+   */
+  float[] itemVectors(List<String> itemIds);
+
+  /**
+   * The item's additive score term (the weighted popularity prior), so that a user's score for the item is
+   * {@code userVector · itemVector + itemBias}; 0 for an unknown item or with the prior off.
+   */
+  float itemBias(String itemId);
+
   ModelStats stats();
 
   /**

@@ -6,14 +6,19 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.StepResult;
+import io.towerstream.model.eval.PrequentialEvaluator;
+import io.towerstream.model.eval.PrequentialMetrics;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.schemas.avro.RankingWindow;
 import io.towerstream.schemas.avro.TrainerStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -56,6 +61,11 @@ import org.apache.flink.util.OutputTag;
  * {@link #snapshotState}: the model's own versioned snapshot, and this operator's fields (model version,
  * last sequence, the partial batch) as a {@link TrainerCheckpoint}. The partial batch is kept rather than
  * trained early, so checkpoints do not change which events share a batch.
+ *
+ * <p><b>Quality.</b> With {@code eval.prequential.sample-rate > 0} a {@link PrequentialEvaluator} scores each
+ * batch's events (for a cohort of users) before the batch trains: the model as served and two popularity
+ * baselines on the same events. Their sliding-window metrics go out in every status and as gauges. They
+ * describe the stream since this operator started: they are not checkpointed, so a restore starts them anew.
  */
 public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdate>
     implements OneInputStreamOperator<ClickEvent, EmbeddingUpdate> {
@@ -83,6 +93,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient volatile int pendingEvents;
   private transient Counter eventsReceived;
   private transient Counter updatesPublished;
+  private transient PrequentialEvaluator prequential;
+  // copied after each batch for the metric reporter's thread
+  private transient volatile Map<String, RankingWindow> prequentialWindows;
 
   public TrainerOperator(TrainerSettings settings, ModelFactory models) {
     this.settings = settings;
@@ -106,6 +119,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     }
     stats = model.stats();
     pendingEvents = pending.size();
+    if (settings.prequentialEnabled()) {
+      prequential = new PrequentialEvaluator(settings.prequentialWindow(), settings.prequentialPopularityWindow(),
+          settings.prequentialSampleRate());
+      prequentialWindows = windows(prequential);
+    }
   }
 
   /** Restores model and fields; false when the checkpoint holds no trainer state (then start fresh). */
@@ -203,10 +221,17 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       batchTimer.cancel(false);
       batchTimer = null;
     }
+    if (prequential != null) {
+      prequential.score(model, batch); // test, with the state from before this batch ...
+    }
     long started = System.nanoTime();
-    StepResult result = model.train(batch);
+    StepResult result = model.train(batch); // ... then train
     lastStepMillis = (System.nanoTime() - started) / 1_000_000;
     stats = model.stats();
+    if (prequential != null) {
+      prequential.observe(batch);
+      prequentialWindows = windows(prequential);
+    }
     if (result.skipped()) {
       LOG.warn("Skipped a batch of {} events: loss or gradients were not finite", batch.size());
     }
@@ -228,8 +253,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     lastSequence = sequence;
     Instant at = Instant.ofEpochMilli(now);
     long modelVersion = settings.modelVersion();
-    model.drainChanged((kind, id, vector) -> {
-      output.collect(new StreamRecord<>(update(kind, id, vector, modelVersion, sequence, at)));
+    model.drainChanged((kind, id, vector, bias) -> {
+      output.collect(new StreamRecord<>(update(kind, id, vector, bias, modelVersion, sequence, at)));
       updatesPublished.inc();
     });
     ModelStats s = model.stats();
@@ -242,14 +267,15 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         .setBatches(s.batches())
         .setSkippedBatches(s.skippedBatches())
         .setLoss(s.lossEma())
+        .setPrequential(prequentialWindows)
         .setUsers(s.users())
         .setItems(s.items())
         .setLastEventTime(Instant.ofEpochMilli(s.lastEventTimeMillis()))
         .build()));
   }
 
-  private static EmbeddingUpdate update(EntityKind kind, String id, float[] vector, long modelVersion,
-      long sequence, Instant at) {
+  private static EmbeddingUpdate update(EntityKind kind, String id, float[] vector, float bias,
+      long modelVersion, long sequence, Instant at) {
     List<Float> values = new ArrayList<>(vector.length);
     for (float v : vector) {
       values.add(v);
@@ -258,10 +284,23 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         .setEntity(kind == EntityKind.USER ? Entity.USER : Entity.ITEM)
         .setId(id)
         .setVector(values)
+        .setBias(bias)
         .setModelVersion(modelVersion)
         .setSequence(sequence)
         .setUpdatedAt(at)
         .build();
+  }
+
+  /** The sliding-window metrics of every scorer, as published (null when prequential evaluation is off). */
+  private static Map<String, RankingWindow> windows(PrequentialEvaluator evaluator) {
+    Map<String, RankingWindow> out = new LinkedHashMap<>();
+    evaluator.metrics().forEach((name, m) -> {
+      Map<String, Double> w = m.windowed();
+      out.put(name, RankingWindow.newBuilder().setEvents(Math.min(m.events(), m.window()))
+          .setHitRate10(w.get("hr@10")).setRecall20(w.get("recall@20")).setNdcg20(w.get("ndcg@20"))
+          .setMrr(w.get("mrr")).build());
+    });
+    return Map.copyOf(out);
   }
 
   private long now() {
@@ -275,6 +314,15 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     group.gauge("batches", (Gauge<Long>) () -> stats.batches());
     group.gauge("skippedBatches", (Gauge<Long>) () -> stats.skippedBatches());
     group.gauge("loss", (Gauge<Double>) () -> stats.lossEma());
+    if (prequential != null) {
+      for (String scorer : prequentialWindows.keySet()) {
+        MetricGroup g = group.addGroup("prequential").addGroup(scorer);
+        g.gauge("hitRate10", (Gauge<Double>) () -> prequentialWindows.get(scorer).getHitRate10());
+        g.gauge("recall20", (Gauge<Double>) () -> prequentialWindows.get(scorer).getRecall20());
+        g.gauge("ndcg20", (Gauge<Double>) () -> prequentialWindows.get(scorer).getNdcg20());
+        g.gauge("mrr", (Gauge<Double>) () -> prequentialWindows.get(scorer).getMrr());
+      }
+    }
     group.gauge("users", (Gauge<Long>) () -> stats.users());
     group.gauge("items", (Gauge<Long>) () -> stats.items());
     group.gauge("lastEventTime", (Gauge<Long>) () -> stats.lastEventTimeMillis());

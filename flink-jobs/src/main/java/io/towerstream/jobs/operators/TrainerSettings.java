@@ -10,9 +10,12 @@ import java.io.Serializable;
  * @param batchMaxWaitMs a partial batch is trained this long after its first event; 0 = by count only
  * @param publishIntervalMs changed rows and a status are published this often (processing time)
  * @param modelVersion stamped on every published record
+ * @param prequentialSampleRate share of users whose events are scored test-then-train; 0 = off
+ * @param prequentialWindow scored events in the sliding window of the published metrics
+ * @param prequentialPopularityWindow events counted by the recent-popularity baseline
  */
-public record TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs)
-    implements Serializable {
+public record TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs,
+    double prequentialSampleRate, int prequentialWindow, int prequentialPopularityWindow) implements Serializable {
 
   public TrainerSettings {
     if (model == null) {
@@ -21,10 +24,24 @@ public record TrainerSettings(ModelConfig model, long modelVersion, long batchMa
     if (batchMaxWaitMs < 0 || publishIntervalMs < 1) {
       throw new IllegalArgumentException("batchMaxWaitMs must be >= 0 and publishIntervalMs >= 1");
     }
+    if (!(prequentialSampleRate >= 0 && prequentialSampleRate <= 1) || prequentialWindow < 1
+        || prequentialPopularityWindow < 1) {
+      throw new IllegalArgumentException("prequential sample rate must be in [0, 1] and its windows positive");
+    }
+  }
+
+  /** Settings without prequential evaluation. */
+  public TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs) {
+    this(model, modelVersion, batchMaxWaitMs, publishIntervalMs, 0, 1, 1);
+  }
+
+  public boolean prequentialEnabled() {
+    return prequentialSampleRate > 0;
   }
 
   public static TrainerSettings from(JobConfig config) {
     return new TrainerSettings(config.model(), config.modelVersion(), config.batchMaxWaitMs(),
-        config.publishIntervalMs());
+        config.publishIntervalMs(), config.prequentialSampleRate(), config.prequentialWindow(),
+        config.prequentialPopularityWindow());
   }
 }

@@ -66,8 +66,8 @@ final class FakeModel implements OnlineModel {
 
   @Override
   public void drainChanged(ChangedRowSink sink) {
-    changedUsers.forEach(id -> sink.accept(EntityKind.USER, id, userVector(id)));
-    changedItems.forEach(id -> sink.accept(EntityKind.ITEM, id, itemVector(id)));
+    changedUsers.forEach(id -> sink.accept(EntityKind.USER, id, userVector(id), 0f));
+    changedItems.forEach(id -> sink.accept(EntityKind.ITEM, id, itemVector(id), itemBias(id)));
     changedUsers.clear();
     changedItems.clear();
   }
@@ -82,6 +82,25 @@ final class FakeModel implements OnlineModel {
   public float[] itemVector(String itemId) {
     Integer n = items.get(itemId);
     return n == null ? null : new float[] {n, itemId.hashCode()};
+  }
+
+  @Override
+  public float[] itemVectors(List<String> itemIds) {
+    float[] out = new float[itemIds.size() * 2];
+    for (int r = 0; r < itemIds.size(); r++) {
+      float[] v = itemVector(itemIds.get(r));
+      if (v != null) {
+        System.arraycopy(v, 0, out, r * 2, 2);
+      }
+    }
+    return out;
+  }
+
+  /** A recognisable bias per item, so tests can see it travel to the published update. */
+  @Override
+  public float itemBias(String itemId) {
+    Integer n = items.get(itemId);
+    return n == null ? 0f : n / 10f;
   }
 
   @Override

@@ -52,9 +52,48 @@ class TrainerOperatorTwoTowerTest {
     assertThat(restored.values()).allSatisfy(v -> assertThat(v).hasSize(8));
   }
 
+  @Test
+  void statusCarriesPrequentialMetricsAndItemUpdatesCarryTheirPopularityBias() throws Exception {
+    TrainerSettings settings = new TrainerSettings(SETTINGS.model().toBuilder().priorWeight(0.5f).build(), 1, 0,
+        1_000, 1.0, 100, 50);
+    try (var h = open(null, settings)) {
+      List<ClickEvent> clicks = new java.util.ArrayList<>(clicks(40, 3));
+      for (int k = 0; k < 8; k++) { // i0 is clicked far more often than any other item
+        clicks.add(new ClickEvent("u" + k % 6, "i0", Instant.ofEpochMilli(50_000L + k), EventType.CLICK, 1f));
+      }
+      feed(h, clicks);
+      h.setProcessingTime(1_000);
+      List<TrainerStatus> status = h.getSideOutput(TrainerOperator.STATUS).stream()
+          .map(StreamRecord::getValue).toList();
+      var windows = status.get(status.size() - 1).getPrequential();
+      assertThat(windows).containsOnlyKeys("towerstream", "towerstreamNoPrior", "popularity", "recentPopularity");
+      // 48 events in 6 batches; the first batch knows no item, so its 8 events are misses but still count
+      assertThat(windows.get("popularity").getEvents()).isEqualTo(48);
+      assertThat(windows.get("popularity").getHitRate10()).isGreaterThan(0.5); // 10 items: mostly a hit
+
+      Map<String, Float> bias = new TreeMap<>();
+      for (EmbeddingUpdate u : h.extractOutputValues()) {
+        bias.put(u.getEntity() + ":" + u.getId(), u.getBias());
+      }
+      assertThat(bias).containsKey("ITEM:i0");
+      bias.forEach((key, b) -> {
+        if (key.startsWith("USER:")) {
+          assertThat(b).as(key).isZero();
+        } else if (!key.equals("ITEM:i0")) {
+          assertThat(b).as(key).isLessThan(bias.get("ITEM:i0"));
+        }
+      });
+    }
+  }
+
   private static OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> open(OperatorSubtaskState state)
       throws Exception {
-    var h = new OneInputStreamOperatorTestHarness<>(new TrainerOperator(SETTINGS, new TwoTowerModelFactory()),
+    return open(state, SETTINGS);
+  }
+
+  private static OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> open(OperatorSubtaskState state,
+      TrainerSettings settings) throws Exception {
+    var h = new OneInputStreamOperatorTestHarness<>(new TrainerOperator(settings, new TwoTowerModelFactory()),
         new AvroRecordSerializer<>(ClickEvent.class));
     h.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
     h.setProcessingTime(0);

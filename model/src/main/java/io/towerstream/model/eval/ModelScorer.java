@@ -6,37 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Ranks by the trained model's user·item dot product plus an optional serving-time popularity prior
- * {@code w · log(1 + recent count)}: log-Q training removes popularity from the scores, the prior adds
- * a tunable amount back. Items the model has no row for score −∞.
+ * Ranks as the store does: the trained model's user·item dot product plus, when {@code withBias}, the item's
+ * published bias (the model's popularity prior). Items the model has no row for score −∞.
  */
 public final class ModelScorer implements Scorer {
   private final float[][] itemVectors;
-  private final float[] prior;
+  private final float[] bias;
   private final OnlineModel model;
-  private final TemporalSplit split;
-  private final float historyWeight;
 
-  public ModelScorer(TemporalSplit split, OnlineModel model, float[] recentCounts, float priorWeight) {
-    this(split, model, recentCounts, priorWeight, 0f);
-  }
-
-  /**
-   * With {@code historyWeight} h &gt; 0 the user side is {@code (1−h)·u + h·mean(v_i over the user's
-   * training items)}: a serving-time stand-in for a history-pooling user tower (the towers are not trained
-   * that way), to measure how much the pooled history carries.
-   */
-  public ModelScorer(TemporalSplit split, OnlineModel model, float[] recentCounts, float priorWeight,
-      float historyWeight) {
+  public ModelScorer(TemporalSplit split, OnlineModel model, boolean withBias) {
     this.model = model;
-    this.split = split;
-    this.historyWeight = historyWeight;
     int n = split.items.size();
     this.itemVectors = new float[n][];
-    this.prior = new float[n];
+    this.bias = new float[n];
     for (int i = 0; i < n; i++) {
       itemVectors[i] = model.itemVector(split.items.get(i));
-      prior[i] = recentCounts == null ? 0f : priorWeight * (float) Math.log1p(recentCounts[i]);
+      bias[i] = withBias ? model.itemBias(split.items.get(i)) : 0f;
     }
   }
 
@@ -58,21 +43,6 @@ public final class ModelScorer implements Scorer {
   @Override
   public float[] scores(String userId) {
     float[] u = model.userVector(userId);
-    if (u != null && historyWeight > 0) {
-      float[] pooled = new float[u.length];
-      int n = 0;
-      for (int i : split.trainItems.getOrDefault(userId, java.util.Set.of())) {
-        if (itemVectors[i] != null) {
-          for (int k = 0; k < u.length; k++) {
-            pooled[k] += itemVectors[i][k];
-          }
-          n++;
-        }
-      }
-      for (int k = 0; k < u.length && n > 0; k++) {
-        u[k] = (1 - historyWeight) * u[k] + historyWeight * pooled[k] / n;
-      }
-    }
     float[] s = new float[itemVectors.length];
     for (int i = 0; i < s.length; i++) {
       float[] v = itemVectors[i];
@@ -84,7 +54,7 @@ public final class ModelScorer implements Scorer {
       for (int k = 0; k < u.length; k++) {
         dot += u[k] * v[k];
       }
-      s[i] = dot + prior[i];
+      s[i] = dot + bias[i];
     }
     return s;
   }

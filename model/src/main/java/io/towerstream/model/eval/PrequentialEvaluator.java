@@ -4,6 +4,7 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.OnlineModel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,27 +15,51 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Prequential (test-then-train) evaluation: before each batch trains, every event of the batch is scored
- * with the state from before the batch: the rank of the clicked item among all items known so far (seen in
- * earlier batches), the user's earlier items excluded. Scored alike: the model (one ND4J gemm per batch),
- * the model plus a popularity prior, popularity so far and popularity over the last {@code popWindow}
- * events. An unknown user (for the model) or unknown item is a miss for that scorer.
+ * Prequential (test-then-train) evaluation: before a batch trains, each of its events is scored with the
+ * state from before the batch: the rank of the clicked item among all items known so far (seen in earlier
+ * batches), the user's earlier items excluded. Scored alike: the model as served ({@link #TOWERSTREAM}: dot
+ * product plus the item's bias), the model without its prior, popularity so far and popularity over the
+ * last {@code popWindow} events. An unknown user (for the model) or unknown item is a miss for that scorer.
+ *
+ * <p>To bound cost on a live stream, only a fixed cohort of users is scored: a user is in it when a hash of
+ * their id falls below {@code userSampleRate}, so every event of a cohort user counts and memory (the seen
+ * items kept for exclusion) grows with the cohort only. The item vectors are computed once per scored batch.
+ * Not thread-safe.
  */
 public final class PrequentialEvaluator {
+  public static final String TOWERSTREAM = "towerstream";
+  public static final String TOWERSTREAM_NO_PRIOR = "towerstreamNoPrior";
+  public static final String POPULARITY = "popularity";
+  public static final String RECENT_POPULARITY = "recentPopularity";
+
   private final int popWindow;
-  private final float priorWeight;
+  private final double userSampleRate;
   private final Map<String, PrequentialMetrics> metrics = new LinkedHashMap<>();
   private final Map<String, Integer> itemIndex = new HashMap<>();
   private final List<String> items = new ArrayList<>();
-  private final Map<String, Set<Integer>> history = new HashMap<>();
-  private float[] allCounts = new float[0];
-  private float[] windowCounts = new float[0];
+  private final Map<String, Set<Integer>> seen = new HashMap<>();
+  private float[] allCounts = new float[16];
+  private float[] windowCounts = new float[16];
   private final ArrayDeque<Integer> recent = new ArrayDeque<>();
 
-  public PrequentialEvaluator(int metricWindow, int popWindow, float priorWeight) {
+  /** Every user scored. */
+  public PrequentialEvaluator(int metricWindow, int popWindow) {
+    this(metricWindow, popWindow, 1.0);
+  }
+
+  /**
+   * @param metricWindow events in the sliding window of {@link PrequentialMetrics#windowed()}
+   * @param popWindow events counted by the recent-popularity baseline
+   * @param userSampleRate share of users scored, in (0, 1]
+   */
+  public PrequentialEvaluator(int metricWindow, int popWindow, double userSampleRate) {
+    if (popWindow < 1 || !(userSampleRate > 0 && userSampleRate <= 1)) {
+      throw new IllegalArgumentException("popularity window must be positive and user sample rate in (0, 1], were "
+          + popWindow + ", " + userSampleRate);
+    }
     this.popWindow = popWindow;
-    this.priorWeight = priorWeight;
-    for (String name : List.of("model", "model+prior", "popularity", "windowedPopularity")) {
+    this.userSampleRate = userSampleRate;
+    for (String name : List.of(TOWERSTREAM, TOWERSTREAM_NO_PRIOR, POPULARITY, RECENT_POPULARITY)) {
       metrics.put(name, new PrequentialMetrics(metricWindow));
     }
   }
@@ -46,47 +71,91 @@ public final class PrequentialEvaluator {
     observe(batch);
   }
 
+  /** Metrics by scorer name ({@link #TOWERSTREAM}, …), live views. */
   public Map<String, PrequentialMetrics> metrics() {
     return metrics;
   }
 
-  private void score(OnlineModel model, List<Interaction> batch) {
-    int n = items.size();
-    float[][] scoresModel = modelScores(model, batch, n);
-    float[] prior = new float[n];
-    for (int j = 0; j < n; j++) {
-      prior[j] = priorWeight * (float) Math.log1p(windowCounts[j]);
+  /** Scores the cohort's events of {@code batch}; call {@link #observe} after the model trained on it. */
+  public void score(OnlineModel model, List<Interaction> batch) {
+    List<Interaction> cohort = new ArrayList<>();
+    for (Interaction e : batch) {
+      if (inCohort(e.userId())) {
+        cohort.add(e);
+      }
     }
-    float[] pop = java.util.Arrays.copyOf(allCounts, n);
-    float[] win = java.util.Arrays.copyOf(windowCounts, n);
+    if (cohort.isEmpty()) {
+      return;
+    }
+    int n = items.size();
+    float[][] dots = dotProducts(model, cohort, n);
+    float[] bias = new float[n];
+    for (int j = 0; j < n; j++) {
+      bias[j] = model.itemBias(items.get(j));
+    }
+    float[] pop = Arrays.copyOf(allCounts, n);
+    float[] win = Arrays.copyOf(windowCounts, n);
     Map<String, Set<Integer>> seenInBatch = new HashMap<>();
-    for (int b = 0; b < batch.size(); b++) {
-      Interaction e = batch.get(b);
+    for (int b = 0; b < cohort.size(); b++) {
+      Interaction e = cohort.get(b);
       Integer target = itemIndex.get(e.itemId());
-      Set<Integer> excluded = excludedFor(e.userId(), seenInBatch);
       if (target == null) {
         metrics.values().forEach(m -> m.record(-1));
-      } else {
-        float[] s = scoresModel[b];
-        metrics.get("model").record(s == null ? -1 : PrequentialMetrics.rankOf(s, target, excluded));
-        if (s != null) {
-          float[] sp = s.clone();
-          for (int j = 0; j < n; j++) {
-            sp[j] += prior[j];
-          }
-          metrics.get("model+prior").record(PrequentialMetrics.rankOf(sp, target, excluded));
-        } else {
-          metrics.get("model+prior").record(-1);
+        continue;
+      }
+      Set<Integer> excluded = excludedFor(e.userId(), seenInBatch);
+      float[] s = dots[b];
+      metrics.get(TOWERSTREAM_NO_PRIOR).record(s == null ? -1 : PrequentialMetrics.rankOf(s, target, excluded));
+      if (s != null) {
+        float[] served = s.clone();
+        for (int j = 0; j < n; j++) {
+          served[j] += bias[j];
         }
-        metrics.get("popularity").record(PrequentialMetrics.rankOf(pop, target, excluded));
-        metrics.get("windowedPopularity").record(PrequentialMetrics.rankOf(win, target, excluded));
-        seenInBatch.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(target);
+        metrics.get(TOWERSTREAM).record(PrequentialMetrics.rankOf(served, target, excluded));
+      } else {
+        metrics.get(TOWERSTREAM).record(-1);
+      }
+      metrics.get(POPULARITY).record(PrequentialMetrics.rankOf(pop, target, excluded));
+      metrics.get(RECENT_POPULARITY).record(PrequentialMetrics.rankOf(win, target, excluded));
+      seenInBatch.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(target);
+    }
+  }
+
+  /** Counts {@code batch} into the known items, the baselines and the cohort's seen items. */
+  public void observe(List<Interaction> batch) {
+    for (Interaction e : batch) {
+      Integer ix = itemIndex.get(e.itemId());
+      if (ix == null) {
+        ix = items.size();
+        itemIndex.put(e.itemId(), ix);
+        items.add(e.itemId());
+        if (ix >= allCounts.length) {
+          allCounts = Arrays.copyOf(allCounts, allCounts.length * 2);
+          windowCounts = Arrays.copyOf(windowCounts, allCounts.length);
+        }
+      }
+      if (inCohort(e.userId())) {
+        seen.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(ix);
+      }
+      allCounts[ix] += 1;
+      windowCounts[ix] += 1;
+      recent.addLast(ix);
+      if (recent.size() > popWindow) {
+        windowCounts[recent.removeFirst()] -= 1;
       }
     }
   }
 
+  private boolean inCohort(String userId) {
+    if (userSampleRate >= 1) {
+      return true;
+    }
+    long h = userId.hashCode() * 0x9E3779B97F4A7C15L; // spread String.hashCode's low-entropy bits
+    return ((h >>> 11) * 0x1.0p-53) < userSampleRate;
+  }
+
   private Set<Integer> excludedFor(String user, Map<String, Set<Integer>> seenInBatch) {
-    Set<Integer> past = history.get(user);
+    Set<Integer> past = seen.get(user);
     Set<Integer> now = seenInBatch.get(user);
     if (now == null) {
       return past;
@@ -98,66 +167,38 @@ public final class PrequentialEvaluator {
     return both;
   }
 
-  /** One row of model scores per event (null when the user has no vector), from one gemm. */
-  private float[][] modelScores(OnlineModel model, List<Interaction> batch, int n) {
-    float[][] out = new float[batch.size()][];
+  /** One row of user·item dot products per event (null when the user has no vector), from one gemm. */
+  private float[][] dotProducts(OnlineModel model, List<Interaction> events, int n) {
+    float[][] out = new float[events.size()][];
     if (n == 0) {
       return out;
     }
-    Map<String, float[]> userVectors = new HashMap<>();
-    for (Interaction e : batch) {
-      userVectors.computeIfAbsent(e.userId(), model::userVector);
-    }
-    List<String> users = new ArrayList<>();
-    for (Map.Entry<String, float[]> u : userVectors.entrySet()) {
-      if (u.getValue() != null) {
-        users.add(u.getKey());
-      }
-    }
-    if (users.isEmpty()) {
-      return out;
-    }
-    int d = userVectors.get(users.get(0)).length;
-    float[][] um = new float[users.size()][];
-    for (int i = 0; i < um.length; i++) {
-      um[i] = userVectors.get(users.get(i));
-    }
-    float[][] vm = new float[n][];
-    for (int j = 0; j < n; j++) {
-      float[] v = model.itemVector(items.get(j));
-      vm[j] = v == null ? new float[d] : v;
-    }
-    INDArray s = Nd4j.createFromArray(um).mmul(Nd4j.createFromArray(vm).transpose());
-    float[][] rows = s.toFloatMatrix();
-    Map<String, float[]> byUser = new HashMap<>();
-    for (int i = 0; i < users.size(); i++) {
-      byUser.put(users.get(i), rows[i]);
-    }
-    for (int b = 0; b < batch.size(); b++) {
-      out[b] = byUser.get(batch.get(b).userId());
-    }
-    return out;
-  }
-
-  private void observe(List<Interaction> batch) {
-    for (Interaction e : batch) {
-      Integer ix = itemIndex.get(e.itemId());
-      if (ix == null) {
-        ix = items.size();
-        itemIndex.put(e.itemId(), ix);
-        items.add(e.itemId());
-        if (ix >= allCounts.length) {
-          allCounts = java.util.Arrays.copyOf(allCounts, Math.max(16, allCounts.length * 2));
-          windowCounts = java.util.Arrays.copyOf(windowCounts, allCounts.length);
+    Map<String, Integer> userRow = new LinkedHashMap<>();
+    List<float[]> userVectors = new ArrayList<>();
+    for (Interaction e : events) {
+      if (!userRow.containsKey(e.userId())) {
+        float[] u = model.userVector(e.userId());
+        userRow.put(e.userId(), u == null ? -1 : userVectors.size());
+        if (u != null) {
+          userVectors.add(u);
         }
       }
-      history.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(ix);
-      allCounts[ix] += 1;
-      windowCounts[ix] += 1;
-      recent.addLast(ix);
-      if (recent.size() > popWindow) {
-        windowCounts[recent.removeFirst()] -= 1;
-      }
     }
+    if (userVectors.isEmpty()) {
+      return out;
+    }
+    int d = userVectors.get(0).length;
+    float[] um = new float[userVectors.size() * d];
+    for (int i = 0; i < userVectors.size(); i++) {
+      System.arraycopy(userVectors.get(i), 0, um, i * d, d);
+    }
+    INDArray users = Nd4j.create(um, new long[] {userVectors.size(), d}, 'c');
+    INDArray itemMatrix = Nd4j.create(model.itemVectors(items), new long[] {n, d}, 'c');
+    float[][] rows = users.mmul(itemMatrix.transpose()).toFloatMatrix();
+    for (int b = 0; b < events.size(); b++) {
+      int r = userRow.get(events.get(b).userId());
+      out[b] = r < 0 ? null : rows[r];
+    }
+    return out;
   }
 }

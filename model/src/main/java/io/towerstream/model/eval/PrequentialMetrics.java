@@ -45,6 +45,11 @@ public final class PrequentialMetrics {
     events++;
   }
 
+  /** Events in the sliding window once it is full. */
+  public int window() {
+    return window;
+  }
+
   public long events() {
     return events;
   }

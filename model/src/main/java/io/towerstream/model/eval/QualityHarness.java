@@ -24,9 +24,9 @@ public final class QualityHarness {
     Path path = Path.of(args[0]);
     boolean csv = false;
     ModelConfig.Builder b = ModelConfig.builder();
-    float prior = 0f;
     double split = 0.8;
     int popWindow = 1000;
+    int epochs = 1;
     boolean prequential = true;
     boolean baselines = true;
     for (int i = 1; i < args.length; i++) {
@@ -36,9 +36,9 @@ public final class QualityHarness {
       }
       String[] kv = args[i].split("=", 2);
       switch (kv[0]) {
-        case "prior" -> prior = Float.parseFloat(kv[1]);
         case "split" -> split = Double.parseDouble(kv[1]);
         case "popWindow" -> popWindow = Integer.parseInt(kv[1]);
+        case "epochs" -> epochs = Integer.parseInt(kv[1]); // diagnosis only: the product is single-pass
         case "prequential" -> prequential = Boolean.parseBoolean(kv[1]);
         case "baselines" -> baselines = Boolean.parseBoolean(kv[1]);
         default -> configure(b, kv[0], kv[1]);
@@ -52,7 +52,6 @@ public final class QualityHarness {
     System.out.println("config " + config);
     Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
     List<Interaction> recentPart = s.train.subList((int) (s.train.size() * 0.9), s.train.size());
-    float[] recentCounts = PopularityScorer.counts(s, recentPart);
     if (baselines) {
       rows.put("popularity", RankingMetrics.evaluate(s, new PopularityScorer(s, s.train), KS));
       rows.put("recentPopularity", RankingMetrics.evaluate(s, new PopularityScorer(s, recentPart), KS));
@@ -60,18 +59,11 @@ public final class QualityHarness {
       rows.put("ease(λ=" + (int) lambda + ")", RankingMetrics.evaluate(s, new EaseScorer(s, lambda), KS));
     }
     OnlineModel model = TwoTowerModels.create(config);
-    ModelScorer.trainSinglePass(model, s.train, config.batchSize());
-    rows.put("towerstream", RankingMetrics.evaluate(s, new ModelScorer(s, model, null, 0f), KS));
-    for (float w : new float[] {0.02f, 0.05f, 0.1f, 0.2f}) {
-      rows.put("towerstream+prior(" + w + ")",
-          RankingMetrics.evaluate(s, new ModelScorer(s, model, recentCounts, w), KS));
+    for (int e = 0; e < epochs; e++) {
+      ModelScorer.trainSinglePass(model, s.train, config.batchSize());
     }
-    for (float h : new float[] {0.5f, 1f}) {
-      rows.put("towerstream+history(" + h + ")",
-          RankingMetrics.evaluate(s, new ModelScorer(s, model, null, 0f, h), KS));
-      rows.put("towerstream+history(" + h + ")+prior(0.1)",
-          RankingMetrics.evaluate(s, new ModelScorer(s, model, recentCounts, 0.1f, h), KS));
-    }
+    rows.put("towerstream", RankingMetrics.evaluate(s, new ModelScorer(s, model, true), KS));
+    rows.put("towerstream(no prior)", RankingMetrics.evaluate(s, new ModelScorer(s, model, false), KS));
     System.out.printf("%-36s", "holdout");
     rows.values().iterator().next().keySet().forEach(k -> System.out.printf("%10s", k));
     System.out.println();
@@ -81,13 +73,13 @@ public final class QualityHarness {
       System.out.println();
     });
     if (prequential) {
-      PrequentialEvaluator pe = new PrequentialEvaluator(10_000, popWindow, prior);
+      PrequentialEvaluator pe = new PrequentialEvaluator(10_000, popWindow);
       OnlineModel fresh = TwoTowerModels.create(config);
       for (int i = 0; i < stream.size(); i += config.batchSize()) {
         pe.scoreThenTrain(fresh, stream.subList(i, Math.min(stream.size(), i + config.batchSize())));
       }
-      System.out.printf("%-36s%10s%10s%10s%10s  (whole stream; popWindow %d, prior %.3f)%n", "prequential",
-          "hr@10", "recall@20", "ndcg@20", "mrr", popWindow, prior);
+      System.out.printf("%-36s%10s%10s%10s%10s  (whole stream; popWindow %d)%n", "prequential",
+          "hr@10", "recall@20", "ndcg@20", "mrr", popWindow);
       pe.metrics().forEach((name, m) -> {
         System.out.printf("%-36s", name);
         m.whole().values().forEach(v -> System.out.printf("%10.4f", v));
@@ -110,6 +102,12 @@ public final class QualityHarness {
       case "reservoirAlpha" -> b.reservoirAlpha(Double.parseDouble(v));
       case "initScale" -> b.initScale(Float.parseFloat(v));
       case "seed" -> b.seed(Long.parseLong(v));
+      case "historyLength" -> b.historyLength(Integer.parseInt(v));
+      case "priorWeight" -> b.priorWeight(Float.parseFloat(v));
+      case "priorHalfLifeEvents" -> b.priorHalfLifeEvents(Double.parseDouble(v));
+      case "gradientClipNorm" -> b.gradientClipNorm(Double.parseDouble(v));
+      case "itemBias" -> b.itemBias(Boolean.parseBoolean(v));
+      case "towerLearningRate" -> b.towerLearningRate(Float.parseFloat(v));
       default -> throw new IllegalArgumentException("unknown option " + key);
     }
   }

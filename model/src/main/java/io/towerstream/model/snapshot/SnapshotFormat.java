@@ -9,12 +9,15 @@ import java.util.zip.CRC32;
  * that a snapshot from a newer build is reported as such rather than as "corrupt".
  *
  * <p>Version history: 1 = the first format (tables with row-wise Adagrad, towers with Adam, frequency
- * estimator, reservoir, pending changes, counters, RNG states).
+ * estimator, reservoir, pending changes, counters, RNG states); 2 = adds the users' recent-item histories
+ * and the popularity prior. Version 1 is still read: histories and prior start empty.
  */
 public final class SnapshotFormat {
   /** "TWRS" (towerstream). */
   public static final int MAGIC = 0x54575253;
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+  /** The oldest version this build still reads. */
+  public static final int OLDEST_READABLE_VERSION = 1;
   private static final int HEADER_BYTES = 12;
   private static final int TRAILER_BYTES = 8;
 
@@ -50,9 +53,9 @@ public final class SnapshotFormat {
           "not a towerstream model snapshot (magic 0x%08x, expected 0x%08x)", magic, MAGIC));
     }
     int version = header.getInt();
-    if (version != FORMAT_VERSION) {
+    if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
       throw new IllegalArgumentException("unknown model snapshot format version " + version
-          + "; this build reads version " + FORMAT_VERSION);
+          + "; this build reads versions " + OLDEST_READABLE_VERSION + " to " + FORMAT_VERSION);
     }
     int dim = header.getInt();
     if (dim != expectedDim) {
@@ -64,6 +67,6 @@ public final class SnapshotFormat {
     if (crc.getValue() != ByteBuffer.wrap(bytes, bodyEnd, TRAILER_BYTES).getLong()) {
       throw new IllegalArgumentException("model snapshot is corrupt: checksum mismatch");
     }
-    return SnapshotReader.over(bytes, HEADER_BYTES, bodyEnd - HEADER_BYTES);
+    return SnapshotReader.over(bytes, HEADER_BYTES, bodyEnd - HEADER_BYTES, version);
   }
 }

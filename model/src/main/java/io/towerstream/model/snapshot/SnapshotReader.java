@@ -10,14 +10,26 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SnapshotReader {
   private final ByteBuffer buffer;
+  private final int formatVersion;
 
-  private SnapshotReader(ByteBuffer buffer) {
+  private SnapshotReader(ByteBuffer buffer, int formatVersion) {
     this.buffer = buffer;
+    this.formatVersion = formatVersion;
   }
 
-  /** A reader over {@code bytes[offset, offset + length)}. */
+  /** A reader over {@code bytes[offset, offset + length)} of the current format version. */
   public static SnapshotReader over(byte[] bytes, int offset, int length) {
-    return new SnapshotReader(ByteBuffer.wrap(bytes, offset, length).slice());
+    return over(bytes, offset, length, SnapshotFormat.FORMAT_VERSION);
+  }
+
+  /** A reader over {@code bytes[offset, offset + length)} written in format {@code formatVersion}. */
+  public static SnapshotReader over(byte[] bytes, int offset, int length, int formatVersion) {
+    return new SnapshotReader(ByteBuffer.wrap(bytes, offset, length).slice(), formatVersion);
+  }
+
+  /** The format version of the snapshot being read, so readers can migrate older layouts. */
+  public int formatVersion() {
+    return formatVersion;
   }
 
   public int readInt() {

@@ -1,12 +1,15 @@
 package io.towerstream.model.twotower;
 
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.history.UserHistories;
+import io.towerstream.model.prior.PopularityPrior;
 import io.towerstream.model.random.SeededRandom;
 import io.towerstream.model.sampling.FrequencyEstimator;
 import io.towerstream.model.sampling.NegativeReservoir;
 import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 import io.towerstream.model.tables.IdTable;
+import io.towerstream.model.tables.ItemBiasTable;
 import io.towerstream.model.tables.RowInitializer;
 import io.towerstream.model.tower.Tower;
 
@@ -29,11 +32,15 @@ final class ModelState {
   final NegativeReservoir reservoir;
   final ChangeTracker userChanges;
   final ChangeTracker itemChanges;
+  final UserHistories histories;
+  final PopularityPrior prior;
+  final ItemBiasTable biases;
 
   private ModelState(ModelConfig config, TrainingCounters counters, SeededRandom userRandom,
       SeededRandom itemRandom, SeededRandom sampling, IdTable users, IdTable items, Tower userTower,
       Tower itemTower, FrequencyEstimator frequencies, NegativeReservoir reservoir, ChangeTracker userChanges,
-      ChangeTracker itemChanges) {
+      ChangeTracker itemChanges, UserHistories histories, PopularityPrior prior,
+      ItemBiasTable biases) {
     this.config = config;
     this.counters = counters;
     this.userInit = new RowInitializer(userRandom, config.initScale());
@@ -47,9 +54,17 @@ final class ModelState {
     this.reservoir = reservoir;
     this.userChanges = userChanges;
     this.itemChanges = itemChanges;
-    users.setEvictionListener((slot, id) -> userChanges.forget(slot));
+    this.histories = histories;
+    this.prior = prior;
+    this.biases = biases;
+    users.setEvictionListener((slot, id) -> {
+      userChanges.forget(slot);
+      histories.clear(slot);
+    });
     items.setEvictionListener((slot, id) -> {
       reservoir.remove(slot);
+      prior.reset(slot);
+      biases.reset(slot);
       frequencies.reset(slot);
       itemChanges.forget(slot);
     });
@@ -62,7 +77,8 @@ final class ModelState {
         new IdTable(c.dim(), c.maxRowsPerTable()), new IdTable(c.dim(), c.maxRowsPerTable()),
         new Tower(c.dim(), c.towerProjection()), new Tower(c.dim(), c.towerProjection()),
         new FrequencyEstimator(c.frequencyDecay()), new NegativeReservoir(c.reservoirCapacity(), c.reservoirAlpha()),
-        new ChangeTracker(), new ChangeTracker());
+        new ChangeTracker(), new ChangeTracker(), new UserHistories(c.historyLength()),
+        new PopularityPrior(c.priorHalfLifeEvents()), new ItemBiasTable());
   }
 
   void writeTo(SnapshotWriter out) {
@@ -78,6 +94,9 @@ final class ModelState {
     reservoir.writeTo(out);
     userChanges.writeTo(out);
     itemChanges.writeTo(out);
+    histories.writeTo(out, users.size());
+    prior.writeTo(out, items.size());
+    biases.writeTo(out, items.size());
   }
 
   /** Reads the parts written by {@link #writeTo}, with hyper-parameters from {@code c}. */
@@ -94,11 +113,19 @@ final class ModelState {
     NegativeReservoir reservoir = NegativeReservoir.readFrom(in, c.reservoirCapacity(), c.reservoirAlpha());
     ChangeTracker userChanges = ChangeTracker.readFrom(in, users.size());
     ChangeTracker itemChanges = ChangeTracker.readFrom(in, items.size());
+    // Version 1 had neither: users start without history, items without recent clicks.
+    boolean v1 = in.formatVersion() == 1;
+    UserHistories histories = v1 ? new UserHistories(c.historyLength())
+        : UserHistories.readFrom(in, users.size(), c.historyLength());
+    PopularityPrior prior = v1 ? new PopularityPrior(c.priorHalfLifeEvents())
+        : PopularityPrior.readFrom(in, items.size(), c.priorHalfLifeEvents());
+    ItemBiasTable biases = v1 ? new ItemBiasTable() : ItemBiasTable.readFrom(in, items.size());
     in.requireFullyRead();
     for (int item : reservoir.itemsByRecency()) {
       SnapshotReader.check(item < items.size(), "reservoir holds an item row that does not exist");
     }
     return new ModelState(c, counters, userRandom, itemRandom, sampling, users, items, userTower, itemTower,
-        frequencies, reservoir, userChanges, itemChanges);
+        frequencies, reservoir, userChanges, itemChanges, histories, prior,
+        biases);
   }
 }

@@ -10,7 +10,8 @@ import io.towerstream.model.StepResult;
 import io.towerstream.model.snapshot.SnapshotFormat;
 import io.towerstream.model.snapshot.SnapshotWriter;
 import io.towerstream.model.tables.IdTable;
-import io.towerstream.model.tower.Tower;
+import io.towerstream.model.history.HistoryPooling;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -61,18 +62,50 @@ public final class TwoTowerModel implements OnlineModel {
 
   @Override
   public void drainChanged(ChangedRowSink sink) {
-    drain(EntityKind.USER, state.users, state.userTower, state.userChanges.take(state.users.size()), sink);
-    drain(EntityKind.ITEM, state.items, state.itemTower, state.itemChanges.take(state.items.size()), sink);
+    drain(EntityKind.USER, state.userChanges.take(state.users.size()), sink);
+    drain(EntityKind.ITEM, state.itemChanges.take(state.items.size()), sink);
   }
 
   @Override
   public float[] userVector(String userId) {
-    return vector(state.users, state.userTower, userId);
+    int slot = state.users.slotOf(userId);
+    return slot < 0 ? null : outputs(EntityKind.USER, new int[] {slot}, 0, 1);
   }
 
   @Override
   public float[] itemVector(String itemId) {
-    return vector(state.items, state.itemTower, itemId);
+    int slot = state.items.slotOf(itemId);
+    return slot < 0 ? null : outputs(EntityKind.ITEM, new int[] {slot}, 0, 1);
+  }
+
+  @Override
+  public float[] itemVectors(List<String> itemIds) {
+    int dim = state.config.dim();
+    float[] out = new float[itemIds.size() * dim];
+    int[] slots = new int[itemIds.size()];
+    int[] rows = new int[itemIds.size()];
+    int known = 0;
+    for (int r = 0; r < slots.length; r++) {
+      int slot = state.items.slotOf(itemIds.get(r));
+      if (slot >= 0) {
+        slots[known] = slot;
+        rows[known++] = r;
+      }
+    }
+    for (int start = 0; start < known; start += OUTPUT_CHUNK_ROWS) {
+      int n = Math.min(OUTPUT_CHUNK_ROWS, known - start);
+      float[] chunk = outputs(EntityKind.ITEM, slots, start, n);
+      for (int k = 0; k < n; k++) {
+        System.arraycopy(chunk, k * dim, out, rows[start + k] * dim, dim);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public float itemBias(String itemId) {
+    int slot = state.items.slotOf(itemId);
+    return slot < 0 ? 0f : servedBias(slot);
   }
 
   @Override
@@ -94,28 +127,59 @@ public final class TwoTowerModel implements OnlineModel {
     return SnapshotFormat.finish(out);
   }
 
-  private static float[] vector(IdTable table, Tower tower, String id) {
-    int slot = table.slotOf(id);
-    if (slot < 0) {
-      return null;
-    }
-    float[] e = new float[table.dim()];
-    table.copyWeights(slot, e, 0);
-    return tower.outputs(e, 1, table.dim());
-  }
-
-  private static void drain(EntityKind kind, IdTable table, Tower tower, int[] slots, ChangedRowSink sink) {
+  private void drain(EntityKind kind, int[] slots, ChangedRowSink sink) {
+    IdTable table = kind == EntityKind.USER ? state.users : state.items;
     int dim = table.dim();
     for (int start = 0; start < slots.length; start += OUTPUT_CHUNK_ROWS) {
       int n = Math.min(OUTPUT_CHUNK_ROWS, slots.length - start);
-      float[] e = new float[n * dim];
+      float[] out = outputs(kind, slots, start, n);
       for (int r = 0; r < n; r++) {
-        table.copyWeights(slots[start + r], e, r * dim);
-      }
-      float[] out = tower.outputs(e, n, dim);
-      for (int r = 0; r < n; r++) {
-        sink.accept(kind, table.idAt(slots[start + r]), Arrays.copyOfRange(out, r * dim, (r + 1) * dim));
+        int slot = slots[start + r];
+        float bias = kind == EntityKind.ITEM ? servedBias(slot) : 0f;
+        sink.accept(kind, table.idAt(slot), Arrays.copyOfRange(out, r * dim, (r + 1) * dim), bias);
       }
     }
+  }
+
+  /**
+   * An item's score bias in dot-product units, as the store adds it to {@code user·item}: the learned logit
+   * bias times τ (the logits are {@code u·v/τ + b}) plus the weighted popularity prior.
+   */
+  private float servedBias(int slot) {
+    ModelConfig c = state.config;
+    float learned = c.itemBias() ? c.temperature() * state.biases.bias(slot) : 0f;
+    return learned + state.prior.bias(slot, c.priorWeight());
+  }
+
+  /** Tower outputs of {@code slots[start..start+n)}, row-major; users pool their current history. */
+  private float[] outputs(EntityKind kind, int[] slots, int start, int n) {
+    IdTable table = kind == EntityKind.USER ? state.users : state.items;
+    int dim = table.dim();
+    float[] e = new float[n * dim];
+    for (int r = 0; r < n; r++) {
+      table.copyWeights(slots[start + r], e, r * dim);
+    }
+    if (kind == EntityKind.ITEM) {
+      return state.itemTower.outputs(e, n, dim);
+    }
+    List<String> history = new ArrayList<>();
+    int[] offsets = new int[n + 1];
+    float[] pooled = new float[0];
+    int positions = 0;
+    for (int r = 0; r < n; r++) {
+      history.clear();
+      state.histories.copyTo(slots[start + r], history);
+      if (pooled.length < (positions + history.size()) * dim) {
+        pooled = Arrays.copyOf(pooled, Math.max(pooled.length * 2, (positions + history.size()) * dim));
+      }
+      for (String itemId : history) {
+        int item = state.items.slotOf(itemId);
+        if (item >= 0) {
+          state.items.copyWeights(item, pooled, positions++ * dim);
+        }
+      }
+      offsets[r + 1] = positions;
+    }
+    return state.userTower.outputs(HistoryPooling.forward(e, pooled, offsets, dim), n, dim);
   }
 }

@@ -18,7 +18,7 @@ class PrequentialEvaluatorTest {
   void scoresBeforeTrainingWithPopularitySoFar() {
     OnlineModel model = TwoTowerModels.create(ModelConfig.builder().batchSize(2).dim(4).reservoirNegatives(0)
         .reservoirCapacity(0).maxRowsPerTable(100).build());
-    PrequentialEvaluator pe = new PrequentialEvaluator(100, 100, 0f);
+    PrequentialEvaluator pe = new PrequentialEvaluator(100, 100);
     // Batch 1: nothing known yet → all misses. Batch 2: x seen twice, y once.
     pe.scoreThenTrain(model, List.of(new Interaction("a", "x"), new Interaction("b", "x")));
     pe.scoreThenTrain(model, List.of(new Interaction("c", "y"), new Interaction("d", "x")));
@@ -28,14 +28,14 @@ class PrequentialEvaluatorTest {
     // Batch 2: c→y: y unknown before batch 2 (miss); d→x rank 0. Batch 3 (x:3, y:1): a→y with x excluded
     // (a's history) rank 0; e→y rank 1.
     assertThat(pop.whole().get("mrr")).isCloseTo((1 + 1 + 0.5) / 6, within(1e-12));
-    assertThat(pe.metrics().get("model").whole().get("hr@10")).isLessThanOrEqualTo(3.0 / 6);
+    assertThat(pe.metrics().get(PrequentialEvaluator.TOWERSTREAM).whole().get("hr@10")).isLessThanOrEqualTo(3.0 / 6);
   }
 
   @Test
   void modelBeatsPopularityOnPlantedClustersWithoutPopularitySkew() {
     ModelConfig config = ModelConfig.builder().batchSize(128).dim(16).seed(3).build();
     OnlineModel model = TwoTowerModels.create(config);
-    PrequentialEvaluator pe = new PrequentialEvaluator(3_000, 3_000, 0f);
+    PrequentialEvaluator pe = new PrequentialEvaluator(3_000, 3_000);
     List<Interaction> stream = new ArrayList<>();
     PlantedClusterClicks.builder().users(200).items(200).clusters(10).events(12_000).zipfExponent(0).seed(11L)
         .build()
@@ -43,7 +43,7 @@ class PrequentialEvaluatorTest {
     for (int i = 0; i < stream.size(); i += 128) {
       pe.scoreThenTrain(model, stream.subList(i, Math.min(stream.size(), i + 128)));
     }
-    double modelHr = pe.metrics().get("model").windowed().get("hr@10");
+    double modelHr = pe.metrics().get(PrequentialEvaluator.TOWERSTREAM).windowed().get("hr@10");
     double popHr = pe.metrics().get("popularity").windowed().get("hr@10");
     assertThat(modelHr).isGreaterThan(3 * popHr);
   }

@@ -16,10 +16,13 @@ import java.util.List;
  * with a new {@link SnapshotFormat#FORMAT_VERSION}, keeping the old fixture for the old version's reader.
  */
 public final class SnapshotFixture {
-  static final String RESOURCE = "/snapshots/format-v1.snapshot";
+  static final String RESOURCE = "/snapshots/format-v2.snapshot";
+  /** The version-1 fixture, kept so the migration from version 1 stays tested. */
+  static final String V1_RESOURCE = "/snapshots/format-v1.snapshot";
   /** Tiny bounds so that every part (evictions, reservoir, projections with Adam) holds some state. */
   static final ModelConfig CONFIG = ModelConfig.builder().dim(4).batchSize(4).reservoirNegatives(2)
-      .reservoirCapacity(6).maxRowsPerTable(8).towerProjection(true).seed(99).build();
+      .reservoirCapacity(6).maxRowsPerTable(8).towerProjection(true).historyLength(3).priorWeight(0.5f).priorHalfLifeEvents(10)
+      .seed(99).build();
 
   private SnapshotFixture() {}
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class SnapshotFormatTest {
   @Test
-  void theCommittedVersion1FixtureLoadsAndIsResavedByteForByte() throws IOException {
-    byte[] fixture = readFixture();
+  void theCommittedVersion2FixtureLoadsAndIsResavedByteForByte() throws IOException {
+    byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
     OnlineModel model = TwoTowerModels.restore(fixture, SnapshotFixture.CONFIG);
     assertThat(model.snapshot()).isEqualTo(fixture);
     assertThat(model.stats().batches()).isEqualTo(10);
@@ -23,17 +23,33 @@ class SnapshotFormatTest {
   }
 
   @Test
+  void aVersion1SnapshotIsMigratedWithEmptyHistoriesAndPrior() throws IOException {
+    byte[] v1 = readFixture(SnapshotFixture.V1_RESOURCE);
+    assertThat(SnapshotReader.over(v1, 4, 4).readInt()).isEqualTo(1);
+    OnlineModel model = TwoTowerModels.restore(v1, SnapshotFixture.CONFIG);
+    assertThat(model.stats().batches()).isEqualTo(10);
+    assertThat(model.stats().users()).isEqualTo(8);
+    assertThat(model.itemBias("i1")).isZero(); // no recent clicks known yet
+    byte[] resaved = model.snapshot();
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(SnapshotFormat.FORMAT_VERSION);
+    // the user vectors of version 1 (no history) are what the migrated model serves
+    OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.CONFIG);
+    assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
+    assertThat(again.snapshot()).isEqualTo(resaved);
+  }
+
+  @Test
   void headerIsMagicVersionDimAndIsCheckedBeforeTheChecksum() throws IOException {
-    byte[] fixture = readFixture();
+    byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
     SnapshotReader header = SnapshotReader.over(fixture, 0, 12);
     assertThat(header.readInt()).isEqualTo(SnapshotFormat.MAGIC);
-    assertThat(header.readInt()).isEqualTo(1);
+    assertThat(header.readInt()).isEqualTo(2);
     assertThat(header.readInt()).isEqualTo(4);
 
     byte[] future = fixture.clone();
-    future[7] = 2; // version 2, checksum now stale: the version is what gets reported
+    future[7] = 3; // version 3, checksum now stale: the version is what gets reported
     assertThatThrownBy(() -> SnapshotFormat.open(future, 4)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown model snapshot format version 2");
+        .hasMessageContaining("unknown model snapshot format version 3");
   }
 
   @Test
@@ -49,9 +65,9 @@ class SnapshotFormatTest {
         .hasMessageContaining("truncated");
   }
 
-  private static byte[] readFixture() throws IOException {
-    try (InputStream in = SnapshotFormatTest.class.getResourceAsStream(SnapshotFixture.RESOURCE)) {
-      assertThat(in).as("fixture " + SnapshotFixture.RESOURCE).isNotNull();
+  private static byte[] readFixture(String resource) throws IOException {
+    try (InputStream in = SnapshotFormatTest.class.getResourceAsStream(resource)) {
+      assertThat(in).as("fixture " + resource).isNotNull();
       return in.readAllBytes();
     }
   }

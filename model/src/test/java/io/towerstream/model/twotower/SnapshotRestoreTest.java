@@ -32,7 +32,7 @@ class SnapshotRestoreTest {
     for (List<Interaction> batch : batches.subList(0, 30)) {
       original.train(batch);
     }
-    original.drainChanged((kind, id, v) -> {});
+    original.drainChanged((kind, id, v, bias) -> {});
     original.train(batches.get(30)); // leave pending changes in the snapshot
     byte[] snapshot = original.snapshot();
 
@@ -114,7 +114,7 @@ class SnapshotRestoreTest {
 
   static List<String> drain(OnlineModel model) {
     List<String> out = new ArrayList<>();
-    model.drainChanged((kind, id, v) -> out.add(kind + ":" + id + ":" + Arrays.toString(v)));
+    model.drainChanged((kind, id, v, bias) -> out.add(kind + ":" + id + ":" + Arrays.toString(v)));
     return out;
   }
 }

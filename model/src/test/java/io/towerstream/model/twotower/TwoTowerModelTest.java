@@ -50,7 +50,7 @@ class TwoTowerModelTest {
     assertThat(stats.items()).isEqualTo(2);
     assertThat(stats.eventsTrained()).isEqualTo(4);
     List<String> drained = new ArrayList<>();
-    model.drainChanged((kind, id, v) -> drained.add(kind + ":" + id));
+    model.drainChanged((kind, id, v, bias) -> drained.add(kind + ":" + id));
     assertThat(drained).containsExactly("USER:u", "USER:v", "ITEM:i", "ITEM:j");
   }
 
@@ -61,7 +61,7 @@ class TwoTowerModelTest {
       model.train(batch);
     }
     Map<String, float[]> drained = new HashMap<>();
-    model.drainChanged((kind, id, v) -> assertThat(drained.put(kind + ":" + id, v)).isNull());
+    model.drainChanged((kind, id, v, bias) -> assertThat(drained.put(kind + ":" + id, v)).isNull());
     ModelStats stats = model.stats();
     assertThat(drained).hasSize((int) (stats.users() + stats.items()));
     drained.forEach((key, v) -> {
@@ -74,13 +74,13 @@ class TwoTowerModelTest {
       float[] current = key.startsWith("USER") ? model.userVector(id) : model.itemVector(id);
       assertThat(v).containsExactly(current);
     });
-    model.drainChanged((kind, id, v) -> {
+    model.drainChanged((kind, id, v, bias) -> {
       throw new AssertionError("nothing changed since the last drain, got " + id);
     });
 
     List<String> afterOneStep = new ArrayList<>();
     model.train(List.of(new Interaction("u0", "i0"), new Interaction("u1", "i1")));
-    model.drainChanged((kind, id, v) -> afterOneStep.add(kind + ":" + id));
+    model.drainChanged((kind, id, v, bias) -> afterOneStep.add(kind + ":" + id));
     assertThat(afterOneStep).contains("USER:u0", "USER:u1", "ITEM:i0", "ITEM:i1")
         .hasSizeLessThan(drained.size());
   }
@@ -91,10 +91,10 @@ class TwoTowerModelTest {
     for (List<Interaction> batch : TestStreams.batches(30, 20, 4, 20, 6)) {
       model.train(batch);
     }
-    model.drainChanged((kind, id, v) -> {});
+    model.drainChanged((kind, id, v, bias) -> {});
     model.train(List.of(new Interaction("u0", "i0"), new Interaction("u1", "i1")));
     int[] drained = new int[1];
-    model.drainChanged((kind, id, v) -> drained[0]++);
+    model.drainChanged((kind, id, v, bias) -> drained[0]++);
     assertThat(drained[0]).isEqualTo(model.stats().users() + model.stats().items());
   }
 
@@ -111,7 +111,7 @@ class TwoTowerModelTest {
     assertThat(model.evictedRows(EntityKind.USER)).isPositive();
     assertThat(model.evictedRows(EntityKind.ITEM)).isPositive();
     List<String> drained = new ArrayList<>();
-    model.drainChanged((kind, id, v) -> drained.add(id));
+    model.drainChanged((kind, id, v, bias) -> drained.add(id));
     assertThat(drained).hasSizeLessThanOrEqualTo(20).allSatisfy(id ->
         assertThat(id.startsWith("u") ? model.userVector(id) : model.itemVector(id)).isNotNull());
   }

@@ -1,0 +1,115 @@
+package io.towerstream.model.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.towerstream.model.loss.InfoNceLoss;
+import io.towerstream.model.loss.LossGradients;
+import io.towerstream.model.tower.TowerActivations;
+import io.towerstream.model.tower.TowerMath;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class HistoryPoolingTest {
+  private static final int DIM = 3;
+  private final Random random = new Random(17);
+
+  @Test
+  void addsTheMeanOfEachRowsHistoryAndLeavesAnEmptyHistoryAlone() {
+    float[] ids = {1, 0, 0, /* */ 0, 1, 0};
+    float[] pooled = {2, 0, 0, /* */ 0, 0, 4}; // both belong to row 0
+    float[] z = HistoryPooling.forward(ids, pooled, new int[] {0, 2, 2}, DIM);
+    assertThat(z).containsExactly(2, 0, 2, /* */ 0, 1, 0);
+    assertThat(ids).containsExactly(1, 0, 0, 0, 1, 0); // not modified
+  }
+
+  @Test
+  void backwardIsTheAdjointOfTheForwardPooling() {
+    // <dz, P h> = <Pᵀ dz, h> for the linear pooling P: fails on a wrong 1/n or a wrong row assignment.
+    int[] offsets = {0, 3, 3, 4, 9};
+    int rows = offsets.length - 1;
+    float[] h = gaussian(offsets[rows] * DIM);
+    float[] dz = gaussian(rows * DIM);
+    float[] ph = HistoryPooling.forward(new float[rows * DIM], h, offsets, DIM);
+    float[] ptdz = HistoryPooling.backwardPooled(dz, offsets, DIM);
+    assertThat(dot(dz, ph)).isCloseTo(dot(ptdz, h), within(1e-5));
+  }
+
+  @Test
+  void pooledGradientThroughTowerAndInfoNceMatchesFiniteDifferences() {
+    int[] offsets = {0, 2, 2, 5};
+    int rows = 3;
+    float[] ids = gaussian(rows * DIM);
+    float[] h = gaussian(offsets[rows] * DIM);
+    float[] items = gaussian(4 * DIM);
+    float[] dz = dInputs(ids, h, offsets, items);
+    float[] analytic = HistoryPooling.backwardPooled(dz, offsets, DIM);
+    double step = 1e-3;
+    for (int k = 0; k < h.length; k++) {
+      float saved = h[k];
+      h[k] = (float) (saved + step);
+      double up = loss(ids, h, offsets, items);
+      h[k] = (float) (saved - step);
+      double down = loss(ids, h, offsets, items);
+      h[k] = saved;
+      double numeric = (up - down) / (2 * step);
+      assertThat(analytic[k]).as("dL/dh[%d]", k).isCloseTo((float) numeric, within(2e-3f));
+    }
+    // and the id rows receive dz unchanged
+    for (int k = 0; k < ids.length; k++) {
+      float saved = ids[k];
+      ids[k] = (float) (saved + step);
+      double up = loss(ids, h, offsets, items);
+      ids[k] = (float) (saved - step);
+      double down = loss(ids, h, offsets, items);
+      ids[k] = saved;
+      assertThat(dz[k]).as("dL/de[%d]", k).isCloseTo((float) ((up - down) / (2 * step)), within(2e-3f));
+    }
+  }
+
+  private static double loss(float[] ids, float[] h, int[] offsets, float[] items) {
+    return lossGradients(ids, h, offsets, items).loss();
+  }
+
+  private static float[] dInputs(float[] ids, float[] h, int[] offsets, float[] items) {
+    INDArray z = matrix(HistoryPooling.forward(ids, h, offsets, DIM));
+    TowerActivations u = TowerMath.forward(z, null);
+    LossGradients g = InfoNceLoss.compute(u.outputs(), TowerMath.forward(matrix(items), null).outputs(), null,
+        Nd4j.ones(DataType.DOUBLE, z.rows()), null, 0.5);
+    return Nd4j.toFlattened(TowerMath.backward(u, null, g.dUsers()).embeddings()).toFloatVector();
+  }
+
+  private static LossGradients lossGradients(float[] ids, float[] h, int[] offsets, float[] items) {
+    INDArray z = matrix(HistoryPooling.forward(ids, h, offsets, DIM));
+    return InfoNceLoss.compute(TowerMath.forward(z, null).outputs(), TowerMath.forward(matrix(items), null).outputs(),
+        null, Nd4j.ones(DataType.DOUBLE, z.rows()), null, 0.5);
+  }
+
+  /** Float inputs, double math: the check measures the pooling, not float rounding in the loss. */
+  private static INDArray matrix(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return Nd4j.create(d, new long[] {v.length / DIM, DIM}, DataType.DOUBLE);
+  }
+
+  private float[] gaussian(int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    return v;
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return s;
+  }
+}
