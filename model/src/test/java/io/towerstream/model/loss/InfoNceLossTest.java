@@ -39,6 +39,12 @@ class InfoNceLossTest {
   }
 
   @Test
+  void logScaleDerivativeMatchesFiniteDifferences() {
+    LossFixture f = new LossFixture();
+    f.checkGradients(new InfoNceLoss(InfoNceOptions.PLAIN), f.logQ, f.weights, LossFixture.KEYS, null, null);
+  }
+
+  @Test
   void lossEqualsNaiveWeightedSoftmaxCrossEntropy() {
     LossGradients result = InfoNceLoss.compute(users, candidates, logQ, weights, KEYS, TEMPERATURE);
     assertThat(result.loss()).isCloseTo(naiveLoss(logQ, weights, KEYS), within(1e-12));
