@@ -3,6 +3,7 @@ package io.towerstream.model.loss;
 import static io.towerstream.model.loss.LossFixture.KEYS;
 import static io.towerstream.model.loss.LossFixture.TEMPERATURE;
 import static io.towerstream.model.loss.LossFixture.USER_KEYS;
+import static io.towerstream.model.loss.LossFixture.norm;
 import static io.towerstream.model.loss.LossFixture.onlyRow;
 import static io.towerstream.model.loss.LossFixture.vector;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -205,9 +206,6 @@ class InfoNceOptionsTest {
     return norm(g.dCandidates(), 1) / norm(g.dCandidates(), 2);
   }
 
-  static double norm(INDArray rows, int row) {
-    return rows.getRow(row).norm2Number().doubleValue();
-  }
 
   /** {@code rows} rows of 2 values each. */
   static INDArray matrix(int rows, double... values) {

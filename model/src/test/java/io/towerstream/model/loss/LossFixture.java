@@ -38,6 +38,11 @@ final class LossFixture {
     return w;
   }
 
+  /** The L2 norm of one row, e.g. how hard a loss pushes one candidate. */
+  static double norm(INDArray rows, int row) {
+    return rows.getRow(row).norm2Number().doubleValue();
+  }
+
   /** A queue of {@code size} random unit-scale vectors with the given keys and logQ. */
   QueuedNegatives queue(int[] keys, double... logQ) {
     return new QueuedNegatives(gaussian(random, keys.length, DIM, 1.0), logQ.length == 0 ? null : vector(logQ),
