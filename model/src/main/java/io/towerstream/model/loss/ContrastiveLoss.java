@@ -21,7 +21,7 @@ public interface ContrastiveLoss {
   LossGradients compute(INDArray users, INDArray candidates, INDArray logQ, INDArray weights, int[] candidateKeys,
       int[] userKeys, double temperature, QueuedNegatives queue);
 
-  /** {@link #compute(INDArray, INDArray, INDArray, INDArray, int[], int[], double, QueuedNegatives)} without a queue. */
+  /** The same without a queue. */
   default LossGradients compute(INDArray users, INDArray candidates, INDArray logQ, INDArray weights,
       int[] candidateKeys, int[] userKeys, double temperature) {
     return compute(users, candidates, logQ, weights, candidateKeys, userKeys, temperature, null);

@@ -31,9 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code K_i = Σ_{j∈N_i} c_j}. With β and τ⁺ of {@link InfoNceOptions}:
  *
  * <pre>
- *   R_i   = K_i · Σ_{N_i} c_j e^{(1+β) a_ij} / Σ_{N_i} c_j e^{β a_ij}     hard-negative term (Robinson et al. eq. 4)
- *   Ng_i  = max( (R_i − τ⁺ K_i e^{a_ii}) / (1 − τ⁺),  K_i e^{−1/τ} )     debiased (Chuang et al. eq. 6); the
- *                                                                          floor only when τ⁺ &gt; 0
+ *   R_i   = K_i · Σ_{N_i} c_j e^{(1+β) a_ij} / Σ_{N_i} c_j e^{β a_ij}    hard-negative term (Robinson et al.)
+ *   Ng_i  = max( (R_i − τ⁺ K_i e^{a_ii}) / (1 − τ⁺),  K_i e^{−1/τ} )    debiased (Chuang et al.); the floor
+ *                                                                         only when τ⁺ &gt; 0
  *   ℓ_i   = −L_ii + log(e^{L_ii} + Ng_i)
  * </pre>
  *
@@ -47,8 +47,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code p_ij = c_j e^{(1+β)a_ij} / Σ c e^{(1+β)a}}, {@code r_ij = c_j e^{β a_ij} / Σ c e^{β a}}:
  *
  * <pre>
- *   ∂ℓ_i/∂a_ij = R_i ((1+β) p_ij − β r_ij) / ((1 − τ⁺) D_i)                      j ∈ N_i, not floored
- *   ∂ℓ_i/∂a_ii = e^{L_ii}/D_i − 1 − τ⁺ K_i e^{a_ii} / ((1 − τ⁺) D_i)             (last term 0 if floored)
+ *   ∂ℓ_i/∂a_ij = R_i ((1+β) p_ij − β r_ij) / ((1 − τ⁺) D_i)              j ∈ N_i, not floored
+ *   ∂ℓ_i/∂a_ii = e^{L_ii}/D_i − 1 − τ⁺ K_i e^{a_ii} / ((1 − τ⁺) D_i)     (last term 0 if floored)
  * </pre>
  *
  * <p>With userKeys, rows of the same user also mask each other's positives; a {@link QueuedNegatives} adds

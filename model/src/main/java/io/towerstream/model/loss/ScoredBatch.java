@@ -68,13 +68,15 @@ final class ScoredBatch {
 
   /**
    * Back from {@code g = ∂loss/∂(U·[V; queue]ᵀ)} to the tower outputs. Every logit depends on the scale only
-   * through {@code e^s U_i·V_j}, so {@code ∂loss/∂s = Σ_ij g_ij U_i·V_j = Σ U ⊙ ∂loss/∂U}: a {@code B × d} dot
-   * instead of another pass over {@code B × C}. {@code extraLogScale} is what depends on τ in other ways.
+   * through {@code e^s U_i·V_j}, so {@code ∂loss/∂s = Σ_ij g_ij U_i·V_j = Σ U ⊙ ∂loss/∂U}: a {@code B × d}
+   * dot instead of another pass over {@code B × C}. {@code extraLogScale} is what depends on τ in other ways.
    */
   LossGradients gradients(double loss, INDArray g, double extraLogScale, double dBias) {
     INDArray dUsers = Nd4j.createUninitialized(users.dataType(), rows, users.columns());
     Nd4j.gemm(g, columns, dUsers, false, false, 1.0, 0.0);
-    INDArray own = candidates == columns.rows() ? g : g.get(NDArrayIndex.all(), NDArrayIndex.interval(0, candidates)).dup();
+    INDArray own = candidates == columns.rows()
+        ? g
+        : g.get(NDArrayIndex.all(), NDArrayIndex.interval(0, candidates)).dup(); // the queue's columns dropped
     INDArray dCandidates = Nd4j.createUninitialized(users.dataType(), candidates, users.columns());
     Nd4j.gemm(own, users, dCandidates, true, false, 1.0, 0.0);
     double dLogScale = Nd4j.getBlasWrapper().dot(flat(users), flat(dUsers)) + extraLogScale;
