@@ -72,6 +72,15 @@ final class ScoredBatch {
    * dot instead of another pass over {@code B × C}. {@code extraLogScale} is what depends on τ in other ways.
    */
   LossGradients gradients(double loss, INDArray g, double extraLogScale, double dBias) {
+    return gradients(loss, g, null, extraLogScale, dBias);
+  }
+
+  /**
+   * As {@link #gradients(double, INDArray, double, double)}, plus {@code h = ∂loss/∂(V_B·Uᵀ)} ({@code B × B}, row
+   * {@code j} a positive item, column {@code k} a user) from a loss over the users: two small gemms that add
+   * into the results instead of a strided transposed add into {@code g}.
+   */
+  LossGradients gradients(double loss, INDArray g, INDArray h, double extraLogScale, double dBias) {
     INDArray dUsers = Nd4j.createUninitialized(users.dataType(), rows, users.columns());
     Nd4j.gemm(g, columns, dUsers, false, false, 1.0, 0.0);
     INDArray own = candidates == columns.rows()
@@ -79,8 +88,18 @@ final class ScoredBatch {
         : g.get(NDArrayIndex.all(), NDArrayIndex.interval(0, candidates)).dup(); // the queue's columns dropped
     INDArray dCandidates = Nd4j.createUninitialized(users.dataType(), candidates, users.columns());
     Nd4j.gemm(own, users, dCandidates, true, false, 1.0, 0.0);
+    if (h != null) {
+      Nd4j.gemm(h, positives(), dUsers, true, false, 1.0, 1.0);
+      Nd4j.gemm(h, users, dCandidates.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()), false, false, 1.0,
+          1.0);
+    }
     double dLogScale = Nd4j.getBlasWrapper().dot(flat(users), flat(dUsers)) + extraLogScale;
     return new LossGradients(loss, dUsers, dCandidates, dLogScale, dBias);
+  }
+
+  /** The rows' positive items, {@code V_B}: a view of the first {@code B} candidate rows. */
+  INDArray positives() {
+    return columns.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
   }
 
   /** A strided view of the leading square block's diagonal, {@code a[i, i]} for {@code i < a.rows()}. */

@@ -2,7 +2,7 @@ package io.towerstream.model.loss;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * InfoNCE in both directions, as CLIP (Radford et al. 2021) trains: each user against every candidate
@@ -39,18 +39,17 @@ public final class SymmetricInfoNceLoss implements ContrastiveLoss {
     ScoredBatch batch = ScoredBatch.of(users, candidates, logQ, weights, candidateKeys, userKeys, temperature, queue);
     int rows = batch.rows;
     INDArray scores = batch.scores(1.0 / temperature);
-    // Item j's scores against the users are column j of the positives' block; copied before the user→item
-    // direction overwrites the scores with its gradient.
-    INDArray byItem = scores.get(NDArrayIndex.all(), NDArrayIndex.interval(0, rows)).transpose().dup('c');
+    // Item j's scores against the users, a_kj for every k, from a B × B × d gemm rather than a strided
+    // transposed copy of the scores' leading block, which ND4J does element by element.
+    INDArray byItem = Nd4j.createUninitialized(users.dataType(), rows, rows);
+    Nd4j.gemm(batch.positives(), users, byItem, false, true, 1.0 / temperature, 0.0);
     double[] half = Arrays.stream(batch.weights).map(w -> w / 2).toArray();
     int[][] positivesBlock = Arrays.stream(batch.sharedPositives).filter(p -> p[1] < rows).toArray(int[][]::new);
 
     SoftmaxRows.Result toItems = SoftmaxRows.compute(scores, batch.logQ, batch.sharedPositives, half, options,
         temperature);
     SoftmaxRows.Result toUsers = SoftmaxRows.compute(byItem, null, positivesBlock, half, options, temperature);
-    INDArray g = toItems.gradient();
-    g.get(NDArrayIndex.all(), NDArrayIndex.interval(0, rows)).addi(toUsers.gradient().transpose());
-    return batch.gradients(toItems.loss() + toUsers.loss(), g, toItems.floorLogScale() + toUsers.floorLogScale(),
-        0.0);
+    return batch.gradients(toItems.loss() + toUsers.loss(), toItems.gradient(), toUsers.gradient(),
+        toItems.floorLogScale() + toUsers.floorLogScale(), 0.0);
   }
 }
