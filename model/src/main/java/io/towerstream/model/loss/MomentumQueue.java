@@ -116,9 +116,36 @@ public final class MomentumQueue {
 
   /** Appends this queue, oldest first, to a snapshot. Does not modify the queue. */
   public void write(SnapshotWriter out) {
-    out.writeInt(FORMAT_VERSION).writeInt(capacity).writeInt(dim).writeInt(size);
+    out.writeInt(FORMAT_VERSION).writeInt(dim).writeInt(size);
     out.writeInts(keys(), 0, size);
     out.writeFloats(oldestFirst(), 0, size * dim);
+  }
+
+  /**
+   * Reads what {@link #write} wrote into a queue of the configured capacity (a hyper-parameter, so it comes from
+   * the caller, as on model restore); a smaller capacity keeps the newest entries. The dim must match. A
+   * malformed section is an {@link IllegalArgumentException}.
+   */
+  public static MomentumQueue read(SnapshotReader in, int capacity, int dim) {
+    int version = in.readInt();
+    if (version != FORMAT_VERSION) {
+      throw new IllegalArgumentException("momentum queue format " + version + " is not supported (this build reads "
+          + FORMAT_VERSION + ")");
+    }
+    int storedDim = in.readInt();
+    if (storedDim != dim) {
+      throw new IllegalArgumentException("momentum queue snapshot has dim " + storedDim + ", configured " + dim);
+    }
+    int size = in.readLength(4 + 4 * dim);
+    int[] keys = new int[size];
+    float[] vectors = new float[size * dim];
+    in.readInts(keys, 0, size);
+    in.readFloats(vectors, 0, size * dim);
+    MomentumQueue queue = new MomentumQueue(capacity, dim);
+    for (int n = Math.max(0, size - capacity); n < size; n++) {
+      queue.enqueue(keys[n], vectors, n * dim);
+    }
+    return queue;
   }
 
   private float[] oldestFirst() {
@@ -127,26 +154,6 @@ public final class MomentumQueue {
     System.arraycopy(vectors, oldest * dim, out, 0, first * dim);
     System.arraycopy(vectors, 0, out, first * dim, (size - first) * dim);
     return out;
-  }
-
-  /** Reads what {@link #write} wrote; a malformed section is an {@link IllegalArgumentException}. */
-  public static MomentumQueue read(SnapshotReader in) {
-    int version = in.readInt();
-    if (version != FORMAT_VERSION) {
-      throw new IllegalArgumentException("momentum queue format " + version + " is not supported (this build reads "
-          + FORMAT_VERSION + ")");
-    }
-    int capacity = in.readInt();
-    int dim = in.readInt();
-    SnapshotReader.check(capacity >= 1 && dim >= 1 && (long) capacity * dim <= Integer.MAX_VALUE - 16,
-        "momentum queue of " + capacity + " × " + dim);
-    int size = in.readLength(4 + 4 * dim);
-    SnapshotReader.check(size <= capacity, "momentum queue holds " + size + " of " + capacity);
-    MomentumQueue queue = new MomentumQueue(capacity, dim);
-    in.readInts(queue.keys, 0, size);
-    in.readFloats(queue.vectors, 0, size * dim);
-    queue.size = size;
-    return queue;
   }
 
   @Override

@@ -51,7 +51,8 @@ class MomentumQueueTest {
       queue.enqueue(random.nextInt(100), new float[] {random.nextFloat(), random.nextFloat(), random.nextFloat()}, 0);
     }
     byte[] bytes = write(queue);
-    MomentumQueue restored = MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length));
+    int[] savedKeys = queue.keys();
+    MomentumQueue restored = MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length), 4, DIM);
     assertThat(restored.keys()).containsExactly(queue.keys());
     assertThat(restored.gather(DataType.FLOAT)).isEqualTo(queue.gather(DataType.FLOAT));
     assertThat(write(restored)).isEqualTo(bytes);
@@ -59,19 +60,25 @@ class MomentumQueueTest {
     queue.enqueue(42, vectorOf(42), 0);
     restored.enqueue(42, vectorOf(42), 0);
     assertThat(write(restored)).isEqualTo(write(queue));
+
+    // A smaller configured capacity keeps the newest entries.
+    MomentumQueue smaller = MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length), 2, DIM);
+    assertThat(smaller.keys()).containsExactly(savedKeys[2], savedKeys[3]);
   }
 
   @Test
-  void rejectsAnUnknownVersionAndATruncatedSnapshot() {
+  void rejectsAnUnknownVersionAWrongDimAndATruncatedSnapshot() {
     MomentumQueue queue = new MomentumQueue(2, DIM);
     queue.enqueue(1, vectorOf(1), 0);
     byte[] bytes = write(queue);
-    assertThatThrownBy(() -> MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length - 4)))
+    assertThatThrownBy(() -> MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length - 4), 2, DIM))
         .isInstanceOf(IllegalArgumentException.class);
     byte[] future = bytes.clone();
     future[3] = 9;
-    assertThatThrownBy(() -> MomentumQueue.read(SnapshotReader.over(future, 0, future.length)))
+    assertThatThrownBy(() -> MomentumQueue.read(SnapshotReader.over(future, 0, future.length), 2, DIM))
         .hasMessageContaining("format 9");
+    assertThatThrownBy(() -> MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length), 2, DIM + 1))
+        .hasMessageContaining("dim");
   }
 
   @Test
