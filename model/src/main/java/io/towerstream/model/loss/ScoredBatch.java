@@ -9,7 +9,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * What every loss here shares around its own logit math: validated inputs, the candidate columns with any queue
  * appended, the pairs that share a positive, the normalised row weights, one gemm for the scores and the two
  * for the gradients. Appending the queue to the candidates keeps the score and user-gradient work one gemm
- * each; its rows are simply cut from the candidate gradient.
+ * each; the queue's columns of the score gradient are left out of the candidate gradient, so it gets none.
  */
 final class ScoredBatch {
   final INDArray users;
