@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
 import java.util.function.DoubleSupplier;
+import java.util.function.DoubleUnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,5 +49,13 @@ public final class NumericalGradient {
     assertThat(maxMagnitude).as(what + ": gradient should not vanish").isGreaterThan(1e-4);
     assertThat(maxError).as(what + ": max |numeric − analytic| (max |numeric| = " + maxMagnitude + ")")
         .isLessThan(1e-6 * Math.max(1, maxMagnitude));
+  }
+
+  /** Asserts that {@code analytic} matches the central difference of {@code loss} at the scalar {@code x}. */
+  public static void assertDerivativeMatches(String what, double x, double analytic, DoubleUnaryOperator loss) {
+    double numeric = (loss.applyAsDouble(x + STEP) - loss.applyAsDouble(x - STEP)) / (2 * STEP);
+    assertThat(Math.abs(numeric)).as(what + ": derivative should not vanish").isGreaterThan(1e-4);
+    assertThat(Math.abs(numeric - analytic)).as(what + ": |numeric − analytic| (numeric = " + numeric + ")")
+        .isLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
   }
 }

@@ -49,4 +49,35 @@ public final class CollisionMask {
     }
     return Arrays.copyOf(pairs, count);
   }
+
+  /**
+   * Every {@code {i, j}} pair, {@code i < rows}, {@code j != i}, where candidate {@code j} is also a positive of
+   * row {@code i}: the same item as row {@code i}'s positive, or ({@code j < rows}) the positive of another row of
+   * the same user. Each pair once, sorted by row then column, so the losses can mask it or flip its label
+   * without applying a pair twice. The relation is symmetric within the leading {@code rows × rows} block, so
+   * the same pairs serve the item→user direction.
+   *
+   * @param candidateKeys item key per candidate column, or null
+   * @param userKeys user key per row, or null
+   */
+  public static int[][] sharedPositives(int[] candidateKeys, int[] userKeys, int rows, int columns) {
+    int[][] items = candidateKeys == null ? new int[0][] : maskedPairs(candidateKeys, rows);
+    int[][] users = userKeys == null ? new int[0][] : maskedPairs(userKeys, rows);
+    long[] codes = new long[items.length + users.length];
+    int n = 0;
+    for (int[][] pairs : new int[][][] {items, users}) {
+      for (int[] pair : pairs) {
+        codes[n++] = (long) pair[0] * columns + pair[1];
+      }
+    }
+    Arrays.sort(codes);
+    int distinct = 0;
+    int[][] pairs = new int[codes.length][];
+    for (int k = 0; k < codes.length; k++) {
+      if (k == 0 || codes[k] != codes[k - 1]) {
+        pairs[distinct++] = new int[] {(int) (codes[k] / columns), (int) (codes[k] % columns)};
+      }
+    }
+    return Arrays.copyOf(pairs, distinct);
+  }
 }

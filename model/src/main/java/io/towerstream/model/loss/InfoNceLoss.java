@@ -1,12 +1,11 @@
 package io.towerstream.model.loss;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * In-batch sampled softmax (InfoNCE) with the log-Q correction of Yi et al. (RecSys 2019).
+ * In-batch sampled softmax (InfoNCE) with the log-Q correction of Yi et al. (RecSys 2019), optionally with
+ * hard-negative weighting (Robinson et al., ICLR 2021) and debiasing (Chuang et al., NeurIPS 2020).
  *
  * <p>Inputs: user outputs {@code U} ({@code B × d}); candidate outputs {@code V} ({@code C × d}, {@code C ≥ B},
  * the first {@code B} rows are the rows' positive items, the rest sampled negatives); per-candidate
@@ -25,15 +24,58 @@ import org.nd4j.linalg.factory.Nd4j;
  * Subtracting logQ lowers the logits of often-sampled (popular) candidates, removing the bias by which
  * in-batch negatives over-penalise popular items; adding it would amplify that bias (TFRS #219). Every
  * operation works on the dtype of the inputs, so the gradients can be checked in DOUBLE.
+ *
+ * <p><b>Options.</b> Write {@code a_ij = U_i·V_j/τ}, {@code c_j = exp(−logQ_j)} (1 without correction; the
+ * importance weight by which {@code Σ_j c_j f(j)} over the sampled negatives estimates {@code Σ f} over the
+ * catalogue), {@code N_i} the negatives of row {@code i} (every column but {@code i} and the masked ones),
+ * {@code K_i = Σ_{j∈N_i} c_j}. With β and τ⁺ of {@link InfoNceOptions}:
+ *
+ * <pre>
+ *   R_i   = K_i · Σ_{N_i} c_j e^{(1+β) a_ij} / Σ_{N_i} c_j e^{β a_ij}    hard-negative term (Robinson et al.)
+ *   Ng_i  = max( (R_i − τ⁺ K_i e^{a_ii}) / (1 − τ⁺),  K_i e^{−1/τ} )    debiased (Chuang et al.); the floor
+ *                                                                         only when τ⁺ &gt; 0
+ *   ℓ_i   = −L_ii + log(e^{L_ii} + Ng_i)
+ * </pre>
+ *
+ * Without log-Q this is exactly the HCL estimator (importance {@code e^{β a}} normalised to mean 1 over the
+ * negatives, {@code N·e^{a_ii}} for the expected false negatives, the floor {@code N e^{−1/τ}}, valid because
+ * the outputs are unit vectors). With log-Q every sum over negatives is the log-Q-weighted estimate of a
+ * catalogue sum, so the importance is normalised to mean 1 under the same weights {@code c_j} and the count
+ * {@code N} becomes {@code K_i}; β only reweights by similarity, never by popularity. With β = 0, τ⁺ = 0,
+ * {@code R_i = Σ_{N_i} e^{L_ij}}: plain InfoNCE, computed then by the plain path. The reweighting is
+ * differentiated through, as in the authors' code. Gradients: with {@code D_i = e^{L_ii} + Ng_i},
+ * {@code p_ij = c_j e^{(1+β)a_ij} / Σ c e^{(1+β)a}}, {@code r_ij = c_j e^{β a_ij} / Σ c e^{β a}}:
+ *
+ * <pre>
+ *   ∂ℓ_i/∂a_ij = R_i ((1+β) p_ij − β r_ij) / ((1 − τ⁺) D_i)              j ∈ N_i, not floored
+ *   ∂ℓ_i/∂a_ii = e^{L_ii}/D_i − 1 − τ⁺ K_i e^{a_ii} / ((1 − τ⁺) D_i)     (last term 0 if floored)
+ * </pre>
+ *
+ * <p>With userKeys, rows of the same user also mask each other's positives; a {@link QueuedNegatives} adds
+ * constant columns that get no gradient.
  */
-public final class InfoNceLoss {
-  /** Below this a float probability has lost relative precision (or is 0), so −log P is not trusted. */
-  private static final double MIN_ACCURATE_PROBABILITY = 1e-30;
+public final class InfoNceLoss implements ContrastiveLoss {
+  private final InfoNceOptions options;
 
-  private InfoNceLoss() {}
+  public InfoNceLoss(InfoNceOptions options) {
+    this.options = options;
+  }
+
+  public InfoNceOptions options() {
+    return options;
+  }
+
+  @Override
+  public LossGradients compute(INDArray users, INDArray candidates, INDArray logQ, INDArray weights,
+      int[] candidateKeys, int[] userKeys, double temperature, QueuedNegatives queue) {
+    ScoredBatch batch = ScoredBatch.of(users, candidates, logQ, weights, candidateKeys, userKeys, temperature, queue);
+    SoftmaxRows.Result r = SoftmaxRows.compute(batch.scores(1.0 / temperature), batch.logQ, batch.sharedPositives,
+        batch.weights, options, temperature);
+    return batch.gradients(r.loss(), r.gradient(), r.floorLogScale(), 0.0);
+  }
 
   /**
-   * Computes the loss and its gradients. Does not modify its arguments.
+   * Plain InfoNCE with the collision mask, no user keys and no queue. Does not modify its arguments.
    *
    * @param logQ length-{@code C} vector, or null for no correction
    * @param weights length-{@code B} positive row weights
@@ -41,48 +83,8 @@ public final class InfoNceLoss {
    */
   public static LossGradients compute(INDArray users, INDArray candidates, INDArray logQ, INDArray weights,
       int[] candidateKeys, double temperature) {
-    int rows = (int) users.rows();
-    int columns = (int) candidates.rows();
-    validate(users, candidates, logQ, weights, candidateKeys, temperature, rows, columns);
-    double invTemperature = 1.0 / temperature;
-    DataType type = users.dataType();
-
-    INDArray logits = correctedLogits(users, candidates, logQ, temperature);
-    if (candidateKeys != null) {
-      for (int[] pair : CollisionMask.maskedPairs(candidateKeys, rows)) {
-        logits.putScalar(pair[0], pair[1], Double.NEGATIVE_INFINITY);
-      }
-    }
-    INDArray probabilities = Nd4j.createUninitialized(type, rows, columns);
-    Nd4j.exec(new SoftMax(logits, probabilities, 1)); // one fused native op instead of max/sub/exp/sum/div
-
-    // ℓ_i = −log P_ii, from B numbers instead of further passes over the B × C matrix; a row whose P_ii
-    // underflowed (tiny τ, hopeless positive) is recomputed exactly from its logits.
-    double[] positiveProbabilities = diagonal(probabilities).dup().toDoubleVector();
-    double[] w = weights.reshape(rows).toDoubleVector();
-    double weightSum = 0;
-    for (double x : w) {
-      weightSum += x;
-    }
-    double loss = 0;
-    double[] rowScale = new double[rows];
-    for (int i = 0; i < rows; i++) {
-      double p = positiveProbabilities[i];
-      double rowLoss = p >= MIN_ACCURATE_PROBABILITY ? -Math.log(p) : exactRowLoss(logits, i);
-      loss += w[i] / weightSum * rowLoss;
-      rowScale[i] = w[i] / weightSum * invTemperature;
-    }
-
-    // G = (w̃/τ) ⊙ (P − I): the 1/τ of the logits and the −δ_ij of the positives folded into one scaling and
-    // one update of the diagonal, so ∂/∂U = G·V and ∂/∂V = Gᵀ·U need no further element-wise work.
-    INDArray scale = Nd4j.create(rowScale, new long[] {rows, 1}, type);
-    INDArray g = probabilities.muliColumnVector(scale);
-    diagonal(g).subi(scale.reshape(rows));
-    INDArray dUsers = Nd4j.createUninitialized(type, rows, users.columns());
-    Nd4j.gemm(g, candidates, dUsers, false, false, 1.0, 0.0);
-    INDArray dCandidates = Nd4j.createUninitialized(type, columns, users.columns());
-    Nd4j.gemm(g, users, dCandidates, true, false, 1.0, 0.0);
-    return new LossGradients(loss, dUsers, dCandidates);
+    return new InfoNceLoss(InfoNceOptions.PLAIN)
+        .compute(users, candidates, logQ, weights, candidateKeys, null, temperature, null);
   }
 
   /**
@@ -96,51 +98,5 @@ public final class InfoNceLoss {
       logits.subiRowVector(logQ.reshape(1, candidates.rows()));
     }
     return logits;
-  }
-
-  /** {@code logsumexp_j L_ij − L_ii} for one row, stably, in double. */
-  private static double exactRowLoss(INDArray logits, int row) {
-    double[] l = logits.getRow(row).toDoubleVector();
-    double max = Double.NEGATIVE_INFINITY;
-    for (double x : l) {
-      max = Math.max(max, x);
-    }
-    double sum = 0;
-    for (double x : l) {
-      sum += Math.exp(x - max);
-    }
-    return max + Math.log(sum) - l[row];
-  }
-
-  /** A strided view of the leading square block's diagonal, {@code a[i, i]} for {@code i < rows}. */
-  private static INDArray diagonal(INDArray a) {
-    return Nd4j.create(a.data(), new long[] {a.rows()}, new long[] {a.stride(0) + a.stride(1)}, a.offset(), 'c',
-        a.dataType());
-  }
-
-  private static void validate(INDArray users, INDArray candidates, INDArray logQ, INDArray weights,
-      int[] keys, double temperature, int rows, int columns) {
-    if (users.rank() != 2 || candidates.rank() != 2 || users.columns() != candidates.columns()) {
-      throw new IllegalArgumentException("users and candidates must be matrices of equal width, were "
-          + shape(users) + " and " + shape(candidates));
-    }
-    if (columns < rows) {
-      throw new IllegalArgumentException("need the " + rows + " positives among the candidates, got " + columns);
-    }
-    if (users.dataType() != candidates.dataType() || weights.dataType() != users.dataType()
-        || (logQ != null && logQ.dataType() != users.dataType())) {
-      throw new IllegalArgumentException("all inputs must share one dtype");
-    }
-    if (weights.length() != rows || (logQ != null && logQ.length() != columns)
-        || (keys != null && keys.length != columns)) {
-      throw new IllegalArgumentException("weights need " + rows + " entries, logQ and keys " + columns);
-    }
-    if (!(temperature > 0)) {
-      throw new IllegalArgumentException("temperature must be positive, was " + temperature);
-    }
-  }
-
-  private static String shape(INDArray a) {
-    return java.util.Arrays.toString(a.shape());
   }
 }

@@ -2,6 +2,11 @@ package io.towerstream.model.loss;
 
 import static io.towerstream.model.NumericalGradient.assertMatches;
 import static io.towerstream.model.NumericalGradient.gaussian;
+import static io.towerstream.model.loss.LossFixture.COLUMNS;
+import static io.towerstream.model.loss.LossFixture.DIM;
+import static io.towerstream.model.loss.LossFixture.KEYS;
+import static io.towerstream.model.loss.LossFixture.ROWS;
+import static io.towerstream.model.loss.LossFixture.TEMPERATURE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -12,21 +17,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class InfoNceLossTest {
-  private static final int ROWS = 4;
-  private static final int COLUMNS = 7; // 4 positives + 3 sampled negatives
-  private static final int DIM = 5;
-  private static final double TEMPERATURE = 0.5;
-  /** Row 1 and row 3 clicked the same item; sampled negative 5 is row 0's positive again. */
-  private static final int[] KEYS = {10, 11, 12, 11, 13, 10, 14};
-
-  private final Random random = new Random(11);
-  private final INDArray users = gaussian(random, ROWS, DIM, 1.0);
-  private final INDArray candidates = gaussian(random, COLUMNS, DIM, 1.0);
-  private final INDArray logQ = Nd4j.create(new double[] {-0.1, -2.0, -0.7, -2.0, -3.5, -0.1, -1.2},
-      new long[] {COLUMNS}, DataType.DOUBLE);
-  private final INDArray unitWeights = Nd4j.ones(DataType.DOUBLE, ROWS);
-  private final INDArray weights = Nd4j.create(new double[] {1.0, 0.5, 2.0, 1.5}, new long[] {ROWS},
-      DataType.DOUBLE);
+  private final LossFixture f = new LossFixture();
+  private final Random random = f.random;
+  private final INDArray users = f.users;
+  private final INDArray candidates = f.candidates;
+  private final INDArray logQ = f.logQ;
+  private final INDArray unitWeights = f.unitWeights;
+  private final INDArray weights = f.weights;
 
   @Test
   void gradientsMatchFiniteDifferencesWithoutCorrectionOrMask() {
@@ -36,6 +33,11 @@ class InfoNceLossTest {
   @Test
   void gradientsMatchFiniteDifferencesWithLogQMaskAndWeights() {
     checkGradients(logQ, weights, KEYS);
+  }
+
+  @Test
+  void logScaleDerivativeMatchesFiniteDifferences() {
+    f.checkGradients(new InfoNceLoss(InfoNceOptions.PLAIN), logQ, weights, KEYS, null, null);
   }
 
   @Test
