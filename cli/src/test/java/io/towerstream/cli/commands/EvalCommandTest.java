@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,15 +71,13 @@ class EvalCommandTest {
   void cutoffsAreSortedAndDistinct() {
     EvalCommand command = new EvalCommand();
     new CommandLine(command).parseArgs("--data", data.toString(), "-k", "50, 10,20,10");
-    command.spec = new CommandLine(command).getCommandSpec();
     assertThat(command.validate()).containsExactly(10, 20, 50);
   }
 
   private int run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
     CommandLine cli = new CommandLine(new EvalCommand());
     cli.setErr(new PrintWriter(err, true));
     cli.setOut(new PrintWriter(new StringWriter(), true));
-    return cli.execute(all.toArray(String[]::new));
+    return cli.execute(args);
   }
 }
