@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "towerstream", mixinStandardHelpOptions = true, version = "towerstream 0.1.0",
     description = "Streaming two-tower recommendation embeddings: Kafka clicks -> Flink/ND4J training -> "
         + "Kafka embedding updates + a RocksDB retrieval store.",
-    subcommands = {DemoCommand.class, QueryCommand.class, TrainCommand.class, ServeCommand.class, TopicsCommand.class})
+    subcommands = {DemoCommand.class, io.towerstream.cli.commands.EvalCommand.class, QueryCommand.class, TrainCommand.class, ServeCommand.class, TopicsCommand.class})
 public final class Towerstream {
   private Towerstream() {}
 

@@ -1,15 +1,12 @@
 package io.towerstream.cli.demo;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import io.towerstream.store.query.StoreStatus;
 
 /** One run of {@code towerstream demo}: start the stack, replay, report, serve until interrupted. */
@@ -49,7 +46,7 @@ public final class DemoRun {
     Thread hook = new Thread(() -> {
       stack.close();
       if (temporary) {
-        deleteRecursively(workDir);
+        WorkDirs.deleteRecursively(workDir);
       }
       stopped.countDown();
     }, "demo-shutdown");
@@ -67,7 +64,7 @@ public final class DemoRun {
 
     long replayStartedAt = System.nanoTime();
     Thread replay = startReplay(stack.bootstrapServers(), stack.clicksTopic(), tracker);
-    try (ProgressReporter progress = new ProgressReporter(stream.events(), stack.store(), tracker)) {
+    try (ProgressReporter progress = new ProgressReporter(stream.events(), stack.store(), tracker::eventsReplayed)) {
       while (!tracker.replayDone()) {
         if (!replay.isAlive() && replayFailure != null) {
           throw replayFailure;
@@ -106,13 +103,5 @@ public final class DemoRun {
     thread.setDaemon(true);
     thread.start();
     return thread;
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort: it is a temporary directory
-    }
   }
 }

@@ -79,6 +79,16 @@ public final class DemoStack implements AutoCloseable {
     return JobConfig.fromArgs(args.toArray(String[]::new));
   }
 
+  /**
+   * Checks training-job options before anything starts, so a bad one fails in milliseconds rather than
+   * after the broker is up.
+   *
+   * @throws IllegalArgumentException naming the bad option
+   */
+  public static void validateJobArgs(List<String> jobArgs) {
+    jobConfig("127.0.0.1:9092", Path.of("."), jobArgs);
+  }
+
   public String bootstrapServers() {
     return broker.bootstrapServers();
   }

@@ -3,20 +3,22 @@ package io.towerstream.cli.demo;
 import io.towerstream.store.RetrievalStore;
 import io.towerstream.store.query.StoreStatus;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** A terminal progress bar over trained events, with replay count, events/s, loss and rows embedded. */
-final class ProgressReporter implements AutoCloseable {
+public final class ProgressReporter implements AutoCloseable {
   private final ProgressBar bar;
   private final RetrievalStore store;
-  private final ReplayTracker tracker;
+  private final LongSupplier replayed;
 
-  ProgressReporter(long events, RetrievalStore store, ReplayTracker tracker) {
+  /** @param replayed clicks the broker has acknowledged so far */
+  public ProgressReporter(long events, RetrievalStore store, LongSupplier replayed) {
     this.store = store;
-    this.tracker = tracker;
+    this.replayed = replayed;
     this.bar = new ProgressBarBuilder()
         .setTaskName("training")
         .setInitialMax(events)
@@ -28,11 +30,11 @@ final class ProgressReporter implements AutoCloseable {
         .build();
   }
 
-  void refresh() {
+  public void refresh() {
     StoreStatus s = store.status();
     bar.stepTo(Math.min(s.eventsTrained(), bar.getMax()));
     bar.setExtraMessage(String.format(Locale.ROOT, " | replayed %d | loss %s | users %d items %d",
-        tracker.eventsReplayed(), Double.isFinite(s.loss()) ? String.format(Locale.ROOT, "%.3f", s.loss()) : "-",
+        replayed.getAsLong(), Double.isFinite(s.loss()) ? String.format(Locale.ROOT, "%.3f", s.loss()) : "-",
         s.usersEmbedded(), s.itemsEmbedded()));
   }
 

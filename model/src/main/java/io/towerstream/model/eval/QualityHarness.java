@@ -16,7 +16,6 @@ import java.util.Map;
  */
 public final class QualityHarness {
   static final int[] KS = {10, 20, 50};
-  static final double[] EASE_LAMBDAS = {50, 100, 200, 400, 800, 1600};
 
   private QualityHarness() {}
 
@@ -51,12 +50,11 @@ public final class QualityHarness {
         s.train.size(), s.test.size(), s.items.size(), s.relevant.size());
     System.out.println("config " + config);
     Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
-    List<Interaction> recentPart = s.train.subList((int) (s.train.size() * 0.9), s.train.size());
     if (baselines) {
-      rows.put("popularity", RankingMetrics.evaluate(s, new PopularityScorer(s, s.train), KS));
-      rows.put("recentPopularity", RankingMetrics.evaluate(s, new PopularityScorer(s, recentPart), KS));
-      double lambda = EaseScorer.tuneLambda(s.train, EASE_LAMBDAS);
-      rows.put("ease(λ=" + (int) lambda + ")", RankingMetrics.evaluate(s, new EaseScorer(s, lambda), KS));
+      Baselines.Result base = Baselines.evaluate(s, KS);
+      rows.put("popularity", base.popularity());
+      rows.put("recentPopularity", base.recentPopularity());
+      rows.put("ease(λ=" + (int) base.easeLambda() + ")", base.ease());
     }
     OnlineModel model = TwoTowerModels.create(config);
     for (int e = 0; e < epochs; e++) {

@@ -1,8 +1,11 @@
 package io.towerstream.model.eval;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Recall@K (hits / |relevant|) and binary NDCG@K, averaged over the test users of a split. The user's
@@ -13,22 +16,38 @@ public final class RankingMetrics {
 
   /** Keys {@code recall@K} and {@code ndcg@K} for each K, plus {@code users}. */
   public static Map<String, Double> evaluate(TemporalSplit split, Scorer scorer, int... ks) {
-    int maxK = 0;
-    for (int k : ks) {
-      maxK = Math.max(maxK, k);
+    int maxK = maxK(ks);
+    return evaluateRanked(split, user -> {
+      int[] top = topK(scorer.scores(user), split.trainItems.get(user), maxK);
+      List<String> ids = new ArrayList<>(top.length);
+      for (int ix : top) {
+        ids.add(split.items.get(ix));
+      }
+      return ids;
+    }, ks);
+  }
+
+  /**
+   * The same metrics for a ranker that returns item ids, best first, for a test user (e.g. a retrieval
+   * service that ranks and excludes the user's training items itself). An empty list scores zero; only the
+   * first K ids count at K.
+   */
+  public static Map<String, Double> evaluateRanked(TemporalSplit split, Function<String, List<String>> ranker,
+      int... ks) {
+    if (ks.length == 0) {
+      throw new IllegalArgumentException("need at least one K");
     }
     double[] recall = new double[ks.length];
     double[] ndcg = new double[ks.length];
     int users = 0;
     for (Map.Entry<String, Set<String>> e : split.relevant.entrySet()) {
-      float[] s = scorer.scores(e.getKey());
-      int[] top = topK(s, split.trainItems.get(e.getKey()), maxK);
+      List<String> top = ranker.apply(e.getKey());
       Set<String> rel = e.getValue();
       for (int j = 0; j < ks.length; j++) {
         int hits = 0;
         double dcg = 0;
-        for (int r = 0; r < Math.min(ks[j], top.length); r++) {
-          if (rel.contains(split.items.get(top[r]))) {
+        for (int r = 0; r < Math.min(ks[j], top.size()); r++) {
+          if (rel.contains(top.get(r))) {
             hits++;
             dcg += 1.0 / log2(r + 2);
           }
@@ -49,6 +68,14 @@ public final class RankingMetrics {
     }
     out.put("users", (double) users);
     return out;
+  }
+
+  private static int maxK(int[] ks) {
+    int maxK = 0;
+    for (int k : ks) {
+      maxK = Math.max(maxK, k);
+    }
+    return maxK;
   }
 
   /** Indices of the k best scores, excluding {@code excluded}; ties by lower index. */

@@ -31,6 +31,47 @@ class RankingMetricsTest {
   }
 
   @Test
+  void rankedIdListsGiveTheSameMetricsAsScores() {
+    java.util.Random random = new java.util.Random(11);
+    List<Interaction> stream = new java.util.ArrayList<>();
+    for (int t = 0; t < 2_000; t++) {
+      stream.add(new Interaction("u" + random.nextInt(40), "i" + random.nextInt(60), 1f, t));
+    }
+    TemporalSplit split = new TemporalSplit(stream, 0.7);
+    // Coarse scores, so ties (broken by catalogue index) matter.
+    Map<String, float[]> scores = new java.util.HashMap<>();
+    Scorer scorer = u -> scores.computeIfAbsent(u, x -> {
+      float[] s = new float[split.items.size()];
+      for (int i = 0; i < s.length; i++) {
+        s[i] = random.nextInt(5);
+      }
+      return s;
+    }).clone();
+    // A naive full sort, independent of topK's heap: what a retrieval service would return.
+    java.util.function.Function<String, List<String>> ranker = u -> {
+      float[] s = scorer.scores(u);
+      return java.util.stream.IntStream.range(0, s.length).boxed()
+          .filter(i -> !split.trainItems.get(u).contains(i))
+          .sorted((a, b) -> s[a] != s[b] ? Float.compare(s[b], s[a]) : Integer.compare(a, b))
+          .limit(20).map(split.items::get).toList();
+    };
+    Map<String, Double> byScores = RankingMetrics.evaluate(split, scorer, 5, 10, 20);
+    assertThat(byScores.get("users")).isGreaterThan(5);
+    assertThat(byScores.get("recall@20")).isPositive();
+    assertThat(RankingMetrics.evaluateRanked(split, ranker, 5, 10, 20)).isEqualTo(byScores);
+  }
+
+  @Test
+  void anEmptyRankingScoresZero() {
+    List<Interaction> s = List.of(new Interaction("a", "x", 1f, 1), new Interaction("a", "y", 1f, 2));
+    TemporalSplit split = new TemporalSplit(s, 0.5);
+    Map<String, Double> m = RankingMetrics.evaluateRanked(split, u -> List.of(), 10);
+    assertThat(m.get("users")).isEqualTo(1.0);
+    assertThat(m.get("recall@10")).isZero();
+    assertThat(m.get("ndcg@10")).isZero();
+  }
+
+  @Test
   void topKBreaksTiesByIndexAndSkipsExcluded() {
     float[] s = {1f, 3f, 3f, 2f, 3f};
     assertThat(RankingMetrics.topK(s, Set.of(2), 3)).containsExactly(1, 4, 3);

@@ -1,0 +1,86 @@
+package io.towerstream.cli.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.towerstream.model.eval.Baselines;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What one {@code towerstream eval} measured: towerstream through the pipeline and the three baselines on
+ * the same split, as a table for people and one JSON object for scripts.
+ *
+ * @param towerstream {@code RankingMetrics} keys ({@code recall@K}, {@code ndcg@K}, {@code users})
+ * @param unknownUsers test users the store had no vector for (counted as zero hits)
+ */
+public record EvalReport(String dataset, double split, int trainEvents, int testUsers, int[] ks,
+    Map<String, Double> towerstream, Baselines.Result baselines, int unknownUsers, double seconds) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The models in report order, each with its metrics in JSON order (every recall, then every NDCG). */
+  public Map<String, Map<String, Double>> models() {
+    Map<String, Map<String, Double>> m = new LinkedHashMap<>();
+    m.put("towerstream", metrics(towerstream));
+    m.put("popularity", metrics(baselines.popularity()));
+    m.put("recentPopularity", metrics(baselines.recentPopularity()));
+    Map<String, Double> ease = metrics(baselines.ease());
+    ease.put("lambda", baselines.easeLambda());
+    m.put("ease", ease);
+    return m;
+  }
+
+  /** One line of JSON: dataset, split, trainEvents, testUsers, models, seconds. */
+  public String json() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("dataset", dataset);
+    root.put("split", split);
+    root.put("trainEvents", trainEvents);
+    root.put("testUsers", testUsers);
+    ObjectNode models = root.putObject("models");
+    models().forEach((name, metrics) -> {
+      ObjectNode node = models.putObject(name);
+      metrics.forEach(node::put);
+    });
+    root.put("seconds", Math.round(seconds * 10) / 10.0);
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the evaluation report as JSON", e);
+    }
+  }
+
+  /** A fixed-width table, one row per model. */
+  public String table() {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%s, split %.2f: %d training events, %d test users (%d unknown to the "
+        + "store), %.1f s%n", dataset, split, trainEvents, testUsers, unknownUsers, seconds));
+    Map<String, Map<String, Double>> models = models();
+    out.append(String.format(Locale.ROOT, "%-18s", "model"));
+    metrics(towerstream).keySet().forEach(k -> out.append(String.format(Locale.ROOT, "%11s", k)));
+    out.append(System.lineSeparator());
+    models.forEach((name, metrics) -> {
+      String label = name.equals("ease") ? String.format(Locale.ROOT, "ease(λ=%.0f)", baselines.easeLambda()) : name;
+      out.append(String.format(Locale.ROOT, "%-18s", label));
+      metrics.forEach((k, v) -> {
+        if (!k.equals("lambda")) {
+          out.append(String.format(Locale.ROOT, "%11.4f", v));
+        }
+      });
+      out.append(System.lineSeparator());
+    });
+    return out.toString();
+  }
+
+  private Map<String, Double> metrics(Map<String, Double> all) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (int k : ks) {
+      m.put("recall@" + k, all.get("recall@" + k));
+    }
+    for (int k : ks) {
+      m.put("ndcg@" + k, all.get("ndcg@" + k));
+    }
+    return m;
+  }
+}

@@ -1,0 +1,171 @@
+package io.towerstream.cli.eval;
+
+import io.towerstream.cli.data.ClickFileFormat;
+import io.towerstream.cli.data.ClickFileReader;
+import io.towerstream.cli.data.ClickRecord;
+import io.towerstream.cli.demo.ClickReplayer;
+import io.towerstream.cli.demo.DemoStack;
+import io.towerstream.cli.demo.ProgressReporter;
+import io.towerstream.cli.demo.WorkDirs;
+import io.towerstream.model.Interaction;
+import io.towerstream.model.eval.Baselines;
+import io.towerstream.model.eval.RankingMetrics;
+import io.towerstream.model.eval.TemporalSplit;
+import io.towerstream.store.RetrievalStore;
+import io.towerstream.store.query.StoreStatus;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * One {@code towerstream eval}: split the click log in time, compute the baselines offline while running the
+ * training stream through the real pipeline (broker, job on a MiniCluster, store with HTTP; the demo's
+ * {@link DemoStack}) once, wait until everything trained is served, and rank every test user over HTTP.
+ */
+public final class EvalRun {
+  /** The trainer counts as stuck when it trains nothing new for this long before reaching the target. */
+  private static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
+
+  private final Path data;
+  private final ClickFileFormat format;
+  private final double fraction;
+  private final int[] ks;
+  private final List<String> jobArgs;
+  private final PrintStream log = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+  private volatile double baselineSeconds;
+
+  public EvalRun(Path data, ClickFileFormat format, double fraction, int[] ks, List<String> jobArgs) {
+    this.data = data;
+    this.format = format;
+    this.fraction = fraction;
+    this.ks = ks.clone();
+    this.jobArgs = List.copyOf(jobArgs);
+  }
+
+  public EvalReport run() throws Exception {
+    long startedAt = System.nanoTime();
+    List<ClickRecord> records = ClickFileReader.readSorted(data, format);
+    TemporalSplit split = new TemporalSplit(interactions(records), fraction);
+    log.printf(Locale.ROOT, "towerstream eval — %s: %d events, %d train, %d test users, %d items in training%n",
+        data.getFileName(), records.size(), split.train.size(), split.relevant.size(), split.items.size());
+    // The baselines are single-threaded offline math (EASE's eigendecompositions dominate): computing them
+    // while the pipeline starts and trains overlaps the two instead of adding their times.
+    CompletableFuture<Baselines.Result> baselines = baselines(split);
+
+    int maxK = ks[ks.length - 1];
+    Map<String, List<String>> rankings;
+    int unknownUsers;
+    Path workDir = Files.createTempDirectory("towerstream-eval");
+    try (DemoStack stack = DemoStack.start(workDir, 0, "127.0.0.1", 0, 0, jobArgs)) {
+      log.println("pipeline: broker " + stack.bootstrapServers() + ", training job " + stack.jobId()
+          + ", store http://127.0.0.1:" + stack.store().port());
+      trainAndServe(stack, records.subList(0, split.train.size()));
+      StoreRanker ranker = new StoreRanker("http://127.0.0.1:" + stack.store().port());
+      rankings = ranker.rank(exclusions(split), maxK);
+      unknownUsers = ranker.unknownUsers();
+    } finally {
+      WorkDirs.deleteRecursively(workDir);
+    }
+    Map<String, Double> towerstream =
+        RankingMetrics.evaluateRanked(split, user -> rankings.getOrDefault(user, List.of()), ks);
+    return new EvalReport(data.getFileName().toString(), fraction, split.train.size(), split.relevant.size(), ks,
+        towerstream, join(baselines), unknownUsers, (System.nanoTime() - startedAt) / 1e9);
+  }
+
+  /**
+   * Replays the training clicks once and returns when the trainer has trained all of them and the store
+   * has applied everything the trainer published after that.
+   */
+  private void trainAndServe(DemoStack stack, List<ClickRecord> train) throws InterruptedException {
+    RetrievalStore store = stack.store();
+    try (ClickReplayer replayer = new ClickReplayer(stack.bootstrapServers(), stack.clicksTopic());
+        ProgressReporter progress = new ProgressReporter(train.size(), store, replayer::acknowledged)) {
+      replayer.replay(train.iterator(), 0);
+      long trainedAtPublish = -1;
+      long lastTrained = -1;
+      long lastProgressAt = System.nanoTime();
+      while (true) {
+        progress.refresh();
+        StoreStatus s = store.status();
+        if (s.eventsTrained() >= train.size()) {
+          // Embeddings and the status that follows them travel through two Kafka sinks (two producers), so
+          // the status that reports the last event can overtake that publish's embeddings. The next status
+          // comes a publish interval later, when those embeddings have long been sent.
+          if (trainedAtPublish < 0) {
+            trainedAtPublish = s.trainerPublishedAt();
+          } else if (s.trainerPublishedAt() > trainedAtPublish) {
+            break;
+          }
+        } else if (s.eventsTrained() != lastTrained) {
+          lastTrained = s.eventsTrained();
+          lastProgressAt = System.nanoTime();
+        } else if (System.nanoTime() - lastProgressAt > STALL_TIMEOUT.toNanos()) {
+          throw new IllegalStateException("the trainer stopped at " + s.eventsTrained() + " of " + train.size()
+              + " training events for " + STALL_TIMEOUT.toSeconds() + " s (rejected clicks go to clicks.dlq)");
+        }
+        Thread.sleep(200);
+      }
+    }
+    if (!store.awaitCaughtUp(Duration.ofSeconds(60))) {
+      throw new IllegalStateException("the store did not catch up with the embeddings topic within 60 s");
+    }
+  }
+
+  private CompletableFuture<Baselines.Result> baselines(TemporalSplit split) {
+    CompletableFuture<Baselines.Result> result = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        long started = System.nanoTime();
+        Baselines.Result r = Baselines.evaluate(split, ks);
+        baselineSeconds = (System.nanoTime() - started) / 1e9;
+        result.complete(r);
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }, "eval-baselines");
+    thread.setDaemon(true);
+    thread.start();
+    return result;
+  }
+
+  private Baselines.Result join(CompletableFuture<Baselines.Result> baselines) throws Exception {
+    try {
+      Baselines.Result r = baselines.get();
+      log.printf(Locale.ROOT, "baselines (popularity, recent popularity, EASE with λ tuned) took %.1f s%n",
+          baselineSeconds);
+      return r;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private static List<Interaction> interactions(List<ClickRecord> records) {
+    List<Interaction> out = new ArrayList<>(records.size());
+    for (ClickRecord r : records) {
+      out.add(new Interaction(r.userId(), r.itemId(), 1f, r.timestampMillis()));
+    }
+    return out;
+  }
+
+  /** Each test user's training items, by id: the store must not return them. */
+  private static Map<String, List<String>> exclusions(TemporalSplit split) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String user : split.relevant.keySet()) {
+      Set<Integer> seen = split.trainItems.get(user);
+      List<String> ids = new ArrayList<>(seen.size());
+      seen.forEach(ix -> ids.add(split.items.get(ix)));
+      out.put(user, ids);
+    }
+    return out;
+  }
+}

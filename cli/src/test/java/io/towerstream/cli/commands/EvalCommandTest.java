@@ -1,0 +1,83 @@
+package io.towerstream.cli.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Every bad option stops {@code eval} before anything starts: exit 2 and a message naming the option. */
+class EvalCommandTest {
+  @TempDir Path dir;
+  private Path data;
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void writeData() throws IOException {
+    data = dir.resolve("clicks.csv");
+    Files.writeString(data, "u1,i1,1\nu1,i2,2\n");
+  }
+
+  @Test
+  void splitOutsideTheOpenUnitIntervalIsRefused() {
+    for (String split : List.of("0", "1", "1.5", "-0.2", "NaN")) {
+      assertThat(run("--data", data.toString(), "--format", "csv", "--split", split)).isEqualTo(2);
+      assertThat(err.toString()).contains("--split");
+    }
+  }
+
+  @Test
+  void aNonNumericSplitIsRefused() {
+    assertThat(run("--data", data.toString(), "--split", "most")).isEqualTo(2);
+    assertThat(err.toString()).contains("--split");
+  }
+
+  @Test
+  void anEmptyOrBadListOfCutoffsIsRefused() {
+    for (String ks : List.of("", ",", " , ", "10,x", "0", "10,1001")) {
+      assertThat(run("--data", data.toString(), "--format", "csv", "-k", ks)).as("-k '%s'", ks).isEqualTo(2);
+      assertThat(err.toString()).contains("-k");
+    }
+  }
+
+  @Test
+  void aMissingFileIsRefused() {
+    assertThat(run("--data", dir.resolve("nope.data").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--data").contains("nope.data");
+    assertThat(run()).isEqualTo(2);
+    assertThat(err.toString()).contains("--data");
+  }
+
+  @Test
+  void anUnknownFormatIsRefused() {
+    assertThat(run("--data", data.toString(), "--format", "parquet")).isEqualTo(2);
+    assertThat(err.toString()).contains("--format").contains("parquet");
+  }
+
+  @Test
+  void aBadTrainingJobOptionIsRefusedBeforeAnythingStarts() {
+    assertThat(run("--data", data.toString(), "--format", "csv", "--model.dim", "many")).isEqualTo(2);
+    assertThat(err.toString()).contains("model.dim");
+  }
+
+  @Test
+  void cutoffsAreSortedAndDistinct() {
+    EvalCommand command = new EvalCommand();
+    new CommandLine(command).parseArgs("--data", data.toString(), "-k", "50, 10,20,10");
+    assertThat(command.validate()).containsExactly(10, 20, 50);
+  }
+
+  private int run(String... args) {
+    CommandLine cli = new CommandLine(new EvalCommand());
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    return cli.execute(args);
+  }
+}

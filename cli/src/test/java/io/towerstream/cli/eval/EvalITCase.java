@@ -1,0 +1,134 @@
+package io.towerstream.cli.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.towerstream.cli.commands.EvalCommand;
+import io.towerstream.model.Interaction;
+import io.towerstream.model.eval.Baselines;
+import io.towerstream.model.eval.ClickLogs;
+import io.towerstream.model.eval.EaseScorer;
+import io.towerstream.model.eval.PopularityScorer;
+import io.towerstream.model.eval.RankingMetrics;
+import io.towerstream.model.eval.TemporalSplit;
+import io.towerstream.model.synthetic.PlantedClusterClicks;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code towerstream eval} in this JVM, the whole pipeline included (broker, job on a MiniCluster, store
+ * over HTTP): the JSON's shape, metrics in [0, 1], and baselines identical to what the offline classes of
+ * {@code model.eval} compute on the same split, read by their own reader.
+ */
+class EvalITCase {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void plantedClustersGiveAWellFormedReportWithTheOfflineBaselines(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("planted.csv");
+    List<String> lines = new ArrayList<>();
+    for (Interaction i : PlantedClusterClicks.builder().users(150).items(120).clusters(6).events(6_000).seed(3)
+        .build()) {
+      lines.add(i.userId() + "," + i.itemId() + "," + i.eventTimeMillis() / 1000);
+    }
+    Files.write(data, lines);
+
+    JsonNode report = eval("--data", data.toString(), "--format", "csv", "--split", "0.75", "-k", "5,10",
+        "--publish.interval-ms", "200");
+
+    assertThat(report.path("dataset").asText()).isEqualTo("planted.csv");
+    assertThat(report.path("split").asDouble()).isEqualTo(0.75);
+    TemporalSplit split = new TemporalSplit(ClickLogs.read(data, true), 0.75);
+    assertThat(report.path("trainEvents").asInt()).isEqualTo(4_500).isEqualTo(split.train.size());
+    assertThat(report.path("testUsers").asInt()).isEqualTo(split.relevant.size()).isPositive();
+    assertThat(report.path("seconds").asDouble()).isPositive();
+    assertWellFormed(report.path("models"), 5, 10);
+    // The store ranked something for test users; a broken request or response reading gives zeros.
+    assertThat(report.path("models").path("towerstream").path("recall@10").asDouble()).isPositive();
+
+    int[] ks = {5, 10};
+    List<Interaction> recent = split.train.subList((int) (split.train.size() * 0.9), split.train.size());
+    double lambda = EaseScorer.tuneLambda(split.train, Baselines.EASE_LAMBDAS);
+    assertMetrics(report.path("models").path("popularity"),
+        RankingMetrics.evaluate(split, new PopularityScorer(split, split.train), ks));
+    assertMetrics(report.path("models").path("recentPopularity"),
+        RankingMetrics.evaluate(split, new PopularityScorer(split, recent), ks));
+    assertMetrics(report.path("models").path("ease"), RankingMetrics.evaluate(split, new EaseScorer(split, lambda), ks));
+    assertThat(report.path("models").path("ease").path("lambda").asDouble()).isEqualTo(lambda);
+  }
+
+  @Test
+  void movieLens100k(@TempDir Path dir) throws Exception {
+    String dataDir = System.getProperty("towerstream.data.dir", "");
+    assumeTrue(!dataDir.isBlank() && Files.exists(Path.of(dataDir, "u.data")),
+        "MovieLens-100K not given: set TOWERSTREAM_DATA_DIR to the ml-100k folder to run this test");
+    JsonNode report = eval("--data", Path.of(dataDir, "u.data").toString(), "--format", "movielens");
+
+    assertThat(report.path("dataset").asText()).isEqualTo("u.data");
+    assertThat(report.path("trainEvents").asInt()).isEqualTo(80_000);
+    TemporalSplit split = new TemporalSplit(ClickLogs.read(Path.of(dataDir), false), 0.8);
+    assertThat(report.path("testUsers").asInt()).isEqualTo(split.relevant.size());
+    assertWellFormed(report.path("models"), 10, 20, 50);
+    assertMetrics(report.path("models").path("popularity"),
+        RankingMetrics.evaluate(split, new PopularityScorer(split, split.train), 10, 20, 50));
+  }
+
+  /** Runs the command as the launcher does, minus System.exit; returns the last stdout line as JSON. */
+  private static JsonNode eval(String... args) throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new EvalCommand());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    assertThat(exit).as("exit status; stderr:%n%s", err).isZero();
+    String[] stdout = out.toString().strip().split("\\R");
+    assertThat(err.toString()).contains("towerstream").contains("recentPopularity");
+    return JSON.readTree(stdout[stdout.length - 1]);
+  }
+
+  private static void assertWellFormed(JsonNode models, int... ks) {
+    List<String> names = new ArrayList<>();
+    models.fieldNames().forEachRemaining(names::add);
+    assertThat(names).containsExactly("towerstream", "popularity", "recentPopularity", "ease");
+    for (String name : names) {
+      List<String> expected = new ArrayList<>();
+      for (int k : ks) {
+        expected.add("recall@" + k);
+      }
+      for (int k : ks) {
+        expected.add("ndcg@" + k);
+      }
+      if (name.equals("ease")) {
+        expected.add("lambda");
+      }
+      List<String> fields = new ArrayList<>();
+      models.path(name).fieldNames().forEachRemaining(fields::add);
+      assertThat(fields).as(name).containsExactlyElementsOf(expected);
+      for (String metric : expected) {
+        if (!metric.equals("lambda")) {
+          assertThat(models.path(name).path(metric).asDouble()).as(name + " " + metric).isBetween(0.0, 1.0);
+        }
+      }
+    }
+  }
+
+  private static void assertMetrics(JsonNode reported, Map<String, Double> offline) {
+    offline.forEach((metric, value) -> {
+      if (!metric.equals("users")) {
+        assertThat(reported.path(metric).asDouble()).as(metric).isCloseTo(value, within(1e-12));
+      }
+    });
+  }
+}
