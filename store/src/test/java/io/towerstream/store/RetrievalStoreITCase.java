@@ -97,6 +97,8 @@ class RetrievalStoreITCase {
         JsonNode statusJson = get(store, "/v1/status");
         assertThat(statusJson.get("eventsTrained").asLong()).isEqualTo(4321);
         assertThat(statusJson.get("malformedUpdates").asLong()).isEqualTo(1);
+        assertThat(statusJson.at("/prequential/towerstream/hitRate10").asDouble()).isEqualTo(0.25);
+        assertThat(statusJson.at("/prequential/towerstream/events").asLong()).isEqualTo(500);
         assertThat(get(store, "/v1/embeddings/item/item-0").get("sequence").asLong()).isEqualTo(2);
         assertCandidatesAreExact(store, "user-0");
       }

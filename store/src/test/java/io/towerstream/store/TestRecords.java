@@ -27,7 +27,10 @@ public final class TestRecords {
     return TrainerStatus.newBuilder().setModelVersion(version).setSequence(sequence)
         .setPublishedAt(Instant.ofEpochMilli(T0 + sequence)).setEventsTrained(eventsTrained)
         .setBatches(eventsTrained / 10).setSkippedBatches(0).setLoss(loss).setUsers(3).setItems(7)
-        .setLastEventTime(Instant.ofEpochMilli(T0)).build();
+        .setLastEventTime(Instant.ofEpochMilli(T0))
+        .setPrequential(java.util.Map.of("towerstream", io.towerstream.schemas.avro.RankingWindow.newBuilder()
+            .setEvents(500).setHitRate10(0.25).setRecall20(0.375).setNdcg20(0.125).setMrr(0.0625).build()))
+        .build();
   }
 
   /** A random unit vector. */

@@ -3,6 +3,7 @@ package io.towerstream.cli.demo;
 import io.towerstream.store.RetrievalStore;
 import io.towerstream.store.query.StoreStatus;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -33,9 +34,20 @@ public final class ProgressReporter implements AutoCloseable {
   public void refresh() {
     StoreStatus s = store.status();
     bar.stepTo(Math.min(s.eventsTrained(), bar.getMax()));
-    bar.setExtraMessage(String.format(Locale.ROOT, " | replayed %d | loss %s | users %d items %d",
+    bar.setExtraMessage(String.format(Locale.ROOT, " | replayed %d | loss %s | users %d items %d%s",
         replayed.getAsLong(), Double.isFinite(s.loss()) ? String.format(Locale.ROOT, "%.3f", s.loss()) : "-",
-        s.usersEmbedded(), s.itemsEmbedded()));
+        s.usersEmbedded(), s.itemsEmbedded(), hitRates(s)));
+  }
+
+  /** Test-then-train HR@10 of the model as served against windowed popularity, when the trainer reports it. */
+  private static String hitRates(StoreStatus s) {
+    Map<String, Object> model = s.prequential().get("towerstream");
+    Map<String, Object> pop = s.prequential().get("recentPopularity");
+    if (model == null || pop == null) {
+      return "";
+    }
+    return String.format(Locale.ROOT, " | HR@10 %.3f (recent pop. %.3f)", (Double) model.get("hitRate10"),
+        (Double) pop.get("hitRate10"));
   }
 
   @Override

@@ -81,6 +81,8 @@ public final class QualityHarness {
       pe.metrics().forEach((name, m) -> {
         System.out.printf("%-36s", name);
         m.whole().values().forEach(v -> System.out.printf("%10.4f", v));
+        System.out.print("   last 10k:");
+        m.windowed().values().forEach(v -> System.out.printf("%8.4f", v));
         System.out.println();
       });
     }

@@ -64,7 +64,25 @@ public final class StatusReporter {
         metrics.ingestFailures(),
         metrics.lastVisibleMicros(),
         index.stats(),
-        versions);
+        versions,
+        prequential(trainer));
+  }
+
+  private static Map<String, Map<String, Object>> prequential(TrainerStatus trainer) {
+    Map<String, Map<String, Object>> out = new TreeMap<>();
+    if (trainer == null || trainer.getPrequential() == null) {
+      return out;
+    }
+    trainer.getPrequential().forEach((scorer, w) -> {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("events", w.getEvents());
+      m.put("hitRate10", w.getHitRate10());
+      m.put("recall20", w.getRecall20());
+      m.put("ndcg20", w.getNdcg20());
+      m.put("mrr", w.getMrr());
+      out.put(scorer.toString(), m);
+    });
+    return out;
   }
 
   /** Now minus the {@code updatedAt} of the newest stored update (ms), -1 when none. */

@@ -32,6 +32,9 @@ import java.util.Map;
  * @param index what the item index holds: kind ({@code exact}/{@code graph}), graph and delta items,
  *     stale graph nodes, rebuilds, merges, whether a build runs
  * @param itemModelVersions how many items each model version has (ids as strings, for JSON)
+ * @param prequential the trainer's sliding-window test-then-train metrics by scorer ({@code towerstream},
+ *     {@code popularity}, …: events, hitRate10, recall20, ndcg20, mrr); empty when the trainer does not
+ *     evaluate
  */
 public record StoreStatus(
     long modelVersion,
@@ -54,7 +57,8 @@ public record StoreStatus(
     long ingestFailures,
     long lastUpdateVisibleMicros,
     IndexStats index,
-    Map<String, Long> itemModelVersions) {
+    Map<String, Long> itemModelVersions,
+    Map<String, Map<String, Object>> prequential) {
 
   /** The fields as an ordered JSON-ready map (NaN becomes null). */
   public Map<String, Object> toMap() {
@@ -87,6 +91,7 @@ public record StoreStatus(
     m.put("indexBuilding", index.building());
     m.put("indexLastBuildMillis", index.lastBuildMillis());
     m.put("itemModelVersions", itemModelVersions);
+    m.put("prequential", prequential);
     return m;
   }
 }
