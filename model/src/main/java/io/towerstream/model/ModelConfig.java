@@ -77,9 +77,9 @@ public record ModelConfig(
   /** Builder with the shipped defaults. */
   public static final class Builder {
     private int dim = 64;
-    private int batchSize = 256;
-    private float temperature = 0.05f;
-    private float learningRate = 0.05f;
+    private int batchSize = 32;
+    private float temperature = 0.2f;
+    private float learningRate = 0.01f;
     private float towerLearningRate = 0.001f;
     private boolean towerProjection = false;
     private boolean logQCorrection = true;
@@ -88,21 +88,21 @@ public record ModelConfig(
     private double reservoirAlpha = 0.5;
     private double frequencyDecay = 0.01;
     private double gradientClipNorm = 5.0;
-    private float initScale = 0.1f;
+    private float initScale = 0.01f;
     private int maxRowsPerTable = 2_000_000;
     private int historyLength = 50;
     private boolean itemBias = true;
-    private float priorWeight = 0.1f;
-    private double priorHalfLifeEvents = 5_000;
+    private float priorWeight = 1.0f;
+    private double priorHalfLifeEvents = 1_000;
     private long seed = 42L;
 
     /** Embedding and tower output dimension; default 64. */
     public Builder dim(int v) { dim = v; return this; }
-    /** Positive pairs per step; default 256. */
+    /** Positive pairs per step; default 32 (small batches mean more steps per event: the single pass learns more). */
     public Builder batchSize(int v) { batchSize = v; return this; }
-    /** Softmax temperature τ; default 0.05. */
+    /** Softmax temperature τ; default 0.2. */
     public Builder temperature(float v) { temperature = v; return this; }
-    /** Adagrad learning rate of the id embedding tables; default 0.05. */
+    /** Adagrad learning rate of the id embedding tables; default 0.01. */
     public Builder learningRate(float v) { learningRate = v; return this; }
     /** Adam learning rate of the dense tower weights; default 0.001. */
     public Builder towerLearningRate(float v) { towerLearningRate = v; return this; }
@@ -120,7 +120,7 @@ public record ModelConfig(
     public Builder frequencyDecay(double v) { frequencyDecay = v; return this; }
     /** Global L2 norm above which a step's gradients are scaled down; default 5. */
     public Builder gradientClipNorm(double v) { gradientClipNorm = v; return this; }
-    /** Standard deviation of new embedding rows; default 0.1. */
+    /** Standard deviation of new embedding rows; default 0.01 (a new user is carried by their history). */
     public Builder initScale(float v) { initScale = v; return this; }
     /** Memory bound: rows per table before the least recently used are evicted; default 2,000,000. */
     public Builder maxRowsPerTable(int v) { maxRowsPerTable = v; return this; }
@@ -136,10 +136,10 @@ public record ModelConfig(
     public Builder itemBias(boolean v) { itemBias = v; return this; }
     /**
      * Weight w of the serving-time popularity prior: an item's published bias is w·log(decayed click count),
-     * added to the user·item score; default 0.1, 0 = off.
+     * added to the user·item score; default 1.0, 0 = off.
      */
     public Builder priorWeight(float v) { priorWeight = v; return this; }
-    /** Events after which a click counts half in the popularity prior; default 5,000. */
+    /** Events after which a click counts half in the popularity prior; default 1,000. */
     public Builder priorHalfLifeEvents(double v) { priorHalfLifeEvents = v; return this; }
     /** Seed of every random choice (init, sampling); default 42. */
     public Builder seed(long v) { seed = v; return this; }
