@@ -8,8 +8,6 @@ import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
 import io.github.jbellis.jvector.util.Bits;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
-import io.github.jbellis.jvector.vector.VectorizationProvider;
-import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GraphItemIndex implements ItemIndex {
   private static final Logger LOG = LoggerFactory.getLogger(GraphItemIndex.class);
-  private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
   private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
   private static final int MERGE_CHUNK = 4096;
   private static final int BUILD_CHUNK = 1024;
@@ -117,8 +114,8 @@ public final class GraphItemIndex implements ItemIndex {
   }
 
   @Override
-  public void upsert(String id, float[] vector, long modelVersion) {
-    update(List.of(), Map.of(id, new ItemVector(vector, modelVersion)));
+  public void upsert(String id, float[] vector, long modelVersion, float bias) {
+    update(List.of(), Map.of(id, new ItemVector(vector, modelVersion, bias)));
   }
 
   @Override
@@ -153,7 +150,7 @@ public final class GraphItemIndex implements ItemIndex {
         dim = expected;
         for (Map.Entry<String, ItemVector> e : upserts.entrySet()) {
           detachFromGraph(e.getKey());
-          delta.upsert(e.getKey(), e.getValue().vector(), e.getValue().modelVersion());
+          delta.upsert(e.getKey(), e.getValue().vector(), e.getValue().modelVersion(), e.getValue().bias());
         }
       }
       lastChangeNanos = System.nanoTime();
@@ -164,7 +161,7 @@ public final class GraphItemIndex implements ItemIndex {
   }
 
   @Override
-  public List<ScoredItem> topK(float[] query, int k, Set<String> exclude, long modelVersion) {
+  public List<ScoredItem> topK(float[] query, int k, Set<String> exclude, long modelVersion, Scoring scoring) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
@@ -177,12 +174,12 @@ public final class GraphItemIndex implements ItemIndex {
         throw new IllegalArgumentException("query has dimension " + query.length + ", items have " + dim);
       }
       float[] unit = VectorMath.normalized(query);
-      List<ScoredItem> exact = delta.topKUnlocked(unit, k, exclude, modelVersion);
+      List<ScoredItem> exact = delta.topKUnlocked(unit, k, exclude, modelVersion, scoring);
       if (gen == null || graphOrdinal.isEmpty()) {
         return exact;
       }
       List<ScoredItem> merged = new ArrayList<>(exact);
-      searchGraph(unit, k, exclude, modelVersion, merged);
+      searchGraph(unit, k, exclude, modelVersion, scoring, merged);
       merged.sort(ScoredItem.BEST_FIRST);
       return List.copyOf(merged.subList(0, Math.min(k, merged.size())));
     } finally {
@@ -190,19 +187,36 @@ public final class GraphItemIndex implements ItemIndex {
     }
   }
 
-  /** Adds the graph's best valid nodes, rescored exactly; caller holds the read lock. */
-  private void searchGraph(float[] unit, int k, Set<String> exclude, long modelVersion, List<ScoredItem> out) {
+  /**
+   * Adds the graph's best valid nodes, rescored exactly; caller holds the read lock.
+   *
+   * <p>Bias: the graph indexes {@code [v, b]} (centred, scaled and norm-equalised, see {@link GraphNodes})
+   * and the query is {@code [u, 1]} (or {@code [u, 0]} for the plain dot), so the graph search itself ranks by
+   * the score asked for. The alternative, searching by {@code u·v} with a larger beam and rescoring with the
+   * bias, loses every item whose bias lifts it into the top k from below the beam, however large the beam;
+   * how many depends on the spread of the biases against that of the dot products, which the store does not
+   * control. Measured at 100k clustered vectors, biases N(0, 0.3): recall@100 by {@code dot + bias} 0.9945,
+   * by the dot alone 0.9999.
+   * Exactness is untouched: every hit is rescored from the node's current unit vector and bias.
+   */
+  private void searchGraph(float[] unit, int k, Set<String> exclude, long modelVersion, Scoring scoring,
+      List<ScoredItem> out) {
     Generation g = gen;
     BitSet accepted = valid;
     int[] excluded = excludedOrdinals(exclude);
     boolean anyVersion = modelVersion == ANY_MODEL_VERSION;
     Bits accept = ord -> accepted.get(ord) && (anyVersion || g.nodes.modelVersion(ord) == modelVersion)
         && (excluded.length == 0 || Arrays.binarySearch(excluded, ord) < 0);
-    SearchScoreProvider ssp = SearchScoreProvider.exact(VTS.createFloatVector(unit), SIMILARITY, g.nodes);
+    SearchScoreProvider ssp = SearchScoreProvider.exact(g.nodes.query(unit, scoring), SIMILARITY, g.nodes);
     int beam = Math.max(options.minSearchBeam(), (int) Math.ceil(k * (double) overquery));
-    SearchResult result = g.searchers.get().search(ssp, k, beam, 0f, 0f, accept);
+    // no threshold: with a bias, jvector's dot-product similarity (1 + u·v + b) / 2 can be negative, and a
+    // threshold of 0 would silently drop those nodes
+    SearchResult result = g.searchers.get().search(ssp, k, beam, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        accept);
     for (SearchResult.NodeScore node : result.getNodes()) {
-      out.add(new ScoredItem(g.nodes.id(node.node), VectorMath.dot(unit, g.nodes.unit(node.node))));
+      float bias = g.nodes.bias(node.node);
+      float score = scoring.score(VectorMath.dot(unit, g.nodes.unit(node.node)), bias);
+      out.add(new ScoredItem(g.nodes.id(node.node), score, bias));
     }
   }
 
@@ -420,7 +434,7 @@ public final class GraphItemIndex implements ItemIndex {
     int[] ords = new int[chunk.size()];
     for (int i = 0; i < ords.length && !closed; i++) {
       ExactItemIndex.Entry e = chunk.get(i);
-      ords[i] = g.nodes.append(e.id(), e.unit(), e.modelVersion());
+      ords[i] = g.nodes.append(e.id(), e.unit(), e.modelVersion(), e.bias());
       g.builder.addGraphNode(ords[i], g.nodes.getVector(ords[i]));
     }
     if (closed) {
@@ -434,7 +448,7 @@ public final class GraphItemIndex implements ItemIndex {
       int moved = 0;
       for (int i = 0; i < ords.length; i++) {
         ExactItemIndex.Entry e = chunk.get(i);
-        if (delta.holds(e.id(), e.unit(), e.modelVersion()) && !graphOrdinal.containsKey(e.id())) {
+        if (delta.holds(e.id(), e.unit(), e.modelVersion(), e.bias()) && !graphOrdinal.containsKey(e.id())) {
           delta.remove(e.id());
           graphOrdinal.put(e.id(), ords[i]);
           valid.set(ords[i]);
@@ -457,6 +471,7 @@ public final class GraphItemIndex implements ItemIndex {
     List<String> ids = new ArrayList<>();
     List<float[]> units = new ArrayList<>();
     List<Long> versions = new ArrayList<>();
+    List<Float> biases = new ArrayList<>();
     long startEpoch;
     int snapshotDim;
     lock.writeLock().lock();
@@ -468,11 +483,13 @@ public final class GraphItemIndex implements ItemIndex {
         ids.add(id);
         units.add(g.nodes.unit(ord));
         versions.add(g.nodes.modelVersion(ord));
+        biases.add(g.nodes.bias(ord));
       });
       for (ExactItemIndex.Entry e : delta.entries(Integer.MAX_VALUE)) {
         ids.add(e.id());
         units.add(e.unit());
         versions.add(e.modelVersion());
+        biases.add(e.bias());
       }
       changedDuringRebuild = new HashSet<>();
       building = true;
@@ -482,12 +499,12 @@ public final class GraphItemIndex implements ItemIndex {
     Generation next = null;
     Map<String, Integer> ordinals = new HashMap<>(ids.size() * 2);
     try {
-      GraphNodes nodes = new GraphNodes(snapshotDim);
+      GraphNodes nodes = GraphNodes.forBiases(snapshotDim, biases);
       for (int i = 0; i < ids.size(); i++) {
-        ordinals.put(ids.get(i), nodes.append(ids.get(i), units.get(i), versions.get(i)));
+        ordinals.put(ids.get(i), nodes.append(ids.get(i), units.get(i), versions.get(i), biases.get(i)));
       }
       GraphIndexBuilder builder = new GraphIndexBuilder(BuildScoreProvider.randomAccessScoreProvider(nodes, SIMILARITY),
-          snapshotDim, options.maxDegree(), options.constructionBeam(), options.neighborOverflow(), options.alpha(),
+          nodes.dimension(), options.maxDegree(), options.constructionBeam(), options.neighborOverflow(), options.alpha(),
           buildPool, buildPool);
       for (int from = 0; from < nodes.size() && !closed; from += BUILD_CHUNK) {
         int lower = from;
