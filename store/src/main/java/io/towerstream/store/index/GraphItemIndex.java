@@ -142,7 +142,7 @@ public final class GraphItemIndex implements ItemIndex {
    * the nodes' vectors cannot change under the search.
    *
    * <p>Bias: the graph indexes {@code [v, b]} (centred, scaled and norm-equalised, see {@link GraphNodes})
-   * and the query is {@code [u, 1]} (or {@code [u, 0]} for the plain dot), so the graph search itself ranks by
+   * and the query is {@code [u, s, 0]} (or {@code [u, 0, 0]} for the plain dot), so the graph search itself ranks by
    * the score asked for. The alternative, searching by {@code u·v} with a larger beam and rescoring with the
    * bias, loses every item whose bias lifts it into the top k from below the beam, however large the beam;
    * how many depends on the spread of the biases against that of the dot products, which the store does not
