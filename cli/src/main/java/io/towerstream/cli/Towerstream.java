@@ -1,8 +1,10 @@
 package io.towerstream.cli;
 
+import io.towerstream.cli.commands.BenchCommand;
 import io.towerstream.cli.commands.DemoCommand;
 import io.towerstream.cli.commands.QueryCommand;
 import io.towerstream.cli.commands.ServeCommand;
+import io.towerstream.cli.commands.StoreCommand;
 import io.towerstream.cli.commands.TopicsCommand;
 import io.towerstream.cli.commands.TrainCommand;
 import io.towerstream.schemas.AvroTrust;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "towerstream", mixinStandardHelpOptions = true, version = "towerstream 0.1.0",
     description = "Streaming two-tower recommendation embeddings: Kafka clicks -> Flink/ND4J training -> "
         + "Kafka embedding updates + a RocksDB retrieval store.",
-    subcommands = {DemoCommand.class, io.towerstream.cli.commands.EvalCommand.class, QueryCommand.class, TrainCommand.class, ServeCommand.class, TopicsCommand.class})
+    subcommands = {DemoCommand.class, io.towerstream.cli.commands.EvalCommand.class, QueryCommand.class,
+        TrainCommand.class, ServeCommand.class, TopicsCommand.class, BenchCommand.class, StoreCommand.class})
 public final class Towerstream {
   private Towerstream() {}
 

@@ -251,7 +251,7 @@ public final class RetrievalStore implements AutoCloseable {
     }
     Map<String, ItemVector> chunk = new LinkedHashMap<>();
     store.forEach(Entity.ITEM, (id, v) -> {
-      chunk.put(id, new ItemVector(v.vector(), v.modelVersion()));
+      chunk.put(id, new ItemVector(v.vector(), v.modelVersion(), v.bias()));
       if (chunk.size() == REBUILD_CHUNK) {
         index.upsertAll(chunk);
         chunk.clear();

@@ -5,6 +5,7 @@ import static io.towerstream.store.TestRecords.trainerStatus;
 import static io.towerstream.store.TestRecords.unitVector;
 import static io.towerstream.store.TestRecords.update;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,6 +46,7 @@ class RetrievalStoreITCase {
   private final Random random = new Random(99);
   private final Map<String, float[]> items = new LinkedHashMap<>();
   private final Map<String, float[]> users = new LinkedHashMap<>();
+  private final Map<String, Float> biases = new LinkedHashMap<>();
 
   private static EmbeddedKafkaBroker broker;
 
@@ -123,8 +125,43 @@ class RetrievalStoreITCase {
         assertThat(status.eventsTrained()).isEqualTo(4321);
         assertCandidatesAreExact(store, "user-0");
         assertThat(get(store, "/v1/embeddings/user/user-0").get("sequence").asLong()).isEqualTo(5);
+
+        // the trainer republishes user-0's worst item, same vector, with a bias that makes it the best
+        List<String> byDot = ids(get(store, "/v1/users/user-0/candidates?k=23&bias=false"));
+        String worst = byDot.get(byDot.size() - 1);
+        float[] vector = items.get(worst);
+        biases.put(worst, 3f);
+        send(producer, Topics.EMBEDDINGS.defaultName(), "ITEM:" + worst,
+            Topics.EMBEDDINGS.codec().encode(withBias(update(Entity.ITEM, worst, vector, 1, 6), 3f)));
+        producer.flush();
+        assertThat(store.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+        JsonNode top = get(store, "/v1/users/user-0/candidates?k=5").get("candidates").get(0);
+        assertThat(top.get("itemId").asText()).isEqualTo(worst);
+        assertThat(top.get("bias").floatValue()).isEqualTo(3f);
+        assertThat(top.get("score").floatValue()).isCloseTo(dot(users.get("user-0"), vector) + 3f, within(1e-5f));
+        assertCandidatesAreExact(store, "user-0");
+        assertThat(ids(get(store, "/v1/users/user-0/candidates?k=23&bias=false"))).as("the dot alone: unchanged")
+            .isEqualTo(byDot);
+        assertThat(get(store, "/v1/embeddings/item/" + worst).get("bias").floatValue()).isEqualTo(3f);
+      }
+
+      try (RetrievalStore store = RetrievalStore.open(config)) {
+        // the bias was stored with the vector (value format version 1) and the index rebuilt with it
+        assertThat(store.service().candidatesForUser("user-0", 1, java.util.Set.of()).candidates().get(0).bias())
+            .isEqualTo(3f);
       }
     }
+  }
+
+  private static EmbeddingUpdate withBias(EmbeddingUpdate update, float bias) {
+    update.setBias(bias);
+    return update;
+  }
+
+  private static List<String> ids(JsonNode result) {
+    List<String> ids = new ArrayList<>();
+    result.get("candidates").forEach(c -> ids.add(c.get("itemId").asText()));
+    return ids;
   }
 
   @Test
@@ -205,10 +242,12 @@ class RetrievalStoreITCase {
     }
   }
 
+  /** The top 5 by dot product + bias (0 for items published without one). */
   private void assertCandidatesAreExact(RetrievalStore store, String userId) throws Exception {
     float[] user = users.get(userId);
     List<String> expected = items.entrySet().stream()
-        .sorted(Comparator.comparing((Map.Entry<String, float[]> e) -> -dot(user, e.getValue())))
+        .sorted(Comparator.comparing((Map.Entry<String, float[]> e) ->
+            -(dot(user, e.getValue()) + biases.getOrDefault(e.getKey(), 0f))))
         .map(Map.Entry::getKey).limit(5).toList();
     JsonNode body = get(store, "/v1/users/" + userId + "/candidates?k=5");
     List<String> actual = new ArrayList<>();

@@ -9,9 +9,13 @@ import java.util.Locale;
 /**
  * {@link StoreBenchmark}'s options, parsed from {@code --name value}; every option has a default, so no
  * argument at all runs the quick benchmark (100k items, random and clustered, d=64).
+ *
+ * @param biasScale standard deviation of the items' Gaussian biases (0: none); queries rank by {@code dot +
+ *     bias}, so this measures the graph's recall of the biased score
  */
-record BenchOptions(List<Integer> items, List<String> data, int dim, int k, List<Integer> threads, int seconds,
-    int updateRate, int recallQueries, IndexKind index, GraphIndexOptions graph, List<Float> overqueries, long seed) {
+public record BenchOptions(List<Integer> items, List<String> data, int dim, int k, List<Integer> threads,
+    int seconds, int updateRate, int recallQueries, IndexKind index, GraphIndexOptions graph, List<Float> overqueries,
+    double biasScale, long seed) {
 
   static final String USAGE = """
       Usage: StoreBenchmark [options]   (run with e.g. -Xmx6g for 1M items)
@@ -30,10 +34,13 @@ record BenchOptions(List<Integer> items, List<String> data, int dim, int k, List
         --hnsw-overquery F[,F...]  search beam = k x F; several values are measured on the same graph
                                 (default 3)
         --index-build-threads N threads of the graph build (default: all cores)
+        --bias-scale S          items get Gaussian biases of this standard deviation; queries rank by
+                                dot + bias (default 0: no bias)
         --seed S                random seed (default 42)
       A quick run: --items 100000 --data clustered (about a minute on 2 cores).""";
 
-  static BenchOptions parse(String[] args) {
+  /** @throws IllegalArgumentException naming the option, for an unknown option or a bad value */
+  public static BenchOptions parse(String[] args) {
     List<Integer> items = List.of(100_000);
     List<String> data = List.of("random", "clustered");
     int dim = 64;
@@ -48,6 +55,7 @@ record BenchOptions(List<Integer> items, List<String> data, int dim, int k, List
     int beam = graph.constructionBeam();
     List<Float> overqueries = List.of(graph.overquery());
     int buildThreads = graph.buildThreads();
+    double biasScale = 0;
     long seed = 42;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
@@ -82,6 +90,7 @@ record BenchOptions(List<Integer> items, List<String> data, int dim, int k, List
           overqueries = List.copyOf(values);
         }
         case "--index-build-threads" -> buildThreads = ints(name, v).get(0);
+        case "--bias-scale" -> biasScale = nonNegative(name, v);
         case "--seed" -> seed = Long.parseLong(v);
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
@@ -89,7 +98,19 @@ record BenchOptions(List<Integer> items, List<String> data, int dim, int k, List
     graph = graph.withGraph(degree, beam, overqueries.get(0)).withBuildThreads(buildThreads)
         .withMinGraphItems(index == IndexKind.HNSW ? 0 : graph.minGraphItems());
     return new BenchOptions(items, data, dim, k, threads, seconds, updateRate, recallQueries, index, graph, overqueries,
-        seed);
+        biasScale, seed);
+  }
+
+  private static double nonNegative(String option, String v) {
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (d >= 0 && Double.isFinite(d)) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + " needs a non-negative number, got '" + v + "'");
   }
 
   private static List<Integer> ints(String option, String v) {

@@ -8,6 +8,7 @@ import io.towerstream.store.index.IndexStats;
 import io.towerstream.store.index.ItemIndex;
 import io.towerstream.store.index.ItemVector;
 import io.towerstream.store.index.ScoredItem;
+import io.towerstream.store.index.Scoring;
 import io.towerstream.store.ingest.BatchApplier;
 import io.towerstream.store.ingest.IngestMetrics;
 import io.towerstream.store.rocks.EmbeddingMutation;
@@ -15,6 +16,7 @@ import io.towerstream.store.rocks.EmbeddingStore;
 import io.towerstream.store.rocks.StoreBatch;
 import io.towerstream.store.rocks.StoredVector;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +49,16 @@ public final class StoreBenchmark {
   private static final int LOAD_BATCH = 1000;
 
   private final BenchOptions o;
+  private final PrintWriter out;
 
-  private StoreBenchmark(BenchOptions o) {
+  private StoreBenchmark(BenchOptions o, PrintWriter out) {
     this.o = o;
+    this.out = out;
+  }
+
+  /** Runs the benchmark, printing progress and the table to {@code out}; returns the exit status (0). */
+  public static int run(BenchOptions options, PrintWriter out) throws Exception {
+    return new StoreBenchmark(options, out).run();
   }
 
   public static void main(String[] args) throws Exception {
@@ -66,16 +75,17 @@ public final class StoreBenchmark {
       System.exit(2);
       return;
     }
-    System.exit(new StoreBenchmark(options).run());
+    System.exit(run(options, new PrintWriter(System.out, true)));
   }
 
   private int run() throws Exception {
-    System.out.printf(Locale.ROOT, "store benchmark: %d cores, %s %s, max heap %d MB, load average %.2f at start%n",
+    out.printf(Locale.ROOT, "store benchmark: %d cores, %s %s, max heap %d MB, load average %.2f at start%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
         System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
-    System.out.printf(Locale.ROOT, "index %s, M %d, construction beam %d, overquery %s, d=%d, k=%d, %d s per "
-            + "measurement, churn %d updates/s%n%n", o.index().name().toLowerCase(Locale.ROOT), o.graph().maxDegree(),
-        o.graph().constructionBeam(), o.overqueries(), o.dim(), o.k(), o.seconds(), o.updateRate());
+    out.printf(Locale.ROOT, "index %s, M %d, construction beam %d, overquery %s, d=%d, k=%d, %d s per "
+            + "measurement, churn %d updates/s, bias scale %s%n%n", o.index().name().toLowerCase(Locale.ROOT),
+        o.graph().maxDegree(), o.graph().constructionBeam(), o.overqueries(), o.dim(), o.k(), o.seconds(),
+        o.updateRate(), o.biasScale());
     List<String> table = new ArrayList<>();
     table.add(String.format(Locale.ROOT,
         "| %-9s | %9s | %8s | %7s | %9s | %-9s | %7s | %8s | %8s | %7s | %10s | %15s | %5s |",
@@ -86,11 +96,12 @@ public final class StoreBenchmark {
     for (int items : o.items()) {
       for (String data : o.data()) {
         table.addAll(runOne(items, data));
-        System.out.println();
-        table.forEach(System.out::println);
-        System.out.println();
+        out.println();
+        table.forEach(out::println);
+        out.println();
       }
     }
+    out.flush();
     return 0;
   }
 
@@ -111,7 +122,7 @@ public final class StoreBenchmark {
       for (int from = 0; from < size; from += LOAD_BATCH) {
         List<EmbeddingMutation> batch = new ArrayList<>(LOAD_BATCH);
         for (int i = from; i < Math.min(size, from + LOAD_BATCH); i++) {
-          batch.add(mutation("i" + i, 0, source.next(random)));
+          batch.add(mutation("i" + i, 0, source.next(random), bias(random)));
         }
         applyBoth(applier, truth, batch);
       }
@@ -132,7 +143,11 @@ public final class StoreBenchmark {
       }
       for (float overquery : o.overqueries()) {
         setOverquery(index, overquery);
-        double recall = recall(index, truth, queries);
+        double recall = recall(index, truth, queries, Scoring.DOT_PLUS_BIAS);
+        if (o.biasScale() > 0) {
+          log("overquery %.1f: recall@%d by the dot product alone (similar items) %.4f", overquery, o.k(),
+              recall(index, truth, queries, Scoring.DOT));
+        }
         for (int threads : o.threads()) {
           Latency l = measure(index, queries, threads);
           rows.add(row(data, size, buildS, heapMb, overquery, "0", threads, l, recall, "-"));
@@ -158,7 +173,7 @@ public final class StoreBenchmark {
         int i = 0;
         for (float overquery : o.overqueries()) {
           setOverquery(index, overquery);
-          double churnRecall = recall(index, truth, queries); // against the updated catalog, delta as it stands
+          double churnRecall = recall(index, truth, queries, Scoring.DOT_PLUS_BIAS); // against the updated catalog, delta as it stands
           for (int threads : o.threads()) {
             Latency l = underChurn.get(i++);
             rows.add(row(data, size, buildS, heapMb, overquery, String.format(Locale.ROOT, "%,.0f", updater.rate()),
@@ -190,13 +205,14 @@ public final class StoreBenchmark {
   }
 
   /** Mean recall@k of {@code index} against exact search, over the first {@code --recall-queries} queries. */
-  private double recall(ItemIndex index, ExactItemIndex truth, float[][] queries) {
+  private double recall(ItemIndex index, ExactItemIndex truth, float[][] queries, Scoring scoring) {
     int n = Math.min(o.recallQueries(), queries.length);
     double sum = 0;
     for (int q = 0; q < n; q++) {
       Set<String> exact = new HashSet<>();
-      truth.topK(queries[q], o.k(), Set.of()).forEach(s -> exact.add(s.itemId()));
-      List<ScoredItem> approx = index.topK(queries[q], o.k(), Set.of());
+      truth.topK(queries[q], o.k(), Set.of(), ItemIndex.ANY_MODEL_VERSION, scoring)
+          .forEach(s -> exact.add(s.itemId()));
+      List<ScoredItem> approx = index.topK(queries[q], o.k(), Set.of(), ItemIndex.ANY_MODEL_VERSION, scoring);
       sum += approx.stream().filter(s -> exact.contains(s.itemId())).count() / (double) exact.size();
     }
     return sum / n;
@@ -279,7 +295,7 @@ public final class StoreBenchmark {
         int n = (int) Math.max(0, due - updates);
         List<EmbeddingMutation> batch = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-          batch.add(mutation("i" + random.nextInt(items), sequence++, source.next(random)));
+          batch.add(mutation("i" + random.nextInt(items), sequence++, source.next(random), bias(random)));
         }
         if (!batch.isEmpty()) {
           long t0 = System.nanoTime();
@@ -307,7 +323,8 @@ public final class StoreBenchmark {
     }
 
     private String top(EmbeddingMutation m) {
-      List<ScoredItem> top = index.topK(m.vector().vector(), 1, Set.of());
+      // by the dot product: the item's own vector is its own best match, whatever the other items' biases
+      List<ScoredItem> top = index.topK(m.vector().vector(), 1, Set.of(), ItemIndex.ANY_MODEL_VERSION, Scoring.DOT);
       return top.isEmpty() ? null : top.get(0).itemId();
     }
 
@@ -337,13 +354,23 @@ public final class StoreBenchmark {
 
   private static Map<String, ItemVector> toItems(List<EmbeddingMutation> batch) {
     Map<String, ItemVector> out = new LinkedHashMap<>();
-    batch.forEach(m -> out.put(m.id(), new ItemVector(m.vector().vector(), 1)));
+    batch.forEach(m -> out.put(m.id(), new ItemVector(m.vector().vector(), 1, m.vector().bias())));
     return out;
   }
 
-  private static EmbeddingMutation mutation(String id, long sequence, float[] vector) {
-    return EmbeddingMutation.upsert(Entity.ITEM, id, new StoredVector(1, sequence, System.currentTimeMillis(), vector),
-        "bench");
+  private static EmbeddingMutation mutation(String id, long sequence, float[] vector, float bias) {
+    return EmbeddingMutation.upsert(Entity.ITEM, id,
+        new StoredVector(1, sequence, System.currentTimeMillis(), vector, bias), "bench");
+  }
+
+  /** A Gaussian bias of standard deviation {@code --bias-scale} (0: none, and no random draw). */
+  private float bias(SplittableRandom random) {
+    if (o.biasScale() == 0) {
+      return 0f;
+    }
+    double u = 1 - random.nextDouble();
+    double w = random.nextDouble();
+    return (float) (o.biasScale() * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * w));
   }
 
   private String row(String data, int items, double buildS, long heapMb, float overquery, String updates, int threads,
@@ -376,8 +403,8 @@ public final class StoreBenchmark {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
-  private static void log(String format, Object... args) {
-    System.out.printf(Locale.ROOT, "  " + format + "%n", args);
+  private void log(String format, Object... args) {
+    out.printf(Locale.ROOT, "  " + format + "%n", args);
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -2,6 +2,7 @@ package io.towerstream.store.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.towerstream.store.index.Scoring;
 import io.towerstream.store.query.DimensionMismatchException;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.UnknownEntityException;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /v1/candidates:batch}: several queries in one request, each a user ({@code userId}), a vector
  * ({@code vector}) or an item's neighbours ({@code itemId}), each with its own {@code k}, {@code exclude}
- * and {@code modelVersion}. Entries are answered in order; an entry that fails carries its own {@code
+ * and {@code modelVersion}, and, for users and vectors, {@code bias} (default true). Entries are answered in order; an entry that fails carries its own {@code
  * status} and {@code error} (the same codes as the single endpoints) and never fails the others. Only a
  * body that is not a JSON object with a {@code queries} array of 1 to {@value #MAX_QUERIES} entries is a
  * 400 for the whole request.
@@ -58,7 +59,7 @@ final class BatchQueries {
       if (userId != null) {
         result.put("userId", userId);
         UserCandidates c = service.candidatesForUser(userId, RequestParsing.k(query), RequestParsing.exclude(query),
-            RequestParsing.modelVersion(query));
+            RequestParsing.modelVersion(query), RequestParsing.scoringOrDefault(query));
         result.put("modelVersion", c.modelVersion());
         result.put("candidates", c.candidates());
       } else if (itemId != null) {
@@ -71,7 +72,8 @@ final class BatchQueries {
         RequestParsing.VectorQuery v = RequestParsing.vectorQuery(query);
         RetrievalService.VectorCandidates c;
         try {
-          c = service.candidatesForVector(v.vector(), v.k(), v.exclude(), v.modelVersion());
+          c = service.candidatesForVector(v.vector(), v.k(), v.exclude(), v.modelVersion(),
+              v.scoring() != null ? v.scoring() : Scoring.DOT_PLUS_BIAS);
         } catch (DimensionMismatchException e) {
           throw new BadRequestException(e.getMessage()); // the caller sent the vector: their mistake
         }

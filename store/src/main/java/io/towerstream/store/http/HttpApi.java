@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.store.index.Scoring;
 import io.towerstream.store.metrics.StoreMetrics;
 import io.towerstream.store.query.DimensionMismatchException;
 import io.towerstream.store.query.RetrievalService;
@@ -125,16 +126,18 @@ public final class HttpApi implements AutoCloseable {
     int k = RequestParsing.k(ctx.queryParam("k"));
     var exclude = RequestParsing.excludeCsv(ctx.queryParams("exclude"));
     Long version = RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
-    ctx.json(service.candidatesForUser(ctx.pathParam("userId"), k, exclude, version));
+    Scoring scoring = RequestParsing.scoring(ctx.queryParam("bias"));
+    ctx.json(service.candidatesForUser(ctx.pathParam("userId"), k, exclude, version, scoring));
   }
 
   private void vectorCandidates(Context ctx) {
     RequestParsing.VectorQuery query = RequestParsing.vectorQuery(mapper, ctx.body());
     Long version = query.modelVersion() != null ? query.modelVersion()
         : RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
+    Scoring scoring = query.scoring() != null ? query.scoring() : RequestParsing.scoring(ctx.queryParam("bias"));
     RetrievalService.VectorCandidates result;
     try {
-      result = service.candidatesForVector(query.vector(), query.k(), query.exclude(), version);
+      result = service.candidatesForVector(query.vector(), query.k(), query.exclude(), version, scoring);
     } catch (DimensionMismatchException e) {
       throw new BadRequestException(e.getMessage()); // the caller sent the vector: their mistake
     }
@@ -153,7 +156,8 @@ public final class HttpApi implements AutoCloseable {
     Entity entity = RequestParsing.entity(ctx.pathParam("entity"));
     String id = ctx.pathParam("id");
     StoredVector v = service.embedding(entity, id);
-    ctx.json(new Responses.Embedding(entity.name(), id, v.vector(), v.modelVersion(), v.sequence(), v.updatedAt()));
+    ctx.json(new Responses.Embedding(entity.name(), id, v.vector(), entity == Entity.ITEM ? v.bias() : null,
+        v.modelVersion(), v.sequence(), v.updatedAt()));
   }
 
   private void snapshot(Context ctx, SnapshotTaker snapshots) {

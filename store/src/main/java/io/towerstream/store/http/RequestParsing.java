@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.store.index.Scoring;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +15,11 @@ final class RequestParsing {
   static final int DEFAULT_K = 10;
   static final int MAX_K = 1000;
 
-  /** A parsed {@code POST /v1/candidates} body; {@code modelVersion} null when not given. */
-  record VectorQuery(float[] vector, int k, Set<String> exclude, Long modelVersion) {}
+  /**
+   * A parsed {@code POST /v1/candidates} body; {@code modelVersion} null when not given, {@code scoring}
+   * null when {@code bias} was not given (the endpoint's default).
+   */
+  record VectorQuery(float[] vector, int k, Set<String> exclude, Long modelVersion, Scoring scoring) {}
 
   private RequestParsing() {}
 
@@ -56,6 +60,39 @@ final class RequestParsing {
     }
   }
 
+  /**
+   * The scoring from a {@code bias} query parameter: absent means {@code dot + bias}, {@code false} the dot
+   * product alone.
+   */
+  static Scoring scoring(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return Scoring.DOT_PLUS_BIAS;
+    }
+    return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> Scoring.DOT_PLUS_BIAS;
+      case "false" -> Scoring.DOT;
+      default -> throw new BadRequestException("bias must be true or false, got '" + raw + "'");
+    };
+  }
+
+  /** The scoring from the {@code bias} field of a JSON object: absent or null means null (the default). */
+  static Scoring scoring(JsonNode root) {
+    JsonNode node = root.get("bias");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isBoolean()) {
+      throw new BadRequestException("'bias' must be true or false, got " + node);
+    }
+    return node.booleanValue() ? Scoring.DOT_PLUS_BIAS : Scoring.DOT;
+  }
+
+  /** {@code scoring(root)}, or the default {@code dot + bias} when absent. */
+  static Scoring scoringOrDefault(JsonNode root) {
+    Scoring scoring = scoring(root);
+    return scoring != null ? scoring : Scoring.DOT_PLUS_BIAS;
+  }
+
   static Entity entity(String raw) {
     return switch (raw.toLowerCase(Locale.ROOT)) {
       case "user" -> Entity.USER;
@@ -79,7 +116,7 @@ final class RequestParsing {
   }
 
   static VectorQuery vectorQuery(ObjectMapper mapper, String body) {
-    return vectorQuery(object(mapper, body, "{\"vector\":[...],\"k\":10,\"exclude\":[...]}"));
+    return vectorQuery(object(mapper, body, "{\"vector\":[...],\"k\":10,\"exclude\":[...],\"bias\":true}"));
   }
 
   static VectorQuery vectorQuery(JsonNode root) {
@@ -98,7 +135,7 @@ final class RequestParsing {
       }
       vector[i] = x.floatValue();
     }
-    return new VectorQuery(vector, k(root), exclude(root), modelVersion(root));
+    return new VectorQuery(vector, k(root), exclude(root), modelVersion(root), scoring(root));
   }
 
   /** {@code k} of a JSON object: absent or null means {@value #DEFAULT_K}. */

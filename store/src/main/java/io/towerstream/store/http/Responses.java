@@ -1,5 +1,6 @@
 package io.towerstream.store.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.towerstream.store.index.ScoredItem;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,10 @@ final class Responses {
 
   record Batch(List<Map<String, Object>> results) {}
 
-  record Embedding(String entity, String id, float[] vector, long modelVersion, long sequence, long updatedAt) {}
+  /** {@code bias} is null (left out) for users, who have none. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Embedding(String entity, String id, float[] vector, Float bias, long modelVersion, long sequence,
+      long updatedAt) {}
 
   record Health(String status) {}
 

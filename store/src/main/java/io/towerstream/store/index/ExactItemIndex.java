@@ -36,15 +36,16 @@ public final class ExactItemIndex implements ItemIndex {
   private float[][] slabs = new float[0][];
   private String[] ids = new String[0];
   private long[] versions = new long[0];
+  private float[] biases = new float[0];
   private final Map<Long, Long> versionCounts = new HashMap<>();
   private int size;
   private int dim;
 
   @Override
-  public void upsert(String id, float[] vector, long modelVersion) {
+  public void upsert(String id, float[] vector, long modelVersion, float bias) {
     lock.writeLock().lock();
     try {
-      put(id, VectorMath.normalized(checked(id, vector)), modelVersion);
+      put(id, VectorMath.normalized(checked(id, vector)), modelVersion, bias);
     } finally {
       lock.writeLock().unlock();
     }
@@ -61,7 +62,7 @@ public final class ExactItemIndex implements ItemIndex {
       long removed = removes.stream().distinct().filter(slotOf::containsKey).count();
       Dimensions.checkBatch(upserts, size - removed == 0, dim);
       removes.forEach(this::delete);
-      upserts.forEach((id, v) -> put(id, VectorMath.normalized(v.vector()), v.modelVersion()));
+      upserts.forEach((id, v) -> put(id, VectorMath.normalized(v.vector()), v.modelVersion(), v.bias()));
     } finally {
       lock.writeLock().unlock();
     }
@@ -78,7 +79,7 @@ public final class ExactItemIndex implements ItemIndex {
   }
 
   @Override
-  public List<ScoredItem> topK(float[] query, int k, Set<String> exclude, long modelVersion) {
+  public List<ScoredItem> topK(float[] query, int k, Set<String> exclude, long modelVersion, Scoring scoring) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
@@ -90,25 +91,25 @@ public final class ExactItemIndex implements ItemIndex {
       if (query.length != dim) {
         throw new IllegalArgumentException("query has dimension " + query.length + ", items have " + dim);
       }
-      return scan(VectorMath.normalized(query), k, exclude, modelVersion);
+      return scan(VectorMath.normalized(query), k, exclude, modelVersion, scoring);
     } finally {
       lock.readLock().unlock();
     }
   }
 
   /** The exact top-k for an already normalised query; caller holds a lock. */
-  private List<ScoredItem> scan(float[] q, int k, Set<String> exclude, long modelVersion) {
+  private List<ScoredItem> scan(float[] q, int k, Set<String> exclude, long modelVersion, Scoring scoring) {
     {
       boolean anyVersion = modelVersion == ANY_MODEL_VERSION;
       int[] excluded = excludedSlots(exclude);
-      TopKSelector top = new TopKSelector(Math.min(k, size), ids);
+      TopKSelector top = new TopKSelector(Math.min(k, size), ids, biases);
       float[] scores = new float[SLAB_ROWS];
       for (int s = 0; s * SLAB_ROWS < size; s++) {
         int base = s * SLAB_ROWS;
         int rows = Math.min(SLAB_ROWS, size - base);
         scoreSlab(slabs[s], q, rows, scores);
         for (int r = 0; r < rows; r++) {
-          float score = scores[r];
+          float score = scoring.score(scores[r], biases[base + r]);
           if (top.admits(score) && (anyVersion || versions[base + r] == modelVersion)
               && (excluded.length == 0 || Arrays.binarySearch(excluded, base + r) < 0)) {
             top.offer(base + r, score);
@@ -157,15 +158,16 @@ public final class ExactItemIndex implements ItemIndex {
   // ---- package-private accessors for GraphItemIndex, which holds its own lock around every call ----
 
   /** The exact top-k for an already normalised query, without taking the lock (the caller excludes writers). */
-  List<ScoredItem> topKUnlocked(float[] unitQuery, int k, Set<String> exclude, long modelVersion) {
-    return size == 0 ? List.of() : scan(unitQuery, k, exclude, modelVersion);
+  List<ScoredItem> topKUnlocked(float[] unitQuery, int k, Set<String> exclude, long modelVersion,
+      Scoring scoring) {
+    return size == 0 ? List.of() : scan(unitQuery, k, exclude, modelVersion, scoring);
   }
 
   /** Upserts a vector that is already unit length, as is (normalising again could change its last bits). */
-  void putUnit(String id, float[] unit, long modelVersion) {
+  void putUnit(String id, float[] unit, long modelVersion, float bias) {
     lock.writeLock().lock();
     try {
-      put(id, checked(id, unit), modelVersion);
+      put(id, checked(id, unit), modelVersion, bias);
     } finally {
       lock.writeLock().unlock();
     }
@@ -182,12 +184,13 @@ public final class ExactItemIndex implements ItemIndex {
     }
   }
 
-  /** Whether the item is present with exactly this unit vector and model version. */
-  boolean holds(String id, float[] unit, long modelVersion) {
+  /** Whether the item is present with exactly this unit vector, model version and bias. */
+  boolean holds(String id, float[] unit, long modelVersion, float bias) {
     lock.readLock().lock();
     try {
       Integer slot = slotOf.get(id);
-      if (slot == null || versions[slot] != modelVersion) {
+      if (slot == null || versions[slot] != modelVersion
+          || Float.floatToRawIntBits(biases[slot]) != Float.floatToRawIntBits(bias)) {
         return false;
       }
       float[] slab = slabs[slot / SLAB_ROWS];
@@ -210,7 +213,7 @@ public final class ExactItemIndex implements ItemIndex {
       int n = Math.min(limit, size);
       List<Entry> out = new ArrayList<>(n);
       for (int slot = 0; slot < n; slot++) {
-        out.add(new Entry(ids[slot], row(slot), versions[slot]));
+        out.add(new Entry(ids[slot], row(slot), versions[slot], biases[slot]));
       }
       return out;
     } finally {
@@ -232,8 +235,8 @@ public final class ExactItemIndex implements ItemIndex {
     }
   }
 
-  /** An item as stored: id, unit vector (a copy), model version. */
-  record Entry(String id, float[] unit, long modelVersion) {}
+  /** An item as stored: id, unit vector (a copy), model version, bias. */
+  record Entry(String id, float[] unit, long modelVersion, float bias) {}
 
   private String[] live() {
     return Arrays.copyOf(ids, size);
@@ -268,7 +271,7 @@ public final class ExactItemIndex implements ItemIndex {
   }
 
   /** Stores {@code unit} (already normalised and checked) as the item's vector. Caller holds the write lock. */
-  private void put(String id, float[] unit, long modelVersion) {
+  private void put(String id, float[] unit, long modelVersion, float bias) {
     if (size == 0) {
       dim = unit.length;
     }
@@ -285,6 +288,7 @@ public final class ExactItemIndex implements ItemIndex {
       size++;
     }
     versions[slot] = modelVersion;
+    biases[slot] = bias;
     versionCounts.merge(modelVersion, 1L, Long::sum);
     float[] slab = slabs[slot / SLAB_ROWS];
     int row = slot % SLAB_ROWS;
@@ -311,6 +315,7 @@ public final class ExactItemIndex implements ItemIndex {
       }
       ids[slot] = ids[last];
       versions[slot] = versions[last];
+      biases[slot] = biases[last];
       slotOf.put(ids[slot], slot);
     }
     ids[last] = null;
@@ -335,6 +340,7 @@ public final class ExactItemIndex implements ItemIndex {
       int capacity = Math.max(rows, Math.max(16, ids.length * 2));
       ids = Arrays.copyOf(ids, capacity);
       versions = Arrays.copyOf(versions, capacity);
+      biases = Arrays.copyOf(biases, capacity);
     }
   }
 

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * Maximum-inner-product retrieval over item vectors. Vectors are L2-normalised on the way in and queries
- * before scoring, so a score is the cosine similarity whatever the caller's scaling. All vectors share one
+ * before scoring, so a score is the cosine similarity whatever the caller's scaling, plus the item's bias
+ * under {@link Scoring#DOT_PLUS_BIAS}. All vectors share one
  * dimension, fixed by the first vector while the index is empty. Every item carries the model version of
  * its vector, and a query can ask for items of one model version only (vectors of different model
  * generations live in different spaces: their dot products mean nothing).
@@ -21,15 +22,20 @@ public interface ItemIndex extends AutoCloseable {
   long ANY_MODEL_VERSION = Long.MIN_VALUE;
 
   /**
-   * Inserts or replaces an item's vector; copies {@code vector}, never mutates it.
+   * Inserts or replaces an item's vector and bias; copies {@code vector}, never mutates it.
    *
    * @throws IllegalArgumentException when the dimension differs from the index's
    */
-  void upsert(String id, float[] vector, long modelVersion);
+  void upsert(String id, float[] vector, long modelVersion, float bias);
 
-  /** {@link #upsert(String, float[], long)} with model version 0 (tests, tools without versions). */
+  /** {@link #upsert(String, float[], long, float)} without bias. */
+  default void upsert(String id, float[] vector, long modelVersion) {
+    upsert(id, vector, modelVersion, 0f);
+  }
+
+  /** {@link #upsert(String, float[], long, float)} with model version 0 and no bias (tests, tools). */
   default void upsert(String id, float[] vector) {
-    upsert(id, vector, 0);
+    upsert(id, vector, 0, 0f);
   }
 
   /**
@@ -39,7 +45,7 @@ public interface ItemIndex extends AutoCloseable {
    */
   default void update(Collection<String> removes, Map<String, ItemVector> upserts) {
     removes.forEach(this::remove);
-    upserts.forEach((id, v) -> upsert(id, v.vector(), v.modelVersion()));
+    upserts.forEach((id, v) -> upsert(id, v.vector(), v.modelVersion(), v.bias()));
   }
 
   /** {@link #update} without removals. */
@@ -55,15 +61,20 @@ public interface ItemIndex extends AutoCloseable {
     return topK(query, k, exclude, ANY_MODEL_VERSION);
   }
 
+  /** {@link #topK(float[], int, Set, long, Scoring)} ranked by {@code dot + bias}. */
+  default List<ScoredItem> topK(float[] query, int k, Set<String> exclude, long modelVersion) {
+    return topK(query, k, exclude, modelVersion, Scoring.DOT_PLUS_BIAS);
+  }
+
   /**
-   * The {@code k} best items for {@code query}, best first (ties by id), without the ids in {@code exclude},
-   * among the items whose model version is {@code modelVersion} ({@link #ANY_MODEL_VERSION}: all). Does not
-   * mutate {@code query} or {@code exclude}.
+   * The {@code k} best items for {@code query} by {@code scoring}, best first (ties by id), without the ids
+   * in {@code exclude}, among the items whose model version is {@code modelVersion} ({@link
+   * #ANY_MODEL_VERSION}: all). Does not mutate {@code query} or {@code exclude}.
    *
    * @throws IllegalArgumentException when {@code k < 1} or the query's dimension differs from a non-empty
    *     index's
    */
-  List<ScoredItem> topK(float[] query, int k, Set<String> exclude, long modelVersion);
+  List<ScoredItem> topK(float[] query, int k, Set<String> exclude, long modelVersion, Scoring scoring);
 
   /** The number of items. */
   int size();

@@ -8,14 +8,19 @@ package io.towerstream.store.index;
 final class TopKSelector {
   private final int k;
   private final String[] ids;
+  private final float[] biases;
   private final int[] slots;
   private final float[] scores;
   private int size;
 
-  /** @param ids the slot → id table, read only when scores tie */
-  TopKSelector(int k, String[] ids) {
+  /**
+   * @param ids the slot → id table, read only when scores tie
+   * @param biases the slot → bias table, read only to report each selected item's bias
+   */
+  TopKSelector(int k, String[] ids, float[] biases) {
     this.k = k;
     this.ids = ids;
+    this.biases = biases;
     this.slots = new int[k];
     this.scores = new float[k];
   }
@@ -41,7 +46,7 @@ final class TopKSelector {
   ScoredItem[] drainBestFirst() {
     ScoredItem[] out = new ScoredItem[size];
     for (int i = size - 1; i >= 0; i--) {
-      out[i] = new ScoredItem(ids[slots[0]], scores[0]);
+      out[i] = new ScoredItem(ids[slots[0]], scores[0], biases[slots[0]]);
       size--;
       slots[0] = slots[size];
       scores[0] = scores[size];

@@ -60,7 +60,7 @@ public final class BatchApplier {
         removes.add(m.id());
       } else {
         removes.remove(m.id());
-        upserts.put(m.id(), new ItemVector(m.vector().vector(), m.vector().modelVersion()));
+        upserts.put(m.id(), new ItemVector(m.vector().vector(), m.vector().modelVersion(), m.vector().bias()));
       }
     }
     index.update(removes, upserts); // one atomic index write: a query sees the whole batch or none of it

@@ -95,8 +95,12 @@ public final class RecordDecoder {
         throw new RecordDecodingException("non-finite value " + vector[i] + " at index " + i + " for " + expectedKey);
       }
     }
+    float bias = update.getBias();
+    if (!Float.isFinite(bias)) {
+      throw new RecordDecodingException("non-finite bias " + bias + " for " + expectedKey);
+    }
     StoredVector stored = new StoredVector(update.getModelVersion(), update.getSequence(),
-        update.getUpdatedAt() == null ? 0 : update.getUpdatedAt().toEpochMilli(), vector);
+        update.getUpdatedAt() == null ? 0 : update.getUpdatedAt().toEpochMilli(), vector, bias);
     return EmbeddingMutation.upsert(update.getEntity(), update.getId(), stored, source);
   }
 }

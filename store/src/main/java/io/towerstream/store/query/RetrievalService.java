@@ -3,6 +3,7 @@ package io.towerstream.store.query;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.index.ItemIndex;
 import io.towerstream.store.index.ScoredItem;
+import io.towerstream.store.index.Scoring;
 import io.towerstream.store.rocks.EmbeddingStore;
 import io.towerstream.store.rocks.StoredVector;
 import java.util.HashSet;
@@ -18,6 +19,10 @@ import java.util.Set;
  * the item's) own, else, for a bare query vector, the newest version any item has. During a switch to a new
  * model generation a user already at the new version therefore sees only the items already republished at
  * it (possibly fewer than k) rather than a mix of incomparable scores.
+ *
+ * <p><b>Scores.</b> A user's (or a query vector's) candidates rank by {@code dot + item bias} unless the
+ * caller asks for {@link Scoring#DOT}; similar items always rank by the dot product: the bias is a
+ * popularity prior of the user-item score, not a property of the relation between two items.
  */
 public final class RetrievalService {
   private final EmbeddingStore store;
@@ -43,10 +48,16 @@ public final class RetrievalService {
    * {@link UserCandidates#modelVersion()} is the model version of the returned items.
    */
   public UserCandidates candidatesForUser(String userId, int k, Set<String> exclude, Long modelVersion) {
+    return candidatesForUser(userId, k, exclude, modelVersion, Scoring.DOT_PLUS_BIAS);
+  }
+
+  /** {@link #candidatesForUser(String, int, Set, Long)} ranked by {@code scoring}. */
+  public UserCandidates candidatesForUser(String userId, int k, Set<String> exclude, Long modelVersion,
+      Scoring scoring) {
     StoredVector user = embedding(Entity.USER, userId);
     long version = modelVersion != null ? modelVersion : user.modelVersion();
     String what = "the vector of user '" + userId + "'";
-    return new UserCandidates(userId, version, search(what, user.vector(), k, exclude, version));
+    return new UserCandidates(userId, version, search(what, user.vector(), k, exclude, version, scoring));
   }
 
   /** The {@code k} best items of the newest item model version for a query vector; does not mutate it. */
@@ -56,8 +67,14 @@ public final class RetrievalService {
 
   /** The {@code k} best items of {@code modelVersion} (null: the newest any item has) for a query vector. */
   public VectorCandidates candidatesForVector(float[] query, int k, Set<String> exclude, Long modelVersion) {
+    return candidatesForVector(query, k, exclude, modelVersion, Scoring.DOT_PLUS_BIAS);
+  }
+
+  /** {@link #candidatesForVector(float[], int, Set, Long)} ranked by {@code scoring}. */
+  public VectorCandidates candidatesForVector(float[] query, int k, Set<String> exclude, Long modelVersion,
+      Scoring scoring) {
     long version = modelVersion != null ? modelVersion : index.newestModelVersion();
-    return new VectorCandidates(version, search("the query vector", query, k, exclude, version));
+    return new VectorCandidates(version, search("the query vector", query, k, exclude, version, scoring));
   }
 
   /** The {@code k} items most similar to an item, of the item's model version, never the item itself. */
@@ -72,7 +89,7 @@ public final class RetrievalService {
     Set<String> without = new HashSet<>(exclude);
     without.add(itemId);
     String what = "the vector of item '" + itemId + "'";
-    return new SimilarItems(itemId, version, search(what, item.vector(), k, without, version));
+    return new SimilarItems(itemId, version, search(what, item.vector(), k, without, version, Scoring.DOT));
   }
 
   /** @throws UnknownEntityException when absent */
@@ -85,7 +102,8 @@ public final class RetrievalService {
     return index.dimension();
   }
 
-  private List<ScoredItem> search(String what, float[] query, int k, Set<String> exclude, long modelVersion) {
+  private List<ScoredItem> search(String what, float[] query, int k, Set<String> exclude, long modelVersion,
+      Scoring scoring) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
@@ -94,7 +112,7 @@ public final class RetrievalService {
       throw new DimensionMismatchException(what, query.length, dim);
     }
     try {
-      return index.topK(query, k, exclude, modelVersion);
+      return index.topK(query, k, exclude, modelVersion, scoring);
     } catch (IllegalArgumentException e) {
       // the index emptied and changed dimension between the check and the query
       throw new DimensionMismatchException(what, query.length, index.dimension());

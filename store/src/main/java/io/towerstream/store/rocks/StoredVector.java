@@ -7,8 +7,16 @@ import java.util.Arrays;
  * {@code (modelVersion, sequence)}; {@code updatedAt} is informational.
  *
  * <p>The array is owned by this record: callers must not mutate it.
+ *
+ * @param bias an item's additive score term (a user's score for it is {@code user·vector + bias}); 0 for
+ *     users and for values written before the trainer published one
  */
-public record StoredVector(long modelVersion, long sequence, long updatedAt, float[] vector) {
+public record StoredVector(long modelVersion, long sequence, long updatedAt, float[] vector, float bias) {
+
+  /** A vector without bias (users, and items of a trainer that publishes none). */
+  public StoredVector(long modelVersion, long sequence, long updatedAt, float[] vector) {
+    this(modelVersion, sequence, updatedAt, vector, 0f);
+  }
 
   public int dimension() {
     return vector.length;
@@ -25,7 +33,8 @@ public record StoredVector(long modelVersion, long sequence, long updatedAt, flo
   @Override
   public boolean equals(Object o) {
     return o instanceof StoredVector s && modelVersion == s.modelVersion && sequence == s.sequence
-        && updatedAt == s.updatedAt && Arrays.equals(vector, s.vector);
+        && updatedAt == s.updatedAt && Arrays.equals(vector, s.vector)
+        && Float.floatToIntBits(bias) == Float.floatToIntBits(s.bias);
   }
 
   @Override
@@ -36,6 +45,6 @@ public record StoredVector(long modelVersion, long sequence, long updatedAt, flo
   @Override
   public String toString() {
     return "StoredVector[modelVersion=" + modelVersion + ", sequence=" + sequence + ", updatedAt=" + updatedAt
-        + ", dim=" + vector.length + "]";
+        + ", dim=" + vector.length + ", bias=" + bias + "]";
   }
 }

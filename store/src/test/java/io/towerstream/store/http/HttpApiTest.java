@@ -48,6 +48,8 @@ class HttpApiTest {
   private final Map<String, float[]> items = new LinkedHashMap<>();
   private final Map<String, float[]> users = new LinkedHashMap<>();
   private final Map<String, float[]> newItems = new LinkedHashMap<>();
+  private final Map<String, Float> newItemBiases = new LinkedHashMap<>();
+  private float[] userV4;
   private Path snapshots;
   private EmbeddingStore store;
   private HttpApi api;
@@ -62,12 +64,16 @@ class HttpApiTest {
       mutations.add(EmbeddingMutation.upsert(Entity.ITEM, "item-" + i, new StoredVector(3, 10, 1_000, items.get("item-" + i)), null));
     }
     mutations.add(EmbeddingMutation.upsert(Entity.USER, "émile b", new StoredVector(3, 1, 1, unitVector(random, DIM)), null));
-    // a newer model generation: 20 items and one user already republished at version 4
+    // a newer model generation: 20 items, with biases as wide as the dot products, and one user already
+    // republished at version 4
     for (int i = 0; i < NEW_ITEMS; i++) {
       newItems.put("new-" + i, unitVector(random, DIM));
-      mutations.add(EmbeddingMutation.upsert(Entity.ITEM, "new-" + i, new StoredVector(4, 1, 3_000, newItems.get("new-" + i)), null));
+      newItemBiases.put("new-" + i, (float) random.nextGaussian() * 0.5f);
+      mutations.add(EmbeddingMutation.upsert(Entity.ITEM, "new-" + i,
+          new StoredVector(4, 1, 3_000, newItems.get("new-" + i), newItemBiases.get("new-" + i)), null));
     }
-    mutations.add(EmbeddingMutation.upsert(Entity.USER, "user-v4", new StoredVector(4, 1, 3_000, unitVector(random, DIM)), null));
+    userV4 = unitVector(random, DIM);
+    mutations.add(EmbeddingMutation.upsert(Entity.USER, "user-v4", new StoredVector(4, 1, 3_000, userV4), null));
     for (int u = 0; u < 5; u++) {
       users.put("user-" + u, unitVector(random, DIM));
       mutations.add(EmbeddingMutation.upsert(Entity.USER, "user-" + u, new StoredVector(3, 11 + u, 2_000 + u, users.get("user-" + u)), null));
@@ -180,6 +186,52 @@ class HttpApiTest {
     assertThat(ids(similar)).hasSize(NEW_ITEMS - 1).doesNotContain("new-3");
     assertThat(ok(get("/v1/items/item-3/similar?k=5&modelVersion=9")).get("candidates")).isEmpty();
     assertError(get("/v1/users/user-1/candidates?modelVersion=x"), 400, "modelVersion must be an integer");
+  }
+
+  @Test
+  void candidatesRankByDotPlusBiasUnlessBiasIsFalseAndSimilarItemsByTheDot() throws Exception {
+    List<String> byScore = newItems.keySet().stream()
+        .sorted(Comparator.comparing((String id) -> -(dot(userV4, newItems.get(id)) + newItemBiases.get(id)))).toList();
+    List<String> byDot = newItems.keySet().stream()
+        .sorted(Comparator.comparing((String id) -> -dot(userV4, newItems.get(id)))).toList();
+    assertThat(byScore.subList(0, 5)).as("the fixture's biases change the top 5").isNotEqualTo(byDot.subList(0, 5));
+
+    JsonNode biased = ok(get("/v1/users/user-v4/candidates?k=5"));
+    assertThat(ids(biased)).containsExactlyElementsOf(byScore.subList(0, 5));
+    for (JsonNode c : biased.get("candidates")) {
+      String id = c.get("itemId").asText();
+      assertThat(c.get("bias").floatValue()).isEqualTo(newItemBiases.get(id));
+      assertThat(c.get("score").floatValue()).isCloseTo(dot(userV4, newItems.get(id)) + newItemBiases.get(id),
+          within(1e-5f));
+    }
+    assertThat(ids(ok(get("/v1/users/user-v4/candidates?k=5&bias=true")))).isEqualTo(ids(biased));
+    JsonNode plain = ok(get("/v1/users/user-v4/candidates?k=5&bias=false"));
+    assertThat(ids(plain)).containsExactlyElementsOf(byDot.subList(0, 5));
+    assertThat(plain.get("candidates").get(0).get("score").floatValue())
+        .isCloseTo(dot(userV4, newItems.get(byDot.get(0))), within(1e-5f));
+
+    String vector = json.writeValueAsString(userV4);
+    assertThat(ids(ok(post("/v1/candidates", "{\"vector\":" + vector + ",\"k\":5}"))))
+        .containsExactlyElementsOf(byScore.subList(0, 5));
+    assertThat(ids(ok(post("/v1/candidates", "{\"vector\":" + vector + ",\"k\":5,\"bias\":false}"))))
+        .containsExactlyElementsOf(byDot.subList(0, 5));
+    assertThat(ids(ok(post("/v1/candidates?bias=false", "{\"vector\":" + vector + ",\"k\":5}"))))
+        .containsExactlyElementsOf(byDot.subList(0, 5));
+    JsonNode batch = ok(post("/v1/candidates:batch", "{\"queries\":[{\"userId\":\"user-v4\",\"k\":5,\"bias\":false},"
+        + "{\"userId\":\"user-v4\",\"k\":5},{\"userId\":\"user-v4\",\"bias\":\"no\"}]}"));
+    assertThat(ids(batch.get("results").get(0))).containsExactlyElementsOf(byDot.subList(0, 5));
+    assertThat(ids(batch.get("results").get(1))).containsExactlyElementsOf(byScore.subList(0, 5));
+    assertThat(batch.get("results").get(2).get("status").asInt()).isEqualTo(400);
+
+    float[] item = newItems.get("new-3");
+    List<String> similar = newItems.keySet().stream().filter(id -> !id.equals("new-3"))
+        .sorted(Comparator.comparing((String id) -> -dot(item, newItems.get(id)))).toList();
+    assertThat(ids(ok(get("/v1/items/new-3/similar?k=5")))).containsExactlyElementsOf(similar.subList(0, 5));
+
+    assertThat(ok(get("/v1/embeddings/item/new-3")).get("bias").floatValue()).isEqualTo(newItemBiases.get("new-3"));
+    assertThat(ok(get("/v1/embeddings/user/user-v4")).has("bias")).as("users have no bias").isFalse();
+    assertError(get("/v1/users/user-v4/candidates?bias=maybe"), 400, "bias must be true or false, got 'maybe'");
+    assertError(post("/v1/candidates", "{\"vector\":" + vector + ",\"bias\":1}"), 400, "'bias' must be true or false");
   }
 
   @Test

@@ -49,6 +49,36 @@ class ExactItemIndexTest {
   }
 
   @Test
+  void ranksByDotPlusBiasByDefaultAndByTheDotAloneOnRequest() {
+    ExactItemIndex index = new ExactItemIndex();
+    index.upsert("close", axis(DIM, 0), 0, 0f);
+    index.upsert("popular", axis(DIM, 1), 0, 2f);
+    index.upsert("unpopular", axis(DIM, 0), 0, -1.5f);
+    float[] query = axis(DIM, 0);
+
+    List<ScoredItem> biased = index.topK(query, 3, Set.of());
+    assertThat(biased).extracting(ScoredItem::itemId).containsExactly("popular", "close", "unpopular");
+    assertThat(biased).extracting(ScoredItem::score).containsExactly(2f, 1f, -0.5f);
+    assertThat(biased).extracting(ScoredItem::bias).containsExactly(2f, 0f, -1.5f);
+
+    List<ScoredItem> dot = index.topK(query, 3, Set.of(), ItemIndex.ANY_MODEL_VERSION, Scoring.DOT);
+    assertThat(dot).extracting(ScoredItem::itemId).containsExactly("close", "unpopular", "popular");
+    assertThat(dot).extracting(ScoredItem::score).containsExactly(1f, 1f, 0f);
+    assertThat(dot).extracting(ScoredItem::bias).as("the bias is reported either way").containsExactly(0f, -1.5f, 2f);
+  }
+
+  @Test
+  void aBiasSurvivesTheSlotMoveOfARemovalAndAnUpdateReplacesIt() {
+    ExactItemIndex index = new ExactItemIndex();
+    index.upsert("a", axis(DIM, 0), 0, 0.5f);
+    index.upsert("b", axis(DIM, 1), 0, 0.25f);
+    index.remove("a"); // "b" moves into a's slot and must take its own bias along
+    assertThat(index.topK(axis(DIM, 1), 1, Set.of())).containsExactly(new ScoredItem("b", 1.25f, 0.25f));
+    index.upsert("b", axis(DIM, 1), 0, -1f);
+    assertThat(index.topK(axis(DIM, 1), 1, Set.of())).containsExactly(new ScoredItem("b", 0f, -1f));
+  }
+
+  @Test
   void excludedItemsNeverAppearAndTheNextBestTakeTheirPlace() {
     Random random = new Random(1);
     ExactItemIndex index = new ExactItemIndex();

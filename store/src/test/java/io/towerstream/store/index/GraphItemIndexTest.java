@@ -68,6 +68,65 @@ class GraphItemIndexTest {
   }
 
   @Test
+  void biasedScoresAreExactAndRecallHoldsForBothScorings() throws Exception {
+    // biases far from 0 on average (every score negative) and ten times wider than the dot products within
+    // a cluster: the graph must neither drop negative scores nor lose either ranking. One build thread, so
+    // the graph, and the recall, are the same on every run
+    Random random = new Random(13);
+    Map<String, ItemVector> items = withBiases(vectors(random, 5000, true, 1), random, -3.0, 0.3);
+    GraphIndexOptions shipped = GraphIndexOptions.defaults().withMinGraphItems(0).withBuildThreads(1);
+    try (GraphItemIndex graph = new GraphItemIndex(shipped)) {
+      ExactItemIndex exact = new ExactItemIndex();
+      graph.upsertAll(items);
+      exact.upsertAll(items);
+      assertThat(graph.awaitMaintained(WAIT)).isTrue();
+      assertThat(graph.stats().graphItems()).isEqualTo(5000);
+      for (Scoring scoring : Scoring.values()) {
+        double recall = 0;
+        int queries = 100;
+        for (int q = 0; q < queries; q++) {
+          float[] query = vector(random, true, random.nextInt(20));
+          List<ScoredItem> approx = graph.topK(query, 10, Set.of(), ItemIndex.ANY_MODEL_VERSION, scoring);
+          List<ScoredItem> truth = exact.topK(query, 10, Set.of(), ItemIndex.ANY_MODEL_VERSION, scoring);
+          assertThat(approx).hasSize(10);
+          recall += overlap(approx, truth) / 10.0;
+          assertScoresAreExact(exact, query, approx, scoring);
+        }
+        assertThat(recall / queries).as("recall@10 by " + scoring).isGreaterThanOrEqualTo(0.9);
+      }
+    }
+  }
+
+  @Test
+  void aChangedBiasAloneIsAnsweredAtOnceWithTheNewBias() throws Exception {
+    Random random = new Random(14);
+    Map<String, ItemVector> items = vectors(random, 2000, true, 1);
+    try (GraphItemIndex graph = new GraphItemIndex(graphFromTheStart().withMerge(100_000, Duration.ofHours(1)))) {
+      graph.upsertAll(items);
+      assertThat(graph.awaitMaintained(WAIT)).isTrue();
+      float[] query = vector(random, true, 0);
+      ItemVector same = items.get("i5");
+      graph.upsert("i5", same.vector(), 1, 10f); // same vector, a bias that puts it first for any query
+
+      List<ScoredItem> top = graph.topK(query, 3, Set.of());
+      float dot = VectorMath.dot(VectorMath.normalized(query), VectorMath.normalized(same.vector()));
+      assertThat(top.get(0)).isEqualTo(new ScoredItem("i5", dot + 10f, 10f));
+      assertThat(graph.stats().deltaItems()).as("answered from the delta").isEqualTo(1);
+      assertThat(graph.topK(query, 3, Set.of(), ItemIndex.ANY_MODEL_VERSION, Scoring.DOT))
+          .extracting(ScoredItem::itemId).doesNotContain("i5").hasSize(3)
+          .as("the bias does not enter the dot-product ranking");
+    }
+  }
+
+  private static Map<String, ItemVector> withBiases(Map<String, ItemVector> items, Random random, double mean,
+      double std) {
+    Map<String, ItemVector> out = new LinkedHashMap<>();
+    items.forEach((id, v) -> out.put(id, new ItemVector(v.vector(), v.modelVersion(),
+        (float) (mean + std * random.nextGaussian()))));
+    return out;
+  }
+
+  @Test
   void smallCatalogsInAutoModeAreAnsweredExactly() {
     Random random = new Random(3);
     Map<String, ItemVector> items = vectors(random, 800, false, 1);
@@ -290,10 +349,16 @@ class GraphItemIndexTest {
   }
 
   private static void assertScoresAreExact(ExactItemIndex exact, float[] query, List<ScoredItem> approx) {
-    Map<String, Float> all = new HashMap<>();
-    exact.topK(query, exact.size(), Set.of()).forEach(s -> all.put(s.itemId(), s.score()));
+    assertScoresAreExact(exact, query, approx, Scoring.DOT_PLUS_BIAS);
+  }
+
+  private static void assertScoresAreExact(ExactItemIndex exact, float[] query, List<ScoredItem> approx,
+      Scoring scoring) {
+    Map<String, ScoredItem> all = new HashMap<>();
+    exact.topK(query, exact.size(), Set.of(), ItemIndex.ANY_MODEL_VERSION, scoring)
+        .forEach(s -> all.put(s.itemId(), s));
     for (ScoredItem s : approx) {
-      assertThat(s.score()).as(s.itemId()).isEqualTo(all.get(s.itemId()));
+      assertThat(s).as(s.itemId()).isEqualTo(all.get(s.itemId()));
     }
     assertThat(approx).isSortedAccordingTo(ScoredItem.BEST_FIRST);
   }

@@ -23,6 +23,7 @@ class RecordDecoderTest {
   @Test
   void decodesUpdatesTombstonesAndTheLatestTrainerStatusWithTheirOffsets() {
     EmbeddingUpdate item = update(Entity.ITEM, "i1", new float[] {0.6f, 0.8f}, 2, 7);
+    item.setBias(-0.75f);
     StoreBatch batch = decoder.decode(List.of(
         embedding(0, 5, "ITEM:i1", Topics.EMBEDDINGS.codec().encode(item)),
         embedding(1, 9, "USER:u1", null),
@@ -36,6 +37,7 @@ class RecordDecoderTest {
     assertThat(upsert.vector().vector()).containsExactly(0.6f, 0.8f);
     assertThat(upsert.vector().modelVersion()).isEqualTo(2);
     assertThat(upsert.vector().sequence()).isEqualTo(7);
+    assertThat(upsert.vector().bias()).isEqualTo(-0.75f);
     assertThat(upsert.vector().updatedAt()).isEqualTo(item.getUpdatedAt().toEpochMilli());
     assertThat(upsert.source()).isEqualTo("embeddings-0@5");
     assertThat(batch.mutations().get(1)).isEqualTo(EmbeddingMutation.delete(Entity.USER, "u1", "embeddings-1@9"));
@@ -48,6 +50,8 @@ class RecordDecoderTest {
   @Test
   void countsAndSkipsMalformedRecordsButStillConsumesTheirOffsets() {
     byte[] good = Topics.EMBEDDINGS.codec().encode(update(Entity.USER, "u1", new float[] {1f}, 1, 1));
+    EmbeddingUpdate infiniteBias = update(Entity.ITEM, "i1", new float[] {1f}, 1, 1);
+    infiniteBias.setBias(Float.POSITIVE_INFINITY);
     StoreBatch batch = decoder.decode(List.of(
         embedding(0, 0, "ITEM:x", new byte[] {1, 2, 3}),                     // not Avro
         embedding(0, 1, "ITEM:u1", good),                                    // key does not match the value
@@ -56,11 +60,12 @@ class RecordDecoderTest {
         embedding(0, 3, "USER:u1", Topics.EMBEDDINGS.codec().encode(
             update(Entity.USER, "u1", new float[0], 1, 1))),                 // empty vector
         embedding(0, 4, "ORDER:1", null),                                    // tombstone of an unknown kind
+        embedding(0, 4, "ITEM:i1", Topics.EMBEDDINGS.codec().encode(infiniteBias)), // non-finite bias
         embedding(0, 5, null, null),                                         // tombstone without key
         new ConsumerRecord<>("trainer-status", 0, 0, null, new byte[] {9}),  // bad status
         embedding(0, 6, "USER:u1", good)));
 
-    assertThat(metrics.malformedUpdates()).isEqualTo(7);
+    assertThat(metrics.malformedUpdates()).isEqualTo(8);
     assertThat(batch.mutations()).extracting(EmbeddingMutation::id).containsExactly("u1");
     assertThat(batch.trainerStatus()).isNull();
     assertThat(batch.lastOffsets()).containsEntry(new TopicPartition("embeddings", 0), 6L)

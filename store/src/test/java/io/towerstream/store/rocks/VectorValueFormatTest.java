@@ -23,20 +23,53 @@ class VectorValueFormatTest {
       assertThat(bytes).hasSize(29 + 4 * dim);
       assertThat(bytes[0]).isEqualTo(VectorValueFormat.VERSION_0);
       assertThat(VectorValueFormat.decode(bytes)).isEqualTo(original);
+
+      StoredVector biased = new StoredVector(random.nextLong(), random.nextLong(), random.nextLong(), v,
+          (float) random.nextGaussian());
+      byte[] biasedBytes = VectorValueFormat.encode(biased);
+      assertThat(biasedBytes).hasSize(33 + 4 * dim);
+      assertThat(biasedBytes[0]).isEqualTo(VectorValueFormat.VERSION_1);
+      assertThat(VectorValueFormat.decode(biasedBytes)).isEqualTo(biased);
     }
   }
 
   @Test
+  void keepsNegativeZeroBiasAndWritesBiasFreeValuesInVersion1OnRequest() {
+    StoredVector negativeZero = new StoredVector(1, 2, 3, new float[] {1f}, -0f);
+    byte[] bytes = VectorValueFormat.encode(negativeZero);
+    assertThat(bytes[0]).isEqualTo(VectorValueFormat.VERSION_1);
+    assertThat(VectorValueFormat.decode(bytes)).isEqualTo(negativeZero);
+
+    StoredVector plain = new StoredVector(1, 2, 3, new float[] {1f});
+    byte[] v1 = VectorValueFormat.encode(plain, VectorValueFormat.VERSION_1);
+    assertThat(v1[0]).isEqualTo(VectorValueFormat.VERSION_1);
+    assertThat(VectorValueFormat.decode(v1)).isEqualTo(plain);
+    assertThatThrownBy(() -> VectorValueFormat.encode(new StoredVector(1, 2, 3, new float[] {1f}, 0.5f),
+        VectorValueFormat.VERSION_0)).hasMessageContaining("version 0 has no bias");
+  }
+
+  @Test
   void readsTheCommittedVersion0FixtureAndWritesItBackByteIdentically() throws Exception {
-    byte[] fixture;
-    try (InputStream in = getClass().getResourceAsStream("/stored-vector-v0.bin")) {
-      fixture = in.readAllBytes();
-    }
+    byte[] fixture = fixture("/stored-vector-v0.bin");
     StoredVector v = VectorValueFormat.decode(fixture);
     assertThat(v.modelVersion()).isEqualTo(3);
     assertThat(v.sequence()).isEqualTo(42);
     assertThat(v.updatedAt()).isEqualTo(1_700_000_000_000L);
     assertThat(v.vector()).containsExactly(1.0f, -0.5f, 0.25f);
+    assertThat(v.bias()).isZero();
+    assertThat(VectorValueFormat.encode(v)).isEqualTo(fixture);
+  }
+
+  /** The fixture was written by Python: {@code struct.pack('<bqqqfi3f', 1, 4, 43, 1700000000500, -1.25, 3, 0.5, -0.25, 2.0)}. */
+  @Test
+  void readsTheCommittedVersion1FixtureAndWritesItBackByteIdentically() throws Exception {
+    byte[] fixture = fixture("/stored-vector-v1.bin");
+    StoredVector v = VectorValueFormat.decode(fixture);
+    assertThat(v.modelVersion()).isEqualTo(4);
+    assertThat(v.sequence()).isEqualTo(43);
+    assertThat(v.updatedAt()).isEqualTo(1_700_000_000_500L);
+    assertThat(v.bias()).isEqualTo(-1.25f);
+    assertThat(v.vector()).containsExactly(0.5f, -0.25f, 2.0f);
     assertThat(VectorValueFormat.encode(v)).isEqualTo(fixture);
   }
 
@@ -44,8 +77,8 @@ class VectorValueFormatTest {
   void rejectsUnknownVersionsAndTruncatedValues() {
     byte[] good = VectorValueFormat.encode(new StoredVector(1, 1, 1, new float[] {1, 2}));
     byte[] future = good.clone();
-    future[0] = 1;
-    assertThatThrownBy(() -> VectorValueFormat.decode(future)).hasMessageContaining("version 1");
+    future[0] = 2;
+    assertThatThrownBy(() -> VectorValueFormat.decode(future)).hasMessageContaining("version 2");
     assertThatThrownBy(() -> VectorValueFormat.decode(Arrays.copyOf(good, good.length - 1)))
         .hasMessageContaining("dim 2");
     assertThatThrownBy(() -> VectorValueFormat.decode(new byte[5])).hasMessageContaining("too short");
@@ -59,5 +92,11 @@ class VectorValueFormatTest {
     assertThat(new StoredVector(2, 5, 99, new float[] {1}).supersedes(v2s5)).isFalse();
     assertThat(new StoredVector(2, 4, 99, new float[] {1}).supersedes(v2s5)).isFalse();
     assertThat(new StoredVector(1, 99, 99, new float[] {1}).supersedes(v2s5)).isFalse();
+  }
+
+  private static byte[] fixture(String resource) throws Exception {
+    try (InputStream in = VectorValueFormatTest.class.getResourceAsStream(resource)) {
+      return in.readAllBytes();
+    }
   }
 }

@@ -1,0 +1,8 @@
+package io.towerstream.cli.commands;
+
+import picocli.CommandLine.Command;
+
+/** {@code towerstream bench ...}: benchmarks that print figures; only a container of subcommands. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their figures.",
+    subcommands = {BenchStoreCommand.class})
+public final class BenchCommand {}

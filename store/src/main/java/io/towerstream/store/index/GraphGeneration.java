@@ -1,0 +1,105 @@
+package io.towerstream.store.index;
+
+import io.github.jbellis.jvector.graph.GraphIndexBuilder;
+import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.OnHeapGraphIndex;
+import io.github.jbellis.jvector.graph.SearchResult;
+import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
+import io.github.jbellis.jvector.util.Bits;
+import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+
+/**
+ * One jvector graph and its nodes: built whole from a snapshot, grown one node at a time by merges, searched
+ * by queries, and replaced whole by the next rebuild. It knows nothing of which nodes are current: callers
+ * pass the set of acceptable ordinals to {@link #search}.
+ *
+ * <p>Thread safety: any number of searches run alongside one inserting thread (jvector's concurrent
+ * insertion); {@link #build} runs before the generation is shared.
+ */
+final class GraphGeneration implements AutoCloseable {
+  private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
+  private static final int BUILD_CHUNK = 1024;
+
+  final GraphNodes nodes;
+  private final GraphIndexBuilder builder;
+  private final ThreadLocal<GraphSearcher> searchers;
+
+  private GraphGeneration(GraphNodes nodes, GraphIndexBuilder builder) {
+    this.nodes = nodes;
+    this.builder = builder;
+    OnHeapGraphIndex graph = builder.getGraph();
+    this.searchers = ThreadLocal.withInitial(() -> new GraphSearcher(graph));
+  }
+
+  /**
+   * Builds a graph over {@code items} on {@code pool}, node {@code i} at ordinal {@code i}; returns null when
+   * {@code cancelled} turns true meanwhile. Does not mutate {@code items}; keeps their unit arrays.
+   */
+  static GraphGeneration build(List<ExactItemIndex.Entry> items, int dim, GraphIndexOptions options,
+      ForkJoinPool pool, BooleanSupplier cancelled) {
+    GraphNodes nodes = GraphNodes.forBiases(dim, items.stream().map(ExactItemIndex.Entry::bias).toList());
+    for (ExactItemIndex.Entry e : items) {
+      nodes.append(e.id(), e.unit(), e.modelVersion(), e.bias());
+    }
+    GraphIndexBuilder builder = new GraphIndexBuilder(BuildScoreProvider.randomAccessScoreProvider(nodes, SIMILARITY),
+        nodes.dimension(), options.maxDegree(), options.constructionBeam(), options.neighborOverflow(),
+        options.alpha(), pool, pool);
+    // in chunks, so a close() during a build of minutes is noticed within one chunk
+    for (int from = 0; from < nodes.size(); from += BUILD_CHUNK) {
+      if (cancelled.getAsBoolean()) {
+        closeQuietly(builder);
+        return null;
+      }
+      int lower = from;
+      int upper = Math.min(nodes.size(), from + BUILD_CHUNK);
+      pool.submit(() -> IntStream.range(lower, upper).parallel()
+          .forEach(ord -> builder.addGraphNode(ord, nodes.getVector(ord)))).join();
+    }
+    builder.cleanup();
+    return new GraphGeneration(nodes, builder);
+  }
+
+  /** Appends an item as a new node and links it into the live graph (the one inserting thread); returns its ordinal. */
+  int insert(ExactItemIndex.Entry item) {
+    int ord = nodes.append(item.id(), item.unit(), item.modelVersion(), item.bias());
+    builder.addGraphNode(ord, nodes.getVector(ord));
+    return ord;
+  }
+
+  /**
+   * Adds to {@code out} the best of the {@code accept}ed nodes for a unit query, searching with {@code beam},
+   * each rescored exactly from the node's unit vector and bias by {@code scoring}: the same float arithmetic
+   * as the exact scan, so scores and ties agree with it bit for bit. Mutates only {@code out}.
+   */
+  void search(float[] unit, int k, int beam, Bits accept, Scoring scoring, List<ScoredItem> out) {
+    SearchScoreProvider ssp = SearchScoreProvider.exact(nodes.query(unit, scoring), SIMILARITY, nodes);
+    // no threshold: with a bias, jvector's dot-product similarity of the indexed vectors can be negative,
+    // and a threshold of 0 would silently drop those nodes
+    SearchResult result = searchers.get().search(ssp, k, beam, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        accept);
+    for (SearchResult.NodeScore node : result.getNodes()) {
+      float bias = nodes.bias(node.node);
+      float score = scoring.score(VectorMath.dot(unit, nodes.unit(node.node)), bias);
+      out.add(new ScoredItem(nodes.id(node.node), score, bias));
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(builder);
+  }
+
+  private static void closeQuietly(GraphIndexBuilder builder) {
+    try {
+      builder.close();
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(GraphGeneration.class).warn("closing a graph builder failed: {}", e.toString());
+    }
+  }
+}

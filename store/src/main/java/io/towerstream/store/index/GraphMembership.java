@@ -1,0 +1,108 @@
+package io.towerstream.store.index;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which items a graph generation answers for: item id → the ordinal of its current node, the set of valid
+ * ordinals the search accepts, the model-version counts of those items, and how many nodes went stale (an
+ * item changed or removed since its node was added; never returned, still navigable). An item not here is
+ * in the delta or absent.
+ *
+ * <p>Not thread-safe: {@link GraphItemIndex} guards it with its lock; {@link #validOrdinals()} is read by
+ * searches under the read lock.
+ */
+final class GraphMembership {
+  private final Map<String, Integer> ordinals;
+  private final BitSet valid;
+  private final Map<Long, Long> versionCounts = new HashMap<>();
+  private long staleNodes;
+
+  /** No items. */
+  GraphMembership() {
+    this(new HashMap<>(), new BitSet(), 0);
+  }
+
+  private GraphMembership(Map<String, Integer> ordinals, BitSet valid, long staleNodes) {
+    this.ordinals = ordinals;
+    this.valid = valid;
+    this.staleNodes = staleNodes;
+  }
+
+  /** A generation's membership after a rebuild: every node of {@code ordinals} valid; takes the map over. */
+  static GraphMembership of(Map<String, Integer> ordinals, GraphNodes nodes, long staleNodes) {
+    GraphMembership m = new GraphMembership(ordinals, new BitSet(nodes.size()), staleNodes);
+    ordinals.values().forEach(ord -> {
+      m.valid.set(ord);
+      m.versionCounts.merge(nodes.modelVersion(ord), 1L, Long::sum);
+    });
+    return m;
+  }
+
+  int size() {
+    return ordinals.size();
+  }
+
+  boolean isEmpty() {
+    return ordinals.isEmpty();
+  }
+
+  boolean contains(String id) {
+    return ordinals.containsKey(id);
+  }
+
+  /** The current items and their ordinals (live view: do not mutate). */
+  Map<String, Integer> ordinals() {
+    return ordinals;
+  }
+
+  /** Makes {@code ord} the item's current node. */
+  void attach(String id, int ord, long modelVersion) {
+    ordinals.put(id, ord);
+    valid.set(ord);
+    versionCounts.merge(modelVersion, 1L, Long::sum);
+  }
+
+  /** Invalidates the item's node, if it has one, making it stale; returns whether it had. */
+  boolean detach(String id, GraphNodes nodes) {
+    Integer ord = ordinals.remove(id);
+    if (ord == null) {
+      return false;
+    }
+    valid.clear(ord);
+    staleNodes++;
+    versionCounts.merge(nodes.modelVersion(ord), -1L, (a, b) -> a + b == 0 ? null : a + b);
+    return true;
+  }
+
+  /** Counts a node that was inserted but is not current (its item changed again meanwhile). */
+  void addStale() {
+    staleNodes++;
+  }
+
+  long staleNodes() {
+    return staleNodes;
+  }
+
+  /** The ordinals a search may return (live view, read under the read lock). */
+  BitSet validOrdinals() {
+    return valid;
+  }
+
+  Map<Long, Long> versionCounts() {
+    return versionCounts;
+  }
+
+  /** The sorted ordinals of the excluded ids that have one. */
+  int[] ordinalsOf(Set<String> ids) {
+    if (ids == null || ids.isEmpty()) {
+      return new int[0];
+    }
+    int[] ords = ids.stream().map(ordinals::get).filter(o -> o != null).mapToInt(Integer::intValue).toArray();
+    Arrays.sort(ords);
+    return ords;
+  }
+}
