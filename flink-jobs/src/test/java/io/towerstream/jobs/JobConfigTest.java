@@ -145,7 +145,8 @@ class JobConfigTest {
   void usageListsEveryOptionWithItsDefault() {
     String usage = JobConfig.usage();
 
-    assertThat(usage).contains("--model.batch-size", "(default: 256)", "--batch.max-wait-ms", "(default: 50)",
-        "--delivery", "(default: at-least-once)", "--model.log-q", "--model.reservoir.alpha");
+    assertThat(usage).contains("--model.batch-size", "(default: 32)", "--batch.max-wait-ms", "(default: 50)",
+        "--delivery", "(default: at-least-once)", "--model.log-q", "--model.reservoir.alpha", "--model.history.length", "--model.prior.weight",
+        "--eval.prequential.sample-rate");
   }
 }

@@ -25,6 +25,12 @@ public interface OnlineModel {
   float[] itemVector(String itemId);
 
   /**
+   * The current tower outputs of many users at once, row-major {@code n × dim}, a zero row for a user
+   * without a row; cheaper than {@link #userVector} per user. Returns a fresh array.
+   */
+  float[] userVectors(List<String> userIds);
+
+  /**
    * The current tower outputs of many items at once, row-major {@code n × dim}, a zero row for an item
    * without a row; cheaper than {@link #itemVector} per item. Returns a fresh array.
    */

@@ -85,6 +85,18 @@ final class FakeModel implements OnlineModel {
   }
 
   @Override
+  public float[] userVectors(List<String> userIds) {
+    float[] out = new float[userIds.size() * 2];
+    for (int r = 0; r < userIds.size(); r++) {
+      float[] v = userVector(userIds.get(r));
+      if (v != null) {
+        System.arraycopy(v, 0, out, r * 2, 2);
+      }
+    }
+    return out;
+  }
+
+  @Override
   public float[] itemVectors(List<String> itemIds) {
     float[] out = new float[itemIds.size() * 2];
     for (int r = 0; r < itemIds.size(); r++) {

@@ -174,31 +174,28 @@ public final class PrequentialEvaluator {
       return out;
     }
     Map<String, Integer> userRow = new LinkedHashMap<>();
-    List<float[]> userVectors = new ArrayList<>();
     for (Interaction e : events) {
-      if (!userRow.containsKey(e.userId())) {
-        float[] u = model.userVector(e.userId());
-        userRow.put(e.userId(), u == null ? -1 : userVectors.size());
-        if (u != null) {
-          userVectors.add(u);
-        }
-      }
+      userRow.putIfAbsent(e.userId(), userRow.size());
     }
-    if (userVectors.isEmpty()) {
-      return out;
-    }
-    int d = userVectors.get(0).length;
-    float[] um = new float[userVectors.size() * d];
-    for (int i = 0; i < userVectors.size(); i++) {
-      System.arraycopy(userVectors.get(i), 0, um, i * d, d);
-    }
-    INDArray users = Nd4j.create(um, new long[] {userVectors.size(), d}, 'c');
+    List<String> users = new ArrayList<>(userRow.keySet());
+    float[] um = model.userVectors(users);
+    int d = um.length / users.size();
+    INDArray userMatrix = Nd4j.create(um, new long[] {users.size(), d}, 'c');
     INDArray itemMatrix = Nd4j.create(model.itemVectors(items), new long[] {n, d}, 'c');
-    float[][] rows = users.mmul(itemMatrix.transpose()).toFloatMatrix();
+    float[][] rows = userMatrix.mmul(itemMatrix.transpose()).toFloatMatrix();
     for (int b = 0; b < events.size(); b++) {
       int r = userRow.get(events.get(b).userId());
-      out[b] = r < 0 ? null : rows[r];
+      out[b] = isZero(um, r * d, d) ? null : rows[r]; // a zero row: the model has no such user
     }
     return out;
+  }
+
+  private static boolean isZero(float[] v, int off, int len) {
+    for (int k = off; k < off + len; k++) {
+      if (v[k] != 0f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

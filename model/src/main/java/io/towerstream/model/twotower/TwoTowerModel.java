@@ -79,14 +79,24 @@ public final class TwoTowerModel implements OnlineModel {
   }
 
   @Override
+  public float[] userVectors(List<String> userIds) {
+    return vectors(EntityKind.USER, userIds);
+  }
+
+  @Override
   public float[] itemVectors(List<String> itemIds) {
+    return vectors(EntityKind.ITEM, itemIds);
+  }
+
+  private float[] vectors(EntityKind kind, List<String> ids) {
+    IdTable table = kind == EntityKind.USER ? state.users : state.items;
     int dim = state.config.dim();
-    float[] out = new float[itemIds.size() * dim];
-    int[] slots = new int[itemIds.size()];
-    int[] rows = new int[itemIds.size()];
+    float[] out = new float[ids.size() * dim];
+    int[] slots = new int[ids.size()];
+    int[] rows = new int[ids.size()];
     int known = 0;
     for (int r = 0; r < slots.length; r++) {
-      int slot = state.items.slotOf(itemIds.get(r));
+      int slot = table.slotOf(ids.get(r));
       if (slot >= 0) {
         slots[known] = slot;
         rows[known++] = r;
@@ -94,7 +104,7 @@ public final class TwoTowerModel implements OnlineModel {
     }
     for (int start = 0; start < known; start += OUTPUT_CHUNK_ROWS) {
       int n = Math.min(OUTPUT_CHUNK_ROWS, known - start);
-      float[] chunk = outputs(EntityKind.ITEM, slots, start, n);
+      float[] chunk = outputs(kind, slots, start, n);
       for (int k = 0; k < n; k++) {
         System.arraycopy(chunk, k * dim, out, rows[start + k] * dim, dim);
       }
