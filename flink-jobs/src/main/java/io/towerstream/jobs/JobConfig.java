@@ -183,6 +183,8 @@ public final class JobConfig implements Serializable {
           ModelConfig.Builder::maxRowsPerTable, ModelConfig::maxRowsPerTable),
       modelInt("model.history.length", "Recent items pooled into the user tower; 0 = id-only user tower.",
           ModelConfig.Builder::historyLength, ModelConfig::historyLength),
+      modelBool("model.item-bias", "true | false: a learned logit bias per item, published in the item's score bias.",
+          ModelConfig.Builder::itemBias, ModelConfig::itemBias),
       modelFloat("model.prior.weight", "Weight of the popularity prior published as each item's score bias; 0 = off.",
           ModelConfig.Builder::priorWeight, ModelConfig::priorWeight),
       modelDouble("model.prior.half-life-events", "Events after which a click counts half in the popularity prior.",
