@@ -4,7 +4,9 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.TwoTowerModels;
+import io.towerstream.model.synthetic.PlantedClusterClicks;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,15 +14,21 @@ import java.util.Map;
 /**
  * The offline quality harness: the temporal split, the baselines (global popularity, recent popularity,
  * EASE) and towerstream's model trained single-pass, then the prequential run over the whole stream. Prints
- * a table. Usage: {@code QualityHarness PATH [csv] [key=value …]}, keys as in {@link #configure}.
+ * a table. Usage: {@code QualityHarness PATH|synthetic [csv] [key=value …]}, keys as in {@link #configure}
+ * and {@code main}.
  */
 public final class QualityHarness {
   static final int[] KS = {10, 20, 50};
+  static final int MAX_EASE_ITEMS = 20_000;
 
   private QualityHarness() {}
 
   public static void main(String[] args) {
-    Path path = Path.of(args[0]);
+    // "synthetic" instead of a path: the planted-cluster generator (synUsers, synItems, synClusters, synEvents)
+    boolean synthetic = args[0].equals("synthetic");
+    int[] syn = {100_000, 50_000, 100, 1_000_000};
+    int maxTestUsers = Integer.MAX_VALUE;
+    double prequentialSample = 1.0;
     boolean csv = false;
     ModelConfig.Builder b = ModelConfig.builder();
     double split = 0.8;
@@ -40,17 +48,36 @@ public final class QualityHarness {
         case "epochs" -> epochs = Integer.parseInt(kv[1]); // diagnosis only: the product is single-pass
         case "prequential" -> prequential = Boolean.parseBoolean(kv[1]);
         case "baselines" -> baselines = Boolean.parseBoolean(kv[1]);
+        case "maxTestUsers" -> maxTestUsers = Integer.parseInt(kv[1]);
+        case "prequentialSample" -> prequentialSample = Double.parseDouble(kv[1]);
+        case "synUsers" -> syn[0] = Integer.parseInt(kv[1]);
+        case "synItems" -> syn[1] = Integer.parseInt(kv[1]);
+        case "synClusters" -> syn[2] = Integer.parseInt(kv[1]);
+        case "synEvents" -> syn[3] = Integer.parseInt(kv[1]);
         default -> configure(b, kv[0], kv[1]);
       }
     }
     ModelConfig config = b.build();
-    List<Interaction> stream = ClickLogs.read(path, csv);
-    TemporalSplit s = new TemporalSplit(stream, split);
+    List<Interaction> stream = new ArrayList<>();
+    if (synthetic) {
+      PlantedClusterClicks.builder().users(syn[0]).items(syn[1]).clusters(syn[2]).events(syn[3]).seed(7).build()
+          .forEach(stream::add);
+    } else {
+      stream = ClickLogs.read(Path.of(args[0]), csv);
+    }
+    TemporalSplit s = new TemporalSplit(stream, split).limitTestUsers(maxTestUsers);
     System.out.printf("events %d, train %d, test %d, catalogue %d, test users %d%n", stream.size(),
         s.train.size(), s.test.size(), s.items.size(), s.relevant.size());
     System.out.println("config " + config);
     Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
-    if (baselines) {
+    if (baselines && s.items.size() > MAX_EASE_ITEMS) {
+      // EASE needs an items × items matrix in double: 20 GB at 50k items.
+      System.out.printf("EASE skipped: %d items (its items² matrix is too large above %d)%n", s.items.size(),
+          MAX_EASE_ITEMS);
+      rows.put("popularity", RankingMetrics.evaluate(s, new PopularityScorer(s, s.train), KS));
+      rows.put("recentPopularity", RankingMetrics.evaluate(s, new PopularityScorer(s, Baselines.recentTrain(s)),
+          KS));
+    } else if (baselines) {
       Baselines.Result base = Baselines.evaluate(s, KS);
       rows.put("popularity", base.popularity());
       rows.put("recentPopularity", base.recentPopularity());
@@ -71,7 +98,7 @@ public final class QualityHarness {
       System.out.println();
     });
     if (prequential) {
-      PrequentialEvaluator pe = new PrequentialEvaluator(10_000, popWindow);
+      PrequentialEvaluator pe = new PrequentialEvaluator(10_000, popWindow, prequentialSample);
       OnlineModel fresh = TwoTowerModels.create(config);
       for (int i = 0; i < stream.size(); i += config.batchSize()) {
         pe.scoreThenTrain(fresh, stream.subList(i, Math.min(stream.size(), i + config.batchSize())));

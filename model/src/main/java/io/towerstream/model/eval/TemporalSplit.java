@@ -64,4 +64,31 @@ public final class TemporalSplit {
     this.trainItems = Collections.unmodifiableMap(seen);
     this.relevant = Collections.unmodifiableMap(rel);
   }
+
+  private TemporalSplit(TemporalSplit all, Map<String, Set<String>> relevant) {
+    this.train = all.train;
+    this.test = all.test;
+    this.items = all.items;
+    this.itemIndex = all.itemIndex;
+    this.trainItems = all.trainItems;
+    this.relevant = Collections.unmodifiableMap(relevant);
+  }
+
+  /**
+   * The same split with only the first {@code max} test users (in order of their first test event): ranking
+   * every item for every test user is quadratic, and a large synthetic catalogue does not need all of them.
+   */
+  public TemporalSplit limitTestUsers(int max) {
+    if (relevant.size() <= max) {
+      return this;
+    }
+    Map<String, Set<String>> kept = new LinkedHashMap<>();
+    for (Map.Entry<String, Set<String>> e : relevant.entrySet()) {
+      if (kept.size() == max) {
+        break;
+      }
+      kept.put(e.getKey(), e.getValue());
+    }
+    return new TemporalSplit(this, kept);
+  }
 }
