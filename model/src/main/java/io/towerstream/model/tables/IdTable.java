@@ -16,9 +16,13 @@ import java.util.Map;
  *
  * <p>Each row is {@code dim} weights followed by {@code stateWidth} floats of optimizer state (one row-wise
  * Adagrad accumulator, or lazy Adam's step count and moments: see {@link io.towerstream.model.optim.RowOptimizer});
- * both live in {@link RowStore} chunks, addressed with {@link #chunk(int)} and {@link #offset(int)}. Every use
- * ({@link #insert}, {@link #touch}) is stamped with the table's clock ({@link #setClock}), the trained-event
- * count, so that idleness is measured in events and is deterministic. Not thread-safe.
+ * both live in {@link RowStore} chunks, addressed with {@link #chunk(int)} and {@link #offset(int)}.
+ *
+ * <p>Two orders are kept. Recency ({@link #touch}: any use, as a sampled negative or history item too) picks
+ * the row to evict for room. Activity ({@link #markActive}: the id occurred in an event) decides expiry: a
+ * popular negative or a history item nobody clicks any more must still expire, or a TTL would keep every
+ * reservoir item alive. Activity is stamped with the table's clock ({@link #setClock}), the trained-event
+ * count, so idleness is measured in events and is deterministic. Not thread-safe.
  */
 public final class IdTable {
   private final int dim;
@@ -34,6 +38,7 @@ public final class IdTable {
   private long expired;
   private final Map<String, Integer> slotById = new HashMap<>();
   private LruOrder recency = new LruOrder();
+  private LruOrder activity = new LruOrder();
   private String[] idBySlot = new String[16];
   private int size;
   private long evicted;
@@ -153,6 +158,7 @@ public final class IdTable {
     System.arraycopy(init, off, chunk, base, dim);
     Arrays.fill(chunk, base + dim, base + dim + stateWidth, 0f);
     recency.addFirst(slot);
+    activity.addFirst(slot);
     lastUsed[slot] = clock;
     inserted++;
     return slot;
@@ -162,18 +168,24 @@ public final class IdTable {
   public void touch(int slot) {
     checkSlot(slot);
     recency.touch(slot);
+  }
+
+  /** Marks a row's id as just seen in an event, now by the clock: it is not idle. */
+  public void markActive(int slot) {
+    checkSlot(slot);
+    activity.touch(slot);
     lastUsed[slot] = clock;
   }
 
   /**
-   * Evicts, least recently used first, every row last used more than {@code ttl} before the clock; the
+   * Evicts, least recently active first, every row last active more than {@code ttl} before the clock; the
    * listener hears of each, as of a row evicted for room.
    *
    * @return the number of rows expired
    */
   public int expireIdle(long ttl) {
     int n = 0;
-    for (int slot = recency.last(); slot >= 0 && clock - lastUsed[slot] > ttl; slot = recency.last()) {
+    for (int slot = activity.last(); slot >= 0 && clock - lastUsed[slot] > ttl; slot = activity.last()) {
       evict(slot);
       free.set(slot);
       freeCount++;
@@ -183,7 +195,7 @@ public final class IdTable {
     return n;
   }
 
-  /** The clock value of the row's last use. */
+  /** The clock value of the row's last activity. */
   public long lastUsed(int slot) {
     checkSlot(slot);
     return lastUsed[slot];
@@ -191,6 +203,7 @@ public final class IdTable {
 
   private void evict(int slot) {
     recency.remove(slot);
+    activity.remove(slot);
     String old = idBySlot[slot];
     slotById.remove(old);
     idBySlot[slot] = null;
@@ -232,9 +245,13 @@ public final class IdTable {
     recency.writeTo(out);
   }
 
-  /** Writes what {@link #writeTo} leaves out: counters, clock, use stamps, the other optimizer-state floats. */
+  /**
+   * Writes what {@link #writeTo} leaves out: counters, clock, activity order and stamps, the other
+   * optimizer-state floats.
+   */
   public void writeExtrasTo(SnapshotWriter out) {
     out.writeLong(inserted).writeLong(expired).writeLong(clock).writeInt(stateWidth);
+    activity.writeTo(out);
     out.writeLongs(lastUsed, 0, size);
     for (int slot = 0; slot < size; slot++) {
       out.writeFloats(rows.chunk(slot), rows.offset(slot) + dim + 1, stateWidth - 1);
@@ -251,6 +268,11 @@ public final class IdTable {
     clock = in.readLong();
     int storedWidth = in.readInt();
     SnapshotReader.check(storedWidth >= 1, "bad optimizer state width " + storedWidth);
+    activity = LruOrder.readFrom(in, size);
+    SnapshotReader.check(activity.size() == liveRows(), "activity order misses rows");
+    for (int slot : activity.toArray()) {
+      SnapshotReader.check(!free.get(slot), "activity order lists a free slot");
+    }
     in.readLongs(lastUsed, 0, size);
     float[] skipped = new float[storedWidth - 1];
     for (int slot = 0; slot < size; slot++) {
@@ -265,10 +287,15 @@ public final class IdTable {
 
   /**
    * For snapshots without {@link #writeExtrasTo}, whose rows held one Adagrad accumulator: every row counts as
-   * used now and as inserted once; state for another optimizer starts at zero.
+   * active now, in recency order, and as inserted once; state for another optimizer starts at zero.
    */
   public void initialiseExtras(long now) {
     clock = now;
+    activity = new LruOrder();
+    int[] order = recency.toArray();
+    for (int k = order.length - 1; k >= 0; k--) {
+      activity.addFirst(order[k]);
+    }
     Arrays.fill(lastUsed, 0, size, now);
     inserted = liveRows() + evicted;
     if (stateWidth != 1) {

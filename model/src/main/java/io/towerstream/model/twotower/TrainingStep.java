@@ -164,6 +164,7 @@ final class TrainingStep {
     pooled.commit(); // touches the pooled rows first, so this step's inserts do not evict them
     int[] userSlots = users.commit();
     int[] itemSlots = items.commit();
+    markActive(userSlots, itemSlots, plan.positiveItems);
     int[] pooledSlots = new int[pooled.distinctCount()];
     for (int k = 0; k < pooledSlots.length; k++) {
       pooledSlots[k] = s.items.slotOf(pooled.distinctId(k)); // by id: robust to evictions by the inserts
@@ -214,6 +215,20 @@ final class TrainingStep {
       enqueuePositives(itemSlots, plan.positiveItems);
     }
     s.counters.recordTrained(plan.rows, g.loss, plan.maxEventTime);
+  }
+
+  /** The batch's users and positive items occurred in events: they are not idle (sampled negatives are). */
+  private void markActive(int[] userSlots, int[] itemSlots, int positiveItems) {
+    for (int slot : userSlots) {
+      if (slot >= 0) {
+        s.users.markActive(slot);
+      }
+    }
+    for (int k = 0; k < positiveItems; k++) {
+      if (itemSlots[k] >= 0) {
+        s.items.markActive(itemSlots[k]);
+      }
+    }
   }
 
   /** The batch's positive items' new outputs feed the momentum encoder and the queue. */

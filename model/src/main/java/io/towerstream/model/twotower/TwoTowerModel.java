@@ -50,6 +50,11 @@ public final class TwoTowerModel implements OnlineModel {
     return new TwoTowerModel(ModelState.readFrom(SnapshotFormat.open(snapshot, config.dim()), config));
   }
 
+  /** For tests in this package, which check per-row state the public interface does not show. */
+  ModelState state() {
+    return state;
+  }
+
   public ModelConfig config() {
     return state.config;
   }
