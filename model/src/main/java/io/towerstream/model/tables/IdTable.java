@@ -287,17 +287,11 @@ public final class IdTable {
 
   /**
    * For snapshots without {@link #writeExtrasTo}, whose rows held one Adagrad accumulator: every row counts as
-   * active now, in recency order, and as inserted once; state for another optimizer starts at zero.
+   * active now; state for another optimizer starts at zero.
    */
   public void initialiseExtras(long now) {
     clock = now;
-    activity = new LruOrder();
-    int[] order = recency.toArray();
-    for (int k = order.length - 1; k >= 0; k--) {
-      activity.addFirst(order[k]);
-    }
     Arrays.fill(lastUsed, 0, size, now);
-    inserted = liveRows() + evicted;
     if (stateWidth != 1) {
       for (int slot = 0; slot < size; slot++) {
         Arrays.fill(rows.chunk(slot), rows.offset(slot) + dim, rows.offset(slot) + dim + stateWidth, 0f);
@@ -345,6 +339,12 @@ public final class IdTable {
       SnapshotReader.check(!table.free.get(slot), "recency order of " + name + " table lists a free slot");
     }
     table.evicted = evicted;
+    // Until extras say otherwise: activity in recency order, every row inserted once.
+    int[] order = table.recency.toArray();
+    for (int k = order.length - 1; k >= 0; k--) {
+      table.activity.addFirst(order[k]);
+    }
+    table.inserted = table.liveRows() + evicted;
     return table;
   }
 
