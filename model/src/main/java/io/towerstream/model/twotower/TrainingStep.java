@@ -3,35 +3,18 @@ package io.towerstream.model.twotower;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.StepResult;
-import io.towerstream.model.history.HistoryPooling;
-import io.towerstream.model.loss.LossGradients;
-import io.towerstream.model.loss.QueuedNegatives;
-import io.towerstream.model.nd.NdArrays;
 import io.towerstream.model.optim.GradientClipper;
 import io.towerstream.model.optim.RowGradientSum;
 import io.towerstream.model.optim.RowOptimizer;
 import io.towerstream.model.optim.RowwiseAdagrad;
 import io.towerstream.model.random.SeededRandom;
 import io.towerstream.model.tables.BatchLookup;
-import io.towerstream.model.tower.TowerActivations;
-import io.towerstream.model.tower.TowerGradients;
-import io.towerstream.model.tower.TowerMath;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One training step in three phases. (0) Admission: events whose user or item has not been seen often enough
  * are held back ({@link AdmissionGate}). (1) Plan, reading only: resolve ids (staging new rows), draw reservoir
- * negatives, compute log Q ({@link StepLogQ}). (2) Compute: gather all rows into one {@code B × d} and one
+ * negatives, compute log Q ({@link StepLogQ}). (2) Compute ({@link ForwardBackward}): gather all rows into one {@code B × d} and one
  * {@code (B+M) × d} array, towers forward, the configured loss (with the momentum queue's constant negatives),
  * backward, in ND4J; copy the gradients back to Java. (3) Commit, only if the loss and every gradient are
  * finite: insert new rows, clip, sparse table and Adam updates, learned scalars, frequency estimator, reservoir
@@ -39,12 +22,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * expiry of idle rows, the queue. A skipped step rewinds the random generators, leaving the model as it was.
  */
 final class TrainingStep {
-  /** ND4J allocations are reused across steps from one workspace: a fresh off-heap array costs 20-200 µs. */
-  private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-      .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
-      .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE).build();
-  private static final String WORKSPACE_ID = "towerstream-train-step";
-
   private final ModelState s;
   private final ModelConfig c;
   private final int dim;
@@ -58,6 +35,7 @@ final class TrainingStep {
   private final GradientClipper clipper;
   private final HistoryPlanner histories;
   private final AdmissionGate admission;
+  private final ForwardBackward forwardBackward;
   private final int[] negatives;
   private final double[] negativeProbabilities;
 
@@ -73,6 +51,7 @@ final class TrainingStep {
     this.clipper = new GradientClipper(c.gradientClipNorm());
     this.histories = new HistoryPlanner(state.users, state.items, state.histories, c.historyLength());
     this.admission = new AdmissionGate(state);
+    this.forwardBackward = new ForwardBackward(state, users, items, pooled);
     this.negatives = new int[c.reservoirNegatives()];
     this.negativeProbabilities = new double[c.reservoirNegatives()];
   }
@@ -91,9 +70,10 @@ final class TrainingStep {
     SeededRandom.State itemRandom = s.itemInit.random().state();
     SeededRandom.State samplingRandom = s.sampling.state();
     Plan plan = plan(batch);
-    Gradients g = compute(plan);
-    GradientClipper.Decision decision = clipper.decide(g.loss, g.users, g.items, g.pooled, g.itemBias, g.userProjection,
-        g.itemProjection, g.scalars);
+    ForwardBackward.Gradients g = forwardBackward.run(plan.rows, plan.columns, plan.poolOffsets, plan.weights,
+        plan.logQ, plan.itemKeys, plan.userKeys);
+    GradientClipper.Decision decision = clipper.decide(g.loss(), g.users(), g.items(), g.pooled(), g.itemBias(), g.userProjection(),
+        g.itemProjection(), g.scalars());
     if (decision.skip()) {
       s.userInit.random().restore(userRandom);
       s.itemInit.random().restore(itemRandom);
@@ -103,7 +83,7 @@ final class TrainingStep {
     }
     commit(plan, g, decision.scale());
     admission.commit(admitted, events.size());
-    return new StepResult(plan.rows, g.loss, false);
+    return new StepResult(plan.rows, g.loss(), false);
   }
 
   /** Phase 1: reads the model and advances only the random generators. */
@@ -156,7 +136,7 @@ final class TrainingStep {
   }
 
   /** Phase 3: applies an accepted step. */
-  private void commit(Plan plan, Gradients g, float scale) {
+  private void commit(Plan plan, ForwardBackward.Gradients g, float scale) {
     long firstEvent = s.counters.eventsTrained();
     long now = firstEvent + plan.rows;
     s.users.setClock(now);
@@ -169,19 +149,19 @@ final class TrainingStep {
     for (int k = 0; k < pooledSlots.length; k++) {
       pooledSlots[k] = s.items.slotOf(pooled.distinctId(k)); // by id: robust to evictions by the inserts
     }
-    tableOptimizer.apply(s.items, pooledSlots, RowGradientSum.byDistinct(g.pooled, pooled.distinctIndices(),
+    tableOptimizer.apply(s.items, pooledSlots, RowGradientSum.byDistinct(g.pooled(), pooled.distinctIndices(),
         pooled.positions(), pooled.distinctCount(), dim), scale);
-    tableOptimizer.apply(s.users, userSlots, RowGradientSum.byDistinct(g.users, users.distinctIndices(), plan.rows,
+    tableOptimizer.apply(s.users, userSlots, RowGradientSum.byDistinct(g.users(), users.distinctIndices(), plan.rows,
         users.distinctCount(), dim), scale);
-    tableOptimizer.apply(s.items, itemSlots, RowGradientSum.byDistinct(g.items, items.distinctIndices(),
+    tableOptimizer.apply(s.items, itemSlots, RowGradientSum.byDistinct(g.items(), items.distinctIndices(),
         plan.columns, items.distinctCount(), dim), scale);
-    if (g.itemBias != null) {
-      s.biases.apply(biasOptimizer, itemSlots, RowGradientSum.byDistinct(g.itemBias, items.distinctIndices(),
+    if (g.itemBias() != null) {
+      s.biases.apply(biasOptimizer, itemSlots, RowGradientSum.byDistinct(g.itemBias(), items.distinctIndices(),
           plan.columns, items.distinctCount(), 1), scale);
     }
-    s.userTower.updateProjection(g.userProjection, scale, c.towerLearningRate());
-    s.itemTower.updateProjection(g.itemProjection, scale, c.towerLearningRate());
-    s.scalars.update(g.dLogScale, g.dBias, scale);
+    s.userTower.updateProjection(g.userProjection(), scale, c.towerLearningRate());
+    s.itemTower.updateProjection(g.itemProjection(), scale, c.towerLearningRate());
+    s.scalars.update(g.dLogScale(), g.dBias(), scale);
     for (int k = 0; k < plan.positiveItems; k++) {
       if (itemSlots[k] >= 0) {
         s.frequencies.observe(itemSlots[k], plan.step, plan.priorGap);
@@ -214,7 +194,7 @@ final class TrainingStep {
       s.queue.flushEvictions(); // before enqueueing: an evicted slot may hold a new positive now
       enqueuePositives(itemSlots, plan.positiveItems);
     }
-    s.counters.recordTrained(plan.rows, g.loss, plan.maxEventTime);
+    s.counters.recordTrained(plan.rows, g.loss(), plan.maxEventTime);
   }
 
   /** The batch's users and positive items occurred in events: they are not idle (sampled negatives are). */
@@ -247,83 +227,6 @@ final class TrainingStep {
     s.queue.enqueue(java.util.Arrays.copyOf(slots, n), s.itemTower.outputs(e, n, dim), dim);
   }
 
-  private Gradients compute(Plan plan) {
-    int rows = plan.rows;
-    int columns = plan.columns;
-    float[] idRows = new float[rows * dim];
-    float[] itemRows = new float[columns * dim];
-    float[] pooledRows = new float[pooled.positions() * dim];
-    users.gatherPositions(idRows);
-    items.gatherPositions(itemRows);
-    pooled.gatherPositions(pooledRows);
-    float[] userRows = HistoryPooling.forward(idRows, pooledRows, plan.poolOffsets, dim);
-    double temperature = s.scalars.temperature();
-    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
-      INDArray userProjection = s.userTower.projectionMatrix();
-      INDArray itemProjection = s.itemTower.projectionMatrix();
-      TowerActivations u = TowerMath.forward(NdArrays.floatMatrix(userRows, rows, dim), userProjection);
-      TowerActivations v = TowerMath.forward(NdArrays.floatMatrix(itemRows, columns, dim), itemProjection);
-      INDArray userOut = u.outputs();
-      INDArray itemOut = v.outputs();
-      QueuedNegatives queue = s.queue == null ? null : s.queue.negatives(plan.logQ.queue());
-      if (c.itemBias()) {
-        // [u, τ]·[v, b]/τ = u·v/τ + b: the bias rides in one extra column, and its gradient comes back as the
-        // candidates' last gradient column, from whichever loss is used.
-        userOut = Nd4j.hstack(userOut, Nd4j.valueArrayOf(new long[] {rows, 1}, (float) temperature, DataType.FLOAT));
-        itemOut = Nd4j.hstack(itemOut, NdArrays.floatMatrix(gatherBiases(columns), columns, 1));
-        if (queue != null) {
-          queue = new QueuedNegatives(Nd4j.hstack(queue.vectors(),
-              NdArrays.floatMatrix(biasesOf(queue.keys()), queue.size(), 1)), queue.logQ(), queue.keys());
-        }
-      }
-      LossGradients loss = LossSelection.of(c, s.scalars).compute(userOut, itemOut,
-          plan.logQ.candidates() == null ? null : NdArrays.floatMatrix(plan.logQ.candidates(), 1, columns),
-          NdArrays.floatMatrix(plan.weights, 1, rows), plan.itemKeys, plan.userKeys, temperature, queue);
-      INDArray dUserOut = loss.dUsers();
-      INDArray dItemOut = loss.dCandidates();
-      float[] dBias = null;
-      double dLogScale = loss.dLogScale();
-      if (c.itemBias()) {
-        dBias = NdArrays.toFloats(dItemOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)).dup());
-        // The bias column's logits, τ·b/τ = b, do not depend on the scale, but the loss counts them as if they
-        // did: take their share, τ·Σ_i ∂loss/∂u_i[d], back out.
-        dLogScale -= temperature * dUserOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)).sumNumber().doubleValue();
-        dUserOut = dUserOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
-        dItemOut = dItemOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
-      }
-      TowerGradients du = TowerMath.backward(u, userProjection, dUserOut);
-      TowerGradients dv = TowerMath.backward(v, itemProjection, dItemOut);
-      float[] dUserInputs = NdArrays.toFloats(du.embeddings());
-      double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
-      double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
-      return new Gradients(loss.loss(), dUserInputs, NdArrays.toFloats(dv.embeddings()),
-          HistoryPooling.backwardPooled(dUserInputs, plan.poolOffsets, dim), dBias,
-          du.projection() == null ? null : NdArrays.toFloats(du.projection()),
-          dv.projection() == null ? null : NdArrays.toFloats(dv.projection()), learnedScale, learnedBias,
-          c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
-              ? new float[] {(float) learnedScale, (float) learnedBias} : null);
-    }
-  }
-
-  /** The learned bias of each queued item (keys are item slots, live ones: evictions leave the queue). */
-  private float[] biasesOf(int[] slots) {
-    float[] b = new float[slots.length];
-    for (int k = 0; k < slots.length; k++) {
-      b[k] = s.biases.bias(slots[k]);
-    }
-    return b;
-  }
-
-  /** The learned bias of each candidate position (0 for items new in this batch). */
-  private float[] gatherBiases(int columns) {
-    float[] b = new float[columns];
-    for (int j = 0; j < columns; j++) {
-      int slot = items.slotBefore(items.distinctOf(j));
-      b[j] = slot >= 0 ? s.biases.bias(slot) : 0f;
-    }
-    return b;
-  }
-
   private void markChanged(int[] userSlots, int[] itemSlots) {
     if (c.towerProjection()) {
       // The projections moved, so every row's output moved.
@@ -346,11 +249,4 @@ final class TrainingStep {
   /** What phase 1 decided: candidate columns are the {@code rows} positives then the reservoir draws. */
   private record Plan(long step, int rows, int columns, int positiveItems, float[] weights, StepLogQ.Result logQ,
       double priorGap, long maxEventTime, int[] poolOffsets, int[] itemKeys, int[] userKeys) {}
-
-  /**
-   * Gradients copied out of ND4J: per position for the embeddings (the user ones are also those of the id
-   * rows, as pooling adds them unchanged), row-major d×d for projections.
-   */
-  private record Gradients(double loss, float[] users, float[] items, float[] pooled, float[] itemBias,
-      float[] userProjection, float[] itemProjection, double dLogScale, double dBias, float[] scalars) {}
 }
