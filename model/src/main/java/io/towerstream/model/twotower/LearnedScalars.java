@@ -23,12 +23,28 @@ final class LearnedScalars {
   private Adam biasAdam = new Adam(1);
   /** Whether {@link #logScale} was learned, as opposed to set from the config. */
   private boolean scaleLearned;
+  /** The log scale when every item's served bias (τ·b) was last marked for republishing. */
+  private float publishedLogScale;
 
   LearnedScalars(ModelConfig config) {
     this.config = config;
     this.logScale[0] = (float) -Math.log(config.temperature());
     this.sigmoidBias[0] = (float) SigmoidPairwiseLoss.INITIAL_BIAS;
     this.scaleLearned = config.learnedTemperature();
+    this.publishedLogScale = logScale[0];
+  }
+
+  /**
+   * Whether τ moved by more than {@code tolerance} (relative) since this last returned true. Republishing every
+   * item whenever a learned τ moves would send the whole catalogue each interval; a served τ·b off by at most
+   * the tolerance does not change rankings much and costs nothing. Mutates this when true.
+   */
+  boolean temperatureMovedBeyond(double tolerance) {
+    if (Math.abs(logScale[0] - publishedLogScale) <= Math.log1p(tolerance)) {
+      return false;
+    }
+    publishedLogScale = logScale[0];
+    return true;
   }
 
   /** The temperature of the next step: learned, or the configured one. */
@@ -52,7 +68,7 @@ final class LearnedScalars {
   }
 
   void writeTo(SnapshotWriter out) {
-    out.writeBoolean(scaleLearned).writeFloat(logScale[0]).writeFloat(sigmoidBias[0]);
+    out.writeBoolean(scaleLearned).writeFloat(logScale[0]).writeFloat(publishedLogScale).writeFloat(sigmoidBias[0]);
     logScaleAdam.writeTo(out);
     biasAdam.writeTo(out);
   }
@@ -65,11 +81,13 @@ final class LearnedScalars {
     LearnedScalars s = new LearnedScalars(config);
     boolean learned = in.readBoolean();
     float logScale = in.readFloat();
+    float published = in.readFloat();
     s.sigmoidBias[0] = in.readFloat();
     Adam scaleAdam = Adam.readFrom(in, 1);
     s.biasAdam = Adam.readFrom(in, 1);
     if (learned && config.learnedTemperature()) {
       s.logScale[0] = logScale;
+      s.publishedLogScale = published;
       s.logScaleAdam = scaleAdam;
     }
     return s;

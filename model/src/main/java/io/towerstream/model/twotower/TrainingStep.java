@@ -22,6 +22,8 @@ import java.util.List;
  * expiry of idle rows, the queue. A skipped step rewinds the random generators, leaving the model as it was.
  */
 final class TrainingStep {
+  /** Relative change of a learned τ after which every item's served bias τ·b is republished. */
+  static final double REPUBLISH_TOLERANCE = 0.01;
   private final ModelState s;
   private final ModelConfig c;
   private final int dim;
@@ -183,8 +185,8 @@ final class TrainingStep {
     if (s.prior.rebaseIfNeeded(firstEvent + plan.rows)) {
       s.itemChanges.markAll(); // every item's bias moved
     }
-    if (c.learnedTemperature() && c.itemBias()) {
-      s.itemChanges.markAll(); // the published bias is τ·b, and τ moved
+    if (c.learnedTemperature() && c.itemBias() && s.scalars.temperatureMovedBeyond(REPUBLISH_TOLERANCE)) {
+      s.itemChanges.markAll(); // the published bias is τ·b
     }
     if (c.rowTtlEvents() > 0) {
       s.users.expireIdle(c.rowTtlEvents());

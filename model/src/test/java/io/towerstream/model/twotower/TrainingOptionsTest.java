@@ -45,6 +45,29 @@ class TrainingOptionsTest {
   }
 
   @Test
+  void everyItemIsRepublishedOnlyOnceALearnedTemperatureHasMovedByOnePercent() {
+    // Adam moves log(1/τ) by about the learning rate per step: 0.1% with 0.001, 2% with 0.02.
+    assertThat(itemsDrainedAfterASecondStep(0.001f)).as("τ moved by less than 1%: only the batch's rows")
+        .containsExactlyInAnyOrder("i1", "i2");
+    assertThat(itemsDrainedAfterASecondStep(0.02f)).as("τ moved by over 1%: every item").hasSize(20);
+  }
+
+  private static List<String> itemsDrainedAfterASecondStep(float towerLearningRate) {
+    TwoTowerModel model = new TwoTowerModel(small().batchSize(20).temperature(0.2f).learnedTemperature(true)
+        .towerLearningRate(towerLearningRate).build());
+    model.train(ownItems(20));
+    model.drainChanged((kind, id, v, b) -> {});
+    List<String> items = new ArrayList<>();
+    model.train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i2")));
+    model.drainChanged((kind, id, v, b) -> {
+      if (kind == io.towerstream.model.EntityKind.ITEM) {
+        items.add(id);
+      }
+    });
+    return items;
+  }
+
+  @Test
   void aFixedTemperatureStaysPut() {
     TwoTowerModel model = new TwoTowerModel(small().batchSize(20).temperature(0.2f).build());
     for (int step = 0; step < 20; step++) {
