@@ -109,6 +109,20 @@ class TrainingOptionsTest {
   }
 
   @Test
+  void aQueuedCopyOfARowsOwnPositiveIsMaskedNotANegative() {
+    TwoTowerModel model = new TwoTowerModel(small().queueSize(1).build());
+    // Other items first, so that a's slot (the queue's key) differs from its index within a batch.
+    model.train(List.of(new Interaction("u0", "z"), new Interaction("u9", "y")));
+    List<Interaction> sameItem = List.of(new Interaction("u1", "a"), new Interaction("u2", "a"));
+    model.train(sameItem);
+    assertThat(model.state().queue.keys()).containsExactly(model.state().items.slotOf("a")).doesNotContain(0);
+    // Every column, in the batch or queued, is the rows' own positive: with all of them masked the loss is 0.
+    assertThat(model.train(sameItem).loss()).isZero();
+    model.train(List.of(new Interaction("u3", "b"), new Interaction("u4", "b")));
+    assertThat(model.train(sameItem).loss()).as("b, queued, is a true negative").isPositive();
+  }
+
+  @Test
   void anIdSeenFewerTimesThanTheAdmissionCountGetsNoRowAndItsEventsAreHeldBack() {
     TwoTowerModel model = new TwoTowerModel(small().admissionMinCount(2).build());
     StepResult first = model.train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i2")));
