@@ -91,7 +91,10 @@ final class ForwardBackward {
         dBias = NdArrays.toFloats(dItemOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)).dup());
         // The bias column's logits, τ·b/τ = b, do not depend on the scale, but the loss counts them as if they
         // did: take their share, τ·Σ_i ∂loss/∂u_i[d], back out.
-        dLogScale -= temperature * dUserOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)).sumNumber().doubleValue();
+        if (c.learnedTemperature()) { // one more ND4J call, so only when it is used
+          dLogScale -= temperature * dUserOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)).sumNumber()
+              .doubleValue();
+        }
         dUserOut = dUserOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
         dItemOut = dItemOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
       }

@@ -74,8 +74,8 @@ final class TrainingStep {
     Plan plan = plan(batch);
     ForwardBackward.Gradients g = forwardBackward.run(plan.rows, plan.columns, plan.poolOffsets, plan.weights,
         plan.logQ, plan.itemKeys, plan.userKeys);
-    GradientClipper.Decision decision = clipper.decide(g.loss(), g.users(), g.items(), g.pooled(), g.itemBias(), g.userProjection(),
-        g.itemProjection(), g.scalars());
+    GradientClipper.Decision decision = clipper.decide(g.loss(), g.users(), g.items(), g.pooled(), g.itemBias(),
+        g.userProjection(), g.itemProjection(), g.scalars());
     if (decision.skip()) {
       s.userInit.random().restore(userRandom);
       s.itemInit.random().restore(itemRandom);
