@@ -190,7 +190,26 @@ public final class JobConfig implements Serializable {
       modelDouble("model.prior.half-life-events", "Events after which a click counts half in the popularity prior.",
           ModelConfig.Builder::priorHalfLifeEvents, ModelConfig::priorHalfLifeEvents),
       modelLong("model.seed", "Seed of every random choice in the model.", ModelConfig.Builder::seed,
-          ModelConfig::seed));
+          ModelConfig::seed),
+      new Option("model.loss", "infonce | symmetric-infonce | siglip: the training loss.",
+          (b, v) -> b.model.loss(parseEnum("model.loss", v, ModelConfig.Loss.class)), c -> c.model.loss().cliName()),
+      modelDouble("model.loss.hard-negative-beta", "Hard-negative weighting beta of the InfoNCE losses; 0 = off.",
+          ModelConfig.Builder::hardNegativeBeta, ModelConfig::hardNegativeBeta),
+      modelDouble("model.loss.positive-prior", "Debiasing positive prior tau+ of the InfoNCE losses; 0 = off.",
+          ModelConfig.Builder::positivePrior, ModelConfig::positivePrior),
+      modelBool("model.temperature.learned", "true | false: learn log(1/temperature) (CLIP), clamped to [0.01, 1].",
+          ModelConfig.Builder::learnedTemperature, ModelConfig::learnedTemperature),
+      modelInt("model.queue.size", "MoCo queue of recent positives used as extra negatives; 0 = off.",
+          ModelConfig.Builder::queueSize, ModelConfig::queueSize),
+      modelDouble("model.queue.momentum", "Momentum of the per-item encoder that feeds the queue.",
+          ModelConfig.Builder::queueMomentum, ModelConfig::queueMomentum),
+      modelInt("model.table.admission-min-count", "Sightings of an id before it gets a row; 1 = on first sight.",
+          ModelConfig.Builder::admissionMinCount, ModelConfig::admissionMinCount),
+      modelLong("model.table.ttl-events", "Rows idle for more than this many trained events are evicted; 0 = never.",
+          ModelConfig.Builder::rowTtlEvents, ModelConfig::rowTtlEvents),
+      new Option("model.table.optimizer", "adagrad | adam: optimizer of the id embedding tables.",
+          (b, v) -> b.model.tableOptimizer(parseEnum("model.table.optimizer", v, ModelConfig.TableOptimizer.class)),
+          c -> c.model.tableOptimizer().cliName()));
 
   private static final Map<String, Option> BY_NAME =
       OPTIONS.stream().collect(Collectors.toMap(Option::name, o -> o, (a, b) -> a, LinkedHashMap::new));

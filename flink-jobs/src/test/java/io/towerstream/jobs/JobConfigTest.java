@@ -114,6 +114,39 @@ class JobConfigTest {
   }
 
   @Test
+  void trainingOptionsParseAndRoundTrip() {
+    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.loss", "symmetric-infonce",
+        "--model.loss.hard-negative-beta", "0.5", "--model.loss.positive-prior", "0.01",
+        "--model.temperature.learned", "true", "--model.queue.size", "512", "--model.queue.momentum", "0.9",
+        "--model.table.admission-min-count", "3", "--model.table.ttl-events", "100000",
+        "--model.table.optimizer", "adam");
+
+    ModelConfig m = config.model();
+    assertThat(m.loss()).isEqualTo(ModelConfig.Loss.SYMMETRIC_INFONCE);
+    assertThat(m.hardNegativeBeta()).isEqualTo(0.5);
+    assertThat(m.positivePrior()).isEqualTo(0.01);
+    assertThat(m.learnedTemperature()).isTrue();
+    assertThat(m.queueSize()).isEqualTo(512);
+    assertThat(m.queueMomentum()).isEqualTo(0.9);
+    assertThat(m.admissionMinCount()).isEqualTo(3);
+    assertThat(m.rowTtlEvents()).isEqualTo(100_000);
+    assertThat(m.tableOptimizer()).isEqualTo(ModelConfig.TableOptimizer.ADAM);
+    assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
+  }
+
+  @Test
+  void badTrainingOptionsFailNamingTheOption() {
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.loss", "x"))
+        .hasMessageContaining("--model.loss").hasMessageContaining("infonce, symmetric-infonce, siglip");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.table.optimizer", "sgd"))
+        .hasMessageContaining("--model.table.optimizer").hasMessageContaining("adagrad, adam");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.queue.size", "-1"))
+        .hasMessageStartingWith("--model.queue.size");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.table.admission-min-count",
+        "0")).hasMessageStartingWith("--model.table.admission-min-count");
+  }
+
+  @Test
   void unknownOptionFailsNamingIt() {
     assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.dimension", "8"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -25,8 +25,67 @@ public record ModelConfig(
     boolean itemBias,
     float priorWeight,
     double priorHalfLifeEvents,
-    long seed)
+    long seed,
+    Loss loss,
+    double hardNegativeBeta,
+    double positivePrior,
+    boolean learnedTemperature,
+    int queueSize,
+    double queueMomentum,
+    int admissionMinCount,
+    long rowTtlEvents,
+    TableOptimizer tableOptimizer)
     implements Serializable {
+
+  /** The training loss; see the model README's loss section. Option values are the names in kebab case. */
+  public enum Loss {
+    /** Sampled softmax user → item with log-Q (Yi et al. 2019). */
+    INFONCE,
+    /** InfoNCE in both directions, as CLIP trains. */
+    SYMMETRIC_INFONCE,
+    /** SigLIP's pairwise sigmoid loss with a learned logit bias. */
+    SIGLIP;
+
+    public String cliName() {
+      return ModelConfig.cliName(this);
+    }
+
+    /** Parses a CLI name, failing with a message that names {@code model.loss}. */
+    public static Loss parse(String v) {
+      return parseEnum(values(), "model.loss", v);
+    }
+  }
+
+  /** The optimizer of the id embedding tables. */
+  public enum TableOptimizer {
+    /** Row-wise Adagrad: one accumulator float per row. */
+    ADAGRAD,
+    /** Lazy Adam: per-row moments ({@code 2·dim + 1} floats per row), only touched rows update. */
+    ADAM;
+
+    public String cliName() {
+      return ModelConfig.cliName(this);
+    }
+
+    /** Parses a CLI name, failing with a message that names {@code model.table.optimizer}. */
+    public static TableOptimizer parse(String v) {
+      return parseEnum(values(), "model.table.optimizer", v);
+    }
+  }
+
+  private static String cliName(Enum<?> e) {
+    return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  private static <E extends Enum<E>> E parseEnum(E[] values, String option, String v) {
+    for (E e : values) {
+      if (cliName(e).equalsIgnoreCase(v.trim())) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(option + " must be one of "
+        + String.join(", ", java.util.Arrays.stream(values).map(ModelConfig::cliName).toList()) + ", was " + v);
+  }
 
   public ModelConfig {
     require(dim >= 2 && dim <= 4096, "model.dim", dim, "between 2 and 4096");
@@ -48,7 +107,31 @@ public record ModelConfig(
         "between 0 (id-only user tower) and 10000");
     require(priorWeight >= 0 && priorWeight <= 100, "model.prior.weight", priorWeight, "in [0, 100] (0 = off)");
     require(priorHalfLifeEvents >= 1, "model.prior.half-life-events", priorHalfLifeEvents, "at least 1");
+    require(loss != null, "model.loss", loss, "one of infonce, symmetric-infonce, siglip");
+    require(hardNegativeBeta >= 0 && hardNegativeBeta <= 100, "model.loss.hard-negative-beta", hardNegativeBeta,
+        "in [0, 100] (0 = plain InfoNCE)");
+    require(positivePrior >= 0 && positivePrior < 1, "model.loss.positive-prior", positivePrior,
+        "in [0, 1) (0 = plain InfoNCE)");
+    require(loss != Loss.SIGLIP || (hardNegativeBeta == 0 && positivePrior == 0), "model.loss", loss,
+        "infonce or symmetric-infonce when hard-negative-beta or positive-prior is set");
+    require(!learnedTemperature || (temperature >= MIN_LEARNED_TEMPERATURE
+        && temperature <= MAX_LEARNED_TEMPERATURE), "model.temperature", temperature,
+        "in [" + MIN_LEARNED_TEMPERATURE + ", " + MAX_LEARNED_TEMPERATURE + "] when it is learned");
+    require(queueSize >= 0 && queueSize <= 1_000_000, "model.queue.size", queueSize,
+        "between 0 (off) and 1000000");
+    require(queueMomentum >= 0 && queueMomentum < 1, "model.queue.momentum", queueMomentum, "in [0, 1)");
+    require(admissionMinCount >= 1 && admissionMinCount <= 1_000, "model.table.admission-min-count",
+        admissionMinCount, "between 1 (admit on first sight) and 1000");
+    require(rowTtlEvents >= 0, "model.table.ttl-events", rowTtlEvents, "non-negative (0 = off)");
+    require(rowTtlEvents == 0 || rowTtlEvents >= batchSize, "model.table.ttl-events", rowTtlEvents,
+        "0 or at least the batch size, so a batch's own rows never expire");
+    require(tableOptimizer != null, "model.table.optimizer", tableOptimizer, "one of adagrad, adam");
   }
+
+  /** The lower clamp of a learned temperature: CLIP caps the logit scale 1/τ at 100. */
+  public static final float MIN_LEARNED_TEMPERATURE = 0.01f;
+  /** The upper clamp: above 1 the cosine logits of unit vectors are too flat to rank. */
+  public static final float MAX_LEARNED_TEMPERATURE = 1f;
 
   public static ModelConfig defaults() {
     return builder().build();
@@ -65,7 +148,10 @@ public record ModelConfig(
         .reservoirCapacity(reservoirCapacity).reservoirNegatives(reservoirNegatives).reservoirAlpha(reservoirAlpha)
         .frequencyDecay(frequencyDecay).gradientClipNorm(gradientClipNorm).initScale(initScale)
         .maxRowsPerTable(maxRowsPerTable).historyLength(historyLength).itemBias(itemBias).priorWeight(priorWeight)
-        .priorHalfLifeEvents(priorHalfLifeEvents).seed(seed);
+        .priorHalfLifeEvents(priorHalfLifeEvents).seed(seed).loss(loss).hardNegativeBeta(hardNegativeBeta)
+        .positivePrior(positivePrior).learnedTemperature(learnedTemperature).queueSize(queueSize)
+        .queueMomentum(queueMomentum).admissionMinCount(admissionMinCount).rowTtlEvents(rowTtlEvents)
+        .tableOptimizer(tableOptimizer);
   }
 
   private static void require(boolean ok, String option, Object value, String expectation) {
@@ -95,6 +181,15 @@ public record ModelConfig(
     private float priorWeight = 1.0f;
     private double priorHalfLifeEvents = 1_000;
     private long seed = 42L;
+    private Loss loss = Loss.INFONCE;
+    private double hardNegativeBeta = 0;
+    private double positivePrior = 0;
+    private boolean learnedTemperature = false;
+    private int queueSize = 0;
+    private double queueMomentum = 0.99;
+    private int admissionMinCount = 1;
+    private long rowTtlEvents = 0;
+    private TableOptimizer tableOptimizer = TableOptimizer.ADAGRAD;
 
     /** Embedding and tower output dimension; default 64. */
     public Builder dim(int v) { dim = v; return this; }
@@ -143,11 +238,34 @@ public record ModelConfig(
     public Builder priorHalfLifeEvents(double v) { priorHalfLifeEvents = v; return this; }
     /** Seed of every random choice (init, sampling); default 42. */
     public Builder seed(long v) { seed = v; return this; }
+    /** The training loss; default INFONCE. */
+    public Builder loss(Loss v) { loss = v; return this; }
+    /** Hard-negative weighting β (Robinson et al. 2021) of the InfoNCE losses; default 0 = off. */
+    public Builder hardNegativeBeta(double v) { hardNegativeBeta = v; return this; }
+    /** Positive prior τ⁺ of debiased InfoNCE (Chuang et al. 2020); default 0 = off. */
+    public Builder positivePrior(double v) { positivePrior = v; return this; }
+    /**
+     * Whether log(1/τ) is learned (CLIP), starting at {@link #temperature} and clamped to τ in [0.01, 1];
+     * default false.
+     */
+    public Builder learnedTemperature(boolean v) { learnedTemperature = v; return this; }
+    /** MoCo queue of recent positives' momentum outputs used as extra negatives; default 0 = off. */
+    public Builder queueSize(int v) { queueSize = v; return this; }
+    /** Momentum m of the per-item encoder feeding the queue; default 0.99. */
+    public Builder queueMomentum(double v) { queueMomentum = v; return this; }
+    /** Sightings of an id before it gets a row; default 1 = on first sight. */
+    public Builder admissionMinCount(int v) { admissionMinCount = v; return this; }
+    /** Rows idle for more than this many trained events are evicted; default 0 = never. */
+    public Builder rowTtlEvents(long v) { rowTtlEvents = v; return this; }
+    /** Optimizer of the id embedding tables; default ADAGRAD. */
+    public Builder tableOptimizer(TableOptimizer v) { tableOptimizer = v; return this; }
 
     public ModelConfig build() {
       return new ModelConfig(dim, batchSize, temperature, learningRate, towerLearningRate, towerProjection,
           logQCorrection, reservoirCapacity, reservoirNegatives, reservoirAlpha, frequencyDecay, gradientClipNorm,
-          initScale, maxRowsPerTable, historyLength, itemBias, priorWeight, priorHalfLifeEvents, seed);
+          initScale, maxRowsPerTable, historyLength, itemBias, priorWeight, priorHalfLifeEvents, seed, loss,
+          hardNegativeBeta, positivePrior, learnedTemperature, queueSize, queueMomentum, admissionMinCount,
+          rowTtlEvents, tableOptimizer);
     }
   }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Times training steps on a synthetic stream and prints the figures; asserts nothing. Run with
  * {@code OMP_NUM_THREADS=1} (see STACK.md trap 3):
- * {@code java -cp <model classpath> io.towerstream.model.bench.StepBenchmark [batch] [dim] [negatives] [steps] [projection]}.
+ * {@code java -cp <model classpath> io.towerstream.model.bench.StepBenchmark [batch] [dim] [negatives] [steps] [projection]
+ * [key=value …]}, the keys those of {@link io.towerstream.model.eval.QualityHarness#configure}.
  */
 public final class StepBenchmark {
   private StepBenchmark() {}
@@ -70,8 +71,13 @@ public final class StepBenchmark {
     int negatives = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     int steps = args.length > 3 ? Integer.parseInt(args[3]) : 500;
     boolean projection = args.length > 4 && Boolean.parseBoolean(args[4]);
-    ModelConfig config = ModelConfig.builder().batchSize(batch).dim(dim).reservoirNegatives(negatives)
-        .towerProjection(projection).build();
-    System.out.println(run(config, Math.max(50, steps / 5), steps));
+    ModelConfig.Builder b = ModelConfig.builder().batchSize(batch).dim(dim).reservoirNegatives(negatives)
+        .towerProjection(projection);
+    for (int k = 5; k < args.length; k++) {
+      String[] kv = args[k].split("=", 2);
+      io.towerstream.model.eval.QualityHarness.configure(b, kv[0], kv[1]);
+    }
+    System.out.println(run(b.build(), Math.max(50, steps / 5), steps) + " " + String.join(" ",
+        java.util.Arrays.asList(args).subList(Math.min(5, args.length), args.length)));
   }
 }

@@ -135,6 +135,15 @@ public final class QualityHarness {
       case "gradientClipNorm" -> b.gradientClipNorm(Double.parseDouble(v));
       case "itemBias" -> b.itemBias(Boolean.parseBoolean(v));
       case "towerLearningRate" -> b.towerLearningRate(Float.parseFloat(v));
+      case "loss" -> b.loss(ModelConfig.Loss.parse(v));
+      case "hardNegativeBeta" -> b.hardNegativeBeta(Double.parseDouble(v));
+      case "positivePrior" -> b.positivePrior(Double.parseDouble(v));
+      case "learnedTemperature" -> b.learnedTemperature(Boolean.parseBoolean(v));
+      case "queueSize" -> b.queueSize(Integer.parseInt(v));
+      case "queueMomentum" -> b.queueMomentum(Double.parseDouble(v));
+      case "admissionMinCount" -> b.admissionMinCount(Integer.parseInt(v));
+      case "rowTtlEvents" -> b.rowTtlEvents(Long.parseLong(v));
+      case "tableOptimizer" -> b.tableOptimizer(ModelConfig.TableOptimizer.parse(v));
       default -> throw new IllegalArgumentException("unknown option " + key);
     }
   }

@@ -54,12 +54,20 @@ public final class MomentumQueue {
 
   /** Drops every entry with {@code key}, keeping the others in order; returns how many were dropped. */
   public int remove(int key) {
+    return removeIf(k -> k == key);
+  }
+
+  /**
+   * Drops every entry whose key {@code drop} accepts, keeping the others in order, in one pass: a table that
+   * evicts many rows per step clears them all at once; returns how many were dropped.
+   */
+  public int removeIf(java.util.function.IntPredicate drop) {
     int kept = 0;
     int[] keptKeys = new int[size];
     float[] keptVectors = new float[size * dim];
     for (int n = 0; n < size; n++) {
       int slot = (oldest + n) % capacity;
-      if (keys[slot] != key) {
+      if (!drop.test(keys[slot])) {
         keptKeys[kept] = keys[slot];
         System.arraycopy(vectors, slot * dim, keptVectors, kept * dim, dim);
         kept++;

@@ -29,6 +29,15 @@ public final class CandidateLogQ {
    * @param draws {@code M}, the number of reservoir draws in this candidate set
    */
   public static double of(double batchProbability, double reservoirProbability, int draws) {
-    return Math.log(batchProbability + draws * reservoirProbability);
+    return of(batchProbability, reservoirProbability, draws, 0.0);
+  }
+
+  /**
+   * With a third source, a queue of the positives of the last {@code queueBatches} batches (MoCo): each of those
+   * batches held {@code j} with probability {@code q_batch(j)}, so the queue adds
+   * {@code queueBatches · q_batch(j)} to {@code E[n_j]}.
+   */
+  public static double of(double batchProbability, double reservoirProbability, int draws, double queueBatches) {
+    return Math.log(batchProbability + draws * reservoirProbability + queueBatches * batchProbability);
   }
 }

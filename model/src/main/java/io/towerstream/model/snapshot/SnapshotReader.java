@@ -90,6 +90,11 @@ public final class SnapshotReader {
     buffer.position(buffer.position() + 8 * len);
   }
 
+  /** Whether bytes are left: sections appended to a format version are absent from its earlier writers. */
+  public boolean hasRemaining() {
+    return buffer.hasRemaining();
+  }
+
   /** Fails unless every byte was consumed: trailing garbage means writer and reader disagree. */
   public void requireFullyRead() {
     if (buffer.hasRemaining()) {

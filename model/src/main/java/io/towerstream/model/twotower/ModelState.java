@@ -2,12 +2,16 @@ package io.towerstream.model.twotower;
 
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.history.UserHistories;
+import io.towerstream.model.optim.LazyAdam;
+import io.towerstream.model.optim.RowOptimizer;
+import io.towerstream.model.optim.RowwiseAdagrad;
 import io.towerstream.model.prior.PopularityPrior;
 import io.towerstream.model.random.SeededRandom;
 import io.towerstream.model.sampling.FrequencyEstimator;
 import io.towerstream.model.sampling.NegativeReservoir;
 import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
+import io.towerstream.model.tables.AdmissionFilter;
 import io.towerstream.model.tables.IdTable;
 import io.towerstream.model.tables.ItemBiasTable;
 import io.towerstream.model.tables.RowInitializer;
@@ -16,7 +20,13 @@ import io.towerstream.model.tower.Tower;
 /**
  * Everything a two-tower model is, in one place, so that a snapshot writes and reads the same list of
  * parts in the same order. Also wires item-table evictions to the per-item state kept elsewhere (reservoir,
- * frequency estimates, pending changes), which would otherwise describe whichever item reuses the slot.
+ * frequency estimates, biases, histories, the momentum queue, pending changes), which would otherwise describe
+ * whichever item reuses the slot.
+ *
+ * <p>Snapshot layout: the parts of format version 1, then those version 2 added (histories, prior, biases),
+ * then, appended later within version 2, the table extras (use stamps, counters, the rest of the optimizer
+ * state), the learned scalars, the admission counts and the momentum queue. A snapshot that ends before a
+ * part (version 1, or version 2 written before the part existed) starts that part empty.
  */
 final class ModelState {
   final ModelConfig config;
@@ -35,12 +45,19 @@ final class ModelState {
   final UserHistories histories;
   final PopularityPrior prior;
   final ItemBiasTable biases;
+  final LearnedScalars scalars;
+  final AdmissionFilter userAdmission;
+  final AdmissionFilter itemAdmission;
+  /** Null when the queue is off. */
+  final MomentumNegatives queue;
+  /** Events skipped because their user or item was not admitted yet. */
+  long heldBackEvents;
 
   private ModelState(ModelConfig config, TrainingCounters counters, SeededRandom userRandom,
       SeededRandom itemRandom, SeededRandom sampling, IdTable users, IdTable items, Tower userTower,
       Tower itemTower, FrequencyEstimator frequencies, NegativeReservoir reservoir, ChangeTracker userChanges,
       ChangeTracker itemChanges, UserHistories histories, PopularityPrior prior,
-      ItemBiasTable biases) {
+      ItemBiasTable biases, Extras extras) {
     this.config = config;
     this.counters = counters;
     this.userInit = new RowInitializer(userRandom, config.initScale());
@@ -57,6 +74,11 @@ final class ModelState {
     this.histories = histories;
     this.prior = prior;
     this.biases = biases;
+    this.scalars = extras.scalars;
+    this.userAdmission = extras.userAdmission;
+    this.itemAdmission = extras.itemAdmission;
+    this.queue = extras.queue;
+    this.heldBackEvents = extras.heldBackEvents;
     users.setEvictionListener((slot, id) -> {
       userChanges.forget(slot);
       histories.clear(slot);
@@ -67,18 +89,34 @@ final class ModelState {
       biases.reset(slot);
       frequencies.reset(slot);
       itemChanges.forget(slot);
+      if (queue != null) {
+        queue.forget(slot);
+      }
     });
+  }
+
+  /** The tables' optimizer, which fixes their rows' state width. */
+  static RowOptimizer rowOptimizer(ModelConfig c) {
+    return switch (c.tableOptimizer()) {
+      case ADAGRAD -> new RowwiseAdagrad(c.learningRate());
+      case ADAM -> new LazyAdam(c.learningRate());
+    };
   }
 
   static ModelState fresh(ModelConfig c) {
     // Independent streams, so that e.g. a new user does not shift which negatives are drawn.
     SeededRandom root = new SeededRandom(c.seed());
     return new ModelState(c, new TrainingCounters(), root.split(), root.split(), root.split(),
-        new IdTable(c.dim(), c.maxRowsPerTable()), new IdTable(c.dim(), c.maxRowsPerTable()),
+        new IdTable(c.dim(), c.maxRowsPerTable(), stateWidth(c)),
+        new IdTable(c.dim(), c.maxRowsPerTable(), stateWidth(c)),
         new Tower(c.dim(), c.towerProjection()), new Tower(c.dim(), c.towerProjection()),
         new FrequencyEstimator(c.frequencyDecay()), new NegativeReservoir(c.reservoirCapacity(), c.reservoirAlpha()),
         new ChangeTracker(), new ChangeTracker(), new UserHistories(c.historyLength()),
-        new PopularityPrior(c.priorHalfLifeEvents()), new ItemBiasTable());
+        new PopularityPrior(c.priorHalfLifeEvents()), new ItemBiasTable(), Extras.fresh(c));
+  }
+
+  private static int stateWidth(ModelConfig c) {
+    return rowOptimizer(c).stateWidth(c.dim());
   }
 
   void writeTo(SnapshotWriter out) {
@@ -97,6 +135,16 @@ final class ModelState {
     histories.writeTo(out, users.size());
     prior.writeTo(out, items.size());
     biases.writeTo(out, items.size());
+    users.writeExtrasTo(out);
+    items.writeExtrasTo(out);
+    scalars.writeTo(out);
+    userAdmission.writeTo(out);
+    itemAdmission.writeTo(out);
+    out.writeLong(heldBackEvents);
+    out.writeBoolean(queue != null);
+    if (queue != null) {
+      queue.writeTo(out);
+    }
   }
 
   /** Reads the parts written by {@link #writeTo}, with hyper-parameters from {@code c}. */
@@ -105,8 +153,8 @@ final class ModelState {
     SeededRandom userRandom = SeededRandom.readFrom(in);
     SeededRandom itemRandom = SeededRandom.readFrom(in);
     SeededRandom sampling = SeededRandom.readFrom(in);
-    IdTable users = IdTable.readFrom(in, c.dim(), c.maxRowsPerTable(), "user");
-    IdTable items = IdTable.readFrom(in, c.dim(), c.maxRowsPerTable(), "item");
+    IdTable users = IdTable.readFrom(in, c.dim(), c.maxRowsPerTable(), stateWidth(c), "user");
+    IdTable items = IdTable.readFrom(in, c.dim(), c.maxRowsPerTable(), stateWidth(c), "item");
     Tower userTower = Tower.readFrom(in, c.dim(), c.towerProjection(), "user");
     Tower itemTower = Tower.readFrom(in, c.dim(), c.towerProjection(), "item");
     FrequencyEstimator frequencies = FrequencyEstimator.readFrom(in, c.frequencyDecay());
@@ -120,12 +168,54 @@ final class ModelState {
     PopularityPrior prior = v1 ? new PopularityPrior(c.priorHalfLifeEvents())
         : PopularityPrior.readFrom(in, items.size(), c.priorHalfLifeEvents());
     ItemBiasTable biases = v1 ? new ItemBiasTable() : ItemBiasTable.readFrom(in, items.size());
+    Extras extras = Extras.fresh(c);
+    if (in.hasRemaining()) {
+      users.readExtrasFrom(in);
+      items.readExtrasFrom(in);
+      extras = Extras.readFrom(in, c);
+    } else {
+      users.initialiseExtras(counters.eventsTrained());
+      items.initialiseExtras(counters.eventsTrained());
+    }
     in.requireFullyRead();
     for (int item : reservoir.itemsByRecency()) {
-      SnapshotReader.check(item < items.size(), "reservoir holds an item row that does not exist");
+      SnapshotReader.check(items.isLive(item), "reservoir holds an item row that does not exist");
+    }
+    for (int item : extras.queue == null ? new int[0] : extras.queue.keys()) {
+      SnapshotReader.check(items.isLive(item), "momentum queue holds an item row that does not exist");
     }
     return new ModelState(c, counters, userRandom, itemRandom, sampling, users, items, userTower, itemTower,
         frequencies, reservoir, userChanges, itemChanges, histories, prior,
-        biases);
+        biases, extras);
+  }
+
+  /** The parts appended to format version 2, each empty in a snapshot written before it existed. */
+  private record Extras(LearnedScalars scalars, AdmissionFilter userAdmission, AdmissionFilter itemAdmission,
+      long heldBackEvents, MomentumNegatives queue) {
+    static Extras fresh(ModelConfig c) {
+      return new Extras(new LearnedScalars(c), admission(c), admission(c), 0,
+          c.queueSize() > 0 ? new MomentumNegatives(c.queueSize(), c.queueMomentum(), c.dim()) : null);
+    }
+
+    /** Pending counts are bounded like the table they feed. */
+    private static AdmissionFilter admission(ModelConfig c) {
+      return new AdmissionFilter(c.admissionMinCount(), c.maxRowsPerTable());
+    }
+
+    static Extras readFrom(SnapshotReader in, ModelConfig c) {
+      LearnedScalars scalars = LearnedScalars.readFrom(in, c);
+      AdmissionFilter users = AdmissionFilter.readFrom(in, c.admissionMinCount(), c.maxRowsPerTable());
+      AdmissionFilter items = AdmissionFilter.readFrom(in, c.admissionMinCount(), c.maxRowsPerTable());
+      long heldBack = in.readLong();
+      MomentumNegatives queue = in.readBoolean()
+          ? MomentumNegatives.readFrom(in, Math.max(1, c.queueSize()), c.queueMomentum(), c.dim())
+          : null;
+      if (c.queueSize() == 0) {
+        queue = null; // the queue was turned off: its entries go
+      } else if (queue == null) {
+        queue = new MomentumNegatives(c.queueSize(), c.queueMomentum(), c.dim());
+      }
+      return new Extras(scalars, users, items, heldBack, queue);
+    }
   }
 }

@@ -50,6 +50,11 @@ public final class TwoTowerModel implements OnlineModel {
     return new TwoTowerModel(ModelState.readFrom(SnapshotFormat.open(snapshot, config.dim()), config));
   }
 
+  /** For tests in this package, which check per-row state the public interface does not show. */
+  ModelState state() {
+    return state;
+  }
+
   public ModelConfig config() {
     return state.config;
   }
@@ -121,8 +126,22 @@ public final class TwoTowerModel implements OnlineModel {
   @Override
   public ModelStats stats() {
     TrainingCounters c = state.counters;
-    return new ModelStats(c.eventsTrained(), c.batches(), c.skippedBatches(), c.lossEma(), state.users.size(),
-        state.items.size(), c.lastEventTimeMillis());
+    IdTable u = state.users;
+    IdTable i = state.items;
+    return new ModelStats(c.eventsTrained(), c.batches(), c.skippedBatches(), c.lossEma(), u.liveRows(),
+        i.liveRows(), c.lastEventTimeMillis(), u.insertedRows() + i.insertedRows(), u.evictedRows() + i.evictedRows(),
+        u.expiredRows() + i.expiredRows(), state.userAdmission.pendingIds() + state.itemAdmission.pendingIds(),
+        state.heldBackEvents);
+  }
+
+  /** The temperature of the next step: the configured one, or the learned one. */
+  public double temperature() {
+    return state.scalars.temperature();
+  }
+
+  /** SigLIP's learned logit bias (its initial value under the other losses). */
+  public double sigmoidBias() {
+    return state.scalars.sigmoidBias();
   }
 
   /** Rows evicted from the user and item tables so far. */
@@ -137,8 +156,10 @@ public final class TwoTowerModel implements OnlineModel {
     return SnapshotFormat.finish(out);
   }
 
-  private void drain(EntityKind kind, int[] slots, ChangedRowSink sink) {
+  private void drain(EntityKind kind, int[] all, ChangedRowSink sink) {
     IdTable table = kind == EntityKind.USER ? state.users : state.items;
+    // "Every row changed" lists every slot, and expired rows leave free slots among them.
+    int[] slots = Arrays.stream(all).filter(table::isLive).toArray();
     int dim = table.dim();
     for (int start = 0; start < slots.length; start += OUTPUT_CHUNK_ROWS) {
       int n = Math.min(OUTPUT_CHUNK_ROWS, slots.length - start);
@@ -153,11 +174,12 @@ public final class TwoTowerModel implements OnlineModel {
 
   /**
    * An item's score bias in dot-product units, as the store adds it to {@code user·item}: the learned logit
-   * bias times τ (the logits are {@code u·v/τ + b}) plus the weighted popularity prior.
+   * bias times the current τ (the logits are {@code u·v/τ + b}; a learned τ moves) plus the weighted popularity
+   * prior.
    */
   private float servedBias(int slot) {
     ModelConfig c = state.config;
-    float learned = c.itemBias() ? c.temperature() * state.biases.bias(slot) : 0f;
+    float learned = c.itemBias() ? (float) state.scalars.temperature() * state.biases.bias(slot) : 0f;
     return learned + state.prior.bias(slot, c.priorWeight());
   }
 

@@ -17,19 +17,30 @@ import java.util.List;
  */
 public final class SnapshotFixture {
   static final String RESOURCE = "/snapshots/format-v2.snapshot";
+  /**
+   * A version-2 snapshot written before the sections appended to version 2 (table extras, learned scalars,
+   * admission counts, queue), kept so reading such a snapshot stays tested; written with {@link #BASE_CONFIG}.
+   */
+  static final String V2_BASE_RESOURCE = "/snapshots/format-v2-base.snapshot";
   /** The version-1 fixture, kept so the migration from version 1 stays tested. */
   static final String V1_RESOURCE = "/snapshots/format-v1.snapshot";
-  /** Tiny bounds so that every part (evictions, reservoir, projections with Adam) holds some state. */
-  static final ModelConfig CONFIG = ModelConfig.builder().dim(4).batchSize(4).reservoirNegatives(2)
+  /** The config of the version-1 and base version-2 fixtures. */
+  static final ModelConfig BASE_CONFIG = ModelConfig.builder().dim(4).batchSize(4).reservoirNegatives(2)
       .reservoirCapacity(6).maxRowsPerTable(8).towerProjection(true).historyLength(3).priorWeight(0.5f).priorHalfLifeEvents(10)
       .seed(99).build();
+  /**
+   * Tiny bounds so that every part (evictions, expiries, reservoir, projections with Adam, pending admissions,
+   * queue, learned temperature and bias, lazy Adam tables) holds some state.
+   */
+  static final ModelConfig CONFIG = BASE_CONFIG.toBuilder().loss(ModelConfig.Loss.SIGLIP).learnedTemperature(true)
+      .queueSize(6).admissionMinCount(2).rowTtlEvents(12).tableOptimizer(ModelConfig.TableOptimizer.ADAM).build();
 
   private SnapshotFixture() {}
 
   public static void main(String[] args) throws IOException {
     OnlineModel model = TwoTowerModels.create(CONFIG);
     List<Interaction> batch = new ArrayList<>();
-    for (Interaction x : PlantedClusterClicks.builder().users(12).items(10).clusters(2).events(40).seed(4).build()) {
+    for (Interaction x : PlantedClusterClicks.builder().users(12).items(10).clusters(2).events(80).seed(4).build()) {
       batch.add(x);
       if (batch.size() == CONFIG.batchSize()) {
         model.train(batch);

@@ -8,6 +8,7 @@ import io.towerstream.model.OnlineModel;
 import io.towerstream.model.TwoTowerModels;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +18,26 @@ class SnapshotFormatTest {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
     OnlineModel model = TwoTowerModels.restore(fixture, SnapshotFixture.CONFIG);
     assertThat(model.snapshot()).isEqualTo(fixture);
-    assertThat(model.stats().batches()).isEqualTo(10);
+    assertThat(model.stats().batches()).isEqualTo(19);
     assertThat(model.stats().users()).isEqualTo(8);
+    assertThat(model.stats().expiredRows()).as("every appended part holds state").isPositive();
+    assertThat(model.stats().pendingIds()).isPositive();
     assertThat(model.train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3"))).skipped()).isFalse();
+  }
+
+  @Test
+  void aVersion2SnapshotWithoutTheAppendedSectionsStartsThemEmpty() throws IOException {
+    byte[] base = readFixture(SnapshotFixture.V2_BASE_RESOURCE);
+    OnlineModel model = TwoTowerModels.restore(base, SnapshotFixture.BASE_CONFIG);
+    assertThat(model.stats().batches()).isEqualTo(10);
+    assertThat(model.stats().pendingIds()).isZero();
+    assertThat(model.stats().admittedRows()).as("live and evicted rows count as admitted")
+        .isEqualTo(model.stats().users() + model.stats().items() + model.stats().evictedRows());
+    byte[] resaved = model.snapshot();
+    int body = base.length - 8; // the checksum closes the snapshot
+    assertThat(Arrays.copyOf(resaved, body)).as("the sections are appended: earlier bytes stay")
+        .isEqualTo(Arrays.copyOf(base, body));
+    assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.BASE_CONFIG).snapshot()).isEqualTo(resaved);
   }
 
   @Test

@@ -94,4 +94,39 @@ class IdTableTest {
     table.copyWeights(slot, w, 0);
     return w;
   }
+
+  @Test
+  void rowsInactiveLongerThanTheTtlExpireTheListenerHearsAndTheLowestFreeSlotIsReusedFirst() {
+    IdTable table = new IdTable(DIM, 10);
+    List<String> evicted = new ArrayList<>();
+    table.setEvictionListener((slot, id) -> evicted.add(id + "@" + slot));
+    table.setClock(0);
+    int a = table.insert("a", new float[DIM], 0);
+    int b = table.insert("b", new float[DIM], 0);
+    int c = table.insert("c", new float[DIM], 0);
+    table.setClock(5);
+    table.markActive(c);
+    table.touch(a); // a use as a negative: recency, not activity
+
+    table.setClock(11);
+    assertThat(table.expireIdle(10)).isEqualTo(2);
+    assertThat(evicted).containsExactlyInAnyOrder("a@" + a, "b@" + b);
+    assertThat(table.slotOf("a")).isEqualTo(-1);
+    assertThat(table.isLive(a)).isFalse();
+    assertThat(table.liveRows()).isEqualTo(1);
+    assertThat(table.size()).as("slots stay addressable").isEqualTo(3);
+    assertThat(table.expiredRows()).isEqualTo(2);
+    assertThat(table.insert("d", new float[DIM], 0)).isEqualTo(Math.min(a, b));
+
+    SnapshotWriter out = new SnapshotWriter();
+    table.writeTo(out);
+    table.writeExtrasTo(out);
+    byte[] bytes = out.toByteArrayWithChecksum();
+    SnapshotReader in = SnapshotReader.over(bytes, 0, bytes.length - 8);
+    IdTable copy = IdTable.readFrom(in, DIM, 10, "test");
+    copy.readExtrasFrom(in);
+    assertThat(copy.liveRows()).isEqualTo(2);
+    assertThat(copy.insert("e", new float[DIM], 0)).as("the free slot survives the snapshot")
+        .isEqualTo(Math.max(a, b));
+  }
 }

@@ -54,7 +54,7 @@ class PlantedClusterLearningTest {
     return losses;
   }
 
-  private static double meanOwnClusterFractionOfTopK(OnlineModel model, PlantedClusterClicks clicks) {
+  static double meanOwnClusterFractionOfTopK(OnlineModel model, PlantedClusterClicks clicks) {
     float[][] items = new float[ITEMS][];
     for (int i = 0; i < ITEMS; i++) {
       items[i] = model.itemVector(PlantedClusterClicks.itemId(i));

@@ -26,7 +26,23 @@ class SnapshotRestoreTest {
   @ParameterizedTest(name = "towerProjection={0}")
   @ValueSource(booleans = {false, true})
   void restoredModelContinuesBitIdentically(boolean projection) {
-    ModelConfig config = config(projection);
+    assertRestoreContinuesBitIdentically(config(projection));
+  }
+
+  /** Every appended part with state: SigLIP bias, learned τ, queue, pending admissions, expiries, Adam rows. */
+  @ParameterizedTest(name = "loss={0}")
+  @ValueSource(strings = {"siglip", "symmetric-infonce"})
+  void restoredModelWithEveryTrainingOptionContinuesBitIdentically(String loss) {
+    ModelConfig config = config(false).toBuilder().loss(ModelConfig.Loss.parse(loss))
+        .hardNegativeBeta(loss.equals("siglip") ? 0 : 0.5).learnedTemperature(true).queueSize(48)
+        .queueMomentum(0.9).admissionMinCount(2).rowTtlEvents(200)
+        .tableOptimizer(ModelConfig.TableOptimizer.ADAM).build();
+    OnlineModel original = assertRestoreContinuesBitIdentically(config);
+    assertThat(original.stats().expiredRows()).as("expiries were exercised").isPositive();
+    assertThat(original.stats().heldBackEvents()).as("admission was exercised").isPositive();
+  }
+
+  private static OnlineModel assertRestoreContinuesBitIdentically(ModelConfig config) {
     List<List<Interaction>> batches = TestStreams.batches(200, 180, 32, 60, 17);
     OnlineModel original = TwoTowerModels.create(config);
     for (List<Interaction> batch : batches.subList(0, 30)) {
@@ -51,6 +67,7 @@ class SnapshotRestoreTest {
     assertThat(restored.snapshot()).isEqualTo(original.snapshot());
     assertThat(((TwoTowerModel) original).evictedRows(EntityKind.USER)).as("evictions were exercised")
         .isPositive();
+    return original;
   }
 
   @Test

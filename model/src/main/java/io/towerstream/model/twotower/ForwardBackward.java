@@ -1,0 +1,140 @@
+package io.towerstream.model.twotower;
+
+import io.towerstream.model.ModelConfig;
+import io.towerstream.model.history.HistoryPooling;
+import io.towerstream.model.loss.LossGradients;
+import io.towerstream.model.loss.QueuedNegatives;
+import io.towerstream.model.nd.NdArrays;
+import io.towerstream.model.tables.BatchLookup;
+import io.towerstream.model.tower.TowerActivations;
+import io.towerstream.model.tower.TowerGradients;
+import io.towerstream.model.tower.TowerMath;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Phase 2 of a {@link TrainingStep}: the ND4J part. Gathers all rows into one {@code B × d} and one
+ * {@code C × d} array, towers forward, the configured loss (with the momentum queue as constant negatives),
+ * backward, and copies the gradients back to Java arrays.
+ */
+final class ForwardBackward {
+  /** ND4J allocations are reused across steps from one workspace: a fresh off-heap array costs 20-200 µs. */
+  private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+      .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
+      .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE).build();
+  private static final String WORKSPACE_ID = "towerstream-train-step";
+
+  private final ModelState s;
+  private final ModelConfig c;
+  private final int dim;
+  private final BatchLookup users;
+  private final BatchLookup items;
+  private final BatchLookup pooled;
+
+  ForwardBackward(ModelState s, BatchLookup users, BatchLookup items, BatchLookup pooled) {
+    this.s = s;
+    this.c = s.config;
+    this.dim = c.dim();
+    this.users = users;
+    this.items = items;
+    this.pooled = pooled;
+  }
+
+  /**
+   * Gathers the step's rows, runs both towers and the loss, and copies the gradients back to Java. Reads the
+   * model only.
+   */
+  Gradients run(int rows, int columns, int[] poolOffsets, float[] weights, StepLogQ.Result logQ, int[] itemKeys,
+      int[] userKeys) {
+    float[] idRows = new float[rows * dim];
+    float[] itemRows = new float[columns * dim];
+    float[] pooledRows = new float[pooled.positions() * dim];
+    users.gatherPositions(idRows);
+    items.gatherPositions(itemRows);
+    pooled.gatherPositions(pooledRows);
+    float[] userRows = HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim);
+    double temperature = s.scalars.temperature();
+    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+      INDArray userProjection = s.userTower.projectionMatrix();
+      INDArray itemProjection = s.itemTower.projectionMatrix();
+      TowerActivations u = TowerMath.forward(NdArrays.floatMatrix(userRows, rows, dim), userProjection);
+      TowerActivations v = TowerMath.forward(NdArrays.floatMatrix(itemRows, columns, dim), itemProjection);
+      INDArray userOut = u.outputs();
+      INDArray itemOut = v.outputs();
+      QueuedNegatives queue = s.queue == null ? null : s.queue.negatives(logQ.queue());
+      if (c.itemBias()) {
+        // [u, τ]·[v, b]/τ = u·v/τ + b: the bias rides in one extra column, and its gradient comes back as the
+        // candidates' last gradient column, from whichever loss is used.
+        userOut = Nd4j.hstack(userOut, Nd4j.valueArrayOf(new long[] {rows, 1}, (float) temperature, DataType.FLOAT));
+        itemOut = Nd4j.hstack(itemOut, NdArrays.floatMatrix(gatherBiases(columns), columns, 1));
+        if (queue != null) {
+          queue = new QueuedNegatives(Nd4j.hstack(queue.vectors(),
+              NdArrays.floatMatrix(biasesOf(queue.keys()), queue.size(), 1)), queue.logQ(), queue.keys());
+        }
+      }
+      LossGradients loss = LossSelection.of(c, s.scalars).compute(userOut, itemOut,
+          logQ.candidates() == null ? null : NdArrays.floatMatrix(logQ.candidates(), 1, columns),
+          NdArrays.floatMatrix(weights, 1, rows), itemKeys, userKeys, temperature, queue);
+      INDArray dUserOut = loss.dUsers();
+      INDArray dItemOut = loss.dCandidates();
+      float[] dBias = null;
+      double dLogScale = loss.dLogScale();
+      if (c.itemBias()) {
+        dBias = NdArrays.toFloats(dItemOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)).dup());
+        // The bias column's logits, τ·b/τ = b, do not depend on the scale, but the loss counts them as if they
+        // did: take their share, τ·Σ_i ∂loss/∂u_i[d], back out.
+        if (c.learnedTemperature()) { // one more ND4J call, so only when it is used
+          dLogScale -= temperature * dUserOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)).sumNumber()
+              .doubleValue();
+        }
+        dUserOut = dUserOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
+        dItemOut = dItemOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
+      }
+      TowerGradients du = TowerMath.backward(u, userProjection, dUserOut);
+      TowerGradients dv = TowerMath.backward(v, itemProjection, dItemOut);
+      float[] dUserInputs = NdArrays.toFloats(du.embeddings());
+      double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
+      double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
+      return new Gradients(loss.loss(), dUserInputs, NdArrays.toFloats(dv.embeddings()),
+          HistoryPooling.backwardPooled(dUserInputs, poolOffsets, dim), dBias,
+          du.projection() == null ? null : NdArrays.toFloats(du.projection()),
+          dv.projection() == null ? null : NdArrays.toFloats(dv.projection()), learnedScale, learnedBias,
+          c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
+              ? new float[] {(float) learnedScale, (float) learnedBias} : null);
+    }
+  }
+
+  /** The learned bias of each queued item (keys are item slots, live ones: evictions leave the queue). */
+  private float[] biasesOf(int[] slots) {
+    float[] b = new float[slots.length];
+    for (int k = 0; k < slots.length; k++) {
+      b[k] = s.biases.bias(slots[k]);
+    }
+    return b;
+  }
+
+  /** The learned bias of each candidate position (0 for items new in this batch). */
+  private float[] gatherBiases(int columns) {
+    float[] b = new float[columns];
+    for (int j = 0; j < columns; j++) {
+      int slot = items.slotBefore(items.distinctOf(j));
+      b[j] = slot >= 0 ? s.biases.bias(slot) : 0f;
+    }
+    return b;
+  }
+
+  /**
+   * Gradients copied out of ND4J: per position for the embeddings (the user ones are also those of the id
+   * rows, as pooling adds them unchanged), row-major d×d for projections.
+   */
+  record Gradients(double loss, float[] users, float[] items, float[] pooled, float[] itemBias,
+      float[] userProjection, float[] itemProjection, double dLogScale, double dBias, float[] scalars) {}
+}

@@ -1,0 +1,22 @@
+package io.towerstream.model.twotower;
+
+import io.towerstream.model.ModelConfig;
+import io.towerstream.model.loss.ContrastiveLoss;
+import io.towerstream.model.loss.InfoNceLoss;
+import io.towerstream.model.loss.InfoNceOptions;
+import io.towerstream.model.loss.SigmoidPairwiseLoss;
+import io.towerstream.model.loss.SymmetricInfoNceLoss;
+
+/** The configured loss for one step; SigLIP's carries the step's learned bias, so it is built per step. */
+final class LossSelection {
+  private LossSelection() {}
+
+  static ContrastiveLoss of(ModelConfig c, LearnedScalars scalars) {
+    InfoNceOptions options = new InfoNceOptions(c.hardNegativeBeta(), c.positivePrior());
+    return switch (c.loss()) {
+      case INFONCE -> new InfoNceLoss(options);
+      case SYMMETRIC_INFONCE -> new SymmetricInfoNceLoss(options);
+      case SIGLIP -> new SigmoidPairwiseLoss(scalars.sigmoidBias());
+    };
+  }
+}
