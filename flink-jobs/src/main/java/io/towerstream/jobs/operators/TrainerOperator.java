@@ -326,6 +326,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     group.gauge("users", (Gauge<Long>) () -> stats.users());
     group.gauge("items", (Gauge<Long>) () -> stats.items());
     group.gauge("lastEventTime", (Gauge<Long>) () -> stats.lastEventTimeMillis());
+    group.gauge("admittedRows", (Gauge<Long>) () -> stats.admittedRows());
+    group.gauge("evictedRows", (Gauge<Long>) () -> stats.evictedRows());
+    group.gauge("expiredRows", (Gauge<Long>) () -> stats.expiredRows());
+    group.gauge("pendingIds", (Gauge<Long>) () -> stats.pendingIds());
+    group.gauge("heldBackEvents", (Gauge<Long>) () -> stats.heldBackEvents());
     group.gauge("lastStepMillis", (Gauge<Long>) () -> lastStepMillis);
     group.gauge("pendingEvents", (Gauge<Integer>) () -> pendingEvents);
     group.gauge("lastSequence", (Gauge<Long>) () -> lastSequence);
