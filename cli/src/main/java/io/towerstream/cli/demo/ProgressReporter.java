@@ -25,7 +25,7 @@ public final class ProgressReporter implements AutoCloseable {
         .setInitialMax(events)
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(500)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err, 140))
+        .setConsumer(new ConsoleProgressBarConsumer(System.err, 180))
         .showSpeed()
         .setUnit(" ev", 1)
         .build();
