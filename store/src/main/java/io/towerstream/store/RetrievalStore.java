@@ -102,11 +102,6 @@ public final class RetrievalStore implements AutoCloseable {
     return status.snapshot();
   }
 
-  /** The {@code /v1/status} document: {@link #status()} plus every contributor's fields. */
-  public Map<String, Object> statusDocument() {
-    return new LinkedHashMap<>(status.document());
-  }
-
   /** Adds fields to {@code /v1/status} (e.g. the demo's {@code replayDone}); called on every request. */
   public void addStatusContributor(Supplier<Map<String, Object>> contributor) {
     status.addContributor(contributor);

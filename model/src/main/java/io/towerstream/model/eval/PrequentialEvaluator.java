@@ -2,6 +2,7 @@ package io.towerstream.model.eval;
 
 import io.towerstream.model.Interaction;
 import io.towerstream.model.OnlineModel;
+import io.towerstream.model.nd.NdArrays;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Prequential (test-then-train) evaluation: before a batch trains, each of its events is scored with the
@@ -117,7 +117,11 @@ public final class PrequentialEvaluator {
       }
       metrics.get(POPULARITY).record(PrequentialMetrics.rankOf(pop, target, excluded));
       metrics.get(RECENT_POPULARITY).record(PrequentialMetrics.rankOf(win, target, excluded));
-      seenInBatch.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(target);
+      // the user's items so far plus this batch's, built once per user per batch
+      seenInBatch.computeIfAbsent(e.userId(), u -> {
+        Set<Integer> past = seen.get(u);
+        return past == null ? new HashSet<>() : new HashSet<>(past);
+      }).add(target);
     }
   }
 
@@ -155,16 +159,8 @@ public final class PrequentialEvaluator {
   }
 
   private Set<Integer> excludedFor(String user, Map<String, Set<Integer>> seenInBatch) {
-    Set<Integer> past = seen.get(user);
-    Set<Integer> now = seenInBatch.get(user);
-    if (now == null) {
-      return past;
-    }
-    Set<Integer> both = new HashSet<>(now);
-    if (past != null) {
-      both.addAll(past);
-    }
-    return both;
+    Set<Integer> now = seenInBatch.get(user); // already holds the user's earlier items too
+    return now != null ? now : seen.get(user);
   }
 
   /** One row of user·item dot products per event (null when the user has no vector), from one gemm. */
@@ -180,8 +176,8 @@ public final class PrequentialEvaluator {
     List<String> users = new ArrayList<>(userRow.keySet());
     float[] um = model.userVectors(users);
     int d = um.length / users.size();
-    INDArray userMatrix = Nd4j.create(um, new long[] {users.size(), d}, 'c');
-    INDArray itemMatrix = Nd4j.create(model.itemVectors(items), new long[] {n, d}, 'c');
+    INDArray userMatrix = NdArrays.floatMatrix(um, users.size(), d);
+    INDArray itemMatrix = NdArrays.floatMatrix(model.itemVectors(items), n, d);
     float[][] rows = userMatrix.mmul(itemMatrix.transpose()).toFloatMatrix();
     for (int b = 0; b < events.size(); b++) {
       int r = userRow.get(events.get(b).userId());

@@ -26,19 +26,18 @@ public final class PrequentialMetrics {
 
   /** Records one event; {@code rank} 0 = ranked first, −1 = not rankable (a miss). */
   public void record(long rank) {
-    double[] m = new double[METRICS];
-    if (rank >= 0) {
-      m[0] = rank < 10 ? 1 : 0;
-      m[1] = rank < 20 ? 1 : 0;
-      m[2] = rank < 20 ? 1.0 / (Math.log(rank + 2) / Math.log(2)) : 0;
-      m[3] = 1.0 / (rank + 1);
-    }
-    int slot = (int) (events % window);
+    double[] m = ring[(int) (events % window)]; // written in place: this runs for every scored event
     for (int k = 0; k < METRICS; k++) {
       if (events >= window) {
-        windowSum[k] -= ring[slot][k];
+        windowSum[k] -= m[k];
       }
-      ring[slot][k] = m[k];
+    }
+    boolean ranked = rank >= 0;
+    m[0] = ranked && rank < 10 ? 1 : 0;
+    m[1] = ranked && rank < 20 ? 1 : 0;
+    m[2] = ranked && rank < 20 ? 1.0 / (Math.log(rank + 2) / Math.log(2)) : 0;
+    m[3] = ranked ? 1.0 / (rank + 1) : 0;
+    for (int k = 0; k < METRICS; k++) {
       windowSum[k] += m[k];
       totalSum[k] += m[k];
     }

@@ -1,5 +1,6 @@
 package io.towerstream.model.loss;
 
+import io.towerstream.model.nd.NdArrays;
 import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 import java.util.Arrays;
@@ -106,7 +107,7 @@ public final class MomentumQueue {
 
   /** The vectors, oldest first, as a fresh {@code size × dim} matrix of {@code type}. */
   public INDArray gather(DataType type) {
-    return Nd4j.create(oldestFirst(), new long[] {size, dim}, DataType.FLOAT).castTo(type);
+    return NdArrays.floatMatrix(oldestFirst(), size, dim).castTo(type);
   }
 
   /**

@@ -20,10 +20,6 @@ public final class Tower {
     this.projection = projection;
   }
 
-  public boolean hasProjection() {
-    return projection != null;
-  }
-
   /** The projection matrix for one step (fresh FLOAT array), or null without a projection. */
   public INDArray projectionMatrix() {
     return projection == null ? null : projection.matrix();

@@ -88,7 +88,7 @@ final class ForwardBackward {
       float[] dBias = null;
       double dLogScale = loss.dLogScale();
       if (c.itemBias()) {
-        dBias = NdArrays.toFloats(dItemOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)).dup());
+        dBias = NdArrays.toFloats(dItemOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)));
         // The bias column's logits, τ·b/τ = b, do not depend on the scale, but the loss counts them as if they
         // did: take their share, τ·Σ_i ∂loss/∂u_i[d], back out.
         if (c.learnedTemperature()) { // one more ND4J call, so only when it is used

@@ -115,9 +115,9 @@ final class TrainingStep {
     // Prior for first-seen items, assuming a uniform catalogue: a batch holds B of the table's items, so an
     // average item occurs once every items/B steps.
     double priorGap = Math.max(1.0, s.items.liveRows() / (double) rows);
-    int[] queueKeys = s.queue == null ? new int[0] : s.queue.keys();
     StepLogQ.Result logQ = c.logQCorrection()
-        ? new StepLogQ(s, items, positiveItems, draws, step, priorGap).compute(queueKeys)
+        ? new StepLogQ(s, items, positiveItems, draws, step, priorGap)
+            .compute(s.queue == null ? new int[0] : s.queue.keys())
         : new StepLogQ.Result(null, null);
     return new Plan(step, rows, rows + draws, positiveItems, weights, logQ, priorGap, maxEventTime, poolOffsets,
         candidateKeys(items), candidateKeys(users));
@@ -155,10 +155,11 @@ final class TrainingStep {
         pooled.positions(), pooled.distinctCount(), dim), scale);
     tableOptimizer.apply(s.users, userSlots, RowGradientSum.byDistinct(g.users(), users.distinctIndices(), plan.rows,
         users.distinctCount(), dim), scale);
-    tableOptimizer.apply(s.items, itemSlots, RowGradientSum.byDistinct(g.items(), items.distinctIndices(),
+    int[] itemDistinct = items.distinctIndices();
+    tableOptimizer.apply(s.items, itemSlots, RowGradientSum.byDistinct(g.items(), itemDistinct,
         plan.columns, items.distinctCount(), dim), scale);
     if (g.itemBias() != null) {
-      s.biases.apply(biasOptimizer, itemSlots, RowGradientSum.byDistinct(g.itemBias(), items.distinctIndices(),
+      s.biases.apply(biasOptimizer, itemSlots, RowGradientSum.byDistinct(g.itemBias(), itemDistinct,
           plan.columns, items.distinctCount(), 1), scale);
     }
     s.userTower.updateProjection(g.userProjection(), scale, c.towerLearningRate());

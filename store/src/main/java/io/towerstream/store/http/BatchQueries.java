@@ -2,7 +2,6 @@ package io.towerstream.store.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.towerstream.store.index.Scoring;
 import io.towerstream.store.query.DimensionMismatchException;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.UnknownEntityException;
@@ -73,7 +72,7 @@ final class BatchQueries {
         RetrievalService.VectorCandidates c;
         try {
           c = service.candidatesForVector(v.vector(), v.k(), v.exclude(), v.modelVersion(),
-              v.scoring() != null ? v.scoring() : Scoring.DOT_PLUS_BIAS);
+              RequestParsing.scoringOrDefault(query));
         } catch (DimensionMismatchException e) {
           throw new BadRequestException(e.getMessage()); // the caller sent the vector: their mistake
         }

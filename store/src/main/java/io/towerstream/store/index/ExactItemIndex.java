@@ -163,16 +163,6 @@ public final class ExactItemIndex implements ItemIndex {
     return size == 0 ? List.of() : scan(unitQuery, k, exclude, modelVersion, scoring);
   }
 
-  /** Upserts a vector that is already unit length, as is (normalising again could change its last bits). */
-  void putUnit(String id, float[] unit, long modelVersion, float bias) {
-    lock.writeLock().lock();
-    try {
-      put(id, checked(id, unit), modelVersion, bias);
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
   /** The model version of an item, or null when absent. */
   Long modelVersionOf(String id) {
     lock.readLock().lock();
@@ -279,7 +269,7 @@ public final class ExactItemIndex implements ItemIndex {
     int slot;
     if (existing != null) {
       slot = existing;
-      versionCounts.merge(versions[slot], -1L, (a, b) -> a + b == 0 ? null : a + b);
+      decrement(versionCounts, versions[slot]);
     } else {
       slot = size;
       ensureCapacity(size + 1);
@@ -303,7 +293,7 @@ public final class ExactItemIndex implements ItemIndex {
     if (slot == null) {
       return false;
     }
-    versionCounts.merge(versions[slot], -1L, (a, b) -> a + b == 0 ? null : a + b);
+    decrement(versionCounts, versions[slot]);
     int last = size - 1;
     if (slot != last) {
       float[] from = slabs[last / SLAB_ROWS];
@@ -345,11 +335,29 @@ public final class ExactItemIndex implements ItemIndex {
   }
 
   private int[] excludedSlots(Set<String> exclude) {
-    if (exclude == null || exclude.isEmpty()) {
+    return sortedPositions(exclude, slotOf);
+  }
+
+  /** The sorted positions of those {@code ids} that have one in {@code positionOf}; a plain loop, per query. */
+  static int[] sortedPositions(Set<String> ids, Map<String, Integer> positionOf) {
+    if (ids == null || ids.isEmpty()) {
       return new int[0];
     }
-    int[] slots = exclude.stream().map(slotOf::get).filter(s -> s != null).mapToInt(Integer::intValue).toArray();
-    Arrays.sort(slots);
-    return slots;
+    int[] out = new int[ids.size()];
+    int n = 0;
+    for (String id : ids) {
+      Integer position = positionOf.get(id);
+      if (position != null) {
+        out[n++] = position;
+      }
+    }
+    out = Arrays.copyOf(out, n);
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** Counts one item less for {@code version}, dropping the entry at zero. */
+  static void decrement(Map<Long, Long> versionCounts, long version) {
+    versionCounts.merge(version, -1L, (a, b) -> a + b == 0 ? null : a + b);
   }
 }

@@ -87,7 +87,7 @@ public final class GraphItemIndex implements ItemIndex {
     }
     lock.writeLock().lock();
     try {
-      int present = state.graph.size() + delta.size();
+      int present = state.size();
       long removed = removes.stream().distinct()
           .filter(id -> state.graph.contains(id) || delta.modelVersionOf(id) != null).count();
       int expected = Dimensions.checkBatch(upserts, present - removed == 0, state.dim);
@@ -117,7 +117,7 @@ public final class GraphItemIndex implements ItemIndex {
     }
     lock.readLock().lock();
     try {
-      if (state.graph.isEmpty() && delta.size() == 0) {
+      if (state.size() == 0) {
         return List.of();
       }
       if (query.length != state.dim) {
@@ -165,7 +165,7 @@ public final class GraphItemIndex implements ItemIndex {
   public int size() {
     lock.readLock().lock();
     try {
-      return state.graph.size() + delta.size();
+      return state.size();
     } finally {
       lock.readLock().unlock();
     }
@@ -175,7 +175,7 @@ public final class GraphItemIndex implements ItemIndex {
   public int dimension() {
     lock.readLock().lock();
     try {
-      return state.graph.isEmpty() && delta.size() == 0 ? 0 : state.dim;
+      return state.size() == 0 ? 0 : state.dim;
     } finally {
       lock.readLock().unlock();
     }
@@ -241,7 +241,7 @@ public final class GraphItemIndex implements ItemIndex {
       lock.readLock().lock();
       boolean done;
       try {
-        int size = state.graph.size() + delta.size();
+        int size = state.size();
         done = !state.building && (size < options.minGraphItems() && state.gen == null || delta.size() == 0);
       } finally {
         lock.readLock().unlock();

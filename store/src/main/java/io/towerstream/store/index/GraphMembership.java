@@ -1,6 +1,5 @@
 package io.towerstream.store.index;
 
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -74,7 +73,7 @@ final class GraphMembership {
     }
     valid.clear(ord);
     staleNodes++;
-    versionCounts.merge(nodes.modelVersion(ord), -1L, (a, b) -> a + b == 0 ? null : a + b);
+    ExactItemIndex.decrement(versionCounts, nodes.modelVersion(ord));
     return true;
   }
 
@@ -98,11 +97,6 @@ final class GraphMembership {
 
   /** The sorted ordinals of the excluded ids that have one. */
   int[] ordinalsOf(Set<String> ids) {
-    if (ids == null || ids.isEmpty()) {
-      return new int[0];
-    }
-    int[] ords = ids.stream().map(ordinals::get).filter(o -> o != null).mapToInt(Integer::intValue).toArray();
-    Arrays.sort(ords);
-    return ords;
+    return ExactItemIndex.sortedPositions(ids, ordinals);
   }
 }
