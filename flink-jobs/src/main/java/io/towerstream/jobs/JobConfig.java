@@ -189,6 +189,9 @@ public final class JobConfig implements Serializable {
           ModelConfig.Builder::priorWeight, ModelConfig::priorWeight),
       modelDouble("model.prior.half-life-events", "Events after which a click counts half in the popularity prior.",
           ModelConfig.Builder::priorHalfLifeEvents, ModelConfig::priorHalfLifeEvents),
+      modelInt("model.prior.tuning-interval", "Tune the prior weight on every n-th batch (test-then-train HR@10 over"
+          + " a grid of weights, starting at model.prior.weight); 0 = the weight stays fixed.",
+          ModelConfig.Builder::priorTuningInterval, ModelConfig::priorTuningInterval),
       modelLong("model.seed", "Seed of every random choice in the model.", ModelConfig.Builder::seed,
           ModelConfig::seed),
       new Option("model.loss", "infonce | symmetric-infonce | siglip: the training loss.",

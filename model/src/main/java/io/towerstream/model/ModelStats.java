@@ -10,6 +10,7 @@ package io.towerstream.model;
  * @param expiredRows of those, rows evicted for being idle longer than the TTL
  * @param pendingIds ids seen but not admitted yet, both tables
  * @param heldBackEvents events skipped because their user or item was not admitted yet
+ * @param priorWeight weight of the popularity prior in the served item biases (tuned or configured)
  */
 public record ModelStats(
     long eventsTrained,
@@ -23,11 +24,12 @@ public record ModelStats(
     long evictedRows,
     long expiredRows,
     long pendingIds,
-    long heldBackEvents) {
+    long heldBackEvents,
+    double priorWeight) {
   /** Without admission or eviction figures, for models that keep none. */
   public ModelStats(long eventsTrained, long batches, long skippedBatches, double lossEma, long users, long items,
       long lastEventTimeMillis) {
     this(eventsTrained, batches, skippedBatches, lossEma, users, items, lastEventTimeMillis, users + items, 0, 0, 0,
-        0);
+        0, 0);
   }
 }

@@ -331,6 +331,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     group.gauge("expiredRows", (Gauge<Long>) () -> stats.expiredRows());
     group.gauge("pendingIds", (Gauge<Long>) () -> stats.pendingIds());
     group.gauge("heldBackEvents", (Gauge<Long>) () -> stats.heldBackEvents());
+    group.gauge("priorWeight", (Gauge<Double>) () -> stats.priorWeight());
     group.gauge("lastStepMillis", (Gauge<Long>) () -> lastStepMillis);
     group.gauge("pendingEvents", (Gauge<Integer>) () -> pendingEvents);
     group.gauge("lastSequence", (Gauge<Long>) () -> lastSequence);

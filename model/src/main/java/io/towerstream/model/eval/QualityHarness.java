@@ -4,6 +4,8 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.TwoTowerModels;
+import io.towerstream.model.prior.PriorWeightTuner;
+import io.towerstream.model.twotower.TwoTowerModel;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,6 +89,7 @@ public final class QualityHarness {
     for (int e = 0; e < epochs; e++) {
       ModelScorer.trainSinglePass(model, s.train, config.batchSize());
     }
+    printPriorTuning("single pass", model);
     rows.put("towerstream", RankingMetrics.evaluate(s, new ModelScorer(s, model, true), KS));
     rows.put("towerstream(no prior)", RankingMetrics.evaluate(s, new ModelScorer(s, model, false), KS));
     System.out.printf("%-36s", "holdout");
@@ -112,6 +115,20 @@ public final class QualityHarness {
         m.windowed().values().forEach(v -> System.out.printf("%8.4f", v));
         System.out.println();
       });
+      printPriorTuning("prequential", fresh);
+    }
+  }
+
+  /** The prior weight served at the end and, when tuned, each candidate weight's recent HR@10. */
+  private static void printPriorTuning(String run, OnlineModel model) {
+    System.out.printf("prior weight after the %s run: %s%n", run, model.stats().priorWeight());
+    if (model instanceof TwoTowerModel t && t.priorTuningHitRates() != null) {
+      double[] hr = t.priorTuningHitRates();
+      StringBuilder line = new StringBuilder("  tuner's recent HR@10 by weight:");
+      for (int k = 0; k < hr.length; k++) {
+        line.append(String.format(" %s=%.4f", PriorWeightTuner.GRID[k], hr[k]));
+      }
+      System.out.println(line);
     }
   }
 
@@ -131,6 +148,7 @@ public final class QualityHarness {
       case "seed" -> b.seed(Long.parseLong(v));
       case "historyLength" -> b.historyLength(Integer.parseInt(v));
       case "priorWeight" -> b.priorWeight(Float.parseFloat(v));
+      case "priorTuningInterval" -> b.priorTuningInterval(Integer.parseInt(v));
       case "priorHalfLifeEvents" -> b.priorHalfLifeEvents(Double.parseDouble(v));
       case "gradientClipNorm" -> b.gradientClipNorm(Double.parseDouble(v));
       case "itemBias" -> b.itemBias(Boolean.parseBoolean(v));

@@ -6,6 +6,7 @@ import io.towerstream.model.optim.LazyAdam;
 import io.towerstream.model.optim.RowOptimizer;
 import io.towerstream.model.optim.RowwiseAdagrad;
 import io.towerstream.model.prior.PopularityPrior;
+import io.towerstream.model.prior.PriorWeightTuner;
 import io.towerstream.model.random.SeededRandom;
 import io.towerstream.model.sampling.FrequencyEstimator;
 import io.towerstream.model.sampling.NegativeReservoir;
@@ -25,8 +26,9 @@ import io.towerstream.model.tower.Tower;
  *
  * <p>Snapshot layout: the parts of format version 1, then those version 2 added (histories, prior, biases),
  * then, appended later within version 2, the table extras (use stamps, counters, the rest of the optimizer
- * state), the learned scalars, the admission counts and the momentum queue. A snapshot that ends before a
- * part (version 1, or version 2 written before the part existed) starts that part empty.
+ * state), the learned scalars, the admission counts and the momentum queue; version 3 adds the prior weight
+ * tuner. A snapshot that ends before a part (version 1, or version 2 written before the part existed) starts
+ * that part empty; one from before version 3 starts tuning at the configured prior weight.
  */
 final class ModelState {
   final ModelConfig config;
@@ -50,6 +52,8 @@ final class ModelState {
   final AdmissionFilter itemAdmission;
   /** Null when the queue is off. */
   final MomentumNegatives queue;
+  /** Null when the prior weight is fixed by the config. */
+  final PriorWeightTuner priorTuner;
   /** Events skipped because their user or item was not admitted yet. */
   long heldBackEvents;
 
@@ -57,8 +61,9 @@ final class ModelState {
       SeededRandom itemRandom, SeededRandom sampling, IdTable users, IdTable items, Tower userTower,
       Tower itemTower, FrequencyEstimator frequencies, NegativeReservoir reservoir, ChangeTracker userChanges,
       ChangeTracker itemChanges, UserHistories histories, PopularityPrior prior,
-      ItemBiasTable biases, Extras extras) {
+      ItemBiasTable biases, Extras extras, PriorWeightTuner priorTuner) {
     this.config = config;
+    this.priorTuner = priorTuner;
     this.counters = counters;
     this.userInit = new RowInitializer(userRandom, config.initScale());
     this.itemInit = new RowInitializer(itemRandom, config.initScale());
@@ -95,6 +100,24 @@ final class ModelState {
     });
   }
 
+  /** The weight of the popularity prior served now: the tuned one, or the configured one. */
+  float priorWeight() {
+    return priorTuner != null ? priorTuner.weight() : config.priorWeight();
+  }
+
+  /**
+   * An item's score bias in dot-product units without the prior: the learned logit bias times the current τ
+   * (the logits are {@code u·v/τ + b}; a learned τ moves).
+   */
+  float learnedBias(int slot) {
+    return config.itemBias() ? (float) scalars.temperature() * biases.bias(slot) : 0f;
+  }
+
+  /** An item's score bias as published, which the store adds to {@code user·item}: learned bias plus prior. */
+  float servedBias(int slot) {
+    return learnedBias(slot) + prior.bias(slot, priorWeight());
+  }
+
   /** The tables' optimizer, which fixes their rows' state width. */
   static RowOptimizer rowOptimizer(ModelConfig c) {
     return switch (c.tableOptimizer()) {
@@ -112,7 +135,14 @@ final class ModelState {
         new Tower(c.dim(), c.towerProjection()), new Tower(c.dim(), c.towerProjection()),
         new FrequencyEstimator(c.frequencyDecay()), new NegativeReservoir(c.reservoirCapacity(), c.reservoirAlpha()),
         new ChangeTracker(), new ChangeTracker(), new UserHistories(c.historyLength()),
-        new PopularityPrior(c.priorHalfLifeEvents()), new ItemBiasTable(), Extras.fresh(c));
+        new PopularityPrior(c.priorHalfLifeEvents()), new ItemBiasTable(), Extras.fresh(c), freshTuner(c));
+  }
+
+  /** Half-life, in scored events, of the tuner's hit rates: long enough to average, short enough to follow drift. */
+  static final double TUNER_HALF_LIFE_EVENTS = 5_000;
+
+  private static PriorWeightTuner freshTuner(ModelConfig c) {
+    return c.priorTuningInterval() > 0 ? new PriorWeightTuner(c.priorWeight(), TUNER_HALF_LIFE_EVENTS) : null;
   }
 
   private static int stateWidth(ModelConfig c) {
@@ -144,6 +174,10 @@ final class ModelState {
     out.writeBoolean(queue != null);
     if (queue != null) {
       queue.writeTo(out);
+    }
+    out.writeBoolean(priorTuner != null);
+    if (priorTuner != null) {
+      priorTuner.writeTo(out);
     }
   }
 
@@ -177,6 +211,14 @@ final class ModelState {
       users.initialiseExtras(counters.eventsTrained());
       items.initialiseExtras(counters.eventsTrained());
     }
+    PriorWeightTuner tuner = freshTuner(c);
+    if (in.formatVersion() >= 3 && in.readBoolean()) {
+      PriorWeightTuner saved = PriorWeightTuner.readFrom(in, TUNER_HALF_LIFE_EVENTS);
+      tuner = c.priorTuningInterval() > 0 ? saved : null;
+      if (tuner == null && saved.weight() != c.priorWeight()) {
+        itemChanges.markAll(); // tuning turned off at restore: the config's weight changes every item's bias
+      }
+    }
     in.requireFullyRead();
     for (int item : reservoir.itemsByRecency()) {
       SnapshotReader.check(items.isLive(item), "reservoir holds an item row that does not exist");
@@ -186,7 +228,7 @@ final class ModelState {
     }
     return new ModelState(c, counters, userRandom, itemRandom, sampling, users, items, userTower, itemTower,
         frequencies, reservoir, userChanges, itemChanges, histories, prior,
-        biases, extras);
+        biases, extras, tuner);
   }
 
   /** The parts appended to format version 2, each empty in a snapshot written before it existed. */

@@ -10,8 +10,6 @@ import io.towerstream.model.StepResult;
 import io.towerstream.model.snapshot.SnapshotFormat;
 import io.towerstream.model.snapshot.SnapshotWriter;
 import io.towerstream.model.tables.IdTable;
-import io.towerstream.model.history.HistoryPooling;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -28,6 +26,7 @@ public final class TwoTowerModel implements OnlineModel {
 
   private final ModelState state;
   private final TrainingStep step;
+  private final PriorTuning priorTuning;
 
   public TwoTowerModel(ModelConfig config) {
     this(ModelState.fresh(Objects.requireNonNull(config, "config")));
@@ -36,6 +35,7 @@ public final class TwoTowerModel implements OnlineModel {
   private TwoTowerModel(ModelState state) {
     this.state = state;
     this.step = new TrainingStep(state);
+    this.priorTuning = new PriorTuning(state);
   }
 
   /**
@@ -62,7 +62,10 @@ public final class TwoTowerModel implements OnlineModel {
   /** {@inheritDoc} An empty batch is a no-op. */
   @Override
   public StepResult train(List<Interaction> batch) {
-    return step.run(Objects.requireNonNull(batch, "batch"));
+    if (!Objects.requireNonNull(batch, "batch").isEmpty() && priorTuning.due()) {
+      priorTuning.observe(batch); // test, then train: before the batch moves the model
+    }
+    return step.run(batch);
   }
 
   @Override
@@ -74,13 +77,13 @@ public final class TwoTowerModel implements OnlineModel {
   @Override
   public float[] userVector(String userId) {
     int slot = state.users.slotOf(userId);
-    return slot < 0 ? null : outputs(EntityKind.USER, new int[] {slot}, 0, 1);
+    return slot < 0 ? null : TowerOutputs.of(state, EntityKind.USER, new int[] {slot}, 0, 1);
   }
 
   @Override
   public float[] itemVector(String itemId) {
     int slot = state.items.slotOf(itemId);
-    return slot < 0 ? null : outputs(EntityKind.ITEM, new int[] {slot}, 0, 1);
+    return slot < 0 ? null : TowerOutputs.of(state, EntityKind.ITEM, new int[] {slot}, 0, 1);
   }
 
   @Override
@@ -109,7 +112,7 @@ public final class TwoTowerModel implements OnlineModel {
     }
     for (int start = 0; start < known; start += OUTPUT_CHUNK_ROWS) {
       int n = Math.min(OUTPUT_CHUNK_ROWS, known - start);
-      float[] chunk = outputs(kind, slots, start, n);
+      float[] chunk = TowerOutputs.of(state, kind, slots, start, n);
       for (int k = 0; k < n; k++) {
         System.arraycopy(chunk, k * dim, out, rows[start + k] * dim, dim);
       }
@@ -120,7 +123,7 @@ public final class TwoTowerModel implements OnlineModel {
   @Override
   public float itemBias(String itemId) {
     int slot = state.items.slotOf(itemId);
-    return slot < 0 ? 0f : servedBias(slot);
+    return slot < 0 ? 0f : state.servedBias(slot);
   }
 
   @Override
@@ -131,7 +134,17 @@ public final class TwoTowerModel implements OnlineModel {
     return new ModelStats(c.eventsTrained(), c.batches(), c.skippedBatches(), c.lossEma(), u.liveRows(),
         i.liveRows(), c.lastEventTimeMillis(), u.insertedRows() + i.insertedRows(), u.evictedRows() + i.evictedRows(),
         u.expiredRows() + i.expiredRows(), state.userAdmission.pendingIds() + state.itemAdmission.pendingIds(),
-        state.heldBackEvents);
+        state.heldBackEvents, state.priorWeight());
+  }
+
+  /** The weight of the popularity prior in the served item biases: the tuned one, or the configured one. */
+  public float priorWeight() {
+    return state.priorWeight();
+  }
+
+  /** The tuner's recent HR@10 of each weight of its grid, or null when the weight is fixed. */
+  public double[] priorTuningHitRates() {
+    return state.priorTuner == null ? null : state.priorTuner.hitRates();
   }
 
   /** The temperature of the next step: the configured one, or the learned one. */
@@ -163,10 +176,10 @@ public final class TwoTowerModel implements OnlineModel {
     int dim = table.dim();
     for (int start = 0; start < slots.length; start += OUTPUT_CHUNK_ROWS) {
       int n = Math.min(OUTPUT_CHUNK_ROWS, slots.length - start);
-      float[] out = outputs(kind, slots, start, n);
+      float[] out = TowerOutputs.of(state, kind, slots, start, n);
       for (int r = 0; r < n; r++) {
         int slot = slots[start + r];
-        float bias = kind == EntityKind.ITEM ? servedBias(slot) : 0f;
+        float bias = kind == EntityKind.ITEM ? state.servedBias(slot) : 0f;
         sink.accept(kind, table.idAt(slot), Arrays.copyOfRange(out, r * dim, (r + 1) * dim), bias);
       }
     }
@@ -181,37 +194,5 @@ public final class TwoTowerModel implements OnlineModel {
     ModelConfig c = state.config;
     float learned = c.itemBias() ? (float) state.scalars.temperature() * state.biases.bias(slot) : 0f;
     return learned + state.prior.bias(slot, c.priorWeight());
-  }
-
-  /** Tower outputs of {@code slots[start..start+n)}, row-major; users pool their current history. */
-  private float[] outputs(EntityKind kind, int[] slots, int start, int n) {
-    IdTable table = kind == EntityKind.USER ? state.users : state.items;
-    int dim = table.dim();
-    float[] e = new float[n * dim];
-    for (int r = 0; r < n; r++) {
-      table.copyWeights(slots[start + r], e, r * dim);
-    }
-    if (kind == EntityKind.ITEM) {
-      return state.itemTower.outputs(e, n, dim);
-    }
-    List<String> history = new ArrayList<>();
-    int[] offsets = new int[n + 1];
-    float[] pooled = new float[0];
-    int positions = 0;
-    for (int r = 0; r < n; r++) {
-      history.clear();
-      state.histories.copyTo(slots[start + r], history);
-      if (pooled.length < (positions + history.size()) * dim) {
-        pooled = Arrays.copyOf(pooled, Math.max(pooled.length * 2, (positions + history.size()) * dim));
-      }
-      for (String itemId : history) {
-        int item = state.items.slotOf(itemId);
-        if (item >= 0) {
-          state.items.copyWeights(item, pooled, positions++ * dim);
-        }
-      }
-      offsets[r + 1] = positions;
-    }
-    return state.userTower.outputs(HistoryPooling.forward(e, pooled, offsets, dim), n, dim);
   }
 }

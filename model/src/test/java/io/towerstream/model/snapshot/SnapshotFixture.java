@@ -16,7 +16,9 @@ import java.util.List;
  * with a new {@link SnapshotFormat#FORMAT_VERSION}, keeping the old fixture for the old version's reader.
  */
 public final class SnapshotFixture {
-  static final String RESOURCE = "/snapshots/format-v2.snapshot";
+  static final String RESOURCE = "/snapshots/format-v3.snapshot";
+  /** The last version-2 fixture, written with {@link #V2_CONFIG}, kept so reading version 2 stays tested. */
+  static final String V2_RESOURCE = "/snapshots/format-v2.snapshot";
   /**
    * A version-2 snapshot written before the sections appended to version 2 (table extras, learned scalars,
    * admission counts, queue), kept so reading such a snapshot stays tested; written with {@link #BASE_CONFIG}.
@@ -32,8 +34,11 @@ public final class SnapshotFixture {
    * Tiny bounds so that every part (evictions, expiries, reservoir, projections with Adam, pending admissions,
    * queue, learned temperature and bias, lazy Adam tables) holds some state.
    */
-  static final ModelConfig CONFIG = BASE_CONFIG.toBuilder().loss(ModelConfig.Loss.SIGLIP).learnedTemperature(true)
-      .queueSize(6).admissionMinCount(2).rowTtlEvents(12).tableOptimizer(ModelConfig.TableOptimizer.ADAM).build();
+  static final ModelConfig V2_CONFIG = BASE_CONFIG.toBuilder().loss(ModelConfig.Loss.SIGLIP)
+      .learnedTemperature(true).queueSize(6).admissionMinCount(2).rowTtlEvents(12)
+      .tableOptimizer(ModelConfig.TableOptimizer.ADAM).build();
+  /** {@link #V2_CONFIG} with the prior weight tuned on every batch, so that the tuner holds state too. */
+  static final ModelConfig CONFIG = V2_CONFIG.toBuilder().priorTuningInterval(1).build();
 
   private SnapshotFixture() {}
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.TwoTowerModels;
+import io.towerstream.model.twotower.TwoTowerModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class SnapshotFormatTest {
   @Test
-  void theCommittedVersion2FixtureLoadsAndIsResavedByteForByte() throws IOException {
+  void theCommittedVersion3FixtureLoadsAndIsResavedByteForByte() throws IOException {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
     OnlineModel model = TwoTowerModels.restore(fixture, SnapshotFixture.CONFIG);
     assertThat(model.snapshot()).isEqualTo(fixture);
@@ -22,7 +23,24 @@ class SnapshotFormatTest {
     assertThat(model.stats().users()).isEqualTo(8);
     assertThat(model.stats().expiredRows()).as("every appended part holds state").isPositive();
     assertThat(model.stats().pendingIds()).isPositive();
+    assertThat(Arrays.stream(((TwoTowerModel) model).priorTuningHitRates()).max().orElseThrow())
+        .as("the tuner scored the fixture's batches").isPositive();
     assertThat(model.train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3"))).skipped()).isFalse();
+  }
+
+  @Test
+  void aVersion2SnapshotStartsPriorTuningAtTheConfiguredWeight() throws IOException {
+    byte[] v2 = readFixture(SnapshotFixture.V2_RESOURCE);
+    assertThat(SnapshotReader.over(v2, 4, 4).readInt()).isEqualTo(2);
+    TwoTowerModel model = TwoTowerModel.restore(v2, SnapshotFixture.CONFIG);
+    assertThat(model.stats().batches()).isEqualTo(19);
+    assertThat(model.priorWeight()).isEqualTo(SnapshotFixture.CONFIG.priorWeight());
+    assertThat(model.priorTuningHitRates()).containsOnly(0.0);
+    byte[] resaved = model.snapshot();
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(3);
+    assertThat(TwoTowerModel.restore(resaved, SnapshotFixture.CONFIG).snapshot()).isEqualTo(resaved);
+    // read without tuning, as version 2 was written, it is the same model
+    assertThat(TwoTowerModel.restore(v2, SnapshotFixture.V2_CONFIG).userVector("u1")).isEqualTo(model.userVector("u1"));
   }
 
   @Test
@@ -35,8 +53,8 @@ class SnapshotFormatTest {
         .isEqualTo(model.stats().users() + model.stats().items() + model.stats().evictedRows());
     byte[] resaved = model.snapshot();
     int body = base.length - 8; // the checksum closes the snapshot
-    assertThat(Arrays.copyOf(resaved, body)).as("the sections are appended: earlier bytes stay")
-        .isEqualTo(Arrays.copyOf(base, body));
+    assertThat(Arrays.copyOfRange(resaved, 8, body)).as("the sections are appended: earlier bytes stay")
+        .isEqualTo(Arrays.copyOfRange(base, 8, body));
     assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.BASE_CONFIG).snapshot()).isEqualTo(resaved);
   }
 
@@ -61,13 +79,13 @@ class SnapshotFormatTest {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
     SnapshotReader header = SnapshotReader.over(fixture, 0, 12);
     assertThat(header.readInt()).isEqualTo(SnapshotFormat.MAGIC);
-    assertThat(header.readInt()).isEqualTo(2);
+    assertThat(header.readInt()).isEqualTo(3);
     assertThat(header.readInt()).isEqualTo(4);
 
     byte[] future = fixture.clone();
-    future[7] = 3; // version 3, checksum now stale: the version is what gets reported
+    future[7] = 4; // version 4, checksum now stale: the version is what gets reported
     assertThatThrownBy(() -> SnapshotFormat.open(future, 4)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown model snapshot format version 3");
+        .hasMessageContaining("unknown model snapshot format version 4");
   }
 
   @Test

@@ -1,0 +1,100 @@
+package io.towerstream.model.twotower;
+
+import io.towerstream.model.EntityKind;
+import io.towerstream.model.Interaction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import io.towerstream.model.nd.NdArrays;
+
+/**
+ * Feeds the {@link io.towerstream.model.prior.PriorWeightTuner} from the stream: every
+ * {@code priorTuningInterval}-th batch, before it trains, each event whose user and item have rows is ranked
+ * against every live item (the user's recent history excluded, as the item was not clicked yet), by the score
+ * the store would serve without the prior ({@code user·item + τ·b}). When the tuner then picks another weight,
+ * every item is marked changed, because every published bias moves with it.
+ */
+final class PriorTuning {
+  private final ModelState s;
+
+  PriorTuning(ModelState state) {
+    this.s = state;
+  }
+
+  /** Whether the next batch is one to tune on. */
+  boolean due() {
+    return s.priorTuner != null && s.counters.batches() % s.config.priorTuningInterval() == 0;
+  }
+
+  /** Scores {@code batch} with the model as it is now and lets the tuner reselect. Mutates the tuner. */
+  void observe(List<Interaction> batch) {
+    int[] itemSlots = liveSlots();
+    int n = itemSlots.length;
+    if (n == 0) {
+      return;
+    }
+    int[] itemIndex = new int[s.items.size()];
+    Arrays.fill(itemIndex, -1);
+    for (int j = 0; j < n; j++) {
+      itemIndex[itemSlots[j]] = j;
+    }
+    List<Interaction> known = new ArrayList<>();
+    int[] userSlots = new int[batch.size()];
+    for (Interaction e : batch) {
+      int user = s.users.slotOf(e.userId());
+      int item = s.items.slotOf(e.itemId());
+      if (user >= 0 && item >= 0) {
+        userSlots[known.size()] = user;
+        known.add(e);
+      }
+    }
+    if (known.isEmpty()) {
+      return;
+    }
+    int dim = s.config.dim();
+    float[] users = TowerOutputs.of(s, EntityKind.USER, userSlots, 0, known.size());
+    float[] items = TowerOutputs.of(s, EntityKind.ITEM, itemSlots, 0, n);
+    float[][] scores = NdArrays.floatMatrix(users, known.size(), dim)
+        .mmul(NdArrays.floatMatrix(items, n, dim).transpose()).toFloatMatrix();
+    float[] learned = new float[n];
+    double[] logMass = new double[n];
+    for (int j = 0; j < n; j++) {
+      learned[j] = s.learnedBias(itemSlots[j]);
+      logMass[j] = s.prior.logMass(itemSlots[j]);
+    }
+    List<String> history = new ArrayList<>();
+    for (int b = 0; b < known.size(); b++) {
+      float[] row = scores[b];
+      for (int j = 0; j < n; j++) {
+        row[j] += learned[j];
+      }
+      history.clear();
+      s.histories.copyTo(userSlots[b], history);
+      int[] excluded = new int[history.size()];
+      int count = 0;
+      for (String itemId : history) {
+        int slot = s.items.slotOf(itemId);
+        if (slot >= 0) {
+          excluded[count++] = itemIndex[slot];
+        }
+      }
+      int target = itemIndex[s.items.slotOf(known.get(b).itemId())];
+      s.priorTuner.observe(row, logMass, target, Arrays.copyOf(excluded, count));
+    }
+    if (s.priorTuner.reselect()) {
+      s.itemChanges.markAll();
+    }
+  }
+
+  private int[] liveSlots() {
+    int[] out = new int[s.items.liveRows()];
+    int k = 0;
+    for (int slot = 0; slot < s.items.size() && k < out.length; slot++) {
+      if (s.items.isLive(slot)) {
+        out[k++] = slot;
+      }
+    }
+    return Arrays.copyOf(out, k);
+  }
+}
