@@ -159,7 +159,7 @@ public final class JobConfig implements Serializable {
           ModelConfig.Builder::batchSize, ModelConfig::batchSize),
       modelFloat("model.temperature", "Softmax temperature.", ModelConfig.Builder::temperature,
           ModelConfig::temperature),
-      modelFloat("model.learning-rate", "Adagrad learning rate of the id embedding tables.",
+      modelFloat("model.learning-rate", "Learning rate of the id embedding tables (Adam or Adagrad, model.table.optimizer).",
           ModelConfig.Builder::learningRate, ModelConfig::learningRate),
       modelFloat("model.tower-learning-rate", "Adam learning rate of the dense tower weights.",
           ModelConfig.Builder::towerLearningRate, ModelConfig::towerLearningRate),
@@ -210,7 +210,7 @@ public final class JobConfig implements Serializable {
           ModelConfig.Builder::admissionMinCount, ModelConfig::admissionMinCount),
       modelLong("model.table.ttl-events", "Rows idle for more than this many trained events are evicted; 0 = never.",
           ModelConfig.Builder::rowTtlEvents, ModelConfig::rowTtlEvents),
-      new Option("model.table.optimizer", "adagrad | adam: optimizer of the id embedding tables.",
+      new Option("model.table.optimizer", "adam | adagrad: optimizer of the id embedding tables (lazy Adam, or row-wise Adagrad at a third of the memory).",
           (b, v) -> b.model.tableOptimizer(parseEnum("model.table.optimizer", v, ModelConfig.TableOptimizer.class)),
           c -> c.model.tableOptimizer().cliName()));
 

@@ -197,7 +197,7 @@ public record ModelConfig(
     private double queueMomentum = 0.99;
     private int admissionMinCount = 1;
     private long rowTtlEvents = 0;
-    private TableOptimizer tableOptimizer = TableOptimizer.ADAGRAD;
+    private TableOptimizer tableOptimizer = TableOptimizer.ADAM;
 
     /** Embedding and tower output dimension; default 64. */
     public Builder dim(int v) { dim = v; return this; }
@@ -279,7 +279,10 @@ public record ModelConfig(
     public Builder admissionMinCount(int v) { admissionMinCount = v; return this; }
     /** Rows idle for more than this many trained events are evicted; default 0 = never. */
     public Builder rowTtlEvents(long v) { rowTtlEvents = v; return this; }
-    /** Optimizer of the id embedding tables; default ADAGRAD. */
+    /**
+     * Optimizer of the id embedding tables; default ADAM (lazy: only the batch's rows step): it ranked better than
+     * row-wise Adagrad on both MovieLens measures for every seed tried (README, Quality).
+     */
     public Builder tableOptimizer(TableOptimizer v) { tableOptimizer = v; return this; }
 
     public ModelConfig build() {

@@ -35,6 +35,14 @@ import java.util.concurrent.ExecutionException;
 public final class EvalRun {
   /** The trainer counts as stuck when it trains nothing new for this long before reaching the target. */
   private static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
+  /**
+   * The trainer's partial-batch wait during an eval, unless the job options set one: the replay streams
+   * without pauses, so batches close at the batch size, and only the last one waits. The job's default (50 ms,
+   * for freshness at low traffic) lets a stall of a busy machine close a partial batch somewhere, and then a
+   * rerun trains other batches and reports other figures.
+   */
+  static final String REPLAY_BATCH_WAIT_MS = "2000";
+  private static final String BATCH_WAIT_OPTION = "--batch.max-wait-ms";
 
   private final Path data;
   private final ClickFileFormat format;
@@ -49,7 +57,19 @@ public final class EvalRun {
     this.format = format;
     this.fraction = fraction;
     this.ks = ks.clone();
-    this.jobArgs = List.copyOf(jobArgs);
+    this.jobArgs = withReplayBatchWait(jobArgs);
+  }
+
+  /** {@code jobArgs}, with {@link #REPLAY_BATCH_WAIT_MS} in front unless they set the batch wait themselves. */
+  static List<String> withReplayBatchWait(List<String> jobArgs) {
+    for (String a : jobArgs) {
+      if (a.equals(BATCH_WAIT_OPTION) || a.startsWith(BATCH_WAIT_OPTION + "=")) {
+        return List.copyOf(jobArgs);
+      }
+    }
+    List<String> out = new ArrayList<>(List.of(BATCH_WAIT_OPTION, REPLAY_BATCH_WAIT_MS));
+    out.addAll(jobArgs);
+    return List.copyOf(out);
   }
 
   public EvalReport run() throws Exception {

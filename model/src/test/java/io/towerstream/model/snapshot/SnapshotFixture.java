@@ -29,7 +29,7 @@ public final class SnapshotFixture {
   /** The config of the version-1 and base version-2 fixtures. */
   static final ModelConfig BASE_CONFIG = ModelConfig.builder().dim(4).batchSize(4).reservoirNegatives(2)
       .reservoirCapacity(6).maxRowsPerTable(8).towerProjection(true).historyLength(3).priorWeight(0.5f).priorHalfLifeEvents(10)
-      .seed(99).build();
+      .seed(99).tableOptimizer(ModelConfig.TableOptimizer.ADAGRAD).build();
   /**
    * Tiny bounds so that every part (evictions, expiries, reservoir, projections with Adam, pending admissions,
    * queue, learned temperature and bias, lazy Adam tables) holds some state.
