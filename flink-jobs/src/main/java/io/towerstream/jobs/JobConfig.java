@@ -165,6 +165,8 @@ public final class JobConfig implements Serializable {
           ModelConfig.Builder::towerLearningRate, ModelConfig::towerLearningRate),
       modelBool("model.tower-projection", "true | false: a learned d x d projection after each id embedding.",
           ModelConfig.Builder::towerProjection, ModelConfig::towerProjection),
+      modelInt("model.tower.mlp-hidden", "Hidden width of a residual MLP on top of each tower; 0 = none.",
+          ModelConfig.Builder::towerMlpHidden, ModelConfig::towerMlpHidden),
       modelBool("model.log-q", "true | false: correct logits by log q(item) (Yi et al. 2019).",
           ModelConfig.Builder::logQCorrection, ModelConfig::logQCorrection),
       modelInt("model.reservoir.capacity", "Distinct recent items kept for sampled negatives.",

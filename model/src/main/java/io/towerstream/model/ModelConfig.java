@@ -14,6 +14,7 @@ public record ModelConfig(
     float learningRate,
     float towerLearningRate,
     boolean towerProjection,
+    int towerMlpHidden,
     boolean logQCorrection,
     int reservoirCapacity,
     int reservoirNegatives,
@@ -95,6 +96,8 @@ public record ModelConfig(
     require(temperature > 0 && temperature <= 10, "model.temperature", temperature, "in (0, 10]");
     require(learningRate > 0, "model.learning-rate", learningRate, "positive");
     require(towerLearningRate > 0, "model.tower-learning-rate", towerLearningRate, "positive");
+    require(towerMlpHidden >= 0 && towerMlpHidden <= 4096, "model.tower.mlp-hidden", towerMlpHidden,
+        "between 0 (no MLP) and 4096");
     require(reservoirCapacity >= 0, "model.reservoir.capacity", reservoirCapacity, "non-negative");
     require(reservoirNegatives >= 0, "model.reservoir.negatives", reservoirNegatives, "non-negative");
     require(reservoirNegatives == 0 || reservoirCapacity > 0, "model.reservoir.capacity", reservoirCapacity,
@@ -151,7 +154,8 @@ public record ModelConfig(
   public Builder toBuilder() {
     return new Builder()
         .dim(dim).batchSize(batchSize).temperature(temperature).learningRate(learningRate)
-        .towerLearningRate(towerLearningRate).towerProjection(towerProjection).logQCorrection(logQCorrection)
+        .towerLearningRate(towerLearningRate).towerProjection(towerProjection).towerMlpHidden(towerMlpHidden)
+        .logQCorrection(logQCorrection)
         .reservoirCapacity(reservoirCapacity).reservoirNegatives(reservoirNegatives).reservoirAlpha(reservoirAlpha)
         .frequencyDecay(frequencyDecay).gradientClipNorm(gradientClipNorm).initScale(initScale)
         .maxRowsPerTable(maxRowsPerTable).historyLength(historyLength).itemBias(itemBias).priorWeight(priorWeight)
@@ -175,6 +179,7 @@ public record ModelConfig(
     private float learningRate = 0.01f;
     private float towerLearningRate = 0.001f;
     private boolean towerProjection = false;
+    private int towerMlpHidden = 0;
     private boolean logQCorrection = false;
     private int reservoirCapacity = 10_000;
     private int reservoirNegatives = 64;
@@ -211,6 +216,11 @@ public record ModelConfig(
     public Builder towerLearningRate(float v) { towerLearningRate = v; return this; }
     /** Whether each tower has a learned d×d projection after the id embedding; default false. */
     public Builder towerProjection(boolean v) { towerProjection = v; return this; }
+    /**
+     * Hidden width of a small residual MLP on top of each tower ({@code z + relu(z·W₁ + b₁)·W₂}, Adam at the
+     * tower learning rate, starting as the identity); default 0 = none.
+     */
+    public Builder towerMlpHidden(int v) { towerMlpHidden = v; return this; }
     /**
      * Whether logits are corrected by log q (Yi et al. 2019); default false: with the popularity prior added
      * at serving, the uncorrected model ranked better on MovieLens (see the README ablation), though the
@@ -287,7 +297,7 @@ public record ModelConfig(
 
     public ModelConfig build() {
       return new ModelConfig(dim, batchSize, temperature, learningRate, towerLearningRate, towerProjection,
-          logQCorrection, reservoirCapacity, reservoirNegatives, reservoirAlpha, frequencyDecay, gradientClipNorm,
+          towerMlpHidden, logQCorrection, reservoirCapacity, reservoirNegatives, reservoirAlpha, frequencyDecay, gradientClipNorm,
           initScale, maxRowsPerTable, historyLength, itemBias, priorWeight, priorHalfLifeEvents, priorTuningInterval, seed, loss,
           hardNegativeBeta, positivePrior, learnedTemperature, queueSize, queueMomentum, admissionMinCount,
           rowTtlEvents, tableOptimizer);

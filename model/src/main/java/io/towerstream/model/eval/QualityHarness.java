@@ -140,6 +140,7 @@ public final class QualityHarness {
       case "temperature" -> b.temperature(Float.parseFloat(v));
       case "learningRate" -> b.learningRate(Float.parseFloat(v));
       case "towerProjection" -> b.towerProjection(Boolean.parseBoolean(v));
+      case "towerMlpHidden" -> b.towerMlpHidden(Integer.parseInt(v));
       case "logQCorrection" -> b.logQCorrection(Boolean.parseBoolean(v));
       case "reservoirCapacity" -> b.reservoirCapacity(Integer.parseInt(v));
       case "reservoirNegatives" -> b.reservoirNegatives(Integer.parseInt(v));

@@ -6,6 +6,7 @@ import io.towerstream.model.loss.LossGradients;
 import io.towerstream.model.loss.QueuedNegatives;
 import io.towerstream.model.nd.NdArrays;
 import io.towerstream.model.tables.BatchLookup;
+import io.towerstream.model.tower.ResidualMlp;
 import io.towerstream.model.tower.TowerActivations;
 import io.towerstream.model.tower.TowerGradients;
 import io.towerstream.model.tower.TowerMath;
@@ -65,8 +66,10 @@ final class ForwardBackward {
     try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
       INDArray userProjection = s.userTower.projectionMatrix();
       INDArray itemProjection = s.itemTower.projectionMatrix();
-      TowerActivations u = TowerMath.forward(NdArrays.floatMatrix(userRows, rows, dim), userProjection);
-      TowerActivations v = TowerMath.forward(NdArrays.floatMatrix(itemRows, columns, dim), itemProjection);
+      ResidualMlp.Params userMlp = s.userTower.mlpParams();
+      ResidualMlp.Params itemMlp = s.itemTower.mlpParams();
+      TowerActivations u = TowerMath.forward(NdArrays.floatMatrix(userRows, rows, dim), userProjection, userMlp);
+      TowerActivations v = TowerMath.forward(NdArrays.floatMatrix(itemRows, columns, dim), itemProjection, itemMlp);
       INDArray userOut = u.outputs();
       INDArray itemOut = v.outputs();
       QueuedNegatives queue = s.queue == null ? null : s.queue.negatives(logQ.queue());
@@ -98,15 +101,14 @@ final class ForwardBackward {
         dUserOut = dUserOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
         dItemOut = dItemOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
       }
-      TowerGradients du = TowerMath.backward(u, userProjection, dUserOut);
-      TowerGradients dv = TowerMath.backward(v, itemProjection, dItemOut);
+      TowerGradients du = TowerMath.backward(u, userProjection, userMlp, dUserOut);
+      TowerGradients dv = TowerMath.backward(v, itemProjection, itemMlp, dItemOut);
       float[] dUserInputs = NdArrays.toFloats(du.embeddings());
       double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
       double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
       return new Gradients(loss.loss(), dUserInputs, NdArrays.toFloats(dv.embeddings()),
           HistoryPooling.backwardPooled(dUserInputs, poolOffsets, dim), dBias,
-          du.projection() == null ? null : NdArrays.toFloats(du.projection()),
-          dv.projection() == null ? null : NdArrays.toFloats(dv.projection()), learnedScale, learnedBias,
+          s.userTower.headGradient(du), s.itemTower.headGradient(dv), learnedScale, learnedBias,
           c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
               ? new float[] {(float) learnedScale, (float) learnedBias} : null);
     }
@@ -133,8 +135,8 @@ final class ForwardBackward {
 
   /**
    * Gradients copied out of ND4J: per position for the embeddings (the user ones are also those of the id
-   * rows, as pooling adds them unchanged), row-major d×d for projections.
+   * rows, as pooling adds them unchanged), and each tower's head (projection, MLP) flat, null without one.
    */
   record Gradients(double loss, float[] users, float[] items, float[] pooled, float[] itemBias,
-      float[] userProjection, float[] itemProjection, double dLogScale, double dBias, float[] scalars) {}
+      float[] userHead, float[] itemHead, double dLogScale, double dBias, float[] scalars) {}
 }

@@ -129,10 +129,13 @@ final class ModelState {
   static ModelState fresh(ModelConfig c) {
     // Independent streams, so that e.g. a new user does not shift which negatives are drawn.
     SeededRandom root = new SeededRandom(c.seed());
+    // The MLPs' initial weights from a stream of their own, so that configs without them draw as before.
+    SeededRandom towerInit = new SeededRandom(c.seed() ^ 0x7A3E_C0DE_5EEDL);
     return new ModelState(c, new TrainingCounters(), root.split(), root.split(), root.split(),
         new IdTable(c.dim(), c.maxRowsPerTable(), stateWidth(c)),
         new IdTable(c.dim(), c.maxRowsPerTable(), stateWidth(c)),
-        new Tower(c.dim(), c.towerProjection()), new Tower(c.dim(), c.towerProjection()),
+        new Tower(c.dim(), c.towerProjection(), c.towerMlpHidden(), towerInit.split()),
+        new Tower(c.dim(), c.towerProjection(), c.towerMlpHidden(), towerInit.split()),
         new FrequencyEstimator(c.frequencyDecay()), new NegativeReservoir(c.reservoirCapacity(), c.reservoirAlpha()),
         new ChangeTracker(), new ChangeTracker(), new UserHistories(c.historyLength()),
         new PopularityPrior(c.priorHalfLifeEvents()), new ItemBiasTable(), Extras.fresh(c), freshTuner(c));
@@ -189,8 +192,8 @@ final class ModelState {
     SeededRandom sampling = SeededRandom.readFrom(in);
     IdTable users = IdTable.readFrom(in, c.dim(), c.maxRowsPerTable(), stateWidth(c), "user");
     IdTable items = IdTable.readFrom(in, c.dim(), c.maxRowsPerTable(), stateWidth(c), "item");
-    Tower userTower = Tower.readFrom(in, c.dim(), c.towerProjection(), "user");
-    Tower itemTower = Tower.readFrom(in, c.dim(), c.towerProjection(), "item");
+    Tower userTower = Tower.readFrom(in, c.dim(), c.towerProjection(), c.towerMlpHidden(), "user");
+    Tower itemTower = Tower.readFrom(in, c.dim(), c.towerProjection(), c.towerMlpHidden(), "item");
     FrequencyEstimator frequencies = FrequencyEstimator.readFrom(in, c.frequencyDecay());
     NegativeReservoir reservoir = NegativeReservoir.readFrom(in, c.reservoirCapacity(), c.reservoirAlpha());
     ChangeTracker userChanges = ChangeTracker.readFrom(in, users.size());

@@ -75,7 +75,7 @@ final class TrainingStep {
     ForwardBackward.Gradients g = forwardBackward.run(plan.rows, plan.columns, plan.poolOffsets, plan.weights,
         plan.logQ, plan.itemKeys, plan.userKeys);
     GradientClipper.Decision decision = clipper.decide(g.loss(), g.users(), g.items(), g.pooled(), g.itemBias(),
-        g.userProjection(), g.itemProjection(), g.scalars());
+        g.userHead(), g.itemHead(), g.scalars());
     if (decision.skip()) {
       s.userInit.random().restore(userRandom);
       s.itemInit.random().restore(itemRandom);
@@ -162,8 +162,8 @@ final class TrainingStep {
       s.biases.apply(biasOptimizer, itemSlots, RowGradientSum.byDistinct(g.itemBias(), itemDistinct,
           plan.columns, items.distinctCount(), 1), scale);
     }
-    s.userTower.updateProjection(g.userProjection(), scale, c.towerLearningRate());
-    s.itemTower.updateProjection(g.itemProjection(), scale, c.towerLearningRate());
+    s.userTower.updateHead(g.userHead(), scale, c.towerLearningRate());
+    s.itemTower.updateHead(g.itemHead(), scale, c.towerLearningRate());
     s.scalars.update(g.dLogScale(), g.dBias(), scale);
     for (int k = 0; k < plan.positiveItems; k++) {
       if (itemSlots[k] >= 0) {
@@ -231,8 +231,8 @@ final class TrainingStep {
   }
 
   private void markChanged(int[] userSlots, int[] itemSlots) {
-    if (c.towerProjection()) {
-      // The projections moved, so every row's output moved.
+    if (s.userTower.hasHead() || s.itemTower.hasHead()) {
+      // The projections or MLPs moved, so every row's output moved.
       s.userChanges.markAll();
       s.itemChanges.markAll();
       return;

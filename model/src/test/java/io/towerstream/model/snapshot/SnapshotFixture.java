@@ -37,8 +37,8 @@ public final class SnapshotFixture {
   static final ModelConfig V2_CONFIG = BASE_CONFIG.toBuilder().loss(ModelConfig.Loss.SIGLIP)
       .learnedTemperature(true).queueSize(6).admissionMinCount(2).rowTtlEvents(12)
       .tableOptimizer(ModelConfig.TableOptimizer.ADAM).build();
-  /** {@link #V2_CONFIG} with the prior weight tuned on every batch, so that the tuner holds state too. */
-  static final ModelConfig CONFIG = V2_CONFIG.toBuilder().priorTuningInterval(1).build();
+  /** {@link #V2_CONFIG} with the prior weight tuned on every batch and tower MLPs, the parts version 3 added. */
+  static final ModelConfig CONFIG = V2_CONFIG.toBuilder().priorTuningInterval(1).towerMlpHidden(3).build();
 
   private SnapshotFixture() {}
 

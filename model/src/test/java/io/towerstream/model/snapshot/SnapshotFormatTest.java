@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.towerstream.model.Interaction;
+import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.TwoTowerModels;
 import io.towerstream.model.twotower.TwoTowerModel;
@@ -32,15 +33,19 @@ class SnapshotFormatTest {
   void aVersion2SnapshotStartsPriorTuningAtTheConfiguredWeight() throws IOException {
     byte[] v2 = readFixture(SnapshotFixture.V2_RESOURCE);
     assertThat(SnapshotReader.over(v2, 4, 4).readInt()).isEqualTo(2);
-    TwoTowerModel model = TwoTowerModel.restore(v2, SnapshotFixture.CONFIG);
+    ModelConfig tuned = SnapshotFixture.V2_CONFIG.toBuilder().priorTuningInterval(1).build();
+    TwoTowerModel model = TwoTowerModel.restore(v2, tuned);
     assertThat(model.stats().batches()).isEqualTo(19);
-    assertThat(model.priorWeight()).isEqualTo(SnapshotFixture.CONFIG.priorWeight());
+    assertThat(model.priorWeight()).isEqualTo(tuned.priorWeight());
     assertThat(model.priorTuningHitRates()).containsOnly(0.0);
     byte[] resaved = model.snapshot();
     assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(3);
-    assertThat(TwoTowerModel.restore(resaved, SnapshotFixture.CONFIG).snapshot()).isEqualTo(resaved);
+    assertThat(TwoTowerModel.restore(resaved, tuned).snapshot()).isEqualTo(resaved);
     // read without tuning, as version 2 was written, it is the same model
     assertThat(TwoTowerModel.restore(v2, SnapshotFixture.V2_CONFIG).userVector("u1")).isEqualTo(model.userVector("u1"));
+    // version 2 had no tower MLPs: asking for them is a config mismatch, named
+    assertThatThrownBy(() -> TwoTowerModel.restore(v2, SnapshotFixture.V2_CONFIG.toBuilder().towerMlpHidden(3).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model.tower.mlp-hidden");
   }
 
   @Test
@@ -52,9 +57,10 @@ class SnapshotFormatTest {
     assertThat(model.stats().admittedRows()).as("live and evicted rows count as admitted")
         .isEqualTo(model.stats().users() + model.stats().items() + model.stats().evictedRows());
     byte[] resaved = model.snapshot();
-    int body = base.length - 8; // the checksum closes the snapshot
-    assertThat(Arrays.copyOfRange(resaved, 8, body)).as("the sections are appended: earlier bytes stay")
-        .isEqualTo(Arrays.copyOfRange(base, 8, body));
+    // re-saved as version 3 (whose towers also say "no MLP"), it is the same model
+    OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.BASE_CONFIG);
+    assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
+    assertThat(again.itemBias("i1")).isEqualTo(model.itemBias("i1"));
     assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.BASE_CONFIG).snapshot()).isEqualTo(resaved);
   }
 
@@ -62,14 +68,14 @@ class SnapshotFormatTest {
   void aVersion1SnapshotIsMigratedWithEmptyHistoriesAndPrior() throws IOException {
     byte[] v1 = readFixture(SnapshotFixture.V1_RESOURCE);
     assertThat(SnapshotReader.over(v1, 4, 4).readInt()).isEqualTo(1);
-    OnlineModel model = TwoTowerModels.restore(v1, SnapshotFixture.CONFIG);
+    OnlineModel model = TwoTowerModels.restore(v1, SnapshotFixture.V2_CONFIG);
     assertThat(model.stats().batches()).isEqualTo(10);
     assertThat(model.stats().users()).isEqualTo(8);
     assertThat(model.itemBias("i1")).isZero(); // no recent clicks known yet
     byte[] resaved = model.snapshot();
     assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(SnapshotFormat.FORMAT_VERSION);
     // the user vectors of version 1 (no history) are what the migrated model serves
-    OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.CONFIG);
+    OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.V2_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.snapshot()).isEqualTo(resaved);
   }

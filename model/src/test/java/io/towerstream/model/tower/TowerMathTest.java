@@ -65,6 +65,46 @@ class TowerMathTest {
     assertMatches("dL/dW_item", itemW, dv.projection(), loss);
   }
 
+  @Test
+  void mlpGradientsMatchFiniteDifferencesWithAndWithoutProjection() {
+    for (INDArray projection : new INDArray[] {null,
+        Nd4j.eye(DIM).castTo(DataType.DOUBLE).addi(gaussian(random, DIM, DIM, 0.3))}) {
+      ResidualMlp.Params mlp = new ResidualMlp.Params(gaussian(random, DIM, 3, 0.8), gaussian(random, 1, 3, 0.3),
+          gaussian(random, 3, DIM, 0.5));
+      INDArray embeddings = gaussian(random, 5, DIM, 1.0);
+      INDArray upstream = gaussian(random, 5, DIM, 1.0);
+      java.util.function.DoubleSupplier loss = () -> TowerMath.forward(embeddings, projection, mlp).outputs()
+          .mul(upstream).sumNumber().doubleValue();
+      TowerGradients g = TowerMath.backward(TowerMath.forward(embeddings, projection, mlp), projection, mlp,
+          upstream);
+      assertMatches("dL/dE", embeddings, g.embeddings(), loss);
+      assertMatches("dL/dW1", mlp.w1(), g.mlp().w1(), loss);
+      assertMatches("dL/db1", mlp.b1(), g.mlp().b1(), loss);
+      assertMatches("dL/dW2", mlp.w2(), g.mlp().w2(), loss);
+      if (projection != null) {
+        assertMatches("dL/dW", projection, g.projection(), loss);
+      }
+    }
+  }
+
+  @Test
+  void aFreshMlpIsTheIdentityAndStillGetsAGradient() {
+    io.towerstream.model.random.SeededRandom r = new io.towerstream.model.random.SeededRandom(3);
+    Tower plain = new Tower(DIM, false, 0, r);
+    Tower withMlp = new Tower(DIM, false, 6, r);
+    float[] e = {0.3f, -1f, 0.2f, 0.5f, 1f, 0f, -0.4f, 0.1f};
+    assertThat(withMlp.outputs(e, 2, DIM)).containsExactly(plain.outputs(e, 2, DIM));
+    INDArray rows = io.towerstream.model.nd.NdArrays.floatMatrix(e, 2, DIM);
+    TowerActivations a = TowerMath.forward(rows, null, withMlp.mlpParams());
+    INDArray upstream = Nd4j.create(new float[] {1, 0, 0, 0, 0, 1, 0, 0}, new long[] {2, DIM});
+    TowerGradients g = TowerMath.backward(a, null, withMlp.mlpParams(), upstream);
+    assertThat(g.mlp().w2().norm2Number().doubleValue()).as("W₂ learns from the first step").isPositive();
+    float[] flat = withMlp.headGradient(g);
+    assertThat(flat).hasSize(DIM * 6 + 6 + 6 * DIM);
+    withMlp.updateHead(flat, 1f, 0.1f);
+    assertThat(withMlp.outputs(e, 2, DIM)).isNotEqualTo(plain.outputs(e, 2, DIM));
+  }
+
   /** Loss Σ R ⊙ tower(E, W) for a fixed random R. */
   private void checkTowerAlone(INDArray projection) {
     INDArray embeddings = gaussian(random, 5, DIM, 1.0);

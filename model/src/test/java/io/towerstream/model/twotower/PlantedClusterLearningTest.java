@@ -21,10 +21,19 @@ class PlantedClusterLearningTest {
 
   @Test
   void afterOnePassUsersTopItemsComeMostlyFromTheirOwnCluster() {
+    learnsTheClusters(ModelConfig.builder().dim(32).batchSize(128).reservoirNegatives(32)
+        .reservoirCapacity(1_000).seed(9).build());
+  }
+
+  @Test
+  void towersWithAnMlpLearnTheClustersToo() {
+    learnsTheClusters(ModelConfig.builder().dim(32).batchSize(128).reservoirNegatives(32)
+        .reservoirCapacity(1_000).towerMlpHidden(64).seed(9).build());
+  }
+
+  private void learnsTheClusters(ModelConfig config) {
     PlantedClusterClicks clicks = PlantedClusterClicks.builder().users(USERS).items(ITEMS).clusters(CLUSTERS)
         .events(50_000).inClusterProbability(0.8).seed(3).build();
-    ModelConfig config = ModelConfig.builder().dim(32).batchSize(128).reservoirNegatives(32)
-        .reservoirCapacity(1_000).seed(9).build();
     OnlineModel model = TwoTowerModels.create(config);
 
     List<Double> losses = trainOnePass(model, clicks, config.batchSize());
