@@ -263,7 +263,7 @@ public record ModelConfig(
      * Every how many batches the prior weight is tuned: that batch's events are ranked, before it trains, under
      * each weight of {@link PriorWeightTuner#GRID}, and the weight with the best recent HR@10 is served;
      * default 0 = the weight stays {@link #priorWeight}. How much recent popularity should count differs by
-     * catalogue: tuning serves the best weight for the next click (on MovieLens 0.25, on a catalogue without
+     * catalogue: tuning serves the best weight for the next click (on MovieLens 1/16, on a catalogue without
      * trends about 0), but MovieLens's 80/20 holdout wants the fixed 1.0, so tuning is opt-in; the README's
      * Quality section has the figures.
      */
