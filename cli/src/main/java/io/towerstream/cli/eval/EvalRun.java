@@ -39,7 +39,7 @@ public final class EvalRun {
    * The trainer's partial-batch wait during an eval, unless the job options set one: the replay streams
    * without pauses, so batches close at the batch size, and only the last one waits. The job's default (50 ms,
    * for freshness at low traffic) lets a stall of a busy machine close a partial batch somewhere, and then a
-   * rerun trains other batches and reports other figures.
+   * rerun trains other batches. (Reruns still differ in the third decimal for a reason not yet found.)
    */
   static final String REPLAY_BATCH_WAIT_MS = "2000";
   private static final String BATCH_WAIT_OPTION = "--batch.max-wait-ms";
