@@ -34,15 +34,15 @@ public final class TowerMath {
    */
   public static TowerActivations forward(INDArray embeddings, INDArray projection, ResidualMlp.Params mlp) {
     INDArray projected = projection == null ? embeddings : embeddings.mmul(projection);
-    INDArray pre = null;
+    INDArray hidden = null;
     INDArray y = projected;
     if (mlp != null) {
-      pre = projected.mmul(mlp.w1()).addiRowVector(mlp.b1());
-      y = Transforms.relu(pre, true).mmul(mlp.w2()).addi(projected);
+      hidden = Transforms.relu(projected.mmul(mlp.w1()).addiRowVector(mlp.b1()), false);
+      y = hidden.mmul(mlp.w2()).addi(projected);
     }
     INDArray norms = Transforms.max(y.norm2(true, 1), MIN_NORM, false);
     INDArray outputs = y.divColumnVector(norms);
-    return new TowerActivations(embeddings, projected, pre, norms, outputs);
+    return new TowerActivations(embeddings, projected, hidden, norms, outputs);
   }
 
   /** {@link #backward(TowerActivations, INDArray, ResidualMlp.Params, INDArray)} without an MLP. */
@@ -61,10 +61,10 @@ public final class TowerMath {
     INDArray dProjected = dY;
     ResidualMlp.Params dMlp = null;
     if (mlp != null) {
-      INDArray hidden = Transforms.relu(a.preActivation(), true);
-      INDArray dPre = dY.mmul(mlp.w2().transpose()).muli(a.preActivation().gt(0).castTo(dY.dataType()));
+      // relu(p) > 0 exactly where p > 0, so the kept activations give the mask too
+      INDArray dPre = dY.mmul(mlp.w2().transpose()).muli(a.hidden().gt(0).castTo(dY.dataType()));
       dMlp = new ResidualMlp.Params(a.projected().transpose().mmul(dPre), dPre.sum(true, 0),
-          hidden.transpose().mmul(dY));
+          a.hidden().transpose().mmul(dY));
       dProjected = dY.add(dPre.mmul(mlp.w1().transpose()));
     }
     if (projection == null) {

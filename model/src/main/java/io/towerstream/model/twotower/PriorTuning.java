@@ -2,11 +2,10 @@ package io.towerstream.model.twotower;
 
 import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
+import io.towerstream.model.nd.NdArrays;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import io.towerstream.model.nd.NdArrays;
 
 /**
  * Feeds the {@link io.towerstream.model.prior.PriorWeightTuner} from the stream: every
@@ -55,20 +54,19 @@ final class PriorTuning {
     int dim = s.config.dim();
     float[] users = TowerOutputs.of(s, EntityKind.USER, userSlots, 0, known.size());
     float[] items = TowerOutputs.of(s, EntityKind.ITEM, itemSlots, 0, n);
-    float[][] scores = NdArrays.floatMatrix(users, known.size(), dim)
-        .mmul(NdArrays.floatMatrix(items, n, dim).transpose()).toFloatMatrix();
     float[] learned = new float[n];
     double[] logMass = new double[n];
     for (int j = 0; j < n; j++) {
       learned[j] = s.learnedBias(itemSlots[j]);
       logMass[j] = s.prior.logMass(itemSlots[j]);
     }
+    // u·v + τ·b for every event and item, the bias added inside ND4J rather than per row in Java
+    float[][] scores = NdArrays.floatMatrix(users, known.size(), dim)
+        .mmul(NdArrays.floatMatrix(items, n, dim).transpose())
+        .addiRowVector(NdArrays.floatMatrix(learned, 1, n)).toFloatMatrix();
     List<String> history = new ArrayList<>();
     for (int b = 0; b < known.size(); b++) {
       float[] row = scores[b];
-      for (int j = 0; j < n; j++) {
-        row[j] += learned[j];
-      }
       history.clear();
       s.histories.copyTo(userSlots[b], history);
       int[] excluded = new int[history.size()];
