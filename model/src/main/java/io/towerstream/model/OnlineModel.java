@@ -1,6 +1,7 @@
 package io.towerstream.model;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A two-tower retrieval model trained one mini-batch at a time. Not thread-safe: one owner (a Flink
@@ -17,6 +18,12 @@ public interface OnlineModel {
    * forgets them. Rows never drained stay pending across snapshots.
    */
   void drainChanged(ChangedRowSink sink);
+
+  /**
+   * As {@link #drainChanged(ChangedRowSink)}, but hands out only the items {@code publishesItem} accepts (the
+   * replica that owns an item publishes it); every user, and every pending item, is forgotten all the same.
+   */
+  void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem);
 
   /** The current tower output of a user, or null when the user has no row. Returns a fresh array. */
   float[] userVector(String userId);
@@ -43,6 +50,58 @@ public interface OnlineModel {
   float itemBias(String itemId);
 
   ModelStats stats();
+
+  // ---- user rows kept outside the model (a sharded trainer's keyed state) -----------------------------------
+
+  /**
+   * Starts recording which user rows change, for {@link #drainUserRows}. A model nobody drains would only
+   * accumulate them, so this is off until called. Idempotent.
+   */
+  void trackUserRows();
+
+  /**
+   * Hands every user row changed since the previous drain (weights, optimizer state, history, whether it awaits
+   * publishing) to {@code sink}, after the users whose row was evicted or expired in between.
+   *
+   * @throws IllegalStateException unless {@link #trackUserRows} was called
+   */
+  void drainUserRows(UserRowSink sink);
+
+  /**
+   * Adds rows handed out by {@link #drainUserRows} (by this model or the one a snapshot came from) to a model
+   * that lacks those users, oldest activity first. Rows beyond the table's bound evict as inserts do, and are
+   * reported by the next drain.
+   *
+   * @throws IllegalArgumentException when a row is corrupt, of another dimension, or its user already exists
+   */
+  void importUserRows(List<UserRow> rows);
+
+  /**
+   * As {@link #snapshot()} without the user rows (the user table is written empty with its counters), for a
+   * caller that keeps them itself; the model restored from it takes them back with {@link #importUserRows}.
+   */
+  byte[] snapshotWithoutUsers();
+
+  // ---- replicas of a data-parallel model ----------------------------------------------------------------------
+
+  /** Starts recording local changes of item rows and dense weights for {@link #takeReplicaDelta}. Idempotent. */
+  void trackReplicaDelta();
+
+  /**
+   * The changes of item rows and dense weights since the previous call (or since {@link #trackReplicaDelta}),
+   * for the other replicas.
+   *
+   * @throws IllegalStateException unless {@link #trackReplicaDelta} was called
+   */
+  ReplicaDelta takeReplicaDelta();
+
+  /**
+   * Adds another replica's delta to this model's item rows and dense weights, creating rows it lacks. The rows
+   * it changes are published like trained ones.
+   *
+   * @throws IllegalArgumentException when the delta does not fit this model (dimension, tower heads)
+   */
+  void applyReplicaDelta(ReplicaDelta delta);
 
   /**
    * Serialises the whole model (tables, tower weights, optimizer state, samplers, frequency estimates,

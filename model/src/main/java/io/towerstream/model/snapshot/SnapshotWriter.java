@@ -10,7 +10,16 @@ import java.util.zip.CRC32;
  * {@link ByteBuffer} views because a table of millions of rows written float by float takes seconds.
  */
 public final class SnapshotWriter {
-  private ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+  private ByteBuffer buffer;
+
+  public SnapshotWriter() {
+    this(1 << 16);
+  }
+
+  /** A writer whose buffer starts at {@code initialCapacity} bytes (small records: one user's row). */
+  public SnapshotWriter(int initialCapacity) {
+    buffer = ByteBuffer.allocate(Math.max(16, initialCapacity));
+  }
 
   public SnapshotWriter writeInt(int v) {
     ensure(4).putInt(v);
@@ -67,6 +76,11 @@ public final class SnapshotWriter {
     b.asLongBuffer().put(v, off, len);
     b.position(b.position() + 8 * len);
     return this;
+  }
+
+  /** The bytes written so far, without a checksum. */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buffer.array(), buffer.position());
   }
 
   /** The bytes written so far followed by their CRC-32, so that a reader can detect corruption. */

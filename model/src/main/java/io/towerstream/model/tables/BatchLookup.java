@@ -36,8 +36,8 @@ public final class BatchLookup {
   }
 
   /**
-   * Appends a position for {@code id}. A first-seen id absent from the table gets weights from
-   * {@code init} (which advances its generator).
+   * Appends a position for {@code id}. A first-seen id absent from the table gets its initial weights from
+   * {@code init}.
    *
    * @return the id's distinct index in this batch
    */
@@ -49,7 +49,7 @@ public final class BatchLookup {
     } else {
       k = newDistinct(id, table.slotOf(id));
       if (slotBefore[k] < 0) {
-        init.fill(staged, k * dim, dim);
+        init.fill(id, staged, k * dim, dim);
       }
     }
     return addPosition(k);

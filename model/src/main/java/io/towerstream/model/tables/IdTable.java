@@ -33,6 +33,12 @@ public final class IdTable {
   private final BitSet free = new BitSet();
   private int freeCount;
   private long[] lastUsed = new long[16];
+  /**
+   * Per slot, when it was last used (a counter of uses, not time): lets rows saved one by one elsewhere be put
+   * back in exactly the recency order they had ({@link #restoreRow}). Not in snapshots, which store the order.
+   */
+  private long[] recencyStamp = new long[16];
+  private long uses;
   private long clock;
   private long inserted;
   private long expired;
@@ -149,6 +155,7 @@ public final class IdTable {
         int grown = Math.max(slot + 1, Math.min(maxRows, idBySlot.length * 2));
         idBySlot = Arrays.copyOf(idBySlot, grown);
         lastUsed = Arrays.copyOf(lastUsed, grown);
+        recencyStamp = Arrays.copyOf(recencyStamp, grown);
       }
     }
     idBySlot[slot] = id;
@@ -160,14 +167,50 @@ public final class IdTable {
     recency.addFirst(slot);
     activity.addFirst(slot);
     lastUsed[slot] = clock;
+    recencyStamp[slot] = ++uses;
     inserted++;
     return slot;
+  }
+
+  /**
+   * Adds a row saved elsewhere (weights and optimizer state, {@code dim + stateWidth} floats from
+   * {@code row[off..]}) with its activity stamp and {@link #recencyStamp}, as the most recently used and active
+   * row. It counts as no insertion: the row existed before, outside this table. Callers restoring many rows add
+   * them in ascending recency stamp, so that the recency order is the one they had. Evicts for room like
+   * {@link #insert}.
+   *
+   * @return the row's slot
+   */
+  public int restoreRow(String id, float[] row, int off, long lastActive, long recencyStamp) {
+    uses = Math.max(uses, recencyStamp - 1);
+    int slot = insert(id, row, off);
+    inserted--;
+    System.arraycopy(row, off + dim, rows.chunk(slot), rows.offset(slot) + dim, stateWidth);
+    lastUsed[slot] = lastActive;
+    this.recencyStamp[slot] = Math.max(recencyStamp, this.recencyStamp[slot]);
+    return slot;
+  }
+
+  /**
+   * The row's place in the recency order as a number that only grows with later uses: rows saved at different
+   * times compare by it ({@link #restoreRow}).
+   */
+  public long recencyStamp(int slot) {
+    checkSlot(slot);
+    return recencyStamp[slot];
+  }
+
+  /** Copies a row's weights and optimizer state ({@code dim + stateWidth} floats) into {@code dst[off..]}. */
+  public void copyRow(int slot, float[] dst, int off) {
+    checkSlot(slot);
+    System.arraycopy(rows.chunk(slot), rows.offset(slot), dst, off, dim + stateWidth);
   }
 
   /** Marks a row as just used, protecting it from eviction longest. */
   public void touch(int slot) {
     checkSlot(slot);
     recency.touch(slot);
+    recencyStamp[slot] = ++uses;
   }
 
   /** Marks a row's id as just seen in an event, now by the clock: it is not idle. */
@@ -243,6 +286,22 @@ public final class IdTable {
       out.writeFloats(rows.chunk(slot), rows.offset(slot), dim + 1);
     }
     recency.writeTo(out);
+  }
+
+  /**
+   * Writes this table as {@link #writeTo} and {@link #writeExtrasTo} would write an empty table with this one's
+   * bound, counters and clock: for a snapshot whose rows are saved elsewhere (a sharded trainer keeps users in
+   * Flink keyed state) and come back through {@link #restoreRow}.
+   */
+  public void writeWithoutRowsTo(SnapshotWriter out) {
+    out.writeInt(maxRows).writeInt(0).writeLong(evicted);
+    new LruOrder().writeTo(out);
+  }
+
+  /** The extras section of {@link #writeWithoutRowsTo}. */
+  public void writeExtrasWithoutRowsTo(SnapshotWriter out) {
+    out.writeLong(inserted).writeLong(expired).writeLong(clock).writeInt(stateWidth);
+    new LruOrder().writeTo(out);
   }
 
   /**
@@ -339,8 +398,12 @@ public final class IdTable {
       SnapshotReader.check(!table.free.get(slot), "recency order of " + name + " table lists a free slot");
     }
     table.evicted = evicted;
-    // Until extras say otherwise: activity in recency order, every row inserted once.
+    table.recencyStamp = new long[table.idBySlot.length];
     int[] order = table.recency.toArray();
+    for (int k = order.length - 1; k >= 0; k--) {
+      table.recencyStamp[order[k]] = ++table.uses; // most recent gets the highest stamp
+    }
+    // Until extras say otherwise: activity in recency order, every row inserted once.
     for (int k = order.length - 1; k >= 0; k--) {
       table.activity.addFirst(order[k]);
     }

@@ -30,6 +30,14 @@ public final class ItemBiasTable {
     }
   }
 
+  /** Adds {@code delta} to the item's bias (another replica's change); the accumulator stays. */
+  public void add(int slot, float delta) {
+    if (delta != 0f) {
+      ensure(slot);
+      rows[2 * slot] += delta;
+    }
+  }
+
   /** Forgets an evicted item's bias and accumulator. */
   public void reset(int slot) {
     if (2 * slot < rows.length) {

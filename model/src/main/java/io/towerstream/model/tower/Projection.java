@@ -39,6 +39,13 @@ public final class Projection {
     return weights.clone();
   }
 
+  /** Adds {@code delta} (row-major {@code d × d}) to the weights; the optimizer state stays. Mutates this. */
+  public void add(float[] delta) {
+    for (int k = 0; k < weights.length; k++) {
+      weights[k] += delta[k];
+    }
+  }
+
   /** One Adam step with gradient {@code scale · gradient} (row-major {@code d × d}). */
   public void update(float[] gradient, float scale, float learningRate) {
     adam.apply(weights, gradient, scale, learningRate);

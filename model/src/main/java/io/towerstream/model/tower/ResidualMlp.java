@@ -55,6 +55,13 @@ public final class ResidualMlp {
     return params.clone();
   }
 
+  /** Adds {@code delta} (the flat layout) to the weights; the optimizer state stays. Mutates this. */
+  public void add(float[] delta) {
+    for (int k = 0; k < params.length; k++) {
+      params[k] += delta[k];
+    }
+  }
+
   /** One Adam step with gradient {@code scale · gradient}, in the flat layout. */
   public void update(float[] gradient, float scale, float learningRate) {
     adam.apply(params, gradient, scale, learningRate);

@@ -34,6 +34,38 @@ public final class Tower {
     return projection != null || mlp != null;
   }
 
+  /** Floats of the head's flat layout {@code [W, W₁, b₁, W₂]} (the parts present); 0 without a head. */
+  public int headSize() {
+    return (projection == null ? 0 : projection.dim() * projection.dim()) + (mlp == null ? 0 : mlp.flat().length);
+  }
+
+  /** A copy of the head's weights in the flat layout; empty without a head. */
+  public float[] headValues() {
+    float[] p = projection == null ? new float[0] : projection.weights();
+    if (mlp == null) {
+      return p;
+    }
+    float[] m = mlp.flat();
+    float[] out = Arrays.copyOf(p, p.length + m.length);
+    System.arraycopy(m, 0, out, p.length, m.length);
+    return out;
+  }
+
+  /** Adds {@code delta} (the flat layout) to the head's weights, leaving its optimizer state. Mutates this. */
+  public void addToHead(float[] delta) {
+    if (delta.length != headSize()) {
+      throw new IllegalArgumentException("head delta of " + delta.length + " floats for a head of " + headSize());
+    }
+    int split = 0;
+    if (projection != null) {
+      split = projection.dim() * projection.dim();
+      projection.add(Arrays.copyOf(delta, split));
+    }
+    if (mlp != null) {
+      mlp.add(Arrays.copyOfRange(delta, split, delta.length));
+    }
+  }
+
   /** The projection matrix for one step (fresh FLOAT array), or null without a projection. */
   public INDArray projectionMatrix() {
     return projection == null ? null : projection.matrix();

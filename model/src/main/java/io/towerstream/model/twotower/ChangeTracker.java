@@ -27,6 +27,11 @@ final class ChangeTracker {
     }
   }
 
+  /** Whether the slot is pending (marked, or every row is). */
+  boolean isPending(int slot) {
+    return all || (slot < pending.length && pending[slot]);
+  }
+
   void markAll() {
     all = true;
   }

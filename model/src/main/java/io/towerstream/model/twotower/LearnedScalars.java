@@ -16,6 +16,8 @@ final class LearnedScalars {
   private static final double MIN_LOG_SCALE = -Math.log(ModelConfig.MAX_LEARNED_TEMPERATURE);
   private static final double MAX_LOG_SCALE = -Math.log(ModelConfig.MIN_LEARNED_TEMPERATURE);
 
+  /** Floats of {@link #values()}: the log scale, then the sigmoid bias. */
+  static final int SIZE = 2;
   private final ModelConfig config;
   private final float[] logScale = new float[1];
   private final float[] sigmoidBias = new float[1];
@@ -32,6 +34,17 @@ final class LearnedScalars {
     this.sigmoidBias[0] = (float) SigmoidPairwiseLoss.INITIAL_BIAS;
     this.scaleLearned = config.learnedTemperature();
     this.publishedLogScale = logScale[0];
+  }
+
+  /** The learned values, {@code [log(1/τ), sigmoid bias]}, a copy. */
+  float[] values() {
+    return new float[] {logScale[0], sigmoidBias[0]};
+  }
+
+  /** Adds another replica's change of {@link #values()}; the log scale stays clamped. Mutates this. */
+  void add(float[] delta) {
+    logScale[0] = (float) Math.min(MAX_LOG_SCALE, Math.max(MIN_LOG_SCALE, logScale[0] + delta[0]));
+    sigmoidBias[0] += delta[1];
   }
 
   /**

@@ -31,6 +31,8 @@ import io.towerstream.model.tower.Tower;
  * that part empty; one from before version 3 starts tuning at the configured prior weight.
  */
 final class ModelState {
+  private static final long USER_INIT_SALT = 0x5553_4552_0000_0001L;
+  private static final long ITEM_INIT_SALT = 0x4954_454D_0000_0002L;
   final ModelConfig config;
   final TrainingCounters counters;
   final RowInitializer userInit;
@@ -56,6 +58,14 @@ final class ModelState {
   final PriorWeightTuner priorTuner;
   /** Events skipped because their user or item was not admitted yet. */
   long heldBackEvents;
+  /**
+   * Users whose row (weights, optimizer state, history) changed since it was last handed out, and users whose
+   * row went, for a caller that keeps user rows elsewhere too; null until {@link #trackUserRows} (a model
+   * without such a caller would only accumulate them).
+   */
+  UserRowTracker userRows;
+  /** Item rows and dense weights changed since the last delta for the other replicas; null when not replicated. */
+  ReplicaTracker replica;
 
   private ModelState(ModelConfig config, TrainingCounters counters, SeededRandom userRandom,
       SeededRandom itemRandom, SeededRandom sampling, IdTable users, IdTable items, Tower userTower,
@@ -65,8 +75,8 @@ final class ModelState {
     this.config = config;
     this.priorTuner = priorTuner;
     this.counters = counters;
-    this.userInit = new RowInitializer(userRandom, config.initScale());
-    this.itemInit = new RowInitializer(itemRandom, config.initScale());
+    this.userInit = new RowInitializer(userRandom, config.initScale(), config.seed() ^ USER_INIT_SALT);
+    this.itemInit = new RowInitializer(itemRandom, config.initScale(), config.seed() ^ ITEM_INIT_SALT);
     this.sampling = sampling;
     this.users = users;
     this.items = items;
@@ -87,6 +97,9 @@ final class ModelState {
     users.setEvictionListener((slot, id) -> {
       userChanges.forget(slot);
       histories.clear(slot);
+      if (userRows != null) {
+        userRows.removed(slot, id);
+      }
     });
     items.setEvictionListener((slot, id) -> {
       reservoir.remove(slot);
@@ -97,7 +110,24 @@ final class ModelState {
       if (queue != null) {
         queue.forget(slot);
       }
+      if (replica != null) {
+        replica.forget(slot);
+      }
     });
+  }
+
+  /** Starts handing out changed user rows ({@link UserRowTracker}); idempotent. */
+  void trackUserRows() {
+    if (userRows == null) {
+      userRows = new UserRowTracker();
+    }
+  }
+
+  /** Starts tracking local changes for the other replicas ({@link ReplicaTracker}); idempotent. */
+  void trackReplica() {
+    if (replica == null) {
+      replica = new ReplicaTracker(this);
+    }
   }
 
   /** The weight of the popularity prior served now: the tuned one, or the configured one. */
@@ -152,23 +182,40 @@ final class ModelState {
     return rowOptimizer(c).stateWidth(c.dim());
   }
 
-  void writeTo(SnapshotWriter out) {
+  /**
+   * Writes every part. Without {@code withUsers} the user table is written empty (bound, counters and clock
+   * kept), with no pending user changes and no histories: the same format, for callers that save user rows
+   * themselves ({@link UserRowCodec}) and restore them into the model read back.
+   */
+  void writeTo(SnapshotWriter out, boolean withUsers) {
     counters.writeTo(out);
     userInit.random().writeTo(out);
     itemInit.random().writeTo(out);
     sampling.writeTo(out);
-    users.writeTo(out);
+    if (withUsers) {
+      users.writeTo(out);
+    } else {
+      users.writeWithoutRowsTo(out);
+    }
     items.writeTo(out);
     userTower.writeTo(out);
     itemTower.writeTo(out);
     frequencies.writeTo(out);
     reservoir.writeTo(out);
-    userChanges.writeTo(out);
+    if (withUsers) {
+      userChanges.writeTo(out);
+    } else {
+      new ChangeTracker().writeTo(out);
+    }
     itemChanges.writeTo(out);
-    histories.writeTo(out, users.size());
+    histories.writeTo(out, withUsers ? users.size() : 0);
     prior.writeTo(out, items.size());
     biases.writeTo(out, items.size());
-    users.writeExtrasTo(out);
+    if (withUsers) {
+      users.writeExtrasTo(out);
+    } else {
+      users.writeExtrasWithoutRowsTo(out);
+    }
     items.writeExtrasTo(out);
     scalars.writeTo(out);
     userAdmission.writeTo(out);

@@ -19,7 +19,8 @@ import java.util.List;
  * backward, in ND4J; copy the gradients back to Java. (3) Commit, only if the loss and every gradient are
  * finite: insert new rows, clip, sparse table and Adam updates, learned scalars, frequency estimator, reservoir
  * (which sees the batch's items only now, so they are not their own reservoir negatives), change tracking,
- * expiry of idle rows, the queue. A skipped step rewinds the random generators, leaving the model as it was.
+ * expiry of idle rows, the queue. A skipped step rewinds the sampling generator, leaving the model as it was (new rows' initial weights
+ * depend on their ids alone).
  */
 final class TrainingStep {
   /** Relative change of a learned τ after which every item's served bias τ·b is republished. */
@@ -68,8 +69,6 @@ final class TrainingStep {
       admission.commit(admitted, events.size());
       return new StepResult(0, Double.NaN, false);
     }
-    SeededRandom.State userRandom = s.userInit.random().state();
-    SeededRandom.State itemRandom = s.itemInit.random().state();
     SeededRandom.State samplingRandom = s.sampling.state();
     Plan plan = plan(batch);
     ForwardBackward.Gradients g = forwardBackward.run(plan.rows, plan.columns, plan.poolOffsets, plan.weights,
@@ -77,8 +76,6 @@ final class TrainingStep {
     GradientClipper.Decision decision = clipper.decide(g.loss(), g.users(), g.items(), g.pooled(), g.itemBias(),
         g.userHead(), g.itemHead(), g.scalars());
     if (decision.skip()) {
-      s.userInit.random().restore(userRandom);
-      s.itemInit.random().restore(itemRandom);
       s.sampling.restore(samplingRandom);
       s.counters.recordSkipped();
       return new StepResult(plan.rows, Double.NaN, true);
@@ -150,6 +147,11 @@ final class TrainingStep {
     int[] pooledSlots = new int[pooled.distinctCount()];
     for (int k = 0; k < pooledSlots.length; k++) {
       pooledSlots[k] = s.items.slotOf(pooled.distinctId(k)); // by id: robust to evictions by the inserts
+    }
+    if (s.replica != null) { // before anything moves: the other replicas get the change, not the value
+      s.replica.capture(pooledSlots);
+      s.replica.capture(itemSlots);
+      s.replica.captureDense();
     }
     tableOptimizer.apply(s.items, pooledSlots, RowGradientSum.byDistinct(g.pooled(), pooled.distinctIndices(),
         pooled.positions(), pooled.distinctCount(), dim), scale);
@@ -231,6 +233,13 @@ final class TrainingStep {
   }
 
   private void markChanged(int[] userSlots, int[] itemSlots) {
+    if (s.userRows != null) {
+      for (int slot : userSlots) {
+        if (slot >= 0) {
+          s.userRows.changed(slot); // weights, optimizer state and history moved
+        }
+      }
+    }
     if (s.userTower.hasHead() || s.itemTower.hasHead()) {
       // The projections or MLPs moved, so every row's output moved.
       s.userChanges.markAll();

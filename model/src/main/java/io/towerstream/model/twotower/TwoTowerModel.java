@@ -11,8 +11,12 @@ import io.towerstream.model.snapshot.SnapshotFormat;
 import io.towerstream.model.snapshot.SnapshotWriter;
 import io.towerstream.model.tables.IdTable;
 import java.util.Arrays;
+import io.towerstream.model.ReplicaDelta;
+import io.towerstream.model.UserRow;
+import io.towerstream.model.UserRowSink;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The single-owner two-tower model: collisionless id tables, L2-normalised towers (optionally projected),
@@ -70,8 +74,57 @@ public final class TwoTowerModel implements OnlineModel {
 
   @Override
   public void drainChanged(ChangedRowSink sink) {
-    drain(EntityKind.USER, state.userChanges.take(state.users.size()), sink);
-    drain(EntityKind.ITEM, state.itemChanges.take(state.items.size()), sink);
+    drainChanged(sink, id -> true);
+  }
+
+  @Override
+  public void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem) {
+    drain(EntityKind.USER, state.userChanges.take(state.users.size()), id -> true, sink);
+    drain(EntityKind.ITEM, state.itemChanges.take(state.items.size()), publishesItem, sink);
+  }
+
+  @Override
+  public void trackUserRows() {
+    state.trackUserRows();
+  }
+
+  @Override
+  public void drainUserRows(UserRowSink sink) {
+    if (state.userRows == null) {
+      throw new IllegalStateException("user rows are not tracked: call trackUserRows() first");
+    }
+    state.userRows.drain(state, sink);
+  }
+
+  @Override
+  public void importUserRows(List<UserRow> rows) {
+    UserRowCodec.importAll(state, rows);
+  }
+
+  @Override
+  public byte[] snapshotWithoutUsers() {
+    SnapshotWriter out = SnapshotFormat.begin(state.config.dim());
+    state.writeTo(out, false);
+    return SnapshotFormat.finish(out);
+  }
+
+  @Override
+  public void trackReplicaDelta() {
+    state.trackReplica();
+  }
+
+  @Override
+  public ReplicaDelta takeReplicaDelta() {
+    if (state.replica == null) {
+      throw new IllegalStateException("replica deltas are not tracked: call trackReplicaDelta() first");
+    }
+    return state.replica.take();
+  }
+
+  @Override
+  public void applyReplicaDelta(ReplicaDelta delta) {
+    state.trackReplica(); // a replica that only receives must still keep remote changes out of its own deltas
+    state.replica.apply(delta);
   }
 
   @Override
@@ -165,14 +218,14 @@ public final class TwoTowerModel implements OnlineModel {
   @Override
   public byte[] snapshot() {
     SnapshotWriter out = SnapshotFormat.begin(state.config.dim());
-    state.writeTo(out);
+    state.writeTo(out, true);
     return SnapshotFormat.finish(out);
   }
 
-  private void drain(EntityKind kind, int[] all, ChangedRowSink sink) {
+  private void drain(EntityKind kind, int[] all, Predicate<String> publishes, ChangedRowSink sink) {
     IdTable table = kind == EntityKind.USER ? state.users : state.items;
     // "Every row changed" lists every slot, and expired rows leave free slots among them.
-    int[] slots = Arrays.stream(all).filter(table::isLive).toArray();
+    int[] slots = Arrays.stream(all).filter(slot -> table.isLive(slot) && publishes.test(table.idAt(slot))).toArray();
     int dim = table.dim();
     for (int start = 0; start < slots.length; start += OUTPUT_CHUNK_ROWS) {
       int n = Math.min(OUTPUT_CHUNK_ROWS, slots.length - start);

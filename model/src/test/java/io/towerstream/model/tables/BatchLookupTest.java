@@ -12,7 +12,7 @@ class BatchLookupTest {
   void repeatedIdsShareOneDistinctRowAndNewRowsWaitForCommit() {
     IdTable table = new IdTable(DIM, 10);
     table.insert("old", new float[] {1, 1}, 0);
-    RowInitializer init = new RowInitializer(new SeededRandom(1), 0.1f);
+    RowInitializer init = new RowInitializer(new SeededRandom(1), 0.1f, 1L);
     BatchLookup lookup = new BatchLookup(table);
 
     int a = lookup.add("new", init);
@@ -43,7 +43,7 @@ class BatchLookupTest {
   void rowsEvictedByThisBatchsOwnInsertsResolveToMinusOne() {
     IdTable table = new IdTable(DIM, 2);
     table.insert("x", new float[DIM], 0);
-    RowInitializer init = new RowInitializer(new SeededRandom(1), 0.1f);
+    RowInitializer init = new RowInitializer(new SeededRandom(1), 0.1f, 1L);
     BatchLookup lookup = new BatchLookup(table);
     lookup.add("x", init);
     lookup.add("y", init);

@@ -1,0 +1,186 @@
+package io.towerstream.model.twotower;
+
+import io.towerstream.model.ReplicaDelta;
+import java.util.Arrays;
+
+/**
+ * Local changes of one replica of a data-parallel model, for the other replicas, and the remote changes they
+ * send back. Before a row (item weights and learned bias) or the dense weights (tower heads, learned scalars)
+ * first change after a delta was taken, their values are copied ("before-images"); {@link #take} hands out
+ * {@code current − before-image} and forgets the images. A remote delta is added to the values and to any
+ * before-image, so that it is never sent back out.
+ *
+ * <p>New rows start at {@link io.towerstream.model.tables.RowInitializer}'s id-determined weights on every
+ * replica, so a delta means the same on a replica that has the row and on one that creates it to apply it.
+ * Per-replica state (optimizer moments, frequency estimates, reservoir, popularity counts) is not exchanged:
+ * each replica keeps its own, estimated from its share of the stream.
+ */
+final class ReplicaTracker {
+  private final ModelState s;
+  private final int dim;
+  /** Per item slot: its before-image ({@code dim} weights, then the bias), or null when unchanged. */
+  private float[][] images = new float[0][];
+  private int[] captured = new int[64];
+  private int capturedCount;
+  private float[] denseImage;
+
+  ReplicaTracker(ModelState s) {
+    this.s = s;
+    this.dim = s.config.dim();
+  }
+
+  /** Copies the rows' current values, unless already copied since the last take; slots −1 are skipped. */
+  void capture(int[] slots) {
+    for (int slot : slots) {
+      if (slot < 0) {
+        continue;
+      }
+      if (slot >= images.length) {
+        images = Arrays.copyOf(images, Math.max(slot + 1, Math.max(64, images.length * 2)));
+      }
+      if (images[slot] == null) {
+        float[] image = new float[dim + 1];
+        s.items.copyWeights(slot, image, 0);
+        image[dim] = s.biases.bias(slot);
+        images[slot] = image;
+        if (capturedCount == captured.length) {
+          captured = Arrays.copyOf(captured, capturedCount * 2);
+        }
+        captured[capturedCount++] = slot;
+      }
+    }
+  }
+
+  /** Copies the dense weights, unless already copied since the last take. */
+  void captureDense() {
+    if (denseImage == null) {
+      denseImage = dense();
+    }
+  }
+
+  /** The item in {@code slot} was evicted: its unsent change goes with it. */
+  void forget(int slot) {
+    if (slot < images.length) {
+      images[slot] = null;
+    }
+  }
+
+  /** The changes since the previous take (rows whose change is exactly zero left out); forgets the images. */
+  ReplicaDelta take() {
+    String[] ids = new String[capturedCount];
+    float[] values = new float[capturedCount * (dim + 1)];
+    int n = 0;
+    float[] current = new float[dim + 1];
+    for (int k = 0; k < capturedCount; k++) {
+      int slot = captured[k];
+      float[] image = images[slot];
+      if (image == null || !s.items.isLive(slot)) {
+        continue; // evicted (and perhaps reused) since
+      }
+      images[slot] = null;
+      s.items.copyWeights(slot, current, 0);
+      current[dim] = s.biases.bias(slot);
+      boolean moved = false;
+      int base = n * (dim + 1);
+      for (int j = 0; j <= dim; j++) {
+        float d = current[j] - image[j];
+        values[base + j] = d;
+        moved |= d != 0f;
+      }
+      if (moved) {
+        ids[n++] = s.items.idAt(slot);
+      }
+    }
+    capturedCount = 0;
+    float[] dense = null;
+    if (denseImage != null) {
+      float[] now = dense();
+      boolean moved = false;
+      for (int j = 0; j < now.length; j++) {
+        now[j] -= denseImage[j];
+        moved |= now[j] != 0f;
+      }
+      dense = moved ? now : null;
+      denseImage = null;
+    }
+    return new ReplicaDelta(dim, Arrays.copyOf(ids, n), Arrays.copyOf(values, n * (dim + 1)), dense);
+  }
+
+  /**
+   * Adds another replica's delta: to existing rows, or to new rows created at their initial weights (they are
+   * marked for publishing, like rows this replica trains). Does not touch recency, activity or statistics: only
+   * local events do.
+   *
+   * @throws IllegalArgumentException when the delta's dimension or dense layout differs from this model's
+   */
+  void apply(ReplicaDelta delta) {
+    if (delta.dim() != dim) {
+      throw new IllegalArgumentException("replica delta of dim " + delta.dim() + " for a model of dim " + dim);
+    }
+    float[] values = delta.itemValues();
+    for (int k = 0; k < delta.items(); k++) {
+      String id = delta.itemIds()[k];
+      int slot = s.items.slotOf(id);
+      if (slot < 0) {
+        slot = s.items.insert(id, s.itemInit.initial(id, dim), 0);
+        s.biases.reset(slot);
+      }
+      int base = k * (dim + 1);
+      float[] chunk = s.items.chunk(slot);
+      int off = s.items.offset(slot);
+      for (int j = 0; j < dim; j++) {
+        chunk[off + j] += values[base + j];
+      }
+      s.biases.add(slot, values[base + dim]);
+      if (slot < images.length && images[slot] != null) {
+        float[] image = images[slot];
+        for (int j = 0; j <= dim; j++) {
+          image[j] += values[base + j];
+        }
+      }
+      s.itemChanges.mark(slot);
+    }
+    if (delta.dense() != null) {
+      float[] d = delta.dense();
+      int expected = denseSize();
+      if (d.length != expected) {
+        throw new IllegalArgumentException("replica delta has " + d.length + " dense values, this model "
+            + expected + ": the replicas' tower heads or learned scalars differ");
+      }
+      addDense(d);
+      if (denseImage != null) {
+        for (int j = 0; j < d.length; j++) {
+          denseImage[j] += d[j];
+        }
+      }
+      if (s.userTower.hasHead() || s.itemTower.hasHead()) {
+        s.userChanges.markAll();
+        s.itemChanges.markAll();
+      }
+    }
+  }
+
+  private int denseSize() {
+    return s.userTower.headSize() + s.itemTower.headSize() + LearnedScalars.SIZE;
+  }
+
+  /** Both heads' weights and the learned scalars, one flat copy. */
+  private float[] dense() {
+    float[] user = s.userTower.headValues();
+    float[] item = s.itemTower.headValues();
+    float[] scalars = s.scalars.values();
+    float[] out = new float[user.length + item.length + scalars.length];
+    System.arraycopy(user, 0, out, 0, user.length);
+    System.arraycopy(item, 0, out, user.length, item.length);
+    System.arraycopy(scalars, 0, out, user.length + item.length, scalars.length);
+    return out;
+  }
+
+  private void addDense(float[] d) {
+    int u = s.userTower.headSize();
+    int i = s.itemTower.headSize();
+    s.userTower.addToHead(Arrays.copyOfRange(d, 0, u));
+    s.itemTower.addToHead(Arrays.copyOfRange(d, u, u + i));
+    s.scalars.add(Arrays.copyOfRange(d, u + i, d.length));
+  }
+}

@@ -1,0 +1,130 @@
+package io.towerstream.model.twotower;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.towerstream.model.EntityKind;
+import io.towerstream.model.Interaction;
+import io.towerstream.model.ModelConfig;
+import io.towerstream.model.OnlineModel;
+import io.towerstream.model.ReplicaDelta;
+import io.towerstream.model.TwoTowerModels;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Replicas of a data-parallel model exchanging deltas of item rows and dense weights. */
+class ReplicaDeltaTest {
+  /** No prior: the served bias is then the learned one alone, which replicas share (popularity counts they do not). */
+  private static ModelConfig config(boolean projection) {
+    return ModelConfig.builder().dim(16).batchSize(32).reservoirNegatives(8).reservoirCapacity(40)
+        .towerProjection(projection).priorWeight(0f).seed(5).build();
+  }
+
+  private static OnlineModel replica(ModelConfig config) {
+    OnlineModel m = TwoTowerModels.create(config);
+    m.trackReplicaDelta();
+    return m;
+  }
+
+  @ParameterizedTest(name = "towerProjection={0}")
+  @ValueSource(booleans = {false, true})
+  void replicasThatExchangeDeltasAgreeOnEveryItemAndOnTheDenseWeights(boolean projection) {
+    ModelConfig config = config(projection);
+    OnlineModel a = replica(config);
+    OnlineModel b = replica(config);
+    List<List<Interaction>> first = TestStreams.batches(60, 120, 32, 20, 1);
+    List<List<Interaction>> second = TestStreams.batches(60, 120, 32, 20, 2);
+    for (int round = 0; round < 4; round++) {
+      for (int k = 0; k < 5; k++) {
+        a.train(first.get(round * 5 + k));
+        b.train(second.get(round * 5 + k));
+      }
+      ReplicaDelta fromA = a.takeReplicaDelta();
+      ReplicaDelta fromB = b.takeReplicaDelta();
+      assertThat(fromA.items()).isPositive();
+      a.applyReplicaDelta(fromB);
+      b.applyReplicaDelta(fromA);
+      assertSameItems(a, b, items(first.subList(0, round * 5 + 5), second.subList(0, round * 5 + 5)));
+      assertThat(a.takeReplicaDelta().isEmpty()).as("a remote change is never sent back").isTrue();
+      assertThat(b.takeReplicaDelta().isEmpty()).isTrue();
+      if (projection) {
+        assertThat(fromA.dense()).isNotNull();
+      }
+    }
+  }
+
+  @Test
+  void aFreshReplicaThatAppliesADeltaHoldsTheTrainedRows() {
+    ModelConfig config = config(true);
+    OnlineModel trained = replica(config);
+    List<List<Interaction>> batches = TestStreams.batches(60, 120, 32, 10, 3);
+    batches.forEach(trained::train);
+    OnlineModel fresh = replica(config);
+    fresh.applyReplicaDelta(trained.takeReplicaDelta());
+    assertSameItems(trained, fresh, items(batches, List.of()));
+    assertThat(fresh.stats().items()).as("rows created for every changed item").isEqualTo(trained.stats().items());
+    List<String> published = new ArrayList<>();
+    fresh.drainChanged((kind, id, v, bias) -> published.add(kind + ":" + id));
+    assertThat(published).as("applied rows are published like trained ones").isNotEmpty()
+        .allMatch(s -> s.startsWith("ITEM:") || s.startsWith("USER:"));
+  }
+
+  @Test
+  void publishingCanBeRestrictedToTheItemsAReplicaOwns() {
+    OnlineModel model = TwoTowerModels.create(config(false));
+    model.train(TestStreams.batches(20, 40, 32, 1, 4).get(0));
+    Set<EntityKind> kinds = new HashSet<>();
+    List<String> items = new ArrayList<>();
+    model.drainChanged((kind, id, v, bias) -> {
+      kinds.add(kind);
+      if (kind == EntityKind.ITEM) {
+        items.add(id);
+      }
+    }, id -> id.hashCode() % 2 == 0);
+    assertThat(kinds).contains(EntityKind.USER);
+    assertThat(items).isNotEmpty().allMatch(id -> id.hashCode() % 2 == 0);
+    List<String> again = new ArrayList<>();
+    model.drainChanged((kind, id, v, bias) -> again.add(id));
+    assertThat(again).as("items not owned were forgotten with the rest").isEmpty();
+  }
+
+  @Test
+  void aDeltaOfAnotherShapeIsRejected() {
+    OnlineModel plain = replica(config(false));
+    OnlineModel projected = replica(config(true));
+    projected.train(TestStreams.batches(20, 40, 32, 1, 4).get(0));
+    ReplicaDelta delta = projected.takeReplicaDelta();
+    assertThatThrownBy(() -> plain.applyReplicaDelta(delta)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tower heads");
+    assertThatThrownBy(() -> plain.applyReplicaDelta(ReplicaDelta.empty(8)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dim 8");
+    assertThatThrownBy(() -> TwoTowerModels.create(config(false)).takeReplicaDelta())
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  private static Set<String> items(List<List<Interaction>> x, List<List<Interaction>> y) {
+    Set<String> ids = new HashSet<>();
+    x.forEach(b -> b.forEach(i -> ids.add(i.itemId())));
+    y.forEach(b -> b.forEach(i -> ids.add(i.itemId())));
+    return ids;
+  }
+
+  private static void assertSameItems(OnlineModel a, OnlineModel b, Set<String> ids) {
+    for (String id : ids) {
+      float[] va = a.itemVector(id);
+      float[] vb = b.itemVector(id);
+      assertThat(va).as("item %s on both replicas", id).isNotNull();
+      assertThat(vb).as("item %s on both replicas", id).isNotNull();
+      for (int k = 0; k < va.length; k++) {
+        assertThat(vb[k]).as("item %s coordinate %d", id, k).isCloseTo(va[k], within(1e-5f));
+      }
+      assertThat(b.itemBias(id)).isCloseTo(a.itemBias(id), within(1e-5f));
+    }
+  }
+}
