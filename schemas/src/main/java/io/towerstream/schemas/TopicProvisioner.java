@@ -14,18 +14,22 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * Creates towerstream's topics when they are missing, with the settings their contracts need:
  * {@code embeddings} and {@code trainer-status} are compacted (latest value per key is the state), the
- * others are plain logs. Existing topics are left as they are.
+ * others are plain logs ({@code model-sync} with a single partition and a day's retention). Existing topics are left as they are.
  */
 public final class TopicProvisioner {
   private TopicProvisioner() {}
 
   /** The topic names in use, which configuration may override. */
-  public record TopicNames(String clicks, String clicksDlq, String embeddings, String trainerStatus) {
+  public record TopicNames(String clicks, String clicksDlq, String embeddings, String trainerStatus,
+      String modelSync) {
     public static TopicNames defaults() {
       return new TopicNames(Topics.CLICKS.defaultName(), Topics.CLICKS_DLQ.defaultName(),
-          Topics.EMBEDDINGS.defaultName(), Topics.TRAINER_STATUS.defaultName());
+          Topics.EMBEDDINGS.defaultName(), Topics.TRAINER_STATUS.defaultName(), Topics.MODEL_SYNC.defaultName());
     }
   }
+
+  /** How long the sync topic keeps deltas: a restore from an older checkpoint misses the ones it had not applied. */
+  static final String MODEL_SYNC_RETENTION_MS = Long.toString(24L * 3600 * 1000);
 
   /** Creates every missing topic with {@code partitions} partitions and the given replication factor. */
   public static void ensureTopics(String bootstrapServers, TopicNames names, int partitions, short replication) {
@@ -39,6 +43,9 @@ public final class TopicProvisioner {
     wanted.add(new NewTopic(names.clicksDlq(), partitions, replication));
     wanted.add(new NewTopic(names.embeddings(), partitions, replication).configs(compacted));
     wanted.add(new NewTopic(names.trainerStatus(), 1, replication).configs(compacted));
+    // one partition: one source subtask broadcasts every delta to every trainer, in each origin's order
+    wanted.add(new NewTopic(names.modelSync(), 1, replication).configs(Map.of("cleanup.policy", "delete",
+        "retention.ms", MODEL_SYNC_RETENTION_MS, "max.message.bytes", Integer.toString(4 << 20))));
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

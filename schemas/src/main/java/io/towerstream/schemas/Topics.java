@@ -3,6 +3,7 @@ package io.towerstream.schemas;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
+import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.schemas.avro.TrainerStatus;
 
@@ -23,6 +24,13 @@ public final class Topics {
   /** Training progress, one record per publish; compacted by model version. */
   public static final Topic<TrainerStatus> TRAINER_STATUS =
       new Topic<>("trainer-status", "model version", AvroCodec.of(TrainerStatus.class));
+
+  /**
+   * Deltas between the replicas of a sharded trainer (internal to the job, which writes and reads it); a plain
+   * log with one partition, kept a day so that a restore finds the deltas its checkpoint had not applied yet.
+   */
+  public static final Topic<ModelDelta> MODEL_SYNC =
+      new Topic<>("model-sync", "origin (the sending trainer instance)", AvroCodec.of(ModelDelta.class));
 
   private Topics() {}
 

@@ -166,7 +166,7 @@ class RetrievalStoreITCase {
 
   @Test
   void waitsForTopicsThatDoNotExistYetAndReadsConfiguredTopicNames() throws Exception {
-    TopicNames names = new TopicNames("late-clicks", "late-clicks.dlq", "late-embeddings", "late-status");
+    TopicNames names = new TopicNames("late-clicks", "late-clicks.dlq", "late-embeddings", "late-status", "late-sync");
     StoreConfig config = StoreConfig.builder().bootstrapServers(broker.bootstrapServers()).dbPath(dbPath)
         .embeddingsTopic(names.embeddings()).trainerStatusTopic(names.trainerStatus())
         .httpHost("127.0.0.1").httpPort(0).pollTimeout(Duration.ofMillis(100)).build();
@@ -194,7 +194,7 @@ class RetrievalStoreITCase {
 
   @Test
   void aRestoredSnapshotHasTheSameContentsAndOffsetsAndResumesConsuming(@TempDir Path backups) throws Exception {
-    TopicNames names = new TopicNames("snap-clicks", "snap-clicks.dlq", "snap-embeddings", "snap-status");
+    TopicNames names = new TopicNames("snap-clicks", "snap-clicks.dlq", "snap-embeddings", "snap-status", "snap-sync");
     TopicProvisioner.ensureTopics(broker.bootstrapServers(), names, 2, (short) 1);
     StoreConfig config = StoreConfig.builder().bootstrapServers(broker.bootstrapServers()).dbPath(dbPath.resolve("a"))
         .embeddingsTopic(names.embeddings()).trainerStatusTopic(names.trainerStatus())
