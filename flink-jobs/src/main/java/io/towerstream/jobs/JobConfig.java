@@ -41,9 +41,14 @@ public final class JobConfig implements Serializable {
   private final String dlqTopic;
   private final String embeddingsTopic;
   private final String statusTopic;
+  private final String syncTopic;
   private final String groupId;
   private final StartingOffsets startingOffsets;
   private final int sourceParallelism;
+  private final int trainerParallelism;
+  private final int maxParallelism;
+  private final long syncIntervalMs;
+  private final StateBackend stateBackend;
   private final long watermarkOutOfOrdernessMs;
   private final long watermarkIdlenessMs;
   private final long batchMaxWaitMs;
@@ -66,9 +71,14 @@ public final class JobConfig implements Serializable {
     this.dlqTopic = b.dlqTopic;
     this.embeddingsTopic = b.embeddingsTopic;
     this.statusTopic = b.statusTopic;
+    this.syncTopic = b.syncTopic;
     this.groupId = b.groupId;
     this.startingOffsets = b.startingOffsets;
     this.sourceParallelism = b.sourceParallelism;
+    this.trainerParallelism = b.trainerParallelism;
+    this.maxParallelism = b.maxParallelism;
+    this.syncIntervalMs = b.syncIntervalMs;
+    this.stateBackend = b.stateBackend;
     this.watermarkOutOfOrdernessMs = b.watermarkOutOfOrdernessMs;
     this.watermarkIdlenessMs = b.watermarkIdlenessMs;
     this.batchMaxWaitMs = b.batchMaxWaitMs;
@@ -103,6 +113,8 @@ public final class JobConfig implements Serializable {
           (b, v) -> b.embeddingsTopic(v), c -> c.embeddingsTopic),
       new Option("topic.status", "Output topic of TrainerStatus records (compacted).",
           (b, v) -> b.statusTopic(v), c -> c.statusTopic),
+      new Option("topic.sync", "Topic through which the trainer subtasks exchange item and tower deltas (internal; "
+          + "one partition).", (b, v) -> b.syncTopic(v), c -> c.syncTopic),
       new Option("group-id", "Kafka consumer group of the click source (offsets are committed on checkpoints).",
           (b, v) -> b.groupId(v), c -> c.groupId),
       new Option("starting-offsets", "earliest | latest | committed: where to start without a checkpoint; "
@@ -111,6 +123,20 @@ public final class JobConfig implements Serializable {
           c -> c.startingOffsets.cliName()),
       new Option("parallelism.source", "Parallelism of the Kafka source and validation; 0 = the environment's.",
           (b, v) -> b.sourceParallelism(parseInt("parallelism.source", v)), c -> Integer.toString(c.sourceParallelism)),
+      new Option("parallelism.trainer", "Trainer subtasks. Users (rows, histories) are sharded by user id in keyed "
+          + "state; each subtask holds a replica of the item rows and tower weights, kept in step through "
+          + "topic.sync (see flink-jobs/README.md, Sharded training).",
+          (b, v) -> b.trainerParallelism(parseInt("parallelism.trainer", v)), c -> Integer.toString(c.trainerParallelism)),
+      new Option("parallelism.max", "Maximum trainer parallelism (key groups of the user state): a job can be "
+          + "rescaled up to it from a savepoint, and it cannot change for the life of the state.",
+          (b, v) -> b.maxParallelism(parseInt("parallelism.max", v)), c -> Integer.toString(c.maxParallelism)),
+      new Option("sync.interval-ms", "How often each trainer subtask sends its item and tower changes to the others "
+          + "(and at every checkpoint); bounds how stale a replica's item rows are.",
+          (b, v) -> b.syncIntervalMs(parseLong("sync.interval-ms", v)), c -> Long.toString(c.syncIntervalMs)),
+      new Option("state.backend", "hashmap | forst: Flink state backend. hashmap keeps state on the heap; forst "
+          + "(Flink's disk-based backend) keeps the user rows on local disk and checkpoints incrementally.",
+          (b, v) -> b.stateBackend(parseEnum("state.backend", v, StateBackend.class)),
+          c -> c.stateBackend.name().toLowerCase(Locale.ROOT)),
       new Option("watermark.out-of-orderness-ms", "How far event times may run backwards before events are late.",
           (b, v) -> b.watermarkOutOfOrdernessMs(parseLong("watermark.out-of-orderness-ms", v)),
           c -> Long.toString(c.watermarkOutOfOrdernessMs)),
@@ -293,9 +319,14 @@ public final class JobConfig implements Serializable {
     b.dlqTopic = dlqTopic;
     b.embeddingsTopic = embeddingsTopic;
     b.statusTopic = statusTopic;
+    b.syncTopic = syncTopic;
     b.groupId = groupId;
     b.startingOffsets = startingOffsets;
     b.sourceParallelism = sourceParallelism;
+    b.trainerParallelism = trainerParallelism;
+    b.maxParallelism = maxParallelism;
+    b.syncIntervalMs = syncIntervalMs;
+    b.stateBackend = stateBackend;
     b.watermarkOutOfOrdernessMs = watermarkOutOfOrdernessMs;
     b.watermarkIdlenessMs = watermarkIdlenessMs;
     b.batchMaxWaitMs = batchMaxWaitMs;
@@ -314,16 +345,27 @@ public final class JobConfig implements Serializable {
     return b;
   }
 
+  /** The Flink state backends the job can run with (not RocksDB, whose JNI clashes with the store's: STACK.md). */
+  public enum StateBackend {
+    /** State on the heap; full checkpoints, written asynchronously. */
+    HASHMAP,
+    /** ForSt (Flink's disaggregated RocksDB fork, package org.forstdb): local disk, incremental checkpoints. */
+    FORST
+  }
+
   /**
-   * The Flink settings this job needs: the heap ({@code hashmap}) state backend (not RocksDB, which clashes
-   * with the store's rocksdbjni; see STACK.md), exactly-once checkpoints at the configured interval, a fixed
-   * delay restart strategy, and generic (Kryo) types switched off so a type Flink cannot serialise properly
-   * fails at submission rather than at run time. Apply with {@code env.configure(...)} or pass to
+   * The Flink settings this job needs: the configured state backend ({@code hashmap}, or {@code forst} with
+   * incremental checkpoints), exactly-once checkpoints at the configured interval, a fixed delay restart
+   * strategy, and generic (Kryo) types switched off so a type Flink cannot serialise properly fails at
+   * submission rather than at run time. Apply with {@code env.configure(...)} or pass to
    * {@code StreamExecutionEnvironment.getExecutionEnvironment(...)}.
    */
   public Configuration flinkConfiguration() {
     Configuration conf = new Configuration();
-    conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+    conf.set(StateBackendOptions.STATE_BACKEND, stateBackend.name().toLowerCase(Locale.ROOT));
+    if (stateBackend == StateBackend.FORST) {
+      conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    }
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointIntervalMs));
     conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
     if (checkpointDir != null) {
@@ -341,7 +383,7 @@ public final class JobConfig implements Serializable {
 
   /** The topic names for {@code TopicProvisioner.ensureTopics}. */
   public TopicNames topicNames() {
-    return new TopicNames(clicksTopic, dlqTopic, embeddingsTopic, statusTopic);
+    return new TopicNames(clicksTopic, dlqTopic, embeddingsTopic, statusTopic, syncTopic);
   }
 
   public String bootstrapServers() { return bootstrapServers; }
@@ -349,10 +391,15 @@ public final class JobConfig implements Serializable {
   public String dlqTopic() { return dlqTopic; }
   public String embeddingsTopic() { return embeddingsTopic; }
   public String statusTopic() { return statusTopic; }
+  public String syncTopic() { return syncTopic; }
   public String groupId() { return groupId; }
   public StartingOffsets startingOffsets() { return startingOffsets; }
   /** 0 means the environment's default parallelism. */
   public int sourceParallelism() { return sourceParallelism; }
+  public int trainerParallelism() { return trainerParallelism; }
+  public int maxParallelism() { return maxParallelism; }
+  public long syncIntervalMs() { return syncIntervalMs; }
+  public StateBackend stateBackend() { return stateBackend; }
   public long watermarkOutOfOrdernessMs() { return watermarkOutOfOrdernessMs; }
   /** 0 means partitions are never marked idle. */
   public long watermarkIdlenessMs() { return watermarkIdlenessMs; }
@@ -394,9 +441,14 @@ public final class JobConfig implements Serializable {
     private String dlqTopic = Topics.CLICKS_DLQ.defaultName();
     private String embeddingsTopic = Topics.EMBEDDINGS.defaultName();
     private String statusTopic = Topics.TRAINER_STATUS.defaultName();
+    private String syncTopic = Topics.MODEL_SYNC.defaultName();
     private String groupId = "towerstream-trainer";
     private StartingOffsets startingOffsets = StartingOffsets.COMMITTED;
     private int sourceParallelism = 0;
+    private int trainerParallelism = 1;
+    private int maxParallelism = 128;
+    private long syncIntervalMs = 200;
+    private StateBackend stateBackend = StateBackend.HASHMAP;
     private long watermarkOutOfOrdernessMs = 5_000;
     private long watermarkIdlenessMs = 30_000;
     private long batchMaxWaitMs = 50;
@@ -420,9 +472,14 @@ public final class JobConfig implements Serializable {
     public Builder dlqTopic(String v) { dlqTopic = v; return this; }
     public Builder embeddingsTopic(String v) { embeddingsTopic = v; return this; }
     public Builder statusTopic(String v) { statusTopic = v; return this; }
+    public Builder syncTopic(String v) { syncTopic = v; return this; }
     public Builder groupId(String v) { groupId = v; return this; }
     public Builder startingOffsets(StartingOffsets v) { startingOffsets = v; return this; }
     public Builder sourceParallelism(int v) { sourceParallelism = v; return this; }
+    public Builder trainerParallelism(int v) { trainerParallelism = v; return this; }
+    public Builder maxParallelism(int v) { maxParallelism = v; return this; }
+    public Builder syncIntervalMs(long v) { syncIntervalMs = v; return this; }
+    public Builder stateBackend(StateBackend v) { stateBackend = v; return this; }
     public Builder watermarkOutOfOrdernessMs(long v) { watermarkOutOfOrdernessMs = v; return this; }
     public Builder watermarkIdlenessMs(long v) { watermarkIdlenessMs = v; return this; }
     public Builder batchMaxWaitMs(long v) { batchMaxWaitMs = v; return this; }
@@ -449,9 +506,15 @@ public final class JobConfig implements Serializable {
       requireName(dlqTopic, "topic.dlq");
       requireName(embeddingsTopic, "topic.embeddings");
       requireName(statusTopic, "topic.status");
+      requireName(syncTopic, "topic.sync");
       requireName(groupId, "group-id");
       require(startingOffsets != null, "starting-offsets", null, "one of earliest, latest, committed");
       require(sourceParallelism >= 0, "parallelism.source", sourceParallelism, "non-negative (0 = default)");
+      require(trainerParallelism >= 1, "parallelism.trainer", trainerParallelism, "at least 1");
+      require(maxParallelism >= trainerParallelism && maxParallelism <= 32_768, "parallelism.max", maxParallelism,
+          "between parallelism.trainer (" + trainerParallelism + ") and 32768");
+      require(syncIntervalMs >= 1, "sync.interval-ms", syncIntervalMs, "at least 1");
+      require(stateBackend != null, "state.backend", null, "hashmap or forst");
       require(watermarkOutOfOrdernessMs >= 0, "watermark.out-of-orderness-ms", watermarkOutOfOrdernessMs,
           "non-negative");
       require(watermarkIdlenessMs >= 0, "watermark.idleness-ms", watermarkIdlenessMs, "non-negative");
@@ -477,6 +540,10 @@ public final class JobConfig implements Serializable {
         // ModelConfig's messages already start with the option name, e.g. "model.dim must be ..."
         throw new IllegalArgumentException("--" + e.getMessage(), e);
       }
+      // The tuner picks a weight from its replica's share of the stream; replicas could pick different ones, and
+      // each item's bias is published by one replica only.
+      require(trainerParallelism == 1 || modelConfig.priorTuningInterval() == 0, "model.prior.tuning-interval",
+          modelConfig.priorTuningInterval(), "0 when parallelism.trainer > 1 (each replica would tune its own weight)");
       return new JobConfig(this, modelConfig);
     }
 

@@ -1,7 +1,9 @@
 package io.towerstream.jobs;
 
+import io.towerstream.jobs.functions.UserIdKey;
 import io.towerstream.jobs.functions.ValidateClicks;
 import io.towerstream.jobs.operators.ModelFactory;
+import io.towerstream.jobs.operators.StatusAggregator;
 import io.towerstream.jobs.operators.TrainerOperator;
 import io.towerstream.jobs.operators.TrainerSettings;
 import io.towerstream.jobs.operators.TwoTowerModelFactory;
@@ -9,13 +11,16 @@ import io.towerstream.jobs.records.AvroTypeInfo;
 import io.towerstream.jobs.sinks.KafkaSinks;
 import io.towerstream.jobs.sources.ClickSource;
 import io.towerstream.jobs.sources.ParsedClick;
+import io.towerstream.jobs.sources.SyncSource;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
+import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.TrainerStatus;
 import java.util.Arrays;
 import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import java.util.Objects;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -24,8 +29,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The training job: clicks from Kafka → validation (bad records to the dead-letter topic) → one trainer
- * subtask that owns the model → changed embeddings and a status record to Kafka at every publish.
+ * The training job: clicks from Kafka → validation (bad records to the dead-letter topic) → trainer subtasks
+ * sharded by user, each with a replica of the item rows and tower weights kept in step through the sync topic →
+ * changed embeddings to Kafka at every publish, and one job-level status record.
  *
  * <p>Configuration, topology and execution are separate: {@link #build} wires any source and sinks (tests
  * use their own), {@link #buildWithKafka} plugs in the Kafka connectors, {@link #main} parses the options,
@@ -37,7 +43,10 @@ public final class TrainingJob {
   public static final String VALIDATE_UID = "validate-clicks";
   public static final String TRAINER_UID = "trainer";
   public static final String EMBEDDINGS_SINK_UID = "embeddings-sink";
+  public static final String STATUS_UID = "trainer-status";
   public static final String STATUS_SINK_UID = "trainer-status-sink";
+  public static final String SYNC_SOURCE_UID = "sync-source";
+  public static final String SYNC_SINK_UID = "sync-sink";
   public static final String DLQ_SINK_UID = "clicks-dlq-sink";
 
   private final JobConfig config;
@@ -63,11 +72,24 @@ public final class TrainingJob {
       DataStream<ClickEvent> validClicks,
       DataStream<DeadLetter> deadLetters,
       DataStream<EmbeddingUpdate> embeddings,
-      DataStream<TrainerStatus> status) {}
+      DataStream<TrainerStatus> status,
+      DataStream<ModelDelta> deltas) {}
 
   /**
-   * Applies {@link JobConfig#flinkConfiguration()} (hashmap state backend, checkpoint interval, restart
-   * strategy) to {@code env}. {@link #main} does this; a caller building its own environment should too.
+   * Where the job reads and writes: the clicks and the replicas' deltas in, dead letters, embeddings, the
+   * job-level status and this job's own deltas out. {@link #buildWithKafka} uses the Kafka ones; tests their own.
+   */
+  public record Connectors(Source<ParsedClick, ?, ?> clicks, Source<ModelDelta, ?, ?> deltasIn, Sink<DeadLetter> dlq,
+      Sink<EmbeddingUpdate> embeddings, Sink<TrainerStatus> status, Sink<ModelDelta> deltasOut) {
+    public static Connectors kafka(JobConfig config) {
+      return new Connectors(ClickSource.kafka(config), SyncSource.kafka(config), KafkaSinks.deadLetters(config),
+          KafkaSinks.embeddings(config), KafkaSinks.status(config), KafkaSinks.sync(config));
+    }
+  }
+
+  /**
+   * Applies {@link JobConfig#flinkConfiguration()} (state backend, checkpoint interval, restart strategy) to
+   * {@code env}. {@link #main} does this; a caller building its own environment should too.
    */
   public StreamExecutionEnvironment configure(StreamExecutionEnvironment env) {
     env.configure(config.flinkConfiguration());
@@ -75,18 +97,18 @@ public final class TrainingJob {
     return env;
   }
 
-  /** Adds the whole topology to {@code env}, reading {@code clicks} and writing to the three sinks. */
-  public Streams build(StreamExecutionEnvironment env, Source<ParsedClick, ?, ?> clicks, Sink<DeadLetter> dlq,
-      Sink<EmbeddingUpdate> embeddings, Sink<TrainerStatus> status) {
+  /** Adds the whole topology to {@code env}. */
+  public Streams build(StreamExecutionEnvironment env, Connectors c) {
     AvroTrust.ensure();
     // source, validation and dead-letter sink share one parallelism so they chain into one task
     int sourceParallelism = config.sourceParallelism() > 0 ? config.sourceParallelism() : env.getParallelism();
     if (sourceParallelism <= 0) {
       sourceParallelism = ExecutionConfig.PARALLELISM_DEFAULT;
     }
+    int trainers = config.trainerParallelism();
 
     SingleOutputStreamOperator<ParsedClick> parsed = env
-        .fromSource(clicks, ClickSource.watermarks(config), "Clicks source", ParsedClick.TYPE)
+        .fromSource(c.clicks(), ClickSource.watermarks(config), "Clicks source", ParsedClick.TYPE)
         .uid(SOURCE_UID)
         .setParallelism(sourceParallelism);
 
@@ -96,36 +118,52 @@ public final class TrainingJob {
         .uid(VALIDATE_UID)
         .setParallelism(sourceParallelism);
     DataStream<DeadLetter> deadLetters = valid.getSideOutput(ValidateClicks.DEAD_LETTERS);
-    deadLetters.sinkTo(dlq)
+    deadLetters.sinkTo(c.dlq())
         .name("Dead-letter sink")
         .uid(DLQ_SINK_UID)
         .setParallelism(sourceParallelism);
 
-    // One subtask owns the whole model (see TrainerOperator); max parallelism 1 makes that a property of
-    // the savepoint too, so nobody can rescale it by accident.
+    // One partition, one reader: every delta reaches every trainer subtask, in each sender's order. No event
+    // time: the trainer does not order by it, and the deltas must not hold its watermark back.
+    DataStream<ModelDelta> deltasIn = env
+        .fromSource(c.deltasIn(), WatermarkStrategy.noWatermarks(), "Sync source", AvroTypeInfo.forClass(ModelDelta.class))
+        .uid(SYNC_SOURCE_UID)
+        .setParallelism(1);
+
+    // Users are sharded by id (keyed state, rescalable up to parallelism.max); the replicas' deltas are broadcast.
     SingleOutputStreamOperator<EmbeddingUpdate> trained = valid
+        .keyBy(new UserIdKey())
+        .connect(deltasIn.broadcast())
         .transform("Trainer", AvroTypeInfo.forClass(EmbeddingUpdate.class),
             new TrainerOperator(TrainerSettings.from(config), models))
         .uid(TRAINER_UID)
-        .setParallelism(1)
-        .setMaxParallelism(1);
-    trained.sinkTo(embeddings)
+        .setParallelism(trainers)
+        .setMaxParallelism(config.maxParallelism());
+    trained.sinkTo(c.embeddings())
         .name("Embeddings sink")
         .uid(EMBEDDINGS_SINK_UID)
-        .setParallelism(1);
-    DataStream<TrainerStatus> statusStream = trained.getSideOutput(TrainerOperator.STATUS);
-    statusStream.sinkTo(status)
+        .setParallelism(trainers);
+    DataStream<ModelDelta> deltasOut = trained.getSideOutput(TrainerOperator.SYNC);
+    deltasOut.sinkTo(c.deltasOut())
+        .name("Sync sink")
+        .uid(SYNC_SINK_UID)
+        .setParallelism(trainers);
+    SingleOutputStreamOperator<TrainerStatus> statusStream = trained.getSideOutput(TrainerOperator.STATUS)
+        .transform("Trainer status", AvroTypeInfo.forClass(TrainerStatus.class), new StatusAggregator(trainers))
+        .uid(STATUS_UID)
+        .setParallelism(1)
+        .setMaxParallelism(1);
+    statusStream.sinkTo(c.status())
         .name("Trainer status sink")
         .uid(STATUS_SINK_UID)
         .setParallelism(1);
 
-    return new Streams(valid, deadLetters, trained, statusStream);
+    return new Streams(valid, deadLetters, trained, statusStream, deltasOut);
   }
 
-  /** Adds the topology with the Kafka source and sinks named in the configuration. */
+  /** Adds the topology with the Kafka sources and sinks named in the configuration. */
   public Streams buildWithKafka(StreamExecutionEnvironment env) {
-    return build(env, ClickSource.kafka(config), KafkaSinks.deadLetters(config), KafkaSinks.embeddings(config),
-        KafkaSinks.status(config));
+    return build(env, Connectors.kafka(config));
   }
 
   /** The job name shown in Flink. */

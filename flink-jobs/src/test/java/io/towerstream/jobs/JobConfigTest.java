@@ -33,6 +33,34 @@ class JobConfigTest {
     assertThat(config.sourceParallelism()).isZero();
     assertThat(config.checkpointDir()).isNull();
     assertThat(config.model()).isEqualTo(ModelConfig.defaults());
+    assertThat(config.trainerParallelism()).isEqualTo(1);
+    assertThat(config.maxParallelism()).isEqualTo(128);
+    assertThat(config.syncIntervalMs()).isEqualTo(200);
+    assertThat(config.syncTopic()).isEqualTo("model-sync");
+    assertThat(config.stateBackend()).isEqualTo(JobConfig.StateBackend.HASHMAP);
+  }
+
+  @Test
+  void shardingOptionsAreReadAndChecked() {
+    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "4",
+        "--parallelism.max", "64", "--sync.interval-ms", "50", "--topic.sync", "s", "--state.backend", "forst");
+    assertThat(config.trainerParallelism()).isEqualTo(4);
+    assertThat(config.maxParallelism()).isEqualTo(64);
+    assertThat(config.syncIntervalMs()).isEqualTo(50);
+    assertThat(config.topicNames().modelSync()).isEqualTo("s");
+    Configuration flink = config.flinkConfiguration();
+    assertThat(flink.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("forst");
+    assertThat(flink.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+    assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
+
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "0"))
+        .hasMessageContaining("--parallelism.trainer");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "8",
+        "--parallelism.max", "4")).hasMessageContaining("--parallelism.max");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--state.backend", "rocksdb"))
+        .hasMessageContaining("--state.backend").hasMessageContaining("hashmap, forst");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "2",
+        "--model.prior.tuning-interval", "4")).hasMessageContaining("--model.prior.tuning-interval");
   }
 
   @Test

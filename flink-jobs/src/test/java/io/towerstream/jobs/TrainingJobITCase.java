@@ -79,23 +79,34 @@ class TrainingJobITCase {
 
   @Test
   void trainsOnEveryValidClickAndPublishesEveryRowAndEveryBadRecord() throws Exception {
-    runAndCheck(DeliveryGuarantee.AT_LEAST_ONCE, "alo");
+    runAndCheck(DeliveryGuarantee.AT_LEAST_ONCE, "alo", 1);
   }
 
   @Test
   void exactlyOnceSinksPublishOnCheckpointsForReadCommittedReaders() throws Exception {
     assumeTrue(KafkaSinks.transactionsSupported(),
         "flink-connector-kafka 5.0.0-2.2's transactional sink cannot run on this kafka-clients version");
-    runAndCheck(DeliveryGuarantee.EXACTLY_ONCE, "eos");
+    runAndCheck(DeliveryGuarantee.EXACTLY_ONCE, "eos", 1);
   }
 
-  private void runAndCheck(DeliveryGuarantee delivery, String prefix) throws Exception {
+  /**
+   * Two trainer subtasks: each user on one, every item on both. An item clicked only by one subtask's users but
+   * owned (published) by the other reaches the embeddings topic only through the sync topic's deltas.
+   */
+  @Test
+  void twoTrainerSubtasksShardUsersAndKeepTheirItemReplicasInStep() throws Exception {
+    runAndCheck(DeliveryGuarantee.AT_LEAST_ONCE, "p2", 2);
+  }
+
+  private void runAndCheck(DeliveryGuarantee delivery, String prefix, int trainers) throws Exception {
     JobConfig config = JobConfig.builder()
         .bootstrapServers(kafka.bootstrapServers())
         .clicksTopic(prefix + ".clicks")
         .dlqTopic(prefix + ".clicks.dlq")
         .embeddingsTopic(prefix + ".embeddings")
         .statusTopic(prefix + ".trainer-status")
+        .syncTopic(prefix + ".model-sync")
+        .trainerParallelism(trainers)
         .groupId(prefix + "-trainer")
         .transactionalIdPrefix(prefix + "-trainer")
         .startingOffsets(StartingOffsets.EARLIEST)
@@ -118,8 +129,8 @@ class TrainingJobITCase {
     try {
       Outputs out = consumeUntilDone(config, expectedKeys, Duration.ofSeconds(90));
       double seconds = (System.nanoTime() - started) / 1e9;
-      LOG.info("[{}] all {} valid clicks trained and published {} s after submission ({} events/s end to end); "
-          + "{} embedding updates, {} status records", delivery, VALID_CLICKS, String.format("%.1f", seconds),
+      LOG.info("[{}, {} trainers] all {} valid clicks trained and published {} s after submission ({} events/s end to end); "
+          + "{} embedding updates, {} status records", delivery, trainers, VALID_CLICKS, String.format("%.1f", seconds),
           Math.round(VALID_CLICKS / seconds), out.updates, out.statuses.size());
 
       assertThat(out.latestVectors.keySet()).containsExactlyInAnyOrderElementsOf(expectedKeys);
@@ -131,6 +142,7 @@ class TrainingJobITCase {
       assertThat(last.getEventsTrained()).isEqualTo(VALID_CLICKS);
       assertThat(last.getUsers()).isEqualTo(USERS);
       assertThat(last.getItems()).isEqualTo(ITEMS);
+      assertThat(last.getTrainers()).isEqualTo(trainers);
       assertThat(out.statuses).extracting(TrainerStatus::getSequence).isSorted().doesNotHaveDuplicates();
       assertThat(out.deadLetters).hasSize(2);
       assertThat(out.deadLetters).extracting(DeadLetter::getReason)
@@ -190,7 +202,8 @@ class TrainingJobITCase {
     boolean done(Set<String> expectedKeys) {
       return deadLetters.size() >= 2
           && latestVectors.keySet().containsAll(expectedKeys)
-          && !statuses.isEmpty() && statuses.get(statuses.size() - 1).getEventsTrained() >= VALID_CLICKS;
+          && !statuses.isEmpty() && statuses.get(statuses.size() - 1).getEventsTrained() >= VALID_CLICKS
+          && statuses.get(statuses.size() - 1).getItems() >= ITEMS;
     }
   }
 

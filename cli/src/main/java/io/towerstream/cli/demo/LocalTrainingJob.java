@@ -4,15 +4,16 @@ import io.towerstream.jobs.JobConfig;
 import io.towerstream.jobs.TrainingJob;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training job on a Flink MiniCluster inside this JVM: the same topology that {@code flink run}
- * submits to a cluster, with parallelism 1 (the trainer is one subtask anyway, and the demo shares its
- * cores with the broker and the store).
+ * The training job on a Flink MiniCluster inside this JVM: the same topology that {@code flink run} submits to a
+ * cluster, with as many slots as trainer subtasks ({@code --parallelism.trainer}, 1 by default: the demo shares
+ * its cores with the broker and the store).
  */
 public final class LocalTrainingJob implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalTrainingJob.class);
@@ -31,12 +32,14 @@ public final class LocalTrainingJob implements AutoCloseable {
     TrainingJob job = new TrainingJob(config);
     Configuration flink = config.flinkConfiguration();
     StreamExecutionEnvironment env;
+    int parallelism = config.trainerParallelism();
     if (webUiPort > 0) {
       flink.set(RestOptions.PORT, webUiPort);
+      flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
       env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-      env.setParallelism(1);
+      env.setParallelism(parallelism);
     } else {
-      env = StreamExecutionEnvironment.createLocalEnvironment(1, flink);
+      env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
     }
     job.configure(env);
     job.buildWithKafka(env);

@@ -1,5 +1,6 @@
 package io.towerstream.jobs.operators;
 
+import io.towerstream.jobs.sync.SyncLedger;
 import io.towerstream.model.Interaction;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,19 +13,44 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The trainer operator's own fields in a checkpoint, beside the model's snapshot: which model version wrote
- * it, the last publish sequence, and the partial batch not yet trained. A versioned binary format.
+ * One trainer subtask's part of a checkpoint, as an element of the trainer's union list state: every subtask
+ * of the restored job reads every element, which is what lets a job restore at another parallelism. User rows
+ * are not here (they are in keyed state); the model's shared part (item rows, tower weights, samplers, …) is,
+ * in subtask 0's element only, since every replica restores from the same one. A versioned binary format.
  *
+ * @param subtask the writer's subtask index
+ * @param parallelism the writer's trainer parallelism
  * @param pendingBatch events received but not yet trained, in arrival order
+ * @param counters the writer's reported progress (summed over subtasks in the published status)
+ * @param sync the writer's sync ledger
+ * @param sharedModel {@code OnlineModel.snapshotWithoutUsers()} of subtask 0; null in the other elements
  */
-record TrainerCheckpoint(long modelVersion, long lastSequence, List<Interaction> pendingBatch) {
-  static final int FORMAT_VERSION = 1;
+record TrainerCheckpoint(long modelVersion, int subtask, int parallelism, long lastSequence,
+    List<Interaction> pendingBatch, Counters counters, SyncLedger.Saved sync, byte[] sharedModel) {
+  /** Version 1 was the single-owner trainer's (one model snapshot in plain operator state). */
+  static final int FORMAT_VERSION = 2;
+
+  /** Progress a subtask reports: events trained, batches, skipped batches. */
+  record Counters(long events, long batches, long skipped) {
+    static final Counters ZERO = new Counters(0, 0, 0);
+
+    Counters plus(Counters o) {
+      return new Counters(events + o.events, batches + o.batches, skipped + o.skipped);
+    }
+
+    Counters minus(Counters o) {
+      return new Counters(events - o.events, batches - o.batches, skipped - o.skipped);
+    }
+  }
 
   byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + pendingBatch.size() * 48);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + pendingBatch.size() * 48
+        + (sharedModel == null ? 0 : sharedModel.length));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(FORMAT_VERSION);
       out.writeLong(modelVersion);
+      out.writeInt(subtask);
+      out.writeInt(parallelism);
       out.writeLong(lastSequence);
       out.writeInt(pendingBatch.size());
       for (Interaction i : pendingBatch) {
@@ -32,6 +58,15 @@ record TrainerCheckpoint(long modelVersion, long lastSequence, List<Interaction>
         writeString(out, i.itemId());
         out.writeFloat(i.weight());
         out.writeLong(i.eventTimeMillis());
+      }
+      out.writeLong(counters.events());
+      out.writeLong(counters.batches());
+      out.writeLong(counters.skipped());
+      sync.writeTo(out);
+      out.writeBoolean(sharedModel != null);
+      if (sharedModel != null) {
+        out.writeInt(sharedModel.length);
+        out.write(sharedModel);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode the trainer checkpoint", e);
@@ -42,18 +77,32 @@ record TrainerCheckpoint(long modelVersion, long lastSequence, List<Interaction>
   static TrainerCheckpoint decode(byte[] data) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int version = in.readInt();
+      if (version == 1) {
+        throw new IllegalStateException("the checkpoint was written by the single-owner trainer (trainer state "
+            + "format 1), which this job cannot restore: start the sharded trainer as a new job with a new "
+            + "--model.version, without restoring state");
+      }
       if (version != FORMAT_VERSION) {
         throw new IllegalStateException("trainer checkpoint has format version " + version
             + ", this job reads version " + FORMAT_VERSION);
       }
       long modelVersion = in.readLong();
+      int subtask = in.readInt();
+      int parallelism = in.readInt();
       long lastSequence = in.readLong();
       int n = in.readInt();
       List<Interaction> pending = new ArrayList<>(n);
       for (int k = 0; k < n; k++) {
         pending.add(new Interaction(readString(in), readString(in), in.readFloat(), in.readLong()));
       }
-      return new TrainerCheckpoint(modelVersion, lastSequence, pending);
+      Counters counters = new Counters(in.readLong(), in.readLong(), in.readLong());
+      SyncLedger.Saved sync = SyncLedger.Saved.readFrom(in);
+      byte[] shared = null;
+      if (in.readBoolean()) {
+        shared = new byte[in.readInt()];
+        in.readFully(shared);
+      }
+      return new TrainerCheckpoint(modelVersion, subtask, parallelism, lastSequence, pending, counters, sync, shared);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot decode the trainer checkpoint", e);
     }

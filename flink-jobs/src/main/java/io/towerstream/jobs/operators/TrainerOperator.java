@@ -1,17 +1,22 @@
 package io.towerstream.jobs.operators;
 
 import io.towerstream.jobs.records.AvroTypeInfo;
+import io.towerstream.jobs.sync.ModelDeltas;
+import io.towerstream.jobs.sync.SyncLedger;
 import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.StepResult;
+import io.towerstream.model.UserRow;
+import io.towerstream.model.UserRowSink;
 import io.towerstream.model.eval.PrequentialEvaluator;
 import io.towerstream.model.eval.PrequentialMetrics;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.RankingWindow;
 import io.towerstream.schemas.avro.TrainerStatus;
 import java.time.Instant;
@@ -19,105 +24,158 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.OperatorStateStore;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Owns the whole model and trains it on the click stream: a thin shell that batches events, calls
- * {@link OnlineModel}, publishes changed rows and keeps everything in checkpoints.
+ * One trainer subtask: batches its share of the click stream (keyed by user id), trains its replica of the
+ * model, keeps the replicas in step through deltas, publishes changed rows and keeps everything in
+ * checkpoints. A thin shell around {@link OnlineModel}.
  *
- * <p><b>Where the model lives.</b> One subtask (parallelism 1) holds the entire model in operator state.
- * That is exact (every step sees every row, like the offline algorithm) and simple (no consistency protocol
- * for the dense tower weights), and caps training at one core, which at ~5 ms per 256-pair step is tens of
- * thousands of events per second. {@link OnlineModel} is the seam where a model sharded by key (keyed
- * state for the id rows, replicated tower weights) can replace it.
+ * <p><b>Sharding.</b> Input 1 is keyed by user, so each user's events, row and history live on one subtask; the
+ * user rows are written through to keyed state ({@code user-rows}), which Flink snapshots per key group and moves
+ * with its keys when the job rescales. Every subtask holds a replica of the item rows and tower weights. Every
+ * {@code sync.interval-ms}, and before every checkpoint barrier, it sends what it changed as a delta on
+ * {@link #SYNC}; input 2 brings every subtask's deltas back (broadcast from the sync topic), and the
+ * {@link SyncLedger} decides which to add. Items are published by one subtask each, by key group, users by their
+ * own. With one subtask, nothing is sent and the model is exactly the single-owner model.
  *
- * <p><b>Batches.</b> Events are buffered in arrival order; a batch closes when it holds
- * {@code model.batch-size} events, or {@code batch.max-wait-ms} of processing time after its first event,
- * so freshness holds at low traffic. Given the same input order, count-closed batches are identical on
- * every run; the time bound trades that for latency (0 disables it). Costly work happens once per batch or
- * per publish, never per event.
+ * <p><b>Batches.</b> Events are buffered in arrival order; a batch closes when it holds {@code model.batch-size}
+ * events, or {@code batch.max-wait-ms} of processing time after its first event. Given the same input order,
+ * count-closed batches are identical on every run; the time bound trades that for latency (0 disables it).
  *
  * <p><b>Publishing.</b> Every {@code publish.interval-ms} the rows changed since the last publish go out as
- * {@link EmbeddingUpdate}s on the main output, followed by one {@link TrainerStatus} on {@link #STATUS}.
- * All records of one publish share a {@code sequence}: {@code max(last + 1, now in ms)}. The last sequence
- * is checkpointed, and the wall clock carries it past publishes made after that checkpoint and before a
- * failure, so sequences keep increasing across restarts (provided machines' clocks agree to within the
- * restart time).
+ * {@link EmbeddingUpdate}s on the main output, followed by one {@link TrainerStatus} on {@link #STATUS}. All
+ * records of one publish share a {@code sequence}: {@code max(last + 1, now in ms)}, checkpointed, so sequences
+ * keep increasing across restarts (provided machines' clocks agree to within the restart time), also for keys
+ * that move to another subtask.
  *
- * <p><b>State.</b> Two operator list states, each with one element, written synchronously in
- * {@link #snapshotState}: the model's own versioned snapshot, and this operator's fields (model version,
- * last sequence, the partial batch) as a {@link TrainerCheckpoint}. The partial batch is kept rather than
- * trained early, so checkpoints do not change which events share a batch.
+ * <p><b>State.</b> Keyed: each user's row. Union list: each subtask's {@link TrainerCheckpoint} (fields, pending
+ * batch, sync ledger), and in subtask 0's the model's shared part, from which every replica restores
+ * ({@link TrainerRestore}). The partial batch is kept rather than trained early, so checkpoints do not change
+ * which events share a batch.
  *
  * <p><b>Quality.</b> With {@code eval.prequential.sample-rate > 0} a {@link PrequentialEvaluator} scores each
- * batch's events (for a cohort of users) before the batch trains: the model as served and two popularity
- * baselines on the same events. Their sliding-window metrics go out in every status and as gauges. They
- * describe the stream since this operator started: they are not checkpointed, so a restore starts them anew.
+ * batch's events before the batch trains; the metrics restart with the operator (not checkpointed).
  */
 public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdate>
-    implements OneInputStreamOperator<ClickEvent, EmbeddingUpdate> {
-  private static final long serialVersionUID = 1L;
+    implements TwoInputStreamOperator<ClickEvent, ModelDelta, EmbeddingUpdate> {
+  private static final long serialVersionUID = 2L;
   private static final long NO_DEADLINE = Long.MIN_VALUE;
+  static final String USER_ROWS = "user-rows";
 
-  /** One status record per publish, after that publish's embedding updates. */
-  public static final OutputTag<TrainerStatus> STATUS =
-      new OutputTag<>("trainer-status", AvroTypeInfo.forClass(TrainerStatus.class));
+  /**
+   * One status per publish, after that publish's embedding updates, with this subtask's index: the
+   * {@link StatusAggregator} makes one job-level status of them.
+   */
+  public static final OutputTag<Tuple2<Integer, TrainerStatus>> STATUS = new OutputTag<>("trainer-status",
+      new TupleTypeInfo<>(BasicTypeInfo.INT_TYPE_INFO, AvroTypeInfo.forClass(TrainerStatus.class)));
+  /** This subtask's deltas for the other replicas. */
+  public static final OutputTag<ModelDelta> SYNC = new OutputTag<>("model-sync", AvroTypeInfo.forClass(ModelDelta.class));
 
   private final TrainerSettings settings;
   private final ModelFactory models;
 
   private transient OnlineModel model;
-  private transient ListState<byte[]> modelState;
-  private transient ListState<byte[]> fieldsState;
+  private transient ValueState<byte[]> userRows;
+  private transient ListState<byte[]> trainerState;
   private transient List<Interaction> pending;
   private transient long batchDeadline;
   private transient ScheduledFuture<?> batchTimer;
   private transient volatile long lastSequence;
+  private transient int subtask;
+  private transient int parallelism;
+  private transient int maxParallelism;
+  private transient SyncLedger ledger;
+  /** Progress carried over from the restored subtasks, and the model's own counters at that moment. */
+  private transient TrainerCheckpoint.Counters carried;
+  private transient TrainerCheckpoint.Counters modelAtStart;
 
   // read by the metric reporter's thread, hence volatile snapshots rather than calls into the model
   private transient volatile ModelStats stats;
+  private transient volatile TrainerCheckpoint.Counters reportedNow;
   private transient volatile long lastStepMillis;
   private transient volatile int pendingEvents;
+  private transient volatile long syncLagMillis;
   private transient Counter eventsReceived;
   private transient Counter updatesPublished;
+  private transient Counter deltasSent;
+  private transient Counter deltasApplied;
+  private transient Counter deltasDropped;
   private transient PrequentialEvaluator prequential;
   // copied after each batch for the metric reporter's thread
   private transient volatile Map<String, RankingWindow> prequentialWindows;
 
   public TrainerOperator(TrainerSettings settings, ModelFactory models) {
-    this.settings = settings;
-    this.models = models;
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.models = Objects.requireNonNull(models, "models");
   }
 
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     AvroTrust.ensure();
-    OperatorStateStore store = context.getOperatorStateStore();
-    modelState = store.getListState(
-        new ListStateDescriptor<>("model-snapshot", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    fieldsState = store.getListState(
-        new ListStateDescriptor<>("trainer-fields", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+    maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+    userRows = context.getKeyedStateStore().getState(
+        new ValueStateDescriptor<>(USER_ROWS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    trainerState = context.getOperatorStateStore().getUnionListState(
+        new ListStateDescriptor<>("trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     pending = new ArrayList<>(settings.model().batchSize());
     batchDeadline = NO_DEADLINE;
     lastSequence = 0;
-    if (!context.isRestored() || !restore()) {
+    long origin = ThreadLocalRandom.current().nextLong();
+    long generation = generation(context.getRestoredCheckpointId().orElse(-1));
+    List<TrainerCheckpoint> saved = new ArrayList<>();
+    if (context.isRestored()) {
+      trainerState.get().forEach(bytes -> saved.add(TrainerCheckpoint.decode(bytes)));
+    }
+    if (saved.isEmpty()) {
       model = models.create(settings.model());
+      ledger = SyncLedger.fresh(origin, generation);
+      carried = TrainerCheckpoint.Counters.ZERO;
+    } else {
+      TrainerRestore r = TrainerRestore.of(saved, subtask, parallelism, settings.modelVersion(), this::ownsUser);
+      model = models.restore(r.sharedModel(), settings.model());
+      model.importUserRows(readUserRows());
+      ledger = SyncLedger.restored(origin, generation, r.baseLedger(), r.ledgers());
+      pending.addAll(r.pendingBatch());
+      lastSequence = r.lastSequence();
+      carried = r.counters();
+      LOG.info("Trainer {}/{} restored from {} subtask(s): {} users, {} items, {} pending events, {} senders "
+          + "still owed deltas", subtask, parallelism, saved.size(), model.stats().users(), model.stats().items(),
+          pending.size(), ledger.openOrigins());
+    }
+    model.trackUserRows();
+    if (parallelism > 1) {
+      model.trackReplicaDelta();
     }
     stats = model.stats();
+    modelAtStart = counters(stats);
+    reportedNow = carried;
     pendingEvents = pending.size();
     if (settings.prequentialEnabled()) {
       prequential = new PrequentialEvaluator(settings.prequentialWindow(), settings.prequentialPopularityWindow(),
@@ -126,29 +184,34 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     }
   }
 
-  /** Restores model and fields; false when the checkpoint holds no trainer state (then start fresh). */
-  private boolean restore() throws Exception {
-    List<byte[]> snapshots = new ArrayList<>();
-    modelState.get().forEach(snapshots::add);
-    List<byte[]> fields = new ArrayList<>();
-    fieldsState.get().forEach(fields::add);
-    if (snapshots.isEmpty() && fields.isEmpty()) {
-      return false;
+  /**
+   * Identifies this run of the job: deltas from senders that neither the restored checkpoint knew nor this run
+   * started are orphans of an abandoned run (see {@link SyncLedger}). Every subtask of one restart shares the job,
+   * the restored checkpoint and the attempt number (a failover restarts the whole trainer region together).
+   */
+  private long generation(long restoredCheckpoint) {
+    long h = getRuntimeContext().getJobInfo().getJobId().hashCode();
+    h = h * 0x9E3779B97F4A7C15L + getRuntimeContext().getTaskInfo().getAttemptNumber();
+    h = h * 0x9E3779B97F4A7C15L + restoredCheckpoint;
+    return h ^ (h >>> 29);
+  }
+
+  /** Every user row in this subtask's key groups (after a rescale, the key groups it now owns). */
+  private List<UserRow> readUserRows() throws Exception {
+    List<String> users;
+    try (Stream<String> keys = getKeyedStateBackend().<VoidNamespace>getKeys(USER_ROWS, VoidNamespace.INSTANCE)
+        .map(String.class::cast)) {
+      users = keys.collect(Collectors.toList());
     }
-    if (snapshots.size() != 1 || fields.size() != 1) {
-      throw new IllegalStateException("expected one model snapshot and one trainer record in the checkpoint, found "
-          + snapshots.size() + " and " + fields.size() + "; the trainer must run with parallelism 1");
+    List<UserRow> rows = new ArrayList<>(users.size());
+    for (String user : users) {
+      setCurrentKey(user);
+      byte[] row = userRows.value();
+      if (row != null) {
+        rows.add(new UserRow(user, row));
+      }
     }
-    TrainerCheckpoint checkpoint = TrainerCheckpoint.decode(fields.get(0));
-    if (checkpoint.modelVersion() != settings.modelVersion()) {
-      throw new IllegalStateException("the checkpoint holds model version " + checkpoint.modelVersion()
-          + " but --model.version is " + settings.modelVersion() + ": resume with --model.version "
-          + checkpoint.modelVersion() + ", or start the new version as a new job without restoring state");
-    }
-    model = models.restore(snapshots.get(0), settings.model());
-    lastSequence = checkpoint.lastSequence();
-    pending.addAll(checkpoint.pendingBatch());
-    return true;
+    return rows;
   }
 
   @Override
@@ -159,11 +222,14 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     if (!pending.isEmpty()) {
       scheduleBatchDeadline(now);
     }
-    schedulePublish(now);
+    getProcessingTimeService().registerTimer(now + settings.publishIntervalMs(), this::onPublishTime);
+    if (parallelism > 1) {
+      getProcessingTimeService().registerTimer(now + settings.syncIntervalMs(), this::onSyncTime);
+    }
   }
 
   @Override
-  public void processElement(StreamRecord<ClickEvent> record) {
+  public void processElement1(StreamRecord<ClickEvent> record) {
     ClickEvent click = record.getValue();
     eventsReceived.inc();
     pending.add(new Interaction(click.getUserId(), click.getItemId(), click.getWeight(),
@@ -177,14 +243,39 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   }
 
   @Override
-  public void snapshotState(StateSnapshotContext context) throws Exception {
-    super.snapshotState(context);
-    modelState.update(List.of(model.snapshot()));
-    fieldsState.update(List.of(
-        new TrainerCheckpoint(settings.modelVersion(), lastSequence, List.copyOf(pending)).encode()));
+  public void processElement2(StreamRecord<ModelDelta> record) {
+    ModelDelta delta = record.getValue();
+    if (delta.getModelVersion() != settings.modelVersion()) {
+      deltasDropped.inc(); // another model generation shares the topic
+      return;
+    }
+    SyncLedger.Verdict verdict = ledger.accept(delta.getOrigin(), delta.getGeneration(), delta.getSequence());
+    if (verdict == SyncLedger.Verdict.APPLY) {
+      model.applyReplicaDelta(ModelDeltas.fromRecord(delta));
+      deltasApplied.inc();
+      syncLagMillis = Math.max(0, System.currentTimeMillis() - delta.getProducedAt().toEpochMilli());
+    } else if (verdict != SyncLedger.Verdict.OWN) {
+      deltasDropped.inc();
+    }
   }
 
-  /** End of a bounded input (or stop with drain): train what is left and publish it. */
+  /** The barrier follows: this subtask's changes go out first, so the checkpoint owes nothing unsent. */
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    super.prepareSnapshotPreBarrier(checkpointId);
+    sendDelta();
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    flushUserRows();
+    byte[] shared = subtask == 0 ? model.snapshotWithoutUsers() : null;
+    trainerState.update(List.of(new TrainerCheckpoint(settings.modelVersion(), subtask, parallelism, lastSequence,
+        List.copyOf(pending), reported(), ledger.save(), shared).encode()));
+  }
+
+  /** End of a bounded input (or stop with drain): train what is left, publish it and send it. */
   @Override
   public void finish() throws Exception {
     if (model == null) { // initialisation failed; nothing to flush
@@ -195,6 +286,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       trainPending();
     }
     publish();
+    sendDelta();
     super.finish();
   }
 
@@ -228,6 +320,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     StepResult result = model.train(batch); // ... then train
     lastStepMillis = (System.nanoTime() - started) / 1_000_000;
     stats = model.stats();
+    reportedNow = reported();
     if (prequential != null) {
       prequential.observe(batch);
       prequentialWindows = windows(prequential);
@@ -237,16 +330,50 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     }
   }
 
-  private void schedulePublish(long now) {
-    getProcessingTimeService().registerTimer(now + settings.publishIntervalMs(), this::onPublishTime);
-  }
-
   private void onPublishTime(long time) {
     publish();
-    schedulePublish(now());
+    getProcessingTimeService().registerTimer(now() + settings.publishIntervalMs(), this::onPublishTime);
   }
 
-  /** Emits every changed row and one status, all stamped with a fresh sequence. */
+  private void onSyncTime(long time) {
+    sendDelta();
+    getProcessingTimeService().registerTimer(now() + settings.syncIntervalMs(), this::onSyncTime);
+  }
+
+  /** This replica's item and tower changes since the last delta, for the other replicas. */
+  private void sendDelta() {
+    if (parallelism == 1) {
+      return;
+    }
+    for (ModelDelta record : ModelDeltas.toRecords(model.takeReplicaDelta(), ledger, subtask,
+        settings.modelVersion(), Instant.ofEpochMilli(System.currentTimeMillis()))) {
+      output.collect(SYNC, new StreamRecord<>(record));
+      deltasSent.inc();
+    }
+  }
+
+  /** Writes the user rows changed since the last flush through to keyed state, and removes evicted users. */
+  private void flushUserRows() {
+    model.drainUserRows(new UserRowSink() {
+      @Override
+      public void changed(String userId, byte[] row) {
+        setCurrentKey(userId);
+        try {
+          userRows.update(row);
+        } catch (Exception e) {
+          throw new IllegalStateException("cannot write the row of user " + userId + " to keyed state", e);
+        }
+      }
+
+      @Override
+      public void removed(String userId) {
+        setCurrentKey(userId);
+        userRows.clear();
+      }
+    });
+  }
+
+  /** Emits every changed user and owned item and one status, all stamped with a fresh sequence. */
   private void publish() {
     long now = now();
     long sequence = Math.max(lastSequence + 1, now);
@@ -256,22 +383,43 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     model.drainChanged((kind, id, vector, bias) -> {
       output.collect(new StreamRecord<>(update(kind, id, vector, bias, modelVersion, sequence, at)));
       updatesPublished.inc();
-    });
+    }, parallelism == 1 ? id -> true : this::ownsItem);
+    flushUserRows(); // after the drain: rows then say they are published
     ModelStats s = model.stats();
     stats = s;
-    output.collect(STATUS, new StreamRecord<>(TrainerStatus.newBuilder()
+    TrainerCheckpoint.Counters c = reported();
+    output.collect(STATUS, new StreamRecord<>(Tuple2.of(subtask, TrainerStatus.newBuilder()
         .setModelVersion(modelVersion)
         .setSequence(sequence)
         .setPublishedAt(at)
-        .setEventsTrained(s.eventsTrained())
-        .setBatches(s.batches())
-        .setSkippedBatches(s.skippedBatches())
+        .setEventsTrained(c.events())
+        .setBatches(c.batches())
+        .setSkippedBatches(c.skipped())
         .setLoss(s.lossEma())
         .setPrequential(prequentialWindows)
         .setUsers(s.users())
         .setItems(s.items())
         .setLastEventTime(Instant.ofEpochMilli(s.lastEventTimeMillis()))
-        .build()));
+        .setTrainers(1)
+        .build())));
+  }
+
+  /** The item is published by the subtask that would own it as a key: one publisher per item. */
+  private boolean ownsItem(String itemId) {
+    return KeyGroupRangeAssignment.assignKeyToParallelOperator(itemId, maxParallelism, parallelism) == subtask;
+  }
+
+  private boolean ownsUser(String userId) {
+    return KeyGroupRangeAssignment.assignKeyToParallelOperator(userId, maxParallelism, parallelism) == subtask;
+  }
+
+  /** Progress this subtask reports: what it carried over plus what its model did since. */
+  private TrainerCheckpoint.Counters reported() {
+    return carried.plus(counters(model.stats()).minus(modelAtStart));
+  }
+
+  private static TrainerCheckpoint.Counters counters(ModelStats s) {
+    return new TrainerCheckpoint.Counters(s.eventsTrained(), s.batches(), s.skippedBatches());
   }
 
   private static EmbeddingUpdate update(EntityKind kind, String id, float[] vector, float bias,
@@ -294,13 +442,15 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   /** The sliding-window metrics of every scorer, as published (null when prequential evaluation is off). */
   private static Map<String, RankingWindow> windows(PrequentialEvaluator evaluator) {
     Map<String, RankingWindow> out = new LinkedHashMap<>();
-    evaluator.metrics().forEach((name, m) -> {
-      Map<String, Double> w = m.windowed();
-      out.put(name, RankingWindow.newBuilder().setEvents(Math.min(m.events(), m.window()))
-          .setHitRate10(w.get("hr@10")).setRecall20(w.get("recall@20")).setNdcg20(w.get("ndcg@20"))
-          .setMrr(w.get("mrr")).build());
-    });
+    evaluator.metrics().forEach((name, m) -> out.put(name, window(m)));
     return Map.copyOf(out);
+  }
+
+  private static RankingWindow window(PrequentialMetrics m) {
+    Map<String, Double> w = m.windowed();
+    return RankingWindow.newBuilder().setEvents(Math.min(m.events(), m.window()))
+        .setHitRate10(w.get("hr@10")).setRecall20(w.get("recall@20")).setNdcg20(w.get("ndcg@20"))
+        .setMrr(w.get("mrr")).build();
   }
 
   private long now() {
@@ -310,9 +460,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private void registerMetrics(MetricGroup group) {
     eventsReceived = group.counter("eventsReceived");
     updatesPublished = group.counter("updatesPublished");
-    group.gauge("eventsTrained", (Gauge<Long>) () -> stats.eventsTrained());
-    group.gauge("batches", (Gauge<Long>) () -> stats.batches());
-    group.gauge("skippedBatches", (Gauge<Long>) () -> stats.skippedBatches());
+    deltasSent = group.counter("deltasSent");
+    deltasApplied = group.counter("deltasApplied");
+    deltasDropped = group.counter("deltasDropped");
+    group.gauge("eventsTrained", (Gauge<Long>) () -> reportedNow.events());
+    group.gauge("batches", (Gauge<Long>) () -> reportedNow.batches());
+    group.gauge("skippedBatches", (Gauge<Long>) () -> reportedNow.skipped());
     group.gauge("loss", (Gauge<Double>) () -> stats.lossEma());
     if (prequential != null) {
       for (String scorer : prequentialWindows.keySet()) {
@@ -335,6 +488,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     group.gauge("lastStepMillis", (Gauge<Long>) () -> lastStepMillis);
     group.gauge("pendingEvents", (Gauge<Integer>) () -> pendingEvents);
     group.gauge("lastSequence", (Gauge<Long>) () -> lastSequence);
+    group.gauge("syncLagMillis", (Gauge<Long>) () -> syncLagMillis);
   }
 
   /** The live model, for tests; not thread-safe. */

@@ -13,16 +13,20 @@ import java.io.Serializable;
  * @param prequentialSampleRate share of users whose events are scored test-then-train; 0 = off
  * @param prequentialWindow scored events in the sliding window of the published metrics
  * @param prequentialPopularityWindow events counted by the recent-popularity baseline
+ * @param syncIntervalMs how often a subtask sends its replica's changes to the others (with more than one)
  */
 public record TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs,
-    double prequentialSampleRate, int prequentialWindow, int prequentialPopularityWindow) implements Serializable {
+    double prequentialSampleRate, int prequentialWindow, int prequentialPopularityWindow, long syncIntervalMs)
+    implements Serializable {
+  /** The default of {@code sync.interval-ms}. */
+  public static final long DEFAULT_SYNC_INTERVAL_MS = 200;
 
   public TrainerSettings {
     if (model == null) {
       throw new IllegalArgumentException("model config is required");
     }
-    if (batchMaxWaitMs < 0 || publishIntervalMs < 1) {
-      throw new IllegalArgumentException("batchMaxWaitMs must be >= 0 and publishIntervalMs >= 1");
+    if (batchMaxWaitMs < 0 || publishIntervalMs < 1 || syncIntervalMs < 1) {
+      throw new IllegalArgumentException("batchMaxWaitMs must be >= 0, publishIntervalMs and syncIntervalMs >= 1");
     }
     if (!(prequentialSampleRate >= 0 && prequentialSampleRate <= 1) || prequentialWindow < 1
         || prequentialPopularityWindow < 1) {
@@ -32,7 +36,7 @@ public record TrainerSettings(ModelConfig model, long modelVersion, long batchMa
 
   /** Settings without prequential evaluation. */
   public TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs) {
-    this(model, modelVersion, batchMaxWaitMs, publishIntervalMs, 0, 1, 1);
+    this(model, modelVersion, batchMaxWaitMs, publishIntervalMs, 0, 1, 1, DEFAULT_SYNC_INTERVAL_MS);
   }
 
   public boolean prequentialEnabled() {
@@ -42,6 +46,6 @@ public record TrainerSettings(ModelConfig model, long modelVersion, long batchMa
   public static TrainerSettings from(JobConfig config) {
     return new TrainerSettings(config.model(), config.modelVersion(), config.batchMaxWaitMs(),
         config.publishIntervalMs(), config.prequentialSampleRate(), config.prequentialWindow(),
-        config.prequentialPopularityWindow());
+        config.prequentialPopularityWindow(), config.syncIntervalMs());
   }
 }

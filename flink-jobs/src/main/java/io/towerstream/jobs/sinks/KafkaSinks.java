@@ -3,6 +3,7 @@ package io.towerstream.jobs.sinks;
 import io.towerstream.jobs.JobConfig;
 import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
+import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.TrainerStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +41,21 @@ public final class KafkaSinks {
   public static KafkaSink<TrainerStatus> status(JobConfig config) {
     return KafkaSinks.<TrainerStatus>builder(config, "status")
         .setRecordSerializer(new TrainerStatusRecordSerializer(config.statusTopic()))
+        .build();
+  }
+
+  /**
+   * The trainer subtasks' deltas for each other. Always at-least-once, whatever {@code delivery} says: the
+   * trainers' sync ledgers drop repeats and orphans themselves, and a transaction would hold every delta back
+   * until the next checkpoint completes, making the replicas a checkpoint interval stale.
+   */
+  public static KafkaSink<ModelDelta> sync(JobConfig config) {
+    return KafkaSink.<ModelDelta>builder()
+        .setBootstrapServers(config.bootstrapServers())
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setProperty("linger.ms", "5")
+        .setProperty("max.request.size", Integer.toString(4 << 20))
+        .setRecordSerializer(new ModelDeltaRecordSerializer(config.syncTopic()))
         .build();
   }
 

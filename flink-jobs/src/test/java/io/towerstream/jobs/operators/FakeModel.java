@@ -6,7 +6,11 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
+import io.towerstream.model.ReplicaDelta;
 import io.towerstream.model.StepResult;
+import io.towerstream.model.UserRow;
+import io.towerstream.model.UserRowSink;
+import java.nio.ByteBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -19,17 +23,24 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * A stand-in for the two-tower model with observable behaviour: it records every batch, a row's "vector"
- * is {@code [times seen, hash of id]}, and it snapshots all of that so restores can be checked.
+ * is {@code [times seen, hash of id]}, and it snapshots all of that so restores can be checked. User rows are
+ * the count (and whether the user awaits publishing); a replica delta carries each item's count change.
  */
 final class FakeModel implements OnlineModel {
   final List<List<Interaction>> batches = new ArrayList<>();
+  final List<ReplicaDelta> applied = new ArrayList<>();
   private final Map<String, Integer> users = new TreeMap<>();
   private final Map<String, Integer> items = new TreeMap<>();
   private final Set<String> changedUsers = new TreeSet<>();
   private final Set<String> changedItems = new TreeSet<>();
+  private final Set<String> dirtyUsers = new TreeSet<>();
+  private final Map<String, Integer> itemsAtLastDelta = new TreeMap<>();
+  private boolean tracksUsers;
+  private boolean tracksReplica;
   private long events;
   private long batchCount;
   private long lastEventTime;
@@ -54,6 +65,10 @@ final class FakeModel implements OnlineModel {
     batches.add(List.copyOf(batch));
     for (Interaction i : batch) {
       users.merge(i.userId(), 1, Integer::sum);
+      dirtyUsers.add(i.userId());
+      if (tracksReplica) {
+        itemsAtLastDelta.putIfAbsent(i.itemId(), items.getOrDefault(i.itemId(), 0));
+      }
       items.merge(i.itemId(), 1, Integer::sum);
       changedUsers.add(i.userId());
       changedItems.add(i.itemId());
@@ -66,10 +81,90 @@ final class FakeModel implements OnlineModel {
 
   @Override
   public void drainChanged(ChangedRowSink sink) {
+    drainChanged(sink, id -> true);
+  }
+
+  @Override
+  public void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem) {
     changedUsers.forEach(id -> sink.accept(EntityKind.USER, id, userVector(id), 0f));
-    changedItems.forEach(id -> sink.accept(EntityKind.ITEM, id, itemVector(id), itemBias(id)));
+    changedItems.stream().filter(publishesItem).forEach(id -> sink.accept(EntityKind.ITEM, id, itemVector(id),
+        itemBias(id)));
     changedUsers.clear();
     changedItems.clear();
+  }
+
+  @Override
+  public void trackUserRows() {
+    tracksUsers = true;
+  }
+
+  @Override
+  public void drainUserRows(UserRowSink sink) {
+    if (!tracksUsers) {
+      throw new IllegalStateException("user rows are not tracked");
+    }
+    for (String id : dirtyUsers) {
+      sink.changed(id, ByteBuffer.allocate(5).putInt(users.get(id)).put((byte) (changedUsers.contains(id) ? 1 : 0))
+          .array());
+    }
+    dirtyUsers.clear();
+  }
+
+  @Override
+  public void importUserRows(List<UserRow> rows) {
+    for (UserRow r : rows) {
+      ByteBuffer b = ByteBuffer.wrap(r.row());
+      if (users.put(r.userId(), b.getInt()) != null) {
+        throw new IllegalArgumentException("user " + r.userId() + " imported twice");
+      }
+      if (b.get() == 1) {
+        changedUsers.add(r.userId());
+      }
+    }
+  }
+
+  @Override
+  public byte[] snapshotWithoutUsers() {
+    return snapshot(false);
+  }
+
+  @Override
+  public void trackReplicaDelta() {
+    tracksReplica = true;
+  }
+
+  /** One float per item, its count change; no bias, no dense part. */
+  @Override
+  public ReplicaDelta takeReplicaDelta() {
+    if (!tracksReplica) {
+      throw new IllegalStateException("replica deltas are not tracked");
+    }
+    List<String> ids = new ArrayList<>();
+    List<Float> values = new ArrayList<>();
+    itemsAtLastDelta.forEach((id, before) -> {
+      ids.add(id);
+      values.add((float) (items.getOrDefault(id, 0) - before));
+      values.add(0f);
+    });
+    itemsAtLastDelta.clear();
+    float[] v = new float[values.size()];
+    for (int k = 0; k < v.length; k++) {
+      v[k] = values.get(k);
+    }
+    return new ReplicaDelta(1, ids.toArray(String[]::new), v, null);
+  }
+
+  @Override
+  public void applyReplicaDelta(ReplicaDelta delta) {
+    applied.add(delta);
+    for (int k = 0; k < delta.items(); k++) {
+      String id = delta.itemIds()[k];
+      items.merge(id, (int) delta.itemValues()[2 * k], Integer::sum);
+      if (itemsAtLastDelta.containsKey(id)) {
+        itemsAtLastDelta.merge(id, (int) delta.itemValues()[2 * k], Integer::sum);
+      }
+      changedItems.add(id);
+    }
   }
 
   @Override
@@ -123,15 +218,19 @@ final class FakeModel implements OnlineModel {
 
   @Override
   public byte[] snapshot() {
+    return snapshot(true);
+  }
+
+  private byte[] snapshot(boolean withUsers) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeLong(events);
       out.writeLong(batchCount);
       out.writeLong(lastEventTime);
       out.writeInt(batches.size());
-      writeCounts(out, users);
+      writeCounts(out, withUsers ? users : Map.of());
       writeCounts(out, items);
-      writeSet(out, changedUsers);
+      writeSet(out, withUsers ? changedUsers : Set.of());
       writeSet(out, changedItems);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -3,7 +3,6 @@ package io.towerstream.jobs.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.towerstream.jobs.records.AvroRecordSerializer;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.avro.ClickEvent;
@@ -15,8 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +21,7 @@ class TrainerOperatorTest {
   private static final int BATCH = 4;
   private static final long PUBLISH_MS = 1_000;
 
-  private OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> harness;
+  private TrainerHarness harness;
 
   @AfterEach
   void closeHarness() throws Exception {
@@ -38,7 +35,7 @@ class TrainerOperatorTest {
     harness = open(settings(0, 1), null, 0);
 
     for (int k = 0; k < 10; k++) {
-      harness.processElement(click("u" + k, "i" + k, k), 0);
+      harness.click("u" + k, "i" + k, k);
     }
 
     FakeModel model = model(harness);
@@ -53,9 +50,9 @@ class TrainerOperatorTest {
     harness = open(settings(50, 1), null, 100);
     FakeModel model = model(harness);
 
-    harness.processElement(click("u1", "i1", 1), 0);
+    harness.click("u1", "i1", 1);
     harness.setProcessingTime(120);
-    harness.processElement(click("u2", "i2", 2), 0);
+    harness.click("u2", "i2", 2);
     harness.setProcessingTime(149);
     assertThat(model.batches).isEmpty();
 
@@ -64,7 +61,7 @@ class TrainerOperatorTest {
     assertThat(model.batches.get(0)).extracting(Interaction::userId).containsExactly("u1", "u2");
 
     // the next batch gets its own deadline, counted from its own first event
-    harness.processElement(click("u3", "i3", 3), 0);
+    harness.click("u3", "i3", 3);
     harness.setProcessingTime(199);
     assertThat(model.batches).hasSize(1);
     harness.setProcessingTime(200);
@@ -94,7 +91,7 @@ class TrainerOperatorTest {
     IntStream.range(0, BATCH).forEach(k -> process(click("u" + (k % 2), "i" + k, 1_000 + k)));
     harness.setProcessingTime(PUBLISH_MS);
 
-    List<EmbeddingUpdate> first = harness.extractOutputValues();
+    List<EmbeddingUpdate> first = harness.updates();
     assertThat(first).extracting(u -> u.getEntity() + ":" + u.getId())
         .containsExactlyInAnyOrder("USER:u0", "USER:u1", "ITEM:i0", "ITEM:i1", "ITEM:i2", "ITEM:i3");
     assertThat(first).allSatisfy(u -> {
@@ -116,15 +113,15 @@ class TrainerOperatorTest {
     assertThat(statuses.get(0).getLastEventTime()).isEqualTo(Instant.ofEpochMilli(1_003));
 
     // nothing changed: the next publish sends no rows, only a status with a higher sequence
-    harness.getOutput().clear();
+    harness.h.getOutput().clear();
     harness.setProcessingTime(2 * PUBLISH_MS);
-    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(harness.updates()).isEmpty();
     assertThat(statuses()).extracting(TrainerStatus::getSequence).containsExactly(PUBLISH_MS, 2 * PUBLISH_MS);
 
     // only rows changed since the last publish go out
     IntStream.range(0, BATCH).forEach(k -> process(click("u9", "i0", 2_000 + k)));
     harness.setProcessingTime(3 * PUBLISH_MS);
-    assertThat(harness.extractOutputValues()).extracting(u -> u.getEntity() + ":" + u.getId())
+    assertThat(harness.updates()).extracting(u -> u.getEntity() + ":" + u.getId())
         .containsExactlyInAnyOrder("USER:u9", "ITEM:i0");
   }
 
@@ -134,7 +131,7 @@ class TrainerOperatorTest {
     IntStream.range(0, BATCH + 3).forEach(k -> process(click("u" + k, "i" + k, k)));
     harness.setProcessingTime(5_000);
     long lastSequence = statuses().get(0).getSequence();
-    OperatorSubtaskState state = harness.snapshot(1L, 5_001L);
+    OperatorSubtaskState state = harness.checkpoint(1L, 5_001L);
     harness.close();
 
     // the restored task runs on a machine whose clock is behind: the sequence must still go up
@@ -154,7 +151,7 @@ class TrainerOperatorTest {
     assertThat(statuses).hasSize(1);
     assertThat(statuses.get(0).getSequence()).isEqualTo(lastSequence + 1);
     assertThat(statuses.get(0).getEventsTrained()).isEqualTo(2 * BATCH);
-    assertThat(harness.extractOutputValues()).allSatisfy(u -> assertThat(u.getSequence()).isEqualTo(lastSequence + 1));
+    assertThat(harness.updates()).allSatisfy(u -> assertThat(u.getSequence()).isEqualTo(lastSequence + 1));
 
     harness.setProcessingTime(1_000 + 2 * PUBLISH_MS);
     assertThat(statuses()).extracting(TrainerStatus::getSequence).isSorted().doesNotHaveDuplicates();
@@ -164,7 +161,7 @@ class TrainerOperatorTest {
   void aRestoredPartialBatchStillClosesOnItsTimer() throws Exception {
     harness = open(settings(50, 1), null, 0);
     process(click("u1", "i1", 1));
-    OperatorSubtaskState state = harness.snapshot(1L, 1L);
+    OperatorSubtaskState state = harness.checkpoint(1L, 1L);
     harness.close();
 
     harness = open(settings(50, 1), state, 10_000);
@@ -178,16 +175,12 @@ class TrainerOperatorTest {
   @Test
   void restoringAnotherModelVersionFailsWithAClearMessage() throws Exception {
     harness = open(settings(0, 1), null, 0);
-    OperatorSubtaskState state = harness.snapshot(1L, 1L);
+    OperatorSubtaskState state = harness.checkpoint(1L, 1L);
     harness.close();
     harness = null;
 
-    var other = new OneInputStreamOperatorTestHarness<>(
-        new TrainerOperator(settings(0, 2), new FakeModel.Factory()), new AvroRecordSerializer<>(ClickEvent.class));
-    other.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
-    assertThatThrownBy(() -> other.initializeState(state))
+    assertThatThrownBy(() -> TrainerHarness.open(settings(0, 2), new FakeModel.Factory(), 1, 0, state, 0))
         .hasStackTraceContaining("model version 1 but --model.version is 2");
-    other.close();
   }
 
   @Test
@@ -195,10 +188,10 @@ class TrainerOperatorTest {
     harness = open(settings(0, 1), null, 0);
     process(click("u1", "i1", 1));
 
-    harness.getOperator().finish();
+    harness.h.getOperator().finish();
 
     assertThat(model(harness).batches).hasSize(1);
-    assertThat(harness.extractOutputValues()).hasSize(2);
+    assertThat(harness.updates()).hasSize(2);
     assertThat(statuses()).singleElement().satisfies(s -> assertThat(s.getEventsTrained()).isEqualTo(1));
   }
 
@@ -209,34 +202,21 @@ class TrainerOperatorTest {
     return new TrainerSettings(model, modelVersion, maxWaitMs, PUBLISH_MS);
   }
 
-  private static OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> open(TrainerSettings settings,
-      OperatorSubtaskState state, long processingTime) throws Exception {
-    var h = new OneInputStreamOperatorTestHarness<>(new TrainerOperator(settings, new FakeModel.Factory()),
-        new AvroRecordSerializer<>(ClickEvent.class));
-    h.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
-    h.setProcessingTime(processingTime);
-    if (state != null) {
-      h.initializeState(state);
-    }
-    h.open();
-    return h;
+  private static TrainerHarness open(TrainerSettings settings, OperatorSubtaskState state, long processingTime)
+      throws Exception {
+    return TrainerHarness.open(settings, new FakeModel.Factory(), 1, 0, state, processingTime);
   }
 
-  private static FakeModel model(OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> h) {
-    return (FakeModel) ((TrainerOperator) h.getOperator()).model();
+  private static FakeModel model(TrainerHarness h) {
+    return (FakeModel) h.operator().model();
   }
 
   private List<TrainerStatus> statuses() {
-    var side = harness.getSideOutput(TrainerOperator.STATUS);
-    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    return harness.statuses();
   }
 
   private void process(ClickEvent click) {
-    try {
-      harness.processElement(click, 0);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    harness.click(click);
   }
 
   private static ClickEvent click(String user, String item, long eventTime) {

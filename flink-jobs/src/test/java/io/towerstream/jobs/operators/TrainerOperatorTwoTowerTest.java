@@ -2,7 +2,6 @@ package io.towerstream.jobs.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.towerstream.jobs.records.AvroRecordSerializer;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
@@ -14,11 +13,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** The operator with the real ND4J model: a restore from operator state continues exactly where it left. */
+/**
+ * The operator with the real ND4J model: a restore from its state (user rows in keyed state, the rest in union
+ * state) continues exactly where it left.
+ */
 class TrainerOperatorTwoTowerTest {
   private static final TrainerSettings SETTINGS = new TrainerSettings(
       ModelConfig.builder().dim(8).batchSize(8).reservoirCapacity(100).reservoirNegatives(4).build(), 1, 0, 1_000);
@@ -32,7 +32,7 @@ class TrainerOperatorTwoTowerTest {
     OperatorSubtaskState state;
     try (var original = open(null)) {
       feed(original, before);
-      state = original.snapshot(1L, 1L);
+      state = original.checkpoint(1L, 1L);
       feed(original, after);
       original.setProcessingTime(1_000);
       uninterrupted = vectors(original);
@@ -43,8 +43,7 @@ class TrainerOperatorTwoTowerTest {
       feed(resumed, after);
       resumed.setProcessingTime(1_000);
       restored = vectors(resumed);
-      List<TrainerStatus> status = resumed.getSideOutput(TrainerOperator.STATUS).stream()
-          .map(StreamRecord::getValue).toList();
+      List<TrainerStatus> status = resumed.statuses();
       assertThat(status.get(status.size() - 1).getEventsTrained()).isEqualTo(48);
     }
 
@@ -55,7 +54,7 @@ class TrainerOperatorTwoTowerTest {
   @Test
   void statusCarriesPrequentialMetricsAndItemUpdatesCarryTheirPopularityBias() throws Exception {
     TrainerSettings settings = new TrainerSettings(SETTINGS.model().toBuilder().priorWeight(0.5f).build(), 1, 0,
-        1_000, 1.0, 100, 50);
+        1_000, 1.0, 100, 50, 200);
     try (var h = open(null, settings)) {
       List<ClickEvent> clicks = new java.util.ArrayList<>(clicks(40, 3));
       for (int k = 0; k < 8; k++) { // i0 is clicked far more often than any other item
@@ -63,8 +62,7 @@ class TrainerOperatorTwoTowerTest {
       }
       feed(h, clicks);
       h.setProcessingTime(1_000);
-      List<TrainerStatus> status = h.getSideOutput(TrainerOperator.STATUS).stream()
-          .map(StreamRecord::getValue).toList();
+      List<TrainerStatus> status = h.statuses();
       var windows = status.get(status.size() - 1).getPrequential();
       assertThat(windows).containsOnlyKeys("towerstream", "towerstreamNoPrior", "popularity", "recentPopularity");
       // 48 events in 6 batches; the first batch knows no item, so its 8 events are misses but still count
@@ -72,7 +70,7 @@ class TrainerOperatorTwoTowerTest {
       assertThat(windows.get("popularity").getHitRate10()).isGreaterThan(0.5); // 10 items: mostly a hit
 
       Map<String, Float> bias = new TreeMap<>();
-      for (EmbeddingUpdate u : h.extractOutputValues()) {
+      for (EmbeddingUpdate u : h.updates()) {
         bias.put(u.getEntity() + ":" + u.getId(), u.getBias());
       }
       assertThat(bias).containsKey("ITEM:i0");
@@ -86,35 +84,22 @@ class TrainerOperatorTwoTowerTest {
     }
   }
 
-  private static OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> open(OperatorSubtaskState state)
-      throws Exception {
+  private static TrainerHarness open(OperatorSubtaskState state) throws Exception {
     return open(state, SETTINGS);
   }
 
-  private static OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> open(OperatorSubtaskState state,
-      TrainerSettings settings) throws Exception {
-    var h = new OneInputStreamOperatorTestHarness<>(new TrainerOperator(settings, new TwoTowerModelFactory()),
-        new AvroRecordSerializer<>(ClickEvent.class));
-    h.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
-    h.setProcessingTime(0);
-    if (state != null) {
-      h.initializeState(state);
-    }
-    h.open();
-    return h;
+  private static TrainerHarness open(OperatorSubtaskState state, TrainerSettings settings) throws Exception {
+    return TrainerHarness.open(settings, new TwoTowerModelFactory(), 1, 0, state, 0);
   }
 
-  private static void feed(OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> h, List<ClickEvent> clicks)
-      throws Exception {
-    for (ClickEvent click : clicks) {
-      h.processElement(click, 0);
-    }
+  private static void feed(TrainerHarness h, List<ClickEvent> clicks) {
+    clicks.forEach(h::click);
   }
 
   /** The latest published vector per key of everything published so far. */
-  private static Map<String, List<Float>> vectors(OneInputStreamOperatorTestHarness<ClickEvent, EmbeddingUpdate> h) {
+  private static Map<String, List<Float>> vectors(TrainerHarness h) {
     Map<String, List<Float>> latest = new TreeMap<>();
-    for (EmbeddingUpdate u : h.extractOutputValues()) {
+    for (EmbeddingUpdate u : h.updates()) {
       latest.put(u.getEntity() + ":" + u.getId(), u.getVector());
     }
     return latest;

@@ -1,0 +1,105 @@
+package io.towerstream.jobs.operators;
+
+import io.towerstream.jobs.functions.UserIdKey;
+import io.towerstream.jobs.records.AvroRecordSerializer;
+import io.towerstream.schemas.avro.ClickEvent;
+import io.towerstream.schemas.avro.EmbeddingUpdate;
+import io.towerstream.schemas.avro.EventType;
+import io.towerstream.schemas.avro.ModelDelta;
+import io.towerstream.schemas.avro.TrainerStatus;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+
+/**
+ * One trainer subtask in Flink's keyed two-input operator harness, as the job wires it: clicks keyed by user on
+ * input 1, the sync topic's deltas (unkeyed, broadcast) on input 2.
+ */
+final class TrainerHarness implements AutoCloseable {
+  static final int MAX_PARALLELISM = 16;
+  final KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate> h;
+
+  private TrainerHarness(KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate> h) {
+    this.h = h;
+  }
+
+  static TrainerHarness open(TrainerSettings settings, ModelFactory models, int parallelism, int subtask,
+      OperatorSubtaskState state, long processingTime) throws Exception {
+    var h = new KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate>(
+        new TrainerOperator(settings, models), new UserIdKey(), null, Types.STRING, MAX_PARALLELISM, parallelism,
+        subtask);
+    h.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
+    h.setProcessingTime(processingTime);
+    if (state != null) {
+      h.initializeState(state);
+    }
+    h.open();
+    return new TrainerHarness(h);
+  }
+
+  /** Union state and keyed state of several subtasks, cut for {@code subtask} of {@code newParallelism}. */
+  static OperatorSubtaskState rescale(List<OperatorSubtaskState> states, int oldParallelism, int newParallelism,
+      int subtask) throws Exception {
+    OperatorSubtaskState packed = AbstractStreamOperatorTestHarness.repackageState(
+        states.toArray(OperatorSubtaskState[]::new));
+    return AbstractStreamOperatorTestHarness.repartitionOperatorState(packed, MAX_PARALLELISM, oldParallelism,
+        newParallelism, subtask);
+  }
+
+  void click(String user, String item, long eventTime) {
+    try {
+      h.processElement1(new ClickEvent(user, item, Instant.ofEpochMilli(eventTime), EventType.CLICK, 1f), 0);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void click(ClickEvent click) {
+    try {
+      h.processElement1(click, 0);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void delta(ModelDelta delta) throws Exception {
+    h.processElement2(delta, 0);
+  }
+
+  /** What a checkpoint does: the pre-barrier hook, then the snapshot. */
+  OperatorSubtaskState checkpoint(long id, long timestamp) throws Exception {
+    h.prepareSnapshotPreBarrier(id);
+    return h.snapshot(id, timestamp);
+  }
+
+  List<EmbeddingUpdate> updates() {
+    return h.extractOutputValues();
+  }
+
+  List<TrainerStatus> statuses() {
+    var side = h.getSideOutput(TrainerOperator.STATUS);
+    return side == null ? List.of() : side.stream().map(r -> r.getValue().f1).toList();
+  }
+
+  List<ModelDelta> deltas() {
+    var side = h.getSideOutput(TrainerOperator.SYNC);
+    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+  }
+
+  TrainerOperator operator() {
+    return (TrainerOperator) h.getOperator();
+  }
+
+  void setProcessingTime(long t) throws Exception {
+    h.setProcessingTime(t);
+  }
+
+  @Override
+  public void close() throws Exception {
+    h.close();
+  }
+}
