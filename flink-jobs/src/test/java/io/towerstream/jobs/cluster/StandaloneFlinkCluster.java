@@ -1,0 +1,294 @@
+package io.towerstream.jobs.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Flink standalone session cluster on loopback, each process a JVM of its own, started the way Flink's
+ * scripts start them: {@code BashJavaUtils} computes each process's JVM memory flags and dynamic configuration
+ * from {@code config.yaml}, then {@code StandaloneSessionClusterEntrypoint} (JobManager) and
+ * {@code TaskManagerRunner} (TaskManagers) run with {@code --configDir}. Jobs are submitted as {@code flink run}
+ * does, through {@code CliFrontend} in a process of its own, and watched and cancelled through the REST API.
+ */
+final class StandaloneFlinkCluster implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BASH_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
+  private static final String RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
+  /** What Flink's default config.yaml puts in env.java.opts.all for Java 17 and later, which its scripts pass. */
+  static final List<String> JAVA_17_OPTS = List.of(
+      "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+      "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+      "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-opens=java.base/java.net=ALL-UNNAMED",
+      "--add-opens=java.base/java.io=ALL-UNNAMED",
+      "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+      "--add-opens=java.base/java.text=ALL-UNNAMED",
+      "--add-opens=java.base/java.time=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
+  private final Path confDir;
+  private final Path logDir;
+  private final List<String> classpath;
+  private final Map<String, String> env;
+  private final int restPort;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<JvmProcess> processes = new ArrayList<>();
+  private JvmProcess jobManager;
+  private final List<JvmProcess> taskManagers = new ArrayList<>();
+
+  private StandaloneFlinkCluster(Path workDir, List<String> classpath, Map<String, String> env) throws IOException {
+    this.confDir = Files.createDirectories(workDir.resolve("conf"));
+    this.logDir = Files.createDirectories(workDir.resolve("log"));
+    this.classpath = List.copyOf(classpath);
+    this.env = Map.copyOf(env);
+    this.restPort = freePort();
+  }
+
+  /**
+   * Writes the configuration and starts the JobManager and {@code taskManagers} TaskManagers with
+   * {@code slots} slots each; returns once every TaskManager has registered.
+   *
+   * @param env environment of every cluster process (e.g. OMP_NUM_THREADS for ND4J)
+   */
+  static StandaloneFlinkCluster start(Path workDir, List<String> classpath, int taskManagers, int slots,
+      Map<String, String> env) throws Exception {
+    StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(workDir, classpath, env);
+    try {
+      cluster.writeConfig(slots);
+      cluster.startJobManager();
+      for (int k = 0; k < taskManagers; k++) {
+        cluster.startTaskManager(k);
+      }
+      cluster.awaitTaskManagers(taskManagers, Duration.ofSeconds(90));
+      return cluster;
+    } catch (Exception | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  String restAddress() {
+    return "127.0.0.1:" + restPort;
+  }
+
+  List<JvmProcess> taskManagers() {
+    return List.copyOf(taskManagers);
+  }
+
+  Path logDir() {
+    return logDir;
+  }
+
+  /**
+   * {@code flink run -d -m <rest> -p <parallelism> -c <mainClass> <jar> <args>}; returns the job id it prints.
+   */
+  String submit(Path jar, String mainClass, int parallelism, List<String> programArgs) throws Exception {
+    List<String> args = new ArrayList<>(List.of("run", "-d", "-m", restAddress(), "-p", Integer.toString(parallelism),
+        "-c", mainClass, jar.toString()));
+    args.addAll(programArgs);
+    JvmProcess cli = start("flink-run", List.of("-Xmx512m", log4j("flink-run")), "org.apache.flink.client.cli.CliFrontend",
+        args, Map.of("FLINK_CONF_DIR", confDir.toString()));
+    int rc = cli.awaitExit(Duration.ofMinutes(2));
+    if (rc != 0) {
+      throw new IllegalStateException("flink run exited with " + rc + ":\n" + cli.tail(80));
+    }
+    Matcher m = cli.awaitLine(Pattern.compile("Job has been submitted with JobID ([0-9a-f]{32})"), Duration.ofSeconds(1));
+    return m.group(1);
+  }
+
+  /** GET on the REST API, parsed. */
+  JsonNode get(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + restAddress() + path))
+        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** Waits until the job is RUNNING with every subtask running; returns the job's details. */
+  JsonNode awaitRunning(String jobId, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode job = null;
+    while (System.nanoTime() < deadline) {
+      job = get("/jobs/" + jobId);
+      boolean allRunning = job.path("state").asText().equals("RUNNING");
+      for (JsonNode v : job.path("vertices")) {
+        allRunning &= v.path("status").asText().equals("RUNNING");
+      }
+      if (allRunning) {
+        return job;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("job " + jobId + " not running within " + timeout + ": " + job);
+  }
+
+  void cancel(String jobId) throws IOException, InterruptedException {
+    http.send(HttpRequest.newBuilder(URI.create("http://" + restAddress() + "/jobs/" + jobId + "?mode=cancel"))
+        .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (int k = processes.size() - 1; k >= 0; k--) {
+      processes.get(k).close();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+
+  private void writeConfig(int slots) throws IOException {
+    String yaml = String.join("\n",
+        "jobmanager.rpc.address: 127.0.0.1",
+        "jobmanager.rpc.port: " + freePort(),
+        "jobmanager.bind-host: 127.0.0.1",
+        "jobmanager.memory.process.size: 1024m",
+        "taskmanager.bind-host: 127.0.0.1",
+        "taskmanager.host: 127.0.0.1",
+        "taskmanager.numberOfTaskSlots: " + slots,
+        "taskmanager.memory.process.size: 1728m",
+        "taskmanager.memory.managed.size: 64m",
+        "rest.address: 127.0.0.1",
+        "rest.bind-address: 127.0.0.1",
+        "rest.port: " + restPort,
+        "blob.server.port: " + freePort(),
+        "parallelism.default: 1",
+        // the job jar's classes load child-first; Kafka's and ND4J's threads outlive a cancelled task briefly
+        "classloader.check-leaked-classloader: false",
+        "");
+    Files.writeString(confDir.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
+    String log4j = String.join("\n",
+        "rootLogger.level = INFO",
+        "rootLogger.appenderRef.out.ref = out",
+        "appender.out.type = Console",
+        "appender.out.name = out",
+        "appender.out.layout.type = PatternLayout",
+        "appender.out.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} [%t] - %m%n",
+        "logger.kafka.name = org.apache.kafka",
+        "logger.kafka.level = WARN",
+        "");
+    Files.writeString(confDir.resolve("log4j.properties"), log4j, StandardCharsets.UTF_8);
+  }
+
+  private void startJobManager() throws Exception {
+    String[] params = resourceParams("GET_JM_RESOURCE_PARAMS", "jm-params");
+    List<String> jvm = new ArrayList<>(Arrays.asList(params[0].trim().split("\\s+")));
+    jvm.add(log4j("jobmanager"));
+    List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
+    args.addAll(dynamicArgs(params[1]));
+    jobManager = start("jobmanager", jvm, "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+        args, env);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        get("/overview");
+        return;
+      } catch (IOException | IllegalStateException e) {
+        if (System.nanoTime() > deadline || !jobManager.isAlive()) {
+          throw new IllegalStateException("the JobManager's REST API did not come up:\n" + jobManager.tail(60), e);
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  private void startTaskManager(int index) throws Exception {
+    String[] params = resourceParams("GET_TM_RESOURCE_PARAMS", "tm-params-" + index);
+    List<String> jvm = new ArrayList<>(Arrays.asList(params[0].trim().split("\\s+")));
+    jvm.add(log4j("taskmanager-" + index));
+    jvm.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.towerstream.schemas.avro");
+    List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
+    args.addAll(dynamicArgs(params[1]));
+    args.addAll(List.of("-D", "taskmanager.resource-id=tm-" + index));
+    taskManagers.add(start("taskmanager-" + index, jvm, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        args, env));
+  }
+
+  private void awaitTaskManagers(int n, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (get("/overview").path("taskmanagers").asInt() >= n) {
+        return;
+      }
+      for (JvmProcess tm : taskManagers) {
+        if (!tm.isAlive()) {
+          throw new IllegalStateException(tm.name() + " exited:\n" + tm.tail(60));
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("only " + get("/overview").path("taskmanagers").asInt() + " of " + n
+        + " TaskManagers registered within " + timeout);
+  }
+
+  /** What Flink's scripts ask BashJavaUtils for: the JVM flags line and the dynamic properties line. */
+  private String[] resourceParams(String command, String name) throws Exception {
+    JvmProcess utils = start(name, List.of("-Xmx128m", log4j(name)), BASH_UTILS,
+        List.of(command, "--configDir", confDir.toString()), env);
+    int rc = utils.awaitExit(Duration.ofSeconds(60));
+    processes.remove(utils);
+    List<String> results = Arrays.stream(utils.tail(200).split("\n")).filter(l -> l.startsWith(RESULT))
+        .map(l -> l.substring(RESULT.length())).toList();
+    if (rc != 0 || results.size() < 2) {
+      throw new IllegalStateException(command + " failed (" + rc + "):\n" + utils.tail(40));
+    }
+    return new String[] {results.get(results.size() - 2), results.get(results.size() - 1)};
+  }
+
+  /** "-D a=b -D c=d" as process arguments. */
+  private static List<String> dynamicArgs(String line) {
+    List<String> out = new ArrayList<>();
+    for (String token : line.trim().split("\\s+")) {
+      if (!token.isEmpty()) {
+        out.add(token);
+      }
+    }
+    return out;
+  }
+
+  private String log4j(String name) {
+    return "-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri();
+  }
+
+  private JvmProcess start(String name, List<String> jvm, String main, List<String> args, Map<String, String> env) {
+    List<String> jvmArgs = new ArrayList<>(JAVA_17_OPTS);
+    jvmArgs.addAll(jvm);
+    JvmProcess p = JvmProcess.start(name, classpath, jvmArgs, main, args, env, logDir);
+    processes.add(p);
+    return p;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+}
