@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Converts between the model's {@link ReplicaDelta} and the {@link ModelDelta} records of the sync topic. A large
  * delta is cut into records of at most {@value #MAX_ITEMS_PER_RECORD} items (about 0.5 MB at dim 64), below
- * Kafka's default 1 MB request size; the dense part travels in the first record.
+ * Kafka's default 1 MB request size; the dense part and the event count travel in the first record.
  */
 public final class ModelDeltas {
   public static final int MAX_ITEMS_PER_RECORD = 2_000;
@@ -26,7 +26,7 @@ public final class ModelDeltas {
     if (delta.isEmpty()) {
       return out;
     }
-    int stride = delta.dim() + 1;
+    int stride = ReplicaDelta.stride(delta.dim());
     int n = delta.items();
     for (int start = 0; start == 0 || start < n; start += MAX_ITEMS_PER_RECORD) {
       int end = Math.min(n, start + MAX_ITEMS_PER_RECORD);
@@ -40,6 +40,8 @@ public final class ModelDeltas {
           .setItemIds(Arrays.asList(Arrays.copyOfRange(delta.itemIds(), start, end)))
           .setItemValues(floats(delta.itemValues(), start * stride, (end - start) * stride))
           .setDense(start == 0 && delta.dense() != null ? floats(delta.dense(), 0, delta.dense().length) : null)
+          .setEvents(start == 0 ? delta.events() : 0)
+          .setPriorOrigin(delta.priorOrigin())
           .setProducedAt(now)
           .build());
     }
@@ -55,11 +57,12 @@ public final class ModelDeltas {
     int dim = record.getDim();
     String[] ids = record.getItemIds().toArray(String[]::new);
     float[] values = floats(record.getItemValues());
-    if (values.length != ids.length * (dim + 1)) {
+    if (values.length != ids.length * ReplicaDelta.stride(dim)) {
       throw new IllegalArgumentException("model delta " + record.getOrigin() + "/" + record.getSequence() + " has "
           + values.length + " values for " + ids.length + " items of dim " + dim);
     }
-    return new ReplicaDelta(dim, ids, values, record.getDense() == null ? null : floats(record.getDense()));
+    return new ReplicaDelta(dim, ids, values, record.getDense() == null ? null : floats(record.getDense()),
+        record.getEvents(), record.getPriorOrigin());
   }
 
   private static ByteBuffer floats(float[] v, int off, int len) {

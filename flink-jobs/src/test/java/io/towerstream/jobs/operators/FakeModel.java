@@ -133,7 +133,7 @@ final class FakeModel implements OnlineModel {
     tracksReplica = true;
   }
 
-  /** One float per item, its count change; no bias, no dense part. */
+  /** Per item its count change (as a dimension-1 "row"), no bias, no prior; no dense part. */
   @Override
   public ReplicaDelta takeReplicaDelta() {
     if (!tracksReplica) {
@@ -145,13 +145,14 @@ final class FakeModel implements OnlineModel {
       ids.add(id);
       values.add((float) (items.getOrDefault(id, 0) - before));
       values.add(0f);
+      values.add(Float.NEGATIVE_INFINITY);
     });
     itemsAtLastDelta.clear();
     float[] v = new float[values.size()];
     for (int k = 0; k < v.length; k++) {
       v[k] = values.get(k);
     }
-    return new ReplicaDelta(1, ids.toArray(String[]::new), v, null);
+    return new ReplicaDelta(1, ids.toArray(String[]::new), v, null, 0, 0);
   }
 
   @Override
@@ -159,9 +160,10 @@ final class FakeModel implements OnlineModel {
     applied.add(delta);
     for (int k = 0; k < delta.items(); k++) {
       String id = delta.itemIds()[k];
-      items.merge(id, (int) delta.itemValues()[2 * k], Integer::sum);
+      int change = (int) delta.itemValues()[ReplicaDelta.stride(1) * k];
+      items.merge(id, change, Integer::sum);
       if (itemsAtLastDelta.containsKey(id)) {
-        itemsAtLastDelta.merge(id, (int) delta.itemValues()[2 * k], Integer::sum);
+        itemsAtLastDelta.merge(id, change, Integer::sum);
       }
       changedItems.add(id);
     }

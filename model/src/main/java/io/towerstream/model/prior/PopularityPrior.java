@@ -43,6 +43,30 @@ public final class PopularityPrior {
     logMass[slot] = l == Double.NEGATIVE_INFINITY ? x : Math.max(l, x) + Math.log1p(Math.exp(-Math.abs(l - x)));
   }
 
+  /** The stream position the log-masses are relative to (moved by {@link #rebaseIfNeeded}). */
+  public long origin() {
+    return origin;
+  }
+
+  /** {@code λ = ln 2 / halfLife}, per event. */
+  public double lambda() {
+    return lambda;
+  }
+
+  /**
+   * Adds clicks counted elsewhere (another replica's): {@code logMass} is their log-mass relative to
+   * {@code fromOrigin}, as {@link #logMass} would be with that origin. Mutates this.
+   */
+  public void addLogMass(int slot, double logMass, long fromOrigin) {
+    if (logMass == Double.NEGATIVE_INFINITY) {
+      return;
+    }
+    ensure(slot);
+    double x = logMass + lambda * (fromOrigin - origin);
+    double l = this.logMass[slot];
+    this.logMass[slot] = l == Double.NEGATIVE_INFINITY ? x : Math.max(l, x) + Math.log1p(Math.exp(-Math.abs(l - x)));
+  }
+
   /** {@code L_i}; −∞ for an item never clicked. */
   public double logMass(int slot) {
     return slot < logMass.length ? logMass[slot] : Double.NEGATIVE_INFINITY;

@@ -10,13 +10,14 @@ import java.util.zip.CRC32;
  *
  * <p>Version history: 1 = the first format (tables with row-wise Adagrad, towers with Adam, frequency
  * estimator, reservoir, pending changes, counters, RNG states); 2 = adds the users' recent-item histories
- * and the popularity prior; 3 = adds the prior weight tuner. Versions 1 and 2 are still read: histories and
- * prior start empty (version 1), tuning starts at the configured weight (versions 1 and 2).
+ * and the popularity prior; 3 = adds the prior weight tuner; 4 = adds the events other replicas of a sharded
+ * model trained. Older versions are still read: histories and prior start empty (version 1), tuning starts at
+ * the configured weight (versions 1 and 2), no remote events (versions 1 to 3).
  */
 public final class SnapshotFormat {
   /** "TWRS" (towerstream). */
   public static final int MAGIC = 0x54575253;
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
   /** The oldest version this build still reads. */
   public static final int OLDEST_READABLE_VERSION = 1;
   private static final int HEADER_BYTES = 12;

@@ -7,6 +7,7 @@ import io.towerstream.model.loss.QueuedNegatives;
 import io.towerstream.model.nd.NdArrays;
 import io.towerstream.model.tables.BatchLookup;
 import io.towerstream.model.tower.ResidualMlp;
+import io.towerstream.model.tower.RowNormalisation;
 import io.towerstream.model.tower.TowerActivations;
 import io.towerstream.model.tower.TowerGradients;
 import io.towerstream.model.tower.TowerMath;
@@ -62,6 +63,9 @@ final class ForwardBackward {
     items.gatherPositions(itemRows);
     pooled.gatherPositions(pooledRows);
     float[] userRows = HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim);
+    if (!s.userTower.hasHead() && !s.itemTower.hasHead()) {
+      return runHeadless(rows, columns, userRows, itemRows, poolOffsets, weights, logQ, itemKeys, userKeys);
+    }
     double temperature = s.scalars.temperature();
     try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
       INDArray userProjection = s.userTower.projectionMatrix();
@@ -112,6 +116,73 @@ final class ForwardBackward {
           c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
               ? new float[] {(float) learnedScale, (float) learnedBias} : null);
     }
+  }
+
+  /**
+   * {@link #run} for towers without a head (the default): normalisation, its backward and the bias column are
+   * plain loops ({@link RowNormalisation}), so ND4J sees only the two input matrices and the loss (gemms and
+   * the softmax). The same function as the ND4J path, to float rounding.
+   */
+  private Gradients runHeadless(int rows, int columns, float[] userRows, float[] itemRows, int[] poolOffsets,
+      float[] weights, StepLogQ.Result logQ, int[] itemKeys, int[] userKeys) {
+    double temperature = s.scalars.temperature();
+    boolean bias = c.itemBias();
+    int width = bias ? dim + 1 : dim;
+    float[] userNorms = new float[rows];
+    float[] itemNorms = new float[columns];
+    float[] u = new float[rows * width];
+    float[] v = new float[columns * width];
+    RowNormalisation.forward(userRows, rows, dim, u, width, userNorms);
+    RowNormalisation.forward(itemRows, columns, dim, v, width, itemNorms);
+    if (bias) {
+      // [u, τ]·[v, b]/τ = u·v/τ + b: the bias rides in one extra column, its gradient in the candidates' last one
+      for (int i = 0; i < rows; i++) {
+        u[i * width + dim] = (float) temperature;
+      }
+      for (int j = 0; j < columns; j++) {
+        int slot = items.slotBefore(items.distinctOf(j));
+        v[j * width + dim] = slot >= 0 ? s.biases.bias(slot) : 0f;
+      }
+    }
+    float[] dU;
+    float[] dV;
+    LossGradients loss;
+    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+      QueuedNegatives queue = s.queue == null ? null : s.queue.negatives(logQ.queue());
+      if (queue != null && bias) {
+        queue = new QueuedNegatives(Nd4j.hstack(queue.vectors(),
+            NdArrays.floatMatrix(biasesOf(queue.keys()), queue.size(), 1)), queue.logQ(), queue.keys());
+      }
+      loss = LossSelection.of(c, s.scalars).compute(NdArrays.floatMatrix(u, rows, width),
+          NdArrays.floatMatrix(v, columns, width),
+          logQ.candidates() == null ? null : NdArrays.floatMatrix(logQ.candidates(), 1, columns),
+          NdArrays.floatMatrix(weights, 1, rows), itemKeys, userKeys, temperature, queue);
+      dU = NdArrays.toFloats(loss.dUsers());
+      dV = NdArrays.toFloats(loss.dCandidates());
+    }
+    float[] dBias = null;
+    double dLogScale = loss.dLogScale();
+    if (bias) {
+      dBias = new float[columns];
+      for (int j = 0; j < columns; j++) {
+        dBias[j] = dV[j * width + dim];
+      }
+      if (c.learnedTemperature()) { // the bias column's share of dLogScale, as in the ND4J path
+        double sum = 0;
+        for (int i = 0; i < rows; i++) {
+          sum += dU[i * width + dim];
+        }
+        dLogScale -= temperature * sum;
+      }
+    }
+    float[] dUserInputs = RowNormalisation.backward(dU, width, u, width, userNorms, rows, dim);
+    float[] dItemInputs = RowNormalisation.backward(dV, width, v, width, itemNorms, columns, dim);
+    double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
+    double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
+    return new Gradients(loss.loss(), dUserInputs, dItemInputs,
+        HistoryPooling.backwardPooled(dUserInputs, poolOffsets, dim), dBias, null, null, learnedScale, learnedBias,
+        c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
+            ? new float[] {(float) learnedScale, (float) learnedBias} : null);
   }
 
   /** The learned bias of each queued item (keys are item slots, live ones: evictions leave the queue). */

@@ -27,7 +27,7 @@ import io.towerstream.model.tower.Tower;
  * <p>Snapshot layout: the parts of format version 1, then those version 2 added (histories, prior, biases),
  * then, appended later within version 2, the table extras (use stamps, counters, the rest of the optimizer
  * state), the learned scalars, the admission counts and the momentum queue; version 3 adds the prior weight
- * tuner. A snapshot that ends before a part (version 1, or version 2 written before the part existed) starts
+ * tuner, version 4 the events other replicas trained (the stream position's remote part). A snapshot that ends before a part (version 1, or version 2 written before the part existed) starts
  * that part empty; one from before version 3 starts tuning at the configured prior weight.
  */
 final class ModelState {
@@ -58,6 +58,11 @@ final class ModelState {
   final PriorWeightTuner priorTuner;
   /** Events skipped because their user or item was not admitted yet. */
   long heldBackEvents;
+  /**
+   * Events the other replicas trained, as their deltas reported them: with the local ones, the stream position
+   * ({@link #streamPosition}) that the popularity prior and the tables' idleness clocks count in.
+   */
+  long remoteEvents;
   /**
    * Users whose row (weights, optimizer state, history) changed since it was last handed out, and users whose
    * row went, for a caller that keeps user rows elsewhere too; null until {@link #trackUserRows} (a model
@@ -128,6 +133,15 @@ final class ModelState {
     if (replica == null) {
       replica = new ReplicaTracker(this);
     }
+  }
+
+  /**
+   * Events trained so far by the whole job: this replica's and, of a sharded model, the others' (as far as
+   * their deltas arrived). The clock of the popularity prior and of row idleness, so that decay and expiry mean
+   * the same at any parallelism; with one replica it is the events trained.
+   */
+  long streamPosition() {
+    return counters.eventsTrained() + remoteEvents;
   }
 
   /** The weight of the popularity prior served now: the tuned one, or the configured one. */
@@ -229,6 +243,7 @@ final class ModelState {
     if (priorTuner != null) {
       priorTuner.writeTo(out);
     }
+    out.writeLong(remoteEvents); // format 4
   }
 
   /** Reads the parts written by {@link #writeTo}, with hyper-parameters from {@code c}. */
@@ -269,6 +284,7 @@ final class ModelState {
         itemChanges.markAll(); // tuning turned off at restore: the config's weight changes every item's bias
       }
     }
+    long remoteEvents = in.formatVersion() >= 4 ? in.readLong() : 0;
     in.requireFullyRead();
     for (int item : reservoir.itemsByRecency()) {
       SnapshotReader.check(items.isLive(item), "reservoir holds an item row that does not exist");
@@ -276,9 +292,10 @@ final class ModelState {
     for (int item : extras.queue == null ? new int[0] : extras.queue.keys()) {
       SnapshotReader.check(items.isLive(item), "momentum queue holds an item row that does not exist");
     }
-    return new ModelState(c, counters, userRandom, itemRandom, sampling, users, items, userTower, itemTower,
-        frequencies, reservoir, userChanges, itemChanges, histories, prior,
-        biases, extras, tuner);
+    ModelState state = new ModelState(c, counters, userRandom, itemRandom, sampling, users, items, userTower,
+        itemTower, frequencies, reservoir, userChanges, itemChanges, histories, prior, biases, extras, tuner);
+    state.remoteEvents = remoteEvents;
+    return state;
   }
 
   /** The parts appended to format version 2, each empty in a snapshot written before it existed. */

@@ -12,8 +12,10 @@ import java.util.Arrays;
  *
  * <p>New rows start at {@link io.towerstream.model.tables.RowInitializer}'s id-determined weights on every
  * replica, so a delta means the same on a replica that has the row and on one that creates it to apply it.
- * Per-replica state (optimizer moments, frequency estimates, reservoir, popularity counts) is not exchanged:
- * each replica keeps its own, estimated from its share of the stream.
+ * The popularity prior's clicks travel too (as log-masses, rebased to the receiver's origin), and each delta
+ * says how many events its sender trained, so that every replica's prior counts the whole stream, on a clock
+ * that counts the whole stream ({@link ModelState#streamPosition}). Estimated from each replica's own share of
+ * the stream, and not exchanged: optimizer moments, frequency estimates, reservoir, queue.
  */
 final class ReplicaTracker {
   private final ModelState s;
@@ -23,10 +25,43 @@ final class ReplicaTracker {
   private int[] captured = new int[64];
   private int capturedCount;
   private float[] denseImage;
+  /** Per item slot, the prior log-mass of the clicks seen here since the last take (relative to the origin). */
+  private double[] pendingPrior = new double[0];
+  private long eventsAtLastTake;
 
   ReplicaTracker(ModelState s) {
     this.s = s;
     this.dim = s.config.dim();
+    this.eventsAtLastTake = s.counters.eventsTrained();
+  }
+
+  /** A click of the item in {@code slot} counted into the prior at {@code position}: the others get it too. */
+  void observePrior(int slot, long position) {
+    if (slot >= pendingPrior.length) {
+      int old = pendingPrior.length;
+      pendingPrior = Arrays.copyOf(pendingPrior, Math.max(slot + 1, Math.max(64, old * 2)));
+      Arrays.fill(pendingPrior, old, pendingPrior.length, Double.NEGATIVE_INFINITY);
+    }
+    double x = s.prior.lambda() * (position - s.prior.origin());
+    double l = pendingPrior[slot];
+    pendingPrior[slot] = l == Double.NEGATIVE_INFINITY ? x : Math.max(l, x) + Math.log1p(Math.exp(-Math.abs(l - x)));
+  }
+
+  /** The prior moved its origin: the pending log-masses, relative to {@code originBefore}, follow. */
+  void rebasePrior(long originBefore) {
+    double shift = s.prior.lambda() * (s.prior.origin() - originBefore);
+    for (int k = 0; k < pendingPrior.length; k++) {
+      pendingPrior[k] -= shift;
+    }
+  }
+
+  private float takePrior(int slot) {
+    if (slot >= pendingPrior.length) {
+      return Float.NEGATIVE_INFINITY;
+    }
+    double l = pendingPrior[slot];
+    pendingPrior[slot] = Double.NEGATIVE_INFINITY;
+    return (float) l;
   }
 
   /** Copies the rows' current values, unless already copied since the last take; slots −1 are skipped. */
@@ -63,12 +98,16 @@ final class ReplicaTracker {
     if (slot < images.length) {
       images[slot] = null;
     }
+    if (slot < pendingPrior.length) {
+      pendingPrior[slot] = Double.NEGATIVE_INFINITY;
+    }
   }
 
   /** The changes since the previous take (rows whose change is exactly zero left out); forgets the images. */
   ReplicaDelta take() {
+    int stride = ReplicaDelta.stride(dim);
     String[] ids = new String[capturedCount];
-    float[] values = new float[capturedCount * (dim + 1)];
+    float[] values = new float[capturedCount * stride];
     int n = 0;
     float[] current = new float[dim + 1];
     for (int k = 0; k < capturedCount; k++) {
@@ -81,12 +120,15 @@ final class ReplicaTracker {
       s.items.copyWeights(slot, current, 0);
       current[dim] = s.biases.bias(slot);
       boolean moved = false;
-      int base = n * (dim + 1);
+      int base = n * stride;
       for (int j = 0; j <= dim; j++) {
         float d = current[j] - image[j];
         values[base + j] = d;
         moved |= d != 0f;
       }
+      float prior = takePrior(slot);
+      values[base + dim + 1] = prior;
+      moved |= prior != Float.NEGATIVE_INFINITY;
       if (moved) {
         ids[n++] = s.items.idAt(slot);
       }
@@ -103,7 +145,10 @@ final class ReplicaTracker {
       dense = moved ? now : null;
       denseImage = null;
     }
-    return new ReplicaDelta(dim, Arrays.copyOf(ids, n), Arrays.copyOf(values, n * (dim + 1)), dense);
+    long events = s.counters.eventsTrained() - eventsAtLastTake;
+    eventsAtLastTake = s.counters.eventsTrained();
+    return new ReplicaDelta(dim, Arrays.copyOf(ids, n), Arrays.copyOf(values, n * stride), dense, events,
+        s.prior.origin());
   }
 
   /**
@@ -117,6 +162,8 @@ final class ReplicaTracker {
     if (delta.dim() != dim) {
       throw new IllegalArgumentException("replica delta of dim " + delta.dim() + " for a model of dim " + dim);
     }
+    s.remoteEvents += delta.events();
+    int stride = ReplicaDelta.stride(dim);
     float[] values = delta.itemValues();
     for (int k = 0; k < delta.items(); k++) {
       String id = delta.itemIds()[k];
@@ -125,13 +172,14 @@ final class ReplicaTracker {
         slot = s.items.insert(id, s.itemInit.initial(id, dim), 0);
         s.biases.reset(slot);
       }
-      int base = k * (dim + 1);
+      int base = k * stride;
       float[] chunk = s.items.chunk(slot);
       int off = s.items.offset(slot);
       for (int j = 0; j < dim; j++) {
         chunk[off + j] += values[base + j];
       }
       s.biases.add(slot, values[base + dim]);
+      s.prior.addLogMass(slot, values[base + dim + 1], delta.priorOrigin());
       if (slot < images.length && images[slot] != null) {
         float[] image = images[slot];
         for (int j = 0; j <= dim; j++) {

@@ -136,7 +136,7 @@ final class TrainingStep {
 
   /** Phase 3: applies an accepted step. */
   private void commit(Plan plan, ForwardBackward.Gradients g, float scale) {
-    long firstEvent = s.counters.eventsTrained();
+    long firstEvent = s.streamPosition();
     long now = firstEvent + plan.rows;
     s.users.setClock(now);
     s.items.setClock(now);
@@ -177,6 +177,9 @@ final class TrainingStep {
       if (slot >= 0) {
         s.reservoir.observe(slot);
         s.prior.observe(slot, firstEvent + p);
+        if (s.replica != null) {
+          s.replica.observePrior(slot, firstEvent + p);
+        }
         int userSlot = userSlots[users.distinctOf(p)];
         if (userSlot >= 0) {
           s.histories.add(userSlot, s.items.idAt(slot));
@@ -185,7 +188,11 @@ final class TrainingStep {
     }
     markChanged(userSlots, itemSlots);
     markChanged(new int[0], pooledSlots);
+    long originBefore = s.prior.origin();
     if (s.prior.rebaseIfNeeded(firstEvent + plan.rows)) {
+      if (s.replica != null) {
+        s.replica.rebasePrior(originBefore);
+      }
       s.itemChanges.markAll(); // every item's bias moved
     }
     if (c.learnedTemperature() && c.itemBias() && s.scalars.temperatureMovedBeyond(REPUBLISH_TOLERANCE)) {

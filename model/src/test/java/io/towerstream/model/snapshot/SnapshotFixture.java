@@ -16,7 +16,9 @@ import java.util.List;
  * with a new {@link SnapshotFormat#FORMAT_VERSION}, keeping the old fixture for the old version's reader.
  */
 public final class SnapshotFixture {
-  static final String RESOURCE = "/snapshots/format-v3.snapshot";
+  static final String RESOURCE = "/snapshots/format-v4.snapshot";
+  /** The last version-3 fixture, written with {@link #CONFIG}, kept so reading version 3 stays tested. */
+  static final String V3_RESOURCE = "/snapshots/format-v3.snapshot";
   /** The last version-2 fixture, written with {@link #V2_CONFIG}, kept so reading version 2 stays tested. */
   static final String V2_RESOURCE = "/snapshots/format-v2.snapshot";
   /**
@@ -44,6 +46,11 @@ public final class SnapshotFixture {
 
   public static void main(String[] args) throws IOException {
     OnlineModel model = TwoTowerModels.create(CONFIG);
+    // another replica's delta, so that the part version 4 added (events trained elsewhere) holds state
+    OnlineModel replica = TwoTowerModels.create(CONFIG);
+    replica.trackReplicaDelta();
+    replica.train(List.of(new Interaction("u1", "i2"), new Interaction("u2", "i3")));
+    model.applyReplicaDelta(replica.takeReplicaDelta());
     List<Interaction> batch = new ArrayList<>();
     for (Interaction x : PlantedClusterClicks.builder().users(12).items(10).clusters(2).events(80).seed(4).build()) {
       batch.add(x);

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 class SnapshotFormatTest {
   @Test
-  void theCommittedVersion3FixtureLoadsAndIsResavedByteForByte() throws IOException {
+  void theCommittedVersion4FixtureLoadsAndIsResavedByteForByte() throws IOException {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
+    assertThat(SnapshotReader.over(fixture, 4, 4).readInt()).isEqualTo(4);
     OnlineModel model = TwoTowerModels.restore(fixture, SnapshotFixture.CONFIG);
     assertThat(model.snapshot()).isEqualTo(fixture);
     assertThat(model.stats().batches()).isEqualTo(19);
@@ -30,6 +31,21 @@ class SnapshotFormatTest {
   }
 
   @Test
+  void aVersion3SnapshotLoadsWithNoRemoteEventsAndIsResavedAsVersion4() throws IOException {
+    byte[] v3 = readFixture(SnapshotFixture.V3_RESOURCE);
+    assertThat(SnapshotReader.over(v3, 4, 4).readInt()).isEqualTo(3);
+    OnlineModel model = TwoTowerModels.restore(v3, SnapshotFixture.CONFIG);
+    assertThat(model.stats().batches()).isEqualTo(19);
+    assertThat(model.stats().users()).isEqualTo(8);
+    byte[] resaved = model.snapshot();
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(4);
+    assertThat(resaved).hasSize(v3.length + 8); // the version-4 part: one long, zero here
+    OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.CONFIG);
+    assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
+    assertThat(again.snapshot()).isEqualTo(resaved);
+  }
+
+  @Test
   void aVersion2SnapshotStartsPriorTuningAtTheConfiguredWeight() throws IOException {
     byte[] v2 = readFixture(SnapshotFixture.V2_RESOURCE);
     assertThat(SnapshotReader.over(v2, 4, 4).readInt()).isEqualTo(2);
@@ -39,7 +55,7 @@ class SnapshotFormatTest {
     assertThat(model.priorWeight()).isEqualTo(tuned.priorWeight());
     assertThat(model.priorTuningHitRates()).containsOnly(0.0);
     byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(3);
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(SnapshotFormat.FORMAT_VERSION);
     assertThat(TwoTowerModel.restore(resaved, tuned).snapshot()).isEqualTo(resaved);
     // read without tuning, as version 2 was written, it is the same model
     assertThat(TwoTowerModel.restore(v2, SnapshotFixture.V2_CONFIG).userVector("u1")).isEqualTo(model.userVector("u1"));
@@ -57,7 +73,7 @@ class SnapshotFormatTest {
     assertThat(model.stats().admittedRows()).as("live and evicted rows count as admitted")
         .isEqualTo(model.stats().users() + model.stats().items() + model.stats().evictedRows());
     byte[] resaved = model.snapshot();
-    // re-saved as version 3 (whose towers also say "no MLP"), it is the same model
+    // re-saved in the current format (whose towers also say "no MLP"), it is the same model
     OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.BASE_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.itemBias("i1")).isEqualTo(model.itemBias("i1"));
@@ -85,13 +101,13 @@ class SnapshotFormatTest {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
     SnapshotReader header = SnapshotReader.over(fixture, 0, 12);
     assertThat(header.readInt()).isEqualTo(SnapshotFormat.MAGIC);
-    assertThat(header.readInt()).isEqualTo(3);
     assertThat(header.readInt()).isEqualTo(4);
+    assertThat(header.readInt()).isEqualTo(4); // dim
 
     byte[] future = fixture.clone();
-    future[7] = 4; // version 4, checksum now stale: the version is what gets reported
+    future[7] = 5; // version 5, checksum now stale: the version is what gets reported
     assertThatThrownBy(() -> SnapshotFormat.open(future, 4)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown model snapshot format version 4");
+        .hasMessageContaining("unknown model snapshot format version 5");
   }
 
   @Test
