@@ -54,6 +54,7 @@ public final class JobConfig implements Serializable {
   private final long batchMaxWaitMs;
   private final long publishIntervalMs;
   private final double prequentialSampleRate;
+  private final double prequentialBudget;
   private final int prequentialWindow;
   private final int prequentialPopularityWindow;
   private final long modelVersion;
@@ -84,6 +85,7 @@ public final class JobConfig implements Serializable {
     this.batchMaxWaitMs = b.batchMaxWaitMs;
     this.publishIntervalMs = b.publishIntervalMs;
     this.prequentialSampleRate = b.prequentialSampleRate;
+    this.prequentialBudget = b.prequentialBudget;
     this.prequentialWindow = b.prequentialWindow;
     this.prequentialPopularityWindow = b.prequentialPopularityWindow;
     this.modelVersion = b.modelVersion;
@@ -150,9 +152,13 @@ public final class JobConfig implements Serializable {
       new Option("publish.interval-ms", "How often changed embeddings and a status record are published.",
           (b, v) -> b.publishIntervalMs(parseLong("publish.interval-ms", v)), c -> Long.toString(c.publishIntervalMs)),
       new Option("eval.prequential.sample-rate", "Share of users (a fixed cohort, by id hash) whose clicks are scored "
-          + "test-then-train before they train; 0 = off. Each scored batch ranks every known item, so lower it "
-          + "for large catalogues.", (b, v) -> b.prequentialSampleRate(parseDouble("eval.prequential.sample-rate", v)),
+          + "test-then-train before they train; 0 = off. Each scored event ranks every known item.",
+          (b, v) -> b.prequentialSampleRate(parseDouble("eval.prequential.sample-rate", v)),
           c -> Double.toString(c.prequentialSampleRate)),
+      new Option("eval.prequential.budget", "Most time test-then-train scoring may take, as a share of the training "
+          + "time: above it the cohort shrinks (large catalogues); 0 = no limit.",
+          (b, v) -> b.prequentialBudget(parseDouble("eval.prequential.budget", v)),
+          c -> Double.toString(c.prequentialBudget)),
       new Option("eval.prequential.window", "Scored events in the sliding window of the published metrics.",
           (b, v) -> b.prequentialWindow(parseInt("eval.prequential.window", v)),
           c -> Integer.toString(c.prequentialWindow)),
@@ -332,6 +338,7 @@ public final class JobConfig implements Serializable {
     b.batchMaxWaitMs = batchMaxWaitMs;
     b.publishIntervalMs = publishIntervalMs;
     b.prequentialSampleRate = prequentialSampleRate;
+    b.prequentialBudget = prequentialBudget;
     b.prequentialWindow = prequentialWindow;
     b.prequentialPopularityWindow = prequentialPopularityWindow;
     b.modelVersion = modelVersion;
@@ -407,6 +414,8 @@ public final class JobConfig implements Serializable {
   public long batchMaxWaitMs() { return batchMaxWaitMs; }
   public long publishIntervalMs() { return publishIntervalMs; }
   public double prequentialSampleRate() { return prequentialSampleRate; }
+  /** 0 means unlimited. */
+  public double prequentialBudget() { return prequentialBudget; }
   public int prequentialWindow() { return prequentialWindow; }
   public int prequentialPopularityWindow() { return prequentialPopularityWindow; }
   public long modelVersion() { return modelVersion; }
@@ -454,6 +463,7 @@ public final class JobConfig implements Serializable {
     private long batchMaxWaitMs = 50;
     private long publishIntervalMs = 1_000;
     private double prequentialSampleRate = 1.0;
+    private double prequentialBudget = 0.1;
     private int prequentialWindow = 10_000;
     private int prequentialPopularityWindow = 1_000;
     private long modelVersion = 1;
@@ -485,6 +495,7 @@ public final class JobConfig implements Serializable {
     public Builder batchMaxWaitMs(long v) { batchMaxWaitMs = v; return this; }
     public Builder publishIntervalMs(long v) { publishIntervalMs = v; return this; }
     public Builder prequentialSampleRate(double v) { prequentialSampleRate = v; return this; }
+    public Builder prequentialBudget(double v) { prequentialBudget = v; return this; }
     public Builder prequentialWindow(int v) { prequentialWindow = v; return this; }
     public Builder prequentialPopularityWindow(int v) { prequentialPopularityWindow = v; return this; }
     public Builder modelVersion(long v) { modelVersion = v; return this; }
@@ -522,6 +533,8 @@ public final class JobConfig implements Serializable {
       require(publishIntervalMs >= 1, "publish.interval-ms", publishIntervalMs, "at least 1");
       require(prequentialSampleRate >= 0 && prequentialSampleRate <= 1, "eval.prequential.sample-rate",
           prequentialSampleRate, "in [0, 1] (0 = off)");
+      require(prequentialBudget >= 0 && prequentialBudget <= 10, "eval.prequential.budget", prequentialBudget,
+          "in [0, 10] (0 = no limit)");
       require(prequentialWindow >= 1, "eval.prequential.window", prequentialWindow, "at least 1");
       require(prequentialPopularityWindow >= 1, "eval.prequential.popularity-window", prequentialPopularityWindow,
           "at least 1");

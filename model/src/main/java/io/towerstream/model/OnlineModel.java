@@ -25,6 +25,12 @@ public interface OnlineModel {
    */
   void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem);
 
+  /**
+   * A new feed of item output changes, drained independently of {@link #drainChanged}: what the model trains,
+   * restores or receives from other replicas from now on marks items in every feed.
+   */
+  ItemChangeFeed itemChangeFeed();
+
   /** The current tower output of a user, or null when the user has no row. Returns a fresh array. */
   float[] userVector(String userId);
 

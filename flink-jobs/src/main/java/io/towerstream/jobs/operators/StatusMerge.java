@@ -26,10 +26,12 @@ final class StatusMerge {
     double lossSum = 0;
     int losses = 0;
     long modelVersion = 0;
+    double sampleRate = Double.POSITIVE_INFINITY;
     Map<String, double[]> sums = new LinkedHashMap<>(); // per scorer: events, hr, recall, ndcg, mrr (weighted)
     boolean anyPrequential = false;
     for (TrainerStatus s : latest) {
       modelVersion = s.getModelVersion();
+      sampleRate = Math.min(sampleRate, s.getPrequentialSampleRate());
       events += s.getEventsTrained();
       batches += s.getBatches();
       skipped += s.getSkippedBatches();
@@ -76,6 +78,7 @@ final class StatusMerge {
         .setLastEventTime(Instant.ofEpochMilli(lastEvent))
         .setPrequential(prequential)
         .setTrainers(latest.size())
+        .setPrequentialSampleRate(sampleRate == Double.POSITIVE_INFINITY ? 0 : sampleRate)
         .build();
   }
 }

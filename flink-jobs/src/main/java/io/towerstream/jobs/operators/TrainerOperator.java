@@ -180,6 +180,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     if (settings.prequentialEnabled()) {
       prequential = new PrequentialEvaluator(settings.prequentialWindow(), settings.prequentialPopularityWindow(),
           settings.prequentialSampleRate());
+      if (settings.prequentialBudget() > 0) {
+        prequential.withCostBudget(settings.prequentialBudget());
+      }
       prequentialWindows = windows(prequential);
     }
   }
@@ -318,10 +321,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     }
     long started = System.nanoTime();
     StepResult result = model.train(batch); // ... then train
-    lastStepMillis = (System.nanoTime() - started) / 1_000_000;
+    long took = System.nanoTime() - started;
+    lastStepMillis = took / 1_000_000;
     stats = model.stats();
     reportedNow = reported();
     if (prequential != null) {
+      prequential.recordTraining(took);
       prequential.observe(batch);
       prequentialWindows = windows(prequential);
     }
@@ -401,6 +406,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         .setItems(s.items())
         .setLastEventTime(Instant.ofEpochMilli(s.lastEventTimeMillis()))
         .setTrainers(1)
+        .setPrequentialSampleRate(prequential == null ? 0 : prequential.sampleRate())
         .build())));
   }
 

@@ -14,10 +14,11 @@ import java.io.Serializable;
  * @param prequentialWindow scored events in the sliding window of the published metrics
  * @param prequentialPopularityWindow events counted by the recent-popularity baseline
  * @param syncIntervalMs how often a subtask sends its replica's changes to the others (with more than one)
+ * @param prequentialBudget most scoring time as a share of training time; 0 = unlimited
  */
 public record TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs,
-    double prequentialSampleRate, int prequentialWindow, int prequentialPopularityWindow, long syncIntervalMs)
-    implements Serializable {
+    double prequentialSampleRate, int prequentialWindow, int prequentialPopularityWindow, long syncIntervalMs,
+    double prequentialBudget) implements Serializable {
   /** The default of {@code sync.interval-ms}. */
   public static final long DEFAULT_SYNC_INTERVAL_MS = 200;
 
@@ -29,14 +30,14 @@ public record TrainerSettings(ModelConfig model, long modelVersion, long batchMa
       throw new IllegalArgumentException("batchMaxWaitMs must be >= 0, publishIntervalMs and syncIntervalMs >= 1");
     }
     if (!(prequentialSampleRate >= 0 && prequentialSampleRate <= 1) || prequentialWindow < 1
-        || prequentialPopularityWindow < 1) {
+        || prequentialPopularityWindow < 1 || !(prequentialBudget >= 0)) {
       throw new IllegalArgumentException("prequential sample rate must be in [0, 1] and its windows positive");
     }
   }
 
   /** Settings without prequential evaluation. */
   public TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs) {
-    this(model, modelVersion, batchMaxWaitMs, publishIntervalMs, 0, 1, 1, DEFAULT_SYNC_INTERVAL_MS);
+    this(model, modelVersion, batchMaxWaitMs, publishIntervalMs, 0, 1, 1, DEFAULT_SYNC_INTERVAL_MS, 0);
   }
 
   public boolean prequentialEnabled() {
@@ -46,6 +47,6 @@ public record TrainerSettings(ModelConfig model, long modelVersion, long batchMa
   public static TrainerSettings from(JobConfig config) {
     return new TrainerSettings(config.model(), config.modelVersion(), config.batchMaxWaitMs(),
         config.publishIntervalMs(), config.prequentialSampleRate(), config.prequentialWindow(),
-        config.prequentialPopularityWindow(), config.syncIntervalMs());
+        config.prequentialPopularityWindow(), config.syncIntervalMs(), config.prequentialBudget());
   }
 }

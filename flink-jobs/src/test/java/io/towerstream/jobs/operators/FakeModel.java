@@ -39,6 +39,7 @@ final class FakeModel implements OnlineModel {
   private final Set<String> changedItems = new TreeSet<>();
   private final Set<String> dirtyUsers = new TreeSet<>();
   private final Map<String, Integer> itemsAtLastDelta = new TreeMap<>();
+  private final List<Set<String>> feeds = new ArrayList<>();
   private boolean tracksUsers;
   private boolean tracksReplica;
   private long events;
@@ -72,6 +73,7 @@ final class FakeModel implements OnlineModel {
       items.merge(i.itemId(), 1, Integer::sum);
       changedUsers.add(i.userId());
       changedItems.add(i.itemId());
+      feeds.forEach(f -> f.add(i.itemId()));
       lastEventTime = Math.max(lastEventTime, i.eventTimeMillis());
     }
     events += batch.size();
@@ -91,6 +93,17 @@ final class FakeModel implements OnlineModel {
         itemBias(id)));
     changedUsers.clear();
     changedItems.clear();
+  }
+
+  /** Every item the fake trained or received since the feed's last drain. */
+  @Override
+  public io.towerstream.model.ItemChangeFeed itemChangeFeed() {
+    Set<String> changed = new TreeSet<>(items.keySet());
+    feeds.add(changed);
+    return (sink, removed) -> {
+      changed.forEach(id -> sink.accept(EntityKind.ITEM, id, itemVector(id), itemBias(id)));
+      changed.clear();
+    };
   }
 
   @Override
@@ -166,6 +179,7 @@ final class FakeModel implements OnlineModel {
         itemsAtLastDelta.merge(id, change, Integer::sum);
       }
       changedItems.add(id);
+      feeds.forEach(f -> f.add(id));
     }
   }
 

@@ -1,8 +1,11 @@
 package io.towerstream.model.eval;
 
+import io.towerstream.model.ItemChangeFeed;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.nd.NdArrays;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Prequential (test-then-train) evaluation: before a batch trains, each of its events is scored with the
@@ -21,19 +27,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * product plus the item's bias), the model without its prior, popularity so far and popularity over the
  * last {@code popWindow} events. An unknown user (for the model) or unknown item is a miss for that scorer.
  *
- * <p>To bound cost on a live stream, only a fixed cohort of users is scored: a user is in it when a hash of
- * their id falls below {@code userSampleRate}, so every event of a cohort user counts and memory (the seen
- * items kept for exclusion) grows with the cohort only. The item vectors are computed once per scored batch.
- * Not thread-safe.
+ * <p><b>Cost.</b> The evaluator keeps its own matrix of every known item's output (in ND4J, row per item) and
+ * bias, refreshed from the model's {@link ItemChangeFeed} only for the items that changed since the last scored
+ * batch; a scored batch is then one gemm of its users' vectors (fetched in one call) against that matrix, and one
+ * pass over each score row per scorer. On a live stream only a cohort of users is scored: a user is in it when a
+ * hash of their id falls below the sample rate, so every event of a cohort user counts and memory (the seen
+ * items kept for exclusion) grows with the cohort only. With a cost budget ({@link #withCostBudget}) the rate
+ * shrinks, never grows, whenever scoring costs more than that share of the training time; the cohort then
+ * shrinks to a subset of itself, so what was scored stays comparable. Not thread-safe.
  */
 public final class PrequentialEvaluator {
   public static final String TOWERSTREAM = "towerstream";
   public static final String TOWERSTREAM_NO_PRIOR = "towerstreamNoPrior";
   public static final String POPULARITY = "popularity";
   public static final String RECENT_POPULARITY = "recentPopularity";
+  /** Scored batches between two looks at the cost, and the factor the rate shrinks by when over budget. */
+  private static final int BUDGET_CHECK_BATCHES = 20;
+  private static final double SHRINK = 0.7;
+  private static final double MIN_RATE = 1e-5;
 
   private final int popWindow;
-  private final double userSampleRate;
+  private double userSampleRate;
+  private double costBudget = Double.POSITIVE_INFINITY;
   private final Map<String, PrequentialMetrics> metrics = new LinkedHashMap<>();
   private final Map<String, Integer> itemIndex = new HashMap<>();
   private final List<String> items = new ArrayList<>();
@@ -41,6 +56,17 @@ public final class PrequentialEvaluator {
   private float[] allCounts = new float[16];
   private float[] windowCounts = new float[16];
   private final ArrayDeque<Integer> recent = new ArrayDeque<>();
+
+  /** The model whose outputs the matrix holds, and its feed; both replaced if another model is scored. */
+  private OnlineModel source;
+  private ItemChangeFeed feed;
+  private int dim;
+  private INDArray itemMatrix; // capacity × dim, rows [0, vectorsKnown) current
+  private float[] itemBias = new float[16];
+  private int vectorsKnown;
+  private long scoringNanos;
+  private long trainingNanos;
+  private int batchesSinceCheck;
 
   /** Every user scored. */
   public PrequentialEvaluator(int metricWindow, int popWindow) {
@@ -64,10 +90,29 @@ public final class PrequentialEvaluator {
     }
   }
 
+  /**
+   * Keeps the time spent scoring at most {@code fraction} of the training time reported by
+   * {@link #recordTraining}, by shrinking the cohort. Mutates and returns this.
+   */
+  public PrequentialEvaluator withCostBudget(double fraction) {
+    if (!(fraction > 0)) {
+      throw new IllegalArgumentException("cost budget must be positive, was " + fraction);
+    }
+    this.costBudget = fraction;
+    return this;
+  }
+
+  /** The share of users scored now (below the configured one once the budget shrank it). */
+  public double sampleRate() {
+    return userSampleRate;
+  }
+
   /** Scores {@code batch} against {@code model}'s current state, then trains the model on it. */
   public void scoreThenTrain(OnlineModel model, List<Interaction> batch) {
     score(model, batch);
+    long started = System.nanoTime();
     model.train(batch);
+    recordTraining(System.nanoTime() - started);
     observe(batch);
   }
 
@@ -76,25 +121,33 @@ public final class PrequentialEvaluator {
     return metrics;
   }
 
+  /** Time the model spent training, which the cost budget is measured against. */
+  public void recordTraining(long nanos) {
+    trainingNanos += nanos;
+  }
+
   /** Scores the cohort's events of {@code batch}; call {@link #observe} after the model trained on it. */
   public void score(OnlineModel model, List<Interaction> batch) {
+    long started = System.nanoTime();
     List<Interaction> cohort = new ArrayList<>();
     for (Interaction e : batch) {
       if (inCohort(e.userId())) {
         cohort.add(e);
       }
     }
-    if (cohort.isEmpty()) {
-      return;
+    if (!cohort.isEmpty()) {
+      scoreCohort(model, cohort);
     }
+    scoringNanos += System.nanoTime() - started;
+    checkBudget(!cohort.isEmpty());
+  }
+
+  private void scoreCohort(OnlineModel model, List<Interaction> cohort) {
     int n = items.size();
+    refresh(model);
     float[][] dots = dotProducts(model, cohort, n);
-    float[] bias = new float[n];
-    for (int j = 0; j < n; j++) {
-      bias[j] = model.itemBias(items.get(j));
-    }
-    float[] pop = Arrays.copyOf(allCounts, n);
-    float[] win = Arrays.copyOf(windowCounts, n);
+    float[] pop = allCounts;
+    float[] win = windowCounts;
     Map<String, Set<Integer>> seenInBatch = new HashMap<>();
     for (int b = 0; b < cohort.size(); b++) {
       Interaction e = cohort.get(b);
@@ -105,18 +158,15 @@ public final class PrequentialEvaluator {
       }
       Set<Integer> excluded = excludedFor(e.userId(), seenInBatch);
       float[] s = dots[b];
-      metrics.get(TOWERSTREAM_NO_PRIOR).record(s == null ? -1 : PrequentialMetrics.rankOf(s, target, excluded));
       if (s != null) {
-        float[] served = s.clone();
-        for (int j = 0; j < n; j++) {
-          served[j] += bias[j];
-        }
-        metrics.get(TOWERSTREAM).record(PrequentialMetrics.rankOf(served, target, excluded));
+        metrics.get(TOWERSTREAM_NO_PRIOR).record(PrequentialMetrics.rankOf(s, n, target, excluded));
+        metrics.get(TOWERSTREAM).record(PrequentialMetrics.rankOf(s, itemBias, n, target, excluded));
       } else {
+        metrics.get(TOWERSTREAM_NO_PRIOR).record(-1);
         metrics.get(TOWERSTREAM).record(-1);
       }
-      metrics.get(POPULARITY).record(PrequentialMetrics.rankOf(pop, target, excluded));
-      metrics.get(RECENT_POPULARITY).record(PrequentialMetrics.rankOf(win, target, excluded));
+      metrics.get(POPULARITY).record(PrequentialMetrics.rankOf(pop, n, target, excluded));
+      metrics.get(RECENT_POPULARITY).record(PrequentialMetrics.rankOf(win, n, target, excluded));
       // the user's items so far plus this batch's, built once per user per batch
       seenInBatch.computeIfAbsent(e.userId(), u -> {
         Set<Integer> past = seen.get(u);
@@ -150,12 +200,98 @@ public final class PrequentialEvaluator {
     }
   }
 
+  /**
+   * Brings the item matrix up to date: vectors for items first known since the last scored batch, and the
+   * feed's changes for the others. A new model (or the first) starts a new feed and a full fetch.
+   */
+  private void refresh(OnlineModel model) {
+    if (model != source) {
+      source = model;
+      feed = model.itemChangeFeed();
+      vectorsKnown = 0;
+      itemMatrix = null;
+    }
+    int n = items.size();
+    if (vectorsKnown < n) {
+      List<String> fresh = items.subList(vectorsKnown, n);
+      float[] v = model.itemVectors(fresh);
+      if (dim == 0) {
+        dim = v.length / fresh.size();
+      }
+      ensureCapacity(n);
+      FloatBuffer rows = buffer();
+      rows.position(vectorsKnown * dim);
+      rows.put(v, 0, fresh.size() * dim);
+      for (int k = vectorsKnown; k < n; k++) {
+        itemBias[k] = model.itemBias(items.get(k));
+      }
+      vectorsKnown = n;
+    }
+    FloatBuffer rows = buffer();
+    feed.drain((kind, id, vector, bias) -> {
+      Integer ix = itemIndex.get(id);
+      if (ix != null && ix < vectorsKnown) {
+        rows.position(ix * dim);
+        rows.put(vector, 0, dim);
+        itemBias[ix] = bias;
+      }
+    }, id -> {
+      Integer ix = itemIndex.get(id);
+      if (ix != null && ix < vectorsKnown) { // evicted: the model has no vector for it any more
+        rows.position(ix * dim);
+        rows.put(new float[dim]);
+        itemBias[ix] = 0f;
+      }
+    });
+  }
+
+  private void ensureCapacity(int n) {
+    long capacity = itemMatrix == null ? 0 : itemMatrix.rows();
+    if (n > capacity) {
+      INDArray grown = Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(n, Math.max(1024, 2 * capacity)), dim);
+      if (itemMatrix != null && vectorsKnown > 0) {
+        grown.get(NDArrayIndex.interval(0, vectorsKnown), NDArrayIndex.all())
+            .assign(itemMatrix.get(NDArrayIndex.interval(0, vectorsKnown), NDArrayIndex.all()));
+      }
+      itemMatrix = grown;
+      itemBias = Arrays.copyOf(itemBias, (int) grown.rows());
+    }
+  }
+
+  private FloatBuffer buffer() {
+    return itemMatrix == null ? FloatBuffer.allocate(0)
+        : itemMatrix.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+  }
+
   private boolean inCohort(String userId) {
     if (userSampleRate >= 1) {
       return true;
     }
+    return cohortHash(userId) < userSampleRate;
+  }
+
+  private static double cohortHash(String userId) {
     long h = userId.hashCode() * 0x9E3779B97F4A7C15L; // spread String.hashCode's low-entropy bits
-    return ((h >>> 11) * 0x1.0p-53) < userSampleRate;
+    return (h >>> 11) * 0x1.0p-53;
+  }
+
+  /**
+   * Every {@value #BUDGET_CHECK_BATCHES} scored batches, shrinks the cohort while scoring costs more than the
+   * budget's share of the training time since the last look; users who leave the cohort take their seen items
+   * with them.
+   */
+  private void checkBudget(boolean scored) {
+    if (costBudget == Double.POSITIVE_INFINITY || !scored || ++batchesSinceCheck < BUDGET_CHECK_BATCHES) {
+      return;
+    }
+    batchesSinceCheck = 0;
+    if (trainingNanos > 0 && scoringNanos > costBudget * trainingNanos && userSampleRate > MIN_RATE) {
+      double rate = Math.max(MIN_RATE, userSampleRate * Math.min(SHRINK, costBudget * trainingNanos / scoringNanos));
+      userSampleRate = rate;
+      seen.keySet().removeIf(u -> cohortHash(u) >= rate);
+    }
+    scoringNanos = 0;
+    trainingNanos = 0;
   }
 
   private Set<Integer> excludedFor(String user, Map<String, Set<Integer>> seenInBatch) {
@@ -177,11 +313,11 @@ public final class PrequentialEvaluator {
     float[] um = model.userVectors(users);
     int d = um.length / users.size();
     INDArray userMatrix = NdArrays.floatMatrix(um, users.size(), d);
-    INDArray itemMatrix = NdArrays.floatMatrix(model.itemVectors(items), n, d);
-    float[][] rows = userMatrix.mmul(itemMatrix.transpose()).toFloatMatrix();
+    INDArray known = itemMatrix.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+    float[] scores = NdArrays.toFloats(userMatrix.mmul(known.transpose()));
     for (int b = 0; b < events.size(); b++) {
       int r = userRow.get(events.get(b).userId());
-      out[b] = isZero(um, r * d, d) ? null : rows[r]; // a zero row: the model has no such user
+      out[b] = isZero(um, r * d, d) ? null : Arrays.copyOfRange(scores, r * n, (r + 1) * n);
     }
     return out;
   }

@@ -77,19 +77,50 @@ public final class PrequentialMetrics {
    * never excluded); ties rank by lower index first.
    */
   public static long rankOf(float[] scores, int target, java.util.Set<Integer> excluded) {
+    return rankOf(scores, scores.length, target, excluded);
+  }
+
+  /** {@link #rankOf(float[], int, java.util.Set)} over the first {@code n} scores. */
+  public static long rankOf(float[] scores, int n, int target, java.util.Set<Integer> excluded) {
     float st = scores[target];
     long rank = 0;
     // Count over all items in a tight loop, then take back the excluded ones: a user's history is small,
     // and a set lookup per item (boxing each index) cost more than the ranking itself.
-    for (int j = 0; j < scores.length; j++) {
+    for (int j = 0; j < n; j++) {
       if (scores[j] > st || (scores[j] == st && j < target)) {
         rank++;
       }
     }
     if (excluded != null) {
       for (int j : excluded) {
-        if (j != target && j < scores.length && (scores[j] > st || (scores[j] == st && j < target))) {
+        if (j != target && j < n && (scores[j] > st || (scores[j] == st && j < target))) {
           rank--;
+        }
+      }
+    }
+    return rank;
+  }
+
+  /**
+   * The rank by {@code scores[j] + bias[j]} over the first {@code n} items, as {@link #rankOf(float[], int,
+   * java.util.Set)} would give on the summed array, without building it.
+   */
+  public static long rankOf(float[] scores, float[] bias, int n, int target, java.util.Set<Integer> excluded) {
+    float st = scores[target] + bias[target];
+    long rank = 0;
+    for (int j = 0; j < n; j++) {
+      float sj = scores[j] + bias[j];
+      if (sj > st || (sj == st && j < target)) {
+        rank++;
+      }
+    }
+    if (excluded != null) {
+      for (int j : excluded) {
+        if (j != target && j < n) {
+          float sj = scores[j] + bias[j];
+          if (sj > st || (sj == st && j < target)) {
+            rank--;
+          }
         }
       }
     }

@@ -9,12 +9,23 @@ import java.util.Arrays;
  * "all rows" (a projection step changes every output). Slots of evicted rows are forgotten.
  */
 final class ChangeTracker {
+  /** Trackers that see every mark and forget of this one (readers of the same changes, drained apart). */
+  private ChangeTracker[] followers = new ChangeTracker[0];
   private boolean[] pending = new boolean[0];
   private int[] order = new int[64];
   private int count;
   private boolean all;
 
+  /** {@code follower} gets every later mark, mark-all and forget of this tracker, and is drained on its own. */
+  void addFollower(ChangeTracker follower) {
+    followers = java.util.Arrays.copyOf(followers, followers.length + 1);
+    followers[followers.length - 1] = follower;
+  }
+
   void mark(int slot) {
+    for (ChangeTracker f : followers) {
+      f.mark(slot);
+    }
     if (slot >= pending.length) {
       pending = Arrays.copyOf(pending, Math.max(slot + 1, pending.length * 2));
     }
@@ -33,11 +44,17 @@ final class ChangeTracker {
   }
 
   void markAll() {
+    for (ChangeTracker f : followers) {
+      f.markAll();
+    }
     all = true;
   }
 
   /** The slot's row was evicted: nothing left to publish for it. */
   void forget(int slot) {
+    for (ChangeTracker f : followers) {
+      f.forget(slot);
+    }
     if (slot < pending.length) {
       pending[slot] = false;
     }

@@ -71,6 +71,8 @@ final class ModelState {
   UserRowTracker userRows;
   /** Item rows and dense weights changed since the last delta for the other replicas; null when not replicated. */
   ReplicaTracker replica;
+  /** Items evicted since each {@link io.towerstream.model.ItemChangeFeed} was last drained, one list per feed. */
+  final java.util.List<java.util.List<String>> evictedForFeeds = new java.util.ArrayList<>();
 
   private ModelState(ModelConfig config, TrainingCounters counters, SeededRandom userRandom,
       SeededRandom itemRandom, SeededRandom sampling, IdTable users, IdTable items, Tower userTower,
@@ -117,6 +119,9 @@ final class ModelState {
       }
       if (replica != null) {
         replica.forget(slot);
+      }
+      for (java.util.List<String> evicted : evictedForFeeds) {
+        evicted.add(id);
       }
     });
   }

@@ -2,6 +2,7 @@ package io.towerstream.model.twotower;
 
 import io.towerstream.model.ChangedRowSink;
 import io.towerstream.model.EntityKind;
+import io.towerstream.model.ItemChangeFeed;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.ModelStats;
@@ -81,6 +82,21 @@ public final class TwoTowerModel implements OnlineModel {
   public void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem) {
     drain(EntityKind.USER, state.userChanges.take(state.users.size()), id -> true, sink);
     drain(EntityKind.ITEM, state.itemChanges.take(state.items.size()), publishesItem, sink);
+  }
+
+  @Override
+  public ItemChangeFeed itemChangeFeed() {
+    ChangeTracker tracker = new ChangeTracker();
+    state.itemChanges.addFollower(tracker);
+    List<String> evicted = new java.util.ArrayList<>();
+    state.evictedForFeeds.add(evicted);
+    return (changed, removed) -> {
+      for (String id : evicted) {
+        removed.accept(id);
+      }
+      evicted.clear();
+      drain(EntityKind.ITEM, tracker.take(state.items.size()), id -> true, changed);
+    };
   }
 
   @Override
