@@ -53,6 +53,7 @@ public final class JobConfig implements Serializable {
   private final long watermarkIdlenessMs;
   private final long batchMaxWaitMs;
   private final long publishIntervalMs;
+  private final long itemRefreshMs;
   private final double prequentialSampleRate;
   private final double prequentialBudget;
   private final int prequentialWindow;
@@ -84,6 +85,7 @@ public final class JobConfig implements Serializable {
     this.watermarkIdlenessMs = b.watermarkIdlenessMs;
     this.batchMaxWaitMs = b.batchMaxWaitMs;
     this.publishIntervalMs = b.publishIntervalMs;
+    this.itemRefreshMs = b.itemRefreshMs;
     this.prequentialSampleRate = b.prequentialSampleRate;
     this.prequentialBudget = b.prequentialBudget;
     this.prequentialWindow = b.prequentialWindow;
@@ -135,8 +137,9 @@ public final class JobConfig implements Serializable {
       new Option("sync.interval-ms", "How often each trainer subtask sends its item and tower changes to the others "
           + "(and at every checkpoint); bounds how stale a replica's item rows are.",
           (b, v) -> b.syncIntervalMs(parseLong("sync.interval-ms", v)), c -> Long.toString(c.syncIntervalMs)),
-      new Option("state.backend", "hashmap | forst: Flink state backend. hashmap keeps state on the heap; forst "
-          + "(Flink's disk-based backend) keeps the user rows on local disk and checkpoints incrementally.",
+      new Option("state.backend", "hashmap | rocksdb: Flink state backend. hashmap keeps state on the heap (full "
+          + "checkpoints, written asynchronously); rocksdb keeps the user rows on local disk and checkpoints "
+          + "incrementally (Flink's distribution provides it; the embedded demo cannot, see flink-jobs/README.md).",
           (b, v) -> b.stateBackend(parseEnum("state.backend", v, StateBackend.class)),
           c -> c.stateBackend.name().toLowerCase(Locale.ROOT)),
       new Option("watermark.out-of-orderness-ms", "How far event times may run backwards before events are late.",
@@ -151,6 +154,10 @@ public final class JobConfig implements Serializable {
           (b, v) -> b.batchMaxWaitMs(parseLong("batch.max-wait-ms", v)), c -> Long.toString(c.batchMaxWaitMs)),
       new Option("publish.interval-ms", "How often changed embeddings and a status record are published.",
           (b, v) -> b.publishIntervalMs(parseLong("publish.interval-ms", v)), c -> Long.toString(c.publishIntervalMs)),
+      new Option("publish.item-refresh-ms", "Items changed only as sampled negatives or history items (clicked by "
+          + "nobody since the last publish) are published at most this often, and whenever training pauses; "
+          + "clicked items and users go out every publish. 0 = every changed item at every publish.",
+          (b, v) -> b.itemRefreshMs(parseLong("publish.item-refresh-ms", v)), c -> Long.toString(c.itemRefreshMs)),
       new Option("eval.prequential.sample-rate", "Share of users (a fixed cohort, by id hash) whose clicks are scored "
           + "test-then-train before they train; 0 = off. Each scored event ranks every known item.",
           (b, v) -> b.prequentialSampleRate(parseDouble("eval.prequential.sample-rate", v)),
@@ -337,6 +344,7 @@ public final class JobConfig implements Serializable {
     b.watermarkIdlenessMs = watermarkIdlenessMs;
     b.batchMaxWaitMs = batchMaxWaitMs;
     b.publishIntervalMs = publishIntervalMs;
+    b.itemRefreshMs = itemRefreshMs;
     b.prequentialSampleRate = prequentialSampleRate;
     b.prequentialBudget = prequentialBudget;
     b.prequentialWindow = prequentialWindow;
@@ -352,16 +360,33 @@ public final class JobConfig implements Serializable {
     return b;
   }
 
-  /** The Flink state backends the job can run with (not RocksDB, whose JNI clashes with the store's: STACK.md). */
+  /** The Flink state backends the job can run with. */
   public enum StateBackend {
     /** State on the heap; full checkpoints, written asynchronously. */
     HASHMAP,
-    /** ForSt (Flink's disaggregated RocksDB fork, package org.forstdb): local disk, incremental checkpoints. */
-    FORST
+    /**
+     * Flink's embedded RocksDB: local disk, incremental checkpoints. Its frocksdbjni cannot share a JVM with the
+     * store's rocksdbjni (STACK.md trap 2), so the one-process demo cannot use it; a cluster's lib/ has it.
+     */
+    ROCKSDB;
+
+    /** Whether this JVM can run the backend: RocksDB's factory must be on the classpath. */
+    boolean available() {
+      if (this == HASHMAP) {
+        return true;
+      }
+      try {
+        Class.forName("org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackendFactory", false,
+            JobConfig.class.getClassLoader());
+        return true;
+      } catch (ClassNotFoundException e) {
+        return false;
+      }
+    }
   }
 
   /**
-   * The Flink settings this job needs: the configured state backend ({@code hashmap}, or {@code forst} with
+   * The Flink settings this job needs: the configured state backend ({@code hashmap}, or {@code rocksdb} with
    * incremental checkpoints), exactly-once checkpoints at the configured interval, a fixed delay restart
    * strategy, and generic (Kryo) types switched off so a type Flink cannot serialise properly fails at
    * submission rather than at run time. Apply with {@code env.configure(...)} or pass to
@@ -370,7 +395,7 @@ public final class JobConfig implements Serializable {
   public Configuration flinkConfiguration() {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, stateBackend.name().toLowerCase(Locale.ROOT));
-    if (stateBackend == StateBackend.FORST) {
+    if (stateBackend == StateBackend.ROCKSDB) {
       conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     }
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointIntervalMs));
@@ -385,6 +410,10 @@ public final class JobConfig implements Serializable {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(restartDelayMs));
     conf.set(PipelineOptions.GENERIC_TYPES, false);
+    // No operator keeps a reference to a record it received, so chained operators may pass records on without the
+    // deep copy Flink makes otherwise (a serialise-deserialise of every published update, measured as a third of
+    // the trainer's publish time).
+    conf.set(PipelineOptions.OBJECT_REUSE, true);
     return conf;
   }
 
@@ -413,6 +442,8 @@ public final class JobConfig implements Serializable {
   /** 0 means batches close by count only. */
   public long batchMaxWaitMs() { return batchMaxWaitMs; }
   public long publishIntervalMs() { return publishIntervalMs; }
+  /** 0 means every changed item at every publish. */
+  public long itemRefreshMs() { return itemRefreshMs; }
   public double prequentialSampleRate() { return prequentialSampleRate; }
   /** 0 means unlimited. */
   public double prequentialBudget() { return prequentialBudget; }
@@ -462,6 +493,7 @@ public final class JobConfig implements Serializable {
     private long watermarkIdlenessMs = 30_000;
     private long batchMaxWaitMs = 50;
     private long publishIntervalMs = 1_000;
+    private long itemRefreshMs = 10_000;
     private double prequentialSampleRate = 1.0;
     private double prequentialBudget = 0.1;
     private int prequentialWindow = 10_000;
@@ -494,6 +526,7 @@ public final class JobConfig implements Serializable {
     public Builder watermarkIdlenessMs(long v) { watermarkIdlenessMs = v; return this; }
     public Builder batchMaxWaitMs(long v) { batchMaxWaitMs = v; return this; }
     public Builder publishIntervalMs(long v) { publishIntervalMs = v; return this; }
+    public Builder itemRefreshMs(long v) { itemRefreshMs = v; return this; }
     public Builder prequentialSampleRate(double v) { prequentialSampleRate = v; return this; }
     public Builder prequentialBudget(double v) { prequentialBudget = v; return this; }
     public Builder prequentialWindow(int v) { prequentialWindow = v; return this; }
@@ -525,12 +558,16 @@ public final class JobConfig implements Serializable {
       require(maxParallelism >= trainerParallelism && maxParallelism <= 32_768, "parallelism.max", maxParallelism,
           "between parallelism.trainer (" + trainerParallelism + ") and 32768");
       require(syncIntervalMs >= 1, "sync.interval-ms", syncIntervalMs, "at least 1");
-      require(stateBackend != null, "state.backend", null, "hashmap or forst");
+      require(stateBackend != null, "state.backend", null, "hashmap or rocksdb");
+      require(stateBackend.available(), "state.backend", "rocksdb", "hashmap in this process: Flink's RocksDB state "
+          + "backend (flink-statebackend-rocksdb) is not on its classpath (a Flink cluster's lib/ has it; the embedded "
+          + "demo leaves it out because its frocksdbjni clashes with the store's rocksdbjni)");
       require(watermarkOutOfOrdernessMs >= 0, "watermark.out-of-orderness-ms", watermarkOutOfOrdernessMs,
           "non-negative");
       require(watermarkIdlenessMs >= 0, "watermark.idleness-ms", watermarkIdlenessMs, "non-negative");
       require(batchMaxWaitMs >= 0, "batch.max-wait-ms", batchMaxWaitMs, "non-negative (0 = count only)");
       require(publishIntervalMs >= 1, "publish.interval-ms", publishIntervalMs, "at least 1");
+      require(itemRefreshMs >= 0, "publish.item-refresh-ms", itemRefreshMs, "non-negative (0 = every publish)");
       require(prequentialSampleRate >= 0 && prequentialSampleRate <= 1, "eval.prequential.sample-rate",
           prequentialSampleRate, "in [0, 1] (0 = off)");
       require(prequentialBudget >= 0 && prequentialBudget <= 10, "eval.prequential.budget", prequentialBudget,

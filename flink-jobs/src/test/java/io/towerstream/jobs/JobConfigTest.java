@@ -43,13 +43,13 @@ class JobConfigTest {
   @Test
   void shardingOptionsAreReadAndChecked() {
     JobConfig config = JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "4",
-        "--parallelism.max", "64", "--sync.interval-ms", "50", "--topic.sync", "s", "--state.backend", "forst");
+        "--parallelism.max", "64", "--sync.interval-ms", "50", "--topic.sync", "s", "--state.backend", "rocksdb");
     assertThat(config.trainerParallelism()).isEqualTo(4);
     assertThat(config.maxParallelism()).isEqualTo(64);
     assertThat(config.syncIntervalMs()).isEqualTo(50);
     assertThat(config.topicNames().modelSync()).isEqualTo("s");
     Configuration flink = config.flinkConfiguration();
-    assertThat(flink.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("forst");
+    assertThat(flink.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
     assertThat(flink.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
     assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
 
@@ -57,8 +57,8 @@ class JobConfigTest {
         .hasMessageContaining("--parallelism.trainer");
     assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "8",
         "--parallelism.max", "4")).hasMessageContaining("--parallelism.max");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--state.backend", "rocksdb"))
-        .hasMessageContaining("--state.backend").hasMessageContaining("hashmap, forst");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--state.backend", "forst"))
+        .hasMessageContaining("--state.backend").hasMessageContaining("hashmap, rocksdb");
     assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "2",
         "--model.prior.tuning-interval", "4")).hasMessageContaining("--model.prior.tuning-interval");
   }

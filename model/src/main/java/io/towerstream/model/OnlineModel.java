@@ -26,6 +26,15 @@ public interface OnlineModel {
   void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem);
 
   /**
+   * As {@link #drainChanged(ChangedRowSink, Predicate)}; with {@code clickedItemsOnly}, of the items this replica
+   * publishes only those clicked since the last drain (or all, after a change of every item's output) go out, and
+   * the others stay pending for a later drain. Users always go out. Items clicked nowhere move only as sampled
+   * negatives or history items, by small steps: publishing them less often cuts the published volume several
+   * times over without delaying a click's effect.
+   */
+  void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem, boolean clickedItemsOnly);
+
+  /**
    * A new feed of item output changes, drained independently of {@link #drainChanged}: what the model trains,
    * restores or receives from other replicas from now on marks items in every feed.
    */

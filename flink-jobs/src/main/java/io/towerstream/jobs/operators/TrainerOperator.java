@@ -112,6 +112,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   /** Progress carried over from the restored subtasks, and the model's own counters at that moment. */
   private transient TrainerCheckpoint.Counters carried;
   private transient TrainerCheckpoint.Counters modelAtStart;
+  /** When every changed item last went out, and the events trained at the previous publish. */
+  private transient long lastFullPublish;
+  private transient long eventsAtLastPublish = -1;
 
   // read by the metric reporter's thread, hence volatile snapshots rather than calls into the model
   private transient volatile ModelStats stats;
@@ -288,7 +291,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     if (!pending.isEmpty()) {
       trainPending();
     }
-    publish();
+    publish(true);
     sendDelta();
     super.finish();
   }
@@ -378,9 +381,24 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     });
   }
 
-  /** Emits every changed user and owned item and one status, all stamped with a fresh sequence. */
+  /**
+   * Emits every changed user, the owned items that changed (all of them every {@code publish.item-refresh-ms} and
+   * when nothing trained since the last publish, else the clicked ones) and one status, all stamped with a fresh
+   * sequence.
+   */
   private void publish() {
+    publish(false);
+  }
+
+  private void publish(boolean everything) {
     long now = now();
+    long trained = model.stats().eventsTrained();
+    boolean full = everything || settings.itemRefreshMs() == 0 || now - lastFullPublish >= settings.itemRefreshMs()
+        || trained == eventsAtLastPublish;
+    eventsAtLastPublish = trained;
+    if (full) {
+      lastFullPublish = now;
+    }
     long sequence = Math.max(lastSequence + 1, now);
     lastSequence = sequence;
     Instant at = Instant.ofEpochMilli(now);
@@ -388,7 +406,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     model.drainChanged((kind, id, vector, bias) -> {
       output.collect(new StreamRecord<>(update(kind, id, vector, bias, modelVersion, sequence, at)));
       updatesPublished.inc();
-    }, parallelism == 1 ? id -> true : this::ownsItem);
+    }, parallelism == 1 ? id -> true : this::ownsItem, !full);
     flushUserRows(); // after the drain: rows then say they are published
     ModelStats s = model.stats();
     stats = s;

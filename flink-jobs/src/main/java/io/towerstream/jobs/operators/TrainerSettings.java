@@ -15,10 +15,11 @@ import java.io.Serializable;
  * @param prequentialPopularityWindow events counted by the recent-popularity baseline
  * @param syncIntervalMs how often a subtask sends its replica's changes to the others (with more than one)
  * @param prequentialBudget most scoring time as a share of training time; 0 = unlimited
+ * @param itemRefreshMs items not clicked since the last publish go out at most this often; 0 = every publish
  */
 public record TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs,
     double prequentialSampleRate, int prequentialWindow, int prequentialPopularityWindow, long syncIntervalMs,
-    double prequentialBudget) implements Serializable {
+    double prequentialBudget, long itemRefreshMs) implements Serializable {
   /** The default of {@code sync.interval-ms}. */
   public static final long DEFAULT_SYNC_INTERVAL_MS = 200;
 
@@ -26,7 +27,7 @@ public record TrainerSettings(ModelConfig model, long modelVersion, long batchMa
     if (model == null) {
       throw new IllegalArgumentException("model config is required");
     }
-    if (batchMaxWaitMs < 0 || publishIntervalMs < 1 || syncIntervalMs < 1) {
+    if (batchMaxWaitMs < 0 || publishIntervalMs < 1 || syncIntervalMs < 1 || itemRefreshMs < 0) {
       throw new IllegalArgumentException("batchMaxWaitMs must be >= 0, publishIntervalMs and syncIntervalMs >= 1");
     }
     if (!(prequentialSampleRate >= 0 && prequentialSampleRate <= 1) || prequentialWindow < 1
@@ -37,7 +38,7 @@ public record TrainerSettings(ModelConfig model, long modelVersion, long batchMa
 
   /** Settings without prequential evaluation. */
   public TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs) {
-    this(model, modelVersion, batchMaxWaitMs, publishIntervalMs, 0, 1, 1, DEFAULT_SYNC_INTERVAL_MS, 0);
+    this(model, modelVersion, batchMaxWaitMs, publishIntervalMs, 0, 1, 1, DEFAULT_SYNC_INTERVAL_MS, 0, 0);
   }
 
   public boolean prequentialEnabled() {
@@ -47,6 +48,7 @@ public record TrainerSettings(ModelConfig model, long modelVersion, long batchMa
   public static TrainerSettings from(JobConfig config) {
     return new TrainerSettings(config.model(), config.modelVersion(), config.batchMaxWaitMs(),
         config.publishIntervalMs(), config.prequentialSampleRate(), config.prequentialWindow(),
-        config.prequentialPopularityWindow(), config.syncIntervalMs(), config.prequentialBudget());
+        config.prequentialPopularityWindow(), config.syncIntervalMs(), config.prequentialBudget(),
+        config.itemRefreshMs());
   }
 }

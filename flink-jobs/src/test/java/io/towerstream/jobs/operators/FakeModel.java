@@ -86,6 +86,12 @@ final class FakeModel implements OnlineModel {
     drainChanged(sink, id -> true);
   }
 
+  /** Every changed item counts as clicked: the fake has no negatives. */
+  @Override
+  public void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem, boolean clickedItemsOnly) {
+    drainChanged(sink, publishesItem);
+  }
+
   @Override
   public void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem) {
     changedUsers.forEach(id -> sink.accept(EntityKind.USER, id, userVector(id), 0f));

@@ -25,7 +25,7 @@ class TrainerOperatorShardingTest {
 
   private static TrainerSettings settings() {
     return new TrainerSettings(ModelConfig.builder().dim(2).batchSize(BATCH).build(), 1, 0, PUBLISH_MS, 0, 1, 1,
-        SYNC_MS, 0);
+        SYNC_MS, 0, 0);
   }
 
   private static int owner(String key, int parallelism) {

@@ -54,7 +54,7 @@ class TrainerOperatorTwoTowerTest {
   @Test
   void statusCarriesPrequentialMetricsAndItemUpdatesCarryTheirPopularityBias() throws Exception {
     TrainerSettings settings = new TrainerSettings(SETTINGS.model().toBuilder().priorWeight(0.5f).build(), 1, 0,
-        1_000, 1.0, 100, 50, 200, 0);
+        1_000, 1.0, 100, 50, 200, 0, 0);
     try (var h = open(null, settings)) {
       List<ClickEvent> clicks = new java.util.ArrayList<>(clicks(40, 3));
       for (int k = 0; k < 8; k++) { // i0 is clicked far more often than any other item

@@ -78,6 +78,11 @@ public final class Tower {
 
   /** Outputs for {@code rows × d} embeddings as row-major floats. */
   public float[] outputs(float[] embeddings, int rows, int dim) {
+    if (!hasHead()) { // a normalisation: plain loops cost less than the ND4J calls around them
+      float[] out = new float[rows * dim];
+      RowNormalisation.forward(embeddings, rows, dim, out, dim, new float[rows]);
+      return out;
+    }
     INDArray e = NdArrays.floatMatrix(embeddings, rows, dim);
     return NdArrays.toFloats(TowerMath.forward(e, projectionMatrix(), mlpParams()).outputs());
   }

@@ -26,6 +26,11 @@ final class ChangeTracker {
     for (ChangeTracker f : followers) {
       f.mark(slot);
     }
+    markHere(slot);
+  }
+
+  /** Marks the slot in this tracker only, not its followers: a change taken and put back, not a new one. */
+  void markHere(int slot) {
     if (slot >= pending.length) {
       pending = Arrays.copyOf(pending, Math.max(slot + 1, pending.length * 2));
     }
@@ -36,6 +41,11 @@ final class ChangeTracker {
       }
       order[count++] = slot;
     }
+  }
+
+  /** Whether every row is pending. */
+  boolean isAll() {
+    return all;
   }
 
   /** Whether the slot is pending (marked, or every row is). */

@@ -71,6 +71,11 @@ final class ModelState {
   UserRowTracker userRows;
   /** Item rows and dense weights changed since the last delta for the other replicas; null when not replicated. */
   ReplicaTracker replica;
+  /**
+   * Items clicked (locally, or by another replica's users) since the last publish: the changes that must go out at
+   * the next one, where items only moved as negatives or history items may wait. Not snapshotted.
+   */
+  final ChangeTracker clickedItems = new ChangeTracker();
   /** Items evicted since each {@link io.towerstream.model.ItemChangeFeed} was last drained, one list per feed. */
   final java.util.List<java.util.List<String>> evictedForFeeds = new java.util.ArrayList<>();
 
@@ -114,6 +119,7 @@ final class ModelState {
       biases.reset(slot);
       frequencies.reset(slot);
       itemChanges.forget(slot);
+      clickedItems.forget(slot);
       if (queue != null) {
         queue.forget(slot);
       }

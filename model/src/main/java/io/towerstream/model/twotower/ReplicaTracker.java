@@ -179,7 +179,10 @@ final class ReplicaTracker {
         chunk[off + j] += values[base + j];
       }
       s.biases.add(slot, values[base + dim]);
-      s.prior.addLogMass(slot, values[base + dim + 1], delta.priorOrigin());
+      if (values[base + dim + 1] != Float.NEGATIVE_INFINITY) {
+        s.prior.addLogMass(slot, values[base + dim + 1], delta.priorOrigin());
+        s.clickedItems.mark(slot); // clicked by the other replica's users: its prior moved
+      }
       if (slot < images.length && images[slot] != null) {
         float[] image = images[slot];
         for (int j = 0; j <= dim; j++) {

@@ -170,6 +170,7 @@ final class TrainingStep {
     for (int k = 0; k < plan.positiveItems; k++) {
       if (itemSlots[k] >= 0) {
         s.frequencies.observe(itemSlots[k], plan.step, plan.priorGap);
+        s.clickedItems.mark(itemSlots[k]);
       }
     }
     for (int p = 0; p < plan.rows; p++) {

@@ -80,8 +80,36 @@ public final class TwoTowerModel implements OnlineModel {
 
   @Override
   public void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem) {
+    drainChanged(sink, publishesItem, false);
+  }
+
+  @Override
+  public void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem, boolean clickedItemsOnly) {
     drain(EntityKind.USER, state.userChanges.take(state.users.size()), id -> true, sink);
-    drain(EntityKind.ITEM, state.itemChanges.take(state.items.size()), publishesItem, sink);
+    int size = state.items.size();
+    if (!clickedItemsOnly || state.itemChanges.isAll()) {
+      state.clickedItems.take(size);
+      drain(EntityKind.ITEM, state.itemChanges.take(size), publishesItem, sink);
+      return;
+    }
+    boolean[] clicked = new boolean[size];
+    for (int slot : state.clickedItems.take(size)) {
+      clicked[slot] = true;
+    }
+    int[] pending = state.itemChanges.take(size);
+    int[] now = new int[pending.length];
+    int n = 0;
+    for (int slot : pending) {
+      if (!state.items.isLive(slot) || !publishesItem.test(state.items.idAt(slot))) {
+        continue; // gone, or another replica's to publish
+      }
+      if (clicked[slot]) {
+        now[n++] = slot;
+      } else {
+        state.itemChanges.markHere(slot); // later: its followers saw the change already
+      }
+    }
+    drain(EntityKind.ITEM, Arrays.copyOf(now, n), id -> true, sink);
   }
 
   @Override
