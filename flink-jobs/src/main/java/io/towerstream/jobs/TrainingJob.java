@@ -148,11 +148,13 @@ public final class TrainingJob {
         .name("Sync sink")
         .uid(SYNC_SINK_UID)
         .setParallelism(trainers);
+    // Never chained into the trainer: at trainer parallelism 1 it would be, at 2 not, and the job vertex it then
+    // joins decides its max parallelism, so a savepoint of one could not be restored at the other.
     SingleOutputStreamOperator<TrainerStatus> statusStream = trained.getSideOutput(TrainerOperator.STATUS)
         .transform("Trainer status", AvroTypeInfo.forClass(TrainerStatus.class), new StatusAggregator(trainers))
         .uid(STATUS_UID)
         .setParallelism(1)
-        .setMaxParallelism(1);
+        .disableChaining();
     statusStream.sinkTo(c.status())
         .name("Trainer status sink")
         .uid(STATUS_SINK_UID)

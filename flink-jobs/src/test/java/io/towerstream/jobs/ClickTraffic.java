@@ -111,9 +111,11 @@ public final class ClickTraffic {
       consumer.subscribe(List.of(config.embeddingsTopic(), config.statusTopic(), config.dlqTopic()));
       while (!out.done(expectedKeys, validClicks, items)) {
         if (System.nanoTime() > deadline) {
+          Set<String> missing = new java.util.TreeSet<>(expectedKeys);
+          missing.removeAll(out.latestVectors.keySet());
           throw new AssertionError("timed out: " + out.latestVectors.size() + "/" + expectedKeys.size()
-              + " embedding keys, " + out.deadLetters.size() + " dead letters, last status "
-              + (out.statuses.isEmpty() ? "none" : out.statuses.get(out.statuses.size() - 1)));
+              + " embedding keys (missing " + missing.stream().limit(20).toList() + "), " + out.deadLetters.size()
+              + " dead letters, last status " + (out.statuses.isEmpty() ? "none" : out.statuses.get(out.statuses.size() - 1)));
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.topic().equals(config.embeddingsTopic())) {
