@@ -26,11 +26,28 @@ public final class StepBenchmark {
    */
   public record Result(int batchSize, int dim, int negatives, boolean projection, int steps, double meanMillis,
       double medianMillis, double cpuMillis) {
+    /** The step's gemm work ({@link #gemmFlops}) per millisecond of thread CPU, in GFLOP/s. */
+    public double gflops(ModelConfig config) {
+      return gemmFlops(config) / (cpuMillis * 1e6);
+    }
+
     @Override
     public String toString() {
       return String.format("B=%d d=%d M=%d projection=%b: wall %.2f ms/step mean, %.2f median; thread CPU %.2f"
           + " ms/step (%d steps)", batchSize, dim, negatives, projection, meanMillis, medianMillis, cpuMillis, steps);
     }
+  }
+
+  /**
+   * The floating-point operations of one step's three gemms, which dominate it: the scores {@code U·Vᵀ} and the
+   * two gradients {@code G·V} and {@code Gᵀ·U}, each {@code 2·B·C·w} with {@code C = B + M} candidates (plus the
+   * queue) and {@code w = d + 1} columns (the bias rides in one). The softmax, the gathers and the optimizer are
+   * not counted, so this is the useful work a BLAS-bound step would do.
+   */
+  public static double gemmFlops(ModelConfig c) {
+    double columns = c.batchSize() + c.reservoirNegatives() + c.queueSize();
+    double width = c.dim() + (c.itemBias() ? 1 : 0);
+    return 3 * 2.0 * c.batchSize() * columns * width;
   }
 
   public static Result run(ModelConfig config, int warmupSteps, int steps) {

@@ -1,0 +1,157 @@
+package io.towerstream.cli.bench;
+
+import io.towerstream.cli.data.ClickRecord;
+import io.towerstream.cli.demo.ClickReplayer;
+import io.towerstream.cli.demo.ClickStream;
+import io.towerstream.cli.demo.DemoStack;
+import io.towerstream.cli.demo.WorkDirs;
+import io.towerstream.schemas.Topics;
+import io.towerstream.schemas.avro.ClickEvent;
+import io.towerstream.schemas.avro.Entity;
+import io.towerstream.store.RetrievalStore;
+import io.towerstream.store.query.UnknownEntityException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Freshness on a live stream: while background clicks flow at a steady rate, every {@code probeIntervalMs} a
+ * click on a brand-new item is produced, and the time until the store serves that item's vector is taken:
+ * everything a changed item goes through (broker, source, batch, step, publish, embeddings topic, store ingest,
+ * index). Percentiles over the probes.
+ */
+final class FreshnessRun {
+  private FreshnessRun() {}
+
+  record Result(int probes, int seen, double rate, double p50Ms, double p99Ms, double maxMs) {}
+
+  static Result run(ClickStream background, double rate, int probes, long probeIntervalMs, List<String> jobArgs,
+      PrintStream log) throws Exception {
+    Path work = Files.createTempDirectory("towerstream-bench-freshness");
+    try (DemoStack stack = DemoStack.start(work, 0, "127.0.0.1", 0, 0, jobArgs)) {
+      AtomicReference<Exception> failure = new AtomicReference<>();
+      Thread feeder = new Thread(() -> {
+        try (ClickReplayer replayer = new ClickReplayer(stack.bootstrapServers(), stack.clicksTopic())) {
+          replayer.replay(endless(background), rate);
+        } catch (Exception e) {
+          failure.set(e);
+        }
+      }, "bench-freshness-background");
+      feeder.setDaemon(true);
+      feeder.start();
+      Thread.sleep(15_000); // the job starts, the first batches train, the JIT warms up
+      log.printf(Locale.ROOT, "  freshness: background %.0f clicks/s, %d probes every %d ms%n", rate, probes,
+          probeIntervalMs);
+      double[] latencies = probe(stack, probes, probeIntervalMs);
+      feeder.interrupt();
+      if (failure.get() != null) {
+        throw failure.get();
+      }
+      int seen = (int) Arrays.stream(latencies).filter(l -> l >= 0).count();
+      double[] sorted = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+      return new Result(probes, seen, rate, percentile(sorted, 0.50), percentile(sorted, 0.99),
+          sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]);
+    } finally {
+      WorkDirs.deleteRecursively(work);
+    }
+  }
+
+  /** Milliseconds from each probe's send to its item being served; −1 for a probe never seen (10 s). */
+  private static double[] probe(DemoStack stack, int probes, long intervalMs) throws InterruptedException {
+    RetrievalStore store = stack.store();
+    double[] latency = new double[probes];
+    long[] sentAt = new long[probes];
+    Arrays.fill(latency, -1);
+    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0);
+    try (KafkaProducer<String, ClickEvent> producer = new KafkaProducer<>(config, new StringSerializer(),
+        Topics.CLICKS.valueSerializer())) {
+      long start = System.nanoTime();
+      int sent = 0;
+      int open = 0;
+      while (true) {
+        long now = System.nanoTime();
+        if (sent < probes && now >= start + sent * intervalMs * 1_000_000L) {
+          String user = "probe-user-" + (sent % 17);
+          ClickEvent click = ClickEvent.newBuilder().setUserId(user).setItemId("probe-item-" + sent)
+              .setEventTime(Instant.now()).build();
+          sentAt[sent] = System.nanoTime();
+          producer.send(new ProducerRecord<>(stack.clicksTopic(), user, click));
+          producer.flush();
+          sent++;
+        }
+        open = 0;
+        for (int k = 0; k < sent; k++) {
+          if (latency[k] >= 0) {
+            continue;
+          }
+          if (served(store, "probe-item-" + k)) {
+            latency[k] = (System.nanoTime() - sentAt[k]) / 1e6;
+          } else if (System.nanoTime() - sentAt[k] > 10_000_000_000L) {
+            latency[k] = -2; // given up
+          } else {
+            open++;
+          }
+        }
+        if (sent == probes && open == 0) {
+          break;
+        }
+        Thread.sleep(2);
+      }
+    }
+    for (int k = 0; k < probes; k++) {
+      if (latency[k] == -2) {
+        latency[k] = -1;
+      }
+    }
+    return latency;
+  }
+
+  private static boolean served(RetrievalStore store, String item) {
+    try {
+      store.service().embedding(Entity.ITEM, item);
+      return true;
+    } catch (UnknownEntityException e) {
+      return false;
+    }
+  }
+
+  private static Iterator<ClickRecord> endless(ClickStream stream) {
+    return new Iterator<>() {
+      private Iterator<ClickRecord> it = stream.records().iterator();
+
+      @Override
+      public boolean hasNext() {
+        return !Thread.currentThread().isInterrupted();
+      }
+
+      @Override
+      public ClickRecord next() {
+        if (!it.hasNext()) {
+          it = stream.records().iterator();
+        }
+        ClickRecord r = it.next();
+        return new ClickRecord(r.userId(), r.itemId(), System.currentTimeMillis(), r.lineNumber());
+      }
+    };
+  }
+
+  static double percentile(double[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(q * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}
