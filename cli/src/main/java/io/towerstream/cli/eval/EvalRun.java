@@ -112,6 +112,7 @@ public final class EvalRun {
         ProgressReporter progress = new ProgressReporter(train.size(), store, replayer::acknowledged)) {
       replayer.replay(train.iterator(), 0);
       long trainedAtPublish = -1;
+      int publishesSince = 0;
       long lastTrained = -1;
       long lastProgressAt = System.nanoTime();
       while (true) {
@@ -119,12 +120,16 @@ public final class EvalRun {
         StoreStatus s = store.status();
         if (s.eventsTrained() >= train.size()) {
           // Embeddings and the status that follows them travel through two Kafka sinks (two producers), so
-          // the status that reports the last event can overtake that publish's embeddings. The next status
-          // comes a publish interval later, when those embeddings have long been sent.
+          // the status that reports the last event can overtake that publish's embeddings. The next publish,
+          // with nothing trained since, sends every item still pending (publish.item-refresh-ms); the one after
+          // comes a publish interval later, when those have long been sent.
           if (trainedAtPublish < 0) {
             trainedAtPublish = s.trainerPublishedAt();
           } else if (s.trainerPublishedAt() > trainedAtPublish) {
-            break;
+            trainedAtPublish = s.trainerPublishedAt();
+            if (++publishesSince == 2) {
+              break;
+            }
           }
         } else if (s.eventsTrained() != lastTrained) {
           lastTrained = s.eventsTrained();
