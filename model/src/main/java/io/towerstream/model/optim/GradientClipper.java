@@ -17,7 +17,15 @@ public final class GradientClipper {
 
   /** Reads, never modifies, the gradients. */
   public Decision decide(double loss, float[]... gradients) {
-    double sumSquares = 0;
+    return decide(loss, 0.0, gradients);
+  }
+
+  /**
+   * As {@link #decide(double, float[]...)}, with {@code extraSquares} the squared norm of gradients not passed as
+   * arrays (a NaN there skips the step too).
+   */
+  public Decision decide(double loss, double extraSquares, float[]... gradients) {
+    double sumSquares = extraSquares;
     for (float[] g : gradients) {
       if (g == null) {
         continue;

@@ -33,8 +33,10 @@ public final class LazyAdam implements RowOptimizer {
     int state = off + dim;
     float t = Math.min(row[state] + 1, 1 << 24);
     row[state] = t;
-    double correction1 = 1 - Math.pow(BETA1, t);
-    double correction2 = 1 - Math.pow(BETA2, t);
+    // The bias corrections folded into two per-row factors: one division and one square root per coordinate,
+    // w -= (lr / c1) · m / (√(v / c2) + ε), the same update as (lr · m/c1) / (√(v/c2) + ε).
+    double step = learningRate / (1 - Math.pow(BETA1, t));
+    double inverseCorrection2 = 1 / (1 - Math.pow(BETA2, t));
     int m = state + 1;
     int v = m + dim;
     for (int j = 0; j < dim; j++) {
@@ -43,7 +45,7 @@ public final class LazyAdam implements RowOptimizer {
       double vj = BETA2 * row[v + j] + (1 - BETA2) * g * g;
       row[m + j] = (float) mj;
       row[v + j] = (float) vj;
-      row[off + j] -= (float) (learningRate * (mj / correction1) / (Math.sqrt(vj / correction2) + EPSILON));
+      row[off + j] -= (float) (step * mj / (Math.sqrt(vj * inverseCorrection2) + EPSILON));
     }
   }
 }

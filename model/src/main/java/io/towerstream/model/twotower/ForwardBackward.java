@@ -111,7 +111,8 @@ final class ForwardBackward {
       double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
       double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
       return new Gradients(loss.loss(), dUserInputs, NdArrays.toFloats(dv.embeddings()),
-          HistoryPooling.backwardPooled(dUserInputs, poolOffsets, dim), dBias,
+          HistoryPooling.backwardPooledByDistinct(dUserInputs, poolOffsets, pooled.distinctIndices(),
+              pooled.distinctCount(), dim), HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim), dBias,
           s.userTower.headGradient(du), s.itemTower.headGradient(dv), learnedScale, learnedBias,
           c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
               ? new float[] {(float) learnedScale, (float) learnedBias} : null);
@@ -180,7 +181,9 @@ final class ForwardBackward {
     double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
     double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
     return new Gradients(loss.loss(), dUserInputs, dItemInputs,
-        HistoryPooling.backwardPooled(dUserInputs, poolOffsets, dim), dBias, null, null, learnedScale, learnedBias,
+        HistoryPooling.backwardPooledByDistinct(dUserInputs, poolOffsets, pooled.distinctIndices(),
+            pooled.distinctCount(), dim), HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim), dBias,
+        null, null, learnedScale, learnedBias,
         c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
             ? new float[] {(float) learnedScale, (float) learnedBias} : null);
   }
@@ -205,9 +208,11 @@ final class ForwardBackward {
   }
 
   /**
-   * Gradients copied out of ND4J: per position for the embeddings (the user ones are also those of the id
-   * rows, as pooling adds them unchanged), and each tower's head (projection, MLP) flat, null without one.
+   * Gradients copied out of ND4J: per position for the id embeddings (the user ones are also those of the tower
+   * inputs, as pooling adds them unchanged), per distinct row for the pooled history items (with the squared norm
+   * their per-position gradients would have, for the clip), and each tower's head (projection, MLP) flat, null
+   * without one.
    */
-  record Gradients(double loss, float[] users, float[] items, float[] pooled, float[] itemBias,
-      float[] userHead, float[] itemHead, double dLogScale, double dBias, float[] scalars) {}
+  record Gradients(double loss, float[] users, float[] items, float[] pooled, double pooledSquaredNorm,
+      float[] itemBias, float[] userHead, float[] itemHead, double dLogScale, double dBias, float[] scalars) {}
 }

@@ -73,8 +73,8 @@ final class TrainingStep {
     Plan plan = plan(batch);
     ForwardBackward.Gradients g = forwardBackward.run(plan.rows, plan.columns, plan.poolOffsets, plan.weights,
         plan.logQ, plan.itemKeys, plan.userKeys);
-    GradientClipper.Decision decision = clipper.decide(g.loss(), g.users(), g.items(), g.pooled(), g.itemBias(),
-        g.userHead(), g.itemHead(), g.scalars());
+    GradientClipper.Decision decision = clipper.decide(g.loss(), g.pooledSquaredNorm(), g.users(), g.items(),
+        g.itemBias(), g.userHead(), g.itemHead(), g.scalars());
     if (decision.skip()) {
       s.sampling.restore(samplingRandom);
       s.counters.recordSkipped();
@@ -153,8 +153,7 @@ final class TrainingStep {
       s.replica.capture(itemSlots);
       s.replica.captureDense();
     }
-    tableOptimizer.apply(s.items, pooledSlots, RowGradientSum.byDistinct(g.pooled(), pooled.distinctIndices(),
-        pooled.positions(), pooled.distinctCount(), dim), scale);
+    tableOptimizer.apply(s.items, pooledSlots, g.pooled(), scale); // summed per distinct row already
     tableOptimizer.apply(s.users, userSlots, RowGradientSum.byDistinct(g.users(), users.distinctIndices(), plan.rows,
         users.distinctCount(), dim), scale);
     int[] itemDistinct = items.distinctIndices();

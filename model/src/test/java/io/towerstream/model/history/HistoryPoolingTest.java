@@ -39,6 +39,30 @@ class HistoryPoolingTest {
   }
 
   @Test
+  void perDistinctSumsAndSquaredNormEqualThePerPositionGradients() {
+    // The fused path the step uses must be the per-position gradient summed per distinct row, exactly, and its
+    // norm the one the clip would compute from the per-position array (a repeated item counts at every position).
+    int[] offsets = {0, 3, 3, 4, 9};
+    int[] distinctOf = {0, 1, 0, /* */ 2, /* */ 1, 3, 3, 0, 2};
+    int rows = offsets.length - 1;
+    float[] dz = gaussian(rows * DIM);
+    float[] perPosition = HistoryPooling.backwardPooled(dz, offsets, DIM);
+    float[] expected = new float[4 * DIM];
+    double expectedSquares = 0;
+    for (int p = 0; p < distinctOf.length; p++) {
+      for (int k = 0; k < DIM; k++) {
+        expected[distinctOf[p] * DIM + k] += perPosition[p * DIM + k];
+        expectedSquares += (double) perPosition[p * DIM + k] * perPosition[p * DIM + k];
+      }
+    }
+    assertThat(HistoryPooling.backwardPooledByDistinct(dz, offsets, distinctOf, 4, DIM)).containsExactly(expected);
+    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM)).isCloseTo(expectedSquares, within(1e-9));
+    dz[DIM] = Float.NaN; // row 1 has no history: its NaN never reaches a pooled row
+    dz[0] = Float.NaN;
+    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM)).isNaN();
+  }
+
+  @Test
   void pooledGradientThroughTowerAndInfoNceMatchesFiniteDifferences() {
     int[] offsets = {0, 2, 2, 5};
     int rows = 3;
