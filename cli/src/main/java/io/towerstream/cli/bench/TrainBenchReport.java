@@ -18,7 +18,8 @@ public final class TrainBenchReport {
   final List<StepRun.Result> steps = new ArrayList<>();
   final List<PipelineRun.Result> pipelines = new ArrayList<>();
   FreshnessRun.Result freshness;
-  final Map<Integer, Map<String, Double>> quality = new LinkedHashMap<>();
+  /** Per trainer parallelism, the towerstream metrics of each eval run. */
+  final Map<Integer, List<Map<String, Double>>> quality = new LinkedHashMap<>();
 
   TrainBenchReport(String machine) {
     this.machine = machine;
@@ -55,9 +56,14 @@ public final class TrainBenchReport {
           freshness.probes()));
     }
     if (!quality.isEmpty()) {
-      out.append("\nquality (towerstream eval, holdout):\n");
-      quality.forEach((p, m) -> out.append(String.format(Locale.ROOT, "  %d trainer(s): recall@20 %.4f, ndcg@20 %.4f%n",
-          p, m.get("recall@20"), m.get("ndcg@20"))));
+      out.append("\nquality (towerstream eval, holdout; mean [min, max] over runs):\n");
+      quality.forEach((p, runs) -> {
+        Spread r = Spread.of(runs, "recall@20");
+        Spread n = Spread.of(runs, "ndcg@20");
+        out.append(String.format(Locale.ROOT,
+            "  %d trainer(s), %d run(s): recall@20 %.4f [%.4f, %.4f], ndcg@20 %.4f [%.4f, %.4f]%n", p, runs.size(),
+            r.mean, r.min, r.max, n.mean, n.min, n.max));
+      });
     }
     return out.toString();
   }
@@ -89,15 +95,36 @@ public final class TrainBenchReport {
     }
     if (!quality.isEmpty()) {
       ObjectNode q = root.putObject("quality");
-      quality.forEach((trainers, m) -> {
+      quality.forEach((trainers, runs) -> {
         ObjectNode n = q.putObject(Integer.toString(trainers));
-        m.forEach(n::put);
+        for (String metric : runs.get(0).keySet()) {
+          Spread m = Spread.of(runs, metric);
+          n.putObject(metric).put("mean", m.mean).put("min", m.min).put("max", m.max);
+        }
+        ArrayNode each = n.putArray("runs");
+        runs.forEach(run -> run.forEach(each.addObject()::put));
       });
     }
     try {
       return JSON.writeValueAsString(root);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Mean, min and max of one metric over runs. */
+  private record Spread(double mean, double min, double max) {
+    static Spread of(List<Map<String, Double>> runs, String metric) {
+      double sum = 0;
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      for (Map<String, Double> run : runs) {
+        double v = run.getOrDefault(metric, Double.NaN);
+        sum += v;
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      return new Spread(sum / runs.size(), min, max);
     }
   }
 }

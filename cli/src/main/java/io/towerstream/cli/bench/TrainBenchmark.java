@@ -25,11 +25,12 @@ public final class TrainBenchmark {
    * @param data a click file, or null for none
    * @param syntheticEvents clicks of the synthetic stream, 0 for none
    * @param phases of {@code step}, {@code pipeline}, {@code freshness}, {@code quality}
+   * @param qualityRuns eval runs per trainer parallelism in the quality phase
    * @param jobArgs training-job options added to every run
    */
   public record Options(Path data, ClickFileFormat format, long syntheticEvents, int syntheticUsers,
       int syntheticItems, int syntheticClusters, double zipf, List<Integer> trainers, List<Integer> batchSizes,
-      Set<String> phases, double freshnessRate, int freshnessProbes, long freshnessIntervalMs,
+      Set<String> phases, double freshnessRate, int freshnessProbes, long freshnessIntervalMs, int qualityRuns,
       io.towerstream.store.IndexKind storeIndex, List<String> jobArgs) {}
 
   private TrainBenchmark() {}
@@ -87,9 +88,12 @@ public final class TrainBenchmark {
       for (int p : o.trainers()) {
         List<String> args = new ArrayList<>(o.jobArgs());
         args.addAll(List.of("--parallelism.trainer", Integer.toString(p)));
-        EvalReport eval = new EvalRun(o.data(), o.format(), 0.8, new int[] {10, 20, 50}, args).run();
-        report.quality.put(p, eval.towerstream());
-        log.printf(Locale.ROOT, "  quality, %d trainer(s): recall@20 %.4f%n", p, eval.towerstream().get("recall@20"));
+        for (int run = 1; run <= o.qualityRuns(); run++) {
+          EvalReport eval = new EvalRun(o.data(), o.format(), 0.8, new int[] {10, 20, 50}, args).run();
+          report.quality.computeIfAbsent(p, k -> new ArrayList<>()).add(eval.towerstream());
+          log.printf(Locale.ROOT, "  quality, %d trainer(s), run %d of %d: recall@20 %.4f%n", p, run,
+              o.qualityRuns(), eval.towerstream().get("recall@20"));
+        }
       }
     }
     return report;

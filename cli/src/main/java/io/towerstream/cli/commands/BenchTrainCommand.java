@@ -82,6 +82,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
       description = "Time between probes (default: ${DEFAULT-VALUE}).")
   long freshnessIntervalMs;
 
+  @Option(names = "--quality-runs", defaultValue = "3",
+      description = "Eval runs per trainer parallelism in the quality phase; more than one subtask trains "
+          + "asynchronously, so runs differ and the mean is what compares (default: ${DEFAULT-VALUE}).")
+  int qualityRuns;
+
   @Option(names = "--store-index", defaultValue = "auto",
       description = "The store's item index in the pipeline runs: auto (exact below 50,000 items, the graph above, "
           + "as `serve`), exact or hnsw (default: ${DEFAULT-VALUE}).")
@@ -137,6 +142,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     if (chosen.contains("pipeline") && data == null && syntheticEvents == 0) {
       throw bad("--phases", "pipeline needs --data or --synthetic-events > 0");
     }
+    if (qualityRuns < 1) {
+      throw bad("--quality-runs", "must be at least 1, got " + qualityRuns);
+    }
     if (!(freshnessRate > 0) || freshnessProbes < 1 || freshnessIntervalMs < 1) {
       throw bad("--freshness-*", "rate, probes and interval must be positive");
     }
@@ -153,7 +161,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
     return new TrainBenchmark.Options(data, format, syntheticEvents, syntheticUsers, syntheticItems,
         syntheticClusters, zipf, List.copyOf(trainers), List.copyOf(batchSizes), chosen, freshnessRate,
-        freshnessProbes, freshnessIntervalMs, index, List.copyOf(jobArgs));
+        freshnessProbes, freshnessIntervalMs, qualityRuns, index, List.copyOf(jobArgs));
   }
 
   private ParameterException bad(String option, String why) {

@@ -35,6 +35,8 @@ import java.util.concurrent.ExecutionException;
 public final class EvalRun {
   /** The trainer counts as stuck when it trains nothing new for this long before reaching the target. */
   private static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
+  /** Three default publish intervals without an update: every replica has applied the others' last deltas. */
+  private static final Duration QUIET_PERIOD = Duration.ofSeconds(3);
   /**
    * The trainer's partial-batch wait during an eval, unless the job options set one: the replay streams
    * without pauses, so batches close at the batch size, and only the last one waits. The job's default (50 ms,
@@ -115,21 +117,34 @@ public final class EvalRun {
       int publishesSince = 0;
       long lastTrained = -1;
       long lastProgressAt = System.nanoTime();
+      long updatesSeen = -1;
+      long updatesChangedAt = System.nanoTime();
       while (true) {
         progress.refresh();
         StoreStatus s = store.status();
+        if (s.updatesApplied() != updatesSeen) {
+          updatesSeen = s.updatesApplied();
+          updatesChangedAt = System.nanoTime();
+        }
         if (s.eventsTrained() >= train.size()) {
           // Embeddings and the status that follows them travel through two Kafka sinks (two producers), so
           // the status that reports the last event can overtake that publish's embeddings. The next publish,
           // with nothing trained since, sends every item still pending (publish.item-refresh-ms); the one after
-          // comes a publish interval later, when those have long been sent.
+          // comes a publish interval later, when those have long been sent. With several trainer subtasks the
+          // replicas go on exchanging their last deltas after the last event and republish what those moved,
+          // so the store must also have gone quiet: no update applied for QUIET_PERIOD.
           if (trainedAtPublish < 0) {
             trainedAtPublish = s.trainerPublishedAt();
           } else if (s.trainerPublishedAt() > trainedAtPublish) {
             trainedAtPublish = s.trainerPublishedAt();
-            if (++publishesSince == 2) {
-              break;
-            }
+            publishesSince++;
+          }
+          if (publishesSince >= 2 && System.nanoTime() - updatesChangedAt > QUIET_PERIOD.toNanos()) {
+            break;
+          }
+          if (System.nanoTime() - updatesChangedAt > STALL_TIMEOUT.toNanos()) {
+            throw new IllegalStateException("no trainer publish reached the store for "
+                + STALL_TIMEOUT.toSeconds() + " s after the last training event");
           }
         } else if (s.eventsTrained() != lastTrained) {
           lastTrained = s.eventsTrained();

@@ -48,6 +48,8 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One trainer subtask: batches its share of the click stream (keyed by user id), trains its replica of the
@@ -83,6 +85,8 @@ import org.apache.flink.util.OutputTag;
 public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdate>
     implements TwoInputStreamOperator<ClickEvent, ModelDelta, EmbeddingUpdate> {
   private static final long serialVersionUID = 2L;
+  /** Our own logger: the inherited one is named after Flink's AbstractStreamOperator and filtered with Flink's. */
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
   private static final long NO_DEADLINE = Long.MIN_VALUE;
   static final String USER_ROWS = "user-rows";
 
