@@ -10,6 +10,7 @@ import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.RetrievalStore;
 import io.towerstream.store.query.UnknownEntityException;
+import io.towerstream.store.rocks.StoredVector;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class FreshnessRun {
   private FreshnessRun() {}
 
-  record Result(int probes, int seen, double rate, double p50Ms, double p99Ms, double maxMs) {}
+  /**
+   * Percentiles of the whole latency, and of its first part, click produced → the trainer's publish (the
+   * update's {@code updatedAt}); the rest is the embeddings topic and the store's ingest.
+   */
+  record Result(int probes, int seen, double rate, double p50Ms, double p99Ms, double maxMs, double publishP50Ms,
+      double publishP99Ms) {}
 
   static Result run(ClickStream background, double rate, int probes, long probeIntervalMs, List<String> jobArgs,
       PrintStream log) throws Exception {
@@ -53,25 +59,39 @@ final class FreshnessRun {
       Thread.sleep(15_000); // the job starts, the first batches train, the JIT warms up
       log.printf(Locale.ROOT, "  freshness: background %.0f clicks/s, %d probes every %d ms%n", rate, probes,
           probeIntervalMs);
-      double[] latencies = probe(stack, probes, probeIntervalMs);
+      double[] toPublish = new double[probes];
+      double[] latencies = probe(stack, probes, probeIntervalMs, toPublish);
       feeder.interrupt();
       if (failure.get() != null) {
         throw failure.get();
       }
       int seen = (int) Arrays.stream(latencies).filter(l -> l >= 0).count();
       double[] sorted = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+      double[] published = new double[seen];
+      for (int k = 0, n = 0; k < probes; k++) {
+        if (latencies[k] >= 0) {
+          published[n++] = toPublish[k];
+        }
+      }
+      Arrays.sort(published);
       return new Result(probes, seen, rate, percentile(sorted, 0.50), percentile(sorted, 0.99),
-          sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]);
+          sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1], percentile(published, 0.50),
+          percentile(published, 0.99));
     } finally {
       WorkDirs.deleteRecursively(work);
     }
   }
 
-  /** Milliseconds from each probe's send to its item being served; −1 for a probe never seen (10 s). */
-  private static double[] probe(DemoStack stack, int probes, long intervalMs) throws InterruptedException {
+  /**
+   * Milliseconds from each probe's send to its item being served; −1 for a probe never seen (10 s). {@code
+   * toPublish} receives each seen probe's milliseconds from send to publish (wall clocks of one machine).
+   */
+  private static double[] probe(DemoStack stack, int probes, long intervalMs, double[] toPublish)
+      throws InterruptedException {
     RetrievalStore store = stack.store();
     double[] latency = new double[probes];
     long[] sentAt = new long[probes];
+    long[] sentAtWall = new long[probes];
     Arrays.fill(latency, -1);
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -87,6 +107,7 @@ final class FreshnessRun {
           ClickEvent click = ClickEvent.newBuilder().setUserId(user).setItemId("probe-item-" + sent)
               .setEventTime(Instant.now()).build();
           sentAt[sent] = System.nanoTime();
+          sentAtWall[sent] = System.currentTimeMillis();
           producer.send(new ProducerRecord<>(stack.clicksTopic(), user, click));
           producer.flush();
           sent++;
@@ -96,8 +117,10 @@ final class FreshnessRun {
           if (latency[k] >= 0) {
             continue;
           }
-          if (served(store, "probe-item-" + k)) {
+          StoredVector served = served(store, "probe-item-" + k);
+          if (served != null) {
             latency[k] = (System.nanoTime() - sentAt[k]) / 1e6;
+            toPublish[k] = served.updatedAt() - sentAtWall[k];
           } else if (System.nanoTime() - sentAt[k] > 10_000_000_000L) {
             latency[k] = -2; // given up
           } else {
@@ -118,12 +141,11 @@ final class FreshnessRun {
     return latency;
   }
 
-  private static boolean served(RetrievalStore store, String item) {
+  private static StoredVector served(RetrievalStore store, String item) {
     try {
-      store.service().embedding(Entity.ITEM, item);
-      return true;
+      return store.service().embedding(Entity.ITEM, item);
     } catch (UnknownEntityException e) {
-      return false;
+      return null;
     }
   }
 

@@ -51,9 +51,10 @@ public final class TrainBenchReport {
     }
     if (freshness != null) {
       out.append(String.format(Locale.ROOT, "%nfreshness (click produced -> new item served by the store), "
-          + "%.0f clicks/s background: p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d of %d probes seen%n",
+          + "%.0f clicks/s background: p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d of %d probes seen%n"
+          + "  of which click -> trainer publish: p50 %.0f ms, p99 %.0f ms%n",
           freshness.rate(), freshness.p50Ms(), freshness.p99Ms(), freshness.maxMs(), freshness.seen(),
-          freshness.probes()));
+          freshness.probes(), freshness.publishP50Ms(), freshness.publishP99Ms()));
     }
     if (!quality.isEmpty()) {
       out.append("\nquality (towerstream eval, holdout; mean [min, max] over runs):\n");
@@ -91,7 +92,8 @@ public final class TrainBenchReport {
     if (freshness != null) {
       root.putObject("freshness").put("backgroundRate", freshness.rate()).put("probes", freshness.probes())
           .put("seen", freshness.seen()).put("p50Ms", freshness.p50Ms()).put("p99Ms", freshness.p99Ms())
-          .put("maxMs", freshness.maxMs());
+          .put("maxMs", freshness.maxMs()).put("publishP50Ms", freshness.publishP50Ms())
+          .put("publishP99Ms", freshness.publishP99Ms());
     }
     if (!quality.isEmpty()) {
       ObjectNode q = root.putObject("quality");
