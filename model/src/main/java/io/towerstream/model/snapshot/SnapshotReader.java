@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 public final class SnapshotReader {
   private final ByteBuffer buffer;
   private final int formatVersion;
+  private final boolean towerMlpFields;
 
-  private SnapshotReader(ByteBuffer buffer, int formatVersion) {
+  private SnapshotReader(ByteBuffer buffer, int formatVersion, boolean towerMlpFields) {
     this.buffer = buffer;
     this.formatVersion = formatVersion;
+    this.towerMlpFields = towerMlpFields;
   }
 
   /** A reader over {@code bytes[offset, offset + length)} of the current format version. */
@@ -24,12 +26,29 @@ public final class SnapshotReader {
 
   /** A reader over {@code bytes[offset, offset + length)} written in format {@code formatVersion}. */
   public static SnapshotReader over(byte[] bytes, int offset, int length, int formatVersion) {
-    return new SnapshotReader(ByteBuffer.wrap(bytes, offset, length).slice(), formatVersion);
+    return new SnapshotReader(ByteBuffer.wrap(bytes, offset, length).slice(), formatVersion, formatVersion >= 3);
+  }
+
+  /**
+   * The same bytes from the start, read as the first layout of format 3, whose towers had no MLP field: the
+   * MLP was added inside format 3 (before format numbers were bumped for every layout change), so a version-3
+   * snapshot is one of two layouts and only reading tells which.
+   */
+  public SnapshotReader asVersion3WithoutTowerMlp() {
+    if (formatVersion != 3) {
+      throw new IllegalStateException("only format 3 has a layout without tower MLP fields");
+    }
+    return new SnapshotReader(buffer.duplicate().rewind(), formatVersion, false);
   }
 
   /** The format version of the snapshot being read, so readers can migrate older layouts. */
   public int formatVersion() {
     return formatVersion;
+  }
+
+  /** Whether each tower records its MLP width: formats 3 (all but its first layout) and later. */
+  public boolean hasTowerMlpFields() {
+    return towerMlpFields;
   }
 
   public int readInt() {

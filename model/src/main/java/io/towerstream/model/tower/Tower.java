@@ -135,7 +135,7 @@ public final class Tower {
 
   /**
    * Reads a tower; fails when its projection or MLP setting differs from the configured one (a snapshot of
-   * format 2 or older has no MLP).
+   * format 2 or older, or of format 3's first layout, has no MLP).
    */
   public static Tower readFrom(SnapshotReader in, int dim, boolean projected, int mlpHidden, String name) {
     boolean stored = in.readBoolean();
@@ -144,7 +144,7 @@ public final class Tower {
           + " but model.tower-projection is " + projected);
     }
     Projection projection = projected ? Projection.readFrom(in, dim) : null;
-    int storedHidden = in.formatVersion() >= 3 ? in.readInt() : 0;
+    int storedHidden = in.hasTowerMlpFields() ? in.readInt() : 0;
     if (storedHidden != mlpHidden) {
       throw new IllegalArgumentException("model snapshot's " + name + " tower has an MLP of hidden width "
           + storedHidden + " but model.tower.mlp-hidden is " + mlpHidden);

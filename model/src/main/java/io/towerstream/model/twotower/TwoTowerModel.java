@@ -9,6 +9,7 @@ import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.StepResult;
 import io.towerstream.model.snapshot.SnapshotFormat;
+import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 import io.towerstream.model.tables.IdTable;
 import java.util.Arrays;
@@ -52,7 +53,23 @@ public final class TwoTowerModel implements OnlineModel {
    */
   public static TwoTowerModel restore(byte[] snapshot, ModelConfig config) {
     Objects.requireNonNull(config, "config");
-    return new TwoTowerModel(ModelState.readFrom(SnapshotFormat.open(snapshot, config.dim()), config));
+    SnapshotReader in = SnapshotFormat.open(snapshot, config.dim());
+    try {
+      return new TwoTowerModel(ModelState.readFrom(in, config));
+    } catch (IllegalArgumentException e) {
+      if (in.formatVersion() != 3) {
+        throw e;
+      }
+      // Format 3 has two layouts: the tower MLP field came within it. Reading one as the other fails (every
+      // part is length- and range-checked, and the whole body must be consumed), so the other is tried; when
+      // both fail, which message names the real problem depends on the layout, so both are given.
+      try {
+        return new TwoTowerModel(ModelState.readFrom(in.asVersion3WithoutTowerMlp(), config));
+      } catch (IllegalArgumentException again) {
+        throw new IllegalArgumentException(e.getMessage() + " (read as format 3 without tower MLP fields, as "
+            + "the first format-3 builds wrote it: " + again.getMessage() + ")", e);
+      }
+    }
   }
 
   /** For tests in this package, which check per-row state the public interface does not show. */

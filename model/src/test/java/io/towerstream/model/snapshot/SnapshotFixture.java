@@ -19,6 +19,11 @@ public final class SnapshotFixture {
   static final String RESOURCE = "/snapshots/format-v4.snapshot";
   /** The last version-3 fixture, written with {@link #CONFIG}, kept so reading version 3 stays tested. */
   static final String V3_RESOURCE = "/snapshots/format-v3.snapshot";
+  /**
+   * A version-3 snapshot of the first format-3 layout, before the towers recorded their MLP width (commit f5dd20c,
+   * taken from git history), written with {@link #V3_PRE_MLP_CONFIG}.
+   */
+  static final String V3_PRE_MLP_RESOURCE = "/snapshots/format-v3-pre-mlp.snapshot";
   /** The last version-2 fixture, written with {@link #V2_CONFIG}, kept so reading version 2 stays tested. */
   static final String V2_RESOURCE = "/snapshots/format-v2.snapshot";
   /**
@@ -40,6 +45,8 @@ public final class SnapshotFixture {
       .learnedTemperature(true).queueSize(6).admissionMinCount(2).rowTtlEvents(12)
       .tableOptimizer(ModelConfig.TableOptimizer.ADAM).build();
   /** {@link #V2_CONFIG} with the prior weight tuned on every batch and tower MLPs, the parts version 3 added. */
+  /** {@link #V2_CONFIG} with the prior weight tuned on every batch: the pre-MLP format-3 fixture's config. */
+  static final ModelConfig V3_PRE_MLP_CONFIG = V2_CONFIG.toBuilder().priorTuningInterval(1).build();
   static final ModelConfig CONFIG = V2_CONFIG.toBuilder().priorTuningInterval(1).towerMlpHidden(3).build();
 
   private SnapshotFixture() {}

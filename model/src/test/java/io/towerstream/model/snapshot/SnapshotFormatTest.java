@@ -46,6 +46,46 @@ class SnapshotFormatTest {
   }
 
   @Test
+  void aVersion3SnapshotOfTheLayoutBeforeTowerMlpsStillLoads() throws IOException {
+    byte[] pre = readFixture(SnapshotFixture.V3_PRE_MLP_RESOURCE);
+    assertThat(SnapshotReader.over(pre, 4, 4).readInt()).isEqualTo(3);
+    TwoTowerModel model = TwoTowerModel.restore(pre, SnapshotFixture.V3_PRE_MLP_CONFIG);
+    assertThat(model.stats().batches()).isEqualTo(19);
+    assertThat(model.stats().users()).isEqualTo(8);
+    assertThat(Arrays.stream(model.priorTuningHitRates()).max().orElseThrow())
+        .as("the tuner's state, written after the towers, was read in place").isPositive();
+    byte[] resaved = model.snapshot();
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(SnapshotFormat.FORMAT_VERSION);
+    assertThat(resaved).hasSize(pre.length + 2 * 4 + 8); // each tower's MLP width (0), the version-4 long
+    TwoTowerModel again = TwoTowerModel.restore(resaved, SnapshotFixture.V3_PRE_MLP_CONFIG);
+    assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
+    assertThat(again.itemBias("i1")).isEqualTo(model.itemBias("i1"));
+    assertThat(again.snapshot()).isEqualTo(resaved);
+    assertThat(model.train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3"))).skipped()).isFalse();
+    // that layout had no tower MLPs: asking for one is a config mismatch, named
+    assertThatThrownBy(() -> TwoTowerModel.restore(pre,
+        SnapshotFixture.V3_PRE_MLP_CONFIG.toBuilder().towerMlpHidden(3).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model.tower.mlp-hidden is 3")
+        .hasMessageContaining("hidden width 0");
+  }
+
+  @Test
+  void aCorruptVersion3SnapshotFailsUnderBothLayoutsAndSaysSo() throws IOException {
+    byte[] v3 = readFixture(SnapshotFixture.V3_RESOURCE);
+    // the user table's row count made impossible, checksum recomputed: a well-formed envelope, a bad body
+    byte[] bad = v3.clone();
+    int bodyEnd = bad.length - 8;
+    for (int i = 12; i < 200; i++) {
+      bad[i] = (byte) 0x7f;
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bad, 0, bodyEnd);
+    java.nio.ByteBuffer.wrap(bad, bodyEnd, 8).putLong(crc.getValue());
+    assertThatThrownBy(() -> TwoTowerModels.restore(bad, SnapshotFixture.CONFIG))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without tower MLP fields");
+  }
+
+  @Test
   void aVersion2SnapshotStartsPriorTuningAtTheConfiguredWeight() throws IOException {
     byte[] v2 = readFixture(SnapshotFixture.V2_RESOURCE);
     assertThat(SnapshotReader.over(v2, 4, 4).readInt()).isEqualTo(2);
