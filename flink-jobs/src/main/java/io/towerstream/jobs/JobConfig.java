@@ -1,5 +1,6 @@
 package io.towerstream.jobs;
 
+import io.towerstream.jobs.functions.ClickRules;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
 import io.towerstream.schemas.Topics;
@@ -54,6 +55,7 @@ public final class JobConfig implements Serializable {
   private final long batchMaxWaitMs;
   private final long publishIntervalMs;
   private final long itemRefreshMs;
+  private final ClickRules clickRules;
   private final double prequentialSampleRate;
   private final double prequentialBudget;
   private final int prequentialWindow;
@@ -86,6 +88,7 @@ public final class JobConfig implements Serializable {
     this.batchMaxWaitMs = b.batchMaxWaitMs;
     this.publishIntervalMs = b.publishIntervalMs;
     this.itemRefreshMs = b.itemRefreshMs;
+    this.clickRules = new ClickRules(b.maxIdLength, b.maxWeight, b.maxFutureMs);
     this.prequentialSampleRate = b.prequentialSampleRate;
     this.prequentialBudget = b.prequentialBudget;
     this.prequentialWindow = b.prequentialWindow;
@@ -158,6 +161,17 @@ public final class JobConfig implements Serializable {
           + "nobody since the last publish) are published at most this often, and whenever training pauses; "
           + "clicked items and users go out every publish. 0 = every changed item at every publish.",
           (b, v) -> b.itemRefreshMs(parseLong("publish.item-refresh-ms", v)), c -> Long.toString(c.itemRefreshMs)),
+      new Option("validation.max-id-length", "Longest user or item id accepted (characters); longer ones go to "
+          + "the dead-letter topic.",
+          (b, v) -> b.maxIdLength(parseInt("validation.max-id-length", v)),
+          c -> Integer.toString(c.clickRules.maxIdLength())),
+      new Option("validation.max-weight", "Largest click weight accepted; larger ones go to the dead-letter topic.",
+          (b, v) -> b.maxWeight((float) parseDouble("validation.max-weight", v)),
+          c -> Float.toString(c.clickRules.maxWeight())),
+      new Option("validation.max-future-ms", "How far ahead of the job's clock an event time may be; later ones (and "
+          + "any before 1970) go to the dead-letter topic.",
+          (b, v) -> b.maxFutureMs(parseLong("validation.max-future-ms", v)),
+          c -> Long.toString(c.clickRules.maxFutureMs())),
       new Option("eval.prequential.sample-rate", "Share of users (a fixed cohort, by id hash) whose clicks are scored "
           + "test-then-train before they train; 0 = off. Each scored event ranks every known item.",
           (b, v) -> b.prequentialSampleRate(parseDouble("eval.prequential.sample-rate", v)),
@@ -345,6 +359,9 @@ public final class JobConfig implements Serializable {
     b.batchMaxWaitMs = batchMaxWaitMs;
     b.publishIntervalMs = publishIntervalMs;
     b.itemRefreshMs = itemRefreshMs;
+    b.maxIdLength = clickRules.maxIdLength();
+    b.maxWeight = clickRules.maxWeight();
+    b.maxFutureMs = clickRules.maxFutureMs();
     b.prequentialSampleRate = prequentialSampleRate;
     b.prequentialBudget = prequentialBudget;
     b.prequentialWindow = prequentialWindow;
@@ -444,6 +461,8 @@ public final class JobConfig implements Serializable {
   public long publishIntervalMs() { return publishIntervalMs; }
   /** 0 means every changed item at every publish. */
   public long itemRefreshMs() { return itemRefreshMs; }
+  /** What ValidateClicks lets through; the rest goes to the dead-letter topic. */
+  public ClickRules clickRules() { return clickRules; }
   public double prequentialSampleRate() { return prequentialSampleRate; }
   /** 0 means unlimited. */
   public double prequentialBudget() { return prequentialBudget; }
@@ -494,6 +513,9 @@ public final class JobConfig implements Serializable {
     private long batchMaxWaitMs = 50;
     private long publishIntervalMs = 1_000;
     private long itemRefreshMs = 10_000;
+    private int maxIdLength = ClickRules.DEFAULTS.maxIdLength();
+    private float maxWeight = ClickRules.DEFAULTS.maxWeight();
+    private long maxFutureMs = ClickRules.DEFAULTS.maxFutureMs();
     private double prequentialSampleRate = 1.0;
     private double prequentialBudget = 0.1;
     private int prequentialWindow = 10_000;
@@ -527,6 +549,9 @@ public final class JobConfig implements Serializable {
     public Builder batchMaxWaitMs(long v) { batchMaxWaitMs = v; return this; }
     public Builder publishIntervalMs(long v) { publishIntervalMs = v; return this; }
     public Builder itemRefreshMs(long v) { itemRefreshMs = v; return this; }
+    public Builder maxIdLength(int v) { maxIdLength = v; return this; }
+    public Builder maxWeight(float v) { maxWeight = v; return this; }
+    public Builder maxFutureMs(long v) { maxFutureMs = v; return this; }
     public Builder prequentialSampleRate(double v) { prequentialSampleRate = v; return this; }
     public Builder prequentialBudget(double v) { prequentialBudget = v; return this; }
     public Builder prequentialWindow(int v) { prequentialWindow = v; return this; }
@@ -568,6 +593,10 @@ public final class JobConfig implements Serializable {
       require(batchMaxWaitMs >= 0, "batch.max-wait-ms", batchMaxWaitMs, "non-negative (0 = count only)");
       require(publishIntervalMs >= 1, "publish.interval-ms", publishIntervalMs, "at least 1");
       require(itemRefreshMs >= 0, "publish.item-refresh-ms", itemRefreshMs, "non-negative (0 = every publish)");
+      require(maxIdLength >= 1 && maxIdLength <= 65_536, "validation.max-id-length", maxIdLength, "in [1, 65536]");
+      require(maxWeight > 0 && !Float.isInfinite(maxWeight), "validation.max-weight", maxWeight,
+          "a finite positive number");
+      require(maxFutureMs >= 0, "validation.max-future-ms", maxFutureMs, "non-negative");
       require(prequentialSampleRate >= 0 && prequentialSampleRate <= 1, "eval.prequential.sample-rate",
           prequentialSampleRate, "in [0, 1] (0 = off)");
       require(prequentialBudget >= 0 && prequentialBudget <= 10, "eval.prequential.budget", prequentialBudget,

@@ -113,7 +113,7 @@ public final class TrainingJob {
         .setParallelism(sourceParallelism);
 
     SingleOutputStreamOperator<ClickEvent> valid = parsed
-        .process(new ValidateClicks())
+        .process(new ValidateClicks(config.clickRules()))
         .name("Validate clicks")
         .uid(VALIDATE_UID)
         .setParallelism(sourceParallelism);

@@ -64,6 +64,22 @@ class JobConfigTest {
   }
 
   @Test
+  void clickValidationRulesAreOptionsWithBoundsCheckedAtStart() {
+    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", "k:1", "--validation.max-id-length", "64",
+        "--validation.max-weight", "10", "--validation.max-future-ms", "0");
+    assertThat(config.clickRules()).isEqualTo(new io.towerstream.jobs.functions.ClickRules(64, 10f, 0));
+    assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
+    assertThat(JobConfig.fromArgs("--bootstrap-servers", "k:1").clickRules())
+        .isEqualTo(io.towerstream.jobs.functions.ClickRules.DEFAULTS);
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--validation.max-id-length", "0"))
+        .hasMessageContaining("--validation.max-id-length");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--validation.max-weight", "NaN"))
+        .hasMessageContaining("--validation.max-weight");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--validation.max-future-ms", "-1"))
+        .hasMessageContaining("--validation.max-future-ms");
+  }
+
+  @Test
   void overridesEveryKindOfOption() {
     JobConfig config = JobConfig.fromArgs(
         "--bootstrap-servers", "a:1,b:2",

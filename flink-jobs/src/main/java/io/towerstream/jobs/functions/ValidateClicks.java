@@ -14,8 +14,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Lets usable clicks through and sends everything else, whole and with the reason, to the
- * {@link #DEAD_LETTERS} side output: values that could not be decoded, a missing user or item id, a weight
- * that is not a finite positive number. The job keeps running whatever arrives.
+ * {@link #DEAD_LETTERS} side output: values that could not be decoded, and clicks that break the
+ * {@link ClickRules} (ids, weight, event time). The job keeps running whatever arrives.
  */
 public final class ValidateClicks extends ProcessFunction<ParsedClick, ClickEvent>
     implements ResultTypeQueryable<ClickEvent> {
@@ -25,8 +25,17 @@ public final class ValidateClicks extends ProcessFunction<ParsedClick, ClickEven
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("dead-letters", AvroTypeInfo.forClass(DeadLetter.class));
 
+  private final ClickRules rules;
   private transient Counter valid;
   private transient Counter rejected;
+
+  public ValidateClicks() {
+    this(ClickRules.DEFAULTS);
+  }
+
+  public ValidateClicks(ClickRules rules) {
+    this.rules = java.util.Objects.requireNonNull(rules, "rules");
+  }
 
   @Override
   public void open(OpenContext context) {
@@ -36,7 +45,8 @@ public final class ValidateClicks extends ProcessFunction<ParsedClick, ClickEven
 
   @Override
   public void processElement(ParsedClick parsed, Context ctx, Collector<ClickEvent> out) {
-    String problem = parsed.decodeError != null ? parsed.decodeError : problemWith(parsed.click);
+    String problem = parsed.decodeError != null ? parsed.decodeError
+        : rules.problemWith(parsed.click, ctx.timerService().currentProcessingTime());
     if (problem == null) {
       valid.inc();
       out.collect(parsed.click);
@@ -44,27 +54,6 @@ public final class ValidateClicks extends ProcessFunction<ParsedClick, ClickEven
       rejected.inc();
       ctx.output(DEAD_LETTERS, parsed.toDeadLetter(problem, ctx.timerService().currentProcessingTime()));
     }
-  }
-
-  /** Why a decoded click cannot be trained on, or null when it can. */
-  public static String problemWith(ClickEvent click) {
-    if (click == null) {
-      return "no click event in the record";
-    }
-    if (click.getUserId() == null || click.getUserId().isEmpty()) {
-      return "missing userId";
-    }
-    if (click.getItemId() == null || click.getItemId().isEmpty()) {
-      return "missing itemId";
-    }
-    float weight = click.getWeight();
-    if (!(weight > 0) || Float.isInfinite(weight)) {
-      return "weight must be a finite positive number, was " + weight;
-    }
-    if (click.getEventTime() == null) {
-      return "missing eventTime";
-    }
-    return null;
   }
 
   @Override

@@ -101,6 +101,56 @@ class ValidateClicksTest {
   }
 
   @Test
+  void hugeOrControlCharacterIdsAreRejected() throws Exception {
+    String tenKb = "u".repeat(10_240);
+    harness.processElement(record(click(tenKb, "i1", 1f), 20), 0);
+    harness.processElement(record(click("u1", "i".repeat(257), 1f), 21), 0);
+    harness.processElement(record(click("u\u0000x", "i1", 1f), 22), 0);
+    harness.processElement(record(click("u".repeat(256), "i1", 1f), 23), 0); // at the bound: fine
+
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertThat(deadLetters()).extracting(DeadLetter::getReason).containsExactly(
+        "userId has 10240 characters, more than 256 (validation.max-id-length)",
+        "itemId has 257 characters, more than 256 (validation.max-id-length)",
+        "userId contains a control character at 1");
+  }
+
+  @Test
+  void weightsAboveTheBoundAndEventTimesOutsideTheWindowAreRejected() throws Exception {
+    long now = 5_000; // the harness's processing time
+    harness.processElement(record(click("u", "i", 1e30f), 30), 0);
+    harness.processElement(record(click("u", "i", 1000f), 31), 0); // at the bound: fine
+    harness.processElement(record(at(click("u", "i", 1f), -1), 32), 0);
+    harness.processElement(record(at(click("u", "i", 1f), now + 24L * 3600 * 1000 + 1), 33), 0);
+    harness.processElement(record(at(click("u", "i", 1f), now + 24L * 3600 * 1000), 34), 0); // at the bound
+
+    assertThat(harness.extractOutputValues()).hasSize(2);
+    List<String> reasons = deadLetters().stream().map(DeadLetter::getReason).toList();
+    assertThat(reasons).hasSize(3);
+    assertThat(reasons.get(0)).startsWith("weight 1.0E30 is above the largest accepted, 1000.0");
+    assertThat(reasons.get(1)).isEqualTo("eventTime 1969-12-31T23:59:59.999Z is before 1970");
+    assertThat(reasons.get(2)).contains("is more than 86400000 ms ahead of the job's clock");
+  }
+
+  @Test
+  void rulesComeFromTheJobConfiguration() throws Exception {
+    harness.close();
+    harness = new OneInputStreamOperatorTestHarness<>(
+        new ProcessOperator<>(new ValidateClicks(new ClickRules(4, 2f, 0))),
+        ParsedClick.TYPE.createSerializer(new SerializerConfigImpl()));
+    harness.setup(new AvroRecordSerializer<>(ClickEvent.class));
+    harness.open();
+    harness.setProcessingTime(5_000);
+    harness.processElement(record(click("abcde", "i", 1f), 40), 0);
+    harness.processElement(record(click("u", "i", 3f), 41), 0);
+    harness.processElement(record(at(click("u", "i", 1f), 5_001), 42), 0);
+    harness.processElement(record(at(click("u", "i", 2f), 5_000), 43), 0);
+
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertThat(deadLetters()).hasSize(3);
+  }
+
+  @Test
   void theJobKeepsGoingAfterBadRecords() throws Exception {
     ClickEvent good = click("u2", "i2", 0.5f);
 
@@ -129,6 +179,11 @@ class ValidateClicksTest {
 
   private static ClickEvent click(String user, String item, float weight) {
     return new ClickEvent(user, item, Instant.ofEpochMilli(1_000), EventType.CLICK, weight);
+  }
+
+  private static ClickEvent at(ClickEvent click, long eventTimeMillis) {
+    click.setEventTime(Instant.ofEpochMilli(eventTimeMillis));
+    return click;
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
