@@ -2,7 +2,6 @@ package io.towerstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.towerstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.towerstream.schemas.Topic;
 import io.towerstream.schemas.TopicProvisioner;
 import io.towerstream.schemas.Topics;
@@ -29,8 +28,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,23 +50,12 @@ class RescaleITCase {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
       new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3).build());
 
-  private static EmbeddedKafkaBroker kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafkaBroker.temporary().start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @Test
   void trainsOnAfterRescalingFromSavepointsTwoToThreeToOne(@TempDir Path work) throws Exception {
-    JobConfig base = JobConfig.builder().bootstrapServers(kafka.bootstrapServers())
+    JobConfig base = JobConfig.builder().bootstrapServers(KAFKA.bootstrapServers())
         .clicksTopic("rs.clicks").dlqTopic("rs.clicks.dlq").embeddingsTopic("rs.embeddings")
         .statusTopic("rs.trainer-status").syncTopic("rs.model-sync").startingOffsets(StartingOffsets.EARLIEST)
         .sourceParallelism(1).publishIntervalMs(200).checkpointIntervalMs(500).syncIntervalMs(50)

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.towerstream.jobs.sinks.KafkaSinks;
-import io.towerstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.TopicProvisioner;
 import io.towerstream.schemas.avro.DeadLetter;
@@ -17,8 +16,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,19 +37,8 @@ class TrainingJobITCase {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
       new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-  private static EmbeddedKafkaBroker kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafkaBroker.temporary().start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @Test
   void trainsOnEveryValidClickAndPublishesEveryRowAndEveryBadRecord() throws Exception {
@@ -77,7 +63,7 @@ class TrainingJobITCase {
 
   private void runAndCheck(DeliveryGuarantee delivery, String prefix, int trainers) throws Exception {
     JobConfig config = JobConfig.builder()
-        .bootstrapServers(kafka.bootstrapServers())
+        .bootstrapServers(KAFKA.bootstrapServers())
         .clicksTopic(prefix + ".clicks")
         .dlqTopic(prefix + ".clicks.dlq")
         .embeddingsTopic(prefix + ".embeddings")
