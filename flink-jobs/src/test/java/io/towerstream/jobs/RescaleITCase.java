@@ -128,7 +128,7 @@ class RescaleITCase {
         String user = k % 10 == 0 ? "new-" + round + "-" + (k / 10 % 10) : "u" + random.nextInt(USERS);
         String item = "i" + random.nextInt(ITEMS);
         keys.add(Topics.embeddingKey(Entity.USER, user));
-        ClickEvent click = new ClickEvent(user, item, Instant.ofEpochMilli(1_800_000_000_000L + k), EventType.CLICK, 1f);
+        ClickEvent click = new ClickEvent(user, item, Instant.ofEpochMilli(1_750_000_000_000L + k), EventType.CLICK, 1f);
         producer.send(new ProducerRecord<>(config.clicksTopic(), Topic.key(user), Topics.CLICKS.codec().encode(click)));
       }
       producer.flush();
