@@ -15,7 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -59,50 +59,43 @@ final class FreshnessRun {
       Thread.sleep(15_000); // the job starts, the first batches train, the JIT warms up
       log.printf(Locale.ROOT, "  freshness: background %.0f clicks/s, %d probes every %d ms%n", rate, probes,
           probeIntervalMs);
-      double[] toPublish = new double[probes];
-      double[] latencies = probe(stack, probes, probeIntervalMs, toPublish);
+      List<Seen> seen = probe(stack, probes, probeIntervalMs);
       feeder.interrupt();
       if (failure.get() != null) {
         throw failure.get();
       }
-      int seen = (int) Arrays.stream(latencies).filter(l -> l >= 0).count();
-      double[] sorted = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
-      double[] published = new double[seen];
-      for (int k = 0, n = 0; k < probes; k++) {
-        if (latencies[k] >= 0) {
-          published[n++] = toPublish[k];
-        }
-      }
-      Arrays.sort(published);
-      return new Result(probes, seen, rate, percentile(sorted, 0.50), percentile(sorted, 0.99),
-          sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1], percentile(published, 0.50),
-          percentile(published, 0.99));
+      double[] total = seen.stream().mapToDouble(Seen::totalMs).sorted().toArray();
+      double[] toPublish = seen.stream().mapToDouble(Seen::toPublishMs).sorted().toArray();
+      return new Result(probes, seen.size(), rate, percentile(total, 0.50), percentile(total, 0.99),
+          total.length == 0 ? Double.NaN : total[total.length - 1], percentile(toPublish, 0.50),
+          percentile(toPublish, 0.99));
     } finally {
       WorkDirs.deleteRecursively(work);
     }
   }
 
+  /** One probe that was served: milliseconds from its send to served, and to the trainer's publish. */
+  private record Seen(double totalMs, double toPublishMs) {}
+
   /**
-   * Milliseconds from each probe's send to its item being served; −1 for a probe never seen (10 s). {@code
-   * toPublish} receives each seen probe's milliseconds from send to publish (wall clocks of one machine).
+   * Sends the probes and returns those served within 10 s each. The publish part compares the update's {@code
+   * updatedAt} with the send's wall clock, both of this machine.
    */
-  private static double[] probe(DemoStack stack, int probes, long intervalMs, double[] toPublish)
-      throws InterruptedException {
+  private static List<Seen> probe(DemoStack stack, int probes, long intervalMs) throws InterruptedException {
     RetrievalStore store = stack.store();
-    double[] latency = new double[probes];
     long[] sentAt = new long[probes];
     long[] sentAtWall = new long[probes];
-    Arrays.fill(latency, -1);
+    boolean[] closed = new boolean[probes]; // served, or given up
+    List<Seen> seen = new ArrayList<>();
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0);
     try (KafkaProducer<String, ClickEvent> producer = new KafkaProducer<>(config, new StringSerializer(),
         Topics.CLICKS.valueSerializer())) {
       long start = System.nanoTime();
       int sent = 0;
-      int open = 0;
-      while (true) {
-        long now = System.nanoTime();
-        if (sent < probes && now >= start + sent * intervalMs * 1_000_000L) {
+      int closedCount = 0;
+      while (sent < probes || closedCount < probes) {
+        if (sent < probes && System.nanoTime() >= start + sent * intervalMs * 1_000_000L) {
           String user = "probe-user-" + (sent % 17);
           ClickEvent click = ClickEvent.newBuilder().setUserId(user).setItemId("probe-item-" + sent)
               .setEventTime(Instant.now()).build();
@@ -112,33 +105,24 @@ final class FreshnessRun {
           producer.flush();
           sent++;
         }
-        open = 0;
         for (int k = 0; k < sent; k++) {
-          if (latency[k] >= 0) {
+          if (closed[k]) {
             continue;
           }
           StoredVector served = served(store, "probe-item-" + k);
           if (served != null) {
-            latency[k] = (System.nanoTime() - sentAt[k]) / 1e6;
-            toPublish[k] = served.updatedAt() - sentAtWall[k];
+            seen.add(new Seen((System.nanoTime() - sentAt[k]) / 1e6, served.updatedAt() - sentAtWall[k]));
+            closed[k] = true;
+            closedCount++;
           } else if (System.nanoTime() - sentAt[k] > 10_000_000_000L) {
-            latency[k] = -2; // given up
-          } else {
-            open++;
+            closed[k] = true; // given up
+            closedCount++;
           }
-        }
-        if (sent == probes && open == 0) {
-          break;
         }
         Thread.sleep(2);
       }
     }
-    for (int k = 0; k < probes; k++) {
-      if (latency[k] == -2) {
-        latency[k] = -1;
-      }
-    }
-    return latency;
+    return seen;
   }
 
   private static StoredVector served(RetrievalStore store, String item) {

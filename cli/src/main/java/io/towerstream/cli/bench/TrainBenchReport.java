@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,11 +60,11 @@ public final class TrainBenchReport {
     if (!quality.isEmpty()) {
       out.append("\nquality (towerstream eval, holdout; mean [min, max] over runs):\n");
       quality.forEach((p, runs) -> {
-        Spread r = Spread.of(runs, "recall@20");
-        Spread n = Spread.of(runs, "ndcg@20");
+        DoubleSummaryStatistics r = spread(runs, "recall@20");
+        DoubleSummaryStatistics n = spread(runs, "ndcg@20");
         out.append(String.format(Locale.ROOT,
             "  %d trainer(s), %d run(s): recall@20 %.4f [%.4f, %.4f], ndcg@20 %.4f [%.4f, %.4f]%n", p, runs.size(),
-            r.mean, r.min, r.max, n.mean, n.min, n.max));
+            r.getAverage(), r.getMin(), r.getMax(), n.getAverage(), n.getMin(), n.getMax()));
       });
     }
     return out.toString();
@@ -100,8 +101,8 @@ public final class TrainBenchReport {
       quality.forEach((trainers, runs) -> {
         ObjectNode n = q.putObject(Integer.toString(trainers));
         for (String metric : runs.get(0).keySet()) {
-          Spread m = Spread.of(runs, metric);
-          n.putObject(metric).put("mean", m.mean).put("min", m.min).put("max", m.max);
+          DoubleSummaryStatistics m = spread(runs, metric);
+          n.putObject(metric).put("mean", m.getAverage()).put("min", m.getMin()).put("max", m.getMax());
         }
         ArrayNode each = n.putArray("runs");
         runs.forEach(run -> run.forEach(each.addObject()::put));
@@ -115,18 +116,7 @@ public final class TrainBenchReport {
   }
 
   /** Mean, min and max of one metric over runs. */
-  private record Spread(double mean, double min, double max) {
-    static Spread of(List<Map<String, Double>> runs, String metric) {
-      double sum = 0;
-      double min = Double.POSITIVE_INFINITY;
-      double max = Double.NEGATIVE_INFINITY;
-      for (Map<String, Double> run : runs) {
-        double v = run.getOrDefault(metric, Double.NaN);
-        sum += v;
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-      return new Spread(sum / runs.size(), min, max);
-    }
+  private static DoubleSummaryStatistics spread(List<Map<String, Double>> runs, String metric) {
+    return runs.stream().mapToDouble(run -> run.getOrDefault(metric, Double.NaN)).summaryStatistics();
   }
 }

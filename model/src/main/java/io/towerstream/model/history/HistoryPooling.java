@@ -41,6 +41,9 @@ public final class HistoryPooling {
   }
 
   /**
+   * The adjoint of {@link #forward} per position: the definition the gradient checks test. The step itself uses
+   * {@link #backwardPooledByDistinct} and {@link #pooledSquaredNorm}, which give the same sums without this array.
+   *
    * @param dInputs {@code B × dim} gradient of the loss with respect to the tower inputs {@code z}
    * @return {@code positions × dim} gradient with respect to each pooled row, a fresh array; the gradient
    *     with respect to the id embeddings is {@code dInputs} itself
