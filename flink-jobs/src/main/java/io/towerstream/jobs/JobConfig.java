@@ -190,7 +190,7 @@ public final class JobConfig implements Serializable {
           (b, v) -> b.modelVersion(parseLong("model.version", v)), c -> Long.toString(c.modelVersion)),
       new Option("delivery", "at-least-once | exactly-once for the Kafka sinks. exactly-once writes in "
           + "transactions committed on checkpoints: readers must use isolation.level=read_committed and see "
-          + "updates only when a checkpoint completes.",
+          + "updates only when a checkpoint completes. The demo and the benchmarks default to at-least-once.",
           (b, v) -> b.delivery(parseDelivery(v)), c -> cliName(c.delivery)),
       new Option("sink.transactional-id-prefix", "Prefix of the Kafka transactional ids (exactly-once only); "
           + "must be unique per job on the Kafka cluster.",
@@ -522,7 +522,8 @@ public final class JobConfig implements Serializable {
     private int prequentialPopularityWindow = 1_000;
     private long modelVersion = 1;
     private ModelConfig.Builder model = ModelConfig.builder();
-    private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
+    // the distributed mode's guarantee; the one-machine demo and benchmarks choose at-least-once for freshness
+    private DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
     private String transactionalIdPrefix = "towerstream-trainer";
     private long checkpointIntervalMs = 10_000;
     private String checkpointDir;

@@ -29,7 +29,7 @@ class JobConfigTest {
     assertThat(config.batchMaxWaitMs()).isEqualTo(50);
     assertThat(config.checkpointIntervalMs()).isEqualTo(10_000);
     assertThat(config.modelVersion()).isEqualTo(1);
-    assertThat(config.delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+    assertThat(config.delivery()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE); // the distributed mode's default
     assertThat(config.sourceParallelism()).isZero();
     assertThat(config.checkpointDir()).isNull();
     assertThat(config.model()).isEqualTo(ModelConfig.defaults());
@@ -223,7 +223,7 @@ class JobConfigTest {
     String usage = JobConfig.usage();
 
     assertThat(usage).contains("--model.batch-size", "(default: 32)", "--batch.max-wait-ms", "(default: 50)",
-        "--delivery", "(default: at-least-once)", "--model.log-q", "--model.reservoir.alpha", "--model.history.length", "--model.prior.weight",
+        "--delivery", "(default: exactly-once)", "--model.log-q", "--model.reservoir.alpha", "--model.history.length", "--model.prior.weight",
         "--eval.prequential.sample-rate");
   }
 }

@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
@@ -24,6 +30,9 @@ public final class AvroCodec<T extends SpecificRecord> {
   private final SchemaStore.Cache writerSchemas = new SchemaStore.Cache();
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  private final long ownFingerprint;
+  /** Per writer fingerprint: whether one of its enums has a symbol this reader's enum of that name lacks. */
+  private final Map<Long, Boolean> writerHasUnknownSymbols = new ConcurrentHashMap<>();
 
   private AvroCodec(Class<T> type) {
     AvroTrust.ensure();
@@ -31,6 +40,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     this.schema = SpecificData.get().getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
     this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema, writerSchemas);
+    this.ownFingerprint = SchemaNormalization.parsingFingerprint64(schema);
   }
 
   /** A codec for a generated record class, which also reads every historical schema shipped in the jar. */
@@ -90,6 +100,48 @@ public final class AvroCodec<T extends SpecificRecord> {
     } catch (IOException | RuntimeException e) {
       throw new RecordDecodingException("cannot decode " + schema.getName() + ": " + e, e);
     }
+  }
+
+  /**
+   * As {@link #decode(byte[])}, but a record whose enum symbol this reader does not know is rejected instead of
+   * read as the enum's default: for input where a new symbol means something the reader must not guess (a
+   * trainer weighting an unknown event type as a click). Costs a second, generic decode only for records of a
+   * registered writer schema whose enums have symbols ours lack.
+   *
+   * @throws RecordDecodingException as {@link #decode(byte[])}, or naming the unknown symbol
+   */
+  public T decodeStrict(byte[] bytes) {
+    Schema writer = writerSchemaOf(bytes);
+    if (writer != null && writerHasUnknownSymbols.computeIfAbsent(fingerprintOf(bytes),
+        fp -> EnumSymbols.writerHasSymbolsReaderLacks(writer, schema))) {
+      Object generic;
+      try {
+        generic = new GenericDatumReader<>(writer).read(null,
+            DecoderFactory.get().binaryDecoder(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES, null));
+      } catch (IOException | RuntimeException e) {
+        throw new RecordDecodingException("cannot decode " + schema.getName() + ": " + e, e);
+      }
+      String unknown = EnumSymbols.firstUnknown(generic, writer, schema);
+      if (unknown != null) {
+        throw new RecordDecodingException(unknown);
+      }
+    }
+    return decode(bytes);
+  }
+
+  private static final int HEADER_BYTES = 10;
+
+  /** The registered writer schema of a single-object encoded record other than our own, or null. */
+  private Schema writerSchemaOf(byte[] bytes) {
+    if (bytes == null || bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
+      return null; // decode() explains what is wrong
+    }
+    long fingerprint = fingerprintOf(bytes);
+    return fingerprint == ownFingerprint ? null : writerSchemas.findByFingerprint(fingerprint);
+  }
+
+  private static long fingerprintOf(byte[] bytes) {
+    return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 
   /** Decodes a record from a stream, for files of concatenated records. */

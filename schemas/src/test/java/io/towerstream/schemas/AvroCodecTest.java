@@ -103,6 +103,48 @@ class AvroCodecTest {
   }
 
   @Test
+  void embeddingUpdatesOfTheV2SchemaAreReadWithEpochZeroAndTheirBias() throws IOException {
+    Schema v2 = parse("/towerstream/schemas/history/EmbeddingUpdate.v2.avsc");
+    GenericRecord old = new GenericData.Record(v2);
+    old.put("entity", new GenericData.EnumSymbol(v2.getField("entity").schema(), "ITEM"));
+    old.put("id", "i8");
+    old.put("vector", java.util.List.of(1f, 0f));
+    old.put("modelVersion", 3L);
+    old.put("sequence", 10L);
+    old.put("updatedAt", 1000L);
+    old.put("bias", 0.25f);
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old));
+
+    EmbeddingUpdate read = Topics.EMBEDDINGS.codec().decode(bytes);
+    assertThat(read.getBias()).isEqualTo(0.25f);
+    assertThat(read.getCheckpointEpoch()).isZero();
+  }
+
+  @Test
+  void strictDecodingRejectsAnUnknownEventTypeOfANewerWriterAndNamesIt() throws IOException {
+    Schema future = parse("/history/ClickEvent-future.avsc");
+    AvroCodec<ClickEvent> codec = AvroCodec.of(ClickEvent.class).withWriterSchema(future);
+    GenericRecord next = new GenericData.Record(future);
+    next.put("userId", "u");
+    next.put("itemId", "i");
+    next.put("eventTime", 1L);
+    next.put("eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "SHARE"));
+    next.put("weight", 3f);
+    next.put("sessionId", "s");
+    BinaryMessageEncoder<GenericRecord> encoder = new BinaryMessageEncoder<>(GenericData.get(), future);
+
+    assertThatThrownBy(() -> codec.decodeStrict(toBytes(encoder.encode(next))))
+        .isInstanceOf(RecordDecodingException.class)
+        .hasMessage("unknown EventType 'SHARE' (this reader knows [CLICK, VIEW, PURCHASE])");
+
+    // a symbol both know still reads, from the newer writer as from our own schema
+    next.put("eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "PURCHASE"));
+    assertThat(codec.decodeStrict(toBytes(encoder.encode(next))).getEventType()).isEqualTo(EventType.PURCHASE);
+    ClickEvent own = new ClickEvent("u", "i", Instant.ofEpochMilli(5), EventType.VIEW, 1f);
+    assertThat(codec.decodeStrict(codec.encode(own))).isEqualTo(own);
+  }
+
+  @Test
   void currentReaderMapsAnUnknownEventTypeOfANewerWriterToClick() throws IOException {
     Schema future = parse("/history/ClickEvent-future.avsc");
     GenericRecord next = new GenericData.Record(future);

@@ -2,6 +2,7 @@ package io.towerstream.cli.bench;
 
 import io.towerstream.cli.demo.ClickReplayer;
 import io.towerstream.cli.demo.ClickStream;
+import io.towerstream.cli.demo.DemoStack;
 import io.towerstream.cli.demo.LocalTrainingJob;
 import io.towerstream.cli.demo.WorkDirs;
 import io.towerstream.jobs.JobConfig;
@@ -55,7 +56,7 @@ final class PipelineRun {
           "--model.batch-size", Integer.toString(batchSize), "--starting-offsets", "earliest",
           "--checkpoint.dir", work.resolve("checkpoints").toUri().toString()));
       args.addAll(extraJobArgs);
-      JobConfig config = JobConfig.fromArgs(args.toArray(String[]::new));
+      JobConfig config = JobConfig.fromArgs(DemoStack.withOneMachineDelivery(args).toArray(String[]::new));
       TopicProvisioner.ensureTopics(broker.bootstrapServers(), config.topicNames(), trainers, (short) 1);
 
       long p0 = System.nanoTime();

@@ -72,7 +72,9 @@ import org.slf4j.LoggerFactory;
  * {@link EmbeddingUpdate}s on the main output, followed by one {@link TrainerStatus} on {@link #STATUS}. All
  * records of one publish share a {@code sequence}: {@code max(last + 1, now in ms)}, checkpointed, so sequences
  * keep increasing across restarts (provided machines' clocks agree to within the restart time), also for keys
- * that move to another subtask.
+ * that move to another subtask. Each update also carries its {@code checkpointEpoch}: the id of the checkpoint
+ * whose completion commits it (the last checkpoint taken or restored, plus one), so a reader can tell which
+ * updates a restore may replay.
  *
  * <p><b>State.</b> Keyed: each user's row. Union list: each subtask's {@link TrainerCheckpoint} (fields, pending
  * batch, sync ledger), and in subtask 0's the model's shared part, from which every replica restores
@@ -109,6 +111,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient long batchDeadline;
   private transient ScheduledFuture<?> batchTimer;
   private transient volatile long lastSequence;
+  /** The checkpoint whose completion commits what is published now: the last one taken or restored, plus one. */
+  private transient long epoch;
   private transient int subtask;
   private transient int parallelism;
   private transient int maxParallelism;
@@ -156,6 +160,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     lastSequence = 0;
     long origin = ThreadLocalRandom.current().nextLong();
     long generation = generation(context.getRestoredCheckpointId().orElse(-1));
+    epoch = context.getRestoredCheckpointId().orElse(0) + 1;
     List<TrainerCheckpoint> saved = new ArrayList<>();
     if (context.isRestored()) {
       trainerState.get().forEach(bytes -> saved.add(TrainerCheckpoint.decode(bytes)));
@@ -279,6 +284,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
+    epoch = context.getCheckpointId() + 1; // the barrier goes out after this: what follows is the next transaction's
     flushUserRows();
     byte[] shared = subtask == 0 ? model.snapshotWithoutUsers() : null;
     trainerState.update(List.of(new TrainerCheckpoint(settings.modelVersion(), subtask, parallelism, lastSequence,
@@ -407,8 +413,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     lastSequence = sequence;
     Instant at = Instant.ofEpochMilli(now);
     long modelVersion = settings.modelVersion();
+    long checkpointEpoch = epoch;
     model.drainChanged((kind, id, vector, bias) -> {
-      output.collect(new StreamRecord<>(update(kind, id, vector, bias, modelVersion, sequence, at)));
+      output.collect(new StreamRecord<>(update(kind, id, vector, bias, modelVersion, sequence, checkpointEpoch, at)));
       updatesPublished.inc();
     }, parallelism == 1 ? id -> true : this::ownsItem, !full);
     flushUserRows(); // after the drain: rows then say they are published
@@ -451,7 +458,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   }
 
   private static EmbeddingUpdate update(EntityKind kind, String id, float[] vector, float bias,
-      long modelVersion, long sequence, Instant at) {
+      long modelVersion, long sequence, long checkpointEpoch, Instant at) {
     List<Float> values = new ArrayList<>(vector.length);
     for (float v : vector) {
       values.add(v);
@@ -463,6 +470,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         .setBias(bias)
         .setModelVersion(modelVersion)
         .setSequence(sequence)
+        .setCheckpointEpoch(checkpointEpoch)
         .setUpdatedAt(at)
         .build();
   }

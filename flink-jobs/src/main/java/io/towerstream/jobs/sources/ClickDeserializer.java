@@ -14,7 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Turns every Kafka record of the clicks topic into exactly one {@link ParsedClick}, and never throws: a
  * value that is not a ClickEvent becomes a ParsedClick with the decoding error, so one bad record cannot
- * put the job into a restart loop. Validation of the decoded fields is the next step's job
+ * put the job into a restart loop. Records of a writer schema this job does not know (its fingerprint is not
+ * registered) and event types it does not know are undecodable too, each with its reason. Validation of the decoded fields is the next step's job
  * ({@code ValidateClicks}).
  */
 public final class ClickDeserializer implements KafkaRecordDeserializationSchema<ParsedClick> {
@@ -35,7 +36,8 @@ public final class ClickDeserializer implements KafkaRecordDeserializationSchema
   /** The one record as a ParsedClick; never throws. */
   public ParsedClick parse(ConsumerRecord<byte[], byte[]> record) {
     try {
-      ClickEvent click = codec().decode(record.value());
+      // strict: an event type this trainer does not know is dead-lettered, not guessed to be a click
+      ClickEvent click = codec().decodeStrict(record.value());
       return ParsedClick.decoded(click, record.topic(), record.partition(), record.offset(), record.timestamp(),
           record.key(), record.value());
     } catch (RecordDecodingException e) {

@@ -29,11 +29,20 @@ final class TrainerHarness implements AutoCloseable {
 
   static TrainerHarness open(TrainerSettings settings, ModelFactory models, int parallelism, int subtask,
       OperatorSubtaskState state, long processingTime) throws Exception {
+    return open(settings, models, parallelism, subtask, state, processingTime, -1);
+  }
+
+  /** As a restore from checkpoint {@code restoredCheckpointId} does (-1: the harness's default). */
+  static TrainerHarness open(TrainerSettings settings, ModelFactory models, int parallelism, int subtask,
+      OperatorSubtaskState state, long processingTime, long restoredCheckpointId) throws Exception {
     var h = new KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate>(
         new TrainerOperator(settings, models), new UserIdKey(), null, Types.STRING, MAX_PARALLELISM, parallelism,
         subtask);
     h.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
     h.setProcessingTime(processingTime);
+    if (restoredCheckpointId >= 0) {
+      h.setRestoredCheckpointId(restoredCheckpointId);
+    }
     if (state != null) {
       h.initializeState(state);
     }

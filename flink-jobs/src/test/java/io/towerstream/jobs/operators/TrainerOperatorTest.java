@@ -158,6 +158,27 @@ class TrainerOperatorTest {
   }
 
   @Test
+  void updatesCarryTheEpochOfTheCheckpointThatCommitsThem() throws Exception {
+    harness = open(settings(0, 1), null, 0);
+    IntStream.range(0, BATCH).forEach(k -> process(click("u" + k, "i" + k, k)));
+    harness.setProcessingTime(PUBLISH_MS);
+    assertThat(harness.updates()).isNotEmpty().allSatisfy(u -> assertThat(u.getCheckpointEpoch()).isEqualTo(1));
+
+    OperatorSubtaskState state = harness.checkpoint(3L, 1_001L);
+    harness.h.getOutput().clear();
+    IntStream.range(0, BATCH).forEach(k -> process(click("v" + k, "i" + k, 10 + k)));
+    harness.setProcessingTime(2 * PUBLISH_MS);
+    assertThat(harness.updates()).isNotEmpty().allSatisfy(u -> assertThat(u.getCheckpointEpoch()).isEqualTo(4));
+    harness.close();
+
+    // restored from checkpoint 3, the job replays what followed it: those updates belong to epoch 4 again
+    harness = open(settings(0, 1), state, 3_000, 3L);
+    IntStream.range(0, BATCH).forEach(k -> process(click("w" + k, "i" + k, 20 + k)));
+    harness.setProcessingTime(3_000 + PUBLISH_MS);
+    assertThat(harness.updates()).isNotEmpty().allSatisfy(u -> assertThat(u.getCheckpointEpoch()).isEqualTo(4));
+  }
+
+  @Test
   void aRestoredPartialBatchStillClosesOnItsTimer() throws Exception {
     harness = open(settings(50, 1), null, 0);
     process(click("u1", "i1", 1));
@@ -205,6 +226,11 @@ class TrainerOperatorTest {
   private static TrainerHarness open(TrainerSettings settings, OperatorSubtaskState state, long processingTime)
       throws Exception {
     return TrainerHarness.open(settings, new FakeModel.Factory(), 1, 0, state, processingTime);
+  }
+
+  private static TrainerHarness open(TrainerSettings settings, OperatorSubtaskState state, long processingTime,
+      long restoredCheckpointId) throws Exception {
+    return TrainerHarness.open(settings, new FakeModel.Factory(), 1, 0, state, processingTime, restoredCheckpointId);
   }
 
   private static FakeModel model(TrainerHarness h) {

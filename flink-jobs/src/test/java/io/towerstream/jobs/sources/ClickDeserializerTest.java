@@ -6,10 +6,15 @@ import io.towerstream.schemas.Topic;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.EventType;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -56,6 +61,32 @@ class ClickDeserializerTest {
         .contains("null value");
     assertThat(deserialize(new ConsumerRecord<>("clicks", 0, 2L, null, truncated)).get(0).decodeError)
         .isNotBlank();
+  }
+
+  @Test
+  void aClickOfANewerSchemaWithANewEventTypeIsUndecodableWithTheReason() throws Exception {
+    Schema future = new Schema.Parser().parse("""
+        {"type": "record", "name": "ClickEvent", "namespace": "io.towerstream.schemas.avro", "fields": [
+          {"name": "userId", "type": "string"}, {"name": "itemId", "type": "string"},
+          {"name": "eventTime", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+          {"name": "eventType", "type": {"type": "enum", "name": "EventType",
+            "symbols": ["CLICK", "VIEW", "PURCHASE", "SHARE"], "default": "CLICK"}, "default": "CLICK"},
+          {"name": "weight", "type": "float", "default": 1.0}]}""");
+    GenericRecord share = new GenericData.Record(future);
+    share.put("userId", "u");
+    share.put("itemId", "i");
+    share.put("eventTime", 1L);
+    share.put("eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "SHARE"));
+    share.put("weight", 1f);
+    ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), future).encode(share);
+    byte[] value = new byte[encoded.remaining()];
+    encoded.get(value);
+
+    ParsedClick parsed = deserialize(new ConsumerRecord<>("clicks", 0, 3L, null, value)).get(0);
+
+    assertThat(parsed.click).isNull();
+    assertThat(parsed.decodeError).contains("unknown schema");
+    assertThat(parsed.value).isEqualTo(value);
   }
 
   private List<ParsedClick> deserialize(ConsumerRecord<byte[], byte[]> record) throws Exception {

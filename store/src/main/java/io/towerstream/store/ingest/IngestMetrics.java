@@ -14,6 +14,7 @@ public final class IngestMetrics {
   final AtomicLong malformedUpdates = new AtomicLong();
   final AtomicLong batchesWritten = new AtomicLong();
   final AtomicLong ingestFailures = new AtomicLong();
+  final AtomicLong checkpointEpoch = new AtomicLong(-1);
   volatile long consumerLag = -1;
   volatile long lagMeasuredAt = -1;
   volatile long lastAppliedAt = -1;
@@ -51,6 +52,14 @@ public final class IngestMetrics {
 
   public long batchesWritten() {
     return batchesWritten.get();
+  }
+
+  /**
+   * The highest {@code checkpointEpoch} among the valid updates read since start (-1 none): with a trainer that
+   * publishes exactly-once and a read_committed store, the newest checkpoint whose updates this replica has.
+   */
+  public long checkpointEpoch() {
+    return checkpointEpoch.get();
   }
 
   /** Times the consumer loop failed and restarted from the stored offsets. */

@@ -101,6 +101,7 @@ public final class RecordDecoder {
     }
     StoredVector stored = new StoredVector(update.getModelVersion(), update.getSequence(),
         update.getUpdatedAt() == null ? 0 : update.getUpdatedAt().toEpochMilli(), vector, bias);
+    metrics.checkpointEpoch.accumulateAndGet(update.getCheckpointEpoch(), Math::max);
     return EmbeddingMutation.upsert(update.getEntity(), update.getId(), stored, source);
   }
 }

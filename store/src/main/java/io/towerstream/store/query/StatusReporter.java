@@ -62,6 +62,7 @@ public final class StatusReporter {
         stats.newestUpdatedAt() < 0 ? -1 : Math.max(0, now - stats.newestUpdatedAt()),
         metrics.lastAppliedAt(),
         metrics.ingestFailures(),
+        metrics.checkpointEpoch(),
         metrics.lastVisibleMicros(),
         index.stats(),
         versions,

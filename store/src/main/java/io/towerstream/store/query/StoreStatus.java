@@ -27,6 +27,8 @@ import java.util.Map;
  * @param newestUpdateAgeMs now minus the {@code updatedAt} of the newest stored update
  * @param lastAppliedAt when this process last applied a mutation (epoch ms)
  * @param ingestFailures times the consumer loop failed and restarted
+ * @param checkpointEpoch the highest trainer checkpoint epoch among the updates read since start, -1 none (see
+ *     {@code EmbeddingUpdate.checkpointEpoch})
  * @param lastUpdateVisibleMicros how long the last consumed batch took from reaching the store to being
  *     queryable (decode, RocksDB write, index update), -1 before the first
  * @param index what the item index holds: kind ({@code exact}/{@code graph}), graph and delta items,
@@ -55,6 +57,7 @@ public record StoreStatus(
     long newestUpdateAgeMs,
     long lastAppliedAt,
     long ingestFailures,
+    long checkpointEpoch,
     long lastUpdateVisibleMicros,
     IndexStats index,
     Map<String, Long> itemModelVersions,
@@ -81,6 +84,7 @@ public record StoreStatus(
     m.put("newestUpdateAgeMs", newestUpdateAgeMs);
     m.put("lastAppliedAt", lastAppliedAt);
     m.put("ingestFailures", ingestFailures);
+    m.put("checkpointEpoch", checkpointEpoch);
     m.put("lastUpdateVisibleMicros", lastUpdateVisibleMicros);
     m.put("indexKind", index.kind());
     m.put("indexGraphItems", index.graphItems());

@@ -24,6 +24,8 @@ class RecordDecoderTest {
   void decodesUpdatesTombstonesAndTheLatestTrainerStatusWithTheirOffsets() {
     EmbeddingUpdate item = update(Entity.ITEM, "i1", new float[] {0.6f, 0.8f}, 2, 7);
     item.setBias(-0.75f);
+    item.setCheckpointEpoch(12);
+    assertThat(metrics.checkpointEpoch()).isEqualTo(-1);
     StoreBatch batch = decoder.decode(List.of(
         embedding(0, 5, "ITEM:i1", Topics.EMBEDDINGS.codec().encode(item)),
         embedding(1, 9, "USER:u1", null),
@@ -45,6 +47,7 @@ class RecordDecoderTest {
     assertThat(batch.lastOffsets()).containsOnly(Map.entry(new TopicPartition("embeddings", 0), 5L),
         Map.entry(new TopicPartition("embeddings", 1), 9L), Map.entry(new TopicPartition("trainer-status", 0), 4L));
     assertThat(metrics.malformedUpdates()).isZero();
+    assertThat(metrics.checkpointEpoch()).isEqualTo(12);
   }
 
   @Test
