@@ -2,18 +2,22 @@ package io.towerstream.jobs;
 
 import io.towerstream.jobs.functions.ClickRules;
 import io.towerstream.model.ModelConfig;
+import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
 import io.towerstream.schemas.Topics;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -68,8 +72,12 @@ public final class JobConfig implements Serializable {
   private final String checkpointDir;
   private final int restartAttempts;
   private final long restartDelayMs;
+  private final String kafkaConfigFile;
+  /** {@code --kafka.<property>} options only (sorted); {@link #kafkaProperties} adds the file's. */
+  private final Map<String, String> kafkaInline;
+  private final Map<String, String> kafkaProperties;
 
-  private JobConfig(Builder b, ModelConfig model) {
+  private JobConfig(Builder b, ModelConfig model, Map<String, String> kafkaProperties) {
     this.bootstrapServers = b.bootstrapServers;
     this.clicksTopic = b.clicksTopic;
     this.dlqTopic = b.dlqTopic;
@@ -101,6 +109,9 @@ public final class JobConfig implements Serializable {
     this.checkpointDir = b.checkpointDir;
     this.restartAttempts = b.restartAttempts;
     this.restartDelayMs = b.restartDelayMs;
+    this.kafkaConfigFile = b.kafkaConfigFile;
+    this.kafkaInline = Collections.unmodifiableMap(new TreeMap<>(b.kafkaInline));
+    this.kafkaProperties = Collections.unmodifiableMap(new TreeMap<>(kafkaProperties));
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -113,6 +124,10 @@ public final class JobConfig implements Serializable {
   private static final List<Option> OPTIONS = List.of(
       new Option("bootstrap-servers", "Kafka bootstrap servers, host:port[,host:port]. Required.",
           (b, v) -> b.bootstrapServers(v), c -> c.bootstrapServers),
+      new Option(KafkaClientProperties.FILE_OPTION, "Properties file of Kafka client settings for every consumer and "
+          + "producer of the job (security.protocol, sasl.*, ssl.*), read where the job's main runs; "
+          + "--kafka.<property> value sets one and wins over the file. Keep secrets in the file.",
+          (b, v) -> b.kafkaConfigFile(v.isEmpty() ? null : v), c -> c.kafkaConfigFile == null ? "" : c.kafkaConfigFile),
       new Option("topic.clicks", "Input topic of Avro ClickEvents.", (b, v) -> b.clicksTopic(v), c -> c.clicksTopic),
       new Option("topic.dlq", "Output topic of DeadLetters (records that could not be used).",
           (b, v) -> b.dlqTopic(v), c -> c.dlqTopic),
@@ -299,6 +314,14 @@ public final class JobConfig implements Serializable {
       } else {
         throw new IllegalArgumentException("option --" + name + " needs a value");
       }
+      if (name.startsWith(KafkaClientProperties.OPTION_PREFIX)
+          && name.length() > KafkaClientProperties.OPTION_PREFIX.length()) {
+        if (!seen.add(name)) {
+          throw new IllegalArgumentException("option --" + name + " is given more than once");
+        }
+        builder.kafkaProperty(name.substring(KafkaClientProperties.OPTION_PREFIX.length()), value.trim());
+        continue;
+      }
       Option option = BY_NAME.get(name);
       if (option == null) {
         throw new IllegalArgumentException("unknown option --" + name + "; known options: "
@@ -319,6 +342,10 @@ public final class JobConfig implements Serializable {
       args.add("--" + option.name);
       args.add(option.format.apply(this));
     }
+    kafkaInline.forEach((k, v) -> {
+      args.add("--" + KafkaClientProperties.OPTION_PREFIX + k);
+      args.add(v);
+    });
     return args;
   }
 
@@ -374,6 +401,8 @@ public final class JobConfig implements Serializable {
     b.checkpointDir = checkpointDir;
     b.restartAttempts = restartAttempts;
     b.restartDelayMs = restartDelayMs;
+    b.kafkaConfigFile = kafkaConfigFile;
+    b.kafkaInline.putAll(kafkaInline);
     return b;
   }
 
@@ -477,6 +506,8 @@ public final class JobConfig implements Serializable {
   public String checkpointDir() { return checkpointDir; }
   public int restartAttempts() { return restartAttempts; }
   public long restartDelayMs() { return restartDelayMs; }
+  /** Extra properties for every Kafka client of the job: the config file's, then {@code --kafka.*} (sorted). */
+  public Map<String, String> kafkaProperties() { return kafkaProperties; }
 
   @Override
   public boolean equals(Object o) {
@@ -490,7 +521,14 @@ public final class JobConfig implements Serializable {
 
   @Override
   public String toString() {
-    return "JobConfig" + toArgs();
+    List<String> args = toArgs();
+    for (int i = 0; i + 1 < args.size(); i += 2) {
+      String name = args.get(i).substring(2);
+      if (name.startsWith(KafkaClientProperties.OPTION_PREFIX) && KafkaClientProperties.isSecret(name)) {
+        args.set(i + 1, "*****");
+      }
+    }
+    return "JobConfig" + args;
   }
 
   /** Builds a {@link JobConfig}; starts from the documented defaults. Setters do not validate, build() does. */
@@ -529,6 +567,8 @@ public final class JobConfig implements Serializable {
     private String checkpointDir;
     private int restartAttempts = 10;
     private long restartDelayMs = 5_000;
+    private String kafkaConfigFile;
+    private final Map<String, String> kafkaInline = new TreeMap<>();
 
     private Builder() {}
 
@@ -567,6 +607,10 @@ public final class JobConfig implements Serializable {
     public Builder checkpointDir(String v) { checkpointDir = v == null || v.isBlank() ? null : v; return this; }
     public Builder restartAttempts(int v) { restartAttempts = v; return this; }
     public Builder restartDelayMs(long v) { restartDelayMs = v; return this; }
+    /** A properties file of Kafka client settings, read by {@link #build()}; null for none. */
+    public Builder kafkaConfigFile(String v) { kafkaConfigFile = v; return this; }
+    /** One Kafka client property for every consumer and producer of the job; wins over the file. */
+    public Builder kafkaProperty(String key, String value) { kafkaInline.put(key, value); return this; }
 
     /** @throws IllegalArgumentException naming the first option whose value is missing or out of range */
     public JobConfig build() {
@@ -624,7 +668,17 @@ public final class JobConfig implements Serializable {
       // each item's bias is published by one replica only.
       require(trainerParallelism == 1 || modelConfig.priorTuningInterval() == 0, "model.prior.tuning-interval",
           modelConfig.priorTuningInterval(), "0 when parallelism.trainer > 1 (each replica would tune its own weight)");
-      return new JobConfig(this, modelConfig);
+      Map<String, String> kafka = new TreeMap<>();
+      if (kafkaConfigFile != null) {
+        kafka.putAll(KafkaClientProperties.load(Path.of(kafkaConfigFile)));
+      }
+      kafka.putAll(kafkaInline);
+      for (String owned : List.of("bootstrap.servers", "group.id", "transactional.id",
+          "key.deserializer", "value.deserializer", "key.serializer", "value.serializer")) {
+        require(!kafka.containsKey(owned), "kafka." + owned, kafka.get(owned),
+            "left to the job (it sets " + owned + " itself; use the job's own option where there is one)");
+      }
+      return new JobConfig(this, modelConfig, kafka);
     }
 
     private static void requireName(String value, String option) {

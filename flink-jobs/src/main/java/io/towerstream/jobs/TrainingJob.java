@@ -27,6 +27,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training job: clicks from Kafka → validation (bad records to the dead-letter topic) → trainer subtasks
@@ -190,6 +191,7 @@ public final class TrainingJob {
       System.err.println(JobConfig.usage());
       throw e;
     }
+    LoggerFactory.getLogger(TrainingJob.class).info("Submitting the training job with {}", config); // secrets masked
     TrainingJob job = new TrainingJob(config);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
     job.configure(env);

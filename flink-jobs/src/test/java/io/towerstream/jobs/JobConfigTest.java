@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.towerstream.model.ModelConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -11,6 +13,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JobConfigTest {
 
@@ -225,5 +228,30 @@ class JobConfigTest {
     assertThat(usage).contains("--model.batch-size", "(default: 32)", "--batch.max-wait-ms", "(default: 50)",
         "--delivery", "(default: exactly-once)", "--model.log-q", "--model.reservoir.alpha", "--model.history.length", "--model.prior.weight",
         "--eval.prequential.sample-rate");
+  }
+
+  @Test
+  void kafkaClientPropertiesComeFromTheFileAndOptionsAndSecretsNeverPrint(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("client.properties");
+    Files.writeString(file, """
+        security.protocol=SASL_SSL
+        sasl.mechanism=PLAIN
+        sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="hunter2";
+        """);
+    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", "k:1", "--kafka-config-file", file.toString(),
+        "--kafka.sasl.mechanism", "SCRAM-SHA-512", "--kafka.ssl.truststore.password", "changeit");
+
+    assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512") // the option wins over the file
+        .containsEntry("ssl.truststore.password", "changeit")
+        .hasEntrySatisfying("sasl.jaas.config", v -> assertThat(v).contains("hunter2"));
+    assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
+    assertThat(config.toString()).doesNotContain("hunter2", "changeit").contains("SCRAM-SHA-512");
+
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--kafka-config-file",
+        dir.resolve("missing").toString()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--kafka-config-file");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--kafka.group.id", "g"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--kafka.group.id");
   }
 }

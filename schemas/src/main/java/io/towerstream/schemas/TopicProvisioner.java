@@ -33,7 +33,13 @@ public final class TopicProvisioner {
 
   /** Creates every missing topic with {@code partitions} partitions and the given replication factor. */
   public static void ensureTopics(String bootstrapServers, TopicNames names, int partitions, short replication) {
-    Properties props = new Properties();
+    ensureTopics(bootstrapServers, Map.of(), names, partitions, replication);
+  }
+
+  /** As above, with extra admin client properties (security: see {@link KafkaClientProperties}). */
+  public static void ensureTopics(String bootstrapServers, Map<String, String> clientProperties, TopicNames names,
+      int partitions, short replication) {
+    Properties props = KafkaClientProperties.addTo(new Properties(), clientProperties);
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     Map<String, String> compacted = Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",

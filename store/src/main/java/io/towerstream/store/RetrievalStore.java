@@ -61,6 +61,7 @@ public final class RetrievalStore implements AutoCloseable {
 
   /** Opens RocksDB at {@code config.dbPath()} and rebuilds the item index from it; consumes nothing yet. */
   public static RetrievalStore open(StoreConfig config) {
+    LOG.info("opening the retrieval store with {}", config); // secrets masked
     EmbeddingStore store = EmbeddingStore.open(config.dbPath());
     try {
       ItemIndex index = newIndex(config);
@@ -85,7 +86,7 @@ public final class RetrievalStore implements AutoCloseable {
     if (http == null) {
       ingestor.start();
       http = HttpApi.start(service, status, config.httpHost(), config.httpPort(), this::readinessLag,
-          new HttpApi.Extras(prometheus, this::snapshotDocument));
+          new HttpApi.Extras(prometheus, this::snapshotDocument, config.authToken()));
     }
     return this;
   }

@@ -1,6 +1,10 @@
 package io.towerstream.store;
 
 import io.towerstream.store.index.GraphIndexOptions;
+import io.towerstream.schemas.KafkaClientProperties;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,20 +16,24 @@ import java.util.Set;
 /**
  * Parses {@link StoreMain}'s command line ({@code --name value} or {@code --name=value}), falling back to
  * environment variables {@code TOWERSTREAM_STORE_<NAME>} (e.g. {@code TOWERSTREAM_STORE_BOOTSTRAP_SERVERS}).
- * {@code --kafka.<property> value} passes a consumer property through. Arguments win over the environment.
+ * {@code --kafka.<property> value} passes a consumer property through, over those of {@code --kafka-config-file}.
+ * Arguments win over the environment. The bearer token comes from {@code --auth-token-file} or the variable
+ * {@code TOWERSTREAM_STORE_AUTH_TOKEN}, never from an argument ({@code ps} shows those). Shared by
+ * {@link StoreMain} and {@code towerstream serve}, so both take every option.
  */
-final class StoreArgs {
+public final class StoreArgs {
   static final String ENV_PREFIX = "TOWERSTREAM_STORE_";
   private static final String KAFKA_PREFIX = "kafka.";
   private static final Set<String> KNOWN = Set.of("bootstrap-servers", "db-path", "http-host", "http-port",
       "embeddings-topic", "trainer-status-topic", "poll-timeout-ms", "max-poll-records", "read-committed", "index",
-      "index-auto-threshold", "hnsw-max-degree", "hnsw-beam-width", "hnsw-overquery", "index-build-threads");
+      "index-auto-threshold", "hnsw-max-degree", "hnsw-beam-width", "hnsw-overquery", "index-build-threads",
+      KafkaClientProperties.FILE_OPTION, "auth-token-file");
 
-  static final String USAGE = """
-      Usage: StoreMain --bootstrap-servers HOST:PORT --db-path DIR [options]
+  public static final String USAGE = """
+      Usage: --bootstrap-servers HOST:PORT --db-path DIR [options]
         --bootstrap-servers  Kafka bootstrap servers (required)
         --db-path            RocksDB directory, created if missing (required)
-        --host               HTTP bind address (default 0.0.0.0)
+        --host               HTTP bind address (default 127.0.0.1; 0.0.0.0 to serve other machines)
         --port               HTTP port, 0 = any free port (default 8080)
         --embeddings-topic   default embeddings
         --trainer-status-topic  default trainer-status
@@ -38,12 +46,15 @@ final class StoreArgs {
         --hnsw-beam-width    construction beam (default 100)
         --hnsw-overquery     a top-k query searches with a beam of k x this (default 3)
         --index-build-threads  threads of a full graph build (default: all cores)
-        --kafka.<property>   any Kafka consumer property, e.g. --kafka.security.protocol SSL
+        --kafka-config-file  properties file of Kafka consumer settings (security.protocol, sasl.*, ssl.*)
+        --kafka.<property>   one Kafka consumer property, over the file's, e.g. --kafka.security.protocol SSL
+        --auth-token-file    file holding the bearer token every endpoint but /health then requires
+                             (or the token itself in TOWERSTREAM_STORE_AUTH_TOKEN); default: no token
       Each option may instead come from TOWERSTREAM_STORE_<OPTION> (upper case, '-' as '_').""";
 
   private StoreArgs() {}
 
-  static boolean wantsHelp(String[] args) {
+  public static boolean wantsHelp(String[] args) {
     for (String a : args) {
       if (a.equals("--help") || a.equals("-h")) {
         return true;
@@ -53,7 +64,7 @@ final class StoreArgs {
   }
 
   /** @throws IllegalArgumentException naming the bad option */
-  static StoreConfig parse(String[] args, Map<String, String> env) {
+  public static StoreConfig parse(String[] args, Map<String, String> env) {
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -76,12 +87,16 @@ final class StoreArgs {
 
     StoreConfig.Builder b = StoreConfig.builder();
     Map<String, String> kafka = new LinkedHashMap<>();
+    String v;
+    if ((v = get(options, env, KafkaClientProperties.FILE_OPTION)) != null) {
+      kafka.putAll(KafkaClientProperties.load(Path.of(v)));
+    }
     options.forEach((name, value) -> {
       if (name.startsWith(KAFKA_PREFIX)) {
         kafka.put(name.substring(KAFKA_PREFIX.length()), value);
       }
     });
-    String v;
+    b.authToken(authToken(options, env));
     if ((v = get(options, env, "bootstrap-servers")) != null) {
       b.bootstrapServers(v);
     }
@@ -155,6 +170,22 @@ final class StoreArgs {
     return b.consumerOverrides(kafka).build();
   }
 
+
+  /** From {@code --auth-token-file} (its first line) or {@code TOWERSTREAM_STORE_AUTH_TOKEN}; null for none. */
+  private static String authToken(Map<String, String> options, Map<String, String> env) {
+    String file = get(options, env, "auth-token-file");
+    if (file != null) {
+      try {
+        String token = Files.readString(Path.of(file), StandardCharsets.US_ASCII).strip();
+        int newline = token.indexOf('\n');
+        return newline < 0 ? token : token.substring(0, newline).strip();
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("invalid store option --auth-token-file: cannot read " + file + ": " + e);
+      }
+    }
+    String token = env.get(ENV_PREFIX + "AUTH_TOKEN");
+    return token == null ? null : token.strip();
+  }
 
   private static String canonical(String name) {
     return switch (name) {

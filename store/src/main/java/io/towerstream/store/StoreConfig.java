@@ -1,5 +1,6 @@
 package io.towerstream.store;
 
+import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.Topics;
 import io.towerstream.store.index.GraphIndexOptions;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import java.util.Objects;
  * @param embeddingsTopic the compacted topic of {@code EmbeddingUpdate}s; default {@code embeddings}
  * @param trainerStatusTopic the topic of {@code TrainerStatus}es; default {@code trainer-status}
  * @param dbPath the RocksDB directory, created if missing; required
- * @param httpHost the interface the HTTP server binds; default {@code 0.0.0.0}
+ * @param httpHost the interface the HTTP server binds; default {@code 127.0.0.1} (loopback: a replica is
+ *     reachable from other machines, e.g. in a container, only when told {@code --host 0.0.0.0})
  * @param httpPort the HTTP port, 0 for any free port ({@link RetrievalStore#port()} reports it); default 8080
  * @param pollTimeout how long one consumer poll waits for records; default 200 ms
  * @param maxPollRecords the most records one poll (and so one RocksDB batch) holds; default 1000
@@ -25,6 +27,8 @@ import java.util.Objects;
  *     {@code indexOptions.minGraphItems()} items, a jvector graph plus an exact delta above)
  * @param indexOptions graph index tuning; default {@link GraphIndexOptions#defaults()}
  * @param consumerOverrides extra Kafka consumer properties (security, client.id...), applied last
+ * @param authToken the bearer token every HTTP endpoint but {@code /health} requires; null for none (never
+ *     printed: {@link #toString()} masks it and every secret-looking consumer property)
  */
 public record StoreConfig(
     String bootstrapServers,
@@ -38,7 +42,8 @@ public record StoreConfig(
     boolean readCommitted,
     IndexKind indexKind,
     GraphIndexOptions indexOptions,
-    Map<String, String> consumerOverrides) {
+    Map<String, String> consumerOverrides,
+    String authToken) {
 
   public StoreConfig {
     requireText("--bootstrap-servers", bootstrapServers);
@@ -66,6 +71,21 @@ public record StoreConfig(
     }
     indexOptions = Objects.requireNonNullElseGet(indexOptions, GraphIndexOptions::defaults);
     consumerOverrides = Map.copyOf(Objects.requireNonNullElse(consumerOverrides, Map.of()));
+    if (authToken != null && (authToken.isBlank() || authToken.length() < 16
+        || !authToken.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+      throw invalid("--auth-token-file", "the token must be at least 16 printable ASCII characters without spaces");
+    }
+  }
+
+  /** The configuration with secrets masked, for logs. */
+  @Override
+  public String toString() {
+    return "StoreConfig[bootstrapServers=" + bootstrapServers + ", embeddingsTopic=" + embeddingsTopic
+        + ", trainerStatusTopic=" + trainerStatusTopic + ", dbPath=" + dbPath + ", httpHost=" + httpHost
+        + ", httpPort=" + httpPort + ", pollTimeout=" + pollTimeout + ", maxPollRecords=" + maxPollRecords
+        + ", readCommitted=" + readCommitted + ", indexKind=" + indexKind + ", indexOptions=" + indexOptions
+        + ", kafka=" + KafkaClientProperties.masked(consumerOverrides)
+        + ", authToken=" + (authToken == null ? "none" : "*****") + "]";
   }
 
   public static Builder builder() {
@@ -77,7 +97,7 @@ public record StoreConfig(
     return new Builder().bootstrapServers(bootstrapServers).embeddingsTopic(embeddingsTopic)
         .trainerStatusTopic(trainerStatusTopic).dbPath(dbPath).httpHost(httpHost).httpPort(httpPort)
         .pollTimeout(pollTimeout).maxPollRecords(maxPollRecords).readCommitted(readCommitted)
-        .indexKind(indexKind).indexOptions(indexOptions).consumerOverrides(consumerOverrides);
+        .indexKind(indexKind).indexOptions(indexOptions).consumerOverrides(consumerOverrides).authToken(authToken);
   }
 
   private static void requireText(String option, String value) {
@@ -96,7 +116,7 @@ public record StoreConfig(
     private String embeddingsTopic = Topics.EMBEDDINGS.defaultName();
     private String trainerStatusTopic = Topics.TRAINER_STATUS.defaultName();
     private Path dbPath;
-    private String httpHost = "0.0.0.0";
+    private String httpHost = "127.0.0.1";
     private int httpPort = 8080;
     private Duration pollTimeout = Duration.ofMillis(200);
     private int maxPollRecords = 1000;
@@ -104,6 +124,7 @@ public record StoreConfig(
     private IndexKind indexKind = IndexKind.AUTO;
     private GraphIndexOptions indexOptions = GraphIndexOptions.defaults();
     private Map<String, String> consumerOverrides = Map.of();
+    private String authToken;
 
     private Builder() {}
 
@@ -168,10 +189,16 @@ public record StoreConfig(
       return this;
     }
 
+    /** The bearer token the HTTP API requires (all endpoints but {@code /health}); null for none. */
+    public Builder authToken(String v) {
+      authToken = v;
+      return this;
+    }
+
     /** @throws IllegalArgumentException naming the first invalid option */
     public StoreConfig build() {
       return new StoreConfig(bootstrapServers, embeddingsTopic, trainerStatusTopic, dbPath, httpHost, httpPort,
-          pollTimeout, maxPollRecords, readCommitted, indexKind, indexOptions, consumerOverrides);
+          pollTimeout, maxPollRecords, readCommitted, indexKind, indexOptions, consumerOverrides, authToken);
     }
   }
 }

@@ -3,10 +3,12 @@ package io.towerstream.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StoreArgsTest {
 
@@ -63,6 +65,34 @@ class StoreArgsTest {
     assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--port"), Map.of())).hasMessageContaining("needs a value");
     assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--db-path", "/d"}, Map.of()))
         .hasMessageContaining("--bootstrap-servers");
+  }
+
+  @Test
+  void securityComesFromFilesOrTheEnvironmentAndNeverPrints(@TempDir Path dir) throws Exception {
+    Path kafka = dir.resolve("client.properties");
+    Files.writeString(kafka, "security.protocol=SASL_SSL\nsasl.jaas.config=x required password=\"hunter2\";\n");
+    Path token = dir.resolve("token");
+    Files.writeString(token, "s3cr3t-token-0123456789\n");
+    StoreConfig c = StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d",
+        "--kafka-config-file", kafka.toString(), "--kafka.security.protocol", "SSL", "--auth-token-file",
+        token.toString()}, Map.of());
+
+    assertThat(c.consumerOverrides()).containsEntry("security.protocol", "SSL")
+        .hasEntrySatisfying("sasl.jaas.config", v -> assertThat(v).contains("hunter2"));
+    assertThat(c.authToken()).isEqualTo("s3cr3t-token-0123456789");
+    assertThat(c.httpHost()).as("loopback unless told otherwise").isEqualTo("127.0.0.1");
+    assertThat(c.toString()).doesNotContain("hunter2", "s3cr3t").contains("security.protocol=SSL");
+
+    StoreConfig fromEnv = StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"},
+        Map.of("TOWERSTREAM_STORE_AUTH_TOKEN", "env-token-abcdefghijkl"));
+    assertThat(fromEnv.authToken()).isEqualTo("env-token-abcdefghijkl");
+    assertThat(StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"}, Map.of()).authToken())
+        .isNull();
+    assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"},
+        Map.of("TOWERSTREAM_STORE_AUTH_TOKEN", "short"))).hasMessageContaining("--auth-token-file")
+        .hasMessageNotContaining("short");
+    assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d",
+        "--auth-token-file", dir.resolve("missing").toString()}, Map.of())).hasMessageContaining("--auth-token-file");
   }
 
   private static String[] concat(String[] a, String... b) {

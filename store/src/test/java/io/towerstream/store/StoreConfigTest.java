@@ -16,7 +16,7 @@ class StoreConfigTest {
     StoreConfig c = valid.build();
     assertThat(c.embeddingsTopic()).isEqualTo("embeddings");
     assertThat(c.trainerStatusTopic()).isEqualTo("trainer-status");
-    assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
     assertThat(c.httpPort()).isEqualTo(8080);
     assertThat(c.pollTimeout()).isEqualTo(Duration.ofMillis(200));
     assertThat(c.maxPollRecords()).isEqualTo(1000);

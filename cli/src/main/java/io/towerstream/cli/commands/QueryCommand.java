@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -40,6 +41,10 @@ public final class QueryCommand implements Callable<Integer> {
   @Option(names = "--items", description = "MovieLens u.item file, to print titles beside item ids.")
   Path itemsFile;
 
+  @Option(names = "--auth-token-file", description = "File holding the store's bearer token (default: the "
+      + "TOWERSTREAM_STORE_AUTH_TOKEN variable, else none).")
+  Path authTokenFile;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -47,10 +52,15 @@ public final class QueryCommand implements Callable<Integer> {
     URI uri = URI.create(url.replaceAll("/+$", "") + "/v1/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8)
         .replace("+", "%20") + "/candidates?k=" + k);
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+    String token = authTokenFile != null ? Files.readString(authTokenFile, StandardCharsets.US_ASCII).strip()
+        : System.getenv("TOWERSTREAM_STORE_AUTH_TOKEN");
+    if (token != null && !token.isBlank()) {
+      request.header("Authorization", "Bearer " + token.strip());
+    }
     HttpResponse<String> response;
     try {
-      response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (java.net.ConnectException e) {
       System.err.println("towerstream query: no retrieval store answers at " + url + " (start one with `towerstream demo` or `towerstream serve`)");
       return 3;

@@ -2,9 +2,13 @@ package io.towerstream.cli.commands;
 
 import io.towerstream.schemas.TopicProvisioner;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /** Creates towerstream's topics on a Kafka cluster, leaving existing ones alone. */
 @Command(name = "topics", mixinStandardHelpOptions = true,
@@ -19,6 +23,12 @@ public final class TopicsCommand implements Callable<Integer> {
   @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of new topics (default: ${DEFAULT-VALUE}).")
   short replication;
 
+  @Option(names = "--kafka-config-file", description = "Properties file of Kafka client settings (security.protocol, "
+      + "sasl.*, ssl.*); --kafka.<property> value sets one and wins over the file.")
+  Path kafkaConfigFile;
+
+  @Unmatched List<String> kafkaOptions = new ArrayList<>();
+
   @Override
   public Integer call() {
     if (partitions < 1) {
@@ -28,9 +38,10 @@ public final class TopicsCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--replication-factor must be at least 1, was " + replication);
     }
     TopicNames names = TopicNames.defaults();
-    TopicProvisioner.ensureTopics(bootstrapServers, names, partitions, replication);
-    System.out.printf("topics ready on %s: %s, %s, %s, %s%n", bootstrapServers, names.clicks(), names.clicksDlq(),
-        names.embeddings(), names.trainerStatus());
+    TopicProvisioner.ensureTopics(bootstrapServers, KafkaOptions.parse(kafkaConfigFile, kafkaOptions), names,
+        partitions, replication);
+    System.out.printf("topics ready on %s: %s, %s, %s, %s, %s%n", bootstrapServers, names.clicks(), names.clicksDlq(),
+        names.embeddings(), names.trainerStatus(), names.modelSync());
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.towerstream.jobs.sinks;
 
 import io.towerstream.jobs.JobConfig;
+import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.ModelDelta;
@@ -51,6 +52,7 @@ public final class KafkaSinks {
    */
   public static KafkaSink<ModelDelta> sync(JobConfig config) {
     return KafkaSink.<ModelDelta>builder()
+        .setKafkaProducerConfig(KafkaClientProperties.addTo(new Properties(), config.kafkaProperties()))
         .setBootstrapServers(config.bootstrapServers())
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
         .setProperty("linger.ms", "5")
@@ -106,6 +108,7 @@ public final class KafkaSinks {
   private static <T> KafkaSinkBuilder<T> builder(JobConfig config, String sinkName) {
     checkDeliverySupported(config);
     KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
+        .setKafkaProducerConfig(KafkaClientProperties.addTo(new Properties(), config.kafkaProperties()))
         .setBootstrapServers(config.bootstrapServers())
         .setDeliveryGuarantee(config.delivery())
         // many small records per publish: let the producer batch them

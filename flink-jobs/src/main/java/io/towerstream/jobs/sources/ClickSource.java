@@ -1,7 +1,9 @@
 package io.towerstream.jobs.sources;
 
 import io.towerstream.jobs.JobConfig;
+import io.towerstream.schemas.KafkaClientProperties;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -23,6 +25,7 @@ public final class ClickSource {
         .setClientIdPrefix(config.groupId())
         .setStartingOffsets(startingOffsets(config))
         .setDeserializer(new ClickDeserializer())
+        .setProperties(KafkaClientProperties.addTo(new Properties(), config.kafkaProperties()))
         .setProperty("commit.offsets.on.checkpoint", "true")
         .build();
   }

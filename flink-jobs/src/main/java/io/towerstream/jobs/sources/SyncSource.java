@@ -4,8 +4,10 @@ import io.towerstream.jobs.JobConfig;
 import io.towerstream.jobs.records.AvroTypeInfo;
 import io.towerstream.schemas.AvroCodec;
 import io.towerstream.schemas.AvroTrust;
+import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ModelDelta;
+import java.util.Properties;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -36,6 +38,7 @@ public final class SyncSource {
         .setClientIdPrefix(config.groupId() + "-sync")
         .setStartingOffsets(OffsetsInitializer.timestamp(System.currentTimeMillis() - FRESH_START_SLACK_MS))
         .setDeserializer(new Deserializer())
+        .setProperties(KafkaClientProperties.addTo(new Properties(), config.kafkaProperties()))
         .setProperty("commit.offsets.on.checkpoint", "false")
         // deltas are small in number and latency-sensitive: do not wait to fill fetches
         .setProperty("fetch.max.wait.ms", "20")

@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP/JSON API of one replica (Javalin on Jetty). Every error is a JSON {@code {"error": "..."}}: 400
  * for bad input, 404 for an unknown user, item or route, 409 when a user's vector cannot be scored against
- * the items (or a snapshot path exists); a 500 only for a fault of the store itself. The whole API is
- * described by {@code GET /v1/openapi.json} (the committed {@code openapi.json} resource).
+ * the items (or a snapshot path exists), 401 without the bearer token when one is configured (every route but
+ * {@code /health}), 413 for a body over {@value #MAX_BODY_BYTES} bytes; a 500 only for a fault of the store itself.
+ * Requests Jetty refuses before routing (ambiguous paths, malformed lines) get the same JSON shape
+ * ({@link JsonErrorHandler}). {@code HttpApiFuzzTest} holds the API to this under 10,000 hostile requests. The whole
+ * API is described by {@code GET /v1/openapi.json} (the committed {@code openapi.json} resource).
  *
  * <p>{@code /health} answers 200 while the process serves; {@code /ready} answers 200 once the replica has
  * caught up with the topics (lag 0 at least once), else 503, so a load balancer can hold traffic back from
@@ -42,9 +45,19 @@ public final class HttpApi implements AutoCloseable {
   private final ObjectMapper mapper = new ObjectMapper();
   private final byte[] openApi = loadOpenApi();
 
-  /** What the API serves beyond queries and status; either may be null (then the route answers 404). */
-  public record Extras(StoreMetrics metrics, SnapshotTaker snapshots) {
-    public static final Extras NONE = new Extras(null, null);
+  /** Request bodies above this are refused with 413 before they are read (a batch of 100 vectors of 1024 floats fits). */
+  static final long MAX_BODY_BYTES = 4L << 20;
+
+  /**
+   * What the API serves beyond queries and status, and how it is guarded. {@code metrics} or {@code snapshots} null:
+   * that route answers 404. {@code bearerToken} non-null: every route but {@code /health} requires it.
+   */
+  public record Extras(StoreMetrics metrics, SnapshotTaker snapshots, String bearerToken) {
+    public static final Extras NONE = new Extras(null, null, null);
+
+    public Extras(StoreMetrics metrics, SnapshotTaker snapshots) {
+      this(metrics, snapshots, null);
+    }
   }
 
   /**
@@ -60,11 +73,18 @@ public final class HttpApi implements AutoCloseable {
       cfg.jsonMapper(new JavalinJackson(mapper, false));
       cfg.jetty.defaultHost = host;
       cfg.jetty.defaultPort = port;
+      cfg.http.maxRequestSize = MAX_BODY_BYTES;
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
       if (metrics != null) {
         cfg.requestLogger.http((ctx, ms) -> metrics.observeRequest(route(ctx), ctx.method().name(),
             ctx.statusCode(), ms / 1000.0));
       }
     });
+    if (extras.bearerToken() != null) {
+      BearerAuth auth = new BearerAuth(extras.bearerToken());
+      app.before(auth::check);
+    }
     app.get("/health", ctx -> ctx.json(new Responses.Health("ok")));
     app.get("/ready", ctx -> {
       long lag = readyLag.getAsLong();
