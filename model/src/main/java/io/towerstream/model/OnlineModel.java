@@ -34,6 +34,9 @@ public interface OnlineModel {
    */
   void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem, boolean clickedItemsOnly);
 
+  /** Marks every user and item as changed, so the next drain hands out the whole model (a final publish). */
+  void markAllChanged();
+
   /**
    * A new feed of item output changes, drained independently of {@link #drainChanged}: what the model trains,
    * restores or receives from other replicas from now on marks items in every feed.

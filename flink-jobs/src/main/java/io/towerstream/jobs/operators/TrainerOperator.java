@@ -234,7 +234,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     super.open();
     registerMetrics(getMetricGroup());
     long now = now();
-    if (!pending.isEmpty()) {
+    if (!pending.isEmpty() && settings.batchMaxWaitMs() > 0) {
+      // without a time bound a restored partial batch waits for its count, as it would have without the restore
       scheduleBatchDeadline(now);
     }
     getProcessingTimeService().registerTimer(now + settings.publishIntervalMs(), this::onPublishTime);
@@ -291,7 +292,10 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         List.copyOf(pending), reported(), ledger.save(), shared).encode()));
   }
 
-  /** End of a bounded input (or stop with drain): train what is left, publish it and send it. */
+  /**
+   * End of a bounded input (or stop with drain): train what is left, then publish the whole model (every row this
+   * subtask publishes, changed or not), so the topic's latest value per key is the final model's output.
+   */
   @Override
   public void finish() throws Exception {
     if (model == null) { // initialisation failed; nothing to flush
@@ -301,6 +305,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     if (!pending.isEmpty()) {
       trainPending();
     }
+    model.markAllChanged();
     publish(true);
     sendDelta();
     super.finish();

@@ -101,6 +101,12 @@ final class FakeModel implements OnlineModel {
     changedItems.clear();
   }
 
+  @Override
+  public void markAllChanged() {
+    changedUsers.addAll(users.keySet());
+    changedItems.addAll(items.keySet());
+  }
+
   /** Every item the fake trained or received since the feed's last drain. */
   @Override
   public io.towerstream.model.ItemChangeFeed itemChangeFeed() {

@@ -179,6 +179,23 @@ class TrainerOperatorTest {
   }
 
   @Test
+  void withoutATimeBoundARestoredPartialBatchWaitsForItsCount() throws Exception {
+    harness = open(settings(0, 1), null, 0);
+    process(click("u1", "i1", 1));
+    OperatorSubtaskState state = harness.checkpoint(1L, 1L);
+    harness.close();
+
+    harness = open(settings(0, 1), state, 10_000);
+    FakeModel restored = model(harness);
+    harness.setProcessingTime(20_000);
+    assertThat(restored.batches).as("no timer closes it early").isEmpty();
+    IntStream.range(1, BATCH).forEach(k -> process(click("u" + k, "i" + k, 1 + k)));
+    assertThat(restored.batches).hasSize(1);
+    assertThat(restored.batches.get(0)).extracting(Interaction::userId).containsExactly("u1", "u1", "u2", "u3")
+        .hasSize(BATCH);
+  }
+
+  @Test
   void aRestoredPartialBatchStillClosesOnItsTimer() throws Exception {
     harness = open(settings(50, 1), null, 0);
     process(click("u1", "i1", 1));

@@ -130,6 +130,12 @@ public final class TwoTowerModel implements OnlineModel {
   }
 
   @Override
+  public void markAllChanged() {
+    state.userChanges.markAll();
+    state.itemChanges.markAll();
+  }
+
+  @Override
   public ItemChangeFeed itemChangeFeed() {
     ChangeTracker tracker = new ChangeTracker();
     state.itemChanges.addFollower(tracker);
