@@ -3,21 +3,14 @@ package io.towerstream.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.towerstream.model.ModelConfig;
-import io.towerstream.schemas.Topic;
 import io.towerstream.schemas.TopicProvisioner;
-import io.towerstream.schemas.Topics;
-import io.towerstream.schemas.avro.EmbeddingUpdate;
-import io.towerstream.schemas.avro.TrainerStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,11 +21,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -75,7 +63,7 @@ class RecoveryITCase {
     long t0 = System.nanoTime();
     drain(straight, run(straight, null), work);
     LOG.info("uninterrupted run: {} s", String.format("%.1f", (System.nanoTime() - t0) / 1e9));
-    Published expected = readAll(straight);
+    PublishedModel expected = PublishedModel.read(straight);
 
     JobConfig crashing = config("b", work);
     TopicProvisioner.ensureTopics(KAFKA.bootstrapServers(), crashing.topicNames(), 1, (short) 1);
@@ -86,32 +74,25 @@ class RecoveryITCase {
     List<Long> trainedAtCancel = new ArrayList<>();
     for (long point : points) {
       JobClient client = run(crashing, latestCheckpoint(checkpoints).orElse(null));
-      trainedAtCancel.add(awaitTrained(crashing, client, point));
+      trainedAtCancel.add(PublishedModel.awaitTrained(crashing, () -> client.getJobExecutionResult().isDone(), point,
+          Duration.ofMinutes(2)));
       client.cancel().get(1, TimeUnit.MINUTES);
     }
     LOG.info("cancelled at {} random points, after these events trained (as last published): {}", CANCELS,
         trainedAtCancel);
     drain(crashing, run(crashing, latestCheckpoint(checkpoints).orElse(null)), work);
-    Published actual = readAll(crashing);
+    PublishedModel actual = PublishedModel.read(crashing);
 
     assertThat(trainedAtCancel).as("the cancels fell inside the stream").filteredOn(n -> n < VALID_CLICKS)
         .hasSizeGreaterThan(CANCELS / 2);
-    assertThat(expected.status.getEventsTrained()).isEqualTo(VALID_CLICKS);
-    assertThat(actual.status.getEventsTrained()).as("none lost, none trained twice").isEqualTo(VALID_CLICKS);
-    assertThat(actual.status.getBatches()).isEqualTo(VALID_CLICKS / BATCH);
-    assertThat(actual.latest.keySet()).isEqualTo(expected.latest.keySet()).hasSizeGreaterThan(ITEMS);
-    double maxDiff = 0;
-    for (Map.Entry<String, EmbeddingUpdate> e : expected.latest.entrySet()) {
-      List<Float> want = e.getValue().getVector();
-      List<Float> got = actual.latest.get(e.getKey()).getVector();
-      for (int i = 0; i < want.size(); i++) {
-        maxDiff = Math.max(maxDiff, Math.abs(want.get(i) - got.get(i)));
-      }
-      assertThat(actual.latest.get(e.getKey()).getBias()).isEqualTo(e.getValue().getBias());
-    }
+    assertThat(expected.status().getEventsTrained()).isEqualTo(VALID_CLICKS);
+    assertThat(actual.status().getEventsTrained()).as("none lost, none trained twice").isEqualTo(VALID_CLICKS);
+    assertThat(actual.status().getBatches()).isEqualTo(VALID_CLICKS / BATCH);
+    assertThat(actual.latest().keySet()).hasSizeGreaterThan(ITEMS);
+    double maxDiff = expected.largestDifference(actual);
     LOG.info("largest difference between the two runs' final vectors: {}", maxDiff);
     assertThat(maxDiff).as("the same final model, bit for bit").isZero();
-    assertThat(actual.deadLetters).as("each bad record dead-lettered once").isEqualTo(2);
+    assertThat(actual.deadLetters()).as("each bad record dead-lettered once").isEqualTo(2);
   }
 
   private static JobConfig config(String run, Path work) {
@@ -135,35 +116,13 @@ class RecoveryITCase {
         .build();
   }
 
-  /** Waits until the run has trained at least {@code events} (its uncommitted status records count). */
-  private static long awaitTrained(JobConfig config, JobClient client, long events) throws Exception {
-    Properties props = consumerProperties("read_uncommitted");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      TopicPartition partition = new TopicPartition(config.statusTopic(), 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToEnd(List.of(partition));
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (true) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-          long trained = Topics.TRAINER_STATUS.codec().decode(r.value()).getEventsTrained();
-          if (trained >= events) {
-            return trained;
-          }
-        }
-        assertThat(client.getJobExecutionResult().isDone()).as("the run ended before training %d events", events)
-            .isFalse();
-        assertThat(System.nanoTime()).as("training %d events", events).isLessThan(deadline);
-      }
-    }
-  }
-
   /**
    * Waits until the run has trained every valid click, then stops it with drain, as an operator ends a job for good:
    * the trainer publishes the whole model, and the savepoint commits the last transaction.
    */
   private static void drain(JobConfig config, JobClient client, Path work) throws Exception {
-    awaitTrained(config, client, VALID_CLICKS);
+    PublishedModel.awaitTrained(config, () -> client.getJobExecutionResult().isDone(), VALID_CLICKS,
+        Duration.ofMinutes(3));
     client.stopWithSavepoint(true, work.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
         .get(2, TimeUnit.MINUTES);
   }
@@ -193,45 +152,4 @@ class RecoveryITCase {
     }
   }
 
-  private record Published(Map<String, EmbeddingUpdate> latest, TrainerStatus status, int deadLetters) {}
-
-  /** Everything committed on the run's output topics: the latest update per key, the last status, the dead letters. */
-  private static Published readAll(JobConfig config) {
-    Map<String, EmbeddingUpdate> latest = new HashMap<>();
-    TrainerStatus[] status = new TrainerStatus[1];
-    int[] deadLetters = new int[1];
-    consumeToEnd(config.embeddingsTopic(), r -> {
-      EmbeddingUpdate u = Topics.EMBEDDINGS.codec().decode(r.value());
-      latest.merge(Topic.key(r.key()), u, (old, now) -> now.getSequence() >= old.getSequence() ? now : old);
-    });
-    consumeToEnd(config.statusTopic(), r -> status[0] = Topics.TRAINER_STATUS.codec().decode(r.value()));
-    consumeToEnd(config.dlqTopic(), r -> deadLetters[0]++);
-    return new Published(latest, status[0], deadLetters[0]);
-  }
-
-  private static Properties consumerProperties(String isolation) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    return props;
-  }
-
-  private static void consumeToEnd(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-    Properties props = consumerProperties("read_committed");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // read_committed: the last stable offsets
-      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
-        consumer.poll(Duration.ofMillis(200)).forEach(each);
-      }
-    }
-  }
 }

@@ -143,7 +143,7 @@ class StandaloneClusterITCase {
    * org.apache.flink, which Flink loads parent-first: a copy on the cluster's classpath would meet the job
    * jar's kafka-clients, loaded child-first, and fail with a ClassCastException.)
    */
-  private static List<String> withoutOurClasses(List<String> classpath) {
+  static List<String> withoutOurClasses(List<String> classpath) {
     List<String> out = new ArrayList<>();
     for (String entry : classpath) {
       String name = Path.of(entry).getFileName().toString();
@@ -157,7 +157,7 @@ class StandaloneClusterITCase {
   }
 
   /** The libraries plus one module of ours (the embedded broker's). */
-  private static List<String> withOwnModule(List<String> classpath, String module) {
+  static List<String> withOwnModule(List<String> classpath, String module) {
     List<String> out = new ArrayList<>(withoutOurClasses(classpath));
     for (String entry : classpath) {
       if (entry.contains(module)) {

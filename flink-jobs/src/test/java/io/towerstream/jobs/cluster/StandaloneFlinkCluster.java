@@ -76,9 +76,15 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    */
   static StandaloneFlinkCluster start(Path workDir, List<String> classpath, int taskManagers, int slots,
       Map<String, String> env) throws Exception {
+    return start(workDir, classpath, taskManagers, slots, env, Map.of());
+  }
+
+  /** As above, with extra lines of Flink configuration ({@code key: value}). */
+  static StandaloneFlinkCluster start(Path workDir, List<String> classpath, int taskManagers, int slots,
+      Map<String, String> env, Map<String, String> flinkConfig) throws Exception {
     StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(workDir, classpath, env);
     try {
-      cluster.writeConfig(slots);
+      cluster.writeConfig(slots, flinkConfig);
       cluster.startJobManager();
       for (int k = 0; k < taskManagers; k++) {
         cluster.startTaskManager(k);
@@ -148,6 +154,42 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     throw new IllegalStateException("job " + jobId + " not running within " + timeout + ": " + job);
   }
 
+  /** Stops the job with drain (sources end, operators finish) and a savepoint into {@code dir}; waits for FINISHED. */
+  void stopWithDrain(String jobId, Path dir, Duration timeout) throws Exception {
+    String body = "{\"drain\": true, \"targetDirectory\": \"" + dir.toUri() + "\", \"formatType\": \"CANONICAL\"}";
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + restAddress() + "/jobs/" + jobId
+        + "/stop")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 202 && r.statusCode() != 200) {
+      throw new IllegalStateException("stop of " + jobId + " answered " + r.statusCode() + ": " + r.body());
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String state = "";
+    while (System.nanoTime() < deadline) {
+      state = get("/jobs/" + jobId).path("state").asText();
+      if (state.equals("FINISHED")) {
+        return;
+      }
+      if (state.equals("FAILED") || state.equals("CANCELED")) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("job " + jobId + " is " + state + " after stop with drain");
+  }
+
+  /** The TaskManager process that runs the vertex whose name starts with {@code vertexPrefix} (parallelism 1). */
+  JvmProcess taskManagerRunning(String jobId, String vertexPrefix) throws Exception {
+    for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+      if (v.path("name").asText().startsWith(vertexPrefix)) {
+        String tm = get("/jobs/" + jobId + "/vertices/" + v.path("id").asText()).path("subtasks").get(0)
+            .path("taskmanager-id").asText();
+        return taskManagers.get(Integer.parseInt(tm.substring("tm-".length())));
+      }
+    }
+    throw new IllegalStateException("no vertex " + vertexPrefix + "… in job " + jobId);
+  }
+
   void cancel(String jobId) throws IOException, InterruptedException {
     http.send(HttpRequest.newBuilder(URI.create("http://" + restAddress() + "/jobs/" + jobId + "?mode=cancel"))
         .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -162,8 +204,10 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------------------
 
-  private void writeConfig(int slots) throws IOException {
-    String yaml = String.join("\n",
+  private void writeConfig(int slots, Map<String, String> extra) throws IOException {
+    StringBuilder extraLines = new StringBuilder();
+    extra.forEach((k, v) -> extraLines.append(k).append(": ").append(v).append('\n'));
+    String yaml = extraLines + String.join("\n",
         "jobmanager.rpc.address: 127.0.0.1",
         "jobmanager.rpc.port: " + freePort(),
         "jobmanager.bind-host: 127.0.0.1",
