@@ -1,7 +1,6 @@
 package io.towerstream.jobs.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.towerstream.jobs.ClickTraffic;
@@ -9,13 +8,8 @@ import io.towerstream.jobs.JobConfig;
 import io.towerstream.jobs.StartingOffsets;
 import io.towerstream.schemas.TopicProvisioner;
 import io.towerstream.schemas.avro.TrainerStatus;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,16 +39,12 @@ class StandaloneClusterITCase {
 
   @Test
   void trainsAndPublishesWithTwoTrainerSubtasksOnTwoTaskManagers(@TempDir Path work) throws Exception {
-    Path jobJar = Path.of(System.getProperty("towerstream.job.jar", "target/missing-job.jar"));
-    Path classpathFile = Path.of(System.getProperty("towerstream.test.classpath", "target/classpath-test.txt"));
-    assumeTrue(Files.exists(jobJar) && Files.exists(classpathFile),
-        "needs the shaded job jar and the test classpath file: run through `mvn verify`");
-    List<String> testClasspath = Arrays.asList(Files.readString(classpathFile, StandardCharsets.UTF_8).trim()
-        .split(File.pathSeparator));
+    ClusterArtifacts build = ClusterArtifacts.ofThisBuild();
+    Path jobJar = build.jobJar();
     Map<String, String> env = Map.of("OMP_NUM_THREADS", "1");
     Path logs = work.resolve("log");
 
-    try (JvmProcess broker = JvmProcess.start("kafka", withOwnModule(testClasspath, "kafka-embedded"),
+    try (JvmProcess broker = JvmProcess.start("kafka", build.brokerClasspath(),
         List.of("-Xmx512m"), "io.towerstream.kafka.embedded.BrokerMain",
         List.of("--log-dir", work.resolve("kafka").toString()), env, logs)) {
       String bootstrap = broker.awaitLine(Pattern.compile("READY (\\S+)"), Duration.ofSeconds(60)).group(1);
@@ -72,7 +62,7 @@ class StandaloneClusterITCase {
       TopicProvisioner.ensureTopics(bootstrap, config.topicNames(), 2, (short) 1);
       Set<String> expected = ClickTraffic.produce(bootstrap, config.clicksTopic(), USERS, ITEMS, VALID_CLICKS);
 
-      try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(work, withoutOurClasses(testClasspath), 2,
+      try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(work, build.clusterClasspath(), 2,
           1, env)) {
         long submitted = System.nanoTime();
         String jobId = cluster.submit(jobJar, "io.towerstream.jobs.TrainingJob", 2, config.toArgs());
@@ -135,35 +125,5 @@ class StandaloneClusterITCase {
       }
     }
     throw new AssertionError("no vertex named " + namePrefix + "… in " + job);
-  }
-
-  /**
-   * Flink and the libraries, as a Flink distribution's lib/ holds them, but no class of ours and not the Kafka
-   * connector: towerstream's code and the connector must come from the job jar. (The connector lies in
-   * org.apache.flink, which Flink loads parent-first: a copy on the cluster's classpath would meet the job
-   * jar's kafka-clients, loaded child-first, and fail with a ClassCastException.)
-   */
-  static List<String> withoutOurClasses(List<String> classpath) {
-    List<String> out = new ArrayList<>();
-    for (String entry : classpath) {
-      String name = Path.of(entry).getFileName().toString();
-      boolean bundled = name.startsWith("towerstream-") || name.startsWith("flink-connector-kafka")
-          || entry.endsWith("classes") || entry.contains(File.separator + "target" + File.separator);
-      if (!bundled) {
-        out.add(entry);
-      }
-    }
-    return out;
-  }
-
-  /** The libraries plus one module of ours (the embedded broker's). */
-  static List<String> withOwnModule(List<String> classpath, String module) {
-    List<String> out = new ArrayList<>(withoutOurClasses(classpath));
-    for (String entry : classpath) {
-      if (entry.contains(module)) {
-        out.add(entry);
-      }
-    }
-    return out;
   }
 }

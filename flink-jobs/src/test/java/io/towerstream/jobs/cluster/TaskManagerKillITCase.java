@@ -1,19 +1,14 @@
 package io.towerstream.jobs.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.towerstream.jobs.ClickTraffic;
 import io.towerstream.jobs.JobConfig;
 import io.towerstream.jobs.PublishedModel;
 import io.towerstream.schemas.TopicProvisioner;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,17 +36,13 @@ class TaskManagerKillITCase {
 
   @Test
   void killingTheTrainersTaskManagerLosesNothingAndChangesNothing(@TempDir Path work) throws Exception {
-    Path jobJar = Path.of(System.getProperty("towerstream.job.jar", "target/missing-job.jar"));
-    Path classpathFile = Path.of(System.getProperty("towerstream.test.classpath", "target/classpath-test.txt"));
-    assumeTrue(Files.exists(jobJar) && Files.exists(classpathFile),
-        "needs the shaded job jar and the test classpath file: run through `mvn verify`");
-    List<String> testClasspath = Arrays.asList(Files.readString(classpathFile, StandardCharsets.UTF_8).trim()
-        .split(File.pathSeparator));
+    ClusterArtifacts build = ClusterArtifacts.ofThisBuild();
+    Path jobJar = build.jobJar();
     Map<String, String> env = Map.of("OMP_NUM_THREADS", "1");
     Path logs = work.resolve("log");
 
-    try (JvmProcess broker = JvmProcess.start("kafka", StandaloneClusterITCase.withOwnModule(testClasspath,
-        "kafka-embedded"), List.of("-Xmx768m"), "io.towerstream.kafka.embedded.BrokerMain",
+    try (JvmProcess broker = JvmProcess.start("kafka", build.brokerClasspath(), List.of("-Xmx768m"),
+        "io.towerstream.kafka.embedded.BrokerMain",
         List.of("--log-dir", work.resolve("kafka").toString()), env, logs)) {
       String bootstrap = broker.awaitLine(Pattern.compile("READY (\\S+)"), Duration.ofSeconds(60)).group(1);
       JobConfig straight = config(bootstrap, "ka", work);
@@ -63,7 +54,7 @@ class TaskManagerKillITCase {
       // a dead TaskManager is noticed within seconds, not the default 50 s heartbeat timeout
       Map<String, String> flink = Map.of("heartbeat.interval", "1000", "heartbeat.timeout", "10000");
       try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(work,
-          StandaloneClusterITCase.withoutOurClasses(testClasspath), 2, 1, env, flink)) {
+          build.clusterClasspath(), 2, 1, env, flink)) {
         String first = cluster.submit(jobJar, "io.towerstream.jobs.TrainingJob", 1, straight.toArgs());
         cluster.awaitRunning(first, Duration.ofMinutes(2));
         PublishedModel.awaitTrained(straight, () -> false, VALID_CLICKS, Duration.ofMinutes(3));
