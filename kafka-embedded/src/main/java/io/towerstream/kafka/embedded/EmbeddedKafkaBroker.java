@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * loopback only. For the one-machine demo and integration tests; production uses a real cluster.
  *
  * <p>With a given log directory the broker keeps its data across restarts; without one it uses a temporary
- * directory that {@link #close()} deletes.
+ * directory that {@link #close()} deletes. {@link #stop()} then {@link #start()} restarts it on the same ports and
+ * log directory (an outage, for tests).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
@@ -38,6 +39,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Map<String, String> overrides;
   private KafkaRaftServer server;
   private int port;
+  private int controllerPort;
 
   private EmbeddedKafkaBroker(Path logDir, boolean ownsLogDir, int port, Map<String, String> overrides) {
     this.logDir = logDir;
@@ -73,8 +75,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     long started = System.nanoTime();
     try {
       Files.createDirectories(logDir);
-      port = requestedPort > 0 ? requestedPort : freePort();
-      int controllerPort = freePort();
+      // a restart (start after close) listens where the first start did, as a restarted real broker does
+      if (port == 0) {
+        port = requestedPort > 0 ? requestedPort : freePort();
+        controllerPort = freePort();
+      }
       Properties props = brokerProperties(port, controllerPort);
       Path configFile = logDir.resolve("embedded-server.properties");
       try (Writer out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
@@ -103,13 +108,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return logDir;
   }
 
-  @Override
-  public synchronized void close() {
+  /** Shuts the broker down, keeping its log directory and ports for a later {@link #start()}. */
+  public synchronized void stop() {
     if (server != null) {
       server.shutdown();
       server.awaitShutdown();
       server = null;
     }
+  }
+
+  @Override
+  public synchronized void close() {
+    stop();
     if (ownsLogDir) {
       deleteRecursively(logDir);
     }
@@ -144,6 +154,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private void format(Path configFile) {
+    if (Files.exists(logDir.resolve("data").resolve("meta.properties"))) {
+      return; // formatted by an earlier start: a new format would carry a new cluster id, which Kafka refuses
+    }
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     String clusterId = Uuid.randomUuid().toString();
     int rc = StorageTool.execute(

@@ -98,7 +98,7 @@ public final class EmbeddingIngestor implements AutoCloseable {
       }
       if (running) {
         sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 30_000);
+        backoffMs = Math.min(backoffMs * 2, 5_000); // back within seconds of the broker
       }
     }
     LOG.info("ingest stopped");

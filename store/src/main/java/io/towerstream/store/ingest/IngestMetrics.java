@@ -20,6 +20,9 @@ public final class IngestMetrics {
   volatile long lastAppliedAt = -1;
   volatile String lastError;
   volatile long lastVisibleMicros = -1;
+  private final long startedAt = System.currentTimeMillis();
+  /** The broker counts as unreachable when it has not answered for this long (several lag refreshes missed). */
+  public static final long REACHABLE_WITHIN_MS = 5_000;
   /**
    * Seconds from a poll's records reaching the store to their being queryable (decode, RocksDB write,
    * index update); registered by {@link io.towerstream.store.metrics.StoreMetrics}.
@@ -70,6 +73,22 @@ public final class IngestMetrics {
   /** Records behind the end of all assigned partitions at the last measurement; -1 until measured. */
   public long consumerLag() {
     return consumerLag;
+  }
+
+  /**
+   * Whether the broker answered recently: the end offsets, asked for every half second, came back within the last
+   * {@value #REACHABLE_WITHIN_MS} ms. False before the first answer.
+   */
+  public boolean kafkaReachable(long nowMillis) {
+    return lagMeasuredAt >= 0 && nowMillis - lagMeasuredAt <= REACHABLE_WITHIN_MS;
+  }
+
+  /** How long the broker has not answered (ms), 0 while it does; since {@code startedAt} if it never has. */
+  public long kafkaUnreachableMs(long nowMillis) {
+    if (kafkaReachable(nowMillis)) {
+      return 0;
+    }
+    return nowMillis - (lagMeasuredAt >= 0 ? lagMeasuredAt : startedAt);
   }
 
   /** When {@link #consumerLag()} was measured (epoch ms, the time the end offsets were asked for); -1 never. */

@@ -55,6 +55,8 @@ public final class StoreMetrics {
 
     gauge("consumer_lag_records", "Records behind the ends of the consumed topics (-1: not measured yet)",
         () -> (double) ingest.consumerLag());
+    gauge("kafka_reachable", "1 while the broker answers, 0 during an outage (the store then serves what it has)",
+        () -> ingest.kafkaReachable(System.currentTimeMillis()) ? 1.0 : 0.0);
     gauge("newest_update_age_seconds", "Now minus the updatedAt of the newest stored update (-1: none)",
         () -> newestUpdateAgeMs.getAsLong() < 0 ? -1 : newestUpdateAgeMs.getAsLong() / 1000.0);
     gauge("rocksdb_size_bytes", "RocksDB's estimate of live data plus memtables", () -> (double) store.sizeEstimateBytes());

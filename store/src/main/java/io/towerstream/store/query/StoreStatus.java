@@ -26,6 +26,10 @@ import java.util.Map;
  * @param consumerLag records behind the ends of the topics
  * @param newestUpdateAgeMs now minus the {@code updatedAt} of the newest stored update
  * @param lastAppliedAt when this process last applied a mutation (epoch ms)
+ * @param kafkaReachable whether the broker answered within the last few seconds (false during an outage: the store
+ *     then serves what it has, and nothing new arrives)
+ * @param kafkaUnreachableMs how long the broker has not answered, 0 while it does
+ * @param lastError the consumer loop's last failure, null if none
  * @param ingestFailures times the consumer loop failed and restarted
  * @param checkpointEpoch the highest trainer checkpoint epoch among the updates read since start, -1 none (see
  *     {@code EmbeddingUpdate.checkpointEpoch})
@@ -56,6 +60,9 @@ public record StoreStatus(
     long consumerLag,
     long newestUpdateAgeMs,
     long lastAppliedAt,
+    boolean kafkaReachable,
+    long kafkaUnreachableMs,
+    String lastError,
     long ingestFailures,
     long checkpointEpoch,
     long lastUpdateVisibleMicros,
@@ -83,6 +90,9 @@ public record StoreStatus(
     m.put("consumerLag", consumerLag);
     m.put("newestUpdateAgeMs", newestUpdateAgeMs);
     m.put("lastAppliedAt", lastAppliedAt);
+    m.put("kafkaReachable", kafkaReachable);
+    m.put("kafkaUnreachableMs", kafkaUnreachableMs);
+    m.put("lastError", lastError);
     m.put("ingestFailures", ingestFailures);
     m.put("checkpointEpoch", checkpointEpoch);
     m.put("lastUpdateVisibleMicros", lastUpdateVisibleMicros);
