@@ -24,14 +24,20 @@ public final class ClickReplayer implements AutoCloseable {
   private final AtomicReference<Exception> failure = new AtomicReference<>();
 
   public ClickReplayer(String bootstrapServers, String topic) {
+    this(bootstrapServers, topic, Map.of());
+  }
+
+  /** @param clientProperties extra producer properties (security: see {@code KafkaClientProperties}) */
+  public ClickReplayer(String bootstrapServers, String topic, Map<String, String> clientProperties) {
     this.topic = topic;
-    Map<String, Object> config = Map.of(
+    Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+    config.putAll(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 5,
         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
     this.producer = new KafkaProducer<>(config, new StringSerializer(), Topics.CLICKS.valueSerializer());
   }
 

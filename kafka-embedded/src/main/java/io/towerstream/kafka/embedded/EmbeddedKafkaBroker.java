@@ -40,6 +40,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private KafkaRaftServer server;
   private int port;
   private int controllerPort;
+  /** Client users and passwords when clients must authenticate (SASL/PLAIN); null for plaintext. */
+  private Map<String, String> saslUsers;
 
   private EmbeddedKafkaBroker(Path logDir, boolean ownsLogDir, int port, Map<String, String> overrides) {
     this.logDir = logDir;
@@ -65,6 +67,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker persistent(Path logDir, int port, Map<String, String> overrides) {
     return new EmbeddedKafkaBroker(logDir, false, port, overrides);
+  }
+
+  /**
+   * Makes clients authenticate with SASL/PLAIN as one of {@code users} (name to password) over a
+   * {@code SASL_PLAINTEXT} listener; call before {@link #start()}. For tests of clients' security settings: PLAIN
+   * without TLS sends passwords in the clear, so real deployments use SASL_SSL.
+   */
+  public synchronized EmbeddedKafkaBroker requireSaslPlain(Map<String, String> users) {
+    if (server != null) {
+      throw new IllegalStateException("the broker is already running");
+    }
+    saslUsers = Map.copyOf(users);
+    return this;
   }
 
   /** Formats the log directory if needed and starts the broker; returns when it accepts clients. */
@@ -129,11 +144,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     Properties p = new Properties();
     p.put("node.id", "1");
     p.put("process.roles", "broker,controller");
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    String client = saslUsers == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+    p.put("listeners", client + "://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", client + "://127.0.0.1:" + clientPort);
+    p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
+    if (saslUsers != null) {
+      p.put("sasl.enabled.mechanisms", "PLAIN");
+      p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+      StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required"
+          + " username=\"broker\" password=\"broker-secret\" user_broker=\"broker-secret\"");
+      saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password)
+          .append('"'));
+      p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+    }
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("inter.broker.listener.name", client);
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
     p.put("log.dirs", logDir.resolve("data").toString());
     // one node: every internal topic must have replication factor 1 or it never becomes available
