@@ -91,19 +91,24 @@ final class EnumSymbols {
     };
   }
 
+  /** Every enum reachable from {@code schema}, by full name. */
   private static Map<String, Schema> enums(Schema schema, Map<String, Schema> out) {
+    collect(schema, out, new java.util.HashSet<>());
+    return out;
+  }
+
+  private static void collect(Schema schema, Map<String, Schema> out, java.util.Set<String> visitedRecords) {
     switch (schema.getType()) {
       case ENUM -> out.putIfAbsent(schema.getFullName(), schema);
       case RECORD -> {
-        if (out.putIfAbsent("record:" + schema.getFullName(), schema) == null) { // recursive types visit once
-          schema.getFields().forEach(f -> enums(f.schema(), out));
+        if (visitedRecords.add(schema.getFullName())) { // recursive types visit once
+          schema.getFields().forEach(f -> collect(f.schema(), out, visitedRecords));
         }
       }
-      case UNION -> schema.getTypes().forEach(t -> enums(t, out));
-      case ARRAY -> enums(schema.getElementType(), out);
-      case MAP -> enums(schema.getValueType(), out);
+      case UNION -> schema.getTypes().forEach(t -> collect(t, out, visitedRecords));
+      case ARRAY -> collect(schema.getElementType(), out, visitedRecords);
+      case MAP -> collect(schema.getValueType(), out, visitedRecords);
       default -> { }
     }
-    return out;
   }
 }

@@ -47,7 +47,7 @@ public final class KafkaClientProperties {
   public static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("token")
-        || k.endsWith(".key") || k.contains("credential") || k.contains("keystore.key") || k.contains("certificate");
+        || k.endsWith(".key") || k.contains("credential") || k.contains("certificate");
   }
 
   /** A copy for printing: every secret value replaced by {@value #MASK}, sorted by key. */
