@@ -178,12 +178,18 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     throw new IllegalStateException("job " + jobId + " is " + state + " after stop with drain");
   }
 
-  /** The TaskManager process that runs the vertex whose name starts with {@code vertexPrefix} (parallelism 1). */
+  /**
+   * The TaskManager process that runs the vertex whose name starts with {@code vertexPrefix} (parallelism 1), or
+   * null while the subtask is being rescheduled (the REST API then says "(unassigned)").
+   */
   JvmProcess taskManagerRunning(String jobId, String vertexPrefix) throws Exception {
     for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
       if (v.path("name").asText().startsWith(vertexPrefix)) {
         String tm = get("/jobs/" + jobId + "/vertices/" + v.path("id").asText()).path("subtasks").get(0)
             .path("taskmanager-id").asText();
+        if (!tm.startsWith("tm-")) {
+          return null;
+        }
         return taskManagers.get(Integer.parseInt(tm.substring("tm-".length())));
       }
     }

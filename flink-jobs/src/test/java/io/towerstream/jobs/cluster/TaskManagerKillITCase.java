@@ -65,11 +65,13 @@ class TaskManagerKillITCase {
         cluster.awaitRunning(second, Duration.ofMinutes(2));
         long trainedAtKill = PublishedModel.awaitTrained(killed, () -> false, VALID_CLICKS / 3, Duration.ofMinutes(3));
         JvmProcess victim = cluster.taskManagerRunning(second, "Trainer");
+        assertThat(victim).as("the trainer's TaskManager").isNotNull();
         long killedAt = System.nanoTime();
         victim.kill();
         LOG.info("killed {} (kill -9) after {} events trained", victim.name(), trainedAtKill);
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (cluster.taskManagerRunning(second, "Trainer") == victim) { // until the JobManager has moved it
+        JvmProcess now;
+        while ((now = cluster.taskManagerRunning(second, "Trainer")) == victim || now == null) { // until moved
           assertThat(System.nanoTime()).as("the trainer moved off the dead TaskManager").isLessThan(deadline);
           Thread.sleep(250);
         }
