@@ -24,11 +24,17 @@ import java.util.List;
  * @param counters the writer's reported progress (summed over subtasks in the published status)
  * @param sync the writer's sync ledger
  * @param sharedModel {@code OnlineModel.snapshotWithoutUsers()} of subtask 0; null in the other elements
+ * @param evaluator the writer's {@code PrequentialEvaluator.snapshot()}; null when test-then-train was off (and in
+ *     format 2, which did not keep it)
  */
 record TrainerCheckpoint(long modelVersion, int subtask, int parallelism, long lastSequence,
-    List<Interaction> pendingBatch, Counters counters, SyncLedger.Saved sync, byte[] sharedModel) {
-  /** Version 1 was the single-owner trainer's (one model snapshot in plain operator state). */
-  static final int FORMAT_VERSION = 2;
+    List<Interaction> pendingBatch, Counters counters, SyncLedger.Saved sync, byte[] sharedModel,
+    byte[] evaluator) {
+  /**
+   * Version 1 was the single-owner trainer's (one model snapshot in plain operator state); version 2 is version 3
+   * without the evaluator.
+   */
+  static final int FORMAT_VERSION = 3;
 
   /** Progress a subtask reports: events trained, batches, skipped batches. */
   record Counters(long events, long batches, long skipped) {
@@ -45,7 +51,7 @@ record TrainerCheckpoint(long modelVersion, int subtask, int parallelism, long l
 
   byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + pendingBatch.size() * 48
-        + (sharedModel == null ? 0 : sharedModel.length));
+        + (sharedModel == null ? 0 : sharedModel.length) + (evaluator == null ? 0 : evaluator.length));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(FORMAT_VERSION);
       out.writeLong(modelVersion);
@@ -68,6 +74,11 @@ record TrainerCheckpoint(long modelVersion, int subtask, int parallelism, long l
         out.writeInt(sharedModel.length);
         out.write(sharedModel);
       }
+      out.writeBoolean(evaluator != null);
+      if (evaluator != null) {
+        out.writeInt(evaluator.length);
+        out.write(evaluator);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode the trainer checkpoint", e);
     }
@@ -82,9 +93,9 @@ record TrainerCheckpoint(long modelVersion, int subtask, int parallelism, long l
             + "format 1), which this job cannot restore: start the sharded trainer as a new job with a new "
             + "--model.version, without restoring state");
       }
-      if (version != FORMAT_VERSION) {
+      if (version != 2 && version != FORMAT_VERSION) {
         throw new IllegalStateException("trainer checkpoint has format version " + version
-            + ", this job reads version " + FORMAT_VERSION);
+            + ", this job reads versions 2 and " + FORMAT_VERSION);
       }
       long modelVersion = in.readLong();
       int subtask = in.readInt();
@@ -102,7 +113,13 @@ record TrainerCheckpoint(long modelVersion, int subtask, int parallelism, long l
         shared = new byte[in.readInt()];
         in.readFully(shared);
       }
-      return new TrainerCheckpoint(modelVersion, subtask, parallelism, lastSequence, pending, counters, sync, shared);
+      byte[] evaluator = null;
+      if (version >= 3 && in.readBoolean()) {
+        evaluator = new byte[in.readInt()];
+        in.readFully(evaluator);
+      }
+      return new TrainerCheckpoint(modelVersion, subtask, parallelism, lastSequence, pending, counters, sync, shared,
+          evaluator);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot decode the trainer checkpoint", e);
     }

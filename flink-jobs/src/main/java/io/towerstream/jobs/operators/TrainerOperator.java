@@ -162,6 +162,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     long generation = generation(context.getRestoredCheckpointId().orElse(-1));
     epoch = context.getRestoredCheckpointId().orElse(0) + 1;
     List<TrainerCheckpoint> saved = new ArrayList<>();
+    byte[] evaluatorState = null;
     if (context.isRestored()) {
       trainerState.get().forEach(bytes -> saved.add(TrainerCheckpoint.decode(bytes)));
     }
@@ -177,6 +178,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       pending.addAll(r.pendingBatch());
       lastSequence = r.lastSequence();
       carried = r.counters();
+      evaluatorState = r.evaluator();
       LOG.info("Trainer {}/{} restored from {} subtask(s): {} users, {} items, {} pending events, {} senders "
           + "still owed deltas", subtask, parallelism, saved.size(), model.stats().users(), model.stats().items(),
           pending.size(), ledger.openOrigins());
@@ -194,6 +196,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
           settings.prequentialSampleRate());
       if (settings.prequentialBudget() > 0) {
         prequential.withCostBudget(settings.prequentialBudget());
+      }
+      if (evaluatorState != null) {
+        prequential.restore(evaluatorState);
+      } else if (!saved.isEmpty()) {
+        LOG.info("Trainer {}/{}: test-then-train evaluation starts again (the checkpoint was written at parallelism "
+            + "{}, or without it)", subtask, parallelism, saved.get(0).parallelism());
       }
       prequentialWindows = windows(prequential);
     }
@@ -289,7 +297,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     flushUserRows();
     byte[] shared = subtask == 0 ? model.snapshotWithoutUsers() : null;
     trainerState.update(List.of(new TrainerCheckpoint(settings.modelVersion(), subtask, parallelism, lastSequence,
-        List.copyOf(pending), reported(), ledger.save(), shared).encode()));
+        List.copyOf(pending), reported(), ledger.save(), shared, prequential == null ? null : prequential.snapshot())
+        .encode()));
   }
 
   /**
@@ -489,7 +498,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
 
   private static RankingWindow window(PrequentialMetrics m) {
     Map<String, Double> w = m.windowed();
-    return RankingWindow.newBuilder().setEvents(Math.min(m.events(), m.window()))
+    return RankingWindow.newBuilder().setEvents(m.windowEvents())
         .setHitRate10(w.get("hr@10")).setRecall20(w.get("recall@20")).setNdcg20(w.get("ndcg@20"))
         .setMrr(w.get("mrr")).build();
   }

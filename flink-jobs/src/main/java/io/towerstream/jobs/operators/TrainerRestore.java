@@ -17,12 +17,14 @@ import java.util.function.Predicate;
  *   <li>the highest publish sequence of any old subtask, so sequences keep increasing for keys that move;
  *   <li>the reported progress of the old subtasks {@code j ≡ this (mod new parallelism)}, so that the sum over
  *       subtasks stays the job's total;
- *   <li>old subtask 0's sync ledger as the base, and every old ledger for the deltas still owed.
+ *   <li>old subtask 0's sync ledger as the base, and every old ledger for the deltas still owed;
+ *   <li>at the same parallelism, its own old test-then-train evaluator (each subtask scores the users it owns, so
+ *       after a rescale no old evaluator matches a new subtask's users: the evaluators then start again).
  * </ul>
  */
 record TrainerRestore(byte[] sharedModel, List<Interaction> pendingBatch, long lastSequence,
     TrainerCheckpoint.Counters counters, SyncLedger.Saved baseLedger, List<SyncLedger.Saved> ledgers,
-    int oldParallelism) {
+    int oldParallelism, byte[] evaluator) {
 
   /**
    * @param ownsUser whether a user's events now belong to this subtask
@@ -55,7 +57,11 @@ record TrainerRestore(byte[] sharedModel, List<Interaction> pendingBatch, long l
     long lastSequence = 0;
     TrainerCheckpoint.Counters counters = TrainerCheckpoint.Counters.ZERO;
     List<SyncLedger.Saved> ledgers = new ArrayList<>();
+    byte[] evaluator = null;
     for (TrainerCheckpoint c : ordered) {
+      if (c.parallelism() == parallelism && c.subtask() == subtask) {
+        evaluator = c.evaluator();
+      }
       for (Interaction i : c.pendingBatch()) {
         if (ownsUser.test(i.userId())) {
           pending.add(i);
@@ -68,6 +74,6 @@ record TrainerRestore(byte[] sharedModel, List<Interaction> pendingBatch, long l
       ledgers.add(c.sync());
     }
     return new TrainerRestore(base.sharedModel(), pending, lastSequence, counters, base.sync(), ledgers,
-        base.parallelism());
+        base.parallelism(), evaluator);
   }
 }

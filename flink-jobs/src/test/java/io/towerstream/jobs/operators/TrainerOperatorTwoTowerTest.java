@@ -51,6 +51,37 @@ class TrainerOperatorTwoTowerTest {
     assertThat(restored.values()).allSatisfy(v -> assertThat(v).hasSize(8));
   }
 
+  /**
+   * The test-then-train evaluator is part of the checkpoint: after a restore its windows (counts, popularity
+   * baselines, the users' seen items) continue as if nothing happened, equal to the bit. Before, they started again.
+   */
+  @Test
+  void testThenTrainMetricsContinueExactlyAcrossARestore() throws Exception {
+    TrainerSettings settings = new TrainerSettings(SETTINGS.model(), 1, 0, 1_000, 1.0, 30, 12, 200, 0, 0);
+    List<ClickEvent> before = clicks(36, 4); // 4 batches trained, 4 events pending at the snapshot
+    List<ClickEvent> after = clicks(44, 5);
+    Map<String, ?> uninterrupted;
+    OperatorSubtaskState state;
+    try (var original = open(null, settings)) {
+      feed(original, before);
+      state = original.checkpoint(1L, 1L);
+      feed(original, after);
+      original.setProcessingTime(1_000);
+      List<TrainerStatus> status = original.statuses();
+      uninterrupted = status.get(status.size() - 1).getPrequential();
+    }
+    try (var resumed = open(state, settings)) {
+      feed(resumed, after);
+      resumed.setProcessingTime(1_000);
+      List<TrainerStatus> status = resumed.statuses();
+      Map<String, ?> restored = status.get(status.size() - 1).getPrequential();
+      assertThat(status.get(status.size() - 1).getEventsTrained()).isEqualTo(80);
+      assertThat(restored).hasSize(4).isEqualTo(uninterrupted);
+      assertThat(((io.towerstream.schemas.avro.RankingWindow) restored.get("popularity")).getEvents())
+          .as("a full window, most of it from before the restore").isEqualTo(30);
+    }
+  }
+
   @Test
   void statusCarriesPrequentialMetricsAndItemUpdatesCarryTheirPopularityBias() throws Exception {
     TrainerSettings settings = new TrainerSettings(SETTINGS.model().toBuilder().priorWeight(0.5f).build(), 1, 0,

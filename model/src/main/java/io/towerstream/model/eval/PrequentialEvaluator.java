@@ -4,7 +4,14 @@ import io.towerstream.model.ItemChangeFeed;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.nd.NdArrays;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,6 +52,7 @@ public final class PrequentialEvaluator {
   private static final int BUDGET_CHECK_BATCHES = 20;
   private static final double SHRINK = 0.7;
   private static final double MIN_RATE = 1e-5;
+  private static final int STATE_VERSION = 1;
 
   private final int popWindow;
   private double userSampleRate;
@@ -198,6 +206,136 @@ public final class PrequentialEvaluator {
         windowCounts[recent.removeFirst()] -= 1;
       }
     }
+  }
+
+  /**
+   * The state a restore needs to continue exactly where this evaluator is: every scorer's metrics, the known items
+   * in their order, the popularity counts, the recent-popularity window and the cohort's seen items, and the
+   * cohort's share as the budget left it. Not included: the item matrix, which the first scored batch after a
+   * restore fetches whole from the model, and the cost measurements, which start again.
+   */
+  public byte[] snapshot() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024 + items.size() * 24 + recent.size() * 4);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(STATE_VERSION);
+      out.writeDouble(userSampleRate);
+      out.writeInt(items.size());
+      for (int k = 0; k < items.size(); k++) {
+        writeString(out, items.get(k));
+        out.writeFloat(allCounts[k]);
+      }
+      out.writeInt(recent.size());
+      for (int ix : recent) {
+        out.writeInt(ix);
+      }
+      out.writeInt(seen.size());
+      for (Map.Entry<String, Set<Integer>> e : seen.entrySet()) {
+        writeString(out, e.getKey());
+        out.writeInt(e.getValue().size());
+        for (int ix : e.getValue()) {
+          out.writeInt(ix);
+        }
+      }
+      out.writeInt(metrics.size());
+      for (Map.Entry<String, PrequentialMetrics> e : metrics.entrySet()) {
+        writeString(out, e.getKey());
+        e.getValue().writeTo(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the prequential evaluator's state", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Replaces this evaluator's state with a {@link #snapshot}, which any configuration may have written: the recent-
+   * popularity window keeps the newest events that fit this one's, metrics windows likewise, and the cohort is the
+   * smaller of the saved and the configured share (users outside it leave with their seen items; users a larger
+   * share adds start with none). Call before the first scored batch. Mutates and returns this.
+   */
+  public PrequentialEvaluator restore(byte[] state) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+      int version = in.readInt();
+      if (version != STATE_VERSION) {
+        throw new IllegalStateException("prequential evaluator state has version " + version
+            + ", this reader knows " + STATE_VERSION);
+      }
+      userSampleRate = Math.min(userSampleRate, in.readDouble());
+      items.clear();
+      itemIndex.clear();
+      int n = in.readInt();
+      int capacity = Math.max(16, Integer.highestOneBit(Math.max(1, n)) * 2);
+      allCounts = new float[capacity];
+      windowCounts = new float[capacity];
+      for (int k = 0; k < n; k++) {
+        String id = readString(in);
+        itemIndex.put(id, k);
+        items.add(id);
+        allCounts[k] = in.readFloat();
+      }
+      recent.clear();
+      int r = in.readInt();
+      for (int k = 0; k < r; k++) {
+        int ix = checkedIndex(in.readInt(), n);
+        if (r - k <= popWindow) {
+          recent.addLast(ix);
+          windowCounts[ix] += 1;
+        }
+      }
+      seen.clear();
+      int users = in.readInt();
+      for (int u = 0; u < users; u++) {
+        String user = readString(in);
+        int size = in.readInt();
+        Set<Integer> set = new HashSet<>(Math.max(4, size * 2));
+        for (int k = 0; k < size; k++) {
+          set.add(checkedIndex(in.readInt(), n));
+        }
+        if (inCohort(user)) {
+          seen.put(user, set);
+        }
+      }
+      int scorers = in.readInt();
+      for (int k = 0; k < scorers; k++) {
+        String name = readString(in);
+        PrequentialMetrics m = metrics.get(name);
+        (m != null ? m : new PrequentialMetrics(1)).readFrom(in); // a scorer this version dropped: read past it
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the prequential evaluator's state", e);
+    }
+    source = null; // the next scored batch fetches every item's vector
+    feed = null;
+    itemMatrix = null;
+    vectorsKnown = 0;
+    scoringNanos = 0;
+    trainingNanos = 0;
+    batchesSinceCheck = 0;
+    return this;
+  }
+
+  /** Ids are as long as the job's validation allows, possibly past writeUTF's 64 KB. */
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > in.available()) {
+      throw new IOException("a string of " + length + " bytes in " + in.available() + " bytes left");
+    }
+    byte[] b = new byte[length];
+    in.readFully(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static int checkedIndex(int ix, int items) throws IOException {
+    if (ix < 0 || ix >= items) {
+      throw new IOException("item index " + ix + " outside the " + items + " items saved");
+    }
+    return ix;
   }
 
   /**
