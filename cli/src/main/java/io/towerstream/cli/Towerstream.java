@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     description = "Streaming two-tower recommendation embeddings: Kafka clicks -> Flink/ND4J training -> "
         + "Kafka embedding updates + a RocksDB retrieval store.",
     subcommands = {DemoCommand.class, io.towerstream.cli.commands.EvalCommand.class, QueryCommand.class,
-        TrainCommand.class, ServeCommand.class, TopicsCommand.class, BenchCommand.class, StoreCommand.class})
+        TrainCommand.class, ServeCommand.class, TopicsCommand.class, io.towerstream.cli.commands.ProduceCommand.class, BenchCommand.class, StoreCommand.class})
 public final class Towerstream {
   private Towerstream() {}
 

@@ -31,6 +31,24 @@ public final class TopicProvisioner {
   /** How long the sync topic keeps deltas: a restore from an older checkpoint misses the ones it had not applied. */
   static final String MODEL_SYNC_RETENTION_MS = Long.toString(24L * 3600 * 1000);
 
+  /**
+   * Every topic with the settings its contract needs; deployments that create topics by other means (Strimzi's
+   * {@code KafkaTopic}) are checked against this.
+   */
+  public static List<NewTopic> plan(TopicNames names, int partitions, short replication) {
+    Map<String, String> compacted = Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
+        "segment.ms", "600000");
+    List<NewTopic> wanted = new ArrayList<>();
+    wanted.add(new NewTopic(names.clicks(), partitions, replication));
+    wanted.add(new NewTopic(names.clicksDlq(), partitions, replication));
+    wanted.add(new NewTopic(names.embeddings(), partitions, replication).configs(compacted));
+    wanted.add(new NewTopic(names.trainerStatus(), 1, replication).configs(compacted));
+    // one partition: one source subtask broadcasts every delta to every trainer, in each origin's order
+    wanted.add(new NewTopic(names.modelSync(), 1, replication).configs(Map.of("cleanup.policy", "delete",
+        "retention.ms", MODEL_SYNC_RETENTION_MS, "max.message.bytes", Integer.toString(4 << 20))));
+    return wanted;
+  }
+
   /** Creates every missing topic with {@code partitions} partitions and the given replication factor. */
   public static void ensureTopics(String bootstrapServers, TopicNames names, int partitions, short replication) {
     ensureTopics(bootstrapServers, Map.of(), names, partitions, replication);
@@ -42,16 +60,7 @@ public final class TopicProvisioner {
     Properties props = KafkaClientProperties.addTo(new Properties(), clientProperties);
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-    Map<String, String> compacted = Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
-        "segment.ms", "600000");
-    List<NewTopic> wanted = new ArrayList<>();
-    wanted.add(new NewTopic(names.clicks(), partitions, replication));
-    wanted.add(new NewTopic(names.clicksDlq(), partitions, replication));
-    wanted.add(new NewTopic(names.embeddings(), partitions, replication).configs(compacted));
-    wanted.add(new NewTopic(names.trainerStatus(), 1, replication).configs(compacted));
-    // one partition: one source subtask broadcasts every delta to every trainer, in each origin's order
-    wanted.add(new NewTopic(names.modelSync(), 1, replication).configs(Map.of("cleanup.policy", "delete",
-        "retention.ms", MODEL_SYNC_RETENTION_MS, "max.message.bytes", Integer.toString(4 << 20))));
+    List<NewTopic> wanted = plan(names, partitions, replication);
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

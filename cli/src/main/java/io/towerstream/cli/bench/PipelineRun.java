@@ -77,7 +77,7 @@ final class PipelineRun {
           .indexKind(storeIndex)
           .build()).start()) {
         long t0 = System.nanoTime();
-        try (LocalTrainingJob job = LocalTrainingJob.start(config, 0)) {
+        try (LocalTrainingJob job = LocalTrainingJob.start(config, 0, 0)) {
           return await(stream, dataset, trainers, batchSize, store, work, t0, produceSeconds, log);
         }
       }

@@ -1,14 +1,13 @@
 package io.towerstream.cli.commands;
 
-import io.towerstream.cli.data.ClickFileFormat;
 import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.demo.DemoRun;
-import io.towerstream.model.synthetic.PlantedClusterClicks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -21,13 +20,8 @@ import picocli.CommandLine.Unmatched;
         "Training-job options (see `towerstream train --help-job`) may follow, e.g. --model.dim 32."},
     footer = {"", "Example: towerstream demo --data ../shared/data/ml-100k/u.data --format movielens"})
 public final class DemoCommand implements Callable<Integer> {
+  @Mixin ClickSourceOptions source;
 
-  @Option(names = "--data", description = "Click log to replay; without it a synthetic stream with planted clusters.")
-  Path data;
-
-  @Option(names = "--format", defaultValue = "movielens", converter = FormatConverter.class,
-      description = "Format of --data: movielens (u.data) or csv (user,item,timestamp). Default: ${DEFAULT-VALUE}.")
-  ClickFileFormat format;
 
   @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the retrieval store, 0 = any free (default: ${DEFAULT-VALUE}).")
   int port;
@@ -41,6 +35,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--flink-ui-port", defaultValue = "0", description = "Serve Flink's web UI on this port; 0 = no UI (default).")
   int flinkUiPort;
 
+  @Option(names = "--job-metrics-port", defaultValue = "9249",
+      description = "Serve the training job's metrics for Prometheus on this port (Flink's reporter); 0 = none (default: ${DEFAULT-VALUE}).")
+  int jobMetricsPort;
+
   @Option(names = "--work-dir", description = "Where broker log and store live; default a temporary directory removed on exit.")
   Path workDir;
 
@@ -50,21 +48,6 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--exit-after-replay", description = "Stop once every replayed event is trained and embedded.")
   boolean exitAfterReplay;
 
-  @Option(names = "--synthetic-users", defaultValue = "2000", description = "Synthetic stream: users (default: ${DEFAULT-VALUE}).")
-  int syntheticUsers;
-
-  @Option(names = "--synthetic-items", defaultValue = "1000", description = "Synthetic stream: items (default: ${DEFAULT-VALUE}).")
-  int syntheticItems;
-
-  @Option(names = "--synthetic-clusters", defaultValue = "20", description = "Synthetic stream: planted clusters (default: ${DEFAULT-VALUE}).")
-  int syntheticClusters;
-
-  @Option(names = "--synthetic-events", defaultValue = "200000", description = "Synthetic stream: events (default: ${DEFAULT-VALUE}).")
-  long syntheticEvents;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic stream (default: ${DEFAULT-VALUE}).")
-  long seed;
-
   @Unmatched List<String> jobArgs = new ArrayList<>();
 
   @Override
@@ -72,16 +55,15 @@ public final class DemoCommand implements Callable<Integer> {
     requirePort("--port", port);
     requirePort("--kafka-port", kafkaPort);
     requirePort("--flink-ui-port", flinkUiPort);
+    requirePort("--job-metrics-port", jobMetricsPort);
     if (rate < 0) {
       throw new IllegalArgumentException("--rate must be >= 0, was " + rate);
     }
-    ClickStream stream = data != null ? ClickStream.fromFile(data, format) : ClickStream.synthetic(
-        PlantedClusterClicks.builder().users(syntheticUsers).items(syntheticItems).clusters(syntheticClusters)
-            .events(syntheticEvents).seed(seed).build());
+    ClickStream stream = source.stream();
     if (stream.events() == 0) {
       throw new IllegalArgumentException("the dataset holds no clicks: " + stream.description());
     }
-    return new DemoRun(stream, workDir, kafkaPort, host, port, flinkUiPort, rate, exitAfterReplay, jobArgs).run();
+    return new DemoRun(stream, workDir, kafkaPort, host, port, flinkUiPort, jobMetricsPort, rate, exitAfterReplay, jobArgs).run();
   }
 
   private static void requirePort(String option, int value) {

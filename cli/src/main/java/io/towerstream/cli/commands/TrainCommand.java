@@ -47,7 +47,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     JobConfig config = JobConfig.fromArgs(jobArgs.toArray(String[]::new));
     if (flinkRest == null) {
-      LocalTrainingJob job = LocalTrainingJob.start(config, flinkUiPort);
+      LocalTrainingJob job = LocalTrainingJob.start(config, flinkUiPort, 0);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         job.close();

@@ -17,13 +17,15 @@ public final class DemoRun {
   private final String host;
   private final int port;
   private final int flinkUiPort;
+  private final int jobMetricsPort;
   private final double rate;
   private final boolean exitAfterReplay;
   private final List<String> jobArgs;
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
-  public DemoRun(ClickStream stream, Path workDir, int kafkaPort, String host, int port, int flinkUiPort, double rate,
-      boolean exitAfterReplay, List<String> jobArgs) {
+  public DemoRun(ClickStream stream, Path workDir, int kafkaPort, String host, int port, int flinkUiPort,
+      int jobMetricsPort, double rate, boolean exitAfterReplay, List<String> jobArgs) {
+    this.jobMetricsPort = jobMetricsPort;
     this.stream = stream;
     this.requestedWorkDir = workDir;
     this.kafkaPort = kafkaPort;
@@ -41,7 +43,7 @@ public final class DemoRun {
     boolean temporary = requestedWorkDir == null;
     out.println("towerstream demo — " + stream.description() + ": " + stream.events() + " events, "
         + stream.users() + " users, " + stream.items() + " items");
-    DemoStack stack = DemoStack.start(workDir, kafkaPort, host, port, flinkUiPort, jobArgs);
+    DemoStack stack = DemoStack.start(workDir, kafkaPort, host, port, flinkUiPort, jobMetricsPort, jobArgs);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stack.close();
@@ -59,7 +61,8 @@ public final class DemoRun {
         + "  (topics clicks, clicks.dlq, embeddings, trainer-status; records are Avro single-object encoded)");
     out.println("retrieval store: " + url + "  (try " + url + "/v1/status)");
     out.println("training job: " + stack.jobId() + " on a local Flink MiniCluster"
-        + (flinkUiPort > 0 ? ", web UI http://127.0.0.1:" + flinkUiPort : ""));
+        + (flinkUiPort > 0 ? ", web UI http://127.0.0.1:" + flinkUiPort : "")
+        + (jobMetricsPort > 0 ? ", metrics http://127.0.0.1:" + jobMetricsPort + "/metrics" : ""));
     out.println("work dir: " + workDir + (temporary ? " (removed on exit)" : ""));
 
     long replayStartedAt = System.nanoTime();

@@ -33,6 +33,15 @@ public final class DemoStack implements AutoCloseable {
    */
   public static DemoStack start(Path workDir, int kafkaPort, String httpHost, int httpPort, int flinkUiPort,
       List<String> jobArgs) throws Exception {
+    return start(workDir, kafkaPort, httpHost, httpPort, flinkUiPort, 0, jobArgs);
+  }
+
+  /**
+   * @param jobMetricsPort port of the job's Prometheus endpoint (Flink's reporter), 0 = none
+   * @param jobArgs training-job options ({@code --model.dim 32} …), validated by {@link JobConfig}
+   */
+  public static DemoStack start(Path workDir, int kafkaPort, String httpHost, int httpPort, int flinkUiPort,
+      int jobMetricsPort, List<String> jobArgs) throws Exception {
     EmbeddedKafkaBroker broker = null;
     RetrievalStore store = null;
     try {
@@ -52,7 +61,7 @@ public final class DemoStack implements AutoCloseable {
           .httpPort(httpPort)
           .build()).start();
 
-      LocalTrainingJob job = LocalTrainingJob.start(jobConfig, flinkUiPort);
+      LocalTrainingJob job = LocalTrainingJob.start(jobConfig, flinkUiPort, jobMetricsPort);
       return new DemoStack(broker, store, job, jobConfig);
     } catch (Exception | Error e) {
       if (store != null) {

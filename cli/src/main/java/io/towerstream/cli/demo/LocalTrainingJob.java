@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalTrainingJob implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalTrainingJob.class);
+  /** Flink's Prometheus reporter; the cluster images ship it as a plugin, the CLI has it on its class path. */
+  public static final String PROMETHEUS_REPORTER = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
   private final JobClient client;
 
   private LocalTrainingJob(JobClient client) {
@@ -27,10 +29,16 @@ public final class LocalTrainingJob implements AutoCloseable {
    * Starts the job and returns once it is submitted.
    *
    * @param webUiPort port of Flink's web UI, or 0 for none
+   * @param metricsPort port of the job's metrics in Prometheus's format (Flink's reporter, as a cluster's
+   *     {@code metrics.reporter.prom.*} settings give it), or 0 for none
    */
-  public static LocalTrainingJob start(JobConfig config, int webUiPort) throws Exception {
+  public static LocalTrainingJob start(JobConfig config, int webUiPort, int metricsPort) throws Exception {
     TrainingJob job = new TrainingJob(config);
     Configuration flink = config.flinkConfiguration();
+    if (metricsPort > 0) {
+      flink.setString("metrics.reporter.prom.factory.class", PROMETHEUS_REPORTER);
+      flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
+    }
     StreamExecutionEnvironment env;
     int parallelism = config.trainerParallelism();
     if (webUiPort > 0) {

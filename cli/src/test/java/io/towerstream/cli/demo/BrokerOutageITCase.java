@@ -54,7 +54,7 @@ class BrokerOutageITCase {
     Set<String> items = new HashSet<>();
     try (RetrievalStore store = RetrievalStore.open(StoreConfig.builder().bootstrapServers(bootstrap)
             .dbPath(dir.resolve("store")).httpPort(0).build()).start();
-        LocalTrainingJob job = LocalTrainingJob.start(config, 0)) {
+        LocalTrainingJob job = LocalTrainingJob.start(config, 0, 0)) {
       String status = "http://127.0.0.1:" + store.port() + "/v1/status";
       replay(bootstrap, config, clicks(0, users, items));
       awaitTrained(store, CLICKS_PER_PHASE);

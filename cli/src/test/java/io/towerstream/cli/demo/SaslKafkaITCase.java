@@ -58,7 +58,7 @@ class SaslKafkaITCase {
       assertThat(config.toString()).doesNotContain("s3cret-pass");
 
       try (RetrievalStore store = RetrievalStore.open(storeConfig).start();
-          LocalTrainingJob job = LocalTrainingJob.start(config, 0)) {
+          LocalTrainingJob job = LocalTrainingJob.start(config, 0, 0)) {
         Random random = new Random(3);
         List<ClickRecord> clicks = new ArrayList<>();
         for (int i = 0; i < CLICKS; i++) {

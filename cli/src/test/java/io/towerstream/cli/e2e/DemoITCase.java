@@ -4,19 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.towerstream.cli.deploy.DashboardMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** End to end through the packaged CLI: broker, Flink MiniCluster, store and HTTP in one child process. */
 class DemoITCase {
 
+  /**
+   * Also the metrics: the job's through Flink's Prometheus reporter (as a cluster's {@code metrics.reporter.prom.*}
+   * gives them) and the store's {@code /metrics}; every metric the Grafana dashboard in infra/ charts is among them.
+   */
   @Test
   void syntheticDemoTrainsEverythingAndServesCandidates(@TempDir Path dir) throws Exception {
-    try (DemoProcess demo = new DemoProcess(dir, List.of(
+    int metricsPort = freePort();
+    try (DemoProcess demo = new DemoProcess(dir, List.of("--job-metrics-port", Integer.toString(metricsPort),
         "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-events", "20000"))) {
       JsonNode status = demo.awaitReplayDone(Duration.ofMinutes(3));
       assertThat(status.path("eventsTrained").asLong()).isEqualTo(20_000);
@@ -26,7 +35,37 @@ class DemoITCase {
 
       JsonNode candidates = demo.get("/v1/users/u0/candidates?k=10");
       assertThat(candidates.path("candidates")).hasSize(10);
-      assertThat(demo.output()).contains("bootstrap");
+      assertThat(demo.output()).contains("bootstrap").contains("metrics http://127.0.0.1:" + metricsPort);
+
+      String job = demo.text("http://127.0.0.1:" + metricsPort + "/metrics");
+      String store = demo.text(demo.baseUrl(Duration.ofSeconds(1)) + "/metrics");
+      assertThat(sample(job, "flink_taskmanager_job_task_operator_eventsTrained")).isEqualTo(20_000);
+      assertThat(sample(job, "flink_taskmanager_job_task_operator_items")).isEqualTo(200);
+      JsonNode dashboard = new ObjectMapper().readTree(Path.of("..", "infra", "monitoring", "grafana-dashboard.json")
+          .toFile());
+      Set<String> exported = new HashSet<>();
+      for (String line : (job + "\n" + store).split("\n")) {
+        if (!line.isEmpty() && !line.startsWith("#")) {
+          exported.add(line.split("[{ ]", 2)[0]);
+        }
+      }
+      assertThat(exported).as("every metric the dashboard charts").containsAll(DashboardMetrics.names(dashboard));
+    }
+  }
+
+  /** The value of the first sample of {@code metric} in a Prometheus text exposition. */
+  private static double sample(String exposition, String metric) {
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith(metric + "{") || line.startsWith(metric + " ")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no " + metric + " in\n" + exposition);
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
     }
   }
 
@@ -36,7 +75,7 @@ class DemoITCase {
     assumeTrue(!data.isBlank() && Files.exists(Path.of(data, "u.data")),
         "MovieLens-100K not given: set TOWERSTREAM_DATA_DIR to the ml-100k folder to run this test");
     try (DemoProcess demo = new DemoProcess(dir, List.of(
-        "--data", Path.of(data, "u.data").toString(), "--format", "movielens"))) {
+        "--data", Path.of(data, "u.data").toString(), "--format", "movielens", "--job-metrics-port", "0"))) {
       JsonNode status = demo.awaitReplayDone(Duration.ofMinutes(5));
       assertThat(status.path("eventsTrained").asLong()).isEqualTo(100_000);
       assertThat(status.path("usersEmbedded").asLong()).isEqualTo(943);

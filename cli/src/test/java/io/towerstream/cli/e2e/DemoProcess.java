@@ -81,12 +81,17 @@ final class DemoProcess implements AutoCloseable {
   }
 
   JsonNode get(String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl(Duration.ofSeconds(1)) + path)).GET().build(),
+    return JSON.readTree(text(baseUrl(Duration.ofSeconds(1)) + path));
+  }
+
+  /** The body of a 200 answer to GET {@code url}. */
+  String text(String url) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+      throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
     }
-    return JSON.readTree(r.body());
+    return r.body();
   }
 
   /** Polls /v1/status until replayDone, failing with the demo's output if it does not come in time. */

@@ -39,6 +39,7 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -130,6 +131,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient volatile long lastStepMillis;
   private transient volatile int pendingEvents;
   private transient volatile long syncLagMillis;
+  /** Wall-clock time the oldest batch not yet published finished training; 0 when everything trained is out. */
+  private transient volatile long unpublishedSince;
   private transient Counter eventsReceived;
   private transient Counter updatesPublished;
   private transient Counter deltasSent;
@@ -350,6 +353,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     StepResult result = model.train(batch); // ... then train
     long took = System.nanoTime() - started;
     lastStepMillis = took / 1_000_000;
+    if (unpublishedSince == 0) {
+      unpublishedSince = System.currentTimeMillis();
+    }
     stats = model.stats();
     reportedNow = reported();
     if (prequential != null) {
@@ -416,6 +422,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
 
   private void publish(boolean everything) {
     long now = now();
+    unpublishedSince = 0;
     long trained = model.stats().eventsTrained();
     boolean full = everything || settings.itemRefreshMs() == 0 || now - lastFullPublish >= settings.itemRefreshMs()
         || trained == eventsAtLastPublish;
@@ -509,6 +516,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
 
   private void registerMetrics(MetricGroup group) {
     eventsReceived = group.counter("eventsReceived");
+    group.meter("eventsPerSecond", new MeterView(eventsReceived));
+    // how stale the published vectors are against the model: time since the oldest unpublished batch trained
+    group.gauge("publishLagMillis", (Gauge<Long>) () -> {
+      long since = unpublishedSince;
+      return since == 0 ? 0L : Math.max(0L, System.currentTimeMillis() - since);
+    });
     updatesPublished = group.counter("updatesPublished");
     deltasSent = group.counter("deltasSent");
     deltasApplied = group.counter("deltasApplied");
