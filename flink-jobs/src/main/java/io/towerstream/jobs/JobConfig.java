@@ -3,6 +3,7 @@ package io.towerstream.jobs;
 import io.towerstream.jobs.functions.ClickRules;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.KafkaClientProperties;
+import io.towerstream.schemas.LayeredOptions;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
 import io.towerstream.schemas.Topics;
 import java.io.Serializable;
@@ -295,6 +296,17 @@ public final class JobConfig implements Serializable {
    * @throws IllegalArgumentException naming the option, for an unknown or repeated option, a missing or bad
    *     value, or a missing required option
    */
+  /** The environment variables' prefix: {@code TOWERSTREAM_JOB_MODEL_DIM} sets {@code --model.dim}. */
+  public static final String ENV_PREFIX = "TOWERSTREAM_JOB_";
+
+  /**
+   * The job's options as a deployment gives them: flags, then the environment ({@link #ENV_PREFIX}), then the file
+   * of {@code --config FILE} (see {@link LayeredOptions}), validated as {@link #fromArgs} does.
+   */
+  public static JobConfig fromCommandLine(String[] args, Map<String, String> env) {
+    return fromArgs(LayeredOptions.merge(args, env, ENV_PREFIX, BY_NAME.keySet()));
+  }
+
   public static JobConfig fromArgs(String... args) {
     Builder builder = builder();
     Set<String> seen = new HashSet<>();
@@ -359,6 +371,11 @@ public final class JobConfig implements Serializable {
       String shown = def.equals(required) ? "" : " (default: " + (def.isEmpty() ? "none" : def) + ")";
       out.append(String.format(Locale.ROOT, "  --%-30s %s%s%n", option.name, option.doc, shown));
     }
+    out.append(String.format(Locale.ROOT, "  --%-30s %s%n", LayeredOptions.CONFIG_OPTION,
+        "Properties file of these options (name=value, e.g. model.dim=32; kafka.<property> too)."));
+    out.append("Each option may instead come from ").append(ENV_PREFIX)
+        .append("<NAME> (upper case, '.' and '-' as '_', e.g. TOWERSTREAM_JOB_MODEL_DIM).\n")
+        .append("Flags win over environment variables, and those over the --config file.\n");
     return out.toString();
   }
 

@@ -185,7 +185,7 @@ public final class TrainingJob {
     }
     JobConfig config;
     try {
-      config = JobConfig.fromArgs(args);
+      config = JobConfig.fromCommandLine(args, System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("Invalid configuration: " + e.getMessage());
       System.err.println(JobConfig.usage());

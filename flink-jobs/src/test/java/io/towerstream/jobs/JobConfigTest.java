@@ -254,4 +254,23 @@ class JobConfigTest {
     assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--kafka.group.id", "g"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--kafka.group.id");
   }
+
+  @Test
+  void aDeploymentSetsOptionsByFlagEnvironmentAndConfigFileFlagsWinning(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("job.properties");
+    Files.writeString(file, "bootstrap-servers=file:9092\nmodel.dim=16\ngroup-id=from-file\n"
+        + "kafka.security.protocol=SASL_SSL\nkafka.sasl.jaas.config=secret-jaas\n");
+    JobConfig c = JobConfig.fromCommandLine(new String[] {"--config", file.toString(), "--group-id", "from-flag"},
+        java.util.Map.of("TOWERSTREAM_JOB_MODEL_DIM", "24", "TOWERSTREAM_JOB_BOOTSTRAP_SERVERS", "env:9092"));
+    assertThat(c.bootstrapServers()).isEqualTo("env:9092");
+    assertThat(c.model().dim()).isEqualTo(24);
+    assertThat(c.groupId()).isEqualTo("from-flag");
+    assertThat(c.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL");
+    assertThat(c.toString()).doesNotContain("secret-jaas");
+
+    Files.writeString(file, "bootstrap-servers=b:9092\nmodel.dimm=16\n");
+    assertThatThrownBy(() -> JobConfig.fromCommandLine(new String[] {"--config", file.toString()},
+        java.util.Map.of())).hasMessageContaining("unknown option --model.dimm");
+    assertThat(JobConfig.usage()).contains("--config").contains("TOWERSTREAM_JOB_");
+  }
 }

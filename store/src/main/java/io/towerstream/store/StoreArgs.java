@@ -2,6 +2,7 @@ package io.towerstream.store;
 
 import io.towerstream.store.index.GraphIndexOptions;
 import io.towerstream.schemas.KafkaClientProperties;
+import io.towerstream.schemas.LayeredOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,9 @@ public final class StoreArgs {
         --kafka.<property>   one Kafka consumer property, over the file's, e.g. --kafka.security.protocol SSL
         --auth-token-file    file holding the bearer token every endpoint but /health then requires
                              (or the token itself in TOWERSTREAM_STORE_AUTH_TOKEN); default: no token
-      Each option may instead come from TOWERSTREAM_STORE_<OPTION> (upper case, '-' as '_').""";
+        --config             properties file of these options (name=value, e.g. db-path=/var/lib/store)
+      Each option may instead come from TOWERSTREAM_STORE_<OPTION> (upper case, '-' as '_').
+      Flags win over environment variables, and those over the --config file.""";
 
   private StoreArgs() {}
 
@@ -65,6 +68,7 @@ public final class StoreArgs {
 
   /** @throws IllegalArgumentException naming the bad option */
   public static StoreConfig parse(String[] args, Map<String, String> env) {
+    args = LayeredOptions.merge(args, env, ENV_PREFIX, KNOWN); // flags over environment over --config FILE
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];

@@ -100,4 +100,21 @@ class StoreArgsTest {
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
+
+  @Test
+  void aConfigFileSitsUnderTheEnvironmentAndTheFlags(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("store.properties");
+    Files.writeString(file, "bootstrap-servers=file:9092\ndb-path=/from/file\nhnsw-max-degree=12\n"
+        + "index=hnsw\nkafka.security.protocol=SSL\n");
+    StoreConfig c = StoreArgs.parse(new String[] {"--config", file.toString(), "--index", "exact"},
+        Map.of("TOWERSTREAM_STORE_DB_PATH", "/from/env"));
+    assertThat(c.bootstrapServers()).isEqualTo("file:9092");
+    assertThat(c.dbPath()).isEqualTo(Path.of("/from/env"));
+    assertThat(c.indexKind()).isEqualTo(IndexKind.EXACT);
+    assertThat(c.indexOptions().maxDegree()).isEqualTo(12);
+    assertThat(c.consumerOverrides()).containsEntry("security.protocol", "SSL");
+    Files.writeString(file, "bootstrap-servers=b:9092\ndb-path=/d\nauth-token=in-a-file\n");
+    assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--config", file.toString()}, Map.of()))
+        .hasMessageContaining("unknown option --auth-token");
+  }
 }

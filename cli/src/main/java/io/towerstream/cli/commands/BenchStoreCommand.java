@@ -59,17 +59,17 @@ public final class BenchStoreCommand implements Callable<Integer> {
       description = "Queries compared with exact search for recall (default: ${DEFAULT-VALUE}).")
   int recallQueries;
 
-  @Option(names = "--overquery", split = ",", defaultValue = "3",
+  @Option(names = "--hnsw-overquery", split = ",", defaultValue = "3",
       description = "Graph search beam = k x this; several values are measured on one graph (default: ${DEFAULT-VALUE}).")
   List<Float> overquery;
 
-  @Option(names = "--max-degree", defaultValue = "32", description = "Graph degree M (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--hnsw-max-degree", defaultValue = "32", description = "Graph degree M (default: ${DEFAULT-VALUE}).")
   int maxDegree;
 
-  @Option(names = "--beam-width", defaultValue = "100", description = "Graph construction beam (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--hnsw-beam-width", defaultValue = "100", description = "Graph construction beam (default: ${DEFAULT-VALUE}).")
   int beamWidth;
 
-  @Option(names = "--build-threads", description = "Threads of the graph build (default: all cores).")
+  @Option(names = "--index-build-threads", description = "Threads of the graph build (default: all cores).")
   Integer buildThreads;
 
   @Option(names = "--bias-scale", defaultValue = "0",
@@ -111,19 +111,19 @@ public final class BenchStoreCommand implements Callable<Integer> {
     atLeast("--recall-queries", recallQueries, 1);
     for (float f : overquery) {
       if (!(f >= 1f)) {
-        throw bad("--overquery", "must be at least 1, got " + f);
+        throw bad("--hnsw-overquery", "must be at least 1, got " + f);
       }
     }
-    atLeast("--max-degree", maxDegree, 1);
-    atLeast("--beam-width", beamWidth, 1);
+    atLeast("--hnsw-max-degree", maxDegree, 1);
+    atLeast("--hnsw-beam-width", beamWidth, 1);
     if (buildThreads != null) {
-      atLeast("--build-threads", buildThreads, 1);
+      atLeast("--index-build-threads", buildThreads, 1);
     }
     if (!(biasScale >= 0) || Double.isInfinite(biasScale)) {
       throw bad("--bias-scale", "must be a finite number >= 0, got " + biasScale);
     }
     List<String> args = new ArrayList<>(List.of("--items", join(items), "--data", String.join(",", data),
-        "--dim", "" + dim, "--k", "" + k, "--threads", join(threads), "--update-rate", "" + updatesPerSec,
+        "--dim", "" + dim, "--k", "" + k, "--threads", join(threads), "--updates-per-sec", "" + updatesPerSec,
         "--index", kind, "--seconds", "" + seconds, "--recall-queries", "" + recallQueries,
         "--hnsw-overquery", join(overquery), "--hnsw-max-degree", "" + maxDegree, "--hnsw-beam-width", "" + beamWidth,
         "--bias-scale", "" + biasScale, "--seed", "" + seed));

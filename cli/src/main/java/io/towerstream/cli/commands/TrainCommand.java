@@ -45,7 +45,7 @@ public final class TrainCommand implements Callable<Integer> {
       System.out.println(JobConfig.usage());
       return 0;
     }
-    JobConfig config = JobConfig.fromArgs(jobArgs.toArray(String[]::new));
+    JobConfig config = JobConfig.fromCommandLine(jobArgs.toArray(String[]::new), System.getenv());
     if (flinkRest == null) {
       LocalTrainingJob job = LocalTrainingJob.start(config, flinkUiPort, 0);
       CountDownLatch stopped = new CountDownLatch(1);

@@ -15,7 +15,7 @@ class BenchStoreCommandTest {
   void parsesEveryOptionIntoTheBenchmarksOptions() {
     BenchStoreCommand command = parse("bench", "store", "--items", "1000,2000", "--dim", "32", "--k", "10",
         "--data", "random,clustered", "--threads", "1,2", "--updates-per-sec", "500", "--index", "EXACT",
-        "--overquery", "2,3", "--max-degree", "16", "--beam-width", "50", "--build-threads", "1",
+        "--hnsw-overquery", "2,3", "--hnsw-max-degree", "16", "--hnsw-beam-width", "50", "--index-build-threads", "1",
         "--bias-scale", "0.2", "--seconds", "2", "--recall-queries", "30", "--seed", "7");
     BenchOptions o = command.toBenchOptions();
     assertThat(o.items()).containsExactly(1000, 2000);
@@ -58,10 +58,10 @@ class BenchStoreCommandTest {
     assertRejected("--threads", "--threads", "1,0");
     assertRejected("--updates-per-sec", "--updates-per-sec", "-1");
     assertRejected("--index", "--index", "ivf");
-    assertRejected("--overquery", "--overquery", "0.5");
+    assertRejected("--hnsw-overquery", "--hnsw-overquery", "0.5");
     assertRejected("--seconds", "--seconds", "0");
     assertRejected("--bias-scale", "--bias-scale", "-0.1");
-    assertRejected("--build-threads", "--build-threads", "0");
+    assertRejected("--index-build-threads", "--index-build-threads", "0");
     CliRun unknown = CliRun.of("bench", "store", "--update-rate", "5");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("--update-rate");
@@ -72,7 +72,7 @@ class BenchStoreCommandTest {
   void runsTheBenchmarkInProcessAndPrintsItsTable() {
     CliRun run = CliRun.of("bench", "store", "--items", "3000", "--dim", "16", "--k", "10", "--data", "clustered",
         "--threads", "1,2", "--updates-per-sec", "200", "--seconds", "1", "--recall-queries", "20",
-        "--build-threads", "1");
+        "--index-build-threads", "1");
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> rows = run.out().lines().filter(l -> l.startsWith("|")).toList();
     // the table is printed after every (size, data) pair; this run has one pair, so one table

@@ -26,7 +26,7 @@ public record BenchOptions(List<Integer> items, List<String> data, int dim, int 
         --k K                   candidates per query (default 100)
         --threads T[,T...]      client threads (default 1,2)
         --seconds S             length of each latency/QPS measurement (default 5)
-        --update-rate R         updates/s streamed in during the churn phase, 0 = none (default 1000)
+        --updates-per-sec R     updates/s streamed in during the churn phase, 0 = none (default 1000)
         --recall-queries Q      queries whose top-k is compared with exact search (default 200)
         --index KIND            hnsw|exact|auto (default hnsw)
         --hnsw-max-degree M     graph degree (default 32)
@@ -77,7 +77,7 @@ public record BenchOptions(List<Integer> items, List<String> data, int dim, int 
         case "--k" -> k = ints(name, v).get(0);
         case "--threads" -> threads = ints(name, v);
         case "--seconds" -> seconds = ints(name, v).get(0);
-        case "--update-rate" -> updateRate = ints(name, v).get(0);
+        case "--updates-per-sec" -> updateRate = ints(name, v).get(0);
         case "--recall-queries" -> recallQueries = ints(name, v).get(0);
         case "--index" -> index = IndexKind.valueOf(v.toUpperCase(Locale.ROOT));
         case "--hnsw-max-degree" -> degree = ints(name, v).get(0);

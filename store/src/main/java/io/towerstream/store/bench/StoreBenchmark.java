@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * The retrieval store's benchmark ({@code towerstream bench store}): for each catalog size and kind of
  * data, loads the items through the ingest path ({@link BatchApplier}: RocksDB then the index), times the
  * index build, then measures top-k latency (p50/p99) and QPS with 1 and 2 client threads and recall@k
- * against exact search, first on a static catalog, then while updates stream in at {@code --update-rate}
+ * against exact search, first on a static catalog, then while updates stream in at {@code --updates-per-sec}
  * per second through the same {@link BatchApplier}, measuring how long each update takes to become
  * queryable. Prints one table. Not a test: it asserts nothing.
  */
