@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +53,38 @@ class DemoITCase {
         }
       }
       assertThat(exported).as("every metric the dashboard charts").containsAll(DashboardMetrics.names(dashboard));
+    }
+  }
+
+  /**
+   * The store's dashboard in a real browser (headless Chromium) against a running demo: every chart renders with
+   * samples from /v1/status, and the query box, given a user, lists that user's candidates.
+   */
+  @Test
+  void theDashboardChartsTheRunAndShowsAUsersCandidatesInABrowser(@TempDir Path dir) throws Exception {
+    Optional<HeadlessChromium> browser = HeadlessChromium.find(dir.resolve("chromium-profile"));
+    if (System.getenv("TOWERSTREAM_REQUIRE_BROWSER") != null) { // CI: the test must run
+      assertThat(browser).as("Chromium, which .ci/run installs").isPresent();
+    }
+    assumeTrue(browser.isPresent(), "Chromium not installed (apt-get install chromium; .ci/run does): "
+        + "the dashboard's browser test is skipped");
+    try (DemoProcess demo = new DemoProcess(dir, List.of("--job-metrics-port", "0",
+        "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-events", "20000"))) {
+      demo.awaitReplayDone(Duration.ofMinutes(3));
+      String dom = browser.get().dumpDom(demo.baseUrl(Duration.ofSeconds(1)) + "/?user=u0&k=10",
+          Duration.ofSeconds(12));
+      Matcher points = Pattern.compile("class=\"chart\" id=\"(chart-[a-z]+)\" data-points=\"(\\d+)\"").matcher(dom);
+      Set<String> charted = new HashSet<>();
+      while (points.find()) {
+        assertThat(Integer.parseInt(points.group(2))).as(points.group(1) + " samples").isGreaterThanOrEqualTo(3);
+        charted.add(points.group(1));
+      }
+      assertThat(charted).containsExactlyInAnyOrder("chart-loss", "chart-hr", "chart-rate", "chart-fresh",
+          "chart-sizes");
+      assertThat(Pattern.compile("<canvas").matcher(dom).results().count()).as("a canvas per chart").isEqualTo(5);
+      assertThat(Pattern.compile("class=\"candidate\"").matcher(dom).results().count()).isEqualTo(10);
+      assertThat(dom).containsPattern("20.?000 events trained"); // the summary line, in the browser's locale
+      assertThat(dom).contains("<p id=\"query-error\" class=\"error\"></p>"); // no query error shown
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.Set;
  * comparison takes the same time whatever the sent token, so response times do not leak how much of it matched.
  */
 final class BearerAuth {
-  static final Set<String> OPEN_PATHS = Set.of("/health");
+  /** The liveness probe and the dashboard's static page and assets (no data; its API calls send the token). */
+  static final Set<String> OPEN_PATHS = Set.of("/health", "/");
   private static final String PREFIX = "Bearer ";
 
   private final byte[] expected;
@@ -22,7 +23,7 @@ final class BearerAuth {
 
   /** @throws UnauthorizedResponse when the path needs the token and the request lacks it or sends another */
   void check(Context ctx) {
-    if (OPEN_PATHS.contains(ctx.path())) {
+    if (OPEN_PATHS.contains(ctx.path()) || ctx.path().startsWith(Dashboard.PREFIX)) {
       return;
     }
     String header = ctx.header("Authorization");

@@ -11,6 +11,7 @@ import io.towerstream.store.index.Scoring;
 import io.towerstream.store.metrics.StoreMetrics;
 import io.towerstream.store.query.DimensionMismatchException;
 import io.towerstream.store.query.RetrievalService;
+import io.towerstream.store.query.StatusHistory;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.query.UnknownEntityException;
 import io.towerstream.store.rocks.StoredVector;
@@ -42,6 +43,8 @@ public final class HttpApi implements AutoCloseable {
 
   private final Javalin app;
   private final RetrievalService service;
+  /** What the dashboard charts, every 2 s for the last 30 minutes. */
+  private final StatusHistory history;
   private final ObjectMapper mapper = new ObjectMapper();
   private final byte[] openApi = loadOpenApi();
 
@@ -66,6 +69,7 @@ public final class HttpApi implements AutoCloseable {
   private HttpApi(RetrievalService service, StatusReporter status, String host, int port, LongSupplier readyLag,
       Extras extras) {
     this.service = service;
+    this.history = new StatusHistory(status::snapshot, System::currentTimeMillis, 2_000, 900);
     StoreMetrics metrics = extras.metrics();
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
@@ -86,11 +90,13 @@ public final class HttpApi implements AutoCloseable {
       app.before(auth::check);
     }
     app.get("/health", ctx -> ctx.json(new Responses.Health("ok")));
+    Dashboard.register(app);
     app.get("/ready", ctx -> {
       long lag = readyLag.getAsLong();
       ctx.status(lag == 0 ? 200 : 503).json(new Responses.Readiness(lag == 0, lag));
     });
     app.get("/v1/status", ctx -> ctx.json(status.document()));
+    app.get("/v1/status/history", ctx -> ctx.json(history.document(RequestParsing.since(ctx.queryParam("since")))));
     app.get("/v1/users/{userId}/candidates", this::userCandidates);
     app.post("/v1/candidates", this::vectorCandidates);
     app.post("/v1/candidates:batch", ctx -> ctx.json(BatchQueries.run(service, mapper, ctx.body())));
@@ -128,6 +134,7 @@ public final class HttpApi implements AutoCloseable {
       LongSupplier readyLag, Extras extras) {
     HttpApi api = new HttpApi(service, status, host, port, readyLag, extras);
     api.app.start();
+    api.history.start();
     LOG.info("store HTTP API listening on {}:{}", host, api.port());
     return api;
   }
@@ -139,6 +146,7 @@ public final class HttpApi implements AutoCloseable {
 
   @Override
   public void close() {
+    history.close();
     app.stop();
   }
 

@@ -35,6 +35,18 @@ final class RequestParsing {
     }
   }
 
+  /** {@code since} of the status history: epoch milliseconds, 0 (everything) when absent. */
+  static long since(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new BadRequestException("since must be epoch milliseconds (an integer), got '" + raw + "'");
+    }
+  }
+
   /** Item ids from repeated and/or comma-separated {@code exclude} parameters; blanks dropped. */
   static Set<String> excludeCsv(List<String> raws) {
     Set<String> ids = new LinkedHashSet<>();

@@ -127,6 +127,11 @@ class HttpApiFuzzTest {
     assertThat(statuses.keySet()).contains(200, 400, 401, 404);
     assertThat(send("GET", "/health", null, null).statusCode()).isEqualTo(200);
     assertThat(send("GET", "/v1/users/u1/candidates?k=3", null, "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+    // the dashboard's page and assets hold no data and stay open; the history it charts needs the token
+    assertThat(send("GET", "/", null, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/dashboard/lib/uplot.js", null, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/v1/status/history", null, null).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/v1/status/history", null, "Bearer " + TOKEN).statusCode()).isEqualTo(200);
   }
 
   private record Request(String method, String path, String body, String auth) {}

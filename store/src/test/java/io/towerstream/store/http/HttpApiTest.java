@@ -102,6 +102,33 @@ class HttpApiTest {
     store.close();
   }
 
+  /** The dashboard page and its assets ship in the jar: the page, its script and the charting library. */
+  @Test
+  void theDashboardPageAndItsChartingLibraryAreServedFromTheJar() throws Exception {
+    HttpResponse<String> page = get("/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.body()).contains("/dashboard/lib/uplot.js").contains("/dashboard/app.js");
+    HttpResponse<String> lib = get("/dashboard/lib/uplot.js");
+    assertThat(lib.statusCode()).isEqualTo(200);
+    assertThat(lib.body()).contains("uPlot").hasSizeGreaterThan(20_000);
+    assertThat(get("/dashboard/lib/uplot.css").statusCode()).isEqualTo(200);
+    assertThat(get("/dashboard/app.js").body()).contains("/v1/status/history");
+    JsonNode history = ok(get("/v1/status/history"));
+    assertThat(history.get("intervalMs").asLong()).isEqualTo(2_000);
+    assertThat(history.get("samples")).as("the first sample is taken at start").isNotEmpty();
+    assertThat(history.get("samples").get(0).get("usersEmbedded").asLong()).isPositive();
+    long at = history.get("samples").get(0).get("at").asLong();
+    assertThat(ok(get("/v1/status/history?since=" + at)).get("samples")).as("only later samples")
+        .allSatisfy(sample -> assertThat(sample.get("at").asLong()).isGreaterThan(at));
+    assertError(get("/v1/status/history?since=yesterday"), 400, "since");
+    HttpResponse<String> escape = get("/dashboard/../../etc/passwd"); // Jetty refuses the ambiguous path
+    assertThat(escape.statusCode()).isEqualTo(400);
+    assertThat(escape.body()).doesNotContain("root:");
+    assertThat(get("/dashboard/lib/../app.js").statusCode()).as("only the listed files").isIn(400, 404);
+    assertThat(get("/dashboard/secret.txt").body()).contains("\"error\"");
+  }
+
   @Test
   void healthAndReadiness() throws Exception {
     assertThat(get("/health").statusCode()).isEqualTo(200);
@@ -274,7 +301,8 @@ class HttpApiTest {
     assertThat(spec.get("openapi").asText()).startsWith("3.");
     List<String> paths = new ArrayList<>();
     spec.get("paths").fieldNames().forEachRemaining(paths::add);
-    assertThat(paths).containsExactlyInAnyOrder("/health", "/ready", "/v1/status", "/v1/users/{userId}/candidates",
+    assertThat(paths).containsExactlyInAnyOrder("/health", "/ready", "/v1/status", "/v1/status/history",
+        "/v1/users/{userId}/candidates",
         "/v1/candidates", "/v1/candidates:batch", "/v1/items/{itemId}/similar", "/v1/embeddings/{entity}/{id}",
         "/v1/openapi.json", "/metrics", "/v1/admin/snapshot");
     // every documented route exists on the server (an unknown route answers 404 with an empty error)
