@@ -1,5 +1,6 @@
 // The store's dashboard: polls /v1/status into time series and charts them with uPlot; the query box asks
-// /v1/users/{id}/candidates. No framework, no build step: the page and the library ship in the store's jar.
+// /v1/users/{id}/candidates and /v1/embeddings/user/{id} (the user's recent items). No framework, no build
+// step: the page and the library ship in the store's jar.
 "use strict";
 
 const POLL_MS = 2000;
@@ -103,6 +104,11 @@ function item(li, text, note, cls) {
   return li;
 }
 
+function labelled(entry) {
+  return entry.title ? `${entry.title} (${entry.itemId})` : entry.itemId;
+}
+
+// The candidates, and beside them the items the user tower pooled into the user's vector (published with it).
 function query(user, k) {
   const error = document.getElementById("query-error");
   const candidates = document.getElementById("candidates");
@@ -113,15 +119,16 @@ function query(user, k) {
   const q = encodeURIComponent(user);
   api(`/v1/users/${q}/candidates?k=${k}`).then((r) => {
     for (const c of r.candidates) {
-      const label = c.title ? `${c.title} (${c.itemId})` : c.itemId;
-      candidates.appendChild(item(document.createElement("li"), label, c.score.toFixed(3), "candidate"));
+      candidates.appendChild(item(document.createElement("li"), labelled(c), c.score.toFixed(3), "candidate"));
     }
-    for (const h of r.recentItems || []) {
-      const label = h.title ? `${h.title} (${h.itemId})` : h.itemId;
-      recent.appendChild(item(document.createElement("li"), label, "", "recent"));
+    return api(`/v1/embeddings/user/${q}`);
+  }).then((u) => {
+    for (const h of u.recentItems || []) {
+      recent.appendChild(item(document.createElement("li"), labelled(h), "", "recent"));
     }
-    if (!(r.recentItems || []).length) {
-      recent.appendChild(item(document.createElement("li"), "(not known to this store)", "", "recent"));
+    if (!(u.recentItems || []).length) {
+      recent.appendChild(item(document.createElement("li"), "(none published: an id-only user tower)", "",
+        "recent"));
     }
   }).catch((e) => { error.textContent = e.message; });
 }

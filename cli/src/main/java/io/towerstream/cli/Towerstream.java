@@ -2,12 +2,14 @@ package io.towerstream.cli;
 
 import io.towerstream.cli.commands.BenchCommand;
 import io.towerstream.cli.commands.DemoCommand;
+import io.towerstream.cli.commands.LayeredDefaults;
 import io.towerstream.cli.commands.QueryCommand;
 import io.towerstream.cli.commands.ServeCommand;
 import io.towerstream.cli.commands.StoreCommand;
 import io.towerstream.cli.commands.TopicsCommand;
 import io.towerstream.cli.commands.TrainCommand;
 import io.towerstream.schemas.AvroTrust;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,16 +18,30 @@ import picocli.CommandLine.Command;
     description = "Streaming two-tower recommendation embeddings: Kafka clicks -> Flink/ND4J training -> "
         + "Kafka embedding updates + a RocksDB retrieval store.",
     subcommands = {DemoCommand.class, io.towerstream.cli.commands.EvalCommand.class, QueryCommand.class,
-        TrainCommand.class, ServeCommand.class, TopicsCommand.class, io.towerstream.cli.commands.ProduceCommand.class, BenchCommand.class, StoreCommand.class})
+        TrainCommand.class, ServeCommand.class, TopicsCommand.class, io.towerstream.cli.commands.ProduceCommand.class, BenchCommand.class, StoreCommand.class,
+        io.towerstream.cli.commands.OptionsCommand.class})
 public final class Towerstream {
   private Towerstream() {}
 
   public static void main(String[] args) {
     AvroTrust.ensure();
+    // exit explicitly: Kafka, Flink and Jetty leave non-daemon threads behind
+    System.exit(commandLine(System.getenv()).execute(args));
+  }
+
+  /**
+   * The command line {@link #main} runs, for tests too: every command with {@code --config} takes its options
+   * from flags, then {@code env} ({@code TOWERSTREAM_<COMMAND>_<OPTION>}), then the file ({@link LayeredDefaults});
+   * a bad option, or an {@link IllegalArgumentException} from a command, is a usage error (exit 2).
+   */
+  public static CommandLine commandLine(Map<String, String> env) {
     CommandLine cli = new CommandLine(new Towerstream());
-    // A bad option value is a usage error: say which option and why, exit 2.
+    LayeredDefaults defaults = LayeredDefaults.install(cli, env);
+    // A bad option value is a usage error: say which option and why (and where a value not typed came from), exit 2.
     cli.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("towerstream: " + ex.getMessage());
+      String origin = ex.getArgSpec() == null ? null : defaults.origin(ex.getArgSpec());
+      ex.getCommandLine().getErr().println("towerstream: " + ex.getMessage() + (origin == null ? "" : " (from "
+          + origin + ")"));
       ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       return 2;
     });
@@ -36,7 +52,6 @@ public final class Towerstream {
       }
       throw ex;
     });
-    // exit explicitly: Kafka, Flink and Jetty leave non-daemon threads behind
-    System.exit(cli.execute(args));
+    return cli;
   }
 }

@@ -4,6 +4,7 @@ import io.towerstream.jobs.functions.ClickRules;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.LayeredOptions;
+import io.towerstream.schemas.OptionDoc;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
 import io.towerstream.schemas.Topics;
 import java.io.Serializable;
@@ -361,15 +362,23 @@ public final class JobConfig implements Serializable {
     return args;
   }
 
-  /** Every option with its default and meaning, one per line. */
-  public static String usage() {
+  /** Every option with its default (empty when required or none) and meaning, in the order of the usage text. */
+  public static List<OptionDoc> options() {
     String required = "\u0000required";
     JobConfig defaults = builder().bootstrapServers(required).build();
+    return OPTIONS.stream().map(o -> {
+      String def = o.format.apply(defaults);
+      return new OptionDoc(o.name, def.equals(required) ? "" : def, o.doc);
+    }).toList();
+  }
+
+  /** Every option with its default and meaning, one per line. */
+  public static String usage() {
     StringBuilder out = new StringBuilder("Options of the towerstream training job (--name value):\n");
-    for (Option option : OPTIONS) {
-      String def = option.format.apply(defaults);
-      String shown = def.equals(required) ? "" : " (default: " + (def.isEmpty() ? "none" : def) + ")";
-      out.append(String.format(Locale.ROOT, "  --%-30s %s%s%n", option.name, option.doc, shown));
+    for (OptionDoc o : options()) {
+      String shown = o.name().equals("bootstrap-servers") ? ""
+          : " (default: " + (o.defaultValue().isEmpty() ? "none" : o.defaultValue()) + ")";
+      out.append(String.format(Locale.ROOT, "  --%-30s %s%s%n", o.name(), o.description(), shown));
     }
     out.append(String.format(Locale.ROOT, "  --%-30s %s%n", LayeredOptions.CONFIG_OPTION,
         "Properties file of these options (name=value, e.g. model.dim=32; kafka.<property> too)."));

@@ -46,6 +46,12 @@ public interface OnlineModel {
   /** The current tower output of a user, or null when the user has no row. Returns a fresh array. */
   float[] userVector(String userId);
 
+  /**
+   * The items the user tower pools for the user, most recent first, at most {@code max}: what explains the user's
+   * vector. Empty for an unknown user and for an id-only user tower. Returns a fresh list.
+   */
+  List<String> recentItems(String userId, int max);
+
   /** The current tower output of an item, or null when the item has no row. Returns a fresh array. */
   float[] itemVector(String itemId);
 

@@ -43,6 +43,18 @@ public final class LayeredOptions {
    * @throws IllegalArgumentException when the file cannot be read, or {@code --config} is given twice
    */
   public static String[] merge(String[] args, Map<String, String> env, String envPrefix, Collection<String> known) {
+    return merge(args, env, envPrefix, known, Map.of());
+  }
+
+  /**
+   * As {@link #merge(String[], Map, String, Collection)}, where an option also has other names ({@code port} for
+   * {@code http-port}): flags, file keys and environment variables under an alias count as the option itself, so
+   * the layers' order holds whichever name each layer used. The result names only the canonical options.
+   *
+   * @param aliases alias to canonical name
+   */
+  public static String[] merge(String[] args, Map<String, String> env, String envPrefix, Collection<String> known,
+      Map<String, String> aliases) {
     List<String> flags = new ArrayList<>();
     Set<String> given = new LinkedHashSet<>();
     String file = null;
@@ -64,12 +76,16 @@ public final class LayeredOptions {
         file = inline != null ? inline : args[++i];
         continue;
       }
+      if (name != null && aliases.containsKey(name)) {
+        name = aliases.get(name);
+        arg = inline != null ? "--" + name + "=" + inline : "--" + name;
+      }
       if (name != null) {
         given.add(name);
       }
       flags.add(arg);
     }
-    Map<String, String> fromFile = file == null ? Map.of() : load(Path.of(file));
+    Map<String, String> fromFile = file == null ? Map.of() : canonical(load(Path.of(file)), aliases);
     List<String> merged = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>(known);
     names.addAll(fromFile.keySet());
@@ -78,6 +94,11 @@ public final class LayeredOptions {
         continue;
       }
       String value = known.contains(name) ? env.get(envName(envPrefix, name)) : null;
+      for (Map.Entry<String, String> alias : aliases.entrySet()) {
+        if (value == null && alias.getValue().equals(name)) {
+          value = env.get(envName(envPrefix, alias.getKey()));
+        }
+      }
       if (value == null) {
         value = fromFile.get(name);
       }
@@ -87,6 +108,18 @@ public final class LayeredOptions {
     }
     merged.addAll(flags);
     return merged.toArray(String[]::new);
+  }
+
+  private static Map<String, String> canonical(Map<String, String> file, Map<String, String> aliases) {
+    Map<String, String> out = new LinkedHashMap<>();
+    file.forEach((name, value) -> {
+      String canonical = aliases.getOrDefault(name, name);
+      if (out.putIfAbsent(canonical, value) != null) {
+        throw new IllegalArgumentException("invalid option --" + CONFIG_OPTION + ": the file sets " + canonical
+            + " twice (once as " + name + ")");
+      }
+    });
+    return out;
   }
 
   /** A {@code --config} file: properties whose keys are option names ({@code --} optional). */

@@ -121,6 +121,29 @@ class AvroCodecTest {
   }
 
   @Test
+  void embeddingUpdatesOfTheV3SchemaAreReadWithoutRecentItems() throws IOException {
+    Schema v3 = parse("/towerstream/schemas/history/EmbeddingUpdate.v3.avsc");
+    GenericRecord old = new GenericData.Record(v3);
+    old.put("entity", new GenericData.EnumSymbol(v3.getField("entity").schema(), "USER"));
+    old.put("id", "u8");
+    old.put("vector", java.util.List.of(1f, 0f));
+    old.put("modelVersion", 3L);
+    old.put("sequence", 10L);
+    old.put("updatedAt", 1000L);
+    old.put("bias", 0f);
+    old.put("checkpointEpoch", 4L);
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v3).encode(old));
+
+    EmbeddingUpdate read = Topics.EMBEDDINGS.codec().decode(bytes);
+    assertThat(read.getCheckpointEpoch()).isEqualTo(4L);
+    assertThat(read.getRecentItems()).isEmpty();
+    EmbeddingUpdate withHistory = EmbeddingUpdate.newBuilder(read).setRecentItems(java.util.List.of("i2", "i1"))
+        .build();
+    assertThat(Topics.EMBEDDINGS.codec().decode(Topics.EMBEDDINGS.codec().encode(withHistory)).getRecentItems())
+        .containsExactly("i2", "i1");
+  }
+
+  @Test
   void strictDecodingRejectsAnUnknownEventTypeOfANewerWriterAndNamesIt() throws IOException {
     Schema future = parse("/history/ClickEvent-future.avsc");
     AvroCodec<ClickEvent> codec = AvroCodec.of(ClickEvent.class).withWriterSchema(future);

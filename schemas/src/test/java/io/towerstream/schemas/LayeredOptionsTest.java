@@ -48,6 +48,27 @@ class LayeredOptionsTest {
   }
 
   @Test
+  void anAliasCountsAsItsOptionInEveryLayer(@TempDir Path dir) throws IOException {
+    List<String> known = List.of("http-port");
+    Map<String, String> aliases = Map.of("port", "http-port");
+    Path file = dir.resolve("store.properties");
+    Files.writeString(file, "port=9000\n");
+    String[] config = {"--config", file.toString()};
+    assertThat(LayeredOptions.merge(config, Map.of("P_HTTP_PORT", "8000"), "P_", known, aliases))
+        .containsExactly("--http-port=8000");
+    assertThat(LayeredOptions.merge(config, Map.of("P_PORT", "7000"), "P_", known, aliases))
+        .containsExactly("--http-port=7000");
+    assertThat(LayeredOptions.merge(config, Map.of(), "P_", known, aliases)).containsExactly("--http-port=9000");
+    assertThat(LayeredOptions.merge(new String[] {"--config", file.toString(), "--port", "1"},
+        Map.of("P_HTTP_PORT", "8000"), "P_", known, aliases)).containsExactly("--http-port", "1");
+    assertThat(LayeredOptions.merge(new String[] {"--port=2"}, Map.of(), "P_", known, aliases))
+        .containsExactly("--http-port=2");
+    Files.writeString(file, "port=9000\nhttp-port=9001\n");
+    assertThatThrownBy(() -> LayeredOptions.merge(config, Map.of(), "P_", known, aliases))
+        .hasMessageContaining("http-port twice");
+  }
+
+  @Test
   void environmentNamesUpperCaseTheOptionWithUnderscores() {
     assertThat(LayeredOptions.envName("TOWERSTREAM_STORE_", "hnsw-max-degree"))
         .isEqualTo("TOWERSTREAM_STORE_HNSW_MAX_DEGREE");

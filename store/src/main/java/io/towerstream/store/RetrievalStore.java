@@ -9,6 +9,7 @@ import io.towerstream.store.index.ItemVector;
 import io.towerstream.store.ingest.BatchApplier;
 import io.towerstream.store.ingest.EmbeddingIngestor;
 import io.towerstream.store.ingest.IngestMetrics;
+import io.towerstream.store.query.ItemTitles;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.query.StoreStatus;
@@ -45,12 +46,15 @@ public final class RetrievalStore implements AutoCloseable {
   private final StatusReporter status;
   private final EmbeddingIngestor ingestor;
   private final StoreMetrics prometheus;
+  /** Read before RocksDB opens, so a bad file fails the start and not the first query. */
+  private final Map<String, String> titles;
   private HttpApi http;
   private boolean closed;
   private volatile boolean caughtUpOnce;
 
-  private RetrievalStore(StoreConfig config, EmbeddingStore store, ItemIndex index) {
+  private RetrievalStore(StoreConfig config, EmbeddingStore store, ItemIndex index, Map<String, String> titles) {
     this.config = config;
+    this.titles = titles;
     this.store = store;
     this.index = index;
     this.service = new RetrievalService(store, index);
@@ -62,6 +66,7 @@ public final class RetrievalStore implements AutoCloseable {
   /** Opens RocksDB at {@code config.dbPath()} and rebuilds the item index from it; consumes nothing yet. */
   public static RetrievalStore open(StoreConfig config) {
     LOG.info("opening the retrieval store with {}", config); // secrets masked
+    Map<String, String> titles = config.itemTitles() == null ? Map.of() : ItemTitles.read(config.itemTitles());
     EmbeddingStore store = EmbeddingStore.open(config.dbPath());
     try {
       ItemIndex index = newIndex(config);
@@ -71,7 +76,7 @@ public final class RetrievalStore implements AutoCloseable {
         index.close();
         throw e;
       }
-      return new RetrievalStore(config, store, index);
+      return new RetrievalStore(config, store, index, titles);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -86,7 +91,7 @@ public final class RetrievalStore implements AutoCloseable {
     if (http == null) {
       ingestor.start();
       http = HttpApi.start(service, status, config.httpHost(), config.httpPort(), this::readinessLag,
-          new HttpApi.Extras(prometheus, this::snapshotDocument, config.authToken()));
+          new HttpApi.Extras(prometheus, this::snapshotDocument, config.authToken(), titles));
     }
     return this;
   }

@@ -27,6 +27,8 @@ import java.util.Objects;
  *     {@code indexOptions.minGraphItems()} items, a jvector graph plus an exact delta above)
  * @param indexOptions graph index tuning; default {@link GraphIndexOptions#defaults()}
  * @param consumerOverrides extra Kafka consumer properties (security, client.id...), applied last
+ * @param itemTitles a file of item titles the API and the dashboard show beside item ids ({@code u.item} or
+ *     {@code id,title} CSV); null for none
  * @param authToken the bearer token every HTTP endpoint but {@code /health} requires; null for none (never
  *     printed: {@link #toString()} masks it and every secret-looking consumer property)
  */
@@ -43,6 +45,7 @@ public record StoreConfig(
     IndexKind indexKind,
     GraphIndexOptions indexOptions,
     Map<String, String> consumerOverrides,
+    Path itemTitles,
     String authToken) {
 
   public StoreConfig {
@@ -70,6 +73,9 @@ public record StoreConfig(
       throw invalid("--index", "is required");
     }
     indexOptions = Objects.requireNonNullElseGet(indexOptions, GraphIndexOptions::defaults);
+    if (itemTitles != null && !java.nio.file.Files.isRegularFile(itemTitles)) {
+      throw invalid("--item-titles", "no such file: " + itemTitles.toAbsolutePath());
+    }
     consumerOverrides = Map.copyOf(Objects.requireNonNullElse(consumerOverrides, Map.of()));
     if (authToken != null && (authToken.isBlank() || authToken.length() < 16
         || !authToken.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
@@ -84,7 +90,7 @@ public record StoreConfig(
         + ", trainerStatusTopic=" + trainerStatusTopic + ", dbPath=" + dbPath + ", httpHost=" + httpHost
         + ", httpPort=" + httpPort + ", pollTimeout=" + pollTimeout + ", maxPollRecords=" + maxPollRecords
         + ", readCommitted=" + readCommitted + ", indexKind=" + indexKind + ", indexOptions=" + indexOptions
-        + ", kafka=" + KafkaClientProperties.masked(consumerOverrides)
+        + ", kafka=" + KafkaClientProperties.masked(consumerOverrides) + ", itemTitles=" + itemTitles
         + ", authToken=" + (authToken == null ? "none" : "*****") + "]";
   }
 
@@ -97,7 +103,8 @@ public record StoreConfig(
     return new Builder().bootstrapServers(bootstrapServers).embeddingsTopic(embeddingsTopic)
         .trainerStatusTopic(trainerStatusTopic).dbPath(dbPath).httpHost(httpHost).httpPort(httpPort)
         .pollTimeout(pollTimeout).maxPollRecords(maxPollRecords).readCommitted(readCommitted)
-        .indexKind(indexKind).indexOptions(indexOptions).consumerOverrides(consumerOverrides).authToken(authToken);
+        .indexKind(indexKind).indexOptions(indexOptions).consumerOverrides(consumerOverrides).itemTitles(itemTitles)
+        .authToken(authToken);
   }
 
   private static void requireText(String option, String value) {
@@ -124,6 +131,7 @@ public record StoreConfig(
     private IndexKind indexKind = IndexKind.AUTO;
     private GraphIndexOptions indexOptions = GraphIndexOptions.defaults();
     private Map<String, String> consumerOverrides = Map.of();
+    private Path itemTitles;
     private String authToken;
 
     private Builder() {}
@@ -189,6 +197,12 @@ public record StoreConfig(
       return this;
     }
 
+    /** Item titles to show beside ids; null for none. */
+    public Builder itemTitles(Path v) {
+      itemTitles = v;
+      return this;
+    }
+
     /** The bearer token the HTTP API requires (all endpoints but {@code /health}); null for none. */
     public Builder authToken(String v) {
       authToken = v;
@@ -198,7 +212,7 @@ public record StoreConfig(
     /** @throws IllegalArgumentException naming the first invalid option */
     public StoreConfig build() {
       return new StoreConfig(bootstrapServers, embeddingsTopic, trainerStatusTopic, dbPath, httpHost, httpPort,
-          pollTimeout, maxPollRecords, readCommitted, indexKind, indexOptions, consumerOverrides, authToken);
+          pollTimeout, maxPollRecords, readCommitted, indexKind, indexOptions, consumerOverrides, itemTitles, authToken);
     }
   }
 }

@@ -117,4 +117,40 @@ class StoreArgsTest {
     assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--config", file.toString()}, Map.of()))
         .hasMessageContaining("unknown option --auth-token");
   }
+
+  @Test
+  void thePortAndHostAliasesKeepTheLayersOrder(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("store.properties");
+    Files.writeString(file, "bootstrap-servers=b:9092\ndb-path=/d\nport=9000\n");
+    String[] config = {"--config", file.toString()};
+    assertThat(StoreArgs.parse(config, Map.of("TOWERSTREAM_STORE_HTTP_PORT", "8000")).httpPort())
+        .as("the environment beats the file whatever name each used").isEqualTo(8000);
+    assertThat(StoreArgs.parse(config, Map.of("TOWERSTREAM_STORE_PORT", "7000")).httpPort()).isEqualTo(7000);
+    assertThat(StoreArgs.parse(concat(config, "--port", "1"), Map.of("TOWERSTREAM_STORE_HTTP_PORT", "8000"))
+        .httpPort()).isEqualTo(1);
+    assertThat(StoreArgs.parse(concat(config, "--host=0.0.0.0"), Map.of()).httpHost()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void itemTitlesMustNameAFile(@TempDir Path dir) throws Exception {
+    String[] base = {"--bootstrap-servers", "b:1", "--db-path", "/d"};
+    Path titles = Files.writeString(dir.resolve("u.item"), "1|Toy Story (1995)|01-Jan-1995\n");
+    assertThat(StoreArgs.parse(concat(base, "--item-titles", titles.toString()), Map.of()).itemTitles())
+        .isEqualTo(titles);
+    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--item-titles", dir.resolve("nope").toString()),
+        Map.of())).hasMessageContaining("--item-titles").hasMessageContaining("nope");
+  }
+
+  @Test
+  void everyOptionIsDocumentedWithTheBuildersDefault() {
+    var docs = StoreArgs.options();
+    assertThat(docs).extracting(io.towerstream.schemas.OptionDoc::name).doesNotHaveDuplicates()
+        .contains("bootstrap-servers", "db-path", "http-port", "index", "hnsw-overquery", "item-titles");
+    assertThat(docs).filteredOn(d -> d.name().equals("http-port")).singleElement()
+        .satisfies(d -> assertThat(d.defaultValue()).isEqualTo("8080"));
+    assertThat(docs).filteredOn(d -> d.name().equals("hnsw-overquery")).singleElement()
+        .satisfies(d -> assertThat(d.defaultValue()).isEqualTo("3"));
+    assertThat(docs).allSatisfy(d -> assertThat(d.description()).isNotBlank());
+    assertThat(StoreArgs.USAGE).contains("--hnsw-max-degree", "(default: 32)", "TOWERSTREAM_STORE_");
+  }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Spec;
         "1M items need TOWERSTREAM_JAVA_OPTS=-Xmx3g or more and ~10 minutes of graph build on 2 cores."})
 public final class BenchStoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin ConfigFileOption config;
 
   @Option(names = "--items", split = ",", defaultValue = "100000",
       description = "Catalog size(s), comma-separated (default: ${DEFAULT-VALUE}).")

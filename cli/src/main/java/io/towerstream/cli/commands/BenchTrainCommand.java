@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,6 +36,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin ConfigFileOption config;
+
   @Option(names = "--data", description = "A click file to run (e.g. MovieLens u.data); none by default.")
   Path data;
 
@@ -46,13 +49,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
       description = "Clicks of the synthetic Zipf stream with planted clusters; 0 = none (default: ${DEFAULT-VALUE}).")
   long syntheticEvents;
 
-  @Option(names = "--synthetic-users", defaultValue = "1000000", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--synthetic-users", defaultValue = "1000000",
+      description = "Users of the synthetic stream (default: ${DEFAULT-VALUE}).")
   int syntheticUsers;
 
-  @Option(names = "--synthetic-items", defaultValue = "200000", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--synthetic-items", defaultValue = "200000",
+      description = "Items of the synthetic stream (default: ${DEFAULT-VALUE}).")
   int syntheticItems;
 
-  @Option(names = "--synthetic-clusters", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--synthetic-clusters", defaultValue = "100",
+      description = "Planted clusters of the synthetic stream (default: ${DEFAULT-VALUE}).")
   int syntheticClusters;
 
   @Option(names = "--zipf", defaultValue = "1.0",
@@ -75,7 +81,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
       description = "Background clicks/s during the freshness probes (default: ${DEFAULT-VALUE}).")
   double freshnessRate;
 
-  @Option(names = "--freshness-probes", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--freshness-probes", defaultValue = "100",
+      description = "Probes of the freshness phase: each a new item's click, timed until it is served "
+          + "(default: ${DEFAULT-VALUE}).")
   int freshnessProbes;
 
   @Option(names = "--freshness-interval-ms", defaultValue = "100",

@@ -1,7 +1,10 @@
 package io.towerstream.cli.commands;
 
+import io.towerstream.cli.data.ClickFileFormat;
 import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.demo.DemoRun;
+import io.towerstream.cli.demo.DemoStack;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,7 @@ import picocli.CommandLine.Unmatched;
 public final class DemoCommand implements Callable<Integer> {
   @Mixin ClickSourceOptions source;
 
+  @Mixin ConfigFileOption config;
 
   @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the retrieval store, 0 = any free (default: ${DEFAULT-VALUE}).")
   int port;
@@ -38,6 +42,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--job-metrics-port", defaultValue = "9249",
       description = "Serve the training job's metrics for Prometheus on this port (Flink's reporter); 0 = none (default: ${DEFAULT-VALUE}).")
   int jobMetricsPort;
+
+  @Option(names = "--item-titles", paramLabel = "FILE",
+      description = "Titles shown beside item ids in the store's API and dashboard: a MovieLens u.item file or a "
+          + "CSV of id,title. Default: the u.item beside a MovieLens --data file, if there is one.")
+  Path itemTitles;
 
   @Option(names = "--work-dir", description = "Where broker log and store live; default a temporary directory removed on exit.")
   Path workDir;
@@ -63,7 +72,23 @@ public final class DemoCommand implements Callable<Integer> {
     if (stream.events() == 0) {
       throw new IllegalArgumentException("the dataset holds no clicks: " + stream.description());
     }
-    return new DemoRun(stream, workDir, kafkaPort, host, port, flinkUiPort, jobMetricsPort, rate, exitAfterReplay, jobArgs).run();
+    return new DemoRun(stream, new DemoStack.Settings(workDir, kafkaPort, host, port, flinkUiPort, jobMetricsPort,
+        titles(), jobArgs), rate, exitAfterReplay).run();
+  }
+
+  /** The file named, else MovieLens' own titles beside its clicks, else none. */
+  private Path titles() {
+    if (itemTitles != null) {
+      if (!Files.isRegularFile(itemTitles)) {
+        throw new IllegalArgumentException("--item-titles: no such file: " + itemTitles.toAbsolutePath());
+      }
+      return itemTitles;
+    }
+    if (source.data == null || source.format != ClickFileFormat.MOVIELENS) {
+      return null;
+    }
+    Path beside = source.data.toAbsolutePath().resolveSibling("u.item");
+    return Files.isRegularFile(beside) ? beside : null;
   }
 
   private static void requirePort(String option, int value) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,6 +33,8 @@ public final class EvalCommand implements Callable<Integer> {
   static final int MAX_K = 1000;
 
   @Spec CommandSpec spec;
+
+  @Mixin ConfigFileOption config;
 
   @Option(names = "--data", required = true, description = "Click log to evaluate on.")
   Path data;

@@ -23,6 +23,8 @@ import picocli.CommandLine.Unmatched;
 public final class ProduceCommand implements Callable<Integer> {
   @Mixin ClickSourceOptions source;
 
+  @Mixin ConfigFileOption config;
+
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port].")
   String bootstrapServers;
 

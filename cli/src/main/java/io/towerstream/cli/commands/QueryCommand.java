@@ -2,8 +2,8 @@ package io.towerstream.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.towerstream.cli.data.ItemTitles;
 import java.io.PrintStream;
+import io.towerstream.store.query.ItemTitles;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +29,8 @@ public final class QueryCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin ConfigFileOption config;
+
   @Option(names = "--user", required = true, description = "User id to recommend for.")
   String userId;
 
@@ -38,7 +41,7 @@ public final class QueryCommand implements Callable<Integer> {
       description = "Base URL of the retrieval store (default: ${DEFAULT-VALUE}).")
   String url;
 
-  @Option(names = "--items", description = "MovieLens u.item file, to print titles beside item ids.")
+  @Option(names = "--items", description = "Titles to print beside item ids (u.item or id,title CSV), over those the store was given.")
   Path itemsFile;
 
   @Option(names = "--auth-token-file", description = "File holding the store's bearer token (default: the "
@@ -74,7 +77,7 @@ public final class QueryCommand implements Callable<Integer> {
     int rank = 1;
     for (JsonNode candidate : body.path("candidates")) {
       String item = candidate.path("itemId").asText();
-      String title = titles.getOrDefault(item, "");
+      String title = titles.getOrDefault(item, candidate.path("title").asText("")); // the store's, else ours
       out.printf("%3d  %-12s %8.4f  %s%n", rank++, item, candidate.path("score").asDouble(), title);
     }
     return 0;

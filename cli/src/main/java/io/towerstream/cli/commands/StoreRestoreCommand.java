@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Spec;
         + "its offsets. Never overwrites: DIR must not exist or be empty."})
 public final class StoreRestoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin ConfigFileOption config;
 
   @Option(names = "--from", required = true, description = "The snapshot (checkpoint) directory.")
   Path from;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -14,6 +15,8 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "topics", mixinStandardHelpOptions = true,
     description = "Create the clicks, clicks.dlq, embeddings (compacted) and trainer-status (compacted) topics if missing.")
 public final class TopicsCommand implements Callable<Integer> {
+  @Mixin ConfigFileOption config;
+
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port].")
   String bootstrapServers;
 

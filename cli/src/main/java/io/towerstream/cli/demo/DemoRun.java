@@ -12,38 +12,30 @@ import io.towerstream.store.query.StoreStatus;
 /** One run of {@code towerstream demo}: start the stack, replay, report, serve until interrupted. */
 public final class DemoRun {
   private final ClickStream stream;
-  private final Path requestedWorkDir;
-  private final int kafkaPort;
-  private final String host;
-  private final int port;
-  private final int flinkUiPort;
-  private final int jobMetricsPort;
+  private final DemoStack.Settings settings;
   private final double rate;
   private final boolean exitAfterReplay;
-  private final List<String> jobArgs;
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
-  public DemoRun(ClickStream stream, Path workDir, int kafkaPort, String host, int port, int flinkUiPort,
-      int jobMetricsPort, double rate, boolean exitAfterReplay, List<String> jobArgs) {
-    this.jobMetricsPort = jobMetricsPort;
+  /** @param settings the stack's; a null work dir means a temporary one, removed on exit */
+  public DemoRun(ClickStream stream, DemoStack.Settings settings, double rate, boolean exitAfterReplay) {
     this.stream = stream;
-    this.requestedWorkDir = workDir;
-    this.kafkaPort = kafkaPort;
-    this.host = host;
-    this.port = port;
-    this.flinkUiPort = flinkUiPort;
+    this.settings = settings;
     this.rate = rate;
     this.exitAfterReplay = exitAfterReplay;
-    this.jobArgs = List.copyOf(jobArgs);
   }
 
   public int run() throws Exception {
     long startedAt = System.nanoTime();
-    Path workDir = requestedWorkDir != null ? requestedWorkDir : Files.createTempDirectory("towerstream-demo");
-    boolean temporary = requestedWorkDir == null;
+    boolean temporary = settings.workDir() == null;
+    Path workDir = temporary ? Files.createTempDirectory("towerstream-demo") : settings.workDir();
+    String host = settings.httpHost();
+    int flinkUiPort = settings.flinkUiPort();
+    int jobMetricsPort = settings.jobMetricsPort();
     out.println("towerstream demo — " + stream.description() + ": " + stream.events() + " events, "
         + stream.users() + " users, " + stream.items() + " items");
-    DemoStack stack = DemoStack.start(workDir, kafkaPort, host, port, flinkUiPort, jobMetricsPort, jobArgs);
+    DemoStack stack = DemoStack.start(new DemoStack.Settings(workDir, settings.kafkaPort(), host,
+        settings.httpPort(), flinkUiPort, jobMetricsPort, settings.itemTitles(), settings.jobArgs()));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stack.close();
@@ -59,7 +51,8 @@ public final class DemoRun {
     String url = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + stack.store().port();
     out.println("kafka bootstrap: " + stack.bootstrapServers()
         + "  (topics clicks, clicks.dlq, embeddings, trainer-status; records are Avro single-object encoded)");
-    out.println("retrieval store: " + url + "  (try " + url + "/v1/status)");
+    out.println("retrieval store: " + url + "  (dashboard " + url + "/, API " + url + "/v1/status"
+        + (settings.itemTitles() != null ? ", titles from " + settings.itemTitles() : "") + ")");
     out.println("training job: " + stack.jobId() + " on a local Flink MiniCluster"
         + (flinkUiPort > 0 ? ", web UI http://127.0.0.1:" + flinkUiPort : "")
         + (jobMetricsPort > 0 ? ", metrics http://127.0.0.1:" + jobMetricsPort + "/metrics" : ""));

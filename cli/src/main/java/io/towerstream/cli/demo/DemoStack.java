@@ -42,11 +42,35 @@ public final class DemoStack implements AutoCloseable {
    */
   public static DemoStack start(Path workDir, int kafkaPort, String httpHost, int httpPort, int flinkUiPort,
       int jobMetricsPort, List<String> jobArgs) throws Exception {
+    return start(new Settings(workDir, kafkaPort, httpHost, httpPort, flinkUiPort, jobMetricsPort, null, jobArgs));
+  }
+
+  /**
+   * What a stack is started with.
+   *
+   * @param kafkaPort the broker's port, 0 = any free
+   * @param httpPort the store's port, 0 = any free
+   * @param flinkUiPort Flink's web UI, 0 = none
+   * @param jobMetricsPort the job's Prometheus endpoint (Flink's reporter), 0 = none
+   * @param itemTitles titles the store shows beside item ids ({@code u.item} or {@code id,title} CSV); null for none
+   * @param jobArgs training-job options ({@code --model.dim 32} …), validated by {@link JobConfig}
+   */
+  public record Settings(Path workDir, int kafkaPort, String httpHost, int httpPort, int flinkUiPort,
+      int jobMetricsPort, Path itemTitles, List<String> jobArgs) {
+    public Settings {
+      jobArgs = List.copyOf(jobArgs);
+    }
+  }
+
+  public static DemoStack start(Settings settings) throws Exception {
+    Path workDir = settings.workDir();
+    List<String> jobArgs = settings.jobArgs();
     EmbeddedKafkaBroker broker = null;
     RetrievalStore store = null;
     try {
       // no time-based retention: a user may produce historical clicks with their original timestamps
-      broker = EmbeddedKafkaBroker.persistent(workDir.resolve("kafka"), kafkaPort, Map.of("log.retention.ms", "-1"))
+      broker = EmbeddedKafkaBroker.persistent(workDir.resolve("kafka"), settings.kafkaPort(),
+              Map.of("log.retention.ms", "-1"))
           .start();
       String bootstrap = broker.bootstrapServers();
       JobConfig jobConfig = jobConfig(bootstrap, workDir, jobArgs);
@@ -57,11 +81,12 @@ public final class DemoStack implements AutoCloseable {
           .embeddingsTopic(jobConfig.embeddingsTopic())
           .trainerStatusTopic(jobConfig.statusTopic())
           .dbPath(workDir.resolve("store"))
-          .httpHost(httpHost)
-          .httpPort(httpPort)
+          .httpHost(settings.httpHost())
+          .httpPort(settings.httpPort())
+          .itemTitles(settings.itemTitles())
           .build()).start();
 
-      LocalTrainingJob job = LocalTrainingJob.start(jobConfig, flinkUiPort, jobMetricsPort);
+      LocalTrainingJob job = LocalTrainingJob.start(jobConfig, settings.flinkUiPort(), settings.jobMetricsPort());
       return new DemoStack(broker, store, job, jobConfig);
     } catch (Exception | Error e) {
       if (store != null) {

@@ -6,6 +6,7 @@ import io.towerstream.cli.Towerstream;
 import io.towerstream.store.IndexKind;
 import io.towerstream.store.bench.BenchOptions;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -105,8 +106,7 @@ class BenchStoreCommandTest {
   }
 
   private static BenchStoreCommand parse(String... args) {
-    CommandLine cli = new CommandLine(Towerstream.class);
-    CommandLine.ParseResult result = cli.parseArgs(args);
+    CommandLine.ParseResult result = Towerstream.commandLine(Map.of()).parseArgs(args);
     return result.subcommand().subcommand().commandSpec().commandLine().getCommand();
   }
 }

@@ -8,6 +8,7 @@ import io.towerstream.cli.Towerstream;
 import io.towerstream.cli.bench.TrainBenchmark;
 import io.towerstream.store.IndexKind;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -75,8 +76,7 @@ class BenchTrainCommandTest {
   }
 
   private static BenchTrainCommand parse(String... args) {
-    CommandLine cli = new CommandLine(Towerstream.class);
-    CommandLine.ParseResult result = cli.parseArgs(args);
+    CommandLine.ParseResult result = Towerstream.commandLine(Map.of()).parseArgs(args);
     return result.subcommand().subcommand().commandSpec().commandLine().getCommand();
   }
 }

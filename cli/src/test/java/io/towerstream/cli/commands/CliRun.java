@@ -3,15 +3,24 @@ package io.towerstream.cli.commands;
 import io.towerstream.cli.Towerstream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import picocli.CommandLine;
 
-/** Runs the {@code towerstream} command line in-process, capturing what it prints. */
+/**
+ * Runs the {@code towerstream} command line in-process, wired as {@code main} wires it ({@link
+ * Towerstream#commandLine}), capturing what it prints. The environment is the run's own, empty unless given, so
+ * no {@code TOWERSTREAM_*} variable of the machine running the tests changes a command's options.
+ */
 record CliRun(int exitCode, String out, String err) {
 
   static CliRun of(String... args) {
+    return withEnv(Map.of(), args);
+  }
+
+  static CliRun withEnv(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(Towerstream.class);
+    CommandLine cli = Towerstream.commandLine(env);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);

@@ -51,6 +51,6 @@ class ClickFileReaderTest {
     assertThat(records).hasSize(100_000);
     assertThat(records.stream().map(ClickRecord::userId).distinct().count()).isEqualTo(943);
     assertThat(records.get(0).timestampMillis()).isEqualTo(874_724_710_000L);
-    assertThat(ItemTitles.read(Path.of(dir, "u.item"))).hasSize(1682).containsEntry("1", "Toy Story (1995)");
+    assertThat(io.towerstream.store.query.ItemTitles.read(Path.of(dir, "u.item"))).hasSize(1682).containsEntry("1", "Toy Story (1995)");
   }
 }

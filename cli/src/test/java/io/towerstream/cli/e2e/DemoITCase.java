@@ -83,6 +83,9 @@ class DemoITCase {
           "chart-sizes");
       assertThat(Pattern.compile("<canvas").matcher(dom).results().count()).as("a canvas per chart").isEqualTo(5);
       assertThat(Pattern.compile("class=\"candidate\"").matcher(dom).results().count()).isEqualTo(10);
+      assertThat(Pattern.compile("class=\"recent\"").matcher(dom).results().count())
+          .as("the items u0's tower pooled, published with its vector").isBetween(1L, 20L);
+      assertThat(dom).doesNotContain("none published");
       assertThat(dom).containsPattern("20.?000 events trained"); // the summary line, in the browser's locale
       assertThat(dom).contains("<p id=\"query-error\" class=\"error\"></p>"); // no query error shown
     }
@@ -115,7 +118,13 @@ class DemoITCase {
       assertThat(status.path("eventsTrained").asLong()).isEqualTo(100_000);
       assertThat(status.path("usersEmbedded").asLong()).isEqualTo(943);
       assertThat(status.path("itemsEmbedded").asLong()).isEqualTo(1682);
-      assertThat(demo.get("/v1/users/1/candidates?k=10").path("candidates")).hasSize(10);
+      JsonNode candidates = demo.get("/v1/users/1/candidates?k=10").path("candidates");
+      assertThat(candidates).hasSize(10);
+      // the demo found u.item beside u.data: candidates and the user's recent items carry MovieLens titles
+      assertThat(candidates).allSatisfy(c -> assertThat(c.path("title").asText()).isNotBlank());
+      JsonNode recent = demo.get("/v1/embeddings/user/1").path("recentItems");
+      assertThat(recent).hasSize(20);
+      assertThat(recent).allSatisfy(r -> assertThat(r.path("title").asText()).isNotBlank());
     }
   }
 }

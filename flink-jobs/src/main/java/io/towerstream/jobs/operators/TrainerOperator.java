@@ -92,6 +92,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
   private static final long NO_DEADLINE = Long.MIN_VALUE;
   static final String USER_ROWS = "user-rows";
+  /** A user update carries this many of the user's pooled items: enough to explain the candidates, few bytes. */
+  static final int PUBLISHED_RECENT_ITEMS = 20;
 
   /**
    * One status per publish, after that publish's embedding updates, with this subtask's index: the
@@ -436,7 +438,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     long modelVersion = settings.modelVersion();
     long checkpointEpoch = epoch;
     model.drainChanged((kind, id, vector, bias) -> {
-      output.collect(new StreamRecord<>(update(kind, id, vector, bias, modelVersion, sequence, checkpointEpoch, at)));
+      List<String> recent = kind == EntityKind.USER ? model.recentItems(id, PUBLISHED_RECENT_ITEMS) : List.of();
+      output.collect(new StreamRecord<>(
+          update(kind, id, vector, bias, recent, modelVersion, sequence, checkpointEpoch, at)));
       updatesPublished.inc();
     }, parallelism == 1 ? id -> true : this::ownsItem, !full);
     flushUserRows(); // after the drain: rows then say they are published
@@ -479,7 +483,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   }
 
   private static EmbeddingUpdate update(EntityKind kind, String id, float[] vector, float bias,
-      long modelVersion, long sequence, long checkpointEpoch, Instant at) {
+      List<String> recentItems, long modelVersion, long sequence, long checkpointEpoch, Instant at) {
     List<Float> values = new ArrayList<>(vector.length);
     for (float v : vector) {
       values.add(v);
@@ -489,6 +493,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         .setId(id)
         .setVector(values)
         .setBias(bias)
+        .setRecentItems(recentItems)
         .setModelVersion(modelVersion)
         .setSequence(sequence)
         .setCheckpointEpoch(checkpointEpoch)

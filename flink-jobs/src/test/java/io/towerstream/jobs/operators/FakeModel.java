@@ -196,7 +196,12 @@ final class FakeModel implements OnlineModel {
   }
 
   @Override
-  public float[] userVector(String userId) {
+  public List<String> recentItems(String userId, int max) {
+    return new java.util.ArrayList<>(); // the fake keeps no history
+  }
+
+  @Override
+    public float[] userVector(String userId) {
     Integer n = users.get(userId);
     return n == null ? null : new float[] {n, userId.hashCode()};
   }

@@ -115,6 +115,33 @@ class TrainerOperatorTwoTowerTest {
     }
   }
 
+  @Test
+  void aUserUpdateCarriesTheItemsItsTowerPooledMostRecentFirst() throws Exception {
+    try (var h = open(null)) {
+      List<ClickEvent> clicks = new java.util.ArrayList<>(clicks(7, 6));
+      for (int k = 0; k < 25; k++) { // more than the 20 a user update carries
+        clicks.add(new ClickEvent("fan", "f" + k, Instant.ofEpochMilli(60_000L + k), EventType.CLICK, 1f));
+      }
+      feed(h, clicks); // 32 events: 4 full batches
+      h.setProcessingTime(1_000);
+      EmbeddingUpdate fan = null;
+      for (EmbeddingUpdate u : h.updates()) {
+        if (u.getId().equals("fan")) {
+          fan = u;
+        }
+        if (u.getEntity() == io.towerstream.schemas.avro.Entity.ITEM) {
+          assertThat(u.getRecentItems()).as("items carry none").isEmpty();
+        }
+      }
+      assertThat(fan).isNotNull();
+      List<String> expected = new java.util.ArrayList<>();
+      for (int k = 24; k >= 5; k--) {
+        expected.add("f" + k);
+      }
+      assertThat(fan.getRecentItems()).containsExactlyElementsOf(expected);
+    }
+  }
+
   private static TrainerHarness open(OperatorSubtaskState state) throws Exception {
     return open(state, SETTINGS);
   }

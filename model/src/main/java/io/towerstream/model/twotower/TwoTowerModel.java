@@ -16,6 +16,7 @@ import java.util.Arrays;
 import io.towerstream.model.ReplicaDelta;
 import io.towerstream.model.UserRow;
 import io.towerstream.model.UserRowSink;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -198,6 +199,21 @@ public final class TwoTowerModel implements OnlineModel {
   public float[] userVector(String userId) {
     int slot = state.users.slotOf(userId);
     return slot < 0 ? null : TowerOutputs.of(state, EntityKind.USER, new int[] {slot}, 0, 1);
+  }
+
+  @Override
+  public List<String> recentItems(String userId, int max) {
+    int slot = state.users.slotOf(userId);
+    if (slot < 0 || max < 1) {
+      return new ArrayList<>();
+    }
+    List<String> oldestFirst = new ArrayList<>(state.histories.size(slot));
+    state.histories.copyTo(slot, oldestFirst);
+    List<String> out = new ArrayList<>(Math.min(max, oldestFirst.size()));
+    for (int k = oldestFirst.size() - 1; k >= 0 && out.size() < max; k--) {
+      out.add(oldestFirst.get(k));
+    }
+    return out;
   }
 
   @Override

@@ -42,6 +42,22 @@ class TwoTowerModelTest {
   }
 
   @Test
+  void aUsersRecentItemsAreThePooledHistoryMostRecentFirst() {
+    OnlineModel model = TwoTowerModels.create(CONFIG.toBuilder().historyLength(3).build());
+    model.train(List.of(new Interaction("u", "a"), new Interaction("v", "a"), new Interaction("u", "b"),
+        new Interaction("w", "c")));
+    model.train(List.of(new Interaction("u", "c"), new Interaction("u", "d"), new Interaction("v", "b"),
+        new Interaction("w", "d")));
+    assertThat(model.recentItems("u", 10)).as("the ring holds 3: a fell out").containsExactly("d", "c", "b");
+    assertThat(model.recentItems("u", 2)).containsExactly("d", "c");
+    assertThat(model.recentItems("v", 10)).containsExactly("b", "a");
+    assertThat(model.recentItems("nobody", 10)).isEmpty();
+    OnlineModel idOnly = TwoTowerModels.create(CONFIG.toBuilder().historyLength(0).build());
+    idOnly.train(List.of(new Interaction("u", "a"), new Interaction("v", "b")));
+    assertThat(idOnly.recentItems("u", 10)).isEmpty();
+  }
+
+  @Test
   void duplicateIdsInABatchTrainOneRowEach() {
     OnlineModel model = TwoTowerModels.create(CONFIG);
     List<Interaction> batch = List.of(new Interaction("u", "i"), new Interaction("u", "j"),

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.store.index.ScoredItem;
 import io.towerstream.store.index.Scoring;
 import io.towerstream.store.metrics.StoreMetrics;
 import io.towerstream.store.query.DimensionMismatchException;
@@ -14,12 +15,15 @@ import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusHistory;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.query.UnknownEntityException;
+import io.towerstream.store.query.UserCandidates;
 import io.towerstream.store.rocks.StoredVector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +50,8 @@ public final class HttpApi implements AutoCloseable {
   /** What the dashboard charts, every 2 s for the last 30 minutes. */
   private final StatusHistory history;
   private final ObjectMapper mapper = new ObjectMapper();
+  /** Item id to title, shown beside ids in responses; empty when the store was given none. */
+  private final Map<String, String> titles;
   private final byte[] openApi = loadOpenApi();
 
   /** Request bodies above this are refused with 413 before they are read (a batch of 100 vectors of 1024 floats fits). */
@@ -55,11 +61,20 @@ public final class HttpApi implements AutoCloseable {
    * What the API serves beyond queries and status, and how it is guarded. {@code metrics} or {@code snapshots} null:
    * that route answers 404. {@code bearerToken} non-null: every route but {@code /health} requires it.
    */
-  public record Extras(StoreMetrics metrics, SnapshotTaker snapshots, String bearerToken) {
+  public record Extras(StoreMetrics metrics, SnapshotTaker snapshots, String bearerToken,
+      Map<String, String> itemTitles) {
     public static final Extras NONE = new Extras(null, null, null);
+
+    public Extras {
+      itemTitles = itemTitles == null ? Map.of() : itemTitles;
+    }
 
     public Extras(StoreMetrics metrics, SnapshotTaker snapshots) {
       this(metrics, snapshots, null);
+    }
+
+    public Extras(StoreMetrics metrics, SnapshotTaker snapshots, String bearerToken) {
+      this(metrics, snapshots, bearerToken, Map.of());
     }
   }
 
@@ -69,6 +84,7 @@ public final class HttpApi implements AutoCloseable {
   private HttpApi(RetrievalService service, StatusReporter status, String host, int port, LongSupplier readyLag,
       Extras extras) {
     this.service = service;
+    this.titles = extras.itemTitles();
     this.history = new StatusHistory(status::snapshot, System::currentTimeMillis, 2_000, 900);
     StoreMetrics metrics = extras.metrics();
     this.app = Javalin.create(cfg -> {
@@ -155,7 +171,8 @@ public final class HttpApi implements AutoCloseable {
     var exclude = RequestParsing.excludeCsv(ctx.queryParams("exclude"));
     Long version = RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
     Scoring scoring = RequestParsing.scoring(ctx.queryParam("bias"));
-    ctx.json(service.candidatesForUser(ctx.pathParam("userId"), k, exclude, version, scoring));
+    UserCandidates result = service.candidatesForUser(ctx.pathParam("userId"), k, exclude, version, scoring);
+    ctx.json(new Responses.UserCandidates(result.userId(), result.modelVersion(), titled(result.candidates())));
   }
 
   private void vectorCandidates(Context ctx) {
@@ -169,7 +186,7 @@ public final class HttpApi implements AutoCloseable {
     } catch (DimensionMismatchException e) {
       throw new BadRequestException(e.getMessage()); // the caller sent the vector: their mistake
     }
-    ctx.json(new Responses.Candidates(result.modelVersion(), result.candidates()));
+    ctx.json(new Responses.Candidates(result.modelVersion(), titled(result.candidates())));
   }
 
   private void similarItems(Context ctx) {
@@ -177,15 +194,24 @@ public final class HttpApi implements AutoCloseable {
     var exclude = RequestParsing.excludeCsv(ctx.queryParams("exclude"));
     Long version = RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
     RetrievalService.SimilarItems result = service.similarItems(ctx.pathParam("itemId"), k, exclude, version);
-    ctx.json(new Responses.SimilarItems(result.itemId(), result.modelVersion(), result.candidates()));
+    ctx.json(new Responses.SimilarItems(result.itemId(), titles.get(result.itemId()), result.modelVersion(),
+        titled(result.candidates())));
   }
 
   private void embedding(Context ctx) {
     Entity entity = RequestParsing.entity(ctx.pathParam("entity"));
     String id = ctx.pathParam("id");
     StoredVector v = service.embedding(entity, id);
-    ctx.json(new Responses.Embedding(entity.name(), id, v.vector(), entity == Entity.ITEM ? v.bias() : null,
-        v.modelVersion(), v.sequence(), v.updatedAt()));
+    boolean item = entity == Entity.ITEM;
+    List<Responses.Item> recent = item ? null
+        : v.recentItems().stream().map(i -> new Responses.Item(i, titles.get(i))).toList();
+    ctx.json(new Responses.Embedding(entity.name(), id, item ? titles.get(id) : null, v.vector(),
+        item ? v.bias() : null, v.modelVersion(), v.sequence(), v.updatedAt(), recent));
+  }
+
+  private List<Responses.Candidate> titled(List<ScoredItem> candidates) {
+    return candidates.stream().map(c -> new Responses.Candidate(c.itemId(), c.score(), c.bias(),
+        titles.get(c.itemId()))).toList();
   }
 
   private void snapshot(Context ctx, SnapshotTaker snapshots) {

@@ -1,7 +1,6 @@
 package io.towerstream.store.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.towerstream.store.index.ScoredItem;
 import java.util.List;
 import java.util.Map;
 
@@ -11,16 +10,30 @@ final class Responses {
 
   record Error(String error) {}
 
-  record Candidates(long modelVersion, List<ScoredItem> candidates) {}
+  /** A retrieved item; {@code title} only when the store was given titles and knows this item's. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Candidate(String itemId, float score, float bias, String title) {}
 
-  record SimilarItems(String itemId, long modelVersion, List<ScoredItem> candidates) {}
+  /** An item named, with its title when known. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Item(String itemId, String title) {}
+
+  record Candidates(long modelVersion, List<Candidate> candidates) {}
+
+  record UserCandidates(String userId, long modelVersion, List<Candidate> candidates) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record SimilarItems(String itemId, String title, long modelVersion, List<Candidate> candidates) {}
 
   record Batch(List<Map<String, Object>> results) {}
 
-  /** {@code bias} is null (left out) for users, who have none. */
+  /**
+   * {@code bias} and {@code title} are left out for users, {@code recentItems} (the items the user tower pooled,
+   * most recent first) for items; {@code title} also when unknown.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Embedding(String entity, String id, float[] vector, Float bias, long modelVersion, long sequence,
-      long updatedAt) {}
+  record Embedding(String entity, String id, String title, float[] vector, Float bias, long modelVersion,
+      long sequence, long updatedAt, List<Item> recentItems) {}
 
   record Health(String status) {}
 

@@ -99,8 +99,12 @@ public final class RecordDecoder {
     if (!Float.isFinite(bias)) {
       throw new RecordDecodingException("non-finite bias " + bias + " for " + expectedKey);
     }
+    List<String> recent = update.getRecentItems() == null ? List.of() : update.getRecentItems();
+    if (recent.contains(null)) {
+      throw new RecordDecodingException("null recent item for " + expectedKey);
+    }
     StoredVector stored = new StoredVector(update.getModelVersion(), update.getSequence(),
-        update.getUpdatedAt() == null ? 0 : update.getUpdatedAt().toEpochMilli(), vector, bias);
+        update.getUpdatedAt() == null ? 0 : update.getUpdatedAt().toEpochMilli(), vector, bias, recent);
     metrics.checkpointEpoch.accumulateAndGet(update.getCheckpointEpoch(), Math::max);
     return EmbeddingMutation.upsert(update.getEntity(), update.getId(), stored, source);
   }

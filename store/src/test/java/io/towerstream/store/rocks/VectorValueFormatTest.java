@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -73,12 +74,44 @@ class VectorValueFormatTest {
     assertThat(VectorValueFormat.encode(v)).isEqualTo(fixture);
   }
 
+  /**
+   * The fixture was written by Python: {@code struct.pack('<bqqqfi2f', 2, 5, 44, 1700000001000, 0.0, 2, 0.6, 0.8)}
+   * then {@code struct.pack('<i', 2)} and each of {@code b'50'}, {@code b'Toy Story'} as {@code <i} length + bytes.
+   */
+  @Test
+  void readsTheCommittedVersion2FixtureWithAUsersRecentItemsAndWritesItBackByteIdentically() throws Exception {
+    byte[] fixture = fixture("/stored-vector-v2.bin");
+    StoredVector v = VectorValueFormat.decode(fixture);
+    assertThat(v.sequence()).isEqualTo(44);
+    assertThat(v.bias()).isZero();
+    assertThat(v.vector()).containsExactly(0.6f, 0.8f);
+    assertThat(v.recentItems()).containsExactly("50", "Toy Story");
+    assertThat(VectorValueFormat.encode(v)).isEqualTo(fixture);
+  }
+
+  @Test
+  void recentItemsRoundTripInVersion2AndNoOlderVersionTakesThem() {
+    StoredVector user = new StoredVector(1, 2, 3, new float[] {1f, 0f}, 0f, List.of("i9", "é-ü", ""));
+    byte[] bytes = VectorValueFormat.encode(user);
+    assertThat(bytes[0]).isEqualTo(VectorValueFormat.VERSION_2);
+    assertThat(VectorValueFormat.decode(bytes)).isEqualTo(user);
+    assertThatThrownBy(() -> VectorValueFormat.encode(user, VectorValueFormat.VERSION_1))
+        .hasMessageContaining("no recent items");
+    for (int cut = 1; cut < 12; cut++) {
+      byte[] truncated = Arrays.copyOf(bytes, bytes.length - cut);
+      assertThatThrownBy(() -> VectorValueFormat.decode(truncated)).as("cut %d", cut)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+    assertThatThrownBy(() -> VectorValueFormat.decode(longer)).hasMessageContaining("after its recent items");
+  }
+
   @Test
   void rejectsUnknownVersionsAndTruncatedValues() {
     byte[] good = VectorValueFormat.encode(new StoredVector(1, 1, 1, new float[] {1, 2}));
     byte[] future = good.clone();
-    future[0] = 2;
-    assertThatThrownBy(() -> VectorValueFormat.decode(future)).hasMessageContaining("version 2");
+    future[0] = 3;
+    assertThatThrownBy(() -> VectorValueFormat.decode(future)).hasMessageContaining("version 3");
     assertThatThrownBy(() -> VectorValueFormat.decode(Arrays.copyOf(good, good.length - 1)))
         .hasMessageContaining("dim 2");
     assertThatThrownBy(() -> VectorValueFormat.decode(new byte[5])).hasMessageContaining("too short");

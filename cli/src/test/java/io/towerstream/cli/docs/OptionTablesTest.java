@@ -1,0 +1,50 @@
+package io.towerstream.cli.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.towerstream.cli.Towerstream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The README's option tables are what the code parses: every option documented once, in the code. */
+class OptionTablesTest {
+  private static final Path README = Path.of("..", "README.md");
+
+  @Test
+  void theReadmesOptionTablesAreTheOnesTheCodeGenerates() throws Exception {
+    String readme = Files.readString(README, StandardCharsets.UTF_8);
+    Map<String, String> tables = OptionTables.tables(Towerstream.commandLine(Map.of()));
+    assertThat(OptionTables.update(readme, tables))
+        .as("README.md's option tables are stale: run `bin/towerstream options --write README.md`")
+        .isEqualTo(readme);
+    assertThat(tables.get("job")).contains("| `--model.dim` | `64` |", "| `--bootstrap-servers` |  |");
+    assertThat(tables.get("store")).contains("| `--http-port` | `8080` |", "`--item-titles`");
+    assertThat(tables.get("commands")).contains("<code>towerstream demo</code>", "TOWERSTREAM_BENCH_TRAIN_",
+        "| `--job-metrics-port` | `9249` |");
+  }
+
+  @Test
+  void aTableIsRewrittenBetweenItsMarkersAndAMissingRegionFails() {
+    String readme = "intro\n<!-- options:job -->\nold\n<!-- /options:job -->\nrest\n";
+    assertThat(OptionTables.update(readme, Map.of("job", "new\n")))
+        .isEqualTo("intro\n<!-- options:job -->\nnew\n<!-- /options:job -->\nrest\n");
+    assertThatThrownBy(() -> OptionTables.update(readme, Map.of("store", "x\n")))
+        .hasMessageContaining("options:store");
+  }
+
+  @Test
+  void theDefaultPhraseLeavesTheDescriptionForTheDefaultColumn() {
+    assertThat(OptionTables.withoutDefault("HTTP port, 0 = any free (default: 8080).", "8080"))
+        .isEqualTo("HTTP port, 0 = any free.");
+    assertThat(OptionTables.withoutDefault("Format of --data. Default: movielens.", "movielens"))
+        .isEqualTo("Format of --data.");
+    assertThat(OptionTables.withoutDefault("Bias scale (default: 0, no bias).", "0")).isEqualTo("Bias scale (no bias).");
+    assertThat(OptionTables.withoutDefault("Port, 0 = any free (default).", "0")).isEqualTo("Port, 0 = any free.");
+    assertThat(OptionTables.withoutDefault("Default: the u.item beside --data.", ""))
+        .as("a default in words stays").isEqualTo("Default: the u.item beside --data.");
+  }
+}
