@@ -14,12 +14,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code towerstream} command line. */
-@Command(name = "towerstream", mixinStandardHelpOptions = true, version = "towerstream 0.1.0",
-    description = "Streaming two-tower recommendation embeddings: Kafka clicks -> Flink/ND4J training -> "
-        + "Kafka embedding updates + a RocksDB retrieval store.",
-    subcommands = {DemoCommand.class, io.towerstream.cli.commands.EvalCommand.class, QueryCommand.class,
-        TrainCommand.class, ServeCommand.class, TopicsCommand.class, io.towerstream.cli.commands.ProduceCommand.class, BenchCommand.class, StoreCommand.class,
-        io.towerstream.cli.commands.OptionsCommand.class})
+@Command(
+    name = "towerstream",
+    mixinStandardHelpOptions = true,
+    version = "towerstream 0.1.0",
+    description =
+        "Streaming two-tower recommendation embeddings: Kafka clicks -> Flink/ND4J training -> "
+            + "Kafka embedding updates + a RocksDB retrieval store.",
+    subcommands = {
+      DemoCommand.class,
+      io.towerstream.cli.commands.EvalCommand.class,
+      QueryCommand.class,
+      TrainCommand.class,
+      ServeCommand.class,
+      TopicsCommand.class,
+      io.towerstream.cli.commands.ProduceCommand.class,
+      BenchCommand.class,
+      StoreCommand.class,
+      io.towerstream.cli.commands.OptionsCommand.class
+    })
 public final class Towerstream {
   private Towerstream() {}
 
@@ -30,28 +43,39 @@ public final class Towerstream {
   }
 
   /**
-   * The command line {@link #main} runs, for tests too: every command with {@code --config} takes its options
-   * from flags, then {@code env} ({@code TOWERSTREAM_<COMMAND>_<OPTION>}), then the file ({@link LayeredDefaults});
-   * a bad option, or an {@link IllegalArgumentException} from a command, is a usage error (exit 2).
+   * The command line {@link #main} runs, for tests too: every command with {@code --config} takes
+   * its options from flags, then {@code env} ({@code TOWERSTREAM_<COMMAND>_<OPTION>}), then the
+   * file ({@link LayeredDefaults}); a bad option, or an {@link IllegalArgumentException} from a
+   * command, is a usage error (exit 2).
    */
   public static CommandLine commandLine(Map<String, String> env) {
     CommandLine cli = new CommandLine(new Towerstream());
     LayeredDefaults defaults = LayeredDefaults.install(cli, env);
-    // A bad option value is a usage error: say which option and why (and where a value not typed came from), exit 2.
-    cli.setParameterExceptionHandler((ex, a) -> {
-      String origin = ex.getArgSpec() == null ? null : defaults.origin(ex.getArgSpec());
-      ex.getCommandLine().getErr().println("towerstream: " + ex.getMessage() + (origin == null ? "" : " (from "
-          + origin + ")"));
-      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof IllegalArgumentException) {
-        commandLine.getErr().println("towerstream: " + ex.getMessage());
-        return 2;
-      }
-      throw ex;
-    });
+    // A bad option value is a usage error: say which option and why (and where a value not typed
+    // came from), exit 2.
+    cli.setParameterExceptionHandler(
+        (ex, a) -> {
+          String origin = ex.getArgSpec() == null ? null : defaults.origin(ex.getArgSpec());
+          ex.getCommandLine()
+              .getErr()
+              .println(
+                  "towerstream: "
+                      + ex.getMessage()
+                      + (origin == null ? "" : " (from " + origin + ")"));
+          ex.getCommandLine()
+              .getErr()
+              .println(
+                  "Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return 2;
+        });
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof IllegalArgumentException) {
+            commandLine.getErr().println("towerstream: " + ex.getMessage());
+            return 2;
+          }
+          throw ex;
+        });
     return cli;
   }
 }

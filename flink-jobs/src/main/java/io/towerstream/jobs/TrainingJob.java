@@ -19,9 +19,9 @@ import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.TrainerStatus;
 import java.util.Arrays;
+import java.util.Objects;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import java.util.Objects;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -30,14 +30,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training job: clicks from Kafka → validation (bad records to the dead-letter topic) → trainer subtasks
- * sharded by user, each with a replica of the item rows and tower weights kept in step through the sync topic →
- * changed embeddings to Kafka at every publish, and one job-level status record.
+ * The training job: clicks from Kafka → validation (bad records to the dead-letter topic) → trainer
+ * subtasks sharded by user, each with a replica of the item rows and tower weights kept in step
+ * through the sync topic → changed embeddings to Kafka at every publish, and one job-level status
+ * record.
  *
- * <p>Configuration, topology and execution are separate: {@link #build} wires any source and sinks (tests
- * use their own), {@link #buildWithKafka} plugs in the Kafka connectors, {@link #main} parses the options,
- * configures the environment and executes. Every operator has a name and a stable uid, so savepoints
- * survive code changes.
+ * <p>Configuration, topology and execution are separate: {@link #build} wires any source and sinks
+ * (tests use their own), {@link #buildWithKafka} plugs in the Kafka connectors, {@link #main}
+ * parses the options, configures the environment and executes. Every operator has a name and a
+ * stable uid, so savepoints survive code changes.
  */
 public final class TrainingJob {
   public static final String SOURCE_UID = "clicks-source";
@@ -68,7 +69,9 @@ public final class TrainingJob {
     return config;
   }
 
-  /** The streams of a built topology, for callers that want to attach more (e.g. evaluation taps). */
+  /**
+   * The streams of a built topology, for callers that want to attach more (e.g. evaluation taps).
+   */
   public record Streams(
       DataStream<ClickEvent> validClicks,
       DataStream<DeadLetter> deadLetters,
@@ -77,20 +80,32 @@ public final class TrainingJob {
       DataStream<ModelDelta> deltas) {}
 
   /**
-   * Where the job reads and writes: the clicks and the replicas' deltas in, dead letters, embeddings, the
-   * job-level status and this job's own deltas out. {@link #buildWithKafka} uses the Kafka ones; tests their own.
+   * Where the job reads and writes: the clicks and the replicas' deltas in, dead letters,
+   * embeddings, the job-level status and this job's own deltas out. {@link #buildWithKafka} uses
+   * the Kafka ones; tests their own.
    */
-  public record Connectors(Source<ParsedClick, ?, ?> clicks, Source<ModelDelta, ?, ?> deltasIn, Sink<DeadLetter> dlq,
-      Sink<EmbeddingUpdate> embeddings, Sink<TrainerStatus> status, Sink<ModelDelta> deltasOut) {
+  public record Connectors(
+      Source<ParsedClick, ?, ?> clicks,
+      Source<ModelDelta, ?, ?> deltasIn,
+      Sink<DeadLetter> dlq,
+      Sink<EmbeddingUpdate> embeddings,
+      Sink<TrainerStatus> status,
+      Sink<ModelDelta> deltasOut) {
     public static Connectors kafka(JobConfig config) {
-      return new Connectors(ClickSource.kafka(config), SyncSource.kafka(config), KafkaSinks.deadLetters(config),
-          KafkaSinks.embeddings(config), KafkaSinks.status(config), KafkaSinks.sync(config));
+      return new Connectors(
+          ClickSource.kafka(config),
+          SyncSource.kafka(config),
+          KafkaSinks.deadLetters(config),
+          KafkaSinks.embeddings(config),
+          KafkaSinks.status(config),
+          KafkaSinks.sync(config));
     }
   }
 
   /**
-   * Applies {@link JobConfig#flinkConfiguration()} (state backend, checkpoint interval, restart strategy) to
-   * {@code env}. {@link #main} does this; a caller building its own environment should too.
+   * Applies {@link JobConfig#flinkConfiguration()} (state backend, checkpoint interval, restart
+   * strategy) to {@code env}. {@link #main} does this; a caller building its own environment should
+   * too.
    */
   public StreamExecutionEnvironment configure(StreamExecutionEnvironment env) {
     env.configure(config.flinkConfiguration());
@@ -102,61 +117,79 @@ public final class TrainingJob {
   public Streams build(StreamExecutionEnvironment env, Connectors c) {
     AvroTrust.ensure();
     // source, validation and dead-letter sink share one parallelism so they chain into one task
-    int sourceParallelism = config.sourceParallelism() > 0 ? config.sourceParallelism() : env.getParallelism();
+    int sourceParallelism =
+        config.sourceParallelism() > 0 ? config.sourceParallelism() : env.getParallelism();
     if (sourceParallelism <= 0) {
       sourceParallelism = ExecutionConfig.PARALLELISM_DEFAULT;
     }
     int trainers = config.trainerParallelism();
 
-    SingleOutputStreamOperator<ParsedClick> parsed = env
-        .fromSource(c.clicks(), ClickSource.watermarks(config), "Clicks source", ParsedClick.TYPE)
-        .uid(SOURCE_UID)
-        .setParallelism(sourceParallelism);
+    SingleOutputStreamOperator<ParsedClick> parsed =
+        env.fromSource(
+                c.clicks(), ClickSource.watermarks(config), "Clicks source", ParsedClick.TYPE)
+            .uid(SOURCE_UID)
+            .setParallelism(sourceParallelism);
 
-    SingleOutputStreamOperator<ClickEvent> valid = parsed
-        .process(new ValidateClicks(config.clickRules()))
-        .name("Validate clicks")
-        .uid(VALIDATE_UID)
-        .setParallelism(sourceParallelism);
+    SingleOutputStreamOperator<ClickEvent> valid =
+        parsed
+            .process(new ValidateClicks(config.clickRules()))
+            .name("Validate clicks")
+            .uid(VALIDATE_UID)
+            .setParallelism(sourceParallelism);
     DataStream<DeadLetter> deadLetters = valid.getSideOutput(ValidateClicks.DEAD_LETTERS);
-    deadLetters.sinkTo(c.dlq())
+    deadLetters
+        .sinkTo(c.dlq())
         .name("Dead-letter sink")
         .uid(DLQ_SINK_UID)
         .setParallelism(sourceParallelism);
 
-    // One partition, one reader: every delta reaches every trainer subtask, in each sender's order. No event
+    // One partition, one reader: every delta reaches every trainer subtask, in each sender's order.
+    // No event
     // time: the trainer does not order by it, and the deltas must not hold its watermark back.
-    DataStream<ModelDelta> deltasIn = env
-        .fromSource(c.deltasIn(), WatermarkStrategy.noWatermarks(), "Sync source", AvroTypeInfo.forClass(ModelDelta.class))
-        .uid(SYNC_SOURCE_UID)
-        .setParallelism(1);
+    DataStream<ModelDelta> deltasIn =
+        env.fromSource(
+                c.deltasIn(),
+                WatermarkStrategy.noWatermarks(),
+                "Sync source",
+                AvroTypeInfo.forClass(ModelDelta.class))
+            .uid(SYNC_SOURCE_UID)
+            .setParallelism(1);
 
-    // Users are sharded by id (keyed state, rescalable up to parallelism.max); the replicas' deltas are broadcast.
-    SingleOutputStreamOperator<EmbeddingUpdate> trained = valid
-        .keyBy(new UserIdKey())
-        .connect(deltasIn.broadcast())
-        .transform("Trainer", AvroTypeInfo.forClass(EmbeddingUpdate.class),
-            new TrainerOperator(TrainerSettings.from(config), models))
-        .uid(TRAINER_UID)
-        .setParallelism(trainers)
-        .setMaxParallelism(config.maxParallelism());
-    trained.sinkTo(c.embeddings())
+    // Users are sharded by id (keyed state, rescalable up to parallelism.max); the replicas' deltas
+    // are broadcast.
+    SingleOutputStreamOperator<EmbeddingUpdate> trained =
+        valid
+            .keyBy(new UserIdKey())
+            .connect(deltasIn.broadcast())
+            .transform(
+                "Trainer",
+                AvroTypeInfo.forClass(EmbeddingUpdate.class),
+                new TrainerOperator(TrainerSettings.from(config), models))
+            .uid(TRAINER_UID)
+            .setParallelism(trainers)
+            .setMaxParallelism(config.maxParallelism());
+    trained
+        .sinkTo(c.embeddings())
         .name("Embeddings sink")
         .uid(EMBEDDINGS_SINK_UID)
         .setParallelism(trainers);
     DataStream<ModelDelta> deltasOut = trained.getSideOutput(TrainerOperator.SYNC);
-    deltasOut.sinkTo(c.deltasOut())
-        .name("Sync sink")
-        .uid(SYNC_SINK_UID)
-        .setParallelism(trainers);
-    // Never chained into the trainer: at trainer parallelism 1 it would be, at 2 not, and the job vertex it then
+    deltasOut.sinkTo(c.deltasOut()).name("Sync sink").uid(SYNC_SINK_UID).setParallelism(trainers);
+    // Never chained into the trainer: at trainer parallelism 1 it would be, at 2 not, and the job
+    // vertex it then
     // joins decides its max parallelism, so a savepoint of one could not be restored at the other.
-    SingleOutputStreamOperator<TrainerStatus> statusStream = trained.getSideOutput(TrainerOperator.STATUS)
-        .transform("Trainer status", AvroTypeInfo.forClass(TrainerStatus.class), new StatusAggregator(trainers))
-        .uid(STATUS_UID)
-        .setParallelism(1)
-        .disableChaining();
-    statusStream.sinkTo(c.status())
+    SingleOutputStreamOperator<TrainerStatus> statusStream =
+        trained
+            .getSideOutput(TrainerOperator.STATUS)
+            .transform(
+                "Trainer status",
+                AvroTypeInfo.forClass(TrainerStatus.class),
+                new StatusAggregator(trainers))
+            .uid(STATUS_UID)
+            .setParallelism(1)
+            .disableChaining();
+    statusStream
+        .sinkTo(c.status())
         .name("Trainer status sink")
         .uid(STATUS_SINK_UID)
         .setParallelism(1);
@@ -175,8 +208,8 @@ public final class TrainingJob {
   }
 
   /**
-   * {@code flink run -c io.towerstream.jobs.TrainingJob towerstream-flink-jobs-…-job.jar --bootstrap-servers
-   * kafka:9092 …}; {@code --help} lists every option.
+   * {@code flink run -c io.towerstream.jobs.TrainingJob towerstream-flink-jobs-…-job.jar
+   * --bootstrap-servers kafka:9092 …}; {@code --help} lists every option.
    */
   public static void main(String[] args) throws Exception {
     if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
@@ -191,9 +224,11 @@ public final class TrainingJob {
       System.err.println(JobConfig.usage());
       throw e;
     }
-    LoggerFactory.getLogger(TrainingJob.class).info("Submitting the training job with {}", config); // secrets masked
+    LoggerFactory.getLogger(TrainingJob.class)
+        .info("Submitting the training job with {}", config); // secrets masked
     TrainingJob job = new TrainingJob(config);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
     job.configure(env);
     job.buildWithKafka(env);
     env.execute(job.name());

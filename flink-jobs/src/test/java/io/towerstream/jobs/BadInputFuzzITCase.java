@@ -39,11 +39,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * 10,000 records of hostile input (random bytes, mutated and truncated encodings, unknown schema fingerprints,
- * empty and 10 KB ids, control characters, NaN / negative / huge weights, event times before 1970 and far ahead,
- * empty and null values) among valid clicks, through the real job and a real broker. The job must keep training,
- * and every record must be accounted for: trained, or in the dead-letter topic with a reason, never both, never
- * lost. Records built to be bad must be dead letters; mutated ones may happen to still be valid clicks.
+ * 10,000 records of hostile input (random bytes, mutated and truncated encodings, unknown schema
+ * fingerprints, empty and 10 KB ids, control characters, NaN / negative / huge weights, event times
+ * before 1970 and far ahead, empty and null values) among valid clicks, through the real job and a
+ * real broker. The job must keep training, and every record must be accounted for: trained, or in
+ * the dead-letter topic with a reason, never both, never lost. Records built to be bad must be dead
+ * letters; mutated ones may happen to still be valid clicks.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BadInputFuzzITCase {
@@ -51,28 +52,46 @@ class BadInputFuzzITCase {
   private static final long T0 = 1_700_000_000_000L;
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
-  @RegisterExtension
-  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   /** What the generator meant a record to be. */
-  private enum Kind { VALID, BAD, MUTATED }
+  private enum Kind {
+    VALID,
+    BAD,
+    MUTATED
+  }
 
   @Test
   void everyHostileRecordIsDeadLetteredWithAReasonAndTrainingGoesOn() throws Exception {
-    JobConfig config = JobConfig.builder()
-        .bootstrapServers(KAFKA.bootstrapServers())
-        .clicksTopic("fuzz.clicks").dlqTopic("fuzz.clicks.dlq").embeddingsTopic("fuzz.embeddings")
-        .statusTopic("fuzz.trainer-status").syncTopic("fuzz.model-sync")
-        .groupId("fuzz-trainer").transactionalIdPrefix("fuzz-trainer")
-        .startingOffsets(StartingOffsets.EARLIEST)
-        .sourceParallelism(2)
-        .publishIntervalMs(200)
-        .checkpointIntervalMs(1000)
-        .model(ModelConfig.builder().dim(8).batchSize(32).reservoirCapacity(500).reservoirNegatives(8).build())
-        .build();
+    JobConfig config =
+        JobConfig.builder()
+            .bootstrapServers(KAFKA.bootstrapServers())
+            .clicksTopic("fuzz.clicks")
+            .dlqTopic("fuzz.clicks.dlq")
+            .embeddingsTopic("fuzz.embeddings")
+            .statusTopic("fuzz.trainer-status")
+            .syncTopic("fuzz.model-sync")
+            .groupId("fuzz-trainer")
+            .transactionalIdPrefix("fuzz-trainer")
+            .startingOffsets(StartingOffsets.EARLIEST)
+            .sourceParallelism(2)
+            .publishIntervalMs(200)
+            .checkpointIntervalMs(1000)
+            .model(
+                ModelConfig.builder()
+                    .dim(8)
+                    .batchSize(32)
+                    .reservoirCapacity(500)
+                    .reservoirNegatives(8)
+                    .build())
+            .build();
     TopicProvisioner.ensureTopics(config.bootstrapServers(), config.topicNames(), 2, (short) 1);
     Map<Kind, Integer> produced = produce(config.clicksTopic(), new Random(2026));
 
@@ -84,23 +103,41 @@ class BadInputFuzzITCase {
     JobClient client = env.executeAsync(job.name());
     try {
       Accounting seen = consume(config, RECORDS, Duration.ofSeconds(120));
-      assertThat(seen.trained + seen.deadLetters.size()).as("trained + dead-lettered = produced").isEqualTo(RECORDS);
+      assertThat(seen.trained + seen.deadLetters.size())
+          .as("trained + dead-lettered = produced")
+          .isEqualTo(RECORDS);
       assertThat(seen.deadLetters).allSatisfy(d -> assertThat(d.getReason()).isNotBlank());
       Set<String> places = new HashSet<>();
       for (DeadLetter d : seen.deadLetters) {
-        assertThat(places.add(d.getPartition() + "/" + d.getOffset())).as("one dead letter per record").isTrue();
+        assertThat(places.add(d.getPartition() + "/" + d.getOffset()))
+            .as("one dead letter per record")
+            .isTrue();
       }
       int bad = produced.get(Kind.BAD);
-      assertThat(seen.deadLetters.size()).as("at least every record built bad")
+      assertThat(seen.deadLetters.size())
+          .as("at least every record built bad")
           .isBetween(bad, bad + produced.get(Kind.MUTATED));
-      assertThat(seen.trained).as("at least every valid click").isGreaterThanOrEqualTo(produced.get(Kind.VALID));
-      assertThat(client.getJobStatus().get().isGloballyTerminalState()).as("the job still runs").isFalse();
+      assertThat(seen.trained)
+          .as("at least every valid click")
+          .isGreaterThanOrEqualTo(produced.get(Kind.VALID));
+      assertThat(client.getJobStatus().get().isGloballyTerminalState())
+          .as("the job still runs")
+          .isFalse();
       Map<String, Integer> byReason = new HashMap<>();
-      seen.deadLetters.forEach(d -> byReason.merge(d.getReason().replaceAll("[-0-9].*", "…"), 1, Integer::sum));
-      System.out.println("fuzz: produced " + produced + "; trained " + seen.trained + ", dead letters "
-          + seen.deadLetters.size() + " " + byReason);
+      seen.deadLetters.forEach(
+          d -> byReason.merge(d.getReason().replaceAll("[-0-9].*", "…"), 1, Integer::sum));
+      System.out.println(
+          "fuzz: produced "
+              + produced
+              + "; trained "
+              + seen.trained
+              + ", dead letters "
+              + seen.deadLetters.size()
+              + " "
+              + byReason);
       List<String> reasons = seen.deadLetters.stream().map(DeadLetter::getReason).toList();
-      assertThat(reasons).as("every kind of problem was met")
+      assertThat(reasons)
+          .as("every kind of problem was met")
           .anySatisfy(r -> assertThat(r).contains("not Avro single-object encoded"))
           .anySatisfy(r -> assertThat(r).contains("fingerprint"))
           .anySatisfy(r -> assertThat(r).contains("validation.max-id-length"))
@@ -127,8 +164,13 @@ class BadInputFuzzITCase {
     long future = System.currentTimeMillis() + 3L * 24 * 3600 * 1000;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       for (int k = 0; k < RECORDS; k++) {
-        ClickEvent good = new ClickEvent("u" + random.nextInt(200), "i" + random.nextInt(100),
-            Instant.ofEpochMilli(T0 + k), EventType.CLICK, 1f);
+        ClickEvent good =
+            new ClickEvent(
+                "u" + random.nextInt(200),
+                "i" + random.nextInt(100),
+                Instant.ofEpochMilli(T0 + k),
+                EventType.CLICK,
+                1f);
         Kind kind = Kind.BAD;
         byte[] value;
         switch (k % 14) {
@@ -143,10 +185,19 @@ class BadInputFuzzITCase {
             value = body;
           }
           case 7 -> value = random.nextBoolean() ? new byte[0] : null; // empty, or a tombstone
-          case 8 -> value = encode(withIds(good, random.nextBoolean() ? "" : "u".repeat(10_240), good.getItemId()));
+          case 8 ->
+              value =
+                  encode(
+                      withIds(
+                          good, random.nextBoolean() ? "" : "u".repeat(10_240), good.getItemId()));
           case 9 -> value = encode(withIds(good, good.getUserId(), "i\u0007" + random.nextInt(10)));
-          case 10 -> value = encode(withWeight(good, new float[] {Float.NaN, -1f, 0f, 1e30f,
-              Float.POSITIVE_INFINITY}[random.nextInt(5)]));
+          case 10 ->
+              value =
+                  encode(
+                      withWeight(
+                          good,
+                          new float[] {Float.NaN, -1f, 0f, 1e30f, Float.POSITIVE_INFINITY}
+                              [random.nextInt(5)]));
           case 11 -> value = encode(withTime(good, random.nextBoolean() ? -86_400_000L : future));
           case 12 -> { // truncated
             byte[] full = encode(good);
@@ -170,14 +221,17 @@ class BadInputFuzzITCase {
     return counts;
   }
 
-  /** Reads the status and dead-letter topics until trained + dead-lettered reaches {@code total}. */
+  /**
+   * Reads the status and dead-letter topics until trained + dead-lettered reaches {@code total}.
+   */
   private static Accounting consume(JobConfig config, int total, Duration timeout) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "fuzz-reader");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     Accounting out = new Accounting();
     long deadline = System.nanoTime() + timeout.toNanos();
     long settledSince = -1;
@@ -193,8 +247,13 @@ class BadInputFuzzITCase {
           }
         }
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("timed out: " + out.trained + " trained + " + out.deadLetters.size()
-              + " dead letters of " + total);
+          throw new AssertionError(
+              "timed out: "
+                  + out.trained
+                  + " trained + "
+                  + out.deadLetters.size()
+                  + " dead letters of "
+                  + total);
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.topic().equals(config.statusTopic())) {
@@ -226,7 +285,11 @@ class BadInputFuzzITCase {
   }
 
   private static ClickEvent withTime(ClickEvent c, long millis) {
-    return new ClickEvent(c.getUserId(), c.getItemId(), Instant.ofEpochMilli(millis), c.getEventType(),
+    return new ClickEvent(
+        c.getUserId(),
+        c.getItemId(),
+        Instant.ofEpochMilli(millis),
+        c.getEventType(),
         c.getWeight());
   }
 

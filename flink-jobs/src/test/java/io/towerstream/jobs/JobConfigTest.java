@@ -32,7 +32,8 @@ class JobConfigTest {
     assertThat(config.batchMaxWaitMs()).isEqualTo(50);
     assertThat(config.checkpointIntervalMs()).isEqualTo(10_000);
     assertThat(config.modelVersion()).isEqualTo(1);
-    assertThat(config.delivery()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE); // the distributed mode's default
+    assertThat(config.delivery())
+        .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE); // the distributed mode's default
     assertThat(config.sourceParallelism()).isZero();
     assertThat(config.checkpointDir()).isNull();
     assertThat(config.model()).isEqualTo(ModelConfig.defaults());
@@ -45,8 +46,20 @@ class JobConfigTest {
 
   @Test
   void shardingOptionsAreReadAndChecked() {
-    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "4",
-        "--parallelism.max", "64", "--sync.interval-ms", "50", "--topic.sync", "s", "--state.backend", "rocksdb");
+    JobConfig config =
+        JobConfig.fromArgs(
+            "--bootstrap-servers",
+            "k:1",
+            "--parallelism.trainer",
+            "4",
+            "--parallelism.max",
+            "64",
+            "--sync.interval-ms",
+            "50",
+            "--topic.sync",
+            "s",
+            "--state.backend",
+            "rocksdb");
     assertThat(config.trainerParallelism()).isEqualTo(4);
     assertThat(config.maxParallelism()).isEqualTo(64);
     assertThat(config.syncIntervalMs()).isEqualTo(50);
@@ -56,50 +69,100 @@ class JobConfigTest {
     assertThat(flink.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
     assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
 
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "0"))
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "0"))
         .hasMessageContaining("--parallelism.trainer");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "8",
-        "--parallelism.max", "4")).hasMessageContaining("--parallelism.max");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--state.backend", "forst"))
-        .hasMessageContaining("--state.backend").hasMessageContaining("hashmap, rocksdb");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "2",
-        "--model.prior.tuning-interval", "4")).hasMessageContaining("--model.prior.tuning-interval");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers",
+                    "k:1",
+                    "--parallelism.trainer",
+                    "8",
+                    "--parallelism.max",
+                    "4"))
+        .hasMessageContaining("--parallelism.max");
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--state.backend", "forst"))
+        .hasMessageContaining("--state.backend")
+        .hasMessageContaining("hashmap, rocksdb");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers",
+                    "k:1",
+                    "--parallelism.trainer",
+                    "2",
+                    "--model.prior.tuning-interval",
+                    "4"))
+        .hasMessageContaining("--model.prior.tuning-interval");
   }
 
   @Test
   void clickValidationRulesAreOptionsWithBoundsCheckedAtStart() {
-    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", "k:1", "--validation.max-id-length", "64",
-        "--validation.max-weight", "10", "--validation.max-future-ms", "0");
-    assertThat(config.clickRules()).isEqualTo(new io.towerstream.jobs.functions.ClickRules(64, 10f, 0));
+    JobConfig config =
+        JobConfig.fromArgs(
+            "--bootstrap-servers",
+            "k:1",
+            "--validation.max-id-length",
+            "64",
+            "--validation.max-weight",
+            "10",
+            "--validation.max-future-ms",
+            "0");
+    assertThat(config.clickRules())
+        .isEqualTo(new io.towerstream.jobs.functions.ClickRules(64, 10f, 0));
     assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
     assertThat(JobConfig.fromArgs("--bootstrap-servers", "k:1").clickRules())
         .isEqualTo(io.towerstream.jobs.functions.ClickRules.DEFAULTS);
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--validation.max-id-length", "0"))
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs("--bootstrap-servers", "k:1", "--validation.max-id-length", "0"))
         .hasMessageContaining("--validation.max-id-length");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--validation.max-weight", "NaN"))
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs("--bootstrap-servers", "k:1", "--validation.max-weight", "NaN"))
         .hasMessageContaining("--validation.max-weight");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--validation.max-future-ms", "-1"))
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--validation.max-future-ms", "-1"))
         .hasMessageContaining("--validation.max-future-ms");
   }
 
   @Test
   void overridesEveryKindOfOption() {
-    JobConfig config = JobConfig.fromArgs(
-        "--bootstrap-servers", "a:1,b:2",
-        "--topic.clicks", "c2",
-        "--starting-offsets", "earliest",
-        "--publish.interval-ms=250",
-        "--batch.max-wait-ms", "0",
-        "--delivery", "exactly-once",
-        "--parallelism.source", "3",
-        "--model.version", "7",
-        "--model.dim", "32",
-        "--model.batch-size", "128",
-        "--model.temperature", "0.1",
-        "--model.reservoir.negatives", "0",
-        "--model.reservoir.alpha", "1",
-        "--model.log-q", "false",
-        "--checkpoint.dir", "s3://bucket/ckpt");
+    JobConfig config =
+        JobConfig.fromArgs(
+            "--bootstrap-servers",
+            "a:1,b:2",
+            "--topic.clicks",
+            "c2",
+            "--starting-offsets",
+            "earliest",
+            "--publish.interval-ms=250",
+            "--batch.max-wait-ms",
+            "0",
+            "--delivery",
+            "exactly-once",
+            "--parallelism.source",
+            "3",
+            "--model.version",
+            "7",
+            "--model.dim",
+            "32",
+            "--model.batch-size",
+            "128",
+            "--model.temperature",
+            "0.1",
+            "--model.reservoir.negatives",
+            "0",
+            "--model.reservoir.alpha",
+            "1",
+            "--model.log-q",
+            "false",
+            "--checkpoint.dir",
+            "s3://bucket/ckpt");
 
     assertThat(config.bootstrapServers()).isEqualTo("a:1,b:2");
     assertThat(config.clicksTopic()).isEqualTo("c2");
@@ -122,14 +185,15 @@ class JobConfigTest {
 
   @Test
   void toArgsRoundTrips() {
-    JobConfig config = JobConfig.builder()
-        .bootstrapServers("k:1")
-        .groupId("g")
-        .modelVersion(3)
-        .model(ModelConfig.builder().dim(16).batchSize(8).temperature(0.07f).seed(9).build())
-        .delivery(DeliveryGuarantee.EXACTLY_ONCE)
-        .checkpointDir("file:///tmp/x")
-        .build();
+    JobConfig config =
+        JobConfig.builder()
+            .bootstrapServers("k:1")
+            .groupId("g")
+            .modelVersion(3)
+            .model(ModelConfig.builder().dim(16).batchSize(8).temperature(0.07f).seed(9).build())
+            .delivery(DeliveryGuarantee.EXACTLY_ONCE)
+            .checkpointDir("file:///tmp/x")
+            .build();
 
     JobConfig again = JobConfig.fromArgs(config.toArgs().toArray(String[]::new));
 
@@ -139,7 +203,8 @@ class JobConfigTest {
 
   @Test
   void badNumberFailsNamingTheOption() {
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.dim", "sixty-four"))
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.dim", "sixty-four"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--model.dim")
         .hasMessageContaining("sixty-four");
@@ -147,26 +212,50 @@ class JobConfigTest {
 
   @Test
   void outOfRangeValuesFailNamingTheOption() {
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.temperature", "-1"))
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.temperature", "-1"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("--model.temperature");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--publish.interval-ms", "0"))
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--publish.interval-ms", "0"))
         .hasMessageStartingWith("--publish.interval-ms");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.log-q", "yes"))
-        .hasMessageContaining("--model.log-q").hasMessageContaining("true or false");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--delivery", "maybe"))
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.log-q", "yes"))
+        .hasMessageContaining("--model.log-q")
+        .hasMessageContaining("true or false");
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--delivery", "maybe"))
         .hasMessageContaining("--delivery");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--starting-offsets", "middle"))
-        .hasMessageContaining("--starting-offsets").hasMessageContaining("earliest, latest, committed");
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--starting-offsets", "middle"))
+        .hasMessageContaining("--starting-offsets")
+        .hasMessageContaining("earliest, latest, committed");
   }
 
   @Test
   void trainingOptionsParseAndRoundTrip() {
-    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.loss", "symmetric-infonce",
-        "--model.loss.hard-negative-beta", "0.5", "--model.loss.positive-prior", "0.01",
-        "--model.temperature.learned", "true", "--model.queue.size", "512", "--model.queue.momentum", "0.9",
-        "--model.table.admission-min-count", "3", "--model.table.ttl-events", "100000",
-        "--model.table.optimizer", "adam");
+    JobConfig config =
+        JobConfig.fromArgs(
+            "--bootstrap-servers",
+            "k:1",
+            "--model.loss",
+            "symmetric-infonce",
+            "--model.loss.hard-negative-beta",
+            "0.5",
+            "--model.loss.positive-prior",
+            "0.01",
+            "--model.temperature.learned",
+            "true",
+            "--model.queue.size",
+            "512",
+            "--model.queue.momentum",
+            "0.9",
+            "--model.table.admission-min-count",
+            "3",
+            "--model.table.ttl-events",
+            "100000",
+            "--model.table.optimizer",
+            "adam");
 
     ModelConfig m = config.model();
     assertThat(m.loss()).isEqualTo(ModelConfig.Loss.SYMMETRIC_INFONCE);
@@ -184,18 +273,27 @@ class JobConfigTest {
   @Test
   void badTrainingOptionsFailNamingTheOption() {
     assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.loss", "x"))
-        .hasMessageContaining("--model.loss").hasMessageContaining("infonce, symmetric-infonce, siglip");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.table.optimizer", "sgd"))
-        .hasMessageContaining("--model.table.optimizer").hasMessageContaining("adagrad, adam");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.queue.size", "-1"))
+        .hasMessageContaining("--model.loss")
+        .hasMessageContaining("infonce, symmetric-infonce, siglip");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.table.optimizer", "sgd"))
+        .hasMessageContaining("--model.table.optimizer")
+        .hasMessageContaining("adagrad, adam");
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.queue.size", "-1"))
         .hasMessageStartingWith("--model.queue.size");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.table.admission-min-count",
-        "0")).hasMessageStartingWith("--model.table.admission-min-count");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--model.table.admission-min-count", "0"))
+        .hasMessageStartingWith("--model.table.admission-min-count");
   }
 
   @Test
   void unknownOptionFailsNamingIt() {
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.dimension", "8"))
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.dimension", "8"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown option --model.dimension");
   }
@@ -206,14 +304,19 @@ class JobConfigTest {
         .hasMessageContaining("--bootstrap-servers");
     assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers"))
         .hasMessageContaining("--bootstrap-servers needs a value");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "a:1", "--bootstrap-servers", "b:1"))
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "a:1", "--bootstrap-servers", "b:1"))
         .hasMessageContaining("more than once");
   }
 
   @Test
   void flinkConfigurationUsesTheHeapStateBackendAndConfiguredCheckpoints() {
-    Configuration conf = JobConfig.builder().bootstrapServers("k:1").checkpointIntervalMs(2_000).build()
-        .flinkConfiguration();
+    Configuration conf =
+        JobConfig.builder()
+            .bootstrapServers("k:1")
+            .checkpointIntervalMs(2_000)
+            .build()
+            .flinkConfiguration();
 
     assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
     assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis()).isEqualTo(2_000);
@@ -225,43 +328,82 @@ class JobConfigTest {
   void usageListsEveryOptionWithItsDefault() {
     String usage = JobConfig.usage();
 
-    assertThat(usage).contains("--model.batch-size", "(default: 32)", "--batch.max-wait-ms", "(default: 50)",
-        "--delivery", "(default: exactly-once)", "--model.log-q", "--model.reservoir.alpha", "--model.history.length", "--model.prior.weight",
-        "--eval.prequential.sample-rate");
+    assertThat(usage)
+        .contains(
+            "--model.batch-size",
+            "(default: 32)",
+            "--batch.max-wait-ms",
+            "(default: 50)",
+            "--delivery",
+            "(default: exactly-once)",
+            "--model.log-q",
+            "--model.reservoir.alpha",
+            "--model.history.length",
+            "--model.prior.weight",
+            "--eval.prequential.sample-rate");
   }
 
   @Test
-  void kafkaClientPropertiesComeFromTheFileAndOptionsAndSecretsNeverPrint(@TempDir Path dir) throws Exception {
+  void kafkaClientPropertiesComeFromTheFileAndOptionsAndSecretsNeverPrint(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("client.properties");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         security.protocol=SASL_SSL
         sasl.mechanism=PLAIN
         sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="hunter2";
         """);
-    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", "k:1", "--kafka-config-file", file.toString(),
-        "--kafka.sasl.mechanism", "SCRAM-SHA-512", "--kafka.ssl.truststore.password", "changeit");
+    JobConfig config =
+        JobConfig.fromArgs(
+            "--bootstrap-servers",
+            "k:1",
+            "--kafka-config-file",
+            file.toString(),
+            "--kafka.sasl.mechanism",
+            "SCRAM-SHA-512",
+            "--kafka.ssl.truststore.password",
+            "changeit");
 
-    assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
+    assertThat(config.kafkaProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("sasl.mechanism", "SCRAM-SHA-512") // the option wins over the file
         .containsEntry("ssl.truststore.password", "changeit")
         .hasEntrySatisfying("sasl.jaas.config", v -> assertThat(v).contains("hunter2"));
     assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
     assertThat(config.toString()).doesNotContain("hunter2", "changeit").contains("SCRAM-SHA-512");
 
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--kafka-config-file",
-        dir.resolve("missing").toString()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--kafka-config-file");
-    assertThatThrownBy(() -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--kafka.group.id", "g"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--kafka.group.id");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers",
+                    "k:1",
+                    "--kafka-config-file",
+                    dir.resolve("missing").toString()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--kafka-config-file");
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--kafka.group.id", "g"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--kafka.group.id");
   }
 
   @Test
-  void aDeploymentSetsOptionsByFlagEnvironmentAndConfigFileFlagsWinning(@TempDir Path dir) throws Exception {
+  void aDeploymentSetsOptionsByFlagEnvironmentAndConfigFileFlagsWinning(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("job.properties");
-    Files.writeString(file, "bootstrap-servers=file:9092\nmodel.dim=16\ngroup-id=from-file\n"
-        + "kafka.security.protocol=SASL_SSL\nkafka.sasl.jaas.config=secret-jaas\n");
-    JobConfig c = JobConfig.fromCommandLine(new String[] {"--config", file.toString(), "--group-id", "from-flag"},
-        java.util.Map.of("TOWERSTREAM_JOB_MODEL_DIM", "24", "TOWERSTREAM_JOB_BOOTSTRAP_SERVERS", "env:9092"));
+    Files.writeString(
+        file,
+        "bootstrap-servers=file:9092\nmodel.dim=16\ngroup-id=from-file\n"
+            + "kafka.security.protocol=SASL_SSL\nkafka.sasl.jaas.config=secret-jaas\n");
+    JobConfig c =
+        JobConfig.fromCommandLine(
+            new String[] {"--config", file.toString(), "--group-id", "from-flag"},
+            java.util.Map.of(
+                "TOWERSTREAM_JOB_MODEL_DIM",
+                "24",
+                "TOWERSTREAM_JOB_BOOTSTRAP_SERVERS",
+                "env:9092"));
     assertThat(c.bootstrapServers()).isEqualTo("env:9092");
     assertThat(c.model().dim()).isEqualTo(24);
     assertThat(c.groupId()).isEqualTo("from-flag");
@@ -269,8 +411,11 @@ class JobConfigTest {
     assertThat(c.toString()).doesNotContain("secret-jaas");
 
     Files.writeString(file, "bootstrap-servers=b:9092\nmodel.dimm=16\n");
-    assertThatThrownBy(() -> JobConfig.fromCommandLine(new String[] {"--config", file.toString()},
-        java.util.Map.of())).hasMessageContaining("unknown option --model.dimm");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromCommandLine(
+                    new String[] {"--config", file.toString()}, java.util.Map.of()))
+        .hasMessageContaining("unknown option --model.dimm");
     assertThat(JobConfig.usage()).contains("--config").contains("TOWERSTREAM_JOB_");
   }
 }

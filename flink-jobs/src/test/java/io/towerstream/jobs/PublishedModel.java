@@ -20,26 +20,42 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * What a run of the job committed to its output topics, read back by the recovery tests: the latest update per key
- * (after a drain, the final model), the last trainer status and the number of dead letters.
+ * What a run of the job committed to its output topics, read back by the recovery tests: the latest
+ * update per key (after a drain, the final model), the last trainer status and the number of dead
+ * letters.
  */
-public record PublishedModel(Map<String, EmbeddingUpdate> latest, TrainerStatus status, int deadLetters) {
+public record PublishedModel(
+    Map<String, EmbeddingUpdate> latest, TrainerStatus status, int deadLetters) {
 
-  /** Everything committed on the run's output topics (read_committed, to the last stable offsets). */
+  /**
+   * Everything committed on the run's output topics (read_committed, to the last stable offsets).
+   */
   public static PublishedModel read(JobConfig config) {
     Map<String, EmbeddingUpdate> latest = new HashMap<>();
     TrainerStatus[] status = new TrainerStatus[1];
     int[] deadLetters = new int[1];
-    consumeToEnd(config, config.embeddingsTopic(), r -> {
-      EmbeddingUpdate u = Topics.EMBEDDINGS.codec().decode(r.value());
-      latest.merge(Topic.key(r.key()), u, (old, now) -> now.getSequence() >= old.getSequence() ? now : old);
-    });
-    consumeToEnd(config, config.statusTopic(), r -> status[0] = Topics.TRAINER_STATUS.codec().decode(r.value()));
+    consumeToEnd(
+        config,
+        config.embeddingsTopic(),
+        r -> {
+          EmbeddingUpdate u = Topics.EMBEDDINGS.codec().decode(r.value());
+          latest.merge(
+              Topic.key(r.key()),
+              u,
+              (old, now) -> now.getSequence() >= old.getSequence() ? now : old);
+        });
+    consumeToEnd(
+        config,
+        config.statusTopic(),
+        r -> status[0] = Topics.TRAINER_STATUS.codec().decode(r.value()));
     consumeToEnd(config, config.dlqTopic(), r -> deadLetters[0]++);
     return new PublishedModel(latest, status[0], deadLetters[0]);
   }
 
-  /** The largest absolute difference between two runs' final vectors; asserts they publish the same keys and biases. */
+  /**
+   * The largest absolute difference between two runs' final vectors; asserts they publish the same
+   * keys and biases.
+   */
   public double largestDifference(PublishedModel other) {
     assertThat(other.latest.keySet()).isEqualTo(latest.keySet());
     double max = 0;
@@ -50,20 +66,26 @@ public record PublishedModel(Map<String, EmbeddingUpdate> latest, TrainerStatus 
       for (int i = 0; i < want.size(); i++) {
         max = Math.max(max, Math.abs(want.get(i) - got.get(i)));
       }
-      assertThat(other.latest.get(e.getKey()).getBias()).as(e.getKey()).isEqualTo(e.getValue().getBias());
+      assertThat(other.latest.get(e.getKey()).getBias())
+          .as(e.getKey())
+          .isEqualTo(e.getValue().getBias());
     }
     return max;
   }
 
   /**
-   * Waits until the run has trained at least {@code events}, as its status records say (uncommitted ones too: they
-   * show progress before a checkpoint commits them); returns the count seen.
+   * Waits until the run has trained at least {@code events}, as its status records say (uncommitted
+   * ones too: they show progress before a checkpoint commits them); returns the count seen.
    *
    * @param ended whether the run has ended (then waiting is pointless)
    */
-  public static long awaitTrained(JobConfig config, BooleanSupplier ended, long events, Duration timeout) {
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config, "read_uncommitted"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+  public static long awaitTrained(
+      JobConfig config, BooleanSupplier ended, long events, Duration timeout) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerProperties(config, "read_uncommitted"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       TopicPartition partition = new TopicPartition(config.statusTopic(), 0);
       consumer.assign(List.of(partition));
       consumer.seekToEnd(List.of(partition));
@@ -75,20 +97,31 @@ public record PublishedModel(Map<String, EmbeddingUpdate> latest, TrainerStatus 
             return trained;
           }
         }
-        assertThat(ended.getAsBoolean()).as("the run ended before training %d events", events).isFalse();
-        assertThat(System.nanoTime()).as("training %d events within %s", events, timeout).isLessThan(deadline);
+        assertThat(ended.getAsBoolean())
+            .as("the run ended before training %d events", events)
+            .isFalse();
+        assertThat(System.nanoTime())
+            .as("training %d events within %s", events, timeout)
+            .isLessThan(deadline);
       }
     }
   }
 
-  private static void consumeToEnd(JobConfig config, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config, "read_committed"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+  private static void consumeToEnd(
+      JobConfig config, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerProperties(config, "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // read_committed: the last stable offsets
+      Map<TopicPartition, Long> end =
+          consumer.endOffsets(partitions); // read_committed: the last stable offsets
       long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);

@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole job on a Flink MiniCluster against a real in-process Kafka broker: Avro clicks in; embeddings,
- * status and dead letters out.
+ * The whole job on a Flink MiniCluster against a real in-process Kafka broker: Avro clicks in;
+ * embeddings, status and dead letters out.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang must fail the build, not stall CI
 class TrainingJobITCase {
@@ -34,11 +34,14 @@ class TrainingJobITCase {
   private static final int VALID_CLICKS = 3_000;
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
-  @RegisterExtension
-  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @Test
   void trainsOnEveryValidClickAndPublishesEveryRowAndEveryBadRecord() throws Exception {
@@ -47,41 +50,52 @@ class TrainingJobITCase {
 
   @Test
   void exactlyOnceSinksPublishOnCheckpointsForReadCommittedReaders() throws Exception {
-    assumeTrue(KafkaSinks.transactionsSupported(),
+    assumeTrue(
+        KafkaSinks.transactionsSupported(),
         "flink-connector-kafka 5.0.0-2.2's transactional sink cannot run on this kafka-clients version");
     runAndCheck(DeliveryGuarantee.EXACTLY_ONCE, "eos", 1);
   }
 
   /**
-   * Two trainer subtasks: each user on one, every item on both. An item clicked only by one subtask's users but
-   * owned (published) by the other reaches the embeddings topic only through the sync topic's deltas.
+   * Two trainer subtasks: each user on one, every item on both. An item clicked only by one
+   * subtask's users but owned (published) by the other reaches the embeddings topic only through
+   * the sync topic's deltas.
    */
   @Test
   void twoTrainerSubtasksShardUsersAndKeepTheirItemReplicasInStep() throws Exception {
     runAndCheck(DeliveryGuarantee.AT_LEAST_ONCE, "p2", 2);
   }
 
-  private void runAndCheck(DeliveryGuarantee delivery, String prefix, int trainers) throws Exception {
-    JobConfig config = JobConfig.builder()
-        .bootstrapServers(KAFKA.bootstrapServers())
-        .clicksTopic(prefix + ".clicks")
-        .dlqTopic(prefix + ".clicks.dlq")
-        .embeddingsTopic(prefix + ".embeddings")
-        .statusTopic(prefix + ".trainer-status")
-        .syncTopic(prefix + ".model-sync")
-        .trainerParallelism(trainers)
-        .groupId(prefix + "-trainer")
-        .transactionalIdPrefix(prefix + "-trainer")
-        .startingOffsets(StartingOffsets.EARLIEST)
-        .sourceParallelism(2)
-        .delivery(delivery)
-        .publishIntervalMs(200)
-        .checkpointIntervalMs(500)
-        .model(ModelConfig.builder().dim(16).batchSize(64).reservoirCapacity(1_000).reservoirNegatives(16).build())
-        .build();
+  private void runAndCheck(DeliveryGuarantee delivery, String prefix, int trainers)
+      throws Exception {
+    JobConfig config =
+        JobConfig.builder()
+            .bootstrapServers(KAFKA.bootstrapServers())
+            .clicksTopic(prefix + ".clicks")
+            .dlqTopic(prefix + ".clicks.dlq")
+            .embeddingsTopic(prefix + ".embeddings")
+            .statusTopic(prefix + ".trainer-status")
+            .syncTopic(prefix + ".model-sync")
+            .trainerParallelism(trainers)
+            .groupId(prefix + "-trainer")
+            .transactionalIdPrefix(prefix + "-trainer")
+            .startingOffsets(StartingOffsets.EARLIEST)
+            .sourceParallelism(2)
+            .delivery(delivery)
+            .publishIntervalMs(200)
+            .checkpointIntervalMs(500)
+            .model(
+                ModelConfig.builder()
+                    .dim(16)
+                    .batchSize(64)
+                    .reservoirCapacity(1_000)
+                    .reservoirNegatives(16)
+                    .build())
+            .build();
     TopicProvisioner.ensureTopics(config.bootstrapServers(), config.topicNames(), 2, (short) 1);
-    Set<String> expectedKeys = ClickTraffic.produce(config.bootstrapServers(), config.clicksTopic(), USERS, ITEMS,
-        VALID_CLICKS);
+    Set<String> expectedKeys =
+        ClickTraffic.produce(
+            config.bootstrapServers(), config.clicksTopic(), USERS, ITEMS, VALID_CLICKS);
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
@@ -91,32 +105,46 @@ class TrainingJobITCase {
     long started = System.nanoTime();
     JobClient client = env.executeAsync(job.name());
     try {
-      ClickTraffic.Outputs out = ClickTraffic.consumeUntilDone(config, expectedKeys, VALID_CLICKS, ITEMS,
-          Duration.ofSeconds(90));
+      ClickTraffic.Outputs out =
+          ClickTraffic.consumeUntilDone(
+              config, expectedKeys, VALID_CLICKS, ITEMS, Duration.ofSeconds(90));
       double seconds = (System.nanoTime() - started) / 1e9;
-      LOG.info("[{}, {} trainers] all {} valid clicks trained and published {} s after submission ({} events/s end to end); "
-          + "{} embedding updates, {} status records", delivery, trainers, VALID_CLICKS, String.format("%.1f", seconds),
-          Math.round(VALID_CLICKS / seconds), out.updates, out.statuses.size());
+      LOG.info(
+          "[{}, {} trainers] all {} valid clicks trained and published {} s after submission ({} events/s end to end); "
+              + "{} embedding updates, {} status records",
+          delivery,
+          trainers,
+          VALID_CLICKS,
+          String.format("%.1f", seconds),
+          Math.round(VALID_CLICKS / seconds),
+          out.updates,
+          out.statuses.size());
 
       assertThat(out.latestVectors.keySet()).containsExactlyInAnyOrderElementsOf(expectedKeys);
-      assertThat(out.latestVectors.values()).allSatisfy(u -> {
-        assertThat(u.getVector()).hasSize(16);
-        assertThat(u.getModelVersion()).isEqualTo(config.modelVersion());
-      });
+      assertThat(out.latestVectors.values())
+          .allSatisfy(
+              u -> {
+                assertThat(u.getVector()).hasSize(16);
+                assertThat(u.getModelVersion()).isEqualTo(config.modelVersion());
+              });
       TrainerStatus last = out.statuses.get(out.statuses.size() - 1);
       assertThat(last.getEventsTrained()).isEqualTo(VALID_CLICKS);
       assertThat(last.getUsers()).isEqualTo(USERS);
       assertThat(last.getItems()).isEqualTo(ITEMS);
       assertThat(last.getTrainers()).isEqualTo(trainers);
-      assertThat(out.statuses).extracting(TrainerStatus::getSequence).isSorted().doesNotHaveDuplicates();
+      assertThat(out.statuses)
+          .extracting(TrainerStatus::getSequence)
+          .isSorted()
+          .doesNotHaveDuplicates();
       assertThat(out.deadLetters).hasSize(2);
-      assertThat(out.deadLetters).extracting(DeadLetter::getReason)
+      assertThat(out.deadLetters)
+          .extracting(DeadLetter::getReason)
           .anySatisfy(r -> assertThat(r).contains("not Avro single-object encoded"))
           .anySatisfy(r -> assertThat(r).isEqualTo("missing itemId"));
-      assertThat(out.deadLetters).allSatisfy(d -> assertThat(d.getSourceTopic()).isEqualTo(config.clicksTopic()));
+      assertThat(out.deadLetters)
+          .allSatisfy(d -> assertThat(d.getSourceTopic()).isEqualTo(config.clicksTopic()));
     } finally {
       client.cancel().get();
     }
   }
-
 }

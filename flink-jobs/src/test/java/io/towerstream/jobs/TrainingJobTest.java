@@ -22,26 +22,43 @@ class TrainingJobTest {
     StreamGraph graph = graph(DeliveryGuarantee.AT_LEAST_ONCE, 4);
     Collection<StreamNode> nodes = graph.getStreamNodes();
 
-    assertThat(nodes).allSatisfy(node -> {
-      assertThat(node.getOperatorName()).isNotBlank();
-      assertThat(node.getTransformationUID()).as("uid of %s", node.getOperatorName()).isNotBlank();
-    });
-    Map<String, StreamNode> byUid = nodes.stream()
-        .collect(Collectors.toMap(StreamNode::getTransformationUID, n -> n, (a, b) -> a));
-    assertThat(byUid).containsKeys(TrainingJob.SOURCE_UID, TrainingJob.VALIDATE_UID, TrainingJob.TRAINER_UID,
-        TrainingJob.EMBEDDINGS_SINK_UID, TrainingJob.STATUS_UID, TrainingJob.STATUS_SINK_UID,
-        TrainingJob.DLQ_SINK_UID, TrainingJob.SYNC_SOURCE_UID, TrainingJob.SYNC_SINK_UID);
+    assertThat(nodes)
+        .allSatisfy(
+            node -> {
+              assertThat(node.getOperatorName()).isNotBlank();
+              assertThat(node.getTransformationUID())
+                  .as("uid of %s", node.getOperatorName())
+                  .isNotBlank();
+            });
+    Map<String, StreamNode> byUid =
+        nodes.stream()
+            .collect(Collectors.toMap(StreamNode::getTransformationUID, n -> n, (a, b) -> a));
+    assertThat(byUid)
+        .containsKeys(
+            TrainingJob.SOURCE_UID,
+            TrainingJob.VALIDATE_UID,
+            TrainingJob.TRAINER_UID,
+            TrainingJob.EMBEDDINGS_SINK_UID,
+            TrainingJob.STATUS_UID,
+            TrainingJob.STATUS_SINK_UID,
+            TrainingJob.DLQ_SINK_UID,
+            TrainingJob.SYNC_SOURCE_UID,
+            TrainingJob.SYNC_SINK_UID);
     StreamNode trainer = byUid.get(TrainingJob.TRAINER_UID);
     assertThat(trainer.getParallelism()).isEqualTo(4);
     assertThat(trainer.getMaxParallelism()).isEqualTo(128);
     assertThat(trainer.getStatePartitioners()[0]).as("clicks keyed by user").isNotNull();
     assertThat(trainer.getStatePartitioners()[1]).as("deltas not keyed").isNull();
-    assertThat(graph.getStreamEdges(byUid.get(TrainingJob.SYNC_SOURCE_UID).getId(), trainer.getId()))
-        .singleElement().satisfies(e -> assertThat(e.getPartitioner().toString()).isEqualTo("BROADCAST"));
+    assertThat(
+            graph.getStreamEdges(byUid.get(TrainingJob.SYNC_SOURCE_UID).getId(), trainer.getId()))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getPartitioner().toString()).isEqualTo("BROADCAST"));
     assertThat(byUid.get(TrainingJob.SYNC_SOURCE_UID).getParallelism()).isEqualTo(1);
     assertThat(byUid.get(TrainingJob.SYNC_SINK_UID).getParallelism()).isEqualTo(4);
     assertThat(byUid.get(TrainingJob.EMBEDDINGS_SINK_UID).getParallelism()).isEqualTo(4);
-    assertThat(byUid.get(TrainingJob.STATUS_UID).getParallelism()).as("one job-level status").isEqualTo(1);
+    assertThat(byUid.get(TrainingJob.STATUS_UID).getParallelism())
+        .as("one job-level status")
+        .isEqualTo(1);
     assertThat(byUid.get(TrainingJob.SOURCE_UID).getParallelism()).isEqualTo(3);
     assertThat(byUid.get(TrainingJob.VALIDATE_UID).getParallelism()).isEqualTo(3);
   }
@@ -50,8 +67,12 @@ class TrainingJobTest {
   void exactlyOnceBuildsWhereTheKafkaClientsCanDoTransactionsAndFailsFastElsewhere() {
     if (KafkaSinks.transactionsSupported()) {
       StreamGraph graph = graph(DeliveryGuarantee.EXACTLY_ONCE, 1);
-      assertThat(graph.getStreamNodes()).allSatisfy(node ->
-          assertThat(node.getTransformationUID()).as("uid of %s", node.getOperatorName()).isNotBlank());
+      assertThat(graph.getStreamNodes())
+          .allSatisfy(
+              node ->
+                  assertThat(node.getTransformationUID())
+                      .as("uid of %s", node.getOperatorName())
+                      .isNotBlank());
     } else {
       assertThatThrownBy(() -> graph(DeliveryGuarantee.EXACTLY_ONCE, 1))
           .isInstanceOf(IllegalStateException.class)
@@ -61,17 +82,19 @@ class TrainingJobTest {
   }
 
   private static StreamGraph graph(DeliveryGuarantee delivery, int trainers) {
-    JobConfig config = JobConfig.builder()
-        .bootstrapServers("localhost:1")
-        .sourceParallelism(3)
-        .trainerParallelism(trainers)
-        .delivery(delivery)
-        .build();
+    JobConfig config =
+        JobConfig.builder()
+            .bootstrapServers("localhost:1")
+            .sourceParallelism(3)
+            .trainerParallelism(trainers)
+            .delivery(delivery)
+            .build();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     TrainingJob job = new TrainingJob(config, FakeModels.factory());
     job.configure(env);
     job.buildWithKafka(env);
-    // generating the graph creates every serializer; with generic types off, a Kryo fallback would fail here
+    // generating the graph creates every serializer; with generic types off, a Kryo fallback would
+    // fail here
     return env.getStreamGraph();
   }
 }

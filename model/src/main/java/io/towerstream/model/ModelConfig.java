@@ -4,8 +4,8 @@ import io.towerstream.model.prior.PriorWeightTuner;
 import java.io.Serializable;
 
 /**
- * Every hyper-parameter of the two-tower model, immutable and validated on construction. The defaults
- * documented on {@link Builder} are the ones towerstream ships with.
+ * Every hyper-parameter of the two-tower model, immutable and validated on construction. The
+ * defaults documented on {@link Builder} are the ones towerstream ships with.
  */
 public record ModelConfig(
     int dim,
@@ -40,7 +40,10 @@ public record ModelConfig(
     TableOptimizer tableOptimizer)
     implements Serializable {
 
-  /** The training loss; see the model README's loss section. Option values are the names in kebab case. */
+  /**
+   * The training loss; see the model README's loss section. Option values are the names in kebab
+   * case.
+   */
   public enum Loss {
     /** Sampled softmax user → item with log-Q (Yi et al. 2019). */
     INFONCE,
@@ -86,8 +89,12 @@ public record ModelConfig(
         return e;
       }
     }
-    throw new IllegalArgumentException(option + " must be one of "
-        + String.join(", ", java.util.Arrays.stream(values).map(ModelConfig::cliName).toList()) + ", was " + v);
+    throw new IllegalArgumentException(
+        option
+            + " must be one of "
+            + String.join(", ", java.util.Arrays.stream(values).map(ModelConfig::cliName).toList())
+            + ", was "
+            + v);
   }
 
   public ModelConfig {
@@ -96,50 +103,114 @@ public record ModelConfig(
     require(temperature > 0 && temperature <= 10, "model.temperature", temperature, "in (0, 10]");
     require(learningRate > 0, "model.learning-rate", learningRate, "positive");
     require(towerLearningRate > 0, "model.tower-learning-rate", towerLearningRate, "positive");
-    require(towerMlpHidden >= 0 && towerMlpHidden <= 4096, "model.tower.mlp-hidden", towerMlpHidden,
+    require(
+        towerMlpHidden >= 0 && towerMlpHidden <= 4096,
+        "model.tower.mlp-hidden",
+        towerMlpHidden,
         "between 0 (no MLP) and 4096");
     require(reservoirCapacity >= 0, "model.reservoir.capacity", reservoirCapacity, "non-negative");
-    require(reservoirNegatives >= 0, "model.reservoir.negatives", reservoirNegatives, "non-negative");
-    require(reservoirNegatives == 0 || reservoirCapacity > 0, "model.reservoir.capacity", reservoirCapacity,
+    require(
+        reservoirNegatives >= 0, "model.reservoir.negatives", reservoirNegatives, "non-negative");
+    require(
+        reservoirNegatives == 0 || reservoirCapacity > 0,
+        "model.reservoir.capacity",
+        reservoirCapacity,
         "positive when reservoir negatives are drawn");
-    require(reservoirAlpha >= 0 && reservoirAlpha <= 1, "model.reservoir.alpha", reservoirAlpha,
+    require(
+        reservoirAlpha >= 0 && reservoirAlpha <= 1,
+        "model.reservoir.alpha",
+        reservoirAlpha,
         "in [0, 1] (0 = uniform over items, 1 = popularity-proportional)");
-    require(frequencyDecay > 0 && frequencyDecay <= 1, "model.frequency.decay", frequencyDecay, "in (0, 1]");
+    require(
+        frequencyDecay > 0 && frequencyDecay <= 1,
+        "model.frequency.decay",
+        frequencyDecay,
+        "in (0, 1]");
     require(gradientClipNorm > 0, "model.gradient-clip-norm", gradientClipNorm, "positive");
     require(initScale > 0, "model.init-scale", initScale, "positive");
-    require(maxRowsPerTable >= batchSize, "model.max-rows-per-table", maxRowsPerTable, "at least the batch size");
-    require(historyLength >= 0 && historyLength <= 10_000, "model.history.length", historyLength,
+    require(
+        maxRowsPerTable >= batchSize,
+        "model.max-rows-per-table",
+        maxRowsPerTable,
+        "at least the batch size");
+    require(
+        historyLength >= 0 && historyLength <= 10_000,
+        "model.history.length",
+        historyLength,
         "between 0 (id-only user tower) and 10000");
-    require(priorWeight >= 0 && priorWeight <= 100, "model.prior.weight", priorWeight, "in [0, 100] (0 = off)");
-    require(priorHalfLifeEvents >= 1, "model.prior.half-life-events", priorHalfLifeEvents, "at least 1");
-    require(priorTuningInterval >= 0 && priorTuningInterval <= 1_000_000, "model.prior.tuning-interval",
-        priorTuningInterval, "between 0 (weight fixed) and 1000000 batches");
-    require(priorTuningInterval == 0 || priorWeight <= PriorWeightTuner.GRID[PriorWeightTuner.GRID.length - 1],
-        "model.prior.weight", priorWeight, "at most " + PriorWeightTuner.GRID[PriorWeightTuner.GRID.length - 1]
+    require(
+        priorWeight >= 0 && priorWeight <= 100,
+        "model.prior.weight",
+        priorWeight,
+        "in [0, 100] (0 = off)");
+    require(
+        priorHalfLifeEvents >= 1,
+        "model.prior.half-life-events",
+        priorHalfLifeEvents,
+        "at least 1");
+    require(
+        priorTuningInterval >= 0 && priorTuningInterval <= 1_000_000,
+        "model.prior.tuning-interval",
+        priorTuningInterval,
+        "between 0 (weight fixed) and 1000000 batches");
+    require(
+        priorTuningInterval == 0
+            || priorWeight <= PriorWeightTuner.GRID[PriorWeightTuner.GRID.length - 1],
+        "model.prior.weight",
+        priorWeight,
+        "at most "
+            + PriorWeightTuner.GRID[PriorWeightTuner.GRID.length - 1]
             + " when it is tuned (the largest weight tried)");
     require(loss != null, "model.loss", loss, "one of infonce, symmetric-infonce, siglip");
-    require(hardNegativeBeta >= 0 && hardNegativeBeta <= 100, "model.loss.hard-negative-beta", hardNegativeBeta,
+    require(
+        hardNegativeBeta >= 0 && hardNegativeBeta <= 100,
+        "model.loss.hard-negative-beta",
+        hardNegativeBeta,
         "in [0, 100] (0 = plain InfoNCE)");
-    require(positivePrior >= 0 && positivePrior < 1, "model.loss.positive-prior", positivePrior,
+    require(
+        positivePrior >= 0 && positivePrior < 1,
+        "model.loss.positive-prior",
+        positivePrior,
         "in [0, 1) (0 = plain InfoNCE)");
-    require(loss != Loss.SIGLIP || (hardNegativeBeta == 0 && positivePrior == 0), "model.loss", loss,
+    require(
+        loss != Loss.SIGLIP || (hardNegativeBeta == 0 && positivePrior == 0),
+        "model.loss",
+        loss,
         "infonce or symmetric-infonce when hard-negative-beta or positive-prior is set");
-    require(!learnedTemperature || (temperature >= MIN_LEARNED_TEMPERATURE
-        && temperature <= MAX_LEARNED_TEMPERATURE), "model.temperature", temperature,
+    require(
+        !learnedTemperature
+            || (temperature >= MIN_LEARNED_TEMPERATURE && temperature <= MAX_LEARNED_TEMPERATURE),
+        "model.temperature",
+        temperature,
         "in [" + MIN_LEARNED_TEMPERATURE + ", " + MAX_LEARNED_TEMPERATURE + "] when it is learned");
-    require(queueSize >= 0 && queueSize <= 1_000_000, "model.queue.size", queueSize,
+    require(
+        queueSize >= 0 && queueSize <= 1_000_000,
+        "model.queue.size",
+        queueSize,
         "between 0 (off) and 1000000");
-    require(queueMomentum >= 0 && queueMomentum < 1, "model.queue.momentum", queueMomentum, "in [0, 1)");
-    require(admissionMinCount >= 1 && admissionMinCount <= 1_000, "model.table.admission-min-count",
-        admissionMinCount, "between 1 (admit on first sight) and 1000");
+    require(
+        queueMomentum >= 0 && queueMomentum < 1,
+        "model.queue.momentum",
+        queueMomentum,
+        "in [0, 1)");
+    require(
+        admissionMinCount >= 1 && admissionMinCount <= 1_000,
+        "model.table.admission-min-count",
+        admissionMinCount,
+        "between 1 (admit on first sight) and 1000");
     require(rowTtlEvents >= 0, "model.table.ttl-events", rowTtlEvents, "non-negative (0 = off)");
-    require(rowTtlEvents == 0 || rowTtlEvents >= batchSize, "model.table.ttl-events", rowTtlEvents,
+    require(
+        rowTtlEvents == 0 || rowTtlEvents >= batchSize,
+        "model.table.ttl-events",
+        rowTtlEvents,
         "0 or at least the batch size, so a batch's own rows never expire");
-    require(tableOptimizer != null, "model.table.optimizer", tableOptimizer, "one of adagrad, adam");
+    require(
+        tableOptimizer != null, "model.table.optimizer", tableOptimizer, "one of adagrad, adam");
   }
 
   /** The lower clamp of a learned temperature: CLIP caps the logit scale 1/τ at 100. */
   public static final float MIN_LEARNED_TEMPERATURE = 0.01f;
+
   /** The upper clamp: above 1 the cosine logits of unit vectors are too flat to rank. */
   public static final float MAX_LEARNED_TEMPERATURE = 1f;
 
@@ -153,15 +224,35 @@ public record ModelConfig(
 
   public Builder toBuilder() {
     return new Builder()
-        .dim(dim).batchSize(batchSize).temperature(temperature).learningRate(learningRate)
-        .towerLearningRate(towerLearningRate).towerProjection(towerProjection).towerMlpHidden(towerMlpHidden)
+        .dim(dim)
+        .batchSize(batchSize)
+        .temperature(temperature)
+        .learningRate(learningRate)
+        .towerLearningRate(towerLearningRate)
+        .towerProjection(towerProjection)
+        .towerMlpHidden(towerMlpHidden)
         .logQCorrection(logQCorrection)
-        .reservoirCapacity(reservoirCapacity).reservoirNegatives(reservoirNegatives).reservoirAlpha(reservoirAlpha)
-        .frequencyDecay(frequencyDecay).gradientClipNorm(gradientClipNorm).initScale(initScale)
-        .maxRowsPerTable(maxRowsPerTable).historyLength(historyLength).itemBias(itemBias).priorWeight(priorWeight)
-        .priorHalfLifeEvents(priorHalfLifeEvents).priorTuningInterval(priorTuningInterval).seed(seed).loss(loss).hardNegativeBeta(hardNegativeBeta)
-        .positivePrior(positivePrior).learnedTemperature(learnedTemperature).queueSize(queueSize)
-        .queueMomentum(queueMomentum).admissionMinCount(admissionMinCount).rowTtlEvents(rowTtlEvents)
+        .reservoirCapacity(reservoirCapacity)
+        .reservoirNegatives(reservoirNegatives)
+        .reservoirAlpha(reservoirAlpha)
+        .frequencyDecay(frequencyDecay)
+        .gradientClipNorm(gradientClipNorm)
+        .initScale(initScale)
+        .maxRowsPerTable(maxRowsPerTable)
+        .historyLength(historyLength)
+        .itemBias(itemBias)
+        .priorWeight(priorWeight)
+        .priorHalfLifeEvents(priorHalfLifeEvents)
+        .priorTuningInterval(priorTuningInterval)
+        .seed(seed)
+        .loss(loss)
+        .hardNegativeBeta(hardNegativeBeta)
+        .positivePrior(positivePrior)
+        .learnedTemperature(learnedTemperature)
+        .queueSize(queueSize)
+        .queueMomentum(queueMomentum)
+        .admissionMinCount(admissionMinCount)
+        .rowTtlEvents(rowTtlEvents)
         .tableOptimizer(tableOptimizer);
   }
 
@@ -205,102 +296,260 @@ public record ModelConfig(
     private TableOptimizer tableOptimizer = TableOptimizer.ADAM;
 
     /** Embedding and tower output dimension; default 64. */
-    public Builder dim(int v) { dim = v; return this; }
-    /** Positive pairs per step; default 32 (small batches mean more steps per event: the single pass learns more). */
-    public Builder batchSize(int v) { batchSize = v; return this; }
+    public Builder dim(int v) {
+      dim = v;
+      return this;
+    }
+
+    /**
+     * Positive pairs per step; default 32 (small batches mean more steps per event: the single pass
+     * learns more).
+     */
+    public Builder batchSize(int v) {
+      batchSize = v;
+      return this;
+    }
+
     /** Softmax temperature τ; default 0.2. */
-    public Builder temperature(float v) { temperature = v; return this; }
+    public Builder temperature(float v) {
+      temperature = v;
+      return this;
+    }
+
     /** Adagrad learning rate of the id embedding tables; default 0.01. */
-    public Builder learningRate(float v) { learningRate = v; return this; }
+    public Builder learningRate(float v) {
+      learningRate = v;
+      return this;
+    }
+
     /** Adam learning rate of the dense tower weights; default 0.001. */
-    public Builder towerLearningRate(float v) { towerLearningRate = v; return this; }
+    public Builder towerLearningRate(float v) {
+      towerLearningRate = v;
+      return this;
+    }
+
     /** Whether each tower has a learned d×d projection after the id embedding; default false. */
-    public Builder towerProjection(boolean v) { towerProjection = v; return this; }
+    public Builder towerProjection(boolean v) {
+      towerProjection = v;
+      return this;
+    }
+
     /**
-     * Hidden width of a small residual MLP on top of each tower ({@code z + relu(z·W₁ + b₁)·W₂}, Adam at the
-     * tower learning rate, starting as the identity); default 0 = none.
+     * Hidden width of a small residual MLP on top of each tower ({@code z + relu(z·W₁ + b₁)·W₂},
+     * Adam at the tower learning rate, starting as the identity); default 0 = none.
      */
-    public Builder towerMlpHidden(int v) { towerMlpHidden = v; return this; }
+    public Builder towerMlpHidden(int v) {
+      towerMlpHidden = v;
+      return this;
+    }
+
     /**
-     * Whether logits are corrected by log q (Yi et al. 2019); default false: with the popularity prior added
-     * at serving, the uncorrected model ranked better on MovieLens (see the README ablation), though the
-     * corrected one is the stronger model alone.
+     * Whether logits are corrected by log q (Yi et al. 2019); default false: with the popularity
+     * prior added at serving, the uncorrected model ranked better on MovieLens (see the README
+     * ablation), though the corrected one is the stronger model alone.
      */
-    public Builder logQCorrection(boolean v) { logQCorrection = v; return this; }
+    public Builder logQCorrection(boolean v) {
+      logQCorrection = v;
+      return this;
+    }
+
     /** Distinct recently seen items kept for sampled negatives; default 10,000. */
-    public Builder reservoirCapacity(int v) { reservoirCapacity = v; return this; }
+    public Builder reservoirCapacity(int v) {
+      reservoirCapacity = v;
+      return this;
+    }
+
     /** Reservoir negatives drawn per batch (M); default 64, 0 = in-batch only. */
-    public Builder reservoirNegatives(int v) { reservoirNegatives = v; return this; }
+    public Builder reservoirNegatives(int v) {
+      reservoirNegatives = v;
+      return this;
+    }
+
     /** Draw probability ∝ count^α: 0 uniform over items, 1 popularity-proportional; default 0.5. */
-    public Builder reservoirAlpha(double v) { reservoirAlpha = v; return this; }
+    public Builder reservoirAlpha(double v) {
+      reservoirAlpha = v;
+      return this;
+    }
+
     /** EMA rate of the streaming frequency estimator (Yi et al.'s α); default 0.01. */
-    public Builder frequencyDecay(double v) { frequencyDecay = v; return this; }
+    public Builder frequencyDecay(double v) {
+      frequencyDecay = v;
+      return this;
+    }
+
     /** Global L2 norm above which a step's gradients are scaled down; default 5. */
-    public Builder gradientClipNorm(double v) { gradientClipNorm = v; return this; }
-    /** Standard deviation of new embedding rows; default 0.01 (a new user is carried by their history). */
-    public Builder initScale(float v) { initScale = v; return this; }
-    /** Memory bound: rows per table before the least recently used are evicted; default 2,000,000. */
-    public Builder maxRowsPerTable(int v) { maxRowsPerTable = v; return this; }
+    public Builder gradientClipNorm(double v) {
+      gradientClipNorm = v;
+      return this;
+    }
+
     /**
-     * Recent items pooled into the user tower ({@code z = e_user + mean(e_item over history)}); default 50,
-     * 0 = id-only user tower.
+     * Standard deviation of new embedding rows; default 0.01 (a new user is carried by their
+     * history).
      */
-    public Builder historyLength(int v) { historyLength = v; return this; }
+    public Builder initScale(float v) {
+      initScale = v;
+      return this;
+    }
+
     /**
-     * Whether each item has a learned logit bias ({@code u·v/τ + b − logQ}), published as τ·b in the item's
-     * score bias; default true.
+     * Memory bound: rows per table before the least recently used are evicted; default 2,000,000.
      */
-    public Builder itemBias(boolean v) { itemBias = v; return this; }
+    public Builder maxRowsPerTable(int v) {
+      maxRowsPerTable = v;
+      return this;
+    }
+
     /**
-     * Weight w of the serving-time popularity prior: an item's published bias is w·log(decayed click count),
-     * added to the user·item score; default 1.0, 0 = off. With {@link #priorTuningInterval} set, the weight
-     * the model starts from (the nearest weight of the tuner's grid).
+     * Recent items pooled into the user tower ({@code z = e_user + mean(e_item over history)});
+     * default 50, 0 = id-only user tower.
      */
-    public Builder priorWeight(float v) { priorWeight = v; return this; }
+    public Builder historyLength(int v) {
+      historyLength = v;
+      return this;
+    }
+
+    /**
+     * Whether each item has a learned logit bias ({@code u·v/τ + b − logQ}), published as τ·b in
+     * the item's score bias; default true.
+     */
+    public Builder itemBias(boolean v) {
+      itemBias = v;
+      return this;
+    }
+
+    /**
+     * Weight w of the serving-time popularity prior: an item's published bias is w·log(decayed
+     * click count), added to the user·item score; default 1.0, 0 = off. With {@link
+     * #priorTuningInterval} set, the weight the model starts from (the nearest weight of the
+     * tuner's grid).
+     */
+    public Builder priorWeight(float v) {
+      priorWeight = v;
+      return this;
+    }
+
     /** Events after which a click counts half in the popularity prior; default 1,000. */
-    public Builder priorHalfLifeEvents(double v) { priorHalfLifeEvents = v; return this; }
+    public Builder priorHalfLifeEvents(double v) {
+      priorHalfLifeEvents = v;
+      return this;
+    }
+
     /**
-     * Every how many batches the prior weight is tuned: that batch's events are ranked, before it trains, under
-     * each weight of {@link PriorWeightTuner#GRID}, and the weight with the best recent HR@10 is served;
-     * default 0 = the weight stays {@link #priorWeight}. How much recent popularity should count differs by
-     * catalogue: tuning serves the best weight for the next click (on MovieLens 1/16, on a catalogue without
-     * trends about 0), but MovieLens's 80/20 holdout wants the fixed 1.0, so tuning is opt-in; the README's
-     * Quality section has the figures.
+     * Every how many batches the prior weight is tuned: that batch's events are ranked, before it
+     * trains, under each weight of {@link PriorWeightTuner#GRID}, and the weight with the best
+     * recent HR@10 is served; default 0 = the weight stays {@link #priorWeight}. How much recent
+     * popularity should count differs by catalogue: tuning serves the best weight for the next
+     * click (on MovieLens 1/16, on a catalogue without trends about 0), but MovieLens's 80/20
+     * holdout wants the fixed 1.0, so tuning is opt-in; the README's Quality section has the
+     * figures.
      */
-    public Builder priorTuningInterval(int v) { priorTuningInterval = v; return this; }
+    public Builder priorTuningInterval(int v) {
+      priorTuningInterval = v;
+      return this;
+    }
+
     /** Seed of every random choice (init, sampling); default 42. */
-    public Builder seed(long v) { seed = v; return this; }
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
     /** The training loss; default INFONCE. */
-    public Builder loss(Loss v) { loss = v; return this; }
+    public Builder loss(Loss v) {
+      loss = v;
+      return this;
+    }
+
     /** Hard-negative weighting β (Robinson et al. 2021) of the InfoNCE losses; default 0 = off. */
-    public Builder hardNegativeBeta(double v) { hardNegativeBeta = v; return this; }
+    public Builder hardNegativeBeta(double v) {
+      hardNegativeBeta = v;
+      return this;
+    }
+
     /** Positive prior τ⁺ of debiased InfoNCE (Chuang et al. 2020); default 0 = off. */
-    public Builder positivePrior(double v) { positivePrior = v; return this; }
+    public Builder positivePrior(double v) {
+      positivePrior = v;
+      return this;
+    }
+
     /**
-     * Whether log(1/τ) is learned (CLIP), starting at {@link #temperature} and clamped to τ in [0.01, 1];
-     * default false.
+     * Whether log(1/τ) is learned (CLIP), starting at {@link #temperature} and clamped to τ in
+     * [0.01, 1]; default false.
      */
-    public Builder learnedTemperature(boolean v) { learnedTemperature = v; return this; }
-    /** MoCo queue of recent positives' momentum outputs used as extra negatives; default 0 = off. */
-    public Builder queueSize(int v) { queueSize = v; return this; }
+    public Builder learnedTemperature(boolean v) {
+      learnedTemperature = v;
+      return this;
+    }
+
+    /**
+     * MoCo queue of recent positives' momentum outputs used as extra negatives; default 0 = off.
+     */
+    public Builder queueSize(int v) {
+      queueSize = v;
+      return this;
+    }
+
     /** Momentum m of the per-item encoder feeding the queue; default 0.99. */
-    public Builder queueMomentum(double v) { queueMomentum = v; return this; }
+    public Builder queueMomentum(double v) {
+      queueMomentum = v;
+      return this;
+    }
+
     /** Sightings of an id before it gets a row; default 1 = on first sight. */
-    public Builder admissionMinCount(int v) { admissionMinCount = v; return this; }
+    public Builder admissionMinCount(int v) {
+      admissionMinCount = v;
+      return this;
+    }
+
     /** Rows idle for more than this many trained events are evicted; default 0 = never. */
-    public Builder rowTtlEvents(long v) { rowTtlEvents = v; return this; }
+    public Builder rowTtlEvents(long v) {
+      rowTtlEvents = v;
+      return this;
+    }
+
     /**
-     * Optimizer of the id embedding tables; default ADAM (lazy: only the batch's rows step): it ranked better than
-     * row-wise Adagrad on both MovieLens measures for every seed tried (README, Quality).
+     * Optimizer of the id embedding tables; default ADAM (lazy: only the batch's rows step): it
+     * ranked better than row-wise Adagrad on both MovieLens measures for every seed tried (README,
+     * Quality).
      */
-    public Builder tableOptimizer(TableOptimizer v) { tableOptimizer = v; return this; }
+    public Builder tableOptimizer(TableOptimizer v) {
+      tableOptimizer = v;
+      return this;
+    }
 
     public ModelConfig build() {
-      return new ModelConfig(dim, batchSize, temperature, learningRate, towerLearningRate, towerProjection,
-          towerMlpHidden, logQCorrection, reservoirCapacity, reservoirNegatives, reservoirAlpha, frequencyDecay, gradientClipNorm,
-          initScale, maxRowsPerTable, historyLength, itemBias, priorWeight, priorHalfLifeEvents, priorTuningInterval, seed, loss,
-          hardNegativeBeta, positivePrior, learnedTemperature, queueSize, queueMomentum, admissionMinCount,
-          rowTtlEvents, tableOptimizer);
+      return new ModelConfig(
+          dim,
+          batchSize,
+          temperature,
+          learningRate,
+          towerLearningRate,
+          towerProjection,
+          towerMlpHidden,
+          logQCorrection,
+          reservoirCapacity,
+          reservoirNegatives,
+          reservoirAlpha,
+          frequencyDecay,
+          gradientClipNorm,
+          initScale,
+          maxRowsPerTable,
+          historyLength,
+          itemBias,
+          priorWeight,
+          priorHalfLifeEvents,
+          priorTuningInterval,
+          seed,
+          loss,
+          hardNegativeBeta,
+          positivePrior,
+          learnedTemperature,
+          queueSize,
+          queueMomentum,
+          admissionMinCount,
+          rowTtlEvents,
+          tableOptimizer);
     }
   }
 }

@@ -27,9 +27,27 @@ public record ModelStats(
     long heldBackEvents,
     double priorWeight) {
   /** Without admission or eviction figures, for models that keep none. */
-  public ModelStats(long eventsTrained, long batches, long skippedBatches, double lossEma, long users, long items,
+  public ModelStats(
+      long eventsTrained,
+      long batches,
+      long skippedBatches,
+      double lossEma,
+      long users,
+      long items,
       long lastEventTimeMillis) {
-    this(eventsTrained, batches, skippedBatches, lossEma, users, items, lastEventTimeMillis, users + items, 0, 0, 0,
-        0, 0);
+    this(
+        eventsTrained,
+        batches,
+        skippedBatches,
+        lossEma,
+        users,
+        items,
+        lastEventTimeMillis,
+        users + items,
+        0,
+        0,
+        0,
+        0,
+        0);
   }
 }

@@ -3,17 +3,18 @@ package io.towerstream.model;
 import java.util.Objects;
 
 /**
- * What one replica of a data-parallel model changed since its previous delta. Per item ({@value #EXTRA_COLUMNS}
- * more floats than the dimension, row after row): the change of its {@code dim} weights, of its learned bias, and
- * the log-mass of the clicks it saw in the popularity prior (relative to {@code priorOrigin}, {@code −∞} for
- * none). Then the change of the dense weights (both towers' heads, then the learned scalars), or null when they
- * did not move, and how many events the replica trained in between, which advances the receivers' stream
- * position. Replicas exchange changes rather than values so that changes made at the same time on different
- * replicas add up instead of overwriting each other (asynchronous data-parallel SGD, as parameter servers
+ * What one replica of a data-parallel model changed since its previous delta. Per item ({@value
+ * #EXTRA_COLUMNS} more floats than the dimension, row after row): the change of its {@code dim}
+ * weights, of its learned bias, and the log-mass of the clicks it saw in the popularity prior
+ * (relative to {@code priorOrigin}, {@code −∞} for none). Then the change of the dense weights
+ * (both towers' heads, then the learned scalars), or null when they did not move, and how many
+ * events the replica trained in between, which advances the receivers' stream position. Replicas
+ * exchange changes rather than values so that changes made at the same time on different replicas
+ * add up instead of overwriting each other (asynchronous data-parallel SGD, as parameter servers
  * apply pushes).
  */
-public record ReplicaDelta(int dim, String[] itemIds, float[] itemValues, float[] dense, long events,
-    long priorOrigin) {
+public record ReplicaDelta(
+    int dim, String[] itemIds, float[] itemValues, float[] dense, long events, long priorOrigin) {
   /** Floats per item beyond the weights: the bias change and the prior log-mass. */
   public static final int EXTRA_COLUMNS = 2;
 
@@ -21,8 +22,15 @@ public record ReplicaDelta(int dim, String[] itemIds, float[] itemValues, float[
     Objects.requireNonNull(itemIds, "itemIds");
     Objects.requireNonNull(itemValues, "itemValues");
     if (itemValues.length != itemIds.length * stride(dim)) {
-      throw new IllegalArgumentException("a delta of " + itemIds.length + " items of dim " + dim + " needs "
-          + itemIds.length * stride(dim) + " values, has " + itemValues.length);
+      throw new IllegalArgumentException(
+          "a delta of "
+              + itemIds.length
+              + " items of dim "
+              + dim
+              + " needs "
+              + itemIds.length * stride(dim)
+              + " values, has "
+              + itemValues.length);
     }
     if (events < 0) {
       throw new IllegalArgumentException("events must be non-negative, was " + events);

@@ -27,12 +27,14 @@ class ModelConfigTest {
         .hasMessage("model.loss must be one of infonce, symmetric-infonce, siglip, was x");
     assertThatThrownBy(() -> ModelConfig.TableOptimizer.parse("sgd"))
         .hasMessage("model.table.optimizer must be one of adagrad, adam, was sgd");
-    assertThat(ModelConfig.Loss.parse("Symmetric-InfoNCE")).isEqualTo(ModelConfig.Loss.SYMMETRIC_INFONCE);
+    assertThat(ModelConfig.Loss.parse("Symmetric-InfoNCE"))
+        .isEqualTo(ModelConfig.Loss.SYMMETRIC_INFONCE);
     assertThatThrownBy(() -> ModelConfig.builder().positivePrior(1).build())
         .hasMessageStartingWith("model.loss.positive-prior must be");
     assertThatThrownBy(() -> ModelConfig.builder().hardNegativeBeta(-1).build())
         .hasMessageStartingWith("model.loss.hard-negative-beta must be");
-    assertThatThrownBy(() -> ModelConfig.builder().loss(ModelConfig.Loss.SIGLIP).hardNegativeBeta(1).build())
+    assertThatThrownBy(
+            () -> ModelConfig.builder().loss(ModelConfig.Loss.SIGLIP).hardNegativeBeta(1).build())
         .hasMessageStartingWith("model.loss must be infonce or symmetric-infonce");
     assertThatThrownBy(() -> ModelConfig.builder().learnedTemperature(true).temperature(5).build())
         .hasMessageStartingWith("model.temperature must be in [0.01, 1.0] when it is learned");

@@ -25,10 +25,11 @@ public final class NumericalGradient {
   }
 
   /**
-   * Asserts that {@code analytic} matches the central difference of {@code loss} with respect to every
-   * entry of {@code input} (which is perturbed in place and restored).
+   * Asserts that {@code analytic} matches the central difference of {@code loss} with respect to
+   * every entry of {@code input} (which is perturbed in place and restored).
    */
-  public static void assertMatches(String what, INDArray input, INDArray analytic, DoubleSupplier loss) {
+  public static void assertMatches(
+      String what, INDArray input, INDArray analytic, DoubleSupplier loss) {
     assertThat(analytic.shape()).as(what + " shape").isEqualTo(input.shape());
     double maxError = 0;
     double maxMagnitude = 0;
@@ -47,15 +48,21 @@ public final class NumericalGradient {
       }
     }
     assertThat(maxMagnitude).as(what + ": gradient should not vanish").isGreaterThan(1e-4);
-    assertThat(maxError).as(what + ": max |numeric − analytic| (max |numeric| = " + maxMagnitude + ")")
+    assertThat(maxError)
+        .as(what + ": max |numeric − analytic| (max |numeric| = " + maxMagnitude + ")")
         .isLessThan(1e-6 * Math.max(1, maxMagnitude));
   }
 
-  /** Asserts that {@code analytic} matches the central difference of {@code loss} at the scalar {@code x}. */
-  public static void assertDerivativeMatches(String what, double x, double analytic, DoubleUnaryOperator loss) {
+  /**
+   * Asserts that {@code analytic} matches the central difference of {@code loss} at the scalar
+   * {@code x}.
+   */
+  public static void assertDerivativeMatches(
+      String what, double x, double analytic, DoubleUnaryOperator loss) {
     double numeric = (loss.applyAsDouble(x + STEP) - loss.applyAsDouble(x - STEP)) / (2 * STEP);
     assertThat(Math.abs(numeric)).as(what + ": derivative should not vanish").isGreaterThan(1e-4);
-    assertThat(Math.abs(numeric - analytic)).as(what + ": |numeric − analytic| (numeric = " + numeric + ")")
+    assertThat(Math.abs(numeric - analytic))
+        .as(what + ": |numeric − analytic| (numeric = " + numeric + ")")
         .isLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
   }
 }

@@ -18,9 +18,10 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Encodes records in Avro single-object encoding: a 2-byte marker, the writer schema's 64-bit fingerprint,
- * then the binary body. A reader therefore knows which schema wrote each record, and resolves records
- * written by any older schema it has been told about (see {@link #withWriterSchema}) to its own.
+ * Encodes records in Avro single-object encoding: a 2-byte marker, the writer schema's 64-bit
+ * fingerprint, then the binary body. A reader therefore knows which schema wrote each record, and
+ * resolves records written by any older schema it has been told about (see {@link
+ * #withWriterSchema}) to its own.
  *
  * <p>Thread-safe: Avro's message encoders and decoders keep per-thread buffers.
  */
@@ -31,7 +32,11 @@ public final class AvroCodec<T extends SpecificRecord> {
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
   private final long ownFingerprint;
-  /** Per writer fingerprint: whether one of its enums has a symbol this reader's enum of that name lacks. */
+
+  /**
+   * Per writer fingerprint: whether one of its enums has a symbol this reader's enum of that name
+   * lacks.
+   */
   private final Map<Long, Boolean> writerHasUnknownSymbols = new ConcurrentHashMap<>();
 
   private AvroCodec(Class<T> type) {
@@ -43,7 +48,10 @@ public final class AvroCodec<T extends SpecificRecord> {
     this.ownFingerprint = SchemaNormalization.parsingFingerprint64(schema);
   }
 
-  /** A codec for a generated record class, which also reads every historical schema shipped in the jar. */
+  /**
+   * A codec for a generated record class, which also reads every historical schema shipped in the
+   * jar.
+   */
   public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
     AvroCodec<T> codec = new AvroCodec<>(type);
     for (Schema old : SchemaHistory.writerSchemasOf(codec.schema.getFullName())) {
@@ -52,7 +60,9 @@ public final class AvroCodec<T extends SpecificRecord> {
     return codec;
   }
 
-  /** Registers an older (or foreign) writer schema whose records this codec should be able to read. */
+  /**
+   * Registers an older (or foreign) writer schema whose records this codec should be able to read.
+   */
   public AvroCodec<T> withWriterSchema(Schema writer) {
     writerSchemas.addSchema(writer);
     decoder.addSchema(writer);
@@ -82,8 +92,8 @@ public final class AvroCodec<T extends SpecificRecord> {
   /**
    * Decodes one record.
    *
-   * @throws RecordDecodingException with a human-readable reason when the bytes are not a record of a known
-   *     schema
+   * @throws RecordDecodingException with a human-readable reason when the bytes are not a record of
+   *     a known schema
    */
   public T decode(byte[] bytes) {
     if (bytes == null) {
@@ -96,28 +106,35 @@ public final class AvroCodec<T extends SpecificRecord> {
           "written by an unknown schema (fingerprint not registered) for " + schema.getName(), e);
     } catch (org.apache.avro.message.BadHeaderException e) {
       throw new RecordDecodingException(
-          "not Avro single-object encoded (" + e.getMessage() + "), expected " + schema.getName(), e);
+          "not Avro single-object encoded (" + e.getMessage() + "), expected " + schema.getName(),
+          e);
     } catch (IOException | RuntimeException e) {
       throw new RecordDecodingException("cannot decode " + schema.getName() + ": " + e, e);
     }
   }
 
   /**
-   * As {@link #decode(byte[])}, but a record whose enum symbol this reader does not know is rejected instead of
-   * read as the enum's default: for input where a new symbol means something the reader must not guess (a
-   * trainer weighting an unknown event type as a click). Costs a second, generic decode only for records of a
-   * registered writer schema whose enums have symbols ours lack.
+   * As {@link #decode(byte[])}, but a record whose enum symbol this reader does not know is
+   * rejected instead of read as the enum's default: for input where a new symbol means something
+   * the reader must not guess (a trainer weighting an unknown event type as a click). Costs a
+   * second, generic decode only for records of a registered writer schema whose enums have symbols
+   * ours lack.
    *
    * @throws RecordDecodingException as {@link #decode(byte[])}, or naming the unknown symbol
    */
   public T decodeStrict(byte[] bytes) {
     Schema writer = writerSchemaOf(bytes);
-    if (writer != null && writerHasUnknownSymbols.computeIfAbsent(fingerprintOf(bytes),
-        fp -> EnumSymbols.writerHasSymbolsReaderLacks(writer, schema))) {
+    if (writer != null
+        && writerHasUnknownSymbols.computeIfAbsent(
+            fingerprintOf(bytes), fp -> EnumSymbols.writerHasSymbolsReaderLacks(writer, schema))) {
       Object generic;
       try {
-        generic = new GenericDatumReader<>(writer).read(null,
-            DecoderFactory.get().binaryDecoder(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES, null));
+        generic =
+            new GenericDatumReader<>(writer)
+                .read(
+                    null,
+                    DecoderFactory.get()
+                        .binaryDecoder(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES, null));
       } catch (IOException | RuntimeException e) {
         throw new RecordDecodingException("cannot decode " + schema.getName() + ": " + e, e);
       }
@@ -133,7 +150,10 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   /** The registered writer schema of a single-object encoded record other than our own, or null. */
   private Schema writerSchemaOf(byte[] bytes) {
-    if (bytes == null || bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
+    if (bytes == null
+        || bytes.length < HEADER_BYTES
+        || bytes[0] != (byte) 0xC3
+        || bytes[1] != 0x01) {
       return null; // decode() explains what is wrong
     }
     long fingerprint = fingerprintOf(bytes);

@@ -1,9 +1,9 @@
 package io.towerstream.schemas;
 
 /**
- * Avro 1.12 refuses to instantiate generated classes outside the packages named in the system property
- * {@value #PROPERTY}; inside Flink the job then restarts forever instead of failing. Every entry point
- * that decodes records calls {@link #ensure()} before first use.
+ * Avro 1.12 refuses to instantiate generated classes outside the packages named in the system
+ * property {@value #PROPERTY}; inside Flink the job then restarts forever instead of failing. Every
+ * entry point that decodes records calls {@link #ensure()} before first use.
  */
 public final class AvroTrust {
   public static final String PROPERTY = "org.apache.avro.SERIALIZABLE_PACKAGES";

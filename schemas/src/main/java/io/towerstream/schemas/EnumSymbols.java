@@ -8,13 +8,17 @@ import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
- * Compares the enums of a writer schema with the reader's of the same full name, and finds the first symbol of
- * a record that the reader's enum lacks. Avro itself silently reads such a symbol as the enum's default.
+ * Compares the enums of a writer schema with the reader's of the same full name, and finds the
+ * first symbol of a record that the reader's enum lacks. Avro itself silently reads such a symbol
+ * as the enum's default.
  */
 final class EnumSymbols {
   private EnumSymbols() {}
 
-  /** Whether some enum of {@code writer} has a symbol that {@code reader}'s enum of the same name does not. */
+  /**
+   * Whether some enum of {@code writer} has a symbol that {@code reader}'s enum of the same name
+   * does not.
+   */
   static boolean writerHasSymbolsReaderLacks(Schema writer, Schema reader) {
     Map<String, Schema> readerEnums = enums(reader, new HashMap<>());
     for (Schema w : enums(writer, new HashMap<>()).values()) {
@@ -27,8 +31,8 @@ final class EnumSymbols {
   }
 
   /**
-   * The first enum value of {@code datum} (a generic record of {@code writer}) unknown to {@code reader}, as a
-   * reason ("unknown EventType 'SHARE' …"), or null when every symbol is known.
+   * The first enum value of {@code datum} (a generic record of {@code writer}) unknown to {@code
+   * reader}, as a reason ("unknown EventType 'SHARE' …"), or null when every symbol is known.
    */
   static String firstUnknown(Object datum, Schema writer, Schema reader) {
     return firstUnknown(datum, writer, enums(reader, new HashMap<>()));
@@ -49,7 +53,13 @@ final class EnumSymbols {
         Schema r = readerEnums.get(schema.getFullName());
         String symbol = ((GenericEnumSymbol<?>) datum).toString();
         if (r != null && !r.hasEnumSymbol(symbol)) {
-          return "unknown " + schema.getName() + " '" + symbol + "' (this reader knows " + r.getEnumSymbols() + ")";
+          return "unknown "
+              + schema.getName()
+              + " '"
+              + symbol
+              + "' (this reader knows "
+              + r.getEnumSymbols()
+              + ")";
         }
       }
       case UNION -> {
@@ -75,7 +85,7 @@ final class EnumSymbols {
           }
         }
       }
-      default -> { }
+      default -> {}
     }
     return null;
   }
@@ -83,8 +93,12 @@ final class EnumSymbols {
   /** Only the branches that can hold an enum need telling apart; the rest never contain one. */
   private static boolean matches(Object datum, Schema branch) {
     return switch (branch.getType()) {
-      case RECORD -> datum instanceof IndexedRecord r && r.getSchema().getFullName().equals(branch.getFullName());
-      case ENUM -> datum instanceof GenericEnumSymbol<?> e && e.getSchema().getFullName().equals(branch.getFullName());
+      case RECORD ->
+          datum instanceof IndexedRecord r
+              && r.getSchema().getFullName().equals(branch.getFullName());
+      case ENUM ->
+          datum instanceof GenericEnumSymbol<?> e
+              && e.getSchema().getFullName().equals(branch.getFullName());
       case ARRAY -> datum instanceof List<?>;
       case MAP -> datum instanceof Map<?, ?>;
       default -> false;
@@ -97,7 +111,8 @@ final class EnumSymbols {
     return out;
   }
 
-  private static void collect(Schema schema, Map<String, Schema> out, java.util.Set<String> visitedRecords) {
+  private static void collect(
+      Schema schema, Map<String, Schema> out, java.util.Set<String> visitedRecords) {
     switch (schema.getType()) {
       case ENUM -> out.putIfAbsent(schema.getFullName(), schema);
       case RECORD -> {
@@ -108,7 +123,7 @@ final class EnumSymbols {
       case UNION -> schema.getTypes().forEach(t -> collect(t, out, visitedRecords));
       case ARRAY -> collect(schema.getElementType(), out, visitedRecords);
       case MAP -> collect(schema.getValueType(), out, visitedRecords);
-      default -> { }
+      default -> {}
     }
   }
 }

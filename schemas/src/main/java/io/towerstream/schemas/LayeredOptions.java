@@ -16,12 +16,13 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The one way every towerstream process takes its options: flags ({@code --name value} or {@code --name=value}),
- * a file named by {@code --config FILE} (properties: {@code name=value}, the names of the flags without
- * {@code --}), and environment variables ({@code PREFIX} plus the name in upper case with {@code .} and {@code -}
- * as {@code _}, e.g. {@code TOWERSTREAM_JOB_MODEL_DIM}). Flags win over the environment, the environment over the
- * file. Each process's own parser then validates the merged options, so a misspelt name in the file fails as an
- * unknown option, as it would on the command line.
+ * The one way every towerstream process takes its options: flags ({@code --name value} or {@code
+ * --name=value}), a file named by {@code --config FILE} (properties: {@code name=value}, the names
+ * of the flags without {@code --}), and environment variables ({@code PREFIX} plus the name in
+ * upper case with {@code .} and {@code -} as {@code _}, e.g. {@code TOWERSTREAM_JOB_MODEL_DIM}).
+ * Flags win over the environment, the environment over the file. Each process's own parser then
+ * validates the merged options, so a misspelt name in the file fails as an unknown option, as it
+ * would on the command line.
  */
 public final class LayeredOptions {
   /** The option naming the file. */
@@ -35,25 +36,32 @@ public final class LayeredOptions {
   }
 
   /**
-   * One flag list holding every option once: the flags as given (without {@code --config}), then for each option
-   * they leave out its environment variable's value if set, else the file's.
+   * One flag list holding every option once: the flags as given (without {@code --config}), then
+   * for each option they leave out its environment variable's value if set, else the file's.
    *
-   * @param known the options whose environment variables are read (the file may also hold others, e.g.
-   *     {@code kafka.<property>} pass-throughs, which the parser then accepts or refuses)
-   * @throws IllegalArgumentException when the file cannot be read, or {@code --config} is given twice
+   * @param known the options whose environment variables are read (the file may also hold others,
+   *     e.g. {@code kafka.<property>} pass-throughs, which the parser then accepts or refuses)
+   * @throws IllegalArgumentException when the file cannot be read, or {@code --config} is given
+   *     twice
    */
-  public static String[] merge(String[] args, Map<String, String> env, String envPrefix, Collection<String> known) {
+  public static String[] merge(
+      String[] args, Map<String, String> env, String envPrefix, Collection<String> known) {
     return merge(args, env, envPrefix, known, Map.of());
   }
 
   /**
-   * As {@link #merge(String[], Map, String, Collection)}, where an option also has other names ({@code port} for
-   * {@code http-port}): flags, file keys and environment variables under an alias count as the option itself, so
-   * the layers' order holds whichever name each layer used. The result names only the canonical options.
+   * As {@link #merge(String[], Map, String, Collection)}, where an option also has other names
+   * ({@code port} for {@code http-port}): flags, file keys and environment variables under an alias
+   * count as the option itself, so the layers' order holds whichever name each layer used. The
+   * result names only the canonical options.
    *
    * @param aliases alias to canonical name
    */
-  public static String[] merge(String[] args, Map<String, String> env, String envPrefix, Collection<String> known,
+  public static String[] merge(
+      String[] args,
+      Map<String, String> env,
+      String envPrefix,
+      Collection<String> known,
       Map<String, String> aliases) {
     List<String> flags = new ArrayList<>();
     Set<String> given = new LinkedHashSet<>();
@@ -68,7 +76,8 @@ public final class LayeredOptions {
       }
       if (CONFIG_OPTION.equals(name)) {
         if (file != null) {
-          throw new IllegalArgumentException("option --" + CONFIG_OPTION + " is given more than once");
+          throw new IllegalArgumentException(
+              "option --" + CONFIG_OPTION + " is given more than once");
         }
         if (inline == null && (i + 1 >= args.length || args[i + 1].startsWith("--"))) {
           throw new IllegalArgumentException("option --" + CONFIG_OPTION + " needs a file");
@@ -85,7 +94,8 @@ public final class LayeredOptions {
       }
       flags.add(arg);
     }
-    Map<String, String> fromFile = file == null ? Map.of() : canonical(load(Path.of(file)), aliases);
+    Map<String, String> fromFile =
+        file == null ? Map.of() : canonical(load(Path.of(file)), aliases);
     List<String> merged = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>(known);
     names.addAll(fromFile.keySet());
@@ -110,15 +120,23 @@ public final class LayeredOptions {
     return merged.toArray(String[]::new);
   }
 
-  private static Map<String, String> canonical(Map<String, String> file, Map<String, String> aliases) {
+  private static Map<String, String> canonical(
+      Map<String, String> file, Map<String, String> aliases) {
     Map<String, String> out = new LinkedHashMap<>();
-    file.forEach((name, value) -> {
-      String canonical = aliases.getOrDefault(name, name);
-      if (out.putIfAbsent(canonical, value) != null) {
-        throw new IllegalArgumentException("invalid option --" + CONFIG_OPTION + ": the file sets " + canonical
-            + " twice (once as " + name + ")");
-      }
-    });
+    file.forEach(
+        (name, value) -> {
+          String canonical = aliases.getOrDefault(name, name);
+          if (out.putIfAbsent(canonical, value) != null) {
+            throw new IllegalArgumentException(
+                "invalid option --"
+                    + CONFIG_OPTION
+                    + ": the file sets "
+                    + canonical
+                    + " twice (once as "
+                    + name
+                    + ")");
+          }
+        });
     return out;
   }
 
@@ -128,11 +146,13 @@ public final class LayeredOptions {
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(in);
     } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid option --" + CONFIG_OPTION + ": cannot read " + file + ": " + e);
+      throw new IllegalArgumentException(
+          "invalid option --" + CONFIG_OPTION + ": cannot read " + file + ": " + e);
     }
     Map<String, String> out = new LinkedHashMap<>();
-    p.stringPropertyNames().stream().sorted().forEach(k ->
-        out.put(k.startsWith("--") ? k.substring(2) : k, p.getProperty(k).trim()));
+    p.stringPropertyNames().stream()
+        .sorted()
+        .forEach(k -> out.put(k.startsWith("--") ? k.substring(2) : k, p.getProperty(k).trim()));
     return out;
   }
 }

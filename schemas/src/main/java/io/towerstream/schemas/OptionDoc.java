@@ -3,19 +3,26 @@ package io.towerstream.schemas;
 import java.util.List;
 
 /**
- * One option of a process as its users read it: the name (without {@code --}), the default as text (empty when
- * required or none) and what it does. Each process lists its options once, in its own parser, and hands them out
- * as these for its usage text and for the README's generated tables.
+ * One option of a process as its users read it: the name (without {@code --}), the default as text
+ * (empty when required or none) and what it does. Each process lists its options once, in its own
+ * parser, and hands them out as these for its usage text and for the README's generated tables.
  */
 public record OptionDoc(String name, String defaultValue, String description) {
 
-  /** A Markdown table of {@code options}, one row each, in their order; {@code |}, {@code <}, {@code >} escaped. */
+  /**
+   * A Markdown table of {@code options}, one row each, in their order; {@code |}, {@code <}, {@code
+   * >} escaped.
+   */
   public static String markdownTable(List<OptionDoc> options) {
     StringBuilder out = new StringBuilder("| option | default | meaning |\n|---|---|---|\n");
     for (OptionDoc o : options) {
-      out.append("| `--").append(o.name).append("` | ")
-          .append(o.defaultValue.isEmpty() ? "" : "`" + o.defaultValue.replace("|", "\\|") + "`").append(" | ")
-          .append(cell(o.description)).append(" |\n");
+      out.append("| `--")
+          .append(o.name)
+          .append("` | ")
+          .append(o.defaultValue.isEmpty() ? "" : "`" + o.defaultValue.replace("|", "\\|") + "`")
+          .append(" | ")
+          .append(cell(o.description))
+          .append(" |\n");
     }
     return out.toString();
   }

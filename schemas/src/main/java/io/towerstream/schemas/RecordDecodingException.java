@@ -1,6 +1,9 @@
 package io.towerstream.schemas;
 
-/** A record's bytes could not be read as the expected schema; the message says why, for a dead-letter entry. */
+/**
+ * A record's bytes could not be read as the expected schema; the message says why, for a
+ * dead-letter entry.
+ */
 public class RecordDecodingException extends RuntimeException {
   public RecordDecodingException(String message) {
     super(message);

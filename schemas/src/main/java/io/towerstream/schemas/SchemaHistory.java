@@ -11,9 +11,9 @@ import org.apache.avro.Schema;
 
 /**
  * Older versions of our schemas that may still be on a topic. When a schema in {@code schemas/avro}
- * changes compatibly, the previous {@code .avsc} is copied to {@code schemas/avro/history/} and named in
- * {@code history/index.properties} ({@code <full name>=file1,file2}); decoders register them so old records
- * stay readable.
+ * changes compatibly, the previous {@code .avsc} is copied to {@code schemas/avro/history/} and
+ * named in {@code history/index.properties} ({@code <full name>=file1,file2}); decoders register
+ * them so old records stay readable.
  */
 final class SchemaHistory {
   private static final String ROOT = "/towerstream/schemas/history/";
@@ -40,7 +40,8 @@ final class SchemaHistory {
         if (in == null) {
           throw new IllegalStateException("schema history names missing file " + file);
         }
-        schemas.add(new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        schemas.add(
+            new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read historical schema " + file, e);
       }

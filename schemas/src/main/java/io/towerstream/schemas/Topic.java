@@ -6,10 +6,11 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * One Kafka topic: its default name, its key (a UTF-8 string) and its value codec. Names can be overridden
- * by configuration; the formats cannot.
+ * One Kafka topic: its default name, its key (a UTF-8 string) and its value codec. Names can be
+ * overridden by configuration; the formats cannot.
  */
-public record Topic<V extends SpecificRecord>(String defaultName, String keyDoc, AvroCodec<V> codec) {
+public record Topic<V extends SpecificRecord>(
+    String defaultName, String keyDoc, AvroCodec<V> codec) {
 
   public Serializer<V> valueSerializer() {
     return (topic, value) -> value == null ? null : codec.encode(value);

@@ -3,8 +3,8 @@ package io.towerstream.schemas;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
-import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.TrainerStatus;
 
 /** Every topic towerstream reads or writes, declared once. */
@@ -17,7 +17,10 @@ public final class Topics {
   public static final Topic<DeadLetter> CLICKS_DLQ =
       new Topic<>("clicks.dlq", "the rejected record's key", AvroCodec.of(DeadLetter.class));
 
-  /** Latest embedding per user and item; compacted, so it is also a snapshot of the whole model output. */
+  /**
+   * Latest embedding per user and item; compacted, so it is also a snapshot of the whole model
+   * output.
+   */
   public static final Topic<EmbeddingUpdate> EMBEDDINGS =
       new Topic<>("embeddings", "ENTITY:id, see embeddingKey", AvroCodec.of(EmbeddingUpdate.class));
 
@@ -26,11 +29,13 @@ public final class Topics {
       new Topic<>("trainer-status", "model version", AvroCodec.of(TrainerStatus.class));
 
   /**
-   * Deltas between the replicas of a sharded trainer (internal to the job, which writes and reads it); a plain
-   * log with one partition, kept a day so that a restore finds the deltas its checkpoint had not applied yet.
+   * Deltas between the replicas of a sharded trainer (internal to the job, which writes and reads
+   * it); a plain log with one partition, kept a day so that a restore finds the deltas its
+   * checkpoint had not applied yet.
    */
   public static final Topic<ModelDelta> MODEL_SYNC =
-      new Topic<>("model-sync", "origin (the sending trainer instance)", AvroCodec.of(ModelDelta.class));
+      new Topic<>(
+          "model-sync", "origin (the sending trainer instance)", AvroCodec.of(ModelDelta.class));
 
   private Topics() {}
 

@@ -24,44 +24,89 @@ class AvroCodecTest {
 
   @Test
   void clickEventRoundTripsWithEveryField() {
-    ClickEvent click = ClickEvent.newBuilder().setUserId("u-1").setItemId("i/ü").setEventTime(Instant.ofEpochMilli(874724710000L))
-        .setEventType(EventType.PURCHASE).setWeight(2.5f).build();
+    ClickEvent click =
+        ClickEvent.newBuilder()
+            .setUserId("u-1")
+            .setItemId("i/ü")
+            .setEventTime(Instant.ofEpochMilli(874724710000L))
+            .setEventType(EventType.PURCHASE)
+            .setWeight(2.5f)
+            .build();
     byte[] bytes = Topics.CLICKS.codec().encode(click);
     assertThat(Topics.CLICKS.codec().decode(bytes)).isEqualTo(click);
   }
 
   @Test
   void clickEventDefaultsAreClickWithWeightOne() {
-    ClickEvent click = ClickEvent.newBuilder().setUserId("u").setItemId("i").setEventTime(Instant.EPOCH).build();
+    ClickEvent click =
+        ClickEvent.newBuilder().setUserId("u").setItemId("i").setEventTime(Instant.EPOCH).build();
     assertThat(click.getEventType()).isEqualTo(EventType.CLICK);
     assertThat(click.getWeight()).isEqualTo(1.0f);
   }
 
   @Test
   void embeddingUpdateStatusAndDeadLetterRoundTrip() {
-    EmbeddingUpdate update = EmbeddingUpdate.newBuilder().setEntity(Entity.ITEM).setId("42").setVector(List.of(0.6f, -0.8f))
-        .setModelVersion(3).setSequence(17).setUpdatedAt(Instant.ofEpochMilli(1000)).build();
-    assertThat(Topics.EMBEDDINGS.codec().decode(Topics.EMBEDDINGS.codec().encode(update))).isEqualTo(update);
+    EmbeddingUpdate update =
+        EmbeddingUpdate.newBuilder()
+            .setEntity(Entity.ITEM)
+            .setId("42")
+            .setVector(List.of(0.6f, -0.8f))
+            .setModelVersion(3)
+            .setSequence(17)
+            .setUpdatedAt(Instant.ofEpochMilli(1000))
+            .build();
+    assertThat(Topics.EMBEDDINGS.codec().decode(Topics.EMBEDDINGS.codec().encode(update)))
+        .isEqualTo(update);
 
-    TrainerStatus status = TrainerStatus.newBuilder().setModelVersion(1).setSequence(2).setPublishedAt(Instant.ofEpochMilli(5))
-        .setEventsTrained(100).setBatches(3).setLoss(1.5).setUsers(4).setItems(5).setLastEventTime(Instant.ofEpochMilli(6)).build();
-    assertThat(Topics.TRAINER_STATUS.codec().decode(Topics.TRAINER_STATUS.codec().encode(status))).isEqualTo(status);
+    TrainerStatus status =
+        TrainerStatus.newBuilder()
+            .setModelVersion(1)
+            .setSequence(2)
+            .setPublishedAt(Instant.ofEpochMilli(5))
+            .setEventsTrained(100)
+            .setBatches(3)
+            .setLoss(1.5)
+            .setUsers(4)
+            .setItems(5)
+            .setLastEventTime(Instant.ofEpochMilli(6))
+            .build();
+    assertThat(Topics.TRAINER_STATUS.codec().decode(Topics.TRAINER_STATUS.codec().encode(status)))
+        .isEqualTo(status);
 
-    DeadLetter letter = DeadLetter.newBuilder().setSourceTopic("clicks").setPartition(0).setOffset(9)
-        .setKey(ByteBuffer.wrap(new byte[] {1})).setValue(ByteBuffer.wrap(new byte[] {2, 3})).setReason("bad")
-        .setFailedAt(Instant.ofEpochMilli(7)).build();
-    assertThat(Topics.CLICKS_DLQ.codec().decode(Topics.CLICKS_DLQ.codec().encode(letter))).isEqualTo(letter);
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setSourceTopic("clicks")
+            .setPartition(0)
+            .setOffset(9)
+            .setKey(ByteBuffer.wrap(new byte[] {1}))
+            .setValue(ByteBuffer.wrap(new byte[] {2, 3}))
+            .setReason("bad")
+            .setFailedAt(Instant.ofEpochMilli(7))
+            .build();
+    assertThat(Topics.CLICKS_DLQ.codec().decode(Topics.CLICKS_DLQ.codec().encode(letter)))
+        .isEqualTo(letter);
   }
 
   @Test
   void encodedRecordsNameTheirWriterSchemaByFingerprint() {
-    byte[] bytes = Topics.CLICKS.codec().encode(
-        ClickEvent.newBuilder().setUserId("u").setItemId("i").setEventTime(Instant.EPOCH).build());
-    // single-object encoding: C3 01 marker, then the writer schema's little-endian CRC-64-AVRO fingerprint
+    byte[] bytes =
+        Topics.CLICKS
+            .codec()
+            .encode(
+                ClickEvent.newBuilder()
+                    .setUserId("u")
+                    .setItemId("i")
+                    .setEventTime(Instant.EPOCH)
+                    .build());
+    // single-object encoding: C3 01 marker, then the writer schema's little-endian CRC-64-AVRO
+    // fingerprint
     assertThat(bytes[0]).isEqualTo((byte) 0xC3);
     assertThat(bytes[1]).isEqualTo((byte) 0x01);
-    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-    assertThat(fingerprint).isEqualTo(org.apache.avro.SchemaNormalization.parsingFingerprint64(ClickEvent.getClassSchema()));
+    long fingerprint =
+        ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    assertThat(fingerprint)
+        .isEqualTo(
+            org.apache.avro.SchemaNormalization.parsingFingerprint64(ClickEvent.getClassSchema()));
   }
 
   @Test
@@ -71,10 +116,13 @@ class AvroCodecTest {
     old.put("userId", "old-user");
     old.put("itemId", "old-item");
     old.put("eventTime", 1234L);
-    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), draft0).encode(old));
+    byte[] bytes =
+        toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), draft0).encode(old));
 
     AvroCodec<ClickEvent> codec = AvroCodec.of(ClickEvent.class);
-    assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(RecordDecodingException.class).hasMessageContaining("unknown schema");
+    assertThatThrownBy(() -> codec.decode(bytes))
+        .isInstanceOf(RecordDecodingException.class)
+        .hasMessageContaining("unknown schema");
 
     ClickEvent read = codec.withWriterSchema(draft0).decode(bytes);
     assertThat(read.getUserId()).isEqualTo("old-user");
@@ -94,7 +142,8 @@ class AvroCodecTest {
     old.put("modelVersion", 3L);
     old.put("sequence", 9L);
     old.put("updatedAt", 1000L);
-    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+    byte[] bytes =
+        toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
 
     EmbeddingUpdate read = Topics.EMBEDDINGS.codec().decode(bytes);
     assertThat(read.getId()).isEqualTo("i7");
@@ -113,7 +162,8 @@ class AvroCodecTest {
     old.put("sequence", 10L);
     old.put("updatedAt", 1000L);
     old.put("bias", 0.25f);
-    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old));
+    byte[] bytes =
+        toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old));
 
     EmbeddingUpdate read = Topics.EMBEDDINGS.codec().decode(bytes);
     assertThat(read.getBias()).isEqualTo(0.25f);
@@ -132,14 +182,19 @@ class AvroCodecTest {
     old.put("updatedAt", 1000L);
     old.put("bias", 0f);
     old.put("checkpointEpoch", 4L);
-    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v3).encode(old));
+    byte[] bytes =
+        toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v3).encode(old));
 
     EmbeddingUpdate read = Topics.EMBEDDINGS.codec().decode(bytes);
     assertThat(read.getCheckpointEpoch()).isEqualTo(4L);
     assertThat(read.getRecentItems()).isEmpty();
-    EmbeddingUpdate withHistory = EmbeddingUpdate.newBuilder(read).setRecentItems(java.util.List.of("i2", "i1"))
-        .build();
-    assertThat(Topics.EMBEDDINGS.codec().decode(Topics.EMBEDDINGS.codec().encode(withHistory)).getRecentItems())
+    EmbeddingUpdate withHistory =
+        EmbeddingUpdate.newBuilder(read).setRecentItems(java.util.List.of("i2", "i1")).build();
+    assertThat(
+            Topics.EMBEDDINGS
+                .codec()
+                .decode(Topics.EMBEDDINGS.codec().encode(withHistory))
+                .getRecentItems())
         .containsExactly("i2", "i1");
   }
 
@@ -151,18 +206,22 @@ class AvroCodecTest {
     next.put("userId", "u");
     next.put("itemId", "i");
     next.put("eventTime", 1L);
-    next.put("eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "SHARE"));
+    next.put(
+        "eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "SHARE"));
     next.put("weight", 3f);
     next.put("sessionId", "s");
-    BinaryMessageEncoder<GenericRecord> encoder = new BinaryMessageEncoder<>(GenericData.get(), future);
+    BinaryMessageEncoder<GenericRecord> encoder =
+        new BinaryMessageEncoder<>(GenericData.get(), future);
 
     assertThatThrownBy(() -> codec.decodeStrict(toBytes(encoder.encode(next))))
         .isInstanceOf(RecordDecodingException.class)
         .hasMessage("unknown EventType 'SHARE' (this reader knows [CLICK, VIEW, PURCHASE])");
 
     // a symbol both know still reads, from the newer writer as from our own schema
-    next.put("eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "PURCHASE"));
-    assertThat(codec.decodeStrict(toBytes(encoder.encode(next))).getEventType()).isEqualTo(EventType.PURCHASE);
+    next.put(
+        "eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "PURCHASE"));
+    assertThat(codec.decodeStrict(toBytes(encoder.encode(next))).getEventType())
+        .isEqualTo(EventType.PURCHASE);
     ClickEvent own = new ClickEvent("u", "i", Instant.ofEpochMilli(5), EventType.VIEW, 1f);
     assertThat(codec.decodeStrict(codec.encode(own))).isEqualTo(own);
   }
@@ -174,10 +233,12 @@ class AvroCodecTest {
     next.put("userId", "u");
     next.put("itemId", "i");
     next.put("eventTime", 1L);
-    next.put("eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "SHARE"));
+    next.put(
+        "eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "SHARE"));
     next.put("weight", 3f);
     next.put("sessionId", "s");
-    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), future).encode(next));
+    byte[] bytes =
+        toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), future).encode(next));
 
     ClickEvent read = AvroCodec.of(ClickEvent.class).withWriterSchema(future).decode(bytes);
     assertThat(read.getEventType()).isEqualTo(EventType.CLICK);
@@ -187,12 +248,24 @@ class AvroCodecTest {
   @Test
   void garbageAndNullGiveAReasonNotACrash() {
     assertThatThrownBy(() -> Topics.CLICKS.codec().decode("not avro at all".getBytes()))
-        .isInstanceOf(RecordDecodingException.class).hasMessageContaining("not Avro single-object encoded");
+        .isInstanceOf(RecordDecodingException.class)
+        .hasMessageContaining("not Avro single-object encoded");
     assertThatThrownBy(() -> Topics.CLICKS.codec().decode((byte[]) null))
-        .isInstanceOf(RecordDecodingException.class).hasMessageContaining("null value");
-    byte[] truncated = java.util.Arrays.copyOf(Topics.CLICKS.codec().encode(
-        ClickEvent.newBuilder().setUserId("user").setItemId("item").setEventTime(Instant.EPOCH).build()), 12);
-    assertThatThrownBy(() -> Topics.CLICKS.codec().decode(truncated)).isInstanceOf(RecordDecodingException.class);
+        .isInstanceOf(RecordDecodingException.class)
+        .hasMessageContaining("null value");
+    byte[] truncated =
+        java.util.Arrays.copyOf(
+            Topics.CLICKS
+                .codec()
+                .encode(
+                    ClickEvent.newBuilder()
+                        .setUserId("user")
+                        .setItemId("item")
+                        .setEventTime(Instant.EPOCH)
+                        .build()),
+            12);
+    assertThatThrownBy(() -> Topics.CLICKS.codec().decode(truncated))
+        .isInstanceOf(RecordDecodingException.class);
   }
 
   @Test

@@ -15,22 +15,35 @@ class LayeredOptionsTest {
   private static final List<String> KNOWN = List.of("model.dim", "batch.max-wait-ms", "group-id");
 
   @Test
-  void flagsWinOverTheEnvironmentAndTheEnvironmentOverTheFile(@TempDir Path dir) throws IOException {
+  void flagsWinOverTheEnvironmentAndTheEnvironmentOverTheFile(@TempDir Path dir)
+      throws IOException {
     Path file = dir.resolve("job.properties");
-    Files.writeString(file, "# a comment\nmodel.dim = 16\nbatch.max-wait-ms=5\ngroup-id=from-file\n"
-        + "kafka.security.protocol=SSL\n");
-    String[] merged = LayeredOptions.merge(new String[] {"--config", file.toString(), "--model.dim", "64"},
-        Map.of("TOWERSTREAM_JOB_BATCH_MAX_WAIT_MS", "7", "TOWERSTREAM_JOB_MODEL_DIM", "32"), "TOWERSTREAM_JOB_",
-        KNOWN);
-    assertThat(merged).containsExactly("--batch.max-wait-ms=7", "--group-id=from-file",
-        "--kafka.security.protocol=SSL", "--model.dim", "64");
+    Files.writeString(
+        file,
+        "# a comment\nmodel.dim = 16\nbatch.max-wait-ms=5\ngroup-id=from-file\n"
+            + "kafka.security.protocol=SSL\n");
+    String[] merged =
+        LayeredOptions.merge(
+            new String[] {"--config", file.toString(), "--model.dim", "64"},
+            Map.of("TOWERSTREAM_JOB_BATCH_MAX_WAIT_MS", "7", "TOWERSTREAM_JOB_MODEL_DIM", "32"),
+            "TOWERSTREAM_JOB_",
+            KNOWN);
+    assertThat(merged)
+        .containsExactly(
+            "--batch.max-wait-ms=7",
+            "--group-id=from-file",
+            "--kafka.security.protocol=SSL",
+            "--model.dim",
+            "64");
   }
 
   @Test
   void theInlineFormsCountAsGiven(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("c.properties");
     Files.writeString(file, "group-id=file\n");
-    assertThat(LayeredOptions.merge(new String[] {"--config=" + file, "--group-id=flag"}, Map.of(), "P_", KNOWN))
+    assertThat(
+            LayeredOptions.merge(
+                new String[] {"--config=" + file, "--group-id=flag"}, Map.of(), "P_", KNOWN))
         .containsExactly("--group-id=flag");
     assertThat(LayeredOptions.merge(new String[] {}, Map.of("P_GROUP_ID", "env"), "P_", KNOWN))
         .containsExactly("--group-id=env");
@@ -38,11 +51,21 @@ class LayeredOptionsTest {
 
   @Test
   void aMissingOrRepeatedConfigFileFailsWithTheOptionNamed(@TempDir Path dir) {
-    assertThatThrownBy(() -> LayeredOptions.merge(new String[] {"--config", dir.resolve("nope").toString()},
-        Map.of(), "P_", KNOWN)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--config")
+    assertThatThrownBy(
+            () ->
+                LayeredOptions.merge(
+                    new String[] {"--config", dir.resolve("nope").toString()},
+                    Map.of(),
+                    "P_",
+                    KNOWN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--config")
         .hasMessageContaining("nope");
-    assertThatThrownBy(() -> LayeredOptions.merge(new String[] {"--config", "a", "--config", "b"}, Map.of(), "P_",
-        KNOWN)).hasMessageContaining("more than once");
+    assertThatThrownBy(
+            () ->
+                LayeredOptions.merge(
+                    new String[] {"--config", "a", "--config", "b"}, Map.of(), "P_", KNOWN))
+        .hasMessageContaining("more than once");
     assertThatThrownBy(() -> LayeredOptions.merge(new String[] {"--config"}, Map.of(), "P_", KNOWN))
         .hasMessageContaining("needs a file");
   }
@@ -58,9 +81,16 @@ class LayeredOptionsTest {
         .containsExactly("--http-port=8000");
     assertThat(LayeredOptions.merge(config, Map.of("P_PORT", "7000"), "P_", known, aliases))
         .containsExactly("--http-port=7000");
-    assertThat(LayeredOptions.merge(config, Map.of(), "P_", known, aliases)).containsExactly("--http-port=9000");
-    assertThat(LayeredOptions.merge(new String[] {"--config", file.toString(), "--port", "1"},
-        Map.of("P_HTTP_PORT", "8000"), "P_", known, aliases)).containsExactly("--http-port", "1");
+    assertThat(LayeredOptions.merge(config, Map.of(), "P_", known, aliases))
+        .containsExactly("--http-port=9000");
+    assertThat(
+            LayeredOptions.merge(
+                new String[] {"--config", file.toString(), "--port", "1"},
+                Map.of("P_HTTP_PORT", "8000"),
+                "P_",
+                known,
+                aliases))
+        .containsExactly("--http-port", "1");
     assertThat(LayeredOptions.merge(new String[] {"--port=2"}, Map.of(), "P_", known, aliases))
         .containsExactly("--http-port=2");
     Files.writeString(file, "port=9000\nhttp-port=9001\n");

@@ -9,12 +9,12 @@ import io.towerstream.store.index.ItemVector;
 import io.towerstream.store.ingest.BatchApplier;
 import io.towerstream.store.ingest.EmbeddingIngestor;
 import io.towerstream.store.ingest.IngestMetrics;
+import io.towerstream.store.metrics.StoreMetrics;
 import io.towerstream.store.query.ItemTitles;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.query.StoreStatus;
 import io.towerstream.store.rocks.EmbeddingStore;
-import io.towerstream.store.metrics.StoreMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One retrieval store replica: RocksDB, the item index, the ingest thread and the HTTP API. Usage:
- * {@code open(config)} (opens RocksDB and rebuilds the index from it, no Kafka needed), {@code start()}
- * (starts consuming and serving), {@code port()}, {@code status()}, {@code close()}.
+ * {@code open(config)} (opens RocksDB and rebuilds the index from it, no Kafka needed), {@code
+ * start()} (starts consuming and serving), {@code port()}, {@code status()}, {@code close()}.
  *
- * <p>For in-process callers (the CLI's demo and evaluation) {@link #service()} answers the same queries as
- * the HTTP API without a network hop.
+ * <p>For in-process callers (the CLI's demo and evaluation) {@link #service()} answers the same
+ * queries as the HTTP API without a network hop.
  */
 public final class RetrievalStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RetrievalStore.class);
@@ -46,27 +46,35 @@ public final class RetrievalStore implements AutoCloseable {
   private final StatusReporter status;
   private final EmbeddingIngestor ingestor;
   private final StoreMetrics prometheus;
+
   /** Read before RocksDB opens, so a bad file fails the start and not the first query. */
   private final Map<String, String> titles;
+
   private HttpApi http;
   private boolean closed;
   private volatile boolean caughtUpOnce;
 
-  private RetrievalStore(StoreConfig config, EmbeddingStore store, ItemIndex index, Map<String, String> titles) {
+  private RetrievalStore(
+      StoreConfig config, EmbeddingStore store, ItemIndex index, Map<String, String> titles) {
     this.config = config;
     this.titles = titles;
     this.store = store;
     this.index = index;
     this.service = new RetrievalService(store, index);
     this.status = new StatusReporter(store, index, metrics);
-    this.ingestor = new EmbeddingIngestor(config, store, new BatchApplier(store, index, metrics), metrics);
+    this.ingestor =
+        new EmbeddingIngestor(config, store, new BatchApplier(store, index, metrics), metrics);
     this.prometheus = new StoreMetrics(metrics, index, store, status::newestUpdateAgeMs);
   }
 
-  /** Opens RocksDB at {@code config.dbPath()} and rebuilds the item index from it; consumes nothing yet. */
+  /**
+   * Opens RocksDB at {@code config.dbPath()} and rebuilds the item index from it; consumes nothing
+   * yet.
+   */
   public static RetrievalStore open(StoreConfig config) {
     LOG.info("opening the retrieval store with {}", config); // secrets masked
-    Map<String, String> titles = config.itemTitles() == null ? Map.of() : ItemTitles.read(config.itemTitles());
+    Map<String, String> titles =
+        config.itemTitles() == null ? Map.of() : ItemTitles.read(config.itemTitles());
     EmbeddingStore store = EmbeddingStore.open(config.dbPath());
     try {
       ItemIndex index = newIndex(config);
@@ -90,8 +98,14 @@ public final class RetrievalStore implements AutoCloseable {
     }
     if (http == null) {
       ingestor.start();
-      http = HttpApi.start(service, status, config.httpHost(), config.httpPort(), this::readinessLag,
-          new HttpApi.Extras(prometheus, this::snapshotDocument, config.authToken(), titles));
+      http =
+          HttpApi.start(
+              service,
+              status,
+              config.httpHost(),
+              config.httpPort(),
+              this::readinessLag,
+              new HttpApi.Extras(prometheus, this::snapshotDocument, config.authToken(), titles));
     }
     return this;
   }
@@ -108,7 +122,10 @@ public final class RetrievalStore implements AutoCloseable {
     return status.snapshot();
   }
 
-  /** Adds fields to {@code /v1/status} (e.g. the demo's {@code replayDone}); called on every request. */
+  /**
+   * Adds fields to {@code /v1/status} (e.g. the demo's {@code replayDone}); called on every
+   * request.
+   */
   public void addStatusContributor(Supplier<Map<String, Object>> contributor) {
     status.addContributor(contributor);
   }
@@ -122,15 +139,18 @@ public final class RetrievalStore implements AutoCloseable {
     return config;
   }
 
-  /** The Prometheus metrics served at {@code /metrics} (an embedding process may scrape them itself). */
+  /**
+   * The Prometheus metrics served at {@code /metrics} (an embedding process may scrape them
+   * itself).
+   */
   public StoreMetrics metrics() {
     return prometheus;
   }
 
   /**
-   * Writes a consistent backup of this replica (vectors, Kafka offsets and counters of one instant) into
-   * {@code target}, which must not exist; the store keeps serving and consuming meanwhile. Restore it with
-   * {@link #restoreSnapshot}. Also {@code POST /v1/admin/snapshot}.
+   * Writes a consistent backup of this replica (vectors, Kafka offsets and counters of one instant)
+   * into {@code target}, which must not exist; the store keeps serving and consuming meanwhile.
+   * Restore it with {@link #restoreSnapshot}. Also {@code POST /v1/admin/snapshot}.
    *
    * @throws IllegalArgumentException when {@code target} exists
    */
@@ -139,23 +159,30 @@ public final class RetrievalStore implements AutoCloseable {
     store.checkpoint(target);
     long tookMs = (System.nanoTime() - started) / 1_000_000;
     LOG.info("snapshot of {} written to {} in {} ms", store.path(), target, tookMs);
-    return new Snapshot(target.toAbsolutePath(), store.stats().users(), store.stats().items(), directorySize(target),
+    return new Snapshot(
+        target.toAbsolutePath(),
+        store.stats().users(),
+        store.stats().items(),
+        directorySize(target),
         tookMs);
   }
 
   /**
-   * What {@link #snapshot} wrote: where, how many users and items (at least; updates applied while it ran
-   * may be included), its size on disk (hard-linked files count in full) and how long it took.
+   * What {@link #snapshot} wrote: where, how many users and items (at least; updates applied while
+   * it ran may be included), its size on disk (hard-linked files count in full) and how long it
+   * took.
    */
   public record Snapshot(Path path, long users, long items, long sizeBytes, long tookMs) {}
 
   /**
-   * Restores a snapshot taken by {@link #snapshot} into {@code dbPath}, ready for {@link #open}: the store
-   * opened there has the snapshot's vectors and resumes consuming after the snapshot's offsets. Refuses a
-   * {@code dbPath} that exists and is not empty (it never overwrites a store); checks that the copy opens as
-   * a store and removes it again if it does not. Returns the restored offsets.
+   * Restores a snapshot taken by {@link #snapshot} into {@code dbPath}, ready for {@link #open}:
+   * the store opened there has the snapshot's vectors and resumes consuming after the snapshot's
+   * offsets. Refuses a {@code dbPath} that exists and is not empty (it never overwrites a store);
+   * checks that the copy opens as a store and removes it again if it does not. Returns the restored
+   * offsets.
    *
-   * @throws IllegalArgumentException when {@code snapshot} is not a snapshot or {@code dbPath} is not empty
+   * @throws IllegalArgumentException when {@code snapshot} is not a snapshot or {@code dbPath} is
+   *     not empty
    */
   public static Map<TopicPartition, Long> restoreSnapshot(Path snapshot, Path dbPath) {
     return SnapshotRestore.restore(snapshot, dbPath);
@@ -189,8 +216,8 @@ public final class RetrievalStore implements AutoCloseable {
   }
 
   /**
-   * Waits until a lag measurement taken after this call reports 0, i.e. everything produced before the call
-   * has been applied. Returns false on timeout.
+   * Waits until a lag measurement taken after this call reports 0, i.e. everything produced before
+   * the call has been applied. Returns false on timeout.
    */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
     long calledAt = System.currentTimeMillis();
@@ -241,8 +268,9 @@ public final class RetrievalStore implements AutoCloseable {
   }
 
   /**
-   * Loads every stored item into the index. A graph index builds its graph in the background afterwards
-   * (once, over all items); queries meanwhile are answered exactly, so the store serves at once.
+   * Loads every stored item into the index. A graph index builds its graph in the background
+   * afterwards (once, over all items); queries meanwhile are answered exactly, so the store serves
+   * at once.
    */
   private static void rebuild(EmbeddingStore store, ItemIndex index) {
     long started = System.nanoTime();
@@ -251,18 +279,23 @@ public final class RetrievalStore implements AutoCloseable {
       graph.pauseMaintenance();
     }
     Map<String, ItemVector> chunk = new LinkedHashMap<>();
-    store.forEach(Entity.ITEM, (id, v) -> {
-      chunk.put(id, new ItemVector(v.vector(), v.modelVersion(), v.bias()));
-      if (chunk.size() == REBUILD_CHUNK) {
-        index.upsertAll(chunk);
-        chunk.clear();
-      }
-    });
+    store.forEach(
+        Entity.ITEM,
+        (id, v) -> {
+          chunk.put(id, new ItemVector(v.vector(), v.modelVersion(), v.bias()));
+          if (chunk.size() == REBUILD_CHUNK) {
+            index.upsertAll(chunk);
+            chunk.clear();
+          }
+        });
     index.upsertAll(chunk);
     if (graph != null) {
       graph.resumeMaintenance();
     }
-    LOG.info("rebuilt the item index from {}: {} items in {} ms", store.path(), index.size(),
+    LOG.info(
+        "rebuilt the item index from {}: {} items in {} ms",
+        store.path(),
+        index.size(),
         (System.nanoTime() - started) / 1_000_000);
   }
 }

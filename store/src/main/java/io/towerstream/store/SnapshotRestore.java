@@ -12,16 +12,21 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 
-/** {@link RetrievalStore#restoreSnapshot}: copy a checkpoint into an empty directory, check it opens. */
+/**
+ * {@link RetrievalStore#restoreSnapshot}: copy a checkpoint into an empty directory, check it
+ * opens.
+ */
 final class SnapshotRestore {
   private SnapshotRestore() {}
 
   static Map<TopicPartition, Long> restore(Path snapshot, Path dbPath) {
     if (!Files.isRegularFile(snapshot.resolve("CURRENT"))) {
-      throw new IllegalArgumentException("not a store snapshot (no RocksDB CURRENT file): " + snapshot);
+      throw new IllegalArgumentException(
+          "not a store snapshot (no RocksDB CURRENT file): " + snapshot);
     }
     if (Files.exists(dbPath) && !isEmptyDirectory(dbPath)) {
-      throw new IllegalArgumentException("refusing to restore into " + dbPath + ": it exists and is not empty");
+      throw new IllegalArgumentException(
+          "refusing to restore into " + dbPath + ": it exists and is not empty");
     }
     try {
       copyTree(snapshot, dbPath);
@@ -33,7 +38,8 @@ final class SnapshotRestore {
       return restored.lastOffsets();
     } catch (RuntimeException e) {
       deleteQuietly(dbPath);
-      throw new IllegalArgumentException("snapshot " + snapshot + " does not open as a store: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "snapshot " + snapshot + " does not open as a store: " + e.getMessage(), e);
     }
   }
 
@@ -49,19 +55,23 @@ final class SnapshotRestore {
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
-    Files.walkFileTree(from, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.copy(file, to.resolve(from.relativize(file).toString()));
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.copy(file, to.resolve(from.relativize(file).toString()));
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   private static void deleteQuietly(Path dir) {

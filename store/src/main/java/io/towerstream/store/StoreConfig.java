@@ -9,17 +9,20 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything a retrieval store process needs, parsed once and validated on construction: a bad value fails
- * with an {@link IllegalArgumentException} naming the option (by its command-line name, e.g.
- * {@code --http-port}). Defaults live in {@link Builder} and nowhere else.
+ * Everything a retrieval store process needs, parsed once and validated on construction: a bad
+ * value fails with an {@link IllegalArgumentException} naming the option (by its command-line name,
+ * e.g. {@code --http-port}). Defaults live in {@link Builder} and nowhere else.
  *
  * @param bootstrapServers Kafka {@code bootstrap.servers}; required
- * @param embeddingsTopic the compacted topic of {@code EmbeddingUpdate}s; default {@code embeddings}
+ * @param embeddingsTopic the compacted topic of {@code EmbeddingUpdate}s; default {@code
+ *     embeddings}
  * @param trainerStatusTopic the topic of {@code TrainerStatus}es; default {@code trainer-status}
  * @param dbPath the RocksDB directory, created if missing; required
- * @param httpHost the interface the HTTP server binds; default {@code 127.0.0.1} (loopback: a replica is
- *     reachable from other machines, e.g. in a container, only when told {@code --host 0.0.0.0})
- * @param httpPort the HTTP port, 0 for any free port ({@link RetrievalStore#port()} reports it); default 8080
+ * @param httpHost the interface the HTTP server binds; default {@code 127.0.0.1} (loopback: a
+ *     replica is reachable from other machines, e.g. in a container, only when told {@code --host
+ *     0.0.0.0})
+ * @param httpPort the HTTP port, 0 for any free port ({@link RetrievalStore#port()} reports it);
+ *     default 8080
  * @param pollTimeout how long one consumer poll waits for records; default 200 ms
  * @param maxPollRecords the most records one poll (and so one RocksDB batch) holds; default 1000
  * @param readCommitted read only committed records of transactional producers; default true
@@ -27,10 +30,10 @@ import java.util.Objects;
  *     {@code indexOptions.minGraphItems()} items, a jvector graph plus an exact delta above)
  * @param indexOptions graph index tuning; default {@link GraphIndexOptions#defaults()}
  * @param consumerOverrides extra Kafka consumer properties (security, client.id...), applied last
- * @param itemTitles a file of item titles the API and the dashboard show beside item ids ({@code u.item} or
- *     {@code id,title} CSV); null for none
- * @param authToken the bearer token every HTTP endpoint but {@code /health} requires; null for none (never
- *     printed: {@link #toString()} masks it and every secret-looking consumer property)
+ * @param itemTitles a file of item titles the API and the dashboard show beside item ids ({@code
+ *     u.item} or {@code id,title} CSV); null for none
+ * @param authToken the bearer token every HTTP endpoint but {@code /health} requires; null for none
+ *     (never printed: {@link #toString()} masks it and every secret-looking consumer property)
  */
 public record StoreConfig(
     String bootstrapServers,
@@ -53,7 +56,8 @@ public record StoreConfig(
     requireText("--embeddings-topic", embeddingsTopic);
     requireText("--trainer-status-topic", trainerStatusTopic);
     if (embeddingsTopic.equals(trainerStatusTopic)) {
-      throw invalid("--trainer-status-topic",
+      throw invalid(
+          "--trainer-status-topic",
           "must differ from --embeddings-topic, both are '" + embeddingsTopic + "'");
     }
     if (dbPath == null) {
@@ -77,21 +81,48 @@ public record StoreConfig(
       throw invalid("--item-titles", "no such file: " + itemTitles.toAbsolutePath());
     }
     consumerOverrides = Map.copyOf(Objects.requireNonNullElse(consumerOverrides, Map.of()));
-    if (authToken != null && (authToken.isBlank() || authToken.length() < 16
-        || !authToken.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
-      throw invalid("--auth-token-file", "the token must be at least 16 printable ASCII characters without spaces");
+    if (authToken != null
+        && (authToken.isBlank()
+            || authToken.length() < 16
+            || !authToken.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+      throw invalid(
+          "--auth-token-file",
+          "the token must be at least 16 printable ASCII characters without spaces");
     }
   }
 
   /** The configuration with secrets masked, for logs. */
   @Override
   public String toString() {
-    return "StoreConfig[bootstrapServers=" + bootstrapServers + ", embeddingsTopic=" + embeddingsTopic
-        + ", trainerStatusTopic=" + trainerStatusTopic + ", dbPath=" + dbPath + ", httpHost=" + httpHost
-        + ", httpPort=" + httpPort + ", pollTimeout=" + pollTimeout + ", maxPollRecords=" + maxPollRecords
-        + ", readCommitted=" + readCommitted + ", indexKind=" + indexKind + ", indexOptions=" + indexOptions
-        + ", kafka=" + KafkaClientProperties.masked(consumerOverrides) + ", itemTitles=" + itemTitles
-        + ", authToken=" + (authToken == null ? "none" : "*****") + "]";
+    return "StoreConfig[bootstrapServers="
+        + bootstrapServers
+        + ", embeddingsTopic="
+        + embeddingsTopic
+        + ", trainerStatusTopic="
+        + trainerStatusTopic
+        + ", dbPath="
+        + dbPath
+        + ", httpHost="
+        + httpHost
+        + ", httpPort="
+        + httpPort
+        + ", pollTimeout="
+        + pollTimeout
+        + ", maxPollRecords="
+        + maxPollRecords
+        + ", readCommitted="
+        + readCommitted
+        + ", indexKind="
+        + indexKind
+        + ", indexOptions="
+        + indexOptions
+        + ", kafka="
+        + KafkaClientProperties.masked(consumerOverrides)
+        + ", itemTitles="
+        + itemTitles
+        + ", authToken="
+        + (authToken == null ? "none" : "*****")
+        + "]";
   }
 
   public static Builder builder() {
@@ -100,10 +131,20 @@ public record StoreConfig(
 
   /** A builder starting from this configuration, to change a few options. */
   public Builder toBuilder() {
-    return new Builder().bootstrapServers(bootstrapServers).embeddingsTopic(embeddingsTopic)
-        .trainerStatusTopic(trainerStatusTopic).dbPath(dbPath).httpHost(httpHost).httpPort(httpPort)
-        .pollTimeout(pollTimeout).maxPollRecords(maxPollRecords).readCommitted(readCommitted)
-        .indexKind(indexKind).indexOptions(indexOptions).consumerOverrides(consumerOverrides).itemTitles(itemTitles)
+    return new Builder()
+        .bootstrapServers(bootstrapServers)
+        .embeddingsTopic(embeddingsTopic)
+        .trainerStatusTopic(trainerStatusTopic)
+        .dbPath(dbPath)
+        .httpHost(httpHost)
+        .httpPort(httpPort)
+        .pollTimeout(pollTimeout)
+        .maxPollRecords(maxPollRecords)
+        .readCommitted(readCommitted)
+        .indexKind(indexKind)
+        .indexOptions(indexOptions)
+        .consumerOverrides(consumerOverrides)
+        .itemTitles(itemTitles)
         .authToken(authToken);
   }
 
@@ -203,16 +244,33 @@ public record StoreConfig(
       return this;
     }
 
-    /** The bearer token the HTTP API requires (all endpoints but {@code /health}); null for none. */
+    /**
+     * The bearer token the HTTP API requires (all endpoints but {@code /health}); null for none.
+     */
     public Builder authToken(String v) {
       authToken = v;
       return this;
     }
 
-    /** @throws IllegalArgumentException naming the first invalid option */
+    /**
+     * @throws IllegalArgumentException naming the first invalid option
+     */
     public StoreConfig build() {
-      return new StoreConfig(bootstrapServers, embeddingsTopic, trainerStatusTopic, dbPath, httpHost, httpPort,
-          pollTimeout, maxPollRecords, readCommitted, indexKind, indexOptions, consumerOverrides, itemTitles, authToken);
+      return new StoreConfig(
+          bootstrapServers,
+          embeddingsTopic,
+          trainerStatusTopic,
+          dbPath,
+          httpHost,
+          httpPort,
+          pollTimeout,
+          maxPollRecords,
+          readCommitted,
+          indexKind,
+          indexOptions,
+          consumerOverrides,
+          itemTitles,
+          authToken);
     }
   }
 }

@@ -63,13 +63,21 @@ class RetrievalStoreITCase {
   }
 
   @Test
-  void consumesAndServesThenResumesFromStoredOffsetsWithTheIndexRebuiltFromRocksDb() throws Exception {
+  void consumesAndServesThenResumesFromStoredOffsetsWithTheIndexRebuiltFromRocksDb()
+      throws Exception {
     try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
       TopicProvisioner.ensureTopics(broker.bootstrapServers(), TopicNames.defaults(), 2, (short) 1);
-      StoreConfig config = StoreConfig.builder().bootstrapServers(broker.bootstrapServers()).dbPath(dbPath)
-          .httpHost("127.0.0.1").httpPort(0).pollTimeout(Duration.ofMillis(100)).build();
+      StoreConfig config =
+          StoreConfig.builder()
+              .bootstrapServers(broker.bootstrapServers())
+              .dbPath(dbPath)
+              .httpHost("127.0.0.1")
+              .httpPort(0)
+              .pollTimeout(Duration.ofMillis(100))
+              .build();
 
-      // 20 items and 4 users, then item-0 superseded, a stale replay of its first version, a malformed record
+      // 20 items and 4 users, then item-0 superseded, a stale replay of its first version, a
+      // malformed record
       for (int i = 0; i < 20; i++) {
         sendVector(producer, Entity.ITEM, "item-" + i, 1, 1);
       }
@@ -78,10 +86,16 @@ class RetrievalStoreITCase {
       }
       float[] firstItem0 = items.get("item-0");
       sendVector(producer, Entity.ITEM, "item-0", 1, 2);
-      send(producer, Topics.EMBEDDINGS.defaultName(), "ITEM:item-0",
+      send(
+          producer,
+          Topics.EMBEDDINGS.defaultName(),
+          "ITEM:item-0",
           Topics.EMBEDDINGS.codec().encode(update(Entity.ITEM, "item-0", firstItem0, 1, 1)));
       send(producer, Topics.EMBEDDINGS.defaultName(), "ITEM:broken", new byte[] {0x7b, 0x7d});
-      send(producer, Topics.TRAINER_STATUS.defaultName(), "1",
+      send(
+          producer,
+          Topics.TRAINER_STATUS.defaultName(),
+          "1",
           Topics.TRAINER_STATUS.codec().encode(trainerStatus(1, 2, 4321, 1.5)));
       producer.flush();
 
@@ -113,7 +127,9 @@ class RetrievalStoreITCase {
       producer.flush();
 
       try (RetrievalStore store = RetrievalStore.open(config)) {
-        assertThat(store.status().itemsIndexed()).as("rebuilt from RocksDB before consuming").isEqualTo(20);
+        assertThat(store.status().itemsIndexed())
+            .as("rebuilt from RocksDB before consuming")
+            .isEqualTo(20);
         store.start();
         assertThat(store.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
         StoreStatus status = store.status();
@@ -126,28 +142,44 @@ class RetrievalStoreITCase {
         assertCandidatesAreExact(store, "user-0");
         assertThat(get(store, "/v1/embeddings/user/user-0").get("sequence").asLong()).isEqualTo(5);
 
-        // the trainer republishes user-0's worst item, same vector, with a bias that makes it the best
+        // the trainer republishes user-0's worst item, same vector, with a bias that makes it the
+        // best
         List<String> byDot = ids(get(store, "/v1/users/user-0/candidates?k=23&bias=false"));
         String worst = byDot.get(byDot.size() - 1);
         float[] vector = items.get(worst);
         biases.put(worst, 3f);
-        send(producer, Topics.EMBEDDINGS.defaultName(), "ITEM:" + worst,
-            Topics.EMBEDDINGS.codec().encode(withBias(update(Entity.ITEM, worst, vector, 1, 6), 3f)));
+        send(
+            producer,
+            Topics.EMBEDDINGS.defaultName(),
+            "ITEM:" + worst,
+            Topics.EMBEDDINGS
+                .codec()
+                .encode(withBias(update(Entity.ITEM, worst, vector, 1, 6), 3f)));
         producer.flush();
         assertThat(store.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
         JsonNode top = get(store, "/v1/users/user-0/candidates?k=5").get("candidates").get(0);
         assertThat(top.get("itemId").asText()).isEqualTo(worst);
         assertThat(top.get("bias").floatValue()).isEqualTo(3f);
-        assertThat(top.get("score").floatValue()).isCloseTo(dot(users.get("user-0"), vector) + 3f, within(1e-5f));
+        assertThat(top.get("score").floatValue())
+            .isCloseTo(dot(users.get("user-0"), vector) + 3f, within(1e-5f));
         assertCandidatesAreExact(store, "user-0");
-        assertThat(ids(get(store, "/v1/users/user-0/candidates?k=23&bias=false"))).as("the dot alone: unchanged")
+        assertThat(ids(get(store, "/v1/users/user-0/candidates?k=23&bias=false")))
+            .as("the dot alone: unchanged")
             .isEqualTo(byDot);
-        assertThat(get(store, "/v1/embeddings/item/" + worst).get("bias").floatValue()).isEqualTo(3f);
+        assertThat(get(store, "/v1/embeddings/item/" + worst).get("bias").floatValue())
+            .isEqualTo(3f);
       }
 
       try (RetrievalStore store = RetrievalStore.open(config)) {
-        // the bias was stored with the vector (value format version 1) and the index rebuilt with it
-        assertThat(store.service().candidatesForUser("user-0", 1, java.util.Set.of()).candidates().get(0).bias())
+        // the bias was stored with the vector (value format version 1) and the index rebuilt with
+        // it
+        assertThat(
+                store
+                    .service()
+                    .candidatesForUser("user-0", 1, java.util.Set.of())
+                    .candidates()
+                    .get(0)
+                    .bias())
             .isEqualTo(3f);
       }
     }
@@ -166,15 +198,28 @@ class RetrievalStoreITCase {
 
   @Test
   void waitsForTopicsThatDoNotExistYetAndReadsConfiguredTopicNames() throws Exception {
-    TopicNames names = new TopicNames("late-clicks", "late-clicks.dlq", "late-embeddings", "late-status", "late-sync");
-    StoreConfig config = StoreConfig.builder().bootstrapServers(broker.bootstrapServers()).dbPath(dbPath)
-        .embeddingsTopic(names.embeddings()).trainerStatusTopic(names.trainerStatus())
-        .httpHost("127.0.0.1").httpPort(0).pollTimeout(Duration.ofMillis(100)).build();
+    TopicNames names =
+        new TopicNames(
+            "late-clicks", "late-clicks.dlq", "late-embeddings", "late-status", "late-sync");
+    StoreConfig config =
+        StoreConfig.builder()
+            .bootstrapServers(broker.bootstrapServers())
+            .dbPath(dbPath)
+            .embeddingsTopic(names.embeddings())
+            .trainerStatusTopic(names.trainerStatus())
+            .httpHost("127.0.0.1")
+            .httpPort(0)
+            .pollTimeout(Duration.ofMillis(100))
+            .build();
     try (RetrievalStore store = RetrievalStore.open(config).start();
         KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
       assertThat(store.isCaughtUp()).isFalse();
-      HttpResponse<String> notReady = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + store.port() + "/ready")).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> notReady =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + store.port() + "/ready"))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(notReady.statusCode()).isEqualTo(503);
 
       TopicProvisioner.ensureTopics(broker.bootstrapServers(), names, 3, (short) 1);
@@ -193,12 +238,22 @@ class RetrievalStoreITCase {
   }
 
   @Test
-  void aRestoredSnapshotHasTheSameContentsAndOffsetsAndResumesConsuming(@TempDir Path backups) throws Exception {
-    TopicNames names = new TopicNames("snap-clicks", "snap-clicks.dlq", "snap-embeddings", "snap-status", "snap-sync");
+  void aRestoredSnapshotHasTheSameContentsAndOffsetsAndResumesConsuming(@TempDir Path backups)
+      throws Exception {
+    TopicNames names =
+        new TopicNames(
+            "snap-clicks", "snap-clicks.dlq", "snap-embeddings", "snap-status", "snap-sync");
     TopicProvisioner.ensureTopics(broker.bootstrapServers(), names, 2, (short) 1);
-    StoreConfig config = StoreConfig.builder().bootstrapServers(broker.bootstrapServers()).dbPath(dbPath.resolve("a"))
-        .embeddingsTopic(names.embeddings()).trainerStatusTopic(names.trainerStatus())
-        .httpHost("127.0.0.1").httpPort(0).pollTimeout(Duration.ofMillis(100)).build();
+    StoreConfig config =
+        StoreConfig.builder()
+            .bootstrapServers(broker.bootstrapServers())
+            .dbPath(dbPath.resolve("a"))
+            .embeddingsTopic(names.embeddings())
+            .trainerStatusTopic(names.trainerStatus())
+            .httpHost("127.0.0.1")
+            .httpPort(0)
+            .pollTimeout(Duration.ofMillis(100))
+            .build();
     Path snapshot = backups.resolve("snap");
     try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
       for (int i = 0; i < 30; i++) {
@@ -224,19 +279,29 @@ class RetrievalStoreITCase {
     }
 
     Path restored = dbPath.resolve("b");
-    Map<org.apache.kafka.common.TopicPartition, Long> offsets = RetrievalStore.restoreSnapshot(snapshot, restored);
-    long recordsCovered = offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(names.embeddings()))
-        .mapToLong(e -> e.getValue() + 1).sum();
-    assertThat(recordsCovered).as("the snapshot's offsets cover exactly the 33 records consumed before it").isEqualTo(33);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetrievalStore.restoreSnapshot(snapshot, restored))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not empty");
+    Map<org.apache.kafka.common.TopicPartition, Long> offsets =
+        RetrievalStore.restoreSnapshot(snapshot, restored);
+    long recordsCovered =
+        offsets.entrySet().stream()
+            .filter(e -> e.getKey().topic().equals(names.embeddings()))
+            .mapToLong(e -> e.getValue() + 1)
+            .sum();
+    assertThat(recordsCovered)
+        .as("the snapshot's offsets cover exactly the 33 records consumed before it")
+        .isEqualTo(33);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RetrievalStore.restoreSnapshot(snapshot, restored))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not empty");
 
     try (RetrievalStore copy = RetrievalStore.open(config.toBuilder().dbPath(restored).build())) {
       assertThat(copy.status().itemsEmbedded()).isEqualTo(30);
       assertThat(copy.status().itemsIndexed()).isEqualTo(30);
       copy.start();
       assertThat(copy.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
-      assertThat(copy.status().updatesApplied()).as("resumes after the snapshot's offsets").isEqualTo(5);
+      assertThat(copy.status().updatesApplied())
+          .as("resumes after the snapshot's offsets")
+          .isEqualTo(5);
       assertThat(copy.status().itemsEmbedded()).isEqualTo(35);
       assertCandidatesAreExact(copy, "user-1");
     }
@@ -245,43 +310,69 @@ class RetrievalStoreITCase {
   /** The top 5 by dot product + bias (0 for items published without one). */
   private void assertCandidatesAreExact(RetrievalStore store, String userId) throws Exception {
     float[] user = users.get(userId);
-    List<String> expected = items.entrySet().stream()
-        .sorted(Comparator.comparing((Map.Entry<String, float[]> e) ->
-            -(dot(user, e.getValue()) + biases.getOrDefault(e.getKey(), 0f))))
-        .map(Map.Entry::getKey).limit(5).toList();
+    List<String> expected =
+        items.entrySet().stream()
+            .sorted(
+                Comparator.comparing(
+                    (Map.Entry<String, float[]> e) ->
+                        -(dot(user, e.getValue()) + biases.getOrDefault(e.getKey(), 0f))))
+            .map(Map.Entry::getKey)
+            .limit(5)
+            .toList();
     JsonNode body = get(store, "/v1/users/" + userId + "/candidates?k=5");
     List<String> actual = new ArrayList<>();
     body.get("candidates").forEach(c -> actual.add(c.get("itemId").asText()));
     assertThat(actual).containsExactlyElementsOf(expected);
   }
 
-  private void sendVector(KafkaProducer<byte[], byte[]> producer, Entity entity, String id, long version, long sequence) {
+  private void sendVector(
+      KafkaProducer<byte[], byte[]> producer,
+      Entity entity,
+      String id,
+      long version,
+      long sequence) {
     sendVector(producer, entity, id, version, sequence, Topics.EMBEDDINGS.defaultName());
   }
 
-  private void sendVector(KafkaProducer<byte[], byte[]> producer, Entity entity, String id, long version,
-      long sequence, String topic) {
+  private void sendVector(
+      KafkaProducer<byte[], byte[]> producer,
+      Entity entity,
+      String id,
+      long version,
+      long sequence,
+      String topic) {
     float[] v = unitVector(random, DIM);
     (entity == Entity.USER ? users : items).put(id, v);
     EmbeddingUpdate update = update(entity, id, v, version, sequence);
-    send(producer, topic, Topics.embeddingKey(entity, id), Topics.EMBEDDINGS.codec().encode(update));
+    send(
+        producer, topic, Topics.embeddingKey(entity, id), Topics.EMBEDDINGS.codec().encode(update));
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
     producer.send(new ProducerRecord<>(topic, Topic.key(key), value));
   }
 
   private JsonNode get(RetrievalStore store, String path) throws Exception {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + store.port() + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + store.port() + path))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return json.readTree(response.body());
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
-    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5);
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5);
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 }

@@ -14,9 +14,26 @@ class StoreArgsTest {
 
   @Test
   void parsesArgumentsInBothFormsAndPassesKafkaPropertiesThrough() {
-    StoreConfig c = StoreArgs.parse(new String[] {"--bootstrap-servers", "b:9092", "--db-path=/data/store",
-        "--port", "0", "--host", "127.0.0.1", "--poll-timeout-ms", "50", "--read-committed", "false",
-        "--index", "exact", "--kafka.security.protocol", "SSL"}, Map.of());
+    StoreConfig c =
+        StoreArgs.parse(
+            new String[] {
+              "--bootstrap-servers",
+              "b:9092",
+              "--db-path=/data/store",
+              "--port",
+              "0",
+              "--host",
+              "127.0.0.1",
+              "--poll-timeout-ms",
+              "50",
+              "--read-committed",
+              "false",
+              "--index",
+              "exact",
+              "--kafka.security.protocol",
+              "SSL"
+            },
+            Map.of());
     assertThat(c.bootstrapServers()).isEqualTo("b:9092");
     assertThat(c.dbPath()).isEqualTo(Path.of("/data/store"));
     assertThat(c.httpPort()).isZero();
@@ -28,8 +45,14 @@ class StoreArgsTest {
 
   @Test
   void fallsBackToTheEnvironmentAndArgumentsWin() {
-    Map<String, String> env = Map.of("TOWERSTREAM_STORE_BOOTSTRAP_SERVERS", "env:9092",
-        "TOWERSTREAM_STORE_DB_PATH", "/env/db", "TOWERSTREAM_STORE_PORT", "9999");
+    Map<String, String> env =
+        Map.of(
+            "TOWERSTREAM_STORE_BOOTSTRAP_SERVERS",
+            "env:9092",
+            "TOWERSTREAM_STORE_DB_PATH",
+            "/env/db",
+            "TOWERSTREAM_STORE_PORT",
+            "9999");
     StoreConfig c = StoreArgs.parse(new String[] {"--db-path", "/arg/db"}, env);
     assertThat(c.bootstrapServers()).isEqualTo("env:9092");
     assertThat(c.dbPath()).isEqualTo(Path.of("/arg/db"));
@@ -38,31 +61,69 @@ class StoreArgsTest {
 
   @Test
   void parsesTheIndexKindAndGraphTuning() {
-    StoreConfig c = StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d", "--index", "HNSW",
-        "--hnsw-max-degree", "24", "--hnsw-beam-width", "80", "--hnsw-overquery", "2.5", "--index-build-threads", "1",
-        "--index-auto-threshold", "1000"}, Map.of());
+    StoreConfig c =
+        StoreArgs.parse(
+            new String[] {
+              "--bootstrap-servers",
+              "b:1",
+              "--db-path",
+              "/d",
+              "--index",
+              "HNSW",
+              "--hnsw-max-degree",
+              "24",
+              "--hnsw-beam-width",
+              "80",
+              "--hnsw-overquery",
+              "2.5",
+              "--index-build-threads",
+              "1",
+              "--index-auto-threshold",
+              "1000"
+            },
+            Map.of());
     assertThat(c.indexKind()).isEqualTo(IndexKind.HNSW);
     assertThat(c.indexOptions().maxDegree()).isEqualTo(24);
     assertThat(c.indexOptions().constructionBeam()).isEqualTo(80);
     assertThat(c.indexOptions().overquery()).isEqualTo(2.5f);
     assertThat(c.indexOptions().buildThreads()).isEqualTo(1);
     assertThat(c.indexOptions().minGraphItems()).isEqualTo(1000);
-    assertThat(StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"},
-        Map.of("TOWERSTREAM_STORE_INDEX", "exact")).indexKind()).isEqualTo(IndexKind.EXACT);
-    assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d",
-        "--hnsw-max-degree", "0"}, Map.of())).hasMessageContaining("--hnsw-max-degree");
-    assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d",
-        "--hnsw-overquery", "0.5"}, Map.of())).hasMessageContaining("--hnsw-overquery");
+    assertThat(
+            StoreArgs.parse(
+                    new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"},
+                    Map.of("TOWERSTREAM_STORE_INDEX", "exact"))
+                .indexKind())
+        .isEqualTo(IndexKind.EXACT);
+    assertThatThrownBy(
+            () ->
+                StoreArgs.parse(
+                    new String[] {
+                      "--bootstrap-servers", "b:1", "--db-path", "/d", "--hnsw-max-degree", "0"
+                    },
+                    Map.of()))
+        .hasMessageContaining("--hnsw-max-degree");
+    assertThatThrownBy(
+            () ->
+                StoreArgs.parse(
+                    new String[] {
+                      "--bootstrap-servers", "b:1", "--db-path", "/d", "--hnsw-overquery", "0.5"
+                    },
+                    Map.of()))
+        .hasMessageContaining("--hnsw-overquery");
   }
 
   @Test
   void badInputNamesTheOption() {
     String[] base = {"--bootstrap-servers", "b:1", "--db-path", "/d"};
     assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--port", "eighty"), Map.of()))
-        .hasMessageContaining("--http-port").hasMessageContaining("eighty");
-    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--prot", "80"), Map.of())).hasMessageContaining("--prot");
-    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--index", "hnsw2"), Map.of())).hasMessageContaining("--index");
-    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--port"), Map.of())).hasMessageContaining("needs a value");
+        .hasMessageContaining("--http-port")
+        .hasMessageContaining("eighty");
+    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--prot", "80"), Map.of()))
+        .hasMessageContaining("--prot");
+    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--index", "hnsw2"), Map.of()))
+        .hasMessageContaining("--index");
+    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--port"), Map.of()))
+        .hasMessageContaining("needs a value");
     assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--db-path", "/d"}, Map.of()))
         .hasMessageContaining("--bootstrap-servers");
   }
@@ -70,29 +131,63 @@ class StoreArgsTest {
   @Test
   void securityComesFromFilesOrTheEnvironmentAndNeverPrints(@TempDir Path dir) throws Exception {
     Path kafka = dir.resolve("client.properties");
-    Files.writeString(kafka, "security.protocol=SASL_SSL\nsasl.jaas.config=x required password=\"hunter2\";\n");
+    Files.writeString(
+        kafka, "security.protocol=SASL_SSL\nsasl.jaas.config=x required password=\"hunter2\";\n");
     Path token = dir.resolve("token");
     Files.writeString(token, "s3cr3t-token-0123456789\n");
-    StoreConfig c = StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d",
-        "--kafka-config-file", kafka.toString(), "--kafka.security.protocol", "SSL", "--auth-token-file",
-        token.toString()}, Map.of());
+    StoreConfig c =
+        StoreArgs.parse(
+            new String[] {
+              "--bootstrap-servers",
+              "b:1",
+              "--db-path",
+              "/d",
+              "--kafka-config-file",
+              kafka.toString(),
+              "--kafka.security.protocol",
+              "SSL",
+              "--auth-token-file",
+              token.toString()
+            },
+            Map.of());
 
-    assertThat(c.consumerOverrides()).containsEntry("security.protocol", "SSL")
+    assertThat(c.consumerOverrides())
+        .containsEntry("security.protocol", "SSL")
         .hasEntrySatisfying("sasl.jaas.config", v -> assertThat(v).contains("hunter2"));
     assertThat(c.authToken()).isEqualTo("s3cr3t-token-0123456789");
     assertThat(c.httpHost()).as("loopback unless told otherwise").isEqualTo("127.0.0.1");
     assertThat(c.toString()).doesNotContain("hunter2", "s3cr3t").contains("security.protocol=SSL");
 
-    StoreConfig fromEnv = StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"},
-        Map.of("TOWERSTREAM_STORE_AUTH_TOKEN", "env-token-abcdefghijkl"));
+    StoreConfig fromEnv =
+        StoreArgs.parse(
+            new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"},
+            Map.of("TOWERSTREAM_STORE_AUTH_TOKEN", "env-token-abcdefghijkl"));
     assertThat(fromEnv.authToken()).isEqualTo("env-token-abcdefghijkl");
-    assertThat(StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"}, Map.of()).authToken())
+    assertThat(
+            StoreArgs.parse(
+                    new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"}, Map.of())
+                .authToken())
         .isNull();
-    assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"},
-        Map.of("TOWERSTREAM_STORE_AUTH_TOKEN", "short"))).hasMessageContaining("--auth-token-file")
+    assertThatThrownBy(
+            () ->
+                StoreArgs.parse(
+                    new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d"},
+                    Map.of("TOWERSTREAM_STORE_AUTH_TOKEN", "short")))
+        .hasMessageContaining("--auth-token-file")
         .hasMessageNotContaining("short");
-    assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--bootstrap-servers", "b:1", "--db-path", "/d",
-        "--auth-token-file", dir.resolve("missing").toString()}, Map.of())).hasMessageContaining("--auth-token-file");
+    assertThatThrownBy(
+            () ->
+                StoreArgs.parse(
+                    new String[] {
+                      "--bootstrap-servers",
+                      "b:1",
+                      "--db-path",
+                      "/d",
+                      "--auth-token-file",
+                      dir.resolve("missing").toString()
+                    },
+                    Map.of()))
+        .hasMessageContaining("--auth-token-file");
   }
 
   private static String[] concat(String[] a, String... b) {
@@ -104,10 +199,14 @@ class StoreArgsTest {
   @Test
   void aConfigFileSitsUnderTheEnvironmentAndTheFlags(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("store.properties");
-    Files.writeString(file, "bootstrap-servers=file:9092\ndb-path=/from/file\nhnsw-max-degree=12\n"
-        + "index=hnsw\nkafka.security.protocol=SSL\n");
-    StoreConfig c = StoreArgs.parse(new String[] {"--config", file.toString(), "--index", "exact"},
-        Map.of("TOWERSTREAM_STORE_DB_PATH", "/from/env"));
+    Files.writeString(
+        file,
+        "bootstrap-servers=file:9092\ndb-path=/from/file\nhnsw-max-degree=12\n"
+            + "index=hnsw\nkafka.security.protocol=SSL\n");
+    StoreConfig c =
+        StoreArgs.parse(
+            new String[] {"--config", file.toString(), "--index", "exact"},
+            Map.of("TOWERSTREAM_STORE_DB_PATH", "/from/env"));
     assertThat(c.bootstrapServers()).isEqualTo("file:9092");
     assertThat(c.dbPath()).isEqualTo(Path.of("/from/env"));
     assertThat(c.indexKind()).isEqualTo(IndexKind.EXACT);
@@ -124,33 +223,53 @@ class StoreArgsTest {
     Files.writeString(file, "bootstrap-servers=b:9092\ndb-path=/d\nport=9000\n");
     String[] config = {"--config", file.toString()};
     assertThat(StoreArgs.parse(config, Map.of("TOWERSTREAM_STORE_HTTP_PORT", "8000")).httpPort())
-        .as("the environment beats the file whatever name each used").isEqualTo(8000);
-    assertThat(StoreArgs.parse(config, Map.of("TOWERSTREAM_STORE_PORT", "7000")).httpPort()).isEqualTo(7000);
-    assertThat(StoreArgs.parse(concat(config, "--port", "1"), Map.of("TOWERSTREAM_STORE_HTTP_PORT", "8000"))
-        .httpPort()).isEqualTo(1);
-    assertThat(StoreArgs.parse(concat(config, "--host=0.0.0.0"), Map.of()).httpHost()).isEqualTo("0.0.0.0");
+        .as("the environment beats the file whatever name each used")
+        .isEqualTo(8000);
+    assertThat(StoreArgs.parse(config, Map.of("TOWERSTREAM_STORE_PORT", "7000")).httpPort())
+        .isEqualTo(7000);
+    assertThat(
+            StoreArgs.parse(
+                    concat(config, "--port", "1"), Map.of("TOWERSTREAM_STORE_HTTP_PORT", "8000"))
+                .httpPort())
+        .isEqualTo(1);
+    assertThat(StoreArgs.parse(concat(config, "--host=0.0.0.0"), Map.of()).httpHost())
+        .isEqualTo("0.0.0.0");
   }
 
   @Test
   void itemTitlesMustNameAFile(@TempDir Path dir) throws Exception {
     String[] base = {"--bootstrap-servers", "b:1", "--db-path", "/d"};
     Path titles = Files.writeString(dir.resolve("u.item"), "1|Toy Story (1995)|01-Jan-1995\n");
-    assertThat(StoreArgs.parse(concat(base, "--item-titles", titles.toString()), Map.of()).itemTitles())
+    assertThat(
+            StoreArgs.parse(concat(base, "--item-titles", titles.toString()), Map.of())
+                .itemTitles())
         .isEqualTo(titles);
-    assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--item-titles", dir.resolve("nope").toString()),
-        Map.of())).hasMessageContaining("--item-titles").hasMessageContaining("nope");
+    assertThatThrownBy(
+            () ->
+                StoreArgs.parse(
+                    concat(base, "--item-titles", dir.resolve("nope").toString()), Map.of()))
+        .hasMessageContaining("--item-titles")
+        .hasMessageContaining("nope");
   }
 
   @Test
   void everyOptionIsDocumentedWithTheBuildersDefault() {
     var docs = StoreArgs.options();
-    assertThat(docs).extracting(io.towerstream.schemas.OptionDoc::name).doesNotHaveDuplicates()
-        .contains("bootstrap-servers", "db-path", "http-port", "index", "hnsw-overquery", "item-titles");
-    assertThat(docs).filteredOn(d -> d.name().equals("http-port")).singleElement()
+    assertThat(docs)
+        .extracting(io.towerstream.schemas.OptionDoc::name)
+        .doesNotHaveDuplicates()
+        .contains(
+            "bootstrap-servers", "db-path", "http-port", "index", "hnsw-overquery", "item-titles");
+    assertThat(docs)
+        .filteredOn(d -> d.name().equals("http-port"))
+        .singleElement()
         .satisfies(d -> assertThat(d.defaultValue()).isEqualTo("8080"));
-    assertThat(docs).filteredOn(d -> d.name().equals("hnsw-overquery")).singleElement()
+    assertThat(docs)
+        .filteredOn(d -> d.name().equals("hnsw-overquery"))
+        .singleElement()
         .satisfies(d -> assertThat(d.defaultValue()).isEqualTo("3"));
     assertThat(docs).allSatisfy(d -> assertThat(d.description()).isNotBlank());
-    assertThat(StoreArgs.USAGE).contains("--hnsw-max-degree", "(default: 32)", "TOWERSTREAM_STORE_");
+    assertThat(StoreArgs.USAGE)
+        .contains("--hnsw-max-degree", "(default: 32)", "TOWERSTREAM_STORE_");
   }
 }

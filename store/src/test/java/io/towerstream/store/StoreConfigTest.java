@@ -9,7 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StoreConfigTest {
-  private final StoreConfig.Builder valid = StoreConfig.builder().bootstrapServers("k:9092").dbPath(Path.of("/tmp/x"));
+  private final StoreConfig.Builder valid =
+      StoreConfig.builder().bootstrapServers("k:9092").dbPath(Path.of("/tmp/x"));
 
   @Test
   void defaultsAreDocumentedOnes() {
@@ -31,8 +32,11 @@ class StoreConfigTest {
   void invalidValuesFailNamingTheOption() {
     assertThatThrownBy(() -> StoreConfig.builder().dbPath(Path.of("/x")).build())
         .hasMessageContaining("--bootstrap-servers");
-    assertThatThrownBy(() -> StoreConfig.builder().bootstrapServers("k:1").build()).hasMessageContaining("--db-path");
-    assertThatThrownBy(() -> valid.httpPort(70_000).build()).hasMessageContaining("--http-port").hasMessageContaining("70000");
+    assertThatThrownBy(() -> StoreConfig.builder().bootstrapServers("k:1").build())
+        .hasMessageContaining("--db-path");
+    assertThatThrownBy(() -> valid.httpPort(70_000).build())
+        .hasMessageContaining("--http-port")
+        .hasMessageContaining("70000");
     assertThatThrownBy(() -> valid.httpPort(8080).pollTimeout(Duration.ZERO).build())
         .hasMessageContaining("--poll-timeout-ms");
     assertThatThrownBy(() -> valid.pollTimeout(Duration.ofMillis(1)).maxPollRecords(0).build())

@@ -40,10 +40,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store as a real child process ({@link StoreMain}), killed with SIGKILL in the middle of consuming a
- * large topic of superseding and out-of-order updates, then restarted on the same directory: its final
- * contents must equal the latest value of every key in the topic (highest model version, then sequence),
- * with nothing lost and nothing stale, and its stored offsets must be the ends of the partitions.
+ * The store as a real child process ({@link StoreMain}), killed with SIGKILL in the middle of
+ * consuming a large topic of superseding and out-of-order updates, then restarted on the same
+ * directory: its final contents must equal the latest value of every key in the topic (highest
+ * model version, then sequence), with nothing lost and nothing stale, and its stored offsets must
+ * be the ends of the partitions.
  */
 class StoreCrashITCase {
   private static final int KEYS = 20_000;
@@ -51,7 +52,8 @@ class StoreCrashITCase {
   private static final int DIM = 8;
   private static final Pattern SERVING = Pattern.compile("serving http://[^:]+:(\\d+)");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper json = new ObjectMapper();
   private final List<Process> children = new ArrayList<>();
 
@@ -73,7 +75,8 @@ class StoreCrashITCase {
 
       Process first = startStore(broker.bootstrapServers(), db, dir.resolve("first.log"));
       int port = awaitPort(first, dir.resolve("first.log"));
-      long appliedAtKill = awaitAppliedBetween(port, expectedApplied / 10, expectedApplied * 9 / 10);
+      long appliedAtKill =
+          awaitAppliedBetween(port, expectedApplied / 10, expectedApplied * 9 / 10);
       first.destroyForcibly(); // SIGKILL: no shutdown hook, no RocksDB close
       assertThat(first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(appliedAtKill).isBetween(expectedApplied / 10, expectedApplied * 9 / 10);
@@ -83,8 +86,10 @@ class StoreCrashITCase {
       awaitReady(port2, Duration.ofSeconds(90));
       JsonNode status = getJson(port2, "/v1/status");
       assertThat(status.get("consumerLag").asLong()).isZero();
-      assertThat(status.get("itemsEmbedded").asLong() + status.get("usersEmbedded").asLong()).isEqualTo(latest.size());
-      assertThat(status.get("updatesApplied").asLong()).as("the second run applies only what the first had not")
+      assertThat(status.get("itemsEmbedded").asLong() + status.get("usersEmbedded").asLong())
+          .isEqualTo(latest.size());
+      assertThat(status.get("updatesApplied").asLong())
+          .as("the second run applies only what the first had not")
           .isLessThan(expectedApplied);
       Map<TopicPartition, Long> ends = endOffsets(broker.bootstrapServers());
 
@@ -97,11 +102,12 @@ class StoreCrashITCase {
         store.forEach(Entity.ITEM, (id, v) -> stored.put("ITEM:" + id, v));
         assertThat(stored.keySet()).isEqualTo(latest.keySet());
         List<String> wrong = new ArrayList<>();
-        latest.forEach((key, expected) -> {
-          if (!expected.equals(stored.get(key))) {
-            wrong.add(key + ": expected " + expected + ", stored " + stored.get(key));
-          }
-        });
+        latest.forEach(
+            (key, expected) -> {
+              if (!expected.equals(stored.get(key))) {
+                wrong.add(key + ": expected " + expected + ", stored " + stored.get(key));
+              }
+            });
         assertThat(wrong).as("keys whose stored value is not the topic's latest").isEmpty();
         Map<TopicPartition, Long> offsets = store.lastOffsets();
         ends.forEach((tp, end) -> assertThat(offsets.get(tp)).as(tp.toString()).isEqualTo(end - 1));
@@ -111,8 +117,9 @@ class StoreCrashITCase {
 
   /**
    * Writes {@link #UPDATES} updates over {@link #KEYS} keys: sequences mostly increasing with local
-   * shuffles (out of order), model version 2 from 60% on with some late version-1 records. Fills {@code
-   * latest} with each key's winner and returns how many records a from-scratch consumer applies.
+   * shuffles (out of order), model version 2 from 60% on with some late version-1 records. Fills
+   * {@code latest} with each key's winner and returns how many records a from-scratch consumer
+   * applies.
    */
   private static long produce(String bootstrapServers, Map<String, StoredVector> latest) {
     Random random = new Random(2026);
@@ -120,7 +127,9 @@ class StoreCrashITCase {
     for (int i = 0; i < UPDATES; i++) {
       sequences[i] = i;
     }
-    for (int i = 1; i < UPDATES; i++) { // local shuffles: a fifth of the records swap with a recent one
+    for (int i = 1;
+        i < UPDATES;
+        i++) { // local shuffles: a fifth of the records swap with a recent one
       if (random.nextInt(5) == 0) {
         int j = Math.max(0, i - 1 - random.nextInt(200));
         long t = sequences[i];
@@ -129,9 +138,16 @@ class StoreCrashITCase {
       }
     }
     long applied = 0;
-    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            20,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < UPDATES; i++) {
@@ -140,15 +156,20 @@ class StoreCrashITCase {
         String id = (entity == Entity.USER ? "u" : "i") + key;
         long version = i < UPDATES * 6 / 10 || random.nextInt(50) == 0 ? 1 : 2;
         float[] vector = TestRecords.unitVector(random, DIM);
-        StoredVector value = new StoredVector(version, sequences[i], TestRecords.T0 + sequences[i], vector);
+        StoredVector value =
+            new StoredVector(version, sequences[i], TestRecords.T0 + sequences[i], vector);
         String topicKey = Topics.embeddingKey(entity, id);
         StoredVector current = latest.get(topicKey);
         if (current == null || value.supersedes(current)) {
           latest.put(topicKey, value);
           applied++;
         }
-        byte[] bytes = Topics.EMBEDDINGS.codec().encode(TestRecords.update(entity, id, vector, version, sequences[i]));
-        producer.send(new ProducerRecord<>(Topics.EMBEDDINGS.defaultName(), Topic.key(topicKey), bytes));
+        byte[] bytes =
+            Topics.EMBEDDINGS
+                .codec()
+                .encode(TestRecords.update(entity, id, vector, version, sequences[i]));
+        producer.send(
+            new ProducerRecord<>(Topics.EMBEDDINGS.defaultName(), Topic.key(topicKey), bytes));
       }
       producer.flush();
     }
@@ -157,12 +178,28 @@ class StoreCrashITCase {
 
   private Process startStore(String bootstrapServers, Path db, Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m",
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=" + System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES",
-            "io.towerstream.schemas.avro"),
-        "-cp", System.getProperty("java.class.path"), StoreMain.class.getName(),
-        "--bootstrap-servers", bootstrapServers, "--db-path", db.toString(), "--host", "127.0.0.1", "--port", "0",
-        "--max-poll-records", "500", "--poll-timeout-ms", "50");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-Xmx512m",
+            "-Dorg.apache.avro.SERIALIZABLE_PACKAGES="
+                + System.getProperty(
+                    "org.apache.avro.SERIALIZABLE_PACKAGES", "io.towerstream.schemas.avro"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            StoreMain.class.getName(),
+            "--bootstrap-servers",
+            bootstrapServers,
+            "--db-path",
+            db.toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--max-poll-records",
+            "500",
+            "--poll-timeout-ms",
+            "50");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     Process p = pb.start();
     children.add(p);
@@ -178,10 +215,13 @@ class StoreCrashITCase {
           return Integer.parseInt(m.group(1));
         }
       }
-      assertThat(p.isAlive()).as("store process exited early:\n" + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
+      assertThat(p.isAlive())
+          .as("store process exited early:\n" + (Files.exists(log) ? Files.readString(log) : ""))
+          .isTrue();
       Thread.sleep(20);
     }
-    throw new AssertionError("the store process did not report its port:\n" + Files.readString(log));
+    throw new AssertionError(
+        "the store process did not report its port:\n" + Files.readString(log));
   }
 
   /** Polls {@code /v1/status} until updatesApplied is in [low, high]; returns the value seen. */
@@ -195,14 +235,19 @@ class StoreCrashITCase {
       }
       Thread.sleep(5);
     }
-    throw new AssertionError("updatesApplied never reached " + low + " (last " + applied + ", high " + high + ")");
+    throw new AssertionError(
+        "updatesApplied never reached " + low + " (last " + applied + ", high " + high + ")");
   }
 
   private void awaitReady(int port, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 200) {
         return;
       }
@@ -212,14 +257,20 @@ class StoreCrashITCase {
   }
 
   private JsonNode getJson(int port, String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return json.readTree(r.body());
   }
 
   private static Map<TopicPartition, Long> endOffsets(String bootstrapServers) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
       for (int p = 0; p < 3; p++) {
         request.put(new TopicPartition(Topics.EMBEDDINGS.defaultName(), p), OffsetSpec.latest());

@@ -14,22 +14,45 @@ public final class TestRecords {
 
   private TestRecords() {}
 
-  public static EmbeddingUpdate update(Entity entity, String id, float[] vector, long version, long sequence) {
+  public static EmbeddingUpdate update(
+      Entity entity, String id, float[] vector, long version, long sequence) {
     List<Float> values = new ArrayList<>(vector.length);
     for (float x : vector) {
       values.add(x);
     }
-    return EmbeddingUpdate.newBuilder().setEntity(entity).setId(id).setVector(values).setModelVersion(version)
-        .setSequence(sequence).setUpdatedAt(Instant.ofEpochMilli(T0 + sequence)).build();
+    return EmbeddingUpdate.newBuilder()
+        .setEntity(entity)
+        .setId(id)
+        .setVector(values)
+        .setModelVersion(version)
+        .setSequence(sequence)
+        .setUpdatedAt(Instant.ofEpochMilli(T0 + sequence))
+        .build();
   }
 
-  public static TrainerStatus trainerStatus(long version, long sequence, long eventsTrained, double loss) {
-    return TrainerStatus.newBuilder().setModelVersion(version).setSequence(sequence)
-        .setPublishedAt(Instant.ofEpochMilli(T0 + sequence)).setEventsTrained(eventsTrained)
-        .setBatches(eventsTrained / 10).setSkippedBatches(0).setLoss(loss).setUsers(3).setItems(7)
+  public static TrainerStatus trainerStatus(
+      long version, long sequence, long eventsTrained, double loss) {
+    return TrainerStatus.newBuilder()
+        .setModelVersion(version)
+        .setSequence(sequence)
+        .setPublishedAt(Instant.ofEpochMilli(T0 + sequence))
+        .setEventsTrained(eventsTrained)
+        .setBatches(eventsTrained / 10)
+        .setSkippedBatches(0)
+        .setLoss(loss)
+        .setUsers(3)
+        .setItems(7)
         .setLastEventTime(Instant.ofEpochMilli(T0))
-        .setPrequential(java.util.Map.of("towerstream", io.towerstream.schemas.avro.RankingWindow.newBuilder()
-            .setEvents(500).setHitRate10(0.25).setRecall20(0.375).setNdcg20(0.125).setMrr(0.0625).build()))
+        .setPrequential(
+            java.util.Map.of(
+                "towerstream",
+                io.towerstream.schemas.avro.RankingWindow.newBuilder()
+                    .setEvents(500)
+                    .setHitRate10(0.25)
+                    .setRecall20(0.375)
+                    .setNdcg20(0.125)
+                    .setMrr(0.0625)
+                    .build()))
         .build();
   }
 

@@ -27,37 +27,58 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Freshness on a live stream: while background clicks flow at a steady rate, every {@code probeIntervalMs} a
- * click on a brand-new item is produced, and the time until the store serves that item's vector is taken:
- * everything a changed item goes through (broker, source, batch, step, publish, embeddings topic, store ingest,
- * index). Percentiles over the probes.
+ * Freshness on a live stream: while background clicks flow at a steady rate, every {@code
+ * probeIntervalMs} a click on a brand-new item is produced, and the time until the store serves
+ * that item's vector is taken: everything a changed item goes through (broker, source, batch, step,
+ * publish, embeddings topic, store ingest, index). Percentiles over the probes.
  */
 final class FreshnessRun {
   private FreshnessRun() {}
 
   /**
-   * Percentiles of the whole latency, and of its first part, click produced → the trainer's publish (the
-   * update's {@code updatedAt}); the rest is the embeddings topic and the store's ingest.
+   * Percentiles of the whole latency, and of its first part, click produced → the trainer's publish
+   * (the update's {@code updatedAt}); the rest is the embeddings topic and the store's ingest.
    */
-  record Result(int probes, int seen, double rate, double p50Ms, double p99Ms, double maxMs, double publishP50Ms,
+  record Result(
+      int probes,
+      int seen,
+      double rate,
+      double p50Ms,
+      double p99Ms,
+      double maxMs,
+      double publishP50Ms,
       double publishP99Ms) {}
 
-  static Result run(ClickStream background, double rate, int probes, long probeIntervalMs, List<String> jobArgs,
-      PrintStream log) throws Exception {
+  static Result run(
+      ClickStream background,
+      double rate,
+      int probes,
+      long probeIntervalMs,
+      List<String> jobArgs,
+      PrintStream log)
+      throws Exception {
     Path work = Files.createTempDirectory("towerstream-bench-freshness");
     try (DemoStack stack = DemoStack.start(work, 0, "127.0.0.1", 0, 0, jobArgs)) {
       AtomicReference<Exception> failure = new AtomicReference<>();
-      Thread feeder = new Thread(() -> {
-        try (ClickReplayer replayer = new ClickReplayer(stack.bootstrapServers(), stack.clicksTopic())) {
-          replayer.replay(endless(background), rate);
-        } catch (Exception e) {
-          failure.set(e);
-        }
-      }, "bench-freshness-background");
+      Thread feeder =
+          new Thread(
+              () -> {
+                try (ClickReplayer replayer =
+                    new ClickReplayer(stack.bootstrapServers(), stack.clicksTopic())) {
+                  replayer.replay(endless(background), rate);
+                } catch (Exception e) {
+                  failure.set(e);
+                }
+              },
+              "bench-freshness-background");
       feeder.setDaemon(true);
       feeder.start();
       Thread.sleep(15_000); // the job starts, the first batches train, the JIT warms up
-      log.printf(Locale.ROOT, "  freshness: background %.0f clicks/s, %d probes every %d ms%n", rate, probes,
+      log.printf(
+          Locale.ROOT,
+          "  freshness: background %.0f clicks/s, %d probes every %d ms%n",
+          rate,
+          probes,
           probeIntervalMs);
       List<Seen> seen = probe(stack, probes, probeIntervalMs);
       feeder.interrupt();
@@ -66,39 +87,58 @@ final class FreshnessRun {
       }
       double[] total = seen.stream().mapToDouble(Seen::totalMs).sorted().toArray();
       double[] toPublish = seen.stream().mapToDouble(Seen::toPublishMs).sorted().toArray();
-      return new Result(probes, seen.size(), rate, percentile(total, 0.50), percentile(total, 0.99),
-          total.length == 0 ? Double.NaN : total[total.length - 1], percentile(toPublish, 0.50),
+      return new Result(
+          probes,
+          seen.size(),
+          rate,
+          percentile(total, 0.50),
+          percentile(total, 0.99),
+          total.length == 0 ? Double.NaN : total[total.length - 1],
+          percentile(toPublish, 0.50),
           percentile(toPublish, 0.99));
     } finally {
       WorkDirs.deleteRecursively(work);
     }
   }
 
-  /** One probe that was served: milliseconds from its send to served, and to the trainer's publish. */
+  /**
+   * One probe that was served: milliseconds from its send to served, and to the trainer's publish.
+   */
   private record Seen(double totalMs, double toPublishMs) {}
 
   /**
-   * Sends the probes and returns those served within 10 s each. The publish part compares the update's {@code
-   * updatedAt} with the send's wall clock, both of this machine.
+   * Sends the probes and returns those served within 10 s each. The publish part compares the
+   * update's {@code updatedAt} with the send's wall clock, both of this machine.
    */
-  private static List<Seen> probe(DemoStack stack, int probes, long intervalMs) throws InterruptedException {
+  private static List<Seen> probe(DemoStack stack, int probes, long intervalMs)
+      throws InterruptedException {
     RetrievalStore store = stack.store();
     long[] sentAt = new long[probes];
     long[] sentAtWall = new long[probes];
     boolean[] closed = new boolean[probes]; // served, or given up
     List<Seen> seen = new ArrayList<>();
-    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0);
-    try (KafkaProducer<String, ClickEvent> producer = new KafkaProducer<>(config, new StringSerializer(),
-        Topics.CLICKS.valueSerializer())) {
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            stack.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            0);
+    try (KafkaProducer<String, ClickEvent> producer =
+        new KafkaProducer<>(config, new StringSerializer(), Topics.CLICKS.valueSerializer())) {
       long start = System.nanoTime();
       int sent = 0;
       int closedCount = 0;
       while (sent < probes || closedCount < probes) {
         if (sent < probes && System.nanoTime() >= start + sent * intervalMs * 1_000_000L) {
           String user = "probe-user-" + (sent % 17);
-          ClickEvent click = ClickEvent.newBuilder().setUserId(user).setItemId("probe-item-" + sent)
-              .setEventTime(Instant.now()).build();
+          ClickEvent click =
+              ClickEvent.newBuilder()
+                  .setUserId(user)
+                  .setItemId("probe-item-" + sent)
+                  .setEventTime(Instant.now())
+                  .build();
           sentAt[sent] = System.nanoTime();
           sentAtWall[sent] = System.currentTimeMillis();
           producer.send(new ProducerRecord<>(stack.clicksTopic(), user, click));
@@ -111,7 +151,9 @@ final class FreshnessRun {
           }
           StoredVector served = served(store, "probe-item-" + k);
           if (served != null) {
-            seen.add(new Seen((System.nanoTime() - sentAt[k]) / 1e6, served.updatedAt() - sentAtWall[k]));
+            seen.add(
+                new Seen(
+                    (System.nanoTime() - sentAt[k]) / 1e6, served.updatedAt() - sentAtWall[k]));
             closed[k] = true;
             closedCount++;
           } else if (System.nanoTime() - sentAt[k] > 10_000_000_000L) {

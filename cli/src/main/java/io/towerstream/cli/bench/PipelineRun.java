@@ -25,11 +25,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One end-to-end measurement: a fresh in-process broker, the clicks produced into it first (a backlog, so the
- * pipeline runs as fast as it can), then the training job on a MiniCluster and the store, timed from the job's
- * submission until the trainer has trained every click and the store has applied everything published. The
- * steady rate is taken between 10% and 90% of the events trained, which leaves out start-up and the drain of
- * the last publish.
+ * One end-to-end measurement: a fresh in-process broker, the clicks produced into it first (a
+ * backlog, so the pipeline runs as fast as it can), then the training job on a MiniCluster and the
+ * store, timed from the job's submission until the trainer has trained every click and the store
+ * has applied everything published. The steady rate is taken between 10% and 90% of the events
+ * trained, which leaves out start-up and the drain of the last publish.
  */
 final class PipelineRun {
   /** The trainer counts as stuck when it trains nothing new for this long. */
@@ -38,44 +38,89 @@ final class PipelineRun {
   private PipelineRun() {}
 
   /** Figures of one run; memory and sizes as they are when the last event was trained. */
-  record Result(String dataset, int trainers, int batchSize, long events, long users, long items,
-      double produceSeconds, double trainedSeconds, double servedSeconds, double steadyEventsPerSecond,
-      long checkpointBytes, long storeBytes, long heapBytes, long rssBytes, long nativeBytes) {
+  record Result(
+      String dataset,
+      int trainers,
+      int batchSize,
+      long events,
+      long users,
+      long items,
+      double produceSeconds,
+      double trainedSeconds,
+      double servedSeconds,
+      double steadyEventsPerSecond,
+      long checkpointBytes,
+      long storeBytes,
+      long heapBytes,
+      long rssBytes,
+      long nativeBytes) {
     double eventsPerSecond() {
       return events / servedSeconds;
     }
   }
 
-  static Result run(ClickStream stream, String dataset, int trainers, int batchSize, IndexKind storeIndex,
-      List<String> extraJobArgs, PrintStream log) throws Exception {
+  static Result run(
+      ClickStream stream,
+      String dataset,
+      int trainers,
+      int batchSize,
+      IndexKind storeIndex,
+      List<String> extraJobArgs,
+      PrintStream log)
+      throws Exception {
     Path work = Files.createTempDirectory("towerstream-bench-train");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.persistent(work.resolve("kafka"), 0,
-        Map.of("log.retention.ms", "-1")).start()) {
-      List<String> args = new ArrayList<>(List.of("--bootstrap-servers", broker.bootstrapServers(),
-          "--parallelism.trainer", Integer.toString(trainers), "--parallelism.source", Integer.toString(trainers),
-          "--model.batch-size", Integer.toString(batchSize), "--starting-offsets", "earliest",
-          "--checkpoint.dir", work.resolve("checkpoints").toUri().toString()));
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.persistent(work.resolve("kafka"), 0, Map.of("log.retention.ms", "-1"))
+            .start()) {
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--bootstrap-servers",
+                  broker.bootstrapServers(),
+                  "--parallelism.trainer",
+                  Integer.toString(trainers),
+                  "--parallelism.source",
+                  Integer.toString(trainers),
+                  "--model.batch-size",
+                  Integer.toString(batchSize),
+                  "--starting-offsets",
+                  "earliest",
+                  "--checkpoint.dir",
+                  work.resolve("checkpoints").toUri().toString()));
       args.addAll(extraJobArgs);
-      JobConfig config = JobConfig.fromArgs(DemoStack.withOneMachineDelivery(args).toArray(String[]::new));
-      TopicProvisioner.ensureTopics(broker.bootstrapServers(), config.topicNames(), trainers, (short) 1);
+      JobConfig config =
+          JobConfig.fromArgs(DemoStack.withOneMachineDelivery(args).toArray(String[]::new));
+      TopicProvisioner.ensureTopics(
+          broker.bootstrapServers(), config.topicNames(), trainers, (short) 1);
 
       long p0 = System.nanoTime();
-      try (ClickReplayer replayer = new ClickReplayer(broker.bootstrapServers(), config.clicksTopic())) {
+      try (ClickReplayer replayer =
+          new ClickReplayer(broker.bootstrapServers(), config.clicksTopic())) {
         replayer.replay(stream.records().iterator(), 0);
       }
       double produceSeconds = (System.nanoTime() - p0) / 1e9;
-      log.printf(Locale.ROOT, "  %s, %d trainer(s), batch %d: %d clicks produced in %.1f s (%.0f/s)%n", dataset,
-          trainers, batchSize, stream.events(), produceSeconds, stream.events() / produceSeconds);
+      log.printf(
+          Locale.ROOT,
+          "  %s, %d trainer(s), batch %d: %d clicks produced in %.1f s (%.0f/s)%n",
+          dataset,
+          trainers,
+          batchSize,
+          stream.events(),
+          produceSeconds,
+          stream.events() / produceSeconds);
 
-      try (RetrievalStore store = RetrievalStore.open(StoreConfig.builder()
-          .bootstrapServers(broker.bootstrapServers())
-          .embeddingsTopic(config.embeddingsTopic())
-          .trainerStatusTopic(config.statusTopic())
-          .dbPath(work.resolve("store"))
-          .httpHost("127.0.0.1")
-          .httpPort(0)
-          .indexKind(storeIndex)
-          .build()).start()) {
+      try (RetrievalStore store =
+          RetrievalStore.open(
+                  StoreConfig.builder()
+                      .bootstrapServers(broker.bootstrapServers())
+                      .embeddingsTopic(config.embeddingsTopic())
+                      .trainerStatusTopic(config.statusTopic())
+                      .dbPath(work.resolve("store"))
+                      .httpHost("127.0.0.1")
+                      .httpPort(0)
+                      .indexKind(storeIndex)
+                      .build())
+              .start()) {
         long t0 = System.nanoTime();
         try (LocalTrainingJob job = LocalTrainingJob.start(config, 0, 0)) {
           return await(stream, dataset, trainers, batchSize, store, work, t0, produceSeconds, log);
@@ -86,8 +131,17 @@ final class PipelineRun {
     }
   }
 
-  private static Result await(ClickStream stream, String dataset, int trainers, int batchSize, RetrievalStore store,
-      Path work, long t0, double produceSeconds, PrintStream log) throws Exception {
+  private static Result await(
+      ClickStream stream,
+      String dataset,
+      int trainers,
+      int batchSize,
+      RetrievalStore store,
+      Path work,
+      long t0,
+      double produceSeconds,
+      PrintStream log)
+      throws Exception {
     long events = stream.events();
     double t10 = -1;
     double t90 = -1;
@@ -110,11 +164,16 @@ final class PipelineRun {
         lastTrained = s.eventsTrained();
         lastProgress = System.nanoTime();
       } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
-        throw new IllegalStateException("the trainer stopped at " + s.eventsTrained() + " of " + events + " events");
+        throw new IllegalStateException(
+            "the trainer stopped at " + s.eventsTrained() + " of " + events + " events");
       }
       if (System.nanoTime() - lastLog > 10_000_000_000L) {
         lastLog = System.nanoTime();
-        log.printf(Locale.ROOT, "    %.0f s: %d events trained (%.0f/s so far)%n", now, s.eventsTrained(),
+        log.printf(
+            Locale.ROOT,
+            "    %.0f s: %d events trained (%.0f/s so far)%n",
+            now,
+            s.eventsTrained(),
             s.eventsTrained() / now);
       }
       Thread.sleep(100);
@@ -124,7 +183,8 @@ final class PipelineRun {
     long rss = rssBytes();
     long nativeBytes = org.bytedeco.javacpp.Pointer.totalBytes();
     if (!store.awaitCaughtUp(Duration.ofMinutes(5))) {
-      throw new IllegalStateException("the store did not catch up with the embeddings topic within 5 minutes");
+      throw new IllegalStateException(
+          "the store did not catch up with the embeddings topic within 5 minutes");
     }
     // the publish after the last event trained, and the store applying it
     long users = stream.users();
@@ -139,9 +199,21 @@ final class PipelineRun {
     }
     double served = (System.nanoTime() - t0) / 1e9;
     double steady = t90 > t10 ? (events * 0.8) / (t90 - t10) : events / trained;
-    return new Result(dataset, trainers, batchSize, events, store.status().usersEmbedded(),
-        store.status().itemsEmbedded(), produceSeconds, trained, served, steady,
-        latestCheckpointBytes(work.resolve("checkpoints")), directoryBytes(work.resolve("store")), heap, rss,
+    return new Result(
+        dataset,
+        trainers,
+        batchSize,
+        events,
+        store.status().usersEmbedded(),
+        store.status().itemsEmbedded(),
+        produceSeconds,
+        trained,
+        served,
+        steady,
+        latestCheckpointBytes(work.resolve("checkpoints")),
+        directoryBytes(work.resolve("store")),
+        heap,
+        rss,
         nativeBytes);
   }
 
@@ -173,9 +245,13 @@ final class PipelineRun {
       long best = 0;
       for (Path job : jobs.toList()) {
         try (Stream<Path> chks = Files.list(job)) {
-          Path newest = chks.filter(p -> p.getFileName().toString().startsWith("chk-")
-              && Files.exists(p.resolve("_metadata")))
-              .max((a, b) -> Long.compare(number(a), number(b))).orElse(null);
+          Path newest =
+              chks.filter(
+                      p ->
+                          p.getFileName().toString().startsWith("chk-")
+                              && Files.exists(p.resolve("_metadata")))
+                  .max((a, b) -> Long.compare(number(a), number(b)))
+                  .orElse(null);
           if (newest != null) {
             best = Math.max(best, directoryBytes(newest) + directoryBytes(job.resolve("shared")));
           }

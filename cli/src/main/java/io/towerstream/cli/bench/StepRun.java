@@ -4,12 +4,22 @@ import io.towerstream.model.ModelConfig;
 import io.towerstream.model.bench.SgemmBenchmark;
 import io.towerstream.model.bench.StepBenchmark;
 
-/** The training step alone, against the BLAS peak of the same process: the fraction of sgemm a step reaches. */
+/**
+ * The training step alone, against the BLAS peak of the same process: the fraction of sgemm a step
+ * reaches.
+ */
 final class StepRun {
   private StepRun() {}
 
-  record Result(int batchSize, int dim, int negatives, double cpuMillis, double medianMillis, double gflop,
-      double gflops, double sgemmGflops) {
+  record Result(
+      int batchSize,
+      int dim,
+      int negatives,
+      double cpuMillis,
+      double medianMillis,
+      double gflop,
+      double gflops,
+      double sgemmGflops) {
     double fractionOfPeak() {
       return gflops / sgemmGflops;
     }
@@ -19,7 +29,10 @@ final class StepRun {
     }
   }
 
-  /** One ND4J gemm of this size gives the peak; 2048 needs 48 MB and about half a second a call here. */
+  /**
+   * One ND4J gemm of this size gives the peak; 2048 needs 48 MB and about half a second a call
+   * here.
+   */
   static final int SGEMM_SIZE = 2048;
 
   static double sgemm() {
@@ -30,7 +43,14 @@ final class StepRun {
     int steps = Math.max(100, 200_000 / config.batchSize());
     StepBenchmark.Result r = StepBenchmark.run(config, Math.max(50, steps / 4), steps);
     double flops = StepBenchmark.gemmFlops(config);
-    return new Result(config.batchSize(), config.dim(), config.reservoirNegatives(), r.cpuMillis(), r.medianMillis(),
-        flops / 1e9, r.gflops(config), sgemmGflops);
+    return new Result(
+        config.batchSize(),
+        config.dim(),
+        config.reservoirNegatives(),
+        r.cpuMillis(),
+        r.medianMillis(),
+        flops / 1e9,
+        r.gflops(config),
+        sgemmGflops);
   }
 }

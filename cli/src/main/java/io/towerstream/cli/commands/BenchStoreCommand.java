@@ -15,72 +15,123 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code towerstream bench store}: the retrieval store's benchmark ({@link StoreBenchmark}) with the CLI's
- * option names. Every value is checked here, so a bad one fails before minutes of loading and names the
- * option as the user typed it; the benchmark's own parser then only sees valid values.
+ * {@code towerstream bench store}: the retrieval store's benchmark ({@link StoreBenchmark}) with
+ * the CLI's option names. Every value is checked here, so a bad one fails before minutes of loading
+ * and names the option as the user typed it; the benchmark's own parser then only sees valid
+ * values.
  */
-@Command(name = "store", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Benchmark the retrieval store: load items through the ingest path (RocksDB + index), build the "
-        + "index, then measure top-k latency, QPS and recall@k against exact search, quiet and under a stream of "
-        + "updates (with update-to-visible latency). Prints one table.",
-        "1M items need TOWERSTREAM_JAVA_OPTS=-Xmx3g or more and ~10 minutes of graph build on 2 cores."})
+@Command(
+    name = "store",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Benchmark the retrieval store: load items through the ingest path (RocksDB + index), build the "
+          + "index, then measure top-k latency, QPS and recall@k against exact search, quiet and under a stream of "
+          + "updates (with update-to-visible latency). Prints one table.",
+      "1M items need TOWERSTREAM_JAVA_OPTS=-Xmx3g or more and ~10 minutes of graph build on 2 cores."
+    })
 public final class BenchStoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ConfigFileOption config;
 
-  @Option(names = "--items", split = ",", defaultValue = "100000",
+  @Option(
+      names = "--items",
+      split = ",",
+      defaultValue = "100000",
       description = "Catalog size(s), comma-separated (default: ${DEFAULT-VALUE}).")
   List<Integer> items;
 
-  @Option(names = "--data", split = ",", defaultValue = "clustered",
-      description = "random (Gaussian, the worst case for a graph) and/or clustered (1,000 clusters) "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      split = ",",
+      defaultValue = "clustered",
+      description =
+          "random (Gaussian, the worst case for a graph) and/or clustered (1,000 clusters) "
+              + "(default: ${DEFAULT-VALUE}).")
   List<String> data;
 
-  @Option(names = "--dim", defaultValue = "64", description = "Vector dimension (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dim",
+      defaultValue = "64",
+      description = "Vector dimension (default: ${DEFAULT-VALUE}).")
   int dim;
 
-  @Option(names = "--k", defaultValue = "100", description = "Candidates per query, 1 to 1000 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--k",
+      defaultValue = "100",
+      description = "Candidates per query, 1 to 1000 (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--threads", split = ",", defaultValue = "1,2",
+  @Option(
+      names = "--threads",
+      split = ",",
+      defaultValue = "1,2",
       description = "Client threads, one measurement each (default: ${DEFAULT-VALUE}).")
   List<Integer> threads;
 
-  @Option(names = "--updates-per-sec", defaultValue = "1000",
-      description = "Updates per second streamed in during the churn phase, 0: no churn phase (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--updates-per-sec",
+      defaultValue = "1000",
+      description =
+          "Updates per second streamed in during the churn phase, 0: no churn phase (default: ${DEFAULT-VALUE}).")
   int updatesPerSec;
 
-  @Option(names = "--index", defaultValue = "hnsw", description = "hnsw or exact (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--index",
+      defaultValue = "hnsw",
+      description = "hnsw or exact (default: ${DEFAULT-VALUE}).")
   String index;
 
-  @Option(names = "--seconds", defaultValue = "5", description = "Length of each measurement (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seconds",
+      defaultValue = "5",
+      description = "Length of each measurement (default: ${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--recall-queries", defaultValue = "200",
+  @Option(
+      names = "--recall-queries",
+      defaultValue = "200",
       description = "Queries compared with exact search for recall (default: ${DEFAULT-VALUE}).")
   int recallQueries;
 
-  @Option(names = "--hnsw-overquery", split = ",", defaultValue = "3",
-      description = "Graph search beam = k x this; several values are measured on one graph (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--hnsw-overquery",
+      split = ",",
+      defaultValue = "3",
+      description =
+          "Graph search beam = k x this; several values are measured on one graph (default: ${DEFAULT-VALUE}).")
   List<Float> overquery;
 
-  @Option(names = "--hnsw-max-degree", defaultValue = "32", description = "Graph degree M (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--hnsw-max-degree",
+      defaultValue = "32",
+      description = "Graph degree M (default: ${DEFAULT-VALUE}).")
   int maxDegree;
 
-  @Option(names = "--hnsw-beam-width", defaultValue = "100", description = "Graph construction beam (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--hnsw-beam-width",
+      defaultValue = "100",
+      description = "Graph construction beam (default: ${DEFAULT-VALUE}).")
   int beamWidth;
 
-  @Option(names = "--index-build-threads", description = "Threads of the graph build (default: all cores).")
+  @Option(
+      names = "--index-build-threads",
+      description = "Threads of the graph build (default: all cores).")
   Integer buildThreads;
 
-  @Option(names = "--bias-scale", defaultValue = "0",
-      description = "Items get Gaussian biases of this standard deviation and queries rank by dot + bias "
-          + "(default: ${DEFAULT-VALUE}, no bias).")
+  @Option(
+      names = "--bias-scale",
+      defaultValue = "0",
+      description =
+          "Items get Gaussian biases of this standard deviation and queries rank by dot + bias "
+              + "(default: ${DEFAULT-VALUE}, no bias).")
   double biasScale;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override
@@ -88,7 +139,10 @@ public final class BenchStoreCommand implements Callable<Integer> {
     return StoreBenchmark.run(toBenchOptions(), spec.commandLine().getOut());
   }
 
-  /** The benchmark's options, after checking every value; throws a {@link ParameterException} naming the option. */
+  /**
+   * The benchmark's options, after checking every value; throws a {@link ParameterException} naming
+   * the option.
+   */
   BenchOptions toBenchOptions() {
     for (int n : items) {
       atLeast("--items", n, 1);
@@ -125,11 +179,37 @@ public final class BenchStoreCommand implements Callable<Integer> {
     if (!(biasScale >= 0) || Double.isInfinite(biasScale)) {
       throw bad("--bias-scale", "must be a finite number >= 0, got " + biasScale);
     }
-    List<String> args = new ArrayList<>(List.of("--items", join(items), "--data", String.join(",", data),
-        "--dim", "" + dim, "--k", "" + k, "--threads", join(threads), "--updates-per-sec", "" + updatesPerSec,
-        "--index", kind, "--seconds", "" + seconds, "--recall-queries", "" + recallQueries,
-        "--hnsw-overquery", join(overquery), "--hnsw-max-degree", "" + maxDegree, "--hnsw-beam-width", "" + beamWidth,
-        "--bias-scale", "" + biasScale, "--seed", "" + seed));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--items",
+                join(items),
+                "--data",
+                String.join(",", data),
+                "--dim",
+                "" + dim,
+                "--k",
+                "" + k,
+                "--threads",
+                join(threads),
+                "--updates-per-sec",
+                "" + updatesPerSec,
+                "--index",
+                kind,
+                "--seconds",
+                "" + seconds,
+                "--recall-queries",
+                "" + recallQueries,
+                "--hnsw-overquery",
+                join(overquery),
+                "--hnsw-max-degree",
+                "" + maxDegree,
+                "--hnsw-beam-width",
+                "" + beamWidth,
+                "--bias-scale",
+                "" + biasScale,
+                "--seed",
+                "" + seed));
     if (buildThreads != null) {
       args.addAll(List.of("--index-build-threads", "" + buildThreads));
     }
@@ -143,7 +223,8 @@ public final class BenchStoreCommand implements Callable<Integer> {
   }
 
   private ParameterException bad(String option, String why) {
-    return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + why);
+    return new ParameterException(
+        spec.commandLine(), "Invalid value for option '" + option + "': " + why);
   }
 
   private static String join(List<?> values) {

@@ -7,34 +7,65 @@ import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Where the clicks come from, for every command that sends a stream: a click log, or the synthetic generator. */
+/**
+ * Where the clicks come from, for every command that sends a stream: a click log, or the synthetic
+ * generator.
+ */
 public final class ClickSourceOptions {
-  @Option(names = "--data", description = "Click log to send; without it a synthetic stream with planted clusters.")
+  @Option(
+      names = "--data",
+      description = "Click log to send; without it a synthetic stream with planted clusters.")
   Path data;
 
-  @Option(names = "--format", defaultValue = "movielens", converter = FormatConverter.class,
-      description = "Format of --data: movielens (u.data) or csv (user,item,timestamp). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--format",
+      defaultValue = "movielens",
+      converter = FormatConverter.class,
+      description =
+          "Format of --data: movielens (u.data) or csv (user,item,timestamp). Default: ${DEFAULT-VALUE}.")
   ClickFileFormat format;
 
-  @Option(names = "--synthetic-users", defaultValue = "2000", description = "Synthetic stream: users (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--synthetic-users",
+      defaultValue = "2000",
+      description = "Synthetic stream: users (default: ${DEFAULT-VALUE}).")
   int syntheticUsers;
 
-  @Option(names = "--synthetic-items", defaultValue = "1000", description = "Synthetic stream: items (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--synthetic-items",
+      defaultValue = "1000",
+      description = "Synthetic stream: items (default: ${DEFAULT-VALUE}).")
   int syntheticItems;
 
-  @Option(names = "--synthetic-clusters", defaultValue = "20", description = "Synthetic stream: planted clusters (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--synthetic-clusters",
+      defaultValue = "20",
+      description = "Synthetic stream: planted clusters (default: ${DEFAULT-VALUE}).")
   int syntheticClusters;
 
-  @Option(names = "--synthetic-events", defaultValue = "200000", description = "Synthetic stream: events (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--synthetic-events",
+      defaultValue = "200000",
+      description = "Synthetic stream: events (default: ${DEFAULT-VALUE}).")
   long syntheticEvents;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic stream (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of the synthetic stream (default: ${DEFAULT-VALUE}).")
   long seed;
 
   /** The stream these options name; the generator checks its own sizes. */
   ClickStream stream() throws IOException {
-    return data != null ? ClickStream.fromFile(data, format) : ClickStream.synthetic(
-        PlantedClusterClicks.builder().users(syntheticUsers).items(syntheticItems).clusters(syntheticClusters)
-            .events(syntheticEvents).seed(seed).build());
+    return data != null
+        ? ClickStream.fromFile(data, format)
+        : ClickStream.synthetic(
+            PlantedClusterClicks.builder()
+                .users(syntheticUsers)
+                .items(syntheticItems)
+                .clusters(syntheticClusters)
+                .events(syntheticEvents)
+                .seed(seed)
+                .build());
   }
 }

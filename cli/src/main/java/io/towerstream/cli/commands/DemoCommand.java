@@ -15,46 +15,79 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /** The embedded default: the whole system on one machine, fed from a dataset. */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Runs everything on this machine: an in-process Kafka broker (KRaft), the training job on a local Flink "
-            + "MiniCluster, the retrieval store with its HTTP API; replays a dataset into `clicks` in timestamp "
-            + "order and keeps serving until interrupted (Ctrl-C).",
-        "Training-job options (see `towerstream train --help-job`) may follow, e.g. --model.dim 32."},
-    footer = {"", "Example: towerstream demo --data ../shared/data/ml-100k/u.data --format movielens"})
+      "Runs everything on this machine: an in-process Kafka broker (KRaft), the training job on a local Flink "
+          + "MiniCluster, the retrieval store with its HTTP API; replays a dataset into `clicks` in timestamp "
+          + "order and keeps serving until interrupted (Ctrl-C).",
+      "Training-job options (see `towerstream train --help-job`) may follow, e.g. --model.dim 32."
+    },
+    footer = {
+      "",
+      "Example: towerstream demo --data ../shared/data/ml-100k/u.data --format movielens"
+    })
 public final class DemoCommand implements Callable<Integer> {
   @Mixin ClickSourceOptions source;
 
   @Mixin ConfigFileOption config;
 
-  @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the retrieval store, 0 = any free (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "HTTP port of the retrieval store, 0 = any free (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address the HTTP API binds to (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address the HTTP API binds to (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--kafka-port", defaultValue = "0", description = "Port of the in-process Kafka broker, 0 = any free (default).")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "0",
+      description = "Port of the in-process Kafka broker, 0 = any free (default).")
   int kafkaPort;
 
-  @Option(names = "--flink-ui-port", defaultValue = "0", description = "Serve Flink's web UI on this port; 0 = no UI (default).")
+  @Option(
+      names = "--flink-ui-port",
+      defaultValue = "0",
+      description = "Serve Flink's web UI on this port; 0 = no UI (default).")
   int flinkUiPort;
 
-  @Option(names = "--job-metrics-port", defaultValue = "9249",
-      description = "Serve the training job's metrics for Prometheus on this port (Flink's reporter); 0 = none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--job-metrics-port",
+      defaultValue = "9249",
+      description =
+          "Serve the training job's metrics for Prometheus on this port (Flink's reporter); 0 = none (default: ${DEFAULT-VALUE}).")
   int jobMetricsPort;
 
-  @Option(names = "--item-titles", paramLabel = "FILE",
-      description = "Titles shown beside item ids in the store's API and dashboard: a MovieLens u.item file or a "
-          + "CSV of id,title. Default: the u.item beside a MovieLens --data file, if there is one.")
+  @Option(
+      names = "--item-titles",
+      paramLabel = "FILE",
+      description =
+          "Titles shown beside item ids in the store's API and dashboard: a MovieLens u.item file or a "
+              + "CSV of id,title. Default: the u.item beside a MovieLens --data file, if there is one.")
   Path itemTitles;
 
-  @Option(names = "--work-dir", description = "Where broker log and store live; default a temporary directory removed on exit.")
+  @Option(
+      names = "--work-dir",
+      description =
+          "Where broker log and store live; default a temporary directory removed on exit.")
   Path workDir;
 
-  @Option(names = "--rate", defaultValue = "0", description = "Replay rate in events/s, 0 = as fast as possible (default).")
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description = "Replay rate in events/s, 0 = as fast as possible (default).")
   double rate;
 
-  @Option(names = "--exit-after-replay", description = "Stop once every replayed event is trained and embedded.")
+  @Option(
+      names = "--exit-after-replay",
+      description = "Stop once every replayed event is trained and embedded.")
   boolean exitAfterReplay;
 
   @Unmatched List<String> jobArgs = new ArrayList<>();
@@ -72,15 +105,21 @@ public final class DemoCommand implements Callable<Integer> {
     if (stream.events() == 0) {
       throw new IllegalArgumentException("the dataset holds no clicks: " + stream.description());
     }
-    return new DemoRun(stream, new DemoStack.Settings(workDir, kafkaPort, host, port, flinkUiPort, jobMetricsPort,
-        titles(), jobArgs), rate, exitAfterReplay).run();
+    return new DemoRun(
+            stream,
+            new DemoStack.Settings(
+                workDir, kafkaPort, host, port, flinkUiPort, jobMetricsPort, titles(), jobArgs),
+            rate,
+            exitAfterReplay)
+        .run();
   }
 
   /** The file named, else MovieLens' own titles beside its clicks, else none. */
   private Path titles() {
     if (itemTitles != null) {
       if (!Files.isRegularFile(itemTitles)) {
-        throw new IllegalArgumentException("--item-titles: no such file: " + itemTitles.toAbsolutePath());
+        throw new IllegalArgumentException(
+            "--item-titles: no such file: " + itemTitles.toAbsolutePath());
       }
       return itemTitles;
     }
@@ -93,7 +132,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static void requirePort(String option, int value) {
     if (value < 0 || value > 65535) {
-      throw new IllegalArgumentException(option + " must be a port between 0 and 65535, was " + value);
+      throw new IllegalArgumentException(
+          option + " must be a port between 0 and 65535, was " + value);
     }
   }
 }

@@ -18,16 +18,25 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
-/** Measures the real pipeline's retrieval quality on a temporal split, beside the offline baselines. */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+/**
+ * Measures the real pipeline's retrieval quality on a temporal split, beside the offline baselines.
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Temporal hold-out evaluation through the real pipeline: the first --split of the time-ordered clicks is "
-            + "replayed once into an in-process broker, trained by the job on a local Flink MiniCluster and "
-            + "served by the retrieval store; every test user is then ranked over HTTP with their training "
-            + "items excluded. Global popularity, recent popularity and EASE run on the same split.",
-        "Prints a table on stderr and, as the last line on stdout, one JSON object with every metric.",
-        "Training-job options (see `towerstream train --help-job`) may follow, e.g. --model.dim 32."},
-    footer = {"", "Example: towerstream eval --data ../shared/data/ml-100k/u.data --format movielens -k 10,20,50"})
+      "Temporal hold-out evaluation through the real pipeline: the first --split of the time-ordered clicks is "
+          + "replayed once into an in-process broker, trained by the job on a local Flink MiniCluster and "
+          + "served by the retrieval store; every test user is then ranked over HTTP with their training "
+          + "items excluded. Global popularity, recent popularity and EASE run on the same split.",
+      "Prints a table on stderr and, as the last line on stdout, one JSON object with every metric.",
+      "Training-job options (see `towerstream train --help-job`) may follow, e.g. --model.dim 32."
+    },
+    footer = {
+      "",
+      "Example: towerstream eval --data ../shared/data/ml-100k/u.data --format movielens -k 10,20,50"
+    })
 public final class EvalCommand implements Callable<Integer> {
   /** The store answers at most this many candidates per query. */
   static final int MAX_K = 1000;
@@ -39,16 +48,27 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "Click log to evaluate on.")
   Path data;
 
-  @Option(names = "--format", defaultValue = "movielens", converter = FormatConverter.class,
-      description = "Format of --data: movielens (u.data) or csv (user,item,timestamp). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--format",
+      defaultValue = "movielens",
+      converter = FormatConverter.class,
+      description =
+          "Format of --data: movielens (u.data) or csv (user,item,timestamp). Default: ${DEFAULT-VALUE}.")
   ClickFileFormat format;
 
-  @Option(names = "--split", defaultValue = "0.8",
-      description = "Fraction of the time-ordered clicks that trains, in (0, 1) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--split",
+      defaultValue = "0.8",
+      description =
+          "Fraction of the time-ordered clicks that trains, in (0, 1) (default: ${DEFAULT-VALUE}).")
   double split;
 
-  @Option(names = {"-k", "--k"}, defaultValue = "10,20,50", paramLabel = "K[,K...]",
-      description = "Cut-offs of Recall@K and NDCG@K, 1 to " + MAX_K + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-k", "--k"},
+      defaultValue = "10,20,50",
+      paramLabel = "K[,K...]",
+      description =
+          "Cut-offs of Recall@K and NDCG@K, 1 to " + MAX_K + " (default: ${DEFAULT-VALUE}).")
   String ks;
 
   @Unmatched List<String> jobArgs = new ArrayList<>();
@@ -65,8 +85,8 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * Checks every option before anything starts; a bad one is a usage error (exit 2) naming the option.
-   * Returns the cut-offs, ascending and distinct.
+   * Checks every option before anything starts; a bad one is a usage error (exit 2) naming the
+   * option. Returns the cut-offs, ascending and distinct.
    */
   int[] validate() {
     if (!(split > 0 && split < 1)) {

@@ -7,13 +7,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The Kafka client properties of a CLI command: {@code --kafka-config-file FILE}, then {@code --kafka.<property>
- * value} options (left unmatched by picocli), which win. The same two options as the job and the store take.
+ * The Kafka client properties of a CLI command: {@code --kafka-config-file FILE}, then {@code
+ * --kafka.<property> value} options (left unmatched by picocli), which win. The same two options as
+ * the job and the store take.
  */
 final class KafkaOptions {
   private KafkaOptions() {}
 
-  /** @throws IllegalArgumentException for an unmatched argument that is not a {@code --kafka.*} pair */
+  /**
+   * @throws IllegalArgumentException for an unmatched argument that is not a {@code --kafka.*} pair
+   */
   static Map<String, String> parse(Path file, List<String> unmatched) {
     Map<String, String> props = new TreeMap<>();
     if (file != null) {

@@ -18,54 +18,67 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The CLI's commands take their options as the job and the store do ({@link LayeredOptions}): flags, then
- * environment variables, then the properties file of {@code --config FILE}. Picocli asks a default value provider
- * only for the options the command line left out, after parsing, and its answer beats the annotation's
- * {@code defaultValue}; so this provider answers, for an option of a command that has {@link ConfigFileOption}:
- * the variable {@link #envPrefix} + the option's longest name ({@link LayeredOptions#envName}) if set, else the
- * file's value, else null (the annotation's default). {@code --config} itself, help and version options, and
- * commands without the mixin get null.
+ * The CLI's commands take their options as the job and the store do ({@link LayeredOptions}):
+ * flags, then environment variables, then the properties file of {@code --config FILE}. Picocli
+ * asks a default value provider only for the options the command line left out, after parsing, and
+ * its answer beats the annotation's {@code defaultValue}; so this provider answers, for an option
+ * of a command that has {@link ConfigFileOption}: the variable {@link #envPrefix} + the option's
+ * longest name ({@link LayeredOptions#envName}) if set, else the file's value, else null (the
+ * annotation's default). {@code --config} itself, help and version options, and commands without
+ * the mixin get null.
  *
- * <p>Every key of the file must name an option of its command (any of its names, without {@code --}); anything
- * else fails as a {@link ParameterException} naming the file and the key, as an unknown flag would. Picocli asks
- * about the help and version options of every command in every run, so the file is checked even when each of
- * its options is also given as a flag. An unreadable file fails naming {@code --config}.
+ * <p>Every key of the file must name an option of its command (any of its names, without {@code
+ * --}); anything else fails as a {@link ParameterException} naming the file and the key, as an
+ * unknown flag would. Picocli asks about the help and version options of every command in every
+ * run, so the file is checked even when each of its options is also given as a flag. An unreadable
+ * file fails naming {@code --config}.
  *
- * <p>One instance serves one parse of one command line (it caches each command's file and remembers where each
- * value came from, for {@link #origin}).
+ * <p>One instance serves one parse of one command line (it caches each command's file and remembers
+ * where each value came from, for {@link #origin}).
  */
 public final class LayeredDefaults implements IDefaultValueProvider {
   private static final String ROOT_PREFIX = "TOWERSTREAM_";
 
   private final Map<String, String> env;
+
   /** Per command: the file read and its values, by option. */
   private final Map<CommandSpec, Loaded> files = new IdentityHashMap<>();
+
   private final Map<ArgSpec, String> origins = new IdentityHashMap<>();
 
   private record Loaded(Path file, Map<OptionSpec, String> values) {}
 
-  /** @param env the environment variables: {@code System.getenv()}, or a test's own */
+  /**
+   * @param env the environment variables: {@code System.getenv()}, or a test's own
+   */
   public LayeredDefaults(Map<String, String> env) {
     this.env = Objects.requireNonNull(env, "env");
   }
 
   /**
-   * Registers a provider over {@code env} on {@code root} and its subcommands, and adds to the usage of each
-   * layered command a footer naming its variables' prefix.
+   * Registers a provider over {@code env} on {@code root} and its subcommands, and adds to the
+   * usage of each layered command a footer naming its variables' prefix.
    */
   public static LayeredDefaults install(CommandLine root, Map<String, String> env) {
     LayeredDefaults defaults = new LayeredDefaults(env);
-    root.setDefaultValueProvider(defaults); // reaches the subcommands already added, which is all of them
+    root.setDefaultValueProvider(
+        defaults); // reaches the subcommands already added, which is all of them
     addFooters(root.getCommandSpec());
     return defaults;
   }
 
-  /** Whether {@code command} takes {@code --config} and its variables, i.e. has {@link ConfigFileOption}. */
+  /**
+   * Whether {@code command} takes {@code --config} and its variables, i.e. has {@link
+   * ConfigFileOption}.
+   */
   public static boolean isLayered(CommandSpec command) {
     return configOf(command) != null;
   }
 
-  /** {@code TOWERSTREAM_} + the command's path below the root, e.g. {@code TOWERSTREAM_BENCH_TRAIN_}. */
+  /**
+   * {@code TOWERSTREAM_} + the command's path below the root, e.g. {@code
+   * TOWERSTREAM_BENCH_TRAIN_}.
+   */
   public static String envPrefix(CommandSpec command) {
     Deque<String> path = new ArrayDeque<>();
     for (CommandSpec c = command; c.parent() != null; c = c.parent()) {
@@ -80,8 +93,9 @@ public final class LayeredDefaults implements IDefaultValueProvider {
   }
 
   /**
-   * Where this provider took the value of {@code arg} from, e.g. {@code environment variable TOWERSTREAM_DEMO_PORT};
-   * null when it gave none (a flag or the annotation's default), so that an error can say where a bad value is.
+   * Where this provider took the value of {@code arg} from, e.g. {@code environment variable
+   * TOWERSTREAM_DEMO_PORT}; null when it gave none (a flag or the annotation's default), so that an
+   * error can say where a bad value is.
    */
   public String origin(ArgSpec arg) {
     return origins.get(arg);
@@ -128,22 +142,42 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     try {
       raw = LayeredOptions.load(file);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(command.commandLine(), e.getMessage()); // names --config and the file
+      throw new ParameterException(
+          command.commandLine(), e.getMessage()); // names --config and the file
     }
     Map<String, OptionSpec> byName = optionsByName(command);
     Map<OptionSpec, String> values = new LinkedHashMap<>();
-    raw.forEach((key, value) -> {
-      OptionSpec option = byName.get(key);
-      if (option == null) {
-        throw new ParameterException(command.commandLine(), "Unknown option in " + ConfigFileOption.NAME + " "
-            + file + ": '" + key + "' (" + command.qualifiedName() + " takes: " + String.join(", ",
-            byName.keySet()) + ")");
-      }
-      if (values.putIfAbsent(option, value) != null) {
-        throw new ParameterException(command.commandLine(), ConfigFileOption.NAME + " " + file + " sets "
-            + option.longestName() + " twice (once as '" + key + "')");
-      }
-    });
+    raw.forEach(
+        (key, value) -> {
+          OptionSpec option = byName.get(key);
+          if (option == null) {
+            throw new ParameterException(
+                command.commandLine(),
+                "Unknown option in "
+                    + ConfigFileOption.NAME
+                    + " "
+                    + file
+                    + ": '"
+                    + key
+                    + "' ("
+                    + command.qualifiedName()
+                    + " takes: "
+                    + String.join(", ", byName.keySet())
+                    + ")");
+          }
+          if (values.putIfAbsent(option, value) != null) {
+            throw new ParameterException(
+                command.commandLine(),
+                ConfigFileOption.NAME
+                    + " "
+                    + file
+                    + " sets "
+                    + option.longestName()
+                    + " twice (once as '"
+                    + key
+                    + "')");
+          }
+        });
     Loaded loaded = new Loaded(file, values);
     files.put(command, loaded);
     return loaded;
@@ -153,7 +187,9 @@ public final class LayeredDefaults implements IDefaultValueProvider {
   private static Map<String, OptionSpec> optionsByName(CommandSpec command) {
     Map<String, OptionSpec> byName = new LinkedHashMap<>();
     for (OptionSpec option : command.options()) {
-      if (option.usageHelp() || option.versionHelp() || option.longestName().equals(ConfigFileOption.NAME)) {
+      if (option.usageHelp()
+          || option.versionHelp()
+          || option.longestName().equals(ConfigFileOption.NAME)) {
         continue;
       }
       for (String name : option.names()) {
@@ -174,14 +210,26 @@ public final class LayeredDefaults implements IDefaultValueProvider {
 
   private static void addFooters(CommandSpec command) {
     if (isLayered(command)) {
-      String example = command.options().stream()
-          .filter(o -> !o.usageHelp() && !o.versionHelp() && !o.longestName().equals(ConfigFileOption.NAME))
-          .findFirst().map(o -> ", e.g. " + LayeredOptions.envName(envPrefix(command), name(o))).orElse("");
+      String example =
+          command.options().stream()
+              .filter(
+                  o ->
+                      !o.usageHelp()
+                          && !o.versionHelp()
+                          && !o.longestName().equals(ConfigFileOption.NAME))
+              .findFirst()
+              .map(o -> ", e.g. " + LayeredOptions.envName(envPrefix(command), name(o)))
+              .orElse("");
       List<String> footer = new ArrayList<>(List.of(command.usageMessage().footer()));
       footer.add("");
-      footer.add("Every option may also come from an environment variable " + envPrefix(command)
-          + "<OPTION> (the name in upper case, - as _" + example + ") or from the " + ConfigFileOption.NAME
-          + " file; flags win over the environment, the environment over the file.");
+      footer.add(
+          "Every option may also come from an environment variable "
+              + envPrefix(command)
+              + "<OPTION> (the name in upper case, - as _"
+              + example
+              + ") or from the "
+              + ConfigFileOption.NAME
+              + " file; flags win over the environment, the environment over the file.");
       command.usageMessage().footer(footer.toArray(String[]::new));
     }
     command.subcommands().values().forEach(sub -> addFooters(sub.getCommandSpec()));

@@ -14,27 +14,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code towerstream options}: every option of every process, as the README's tables show them. */
-@Command(name = "options", mixinStandardHelpOptions = true,
-    description = "Prints every option of the training job, the store and each command as Markdown tables, "
-        + "from the code that parses them; --write rewrites the tables in a README.")
+@Command(
+    name = "options",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prints every option of the training job, the store and each command as Markdown tables, "
+            + "from the code that parses them; --write rewrites the tables in a README.")
 public final class OptionsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ConfigFileOption config;
 
-  @Option(names = "--write", paramLabel = "README",
-      description = "Rewrite the option tables between the <!-- options:NAME --> markers of this file.")
+  @Option(
+      names = "--write",
+      paramLabel = "README",
+      description =
+          "Rewrite the option tables between the <!-- options:NAME --> markers of this file.")
   Path write;
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> tables = OptionTables.tables(Towerstream.commandLine(Map.of())); // no env in the docs
+    Map<String, String> tables =
+        OptionTables.tables(Towerstream.commandLine(Map.of())); // no env in the docs
     if (write != null) {
       String readme = Files.readString(write, StandardCharsets.UTF_8);
       Files.writeString(write, OptionTables.update(readme, tables), StandardCharsets.UTF_8);
-      spec.commandLine().getOut().println("rewrote " + tables.size() + " option tables in " + write);
+      spec.commandLine()
+          .getOut()
+          .println("rewrote " + tables.size() + " option tables in " + write);
     } else {
-      tables.forEach((name, table) -> spec.commandLine().getOut().println("## " + name + "\n\n" + table));
+      tables.forEach(
+          (name, table) -> spec.commandLine().getOut().println("## " + name + "\n\n" + table));
     }
     spec.commandLine().getOut().flush();
     return 0;

@@ -11,13 +11,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
 /**
- * Runs one retrieval store replica against an external Kafka cluster. Its options are the standalone store's
- * ({@link StoreArgs}, also read from {@code TOWERSTREAM_STORE_*} variables), so both processes take the same ones.
+ * Runs one retrieval store replica against an external Kafka cluster. Its options are the
+ * standalone store's ({@link StoreArgs}, also read from {@code TOWERSTREAM_STORE_*} variables), so
+ * both processes take the same ones.
  */
-@Command(name = "serve", sortOptions = false,
-    description = {"Runs a retrieval store replica: consumes `embeddings` (the whole topic, no consumer group) into "
-        + "RocksDB and serves the HTTP API until interrupted. Run several behind a load balancer for more QPS. "
-        + "--help lists every option."})
+@Command(
+    name = "serve",
+    sortOptions = false,
+    description = {
+      "Runs a retrieval store replica: consumes `embeddings` (the whole topic, no consumer group) into "
+          + "RocksDB and serves the HTTP API until interrupted. Run several behind a load balancer for more QPS. "
+          + "--help lists every option."
+    })
 public final class ServeCommand implements Callable<Integer> {
   @Unmatched List<String> args = new ArrayList<>();
 
@@ -31,13 +36,26 @@ public final class ServeCommand implements Callable<Integer> {
     StoreConfig config = StoreArgs.parse(storeArgs, System.getenv());
     RetrievalStore store = RetrievalStore.open(config).start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      store.close();
-      stopped.countDown();
-    }, "serve-shutdown"));
-    System.out.println("retrieval store: http://" + config.httpHost() + ":" + store.port() + " consuming "
-        + config.embeddingsTopic() + " from " + config.bootstrapServers() + " into " + config.dbPath()
-        + (config.authToken() != null ? " (bearer token required)" : ""));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  store.close();
+                  stopped.countDown();
+                },
+                "serve-shutdown"));
+    System.out.println(
+        "retrieval store: http://"
+            + config.httpHost()
+            + ":"
+            + store.port()
+            + " consuming "
+            + config.embeddingsTopic()
+            + " from "
+            + config.bootstrapServers()
+            + " into "
+            + config.dbPath()
+            + (config.authToken() != null ? " (bearer token required)" : ""));
     stopped.await();
     return 0;
   }

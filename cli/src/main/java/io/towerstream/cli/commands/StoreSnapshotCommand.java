@@ -25,10 +25,14 @@ import picocli.CommandLine.Spec;
  * {@code towerstream store snapshot}: asks a running replica for a RocksDB checkpoint ({@code POST
  * /v1/admin/snapshot}). The directory is written by the replica, on the replica's machine.
  */
-@Command(name = "snapshot", mixinStandardHelpOptions = true,
-    description = {"Take a snapshot (RocksDB checkpoint: vectors and Kafka offsets of one instant) of a running "
-        + "retrieval store. The directory is created by the store, on the store's machine, and must not exist.",
-        "Exit status: 0 done, 1 refused by the store (e.g. the directory exists), 2 bad option, 3 no store answers."})
+@Command(
+    name = "snapshot",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Take a snapshot (RocksDB checkpoint: vectors and Kafka offsets of one instant) of a running "
+          + "retrieval store. The directory is created by the store, on the store's machine, and must not exist.",
+      "Exit status: 0 done, 1 refused by the store (e.g. the directory exists), 2 bad option, 3 no store answers."
+    })
 public final class StoreSnapshotCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,56 +40,86 @@ public final class StoreSnapshotCommand implements Callable<Integer> {
 
   @Mixin ConfigFileOption config;
 
-  @Option(names = "--url", required = true, description = "Base URL of the store, e.g. http://localhost:8080.")
+  @Option(
+      names = "--url",
+      required = true,
+      description = "Base URL of the store, e.g. http://localhost:8080.")
   String url;
 
-  @Option(names = "--to", description = "Directory to create, on the store's machine "
-      + "(default: /tmp/towerstream-snapshots/store-<local time>).")
+  @Option(
+      names = "--to",
+      description =
+          "Directory to create, on the store's machine "
+              + "(default: /tmp/towerstream-snapshots/store-<local time>).")
   String to;
 
   @Override
   public Integer call() throws Exception {
     URI endpoint = endpoint();
-    String path = to != null ? to : "/tmp/towerstream-snapshots/store-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String path =
+        to != null
+            ? to
+            : "/tmp/towerstream-snapshots/store-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<String> response;
     try {
-      // a checkpoint flushes memtables and links files: seconds at most, but give a loaded store room
-      response = client.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofMinutes(2))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("path", path)))).build(),
-          HttpResponse.BodyHandlers.ofString());
+      // a checkpoint flushes memtables and links files: seconds at most, but give a loaded store
+      // room
+      response =
+          client.send(
+              HttpRequest.newBuilder(endpoint)
+                  .timeout(Duration.ofMinutes(2))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          JSON.writeValueAsString(Map.of("path", path))))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
       err.println("towerstream store snapshot: no retrieval store answers at --url " + url);
       return 3;
     }
     JsonNode body = parse(response.body());
     if (response.statusCode() != 200) {
-      err.println("towerstream store snapshot: the store answered " + response.statusCode() + ": "
-          + (body == null ? response.body() : body.path("error").asText(response.body())));
+      err.println(
+          "towerstream store snapshot: the store answered "
+              + response.statusCode()
+              + ": "
+              + (body == null ? response.body() : body.path("error").asText(response.body())));
       return 1;
     }
-    out.printf("snapshot written by the store to %s: %d users, %d items, %,d bytes, %d ms%n",
-        body.path("path").asText(path), body.path("users").asLong(), body.path("items").asLong(),
-        body.path("sizeBytes").asLong(), body.path("tookMs").asLong());
+    out.printf(
+        "snapshot written by the store to %s: %d users, %d items, %,d bytes, %d ms%n",
+        body.path("path").asText(path),
+        body.path("users").asLong(),
+        body.path("items").asLong(),
+        body.path("sizeBytes").asLong(),
+        body.path("tookMs").asLong());
     out.flush();
     return 0;
   }
 
-  /** The admin endpoint under {@code --url}; a {@link ParameterException} naming {@code --url} if it is not http(s). */
+  /**
+   * The admin endpoint under {@code --url}; a {@link ParameterException} naming {@code --url} if it
+   * is not http(s).
+   */
   URI endpoint() {
     try {
       URI base = new URI(url.replaceAll("/+$", ""));
-      if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null) {
+      if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme()))
+          || base.getHost() == null) {
         throw new URISyntaxException(url, "not an http(s)://host[:port] URL");
       }
       return URI.create(base + "/v1/admin/snapshot");
     } catch (URISyntaxException e) {
-      throw new ParameterException(spec.commandLine(),
-          "Invalid value for option '--url': " + e.getMessage() + " (expected e.g. http://localhost:8080)");
+      throw new ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--url': "
+              + e.getMessage()
+              + " (expected e.g. http://localhost:8080)");
     }
   }
 

@@ -12,22 +12,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /** Creates towerstream's topics on a Kafka cluster, leaving existing ones alone. */
-@Command(name = "topics", mixinStandardHelpOptions = true,
-    description = "Create the clicks, clicks.dlq, embeddings (compacted) and trainer-status (compacted) topics if missing.")
+@Command(
+    name = "topics",
+    mixinStandardHelpOptions = true,
+    description =
+        "Create the clicks, clicks.dlq, embeddings (compacted) and trainer-status (compacted) topics if missing.")
 public final class TopicsCommand implements Callable<Integer> {
   @Mixin ConfigFileOption config;
 
-  @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port].")
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      description = "Kafka bootstrap servers, host:port[,host:port].")
   String bootstrapServers;
 
-  @Option(names = "--partitions", defaultValue = "1", description = "Partitions of new topics (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "1",
+      description = "Partitions of new topics (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of new topics (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--replication-factor",
+      defaultValue = "1",
+      description = "Replication factor of new topics (default: ${DEFAULT-VALUE}).")
   short replication;
 
-  @Option(names = "--kafka-config-file", description = "Properties file of Kafka client settings (security.protocol, "
-      + "sasl.*, ssl.*); --kafka.<property> value sets one and wins over the file.")
+  @Option(
+      names = "--kafka-config-file",
+      description =
+          "Properties file of Kafka client settings (security.protocol, "
+              + "sasl.*, ssl.*); --kafka.<property> value sets one and wins over the file.")
   Path kafkaConfigFile;
 
   @Unmatched List<String> kafkaOptions = new ArrayList<>();
@@ -38,13 +53,24 @@ public final class TopicsCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--partitions must be at least 1, was " + partitions);
     }
     if (replication < 1) {
-      throw new IllegalArgumentException("--replication-factor must be at least 1, was " + replication);
+      throw new IllegalArgumentException(
+          "--replication-factor must be at least 1, was " + replication);
     }
     TopicNames names = TopicNames.defaults();
-    TopicProvisioner.ensureTopics(bootstrapServers, KafkaOptions.parse(kafkaConfigFile, kafkaOptions), names,
-        partitions, replication);
-    System.out.printf("topics ready on %s: %s, %s, %s, %s, %s%n", bootstrapServers, names.clicks(), names.clicksDlq(),
-        names.embeddings(), names.trainerStatus(), names.modelSync());
+    TopicProvisioner.ensureTopics(
+        bootstrapServers,
+        KafkaOptions.parse(kafkaConfigFile, kafkaOptions),
+        names,
+        partitions,
+        replication);
+    System.out.printf(
+        "topics ready on %s: %s, %s, %s, %s, %s%n",
+        bootstrapServers,
+        names.clicks(),
+        names.clicksDlq(),
+        names.embeddings(),
+        names.trainerStatus(),
+        names.modelSync());
     return 0;
   }
 }

@@ -17,21 +17,40 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
-/** Runs the training job against an external Kafka: on a local MiniCluster, or submitted to a Flink cluster. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Runs the training job against an external Kafka cluster. Job options follow "
-        + "(--bootstrap-servers is required; --help-job lists them all).",
-        "Without --flink-rest the job runs on a local Flink MiniCluster in this process until interrupted; with it, "
-            + "the job jar is submitted to that cluster and this command returns (the same as `flink run`)."},
-    footer = {"", "Example: towerstream train --bootstrap-servers kafka:9092 --model.batch-size 512"})
+/**
+ * Runs the training job against an external Kafka: on a local MiniCluster, or submitted to a Flink
+ * cluster.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs the training job against an external Kafka cluster. Job options follow "
+          + "(--bootstrap-servers is required; --help-job lists them all).",
+      "Without --flink-rest the job runs on a local Flink MiniCluster in this process until interrupted; with it, "
+          + "the job jar is submitted to that cluster and this command returns (the same as `flink run`)."
+    },
+    footer = {
+      "",
+      "Example: towerstream train --bootstrap-servers kafka:9092 --model.batch-size 512"
+    })
 public final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--flink-rest", paramLabel = "HOST:PORT", description = "REST address of a Flink cluster's JobManager.")
+  @Option(
+      names = "--flink-rest",
+      paramLabel = "HOST:PORT",
+      description = "REST address of a Flink cluster's JobManager.")
   String flinkRest;
 
-  @Option(names = "--job-jar", description = "The shaded job jar to submit (default: flink-jobs/target/*-job.jar).")
+  @Option(
+      names = "--job-jar",
+      description = "The shaded job jar to submit (default: flink-jobs/target/*-job.jar).")
   Path jobJar;
 
-  @Option(names = "--flink-ui-port", defaultValue = "0", description = "Local mode: serve Flink's web UI on this port.")
+  @Option(
+      names = "--flink-ui-port",
+      defaultValue = "0",
+      description = "Local mode: serve Flink's web UI on this port.")
   int flinkUiPort;
 
   @Option(names = "--help-job", description = "List every training-job option with its default.")
@@ -49,12 +68,20 @@ public final class TrainCommand implements Callable<Integer> {
     if (flinkRest == null) {
       LocalTrainingJob job = LocalTrainingJob.start(config, flinkUiPort, 0);
       CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        job.close();
-        stopped.countDown();
-      }, "train-shutdown"));
-      System.out.println("training job " + job.jobId() + " running locally against " + config.bootstrapServers()
-          + "; Ctrl-C to stop");
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    job.close();
+                    stopped.countDown();
+                  },
+                  "train-shutdown"));
+      System.out.println(
+          "training job "
+              + job.jobId()
+              + " running locally against "
+              + config.bootstrapServers()
+              + "; Ctrl-C to stop");
       stopped.await();
       return 0;
     }
@@ -64,8 +91,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
     Path jar = jobJar != null ? jobJar : findJobJar();
     TrainingJob job = new TrainingJob(config);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0],
-        Integer.parseInt(hostPort[1]), config.flinkConfiguration(), jar.toString());
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createRemoteEnvironment(
+            hostPort[0],
+            Integer.parseInt(hostPort[1]),
+            config.flinkConfiguration(),
+            jar.toString());
     job.configure(env);
     job.buildWithKafka(env);
     JobClient client = env.executeAsync(job.name());
@@ -76,9 +107,15 @@ public final class TrainCommand implements Callable<Integer> {
   private static Path findJobJar() throws IOException {
     Path target = Path.of(System.getProperty("towerstream.home", "."), "flink-jobs", "target");
     try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-      return files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("no job jar in " + target
-              + "; build it with `mvn -DskipTests package -pl flink-jobs -am` or pass --job-jar"));
+      return files
+          .filter(p -> p.getFileName().toString().endsWith("-job.jar"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "no job jar in "
+                          + target
+                          + "; build it with `mvn -DskipTests package -pl flink-jobs -am` or pass --job-jar"));
     }
   }
 }

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum ClickFileFormat {
   /** MovieLens {@code u.data}: {@code user<TAB>item<TAB>rating<TAB>unix seconds}, no header. */
   MOVIELENS,
-  /** {@code user,item,timestamp} with timestamp in unix seconds or millis; an optional header line. */
+  /**
+   * {@code user,item,timestamp} with timestamp in unix seconds or millis; an optional header line.
+   */
   CSV;
 
   /** Parses a command-line value such as {@code movielens} or {@code csv}. */
@@ -14,7 +16,8 @@ public enum ClickFileFormat {
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown format '" + value + "': expected movielens or csv", e);
+      throw new IllegalArgumentException(
+          "unknown format '" + value + "': expected movielens or csv", e);
     }
   }
 }

@@ -10,8 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads a click log into memory, sorted by (timestamp, line number): MovieLens files are not in time order
- * and many events share a second, so replay order must be made deterministic here.
+ * Reads a click log into memory, sorted by (timestamp, line number): MovieLens files are not in
+ * time order and many events share a second, so replay order must be made deterministic here.
  *
  * <p>A malformed line fails the whole read with its line number: a dataset with broken lines is a
  * configuration error the user should see at start, not a silent partial replay.
@@ -41,7 +41,9 @@ public final class ClickFileReader {
         }
       }
     }
-    records.sort(Comparator.comparingLong(ClickRecord::timestampMillis).thenComparingLong(ClickRecord::lineNumber));
+    records.sort(
+        Comparator.comparingLong(ClickRecord::timestampMillis)
+            .thenComparingLong(ClickRecord::lineNumber));
     return records;
   }
 
@@ -83,6 +85,7 @@ public final class ClickFileReader {
 
   private static IllegalArgumentException malformed(long lineNumber, String line, String why) {
     String shown = line.length() > 80 ? line.substring(0, 80) + "…" : line;
-    return new IllegalArgumentException("line " + lineNumber + " is malformed (" + why + "): " + shown);
+    return new IllegalArgumentException(
+        "line " + lineNumber + " is malformed (" + why + "): " + shown);
   }
 }

@@ -14,8 +14,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Produces clicks into the {@code clicks} topic in the order given, keyed by user id, as fast as the broker
- * takes them (or at a fixed rate). Counts what the broker acknowledged, so "replayed" means durable.
+ * Produces clicks into the {@code clicks} topic in the order given, keyed by user id, as fast as
+ * the broker takes them (or at a fixed rate). Counts what the broker acknowledged, so "replayed"
+ * means durable.
  */
 public final class ClickReplayer implements AutoCloseable {
   private final KafkaProducer<String, ClickEvent> producer;
@@ -27,18 +28,29 @@ public final class ClickReplayer implements AutoCloseable {
     this(bootstrapServers, topic, Map.of());
   }
 
-  /** @param clientProperties extra producer properties (security: see {@code KafkaClientProperties}) */
-  public ClickReplayer(String bootstrapServers, String topic, Map<String, String> clientProperties) {
+  /**
+   * @param clientProperties extra producer properties (security: see {@code KafkaClientProperties})
+   */
+  public ClickReplayer(
+      String bootstrapServers, String topic, Map<String, String> clientProperties) {
     this.topic = topic;
     Map<String, Object> config = new java.util.HashMap<>(clientProperties);
-    config.putAll(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), Topics.CLICKS.valueSerializer());
+    config.putAll(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4"));
+    this.producer =
+        new KafkaProducer<>(config, new StringSerializer(), Topics.CLICKS.valueSerializer());
   }
 
   /**
@@ -51,21 +63,25 @@ public final class ClickReplayer implements AutoCloseable {
     long sent = 0;
     while (clicks.hasNext()) {
       ClickRecord click = clicks.next();
-      ClickEvent event = ClickEvent.newBuilder()
-          .setUserId(click.userId())
-          .setItemId(click.itemId())
-          .setEventTime(Instant.ofEpochMilli(click.timestampMillis()))
-          .build();
-      // The Kafka timestamp is the send time, not the click's: replayed logs are years old, and a broker's
+      ClickEvent event =
+          ClickEvent.newBuilder()
+              .setUserId(click.userId())
+              .setItemId(click.itemId())
+              .setEventTime(Instant.ofEpochMilli(click.timestampMillis()))
+              .build();
+      // The Kafka timestamp is the send time, not the click's: replayed logs are years old, and a
+      // broker's
       // time-based retention would delete them (and move consumers to the end) within minutes.
       // The event time travels in the record itself.
-      producer.send(new ProducerRecord<>(topic, click.userId(), event), (meta, e) -> {
-        if (e != null) {
-          failure.compareAndSet(null, e);
-        } else {
-          acknowledged.incrementAndGet();
-        }
-      });
+      producer.send(
+          new ProducerRecord<>(topic, click.userId(), event),
+          (meta, e) -> {
+            if (e != null) {
+              failure.compareAndSet(null, e);
+            } else {
+              acknowledged.incrementAndGet();
+            }
+          });
       sent++;
       throttle(started, sent, eventsPerSecond);
       if (failure.get() != null) {
@@ -74,7 +90,8 @@ public final class ClickReplayer implements AutoCloseable {
     }
     producer.flush();
     if (failure.get() != null) {
-      throw new IllegalStateException("producing to " + topic + " failed: " + failure.get().getMessage(), failure.get());
+      throw new IllegalStateException(
+          "producing to " + topic + " failed: " + failure.get().getMessage(), failure.get());
     }
   }
 

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The clicks a demo replays, in replay order, with how many events, users and items it holds: known up
- * front, so the demo can tell when every one of them has been trained and embedded.
+ * The clicks a demo replays, in replay order, with how many events, users and items it holds: known
+ * up front, so the demo can tell when every one of them has been trained and embedded.
  */
-public record ClickStream(String description, Iterable<ClickRecord> records, long events, long users, long items) {
+public record ClickStream(
+    String description, Iterable<ClickRecord> records, long events, long users, long items) {
 
   /** A click log from a file, sorted by (timestamp, line number). */
   public static ClickStream fromFile(Path path, ClickFileFormat format) throws IOException {
@@ -27,11 +28,18 @@ public record ClickStream(String description, Iterable<ClickRecord> records, lon
       users.add(r.userId());
       items.add(r.itemId());
     }
-    return new ClickStream(path + " (" + format.name().toLowerCase() + ")", records, records.size(), users.size(),
+    return new ClickStream(
+        path + " (" + format.name().toLowerCase() + ")",
+        records,
+        records.size(),
+        users.size(),
         items.size());
   }
 
-  /** A synthetic stream with planted user/item clusters. Counts distinct ids with one pass of the generator. */
+  /**
+   * A synthetic stream with planted user/item clusters. Counts distinct ids with one pass of the
+   * generator.
+   */
   public static ClickStream synthetic(PlantedClusterClicks clicks) {
     Set<String> users = new HashSet<>();
     Set<String> items = new HashSet<>();
@@ -39,23 +47,27 @@ public record ClickStream(String description, Iterable<ClickRecord> records, lon
       users.add(i.userId());
       items.add(i.itemId());
     }
-    Iterable<ClickRecord> records = () -> new Iterator<>() {
-      private final Iterator<Interaction> it = clicks.iterator();
-      private long line;
+    Iterable<ClickRecord> records =
+        () ->
+            new Iterator<>() {
+              private final Iterator<Interaction> it = clicks.iterator();
+              private long line;
 
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
+              @Override
+              public boolean hasNext() {
+                return it.hasNext();
+              }
 
-      @Override
-      public ClickRecord next() {
-        Interaction i = it.next();
-        return new ClickRecord(i.userId(), i.itemId(), i.eventTimeMillis(), ++line);
-      }
-    };
-    String description = String.format("synthetic: %d users, %d items, %d clusters, %d events", clicks.users(),
-        clicks.items(), clicks.clusters(), clicks.events());
+              @Override
+              public ClickRecord next() {
+                Interaction i = it.next();
+                return new ClickRecord(i.userId(), i.itemId(), i.eventTimeMillis(), ++line);
+              }
+            };
+    String description =
+        String.format(
+            "synthetic: %d users, %d items, %d clusters, %d events",
+            clicks.users(), clicks.items(), clicks.clusters(), clicks.events());
     return new ClickStream(description, records, clicks.events(), users.size(), items.size());
   }
 }

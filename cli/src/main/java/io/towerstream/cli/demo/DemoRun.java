@@ -1,15 +1,16 @@
 package io.towerstream.cli.demo;
 
+import io.towerstream.store.query.StoreStatus;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import io.towerstream.store.query.StoreStatus;
 
-/** One run of {@code towerstream demo}: start the stack, replay, report, serve until interrupted. */
+/**
+ * One run of {@code towerstream demo}: start the stack, replay, report, serve until interrupted.
+ */
 public final class DemoRun {
   private final ClickStream stream;
   private final DemoStack.Settings settings;
@@ -17,8 +18,11 @@ public final class DemoRun {
   private final boolean exitAfterReplay;
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
-  /** @param settings the stack's; a null work dir means a temporary one, removed on exit */
-  public DemoRun(ClickStream stream, DemoStack.Settings settings, double rate, boolean exitAfterReplay) {
+  /**
+   * @param settings the stack's; a null work dir means a temporary one, removed on exit
+   */
+  public DemoRun(
+      ClickStream stream, DemoStack.Settings settings, double rate, boolean exitAfterReplay) {
     this.stream = stream;
     this.settings = settings;
     this.rate = rate;
@@ -32,35 +36,72 @@ public final class DemoRun {
     String host = settings.httpHost();
     int flinkUiPort = settings.flinkUiPort();
     int jobMetricsPort = settings.jobMetricsPort();
-    out.println("towerstream demo — " + stream.description() + ": " + stream.events() + " events, "
-        + stream.users() + " users, " + stream.items() + " items");
-    DemoStack stack = DemoStack.start(new DemoStack.Settings(workDir, settings.kafkaPort(), host,
-        settings.httpPort(), flinkUiPort, jobMetricsPort, settings.itemTitles(), settings.jobArgs()));
+    out.println(
+        "towerstream demo — "
+            + stream.description()
+            + ": "
+            + stream.events()
+            + " events, "
+            + stream.users()
+            + " users, "
+            + stream.items()
+            + " items");
+    DemoStack stack =
+        DemoStack.start(
+            new DemoStack.Settings(
+                workDir,
+                settings.kafkaPort(),
+                host,
+                settings.httpPort(),
+                flinkUiPort,
+                jobMetricsPort,
+                settings.itemTitles(),
+                settings.jobArgs()));
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stack.close();
-      if (temporary) {
-        WorkDirs.deleteRecursively(workDir);
-      }
-      stopped.countDown();
-    }, "demo-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              stack.close();
+              if (temporary) {
+                WorkDirs.deleteRecursively(workDir);
+              }
+              stopped.countDown();
+            },
+            "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
     ReplayTracker tracker = new ReplayTracker(stream, stack.store());
     stack.store().addStatusContributor(tracker::statusFields);
-    String url = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + stack.store().port();
-    out.println("kafka bootstrap: " + stack.bootstrapServers()
-        + "  (topics clicks, clicks.dlq, embeddings, trainer-status; records are Avro single-object encoded)");
-    out.println("retrieval store: " + url + "  (dashboard " + url + "/, API " + url + "/v1/status"
-        + (settings.itemTitles() != null ? ", titles from " + settings.itemTitles() : "") + ")");
-    out.println("training job: " + stack.jobId() + " on a local Flink MiniCluster"
-        + (flinkUiPort > 0 ? ", web UI http://127.0.0.1:" + flinkUiPort : "")
-        + (jobMetricsPort > 0 ? ", metrics http://127.0.0.1:" + jobMetricsPort + "/metrics" : ""));
+    String url =
+        "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + stack.store().port();
+    out.println(
+        "kafka bootstrap: "
+            + stack.bootstrapServers()
+            + "  (topics clicks, clicks.dlq, embeddings, trainer-status; records are Avro single-object encoded)");
+    out.println(
+        "retrieval store: "
+            + url
+            + "  (dashboard "
+            + url
+            + "/, API "
+            + url
+            + "/v1/status"
+            + (settings.itemTitles() != null ? ", titles from " + settings.itemTitles() : "")
+            + ")");
+    out.println(
+        "training job: "
+            + stack.jobId()
+            + " on a local Flink MiniCluster"
+            + (flinkUiPort > 0 ? ", web UI http://127.0.0.1:" + flinkUiPort : "")
+            + (jobMetricsPort > 0
+                ? ", metrics http://127.0.0.1:" + jobMetricsPort + "/metrics"
+                : ""));
     out.println("work dir: " + workDir + (temporary ? " (removed on exit)" : ""));
 
     long replayStartedAt = System.nanoTime();
     Thread replay = startReplay(stack.bootstrapServers(), stack.clicksTopic(), tracker);
-    try (ProgressReporter progress = new ProgressReporter(stream.events(), stack.store(), tracker::eventsReplayed)) {
+    try (ProgressReporter progress =
+        new ProgressReporter(stream.events(), stack.store(), tracker::eventsReplayed)) {
       while (!tracker.replayDone()) {
         if (!replay.isAlive() && replayFailure != null) {
           throw replayFailure;
@@ -72,10 +113,19 @@ public final class DemoRun {
     long doneAt = System.nanoTime();
     StoreStatus s = stack.store().status();
     double trainSeconds = (doneAt - replayStartedAt) / 1e9;
-    out.printf(Locale.ROOT, "replay done: %d events trained in %.1f s after the replay began (%.0f events/s); "
+    out.printf(
+        Locale.ROOT,
+        "replay done: %d events trained in %.1f s after the replay began (%.0f events/s); "
             + "%.1f s since start. %d/%d users and %d/%d items embedded, loss %.3f%n",
-        s.eventsTrained(), trainSeconds, s.eventsTrained() / trainSeconds, (doneAt - startedAt) / 1e9,
-        s.usersEmbedded(), stream.users(), s.itemsEmbedded(), stream.items(), s.loss());
+        s.eventsTrained(),
+        trainSeconds,
+        s.eventsTrained() / trainSeconds,
+        (doneAt - startedAt) / 1e9,
+        s.usersEmbedded(),
+        stream.users(),
+        s.itemsEmbedded(),
+        stream.items(),
+        s.loss());
     if (exitAfterReplay) {
       return 0;
     }
@@ -87,15 +137,18 @@ public final class DemoRun {
   private volatile RuntimeException replayFailure;
 
   private Thread startReplay(String bootstrap, String topic, ReplayTracker tracker) {
-    Thread thread = new Thread(() -> {
-      try (ClickReplayer replayer = new ClickReplayer(bootstrap, topic)) {
-        tracker.replayStarted(replayer);
-        replayer.replay(stream.records().iterator(), rate);
-        tracker.producingFinished();
-      } catch (RuntimeException e) {
-        replayFailure = e;
-      }
-    }, "demo-replay");
+    Thread thread =
+        new Thread(
+            () -> {
+              try (ClickReplayer replayer = new ClickReplayer(bootstrap, topic)) {
+                tracker.replayStarted(replayer);
+                replayer.replay(stream.records().iterator(), rate);
+                tracker.producingFinished();
+              } catch (RuntimeException e) {
+                replayFailure = e;
+              }
+            },
+            "demo-replay");
     thread.setDaemon(true);
     thread.start();
     return thread;

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the embedded demo runs, started in dependency order and closed in reverse: an in-process
- * Kafka broker, the topics, the retrieval store with its HTTP API, and the training job on a MiniCluster.
- * Each piece talks to the others only through Kafka and HTTP, exactly as in the distributed deployment.
+ * Everything the embedded demo runs, started in dependency order and closed in reverse: an
+ * in-process Kafka broker, the topics, the retrieval store with its HTTP API, and the training job
+ * on a MiniCluster. Each piece talks to the others only through Kafka and HTTP, exactly as in the
+ * distributed deployment.
  */
 public final class DemoStack implements AutoCloseable {
   private final EmbeddedKafkaBroker broker;
@@ -21,7 +22,8 @@ public final class DemoStack implements AutoCloseable {
   private final LocalTrainingJob job;
   private final JobConfig jobConfig;
 
-  private DemoStack(EmbeddedKafkaBroker broker, RetrievalStore store, LocalTrainingJob job, JobConfig jobConfig) {
+  private DemoStack(
+      EmbeddedKafkaBroker broker, RetrievalStore store, LocalTrainingJob job, JobConfig jobConfig) {
     this.broker = broker;
     this.store = store;
     this.job = job;
@@ -31,8 +33,14 @@ public final class DemoStack implements AutoCloseable {
   /**
    * @param jobArgs training-job options ({@code --model.dim 32} …), validated by {@link JobConfig}
    */
-  public static DemoStack start(Path workDir, int kafkaPort, String httpHost, int httpPort, int flinkUiPort,
-      List<String> jobArgs) throws Exception {
+  public static DemoStack start(
+      Path workDir,
+      int kafkaPort,
+      String httpHost,
+      int httpPort,
+      int flinkUiPort,
+      List<String> jobArgs)
+      throws Exception {
     return start(workDir, kafkaPort, httpHost, httpPort, flinkUiPort, 0, jobArgs);
   }
 
@@ -40,9 +48,18 @@ public final class DemoStack implements AutoCloseable {
    * @param jobMetricsPort port of the job's Prometheus endpoint (Flink's reporter), 0 = none
    * @param jobArgs training-job options ({@code --model.dim 32} …), validated by {@link JobConfig}
    */
-  public static DemoStack start(Path workDir, int kafkaPort, String httpHost, int httpPort, int flinkUiPort,
-      int jobMetricsPort, List<String> jobArgs) throws Exception {
-    return start(new Settings(workDir, kafkaPort, httpHost, httpPort, flinkUiPort, jobMetricsPort, null, jobArgs));
+  public static DemoStack start(
+      Path workDir,
+      int kafkaPort,
+      String httpHost,
+      int httpPort,
+      int flinkUiPort,
+      int jobMetricsPort,
+      List<String> jobArgs)
+      throws Exception {
+    return start(
+        new Settings(
+            workDir, kafkaPort, httpHost, httpPort, flinkUiPort, jobMetricsPort, null, jobArgs));
   }
 
   /**
@@ -52,11 +69,19 @@ public final class DemoStack implements AutoCloseable {
    * @param httpPort the store's port, 0 = any free
    * @param flinkUiPort Flink's web UI, 0 = none
    * @param jobMetricsPort the job's Prometheus endpoint (Flink's reporter), 0 = none
-   * @param itemTitles titles the store shows beside item ids ({@code u.item} or {@code id,title} CSV); null for none
+   * @param itemTitles titles the store shows beside item ids ({@code u.item} or {@code id,title}
+   *     CSV); null for none
    * @param jobArgs training-job options ({@code --model.dim 32} …), validated by {@link JobConfig}
    */
-  public record Settings(Path workDir, int kafkaPort, String httpHost, int httpPort, int flinkUiPort,
-      int jobMetricsPort, Path itemTitles, List<String> jobArgs) {
+  public record Settings(
+      Path workDir,
+      int kafkaPort,
+      String httpHost,
+      int httpPort,
+      int flinkUiPort,
+      int jobMetricsPort,
+      Path itemTitles,
+      List<String> jobArgs) {
     public Settings {
       jobArgs = List.copyOf(jobArgs);
     }
@@ -68,25 +93,31 @@ public final class DemoStack implements AutoCloseable {
     EmbeddedKafkaBroker broker = null;
     RetrievalStore store = null;
     try {
-      // no time-based retention: a user may produce historical clicks with their original timestamps
-      broker = EmbeddedKafkaBroker.persistent(workDir.resolve("kafka"), settings.kafkaPort(),
-              Map.of("log.retention.ms", "-1"))
-          .start();
+      // no time-based retention: a user may produce historical clicks with their original
+      // timestamps
+      broker =
+          EmbeddedKafkaBroker.persistent(
+                  workDir.resolve("kafka"), settings.kafkaPort(), Map.of("log.retention.ms", "-1"))
+              .start();
       String bootstrap = broker.bootstrapServers();
       JobConfig jobConfig = jobConfig(bootstrap, workDir, jobArgs);
       TopicProvisioner.ensureTopics(bootstrap, jobConfig.topicNames(), 1, (short) 1);
 
-      store = RetrievalStore.open(StoreConfig.builder()
-          .bootstrapServers(bootstrap)
-          .embeddingsTopic(jobConfig.embeddingsTopic())
-          .trainerStatusTopic(jobConfig.statusTopic())
-          .dbPath(workDir.resolve("store"))
-          .httpHost(settings.httpHost())
-          .httpPort(settings.httpPort())
-          .itemTitles(settings.itemTitles())
-          .build()).start();
+      store =
+          RetrievalStore.open(
+                  StoreConfig.builder()
+                      .bootstrapServers(bootstrap)
+                      .embeddingsTopic(jobConfig.embeddingsTopic())
+                      .trainerStatusTopic(jobConfig.statusTopic())
+                      .dbPath(workDir.resolve("store"))
+                      .httpHost(settings.httpHost())
+                      .httpPort(settings.httpPort())
+                      .itemTitles(settings.itemTitles())
+                      .build())
+              .start();
 
-      LocalTrainingJob job = LocalTrainingJob.start(jobConfig, settings.flinkUiPort(), settings.jobMetricsPort());
+      LocalTrainingJob job =
+          LocalTrainingJob.start(jobConfig, settings.flinkUiPort(), settings.jobMetricsPort());
       return new DemoStack(broker, store, job, jobConfig);
     } catch (Exception | Error e) {
       if (store != null) {
@@ -99,14 +130,18 @@ public final class DemoStack implements AutoCloseable {
     }
   }
 
-  /** The demo's job configuration: the user's options, plus the broker and a fresh start from earliest. */
+  /**
+   * The demo's job configuration: the user's options, plus the broker and a fresh start from
+   * earliest.
+   */
   static JobConfig jobConfig(String bootstrap, Path workDir, List<String> jobArgs) {
     // the demo owns its broker: a user's --bootstrap-servers fails as "given more than once"
     List<String> args = new ArrayList<>(jobArgs);
     args.add("--bootstrap-servers");
     args.add(bootstrap);
     if (args.stream().noneMatch(a -> a.startsWith("--checkpoint.dir"))) {
-      // the JobManager's in-memory checkpoint storage caps state at 5 MB; the model outgrows that quickly
+      // the JobManager's in-memory checkpoint storage caps state at 5 MB; the model outgrows that
+      // quickly
       args.add("--checkpoint.dir");
       args.add(workDir.resolve("checkpoints").toUri().toString());
     }
@@ -114,9 +149,9 @@ public final class DemoStack implements AutoCloseable {
   }
 
   /**
-   * {@code args} plus {@code --delivery at-least-once} unless they choose: on one machine the demo and the
-   * benchmarks show updates within a publish interval, where the job's exactly-once default (the distributed
-   * mode's) would hold them back until each checkpoint completes.
+   * {@code args} plus {@code --delivery at-least-once} unless they choose: on one machine the demo
+   * and the benchmarks show updates within a publish interval, where the job's exactly-once default
+   * (the distributed mode's) would hold them back until each checkpoint completes.
    */
   public static List<String> withOneMachineDelivery(List<String> args) {
     if (args.stream().anyMatch(a -> a.equals("--delivery") || a.startsWith("--delivery="))) {
@@ -129,8 +164,8 @@ public final class DemoStack implements AutoCloseable {
   }
 
   /**
-   * Checks training-job options before anything starts, so a bad one fails in milliseconds rather than
-   * after the broker is up.
+   * Checks training-job options before anything starts, so a bad one fails in milliseconds rather
+   * than after the broker is up.
    *
    * @throws IllegalArgumentException naming the bad option
    */

@@ -11,14 +11,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training job on a Flink MiniCluster inside this JVM: the same topology that {@code flink run} submits to a
- * cluster, with as many slots as trainer subtasks ({@code --parallelism.trainer}, 1 by default: the demo shares
- * its cores with the broker and the store).
+ * The training job on a Flink MiniCluster inside this JVM: the same topology that {@code flink run}
+ * submits to a cluster, with as many slots as trainer subtasks ({@code --parallelism.trainer}, 1 by
+ * default: the demo shares its cores with the broker and the store).
  */
 public final class LocalTrainingJob implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalTrainingJob.class);
-  /** Flink's Prometheus reporter; the cluster images ship it as a plugin, the CLI has it on its class path. */
-  public static final String PROMETHEUS_REPORTER = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
+  /**
+   * Flink's Prometheus reporter; the cluster images ship it as a plugin, the CLI has it on its
+   * class path.
+   */
+  public static final String PROMETHEUS_REPORTER =
+      "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
   private final JobClient client;
 
   private LocalTrainingJob(JobClient client) {
@@ -29,10 +35,11 @@ public final class LocalTrainingJob implements AutoCloseable {
    * Starts the job and returns once it is submitted.
    *
    * @param webUiPort port of Flink's web UI, or 0 for none
-   * @param metricsPort port of the job's metrics in Prometheus's format (Flink's reporter, as a cluster's
-   *     {@code metrics.reporter.prom.*} settings give it), or 0 for none
+   * @param metricsPort port of the job's metrics in Prometheus's format (Flink's reporter, as a
+   *     cluster's {@code metrics.reporter.prom.*} settings give it), or 0 for none
    */
-  public static LocalTrainingJob start(JobConfig config, int webUiPort, int metricsPort) throws Exception {
+  public static LocalTrainingJob start(JobConfig config, int webUiPort, int metricsPort)
+      throws Exception {
     TrainingJob job = new TrainingJob(config);
     Configuration flink = config.flinkConfiguration();
     if (metricsPort > 0) {

@@ -10,43 +10,60 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A terminal progress bar over trained events, with replay count, events/s, loss and rows embedded. */
+/**
+ * A terminal progress bar over trained events, with replay count, events/s, loss and rows embedded.
+ */
 public final class ProgressReporter implements AutoCloseable {
   private final ProgressBar bar;
   private final RetrievalStore store;
   private final LongSupplier replayed;
 
-  /** @param replayed clicks the broker has acknowledged so far */
+  /**
+   * @param replayed clicks the broker has acknowledged so far
+   */
   public ProgressReporter(long events, RetrievalStore store, LongSupplier replayed) {
     this.store = store;
     this.replayed = replayed;
-    this.bar = new ProgressBarBuilder()
-        .setTaskName("training")
-        .setInitialMax(events)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(500)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err, 180))
-        .showSpeed()
-        .setUnit(" ev", 1)
-        .build();
+    this.bar =
+        new ProgressBarBuilder()
+            .setTaskName("training")
+            .setInitialMax(events)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUpdateIntervalMillis(500)
+            .setConsumer(new ConsoleProgressBarConsumer(System.err, 180))
+            .showSpeed()
+            .setUnit(" ev", 1)
+            .build();
   }
 
   public void refresh() {
     StoreStatus s = store.status();
     bar.stepTo(Math.min(s.eventsTrained(), bar.getMax()));
-    bar.setExtraMessage(String.format(Locale.ROOT, " | replayed %d | loss %s | users %d items %d%s",
-        replayed.getAsLong(), Double.isFinite(s.loss()) ? String.format(Locale.ROOT, "%.3f", s.loss()) : "-",
-        s.usersEmbedded(), s.itemsEmbedded(), hitRates(s)));
+    bar.setExtraMessage(
+        String.format(
+            Locale.ROOT,
+            " | replayed %d | loss %s | users %d items %d%s",
+            replayed.getAsLong(),
+            Double.isFinite(s.loss()) ? String.format(Locale.ROOT, "%.3f", s.loss()) : "-",
+            s.usersEmbedded(),
+            s.itemsEmbedded(),
+            hitRates(s)));
   }
 
-  /** Test-then-train HR@10 of the model as served against windowed popularity, when the trainer reports it. */
+  /**
+   * Test-then-train HR@10 of the model as served against windowed popularity, when the trainer
+   * reports it.
+   */
   private static String hitRates(StoreStatus s) {
     Map<String, Object> model = s.prequential().get("towerstream");
     Map<String, Object> pop = s.prequential().get("recentPopularity");
     if (model == null || pop == null) {
       return "";
     }
-    return String.format(Locale.ROOT, " | HR@10 %.3f (recent pop. %.3f)", (Double) model.get("hitRate10"),
+    return String.format(
+        Locale.ROOT,
+        " | HR@10 %.3f (recent pop. %.3f)",
+        (Double) model.get("hitRate10"),
         (Double) pop.get("hitRate10"));
   }
 

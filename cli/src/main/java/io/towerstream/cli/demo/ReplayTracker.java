@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Knows what the demo replayed and decides when the replay is done: every replayed event trained, every
- * user and item of the stream embedded in the store, and the store caught up with the topics.
+ * Knows what the demo replayed and decides when the replay is done: every replayed event trained,
+ * every user and item of the stream embedded in the store, and the store caught up with the topics.
  */
 public final class ReplayTracker {
   private final ClickStream stream;
@@ -43,10 +43,11 @@ public final class ReplayTracker {
       return false;
     }
     StoreStatus s = store.status();
-    boolean done = s.eventsTrained() >= eventsReplayed()
-        && s.usersEmbedded() >= stream.users()
-        && s.itemsEmbedded() >= stream.items()
-        && store.isCaughtUp();
+    boolean done =
+        s.eventsTrained() >= eventsReplayed()
+            && s.usersEmbedded() >= stream.users()
+            && s.itemsEmbedded() >= stream.items()
+            && store.isCaughtUp();
     if (done) {
       doneAtMillis = System.currentTimeMillis();
     }

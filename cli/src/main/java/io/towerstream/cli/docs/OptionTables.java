@@ -14,13 +14,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The README's option tables, generated from the one place each option is declared: {@link JobConfig} for the
- * training job, {@link StoreArgs} for the store, the picocli annotations for every other command. Each table
- * sits in the README between {@code <!-- options:NAME -->} and {@code <!-- /options:NAME -->}; {@link #update}
- * rewrites them, and a test fails when the committed README differs from what the code says.
+ * The README's option tables, generated from the one place each option is declared: {@link
+ * JobConfig} for the training job, {@link StoreArgs} for the store, the picocli annotations for
+ * every other command. Each table sits in the README between {@code <!-- options:NAME -->} and
+ * {@code <!-- /options:NAME -->}; {@link #update} rewrites them, and a test fails when the
+ * committed README differs from what the code says.
  */
 public final class OptionTables {
-  /** The one Markdown cell a description's own "(default: x)" phrase leaves when the default has a column. */
+  /**
+   * The one Markdown cell a description's own "(default: x)" phrase leaves when the default has a
+   * column.
+   */
   private static final Pattern SPACE_BEFORE_STOP = Pattern.compile("\\s+([.,;)])");
 
   private OptionTables() {}
@@ -28,8 +32,9 @@ public final class OptionTables {
   /**
    * Every generated table by region name, in README order.
    *
-   * @param root the command line to document, built over an empty environment (picocli writes defaults into the
-   *     descriptions, and a variable set by whoever runs this must not leak into the README)
+   * @param root the command line to document, built over an empty environment (picocli writes
+   *     defaults into the descriptions, and a variable set by whoever runs this must not leak into
+   *     the README)
    */
   public static Map<String, String> tables(CommandLine root) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -48,7 +53,8 @@ public final class OptionTables {
       int from = out.indexOf(open);
       int to = out.indexOf(close);
       if (from < 0 || to < from) {
-        throw new IllegalArgumentException("the README lacks the region " + open.strip() + " ... " + close);
+        throw new IllegalArgumentException(
+            "the README lacks the region " + open.strip() + " ... " + close);
       }
       out = out.substring(0, from + open.length()) + t.getValue() + out.substring(to);
     }
@@ -59,9 +65,13 @@ public final class OptionTables {
   private static String commands(CommandLine root) {
     StringBuilder out = new StringBuilder();
     for (CommandSpec command : layered(root.getCommandSpec(), new ArrayList<>())) {
-      out.append("<details><summary><code>").append(command.qualifiedName()).append("</code> (environment: <code>")
-          .append(LayeredDefaults.envPrefix(command)).append("&lt;OPTION&gt;</code>)</summary>\n\n")
-          .append(OptionDoc.markdownTable(docs(command))).append("\n</details>\n");
+      out.append("<details><summary><code>")
+          .append(command.qualifiedName())
+          .append("</code> (environment: <code>")
+          .append(LayeredDefaults.envPrefix(command))
+          .append("&lt;OPTION&gt;</code>)</summary>\n\n")
+          .append(OptionDoc.markdownTable(docs(command)))
+          .append("\n</details>\n");
     }
     return out.toString();
   }
@@ -70,22 +80,25 @@ public final class OptionTables {
     if (LayeredDefaults.isLayered(command)) {
       out.add(command);
     }
-    command.subcommands().values().stream().map(CommandLine::getCommandSpec).distinct()
+    command.subcommands().values().stream()
+        .map(CommandLine::getCommandSpec)
+        .distinct()
         .forEach(sub -> layered(sub, out));
     return out;
   }
 
   /**
-   * The description without the phrase that states the default (picocli interpolates it into the text, e.g.
-   * "(default: 8080)" or "Default: movielens."), which the table's own column shows.
+   * The description without the phrase that states the default (picocli interpolates it into the
+   * text, e.g. "(default: 8080)" or "Default: movielens."), which the table's own column shows.
    */
   static String withoutDefault(String description, String def) {
     String out = description;
     if (!def.isEmpty()) {
       String d = Pattern.quote(def);
-      out = out.replaceAll("\\s*\\([Dd]efault:\\s*" + d + "\\)", "")
-          .replaceAll("\\([Dd]efault:\\s*" + d + ",\\s*", "(")
-          .replaceAll("\\s*[Dd]efault:\\s*" + d + "\\.?", "");
+      out =
+          out.replaceAll("\\s*\\([Dd]efault:\\s*" + d + "\\)", "")
+              .replaceAll("\\([Dd]efault:\\s*" + d + ",\\s*", "(")
+              .replaceAll("\\s*[Dd]efault:\\s*" + d + "\\.?", "");
     }
     out = out.replace(" (default)", "");
     return SPACE_BEFORE_STOP.matcher(out).replaceAll("$1").strip();
@@ -99,8 +112,13 @@ public final class OptionTables {
       }
       String def = o.defaultValue() == null ? "" : o.defaultValue();
       String description = withoutDefault(String.join(" ", o.description()), def);
-      out.add(new OptionDoc(o.longestName().substring(2), def,
-          description.endsWith(".") || description.isEmpty() ? description : description + "."));
+      out.add(
+          new OptionDoc(
+              o.longestName().substring(2),
+              def,
+              description.endsWith(".") || description.isEmpty()
+                  ? description
+                  : description + "."));
     }
     return out;
   }

@@ -9,17 +9,28 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What one {@code towerstream eval} measured: towerstream through the pipeline and the three baselines on
- * the same split, as a table for people and one JSON object for scripts.
+ * What one {@code towerstream eval} measured: towerstream through the pipeline and the three
+ * baselines on the same split, as a table for people and one JSON object for scripts.
  *
  * @param towerstream {@code RankingMetrics} keys ({@code recall@K}, {@code ndcg@K}, {@code users})
  * @param unknownUsers test users the store had no vector for (counted as zero hits)
  */
-public record EvalReport(String dataset, double split, int trainEvents, int testUsers, int[] ks,
-    Map<String, Double> towerstream, Baselines.Result baselines, int unknownUsers, double seconds) {
+public record EvalReport(
+    String dataset,
+    double split,
+    int trainEvents,
+    int testUsers,
+    int[] ks,
+    Map<String, Double> towerstream,
+    Baselines.Result baselines,
+    int unknownUsers,
+    double seconds) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The models in report order, each with its metrics in JSON order (every recall, then every NDCG). */
+  /**
+   * The models in report order, each with its metrics in JSON order (every recall, then every
+   * NDCG).
+   */
   public Map<String, Map<String, Double>> models() {
     Map<String, Map<String, Double>> m = new LinkedHashMap<>();
     m.put("towerstream", metrics(towerstream));
@@ -39,10 +50,12 @@ public record EvalReport(String dataset, double split, int trainEvents, int test
     root.put("trainEvents", trainEvents);
     root.put("testUsers", testUsers);
     ObjectNode models = root.putObject("models");
-    models().forEach((name, metrics) -> {
-      ObjectNode node = models.putObject(name);
-      metrics.forEach(node::put);
-    });
+    models()
+        .forEach(
+            (name, metrics) -> {
+              ObjectNode node = models.putObject(name);
+              metrics.forEach(node::put);
+            });
     root.put("seconds", Math.round(seconds * 10) / 10.0);
     try {
       return JSON.writeValueAsString(root);
@@ -54,22 +67,36 @@ public record EvalReport(String dataset, double split, int trainEvents, int test
   /** A fixed-width table, one row per model. */
   public String table() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%s, split %.2f: %d training events, %d test users (%d unknown to the "
-        + "store), %.1f s%n", dataset, split, trainEvents, testUsers, unknownUsers, seconds));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%s, split %.2f: %d training events, %d test users (%d unknown to the "
+                + "store), %.1f s%n",
+            dataset,
+            split,
+            trainEvents,
+            testUsers,
+            unknownUsers,
+            seconds));
     Map<String, Map<String, Double>> models = models();
     out.append(String.format(Locale.ROOT, "%-18s", "model"));
     metrics(towerstream).keySet().forEach(k -> out.append(String.format(Locale.ROOT, "%11s", k)));
     out.append(System.lineSeparator());
-    models.forEach((name, metrics) -> {
-      String label = name.equals("ease") ? String.format(Locale.ROOT, "ease(λ=%.0f)", baselines.easeLambda()) : name;
-      out.append(String.format(Locale.ROOT, "%-18s", label));
-      metrics.forEach((k, v) -> {
-        if (!k.equals("lambda")) {
-          out.append(String.format(Locale.ROOT, "%11.4f", v));
-        }
-      });
-      out.append(System.lineSeparator());
-    });
+    models.forEach(
+        (name, metrics) -> {
+          String label =
+              name.equals("ease")
+                  ? String.format(Locale.ROOT, "ease(λ=%.0f)", baselines.easeLambda())
+                  : name;
+          out.append(String.format(Locale.ROOT, "%-18s", label));
+          metrics.forEach(
+              (k, v) -> {
+                if (!k.equals("lambda")) {
+                  out.append(String.format(Locale.ROOT, "%11.4f", v));
+                }
+              });
+          out.append(System.lineSeparator());
+        });
     return out.toString();
   }
 

@@ -28,22 +28,33 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One {@code towerstream eval}: split the click log in time, compute the baselines offline while running the
- * training stream through the real pipeline (broker, job on a MiniCluster, store with HTTP; the demo's
- * {@link DemoStack}) once, wait until everything trained is served, and rank every test user over HTTP.
+ * One {@code towerstream eval}: split the click log in time, compute the baselines offline while
+ * running the training stream through the real pipeline (broker, job on a MiniCluster, store with
+ * HTTP; the demo's {@link DemoStack}) once, wait until everything trained is served, and rank every
+ * test user over HTTP.
  */
 public final class EvalRun {
-  /** The trainer counts as stuck when it trains nothing new for this long before reaching the target. */
-  private static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
-  /** Three default publish intervals without an update: every replica has applied the others' last deltas. */
-  private static final Duration QUIET_PERIOD = Duration.ofSeconds(3);
   /**
-   * The trainer's partial-batch wait during an eval, unless the job options set one: the replay streams
-   * without pauses, so batches close at the batch size, and only the last one waits. The job's default (50 ms,
-   * for freshness at low traffic) lets a stall of a busy machine close a partial batch somewhere, and then a
-   * rerun trains other batches. (Reruns still differ in the third decimal for a reason not yet found.)
+   * The trainer counts as stuck when it trains nothing new for this long before reaching the
+   * target.
+   */
+  private static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
+
+  /**
+   * Three default publish intervals without an update: every replica has applied the others' last
+   * deltas.
+   */
+  private static final Duration QUIET_PERIOD = Duration.ofSeconds(3);
+
+  /**
+   * The trainer's partial-batch wait during an eval, unless the job options set one: the replay
+   * streams without pauses, so batches close at the batch size, and only the last one waits. The
+   * job's default (50 ms, for freshness at low traffic) lets a stall of a busy machine close a
+   * partial batch somewhere, and then a rerun trains other batches. (Reruns still differ in the
+   * third decimal for a reason not yet found.)
    */
   static final String REPLAY_BATCH_WAIT_MS = "2000";
+
   private static final String BATCH_WAIT_OPTION = "--batch.max-wait-ms";
 
   private final Path data;
@@ -54,7 +65,8 @@ public final class EvalRun {
   private final PrintStream log = new PrintStream(System.err, true, StandardCharsets.UTF_8);
   private volatile double baselineSeconds;
 
-  public EvalRun(Path data, ClickFileFormat format, double fraction, int[] ks, List<String> jobArgs) {
+  public EvalRun(
+      Path data, ClickFileFormat format, double fraction, int[] ks, List<String> jobArgs) {
     this.data = data;
     this.format = format;
     this.fraction = fraction;
@@ -62,7 +74,10 @@ public final class EvalRun {
     this.jobArgs = withReplayBatchWait(jobArgs);
   }
 
-  /** {@code jobArgs}, with {@link #REPLAY_BATCH_WAIT_MS} in front unless they set the batch wait themselves. */
+  /**
+   * {@code jobArgs}, with {@link #REPLAY_BATCH_WAIT_MS} in front unless they set the batch wait
+   * themselves.
+   */
   static List<String> withReplayBatchWait(List<String> jobArgs) {
     for (String a : jobArgs) {
       if (a.equals(BATCH_WAIT_OPTION) || a.startsWith(BATCH_WAIT_OPTION + "=")) {
@@ -78,9 +93,16 @@ public final class EvalRun {
     long startedAt = System.nanoTime();
     List<ClickRecord> records = ClickFileReader.readSorted(data, format);
     TemporalSplit split = new TemporalSplit(interactions(records), fraction);
-    log.printf(Locale.ROOT, "towerstream eval — %s: %d events, %d train, %d test users, %d items in training%n",
-        data.getFileName(), records.size(), split.train.size(), split.relevant.size(), split.items.size());
-    // The baselines are single-threaded offline math (EASE's eigendecompositions dominate): computing them
+    log.printf(
+        Locale.ROOT,
+        "towerstream eval — %s: %d events, %d train, %d test users, %d items in training%n",
+        data.getFileName(),
+        records.size(),
+        split.train.size(),
+        split.relevant.size(),
+        split.items.size());
+    // The baselines are single-threaded offline math (EASE's eigendecompositions dominate):
+    // computing them
     // while the pipeline starts and trains overlaps the two instead of adding their times.
     CompletableFuture<Baselines.Result> baselines = baselines(split);
 
@@ -89,8 +111,13 @@ public final class EvalRun {
     int unknownUsers;
     Path workDir = Files.createTempDirectory("towerstream-eval");
     try (DemoStack stack = DemoStack.start(workDir, 0, "127.0.0.1", 0, 0, jobArgs)) {
-      log.println("pipeline: broker " + stack.bootstrapServers() + ", training job " + stack.jobId()
-          + ", store http://127.0.0.1:" + stack.store().port());
+      log.println(
+          "pipeline: broker "
+              + stack.bootstrapServers()
+              + ", training job "
+              + stack.jobId()
+              + ", store http://127.0.0.1:"
+              + stack.store().port());
       trainAndServe(stack, records.subList(0, split.train.size()));
       StoreRanker ranker = new StoreRanker("http://127.0.0.1:" + stack.store().port());
       rankings = ranker.rank(exclusions(split), maxK);
@@ -100,18 +127,27 @@ public final class EvalRun {
     }
     Map<String, Double> towerstream =
         RankingMetrics.evaluateRanked(split, user -> rankings.getOrDefault(user, List.of()), ks);
-    return new EvalReport(data.getFileName().toString(), fraction, split.train.size(), split.relevant.size(), ks,
-        towerstream, join(baselines), unknownUsers, (System.nanoTime() - startedAt) / 1e9);
+    return new EvalReport(
+        data.getFileName().toString(),
+        fraction,
+        split.train.size(),
+        split.relevant.size(),
+        ks,
+        towerstream,
+        join(baselines),
+        unknownUsers,
+        (System.nanoTime() - startedAt) / 1e9);
   }
 
   /**
-   * Replays the training clicks once and returns when the trainer has trained all of them and the store
-   * has applied everything the trainer published after that.
+   * Replays the training clicks once and returns when the trainer has trained all of them and the
+   * store has applied everything the trainer published after that.
    */
   private void trainAndServe(DemoStack stack, List<ClickRecord> train) throws InterruptedException {
     RetrievalStore store = stack.store();
     try (ClickReplayer replayer = new ClickReplayer(stack.bootstrapServers(), stack.clicksTopic());
-        ProgressReporter progress = new ProgressReporter(train.size(), store, replayer::acknowledged)) {
+        ProgressReporter progress =
+            new ProgressReporter(train.size(), store, replayer::acknowledged)) {
       replayer.replay(train.iterator(), 0);
       long trainedAtPublish = -1;
       int publishesSince = 0;
@@ -127,11 +163,16 @@ public final class EvalRun {
           updatesChangedAt = System.nanoTime();
         }
         if (s.eventsTrained() >= train.size()) {
-          // Embeddings and the status that follows them travel through two Kafka sinks (two producers), so
-          // the status that reports the last event can overtake that publish's embeddings. The next publish,
-          // with nothing trained since, sends every item still pending (publish.item-refresh-ms); the one after
-          // comes a publish interval later, when those have long been sent. With several trainer subtasks the
-          // replicas go on exchanging their last deltas after the last event and republish what those moved,
+          // Embeddings and the status that follows them travel through two Kafka sinks (two
+          // producers), so
+          // the status that reports the last event can overtake that publish's embeddings. The next
+          // publish,
+          // with nothing trained since, sends every item still pending (publish.item-refresh-ms);
+          // the one after
+          // comes a publish interval later, when those have long been sent. With several trainer
+          // subtasks the
+          // replicas go on exchanging their last deltas after the last event and republish what
+          // those moved,
           // so the store must also have gone quiet: no update applied for QUIET_PERIOD.
           if (trainedAtPublish < 0) {
             trainedAtPublish = s.trainerPublishedAt();
@@ -139,40 +180,53 @@ public final class EvalRun {
             trainedAtPublish = s.trainerPublishedAt();
             publishesSince++;
           }
-          if (publishesSince >= 2 && System.nanoTime() - updatesChangedAt > QUIET_PERIOD.toNanos()) {
+          if (publishesSince >= 2
+              && System.nanoTime() - updatesChangedAt > QUIET_PERIOD.toNanos()) {
             break;
           }
           if (System.nanoTime() - updatesChangedAt > STALL_TIMEOUT.toNanos()) {
-            throw new IllegalStateException("no trainer publish reached the store for "
-                + STALL_TIMEOUT.toSeconds() + " s after the last training event");
+            throw new IllegalStateException(
+                "no trainer publish reached the store for "
+                    + STALL_TIMEOUT.toSeconds()
+                    + " s after the last training event");
           }
         } else if (s.eventsTrained() != lastTrained) {
           lastTrained = s.eventsTrained();
           lastProgressAt = System.nanoTime();
         } else if (System.nanoTime() - lastProgressAt > STALL_TIMEOUT.toNanos()) {
-          throw new IllegalStateException("the trainer stopped at " + s.eventsTrained() + " of " + train.size()
-              + " training events for " + STALL_TIMEOUT.toSeconds() + " s (rejected clicks go to clicks.dlq)");
+          throw new IllegalStateException(
+              "the trainer stopped at "
+                  + s.eventsTrained()
+                  + " of "
+                  + train.size()
+                  + " training events for "
+                  + STALL_TIMEOUT.toSeconds()
+                  + " s (rejected clicks go to clicks.dlq)");
         }
         Thread.sleep(200);
       }
     }
     if (!store.awaitCaughtUp(Duration.ofSeconds(60))) {
-      throw new IllegalStateException("the store did not catch up with the embeddings topic within 60 s");
+      throw new IllegalStateException(
+          "the store did not catch up with the embeddings topic within 60 s");
     }
   }
 
   private CompletableFuture<Baselines.Result> baselines(TemporalSplit split) {
     CompletableFuture<Baselines.Result> result = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        long started = System.nanoTime();
-        Baselines.Result r = Baselines.evaluate(split, ks);
-        baselineSeconds = (System.nanoTime() - started) / 1e9;
-        result.complete(r);
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    }, "eval-baselines");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                long started = System.nanoTime();
+                Baselines.Result r = Baselines.evaluate(split, ks);
+                baselineSeconds = (System.nanoTime() - started) / 1e9;
+                result.complete(r);
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "eval-baselines");
     thread.setDaemon(true);
     thread.start();
     return result;
@@ -181,7 +235,9 @@ public final class EvalRun {
   private Baselines.Result join(CompletableFuture<Baselines.Result> baselines) throws Exception {
     try {
       Baselines.Result r = baselines.get();
-      log.printf(Locale.ROOT, "baselines (popularity, recent popularity, EASE with λ tuned) took %.1f s%n",
+      log.printf(
+          Locale.ROOT,
+          "baselines (popularity, recent popularity, EASE with λ tuned) took %.1f s%n",
           baselineSeconds);
       return r;
     } catch (ExecutionException e) {

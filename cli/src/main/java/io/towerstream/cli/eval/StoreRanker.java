@@ -17,17 +17,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Ranks users through a retrieval store's public HTTP API ({@code POST /v1/candidates:batch}), as any client
- * of the deployed system would, rather than through its in-process service: the evaluation then covers the
- * request parsing, the exclusion and the index a real caller gets.
+ * Ranks users through a retrieval store's public HTTP API ({@code POST /v1/candidates:batch}), as
+ * any client of the deployed system would, rather than through its in-process service: the
+ * evaluation then covers the request parsing, the exclusion and the index a real caller gets.
  */
 final class StoreRanker {
   /** The store's limit on queries per batch request. */
   static final int BATCH = 100;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI batchUri;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private int unknownUsers;
 
   StoreRanker(String baseUrl) {
@@ -35,8 +37,9 @@ final class StoreRanker {
   }
 
   /**
-   * The top {@code k} item ids, best first, for each user, never one of that user's {@code exclude}d items.
-   * A user the store does not know gets an empty list (counted in {@link #unknownUsers}).
+   * The top {@code k} item ids, best first, for each user, never one of that user's {@code
+   * exclude}d items. A user the store does not know gets an empty list (counted in {@link
+   * #unknownUsers}).
    *
    * @throws IllegalStateException when the store fails a query for any other reason
    */
@@ -73,8 +76,13 @@ final class StoreRanker {
       return List.of();
     }
     if (status != 200) {
-      throw new IllegalStateException("the store failed the query for user '" + user + "' at " + batchUri + ": "
-          + (result == null ? "no result" : result.toString()));
+      throw new IllegalStateException(
+          "the store failed the query for user '"
+              + user
+              + "' at "
+              + batchUri
+              + ": "
+              + (result == null ? "no result" : result.toString()));
     }
     List<String> ids = new ArrayList<>();
     result.path("candidates").forEach(c -> ids.add(c.path("itemId").asText()));
@@ -82,14 +90,17 @@ final class StoreRanker {
   }
 
   private JsonNode post(ObjectNode body) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(batchUri)
-            .timeout(Duration.ofSeconds(60))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(batchUri)
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException(batchUri + " answered " + response.statusCode() + ": " + response.body());
+      throw new IllegalStateException(
+          batchUri + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }

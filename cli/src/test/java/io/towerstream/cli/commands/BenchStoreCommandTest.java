@@ -14,10 +14,40 @@ class BenchStoreCommandTest {
 
   @Test
   void parsesEveryOptionIntoTheBenchmarksOptions() {
-    BenchStoreCommand command = parse("bench", "store", "--items", "1000,2000", "--dim", "32", "--k", "10",
-        "--data", "random,clustered", "--threads", "1,2", "--updates-per-sec", "500", "--index", "EXACT",
-        "--hnsw-overquery", "2,3", "--hnsw-max-degree", "16", "--hnsw-beam-width", "50", "--index-build-threads", "1",
-        "--bias-scale", "0.2", "--seconds", "2", "--recall-queries", "30", "--seed", "7");
+    BenchStoreCommand command =
+        parse(
+            "bench",
+            "store",
+            "--items",
+            "1000,2000",
+            "--dim",
+            "32",
+            "--k",
+            "10",
+            "--data",
+            "random,clustered",
+            "--threads",
+            "1,2",
+            "--updates-per-sec",
+            "500",
+            "--index",
+            "EXACT",
+            "--hnsw-overquery",
+            "2,3",
+            "--hnsw-max-degree",
+            "16",
+            "--hnsw-beam-width",
+            "50",
+            "--index-build-threads",
+            "1",
+            "--bias-scale",
+            "0.2",
+            "--seconds",
+            "2",
+            "--recall-queries",
+            "30",
+            "--seed",
+            "7");
     BenchOptions o = command.toBenchOptions();
     assertThat(o.items()).containsExactly(1000, 2000);
     assertThat(o.dim()).isEqualTo(32);
@@ -68,25 +98,51 @@ class BenchStoreCommandTest {
     assertThat(unknown.err()).contains("--update-rate");
   }
 
-  /** The benchmark itself, tiny: the printed table has the header, a quiet row and a churn row per thread count. */
+  /**
+   * The benchmark itself, tiny: the printed table has the header, a quiet row and a churn row per
+   * thread count.
+   */
   @Test
   void runsTheBenchmarkInProcessAndPrintsItsTable() {
-    CliRun run = CliRun.of("bench", "store", "--items", "3000", "--dim", "16", "--k", "10", "--data", "clustered",
-        "--threads", "1,2", "--updates-per-sec", "200", "--seconds", "1", "--recall-queries", "20",
-        "--index-build-threads", "1");
+    CliRun run =
+        CliRun.of(
+            "bench",
+            "store",
+            "--items",
+            "3000",
+            "--dim",
+            "16",
+            "--k",
+            "10",
+            "--data",
+            "clustered",
+            "--threads",
+            "1,2",
+            "--updates-per-sec",
+            "200",
+            "--seconds",
+            "1",
+            "--recall-queries",
+            "20",
+            "--index-build-threads",
+            "1");
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> rows = run.out().lines().filter(l -> l.startsWith("|")).toList();
     // the table is printed after every (size, data) pair; this run has one pair, so one table
     assertThat(rows).hasSize(2 + 4);
-    assertThat(rows.get(0)).contains("data", "items", "p99 ms", "QPS", "recall@10", "visible p50/p99");
+    assertThat(rows.get(0))
+        .contains("data", "items", "p99 ms", "QPS", "recall@10", "visible p50/p99");
     List<String> data = rows.subList(2, 6);
     assertThat(data).allSatisfy(r -> assertThat(r).contains("clustered", "3,000"));
     assertThat(data.get(0)).matches("\\|[^|]*\\|[^|]*\\|[^|]*\\|[^|]*\\|[^|]*\\| 0 +\\| +1 \\|.*");
     assertThat(data.get(1)).matches("\\|[^|]*\\|[^|]*\\|[^|]*\\|[^|]*\\|[^|]*\\| 0 +\\| +2 \\|.*");
-    assertThat(data.subList(2, 4)).allSatisfy(r -> assertThat(cell(r, 5)).isNotEqualTo("0"))
+    assertThat(data.subList(2, 4))
+        .allSatisfy(r -> assertThat(cell(r, 5)).isNotEqualTo("0"))
         .allSatisfy(r -> assertThat(cell(r, 11)).matches("[0-9.]+/[0-9.]+"));
     for (String r : data) {
-      assertThat(Double.parseDouble(cell(r, 10))).as("recall@10 of a 3,000-item graph").isGreaterThan(0.9);
+      assertThat(Double.parseDouble(cell(r, 10)))
+          .as("recall@10 of a 3,000-item graph")
+          .isGreaterThan(0.9);
     }
   }
 

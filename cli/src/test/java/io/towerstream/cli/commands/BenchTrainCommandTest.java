@@ -16,9 +16,25 @@ class BenchTrainCommandTest {
 
   @Test
   void parsesTheOptionsAndPassesTrainingJobOptionsThrough() {
-    TrainBenchmark.Options o = parse("bench", "train", "--synthetic-events", "5000", "--trainers", "1,3",
-        "--batch-sizes", "64", "--phases", "pipeline,freshness", "--quality-runs", "2", "--store-index", "exact",
-        "--model.dim", "32").validate();
+    TrainBenchmark.Options o =
+        parse(
+                "bench",
+                "train",
+                "--synthetic-events",
+                "5000",
+                "--trainers",
+                "1,3",
+                "--batch-sizes",
+                "64",
+                "--phases",
+                "pipeline,freshness",
+                "--quality-runs",
+                "2",
+                "--store-index",
+                "exact",
+                "--model.dim",
+                "32")
+            .validate();
     assertThat(o.syntheticEvents()).isEqualTo(5000);
     assertThat(o.trainers()).containsExactly(1, 3);
     assertThat(o.batchSizes()).containsExactly(64);
@@ -41,14 +57,29 @@ class BenchTrainCommandTest {
   }
 
   /**
-   * The pipeline phase, tiny but whole: a broker, the job at one and two trainer subtasks and the store, each
-   * run reporting every click trained and served.
+   * The pipeline phase, tiny but whole: a broker, the job at one and two trainer subtasks and the
+   * store, each run reporting every click trained and served.
    */
   @Test
   void runsThePipelineAtEachParallelismAndReportsEveryClickServed() throws Exception {
-    CliRun run = CliRun.of("bench", "train", "--synthetic-events", "3000", "--synthetic-users", "300",
-        "--synthetic-items", "200", "--synthetic-clusters", "5", "--phases", "pipeline", "--trainers", "1,2",
-        "--batch-sizes", "32");
+    CliRun run =
+        CliRun.of(
+            "bench",
+            "train",
+            "--synthetic-events",
+            "3000",
+            "--synthetic-users",
+            "300",
+            "--synthetic-items",
+            "200",
+            "--synthetic-clusters",
+            "5",
+            "--phases",
+            "pipeline",
+            "--trainers",
+            "1,2",
+            "--batch-sizes",
+            "32");
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> lines = run.out().lines().toList();
     JsonNode report = new ObjectMapper().readTree(lines.get(lines.size() - 1));
@@ -59,7 +90,8 @@ class BenchTrainCommandTest {
       assertThat(p.get("trainers").asInt()).isEqualTo(i + 1);
       assertThat(p.get("events").asLong()).isEqualTo(3000);
       assertThat(p.get("eventsPerSecond").asDouble()).isPositive();
-      assertThat(p.get("servedSeconds").asDouble()).isGreaterThanOrEqualTo(p.get("trainedSeconds").asDouble());
+      assertThat(p.get("servedSeconds").asDouble())
+          .isGreaterThanOrEqualTo(p.get("trainedSeconds").asDouble());
       assertThat(p.get("storeBytes").asLong()).isPositive();
     }
     assertThat(run.out()).contains("pipeline", "synthetic");

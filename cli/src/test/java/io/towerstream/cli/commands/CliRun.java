@@ -8,8 +8,9 @@ import picocli.CommandLine;
 
 /**
  * Runs the {@code towerstream} command line in-process, wired as {@code main} wires it ({@link
- * Towerstream#commandLine}), capturing what it prints. The environment is the run's own, empty unless given, so
- * no {@code TOWERSTREAM_*} variable of the machine running the tests changes a command's options.
+ * Towerstream#commandLine}), capturing what it prints. The environment is the run's own, empty
+ * unless given, so no {@code TOWERSTREAM_*} variable of the machine running the tests changes a
+ * command's options.
  */
 record CliRun(int exitCode, String out, String err) {
 

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Every bad option stops {@code eval} before anything starts: exit 2 and a message naming the option. */
+/**
+ * Every bad option stops {@code eval} before anything starts: exit 2 and a message naming the
+ * option.
+ */
 class EvalCommandTest {
   @TempDir Path dir;
   private Path data;
@@ -42,7 +45,9 @@ class EvalCommandTest {
   @Test
   void anEmptyOrBadListOfCutoffsIsRefused() {
     for (String ks : List.of("", ",", " , ", "10,x", "0", "10,1001")) {
-      assertThat(run("--data", data.toString(), "--format", "csv", "-k", ks)).as("-k '%s'", ks).isEqualTo(2);
+      assertThat(run("--data", data.toString(), "--format", "csv", "-k", ks))
+          .as("-k '%s'", ks)
+          .isEqualTo(2);
       assertThat(err.toString()).contains("-k");
     }
   }
@@ -63,7 +68,8 @@ class EvalCommandTest {
 
   @Test
   void aBadTrainingJobOptionIsRefusedBeforeAnythingStarts() {
-    assertThat(run("--data", data.toString(), "--format", "csv", "--model.dim", "many")).isEqualTo(2);
+    assertThat(run("--data", data.toString(), "--format", "csv", "--model.dim", "many"))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("model.dim");
   }
 

@@ -18,29 +18,53 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The CLI's commands take options as the job and the store do: flags over {@code TOWERSTREAM_<COMMAND>_<OPTION>}
- * over a {@code --config} file over the annotation's default. Commands are parsed through {@code main}'s wiring
- * ({@link Towerstream#commandLine}) with the test's own environment, and never run.
+ * The CLI's commands take options as the job and the store do: flags over {@code
+ * TOWERSTREAM_<COMMAND>_<OPTION>} over a {@code --config} file over the annotation's default.
+ * Commands are parsed through {@code main}'s wiring ({@link Towerstream#commandLine}) with the
+ * test's own environment, and never run.
  */
 class LayeredDefaultsTest {
   @TempDir Path dir;
 
   @Test
   void aFlagBeatsTheEnvironmentWhichBeatsTheFileWhichBeatsTheDefault() throws IOException {
-    Path file = write("demo.properties", "port=1111", "host=10.0.0.1", "rate=5", "synthetic-users=300",
-        "exit-after-replay=true", "--seed=9");
-    DemoCommand demo = parse(Map.of("TOWERSTREAM_DEMO_PORT", "2222", "TOWERSTREAM_DEMO_HOST", "10.0.0.2",
-            "TOWERSTREAM_DEMO_SYNTHETIC_ITEMS", "77"),
-        "demo", "--config", file.toString(), "--port", "3333", "--model.dim", "32");
+    Path file =
+        write(
+            "demo.properties",
+            "port=1111",
+            "host=10.0.0.1",
+            "rate=5",
+            "synthetic-users=300",
+            "exit-after-replay=true",
+            "--seed=9");
+    DemoCommand demo =
+        parse(
+            Map.of(
+                "TOWERSTREAM_DEMO_PORT",
+                "2222",
+                "TOWERSTREAM_DEMO_HOST",
+                "10.0.0.2",
+                "TOWERSTREAM_DEMO_SYNTHETIC_ITEMS",
+                "77"),
+            "demo",
+            "--config",
+            file.toString(),
+            "--port",
+            "3333",
+            "--model.dim",
+            "32");
     assertThat(demo.port).as("flag over environment and file").isEqualTo(3333);
     assertThat(demo.host).as("environment over file").isEqualTo("10.0.0.2");
     assertThat(demo.rate).as("file over default").isEqualTo(5.0);
     assertThat(demo.exitAfterReplay).as("a flag without value, from the file").isTrue();
     assertThat(demo.source.syntheticUsers).as("a mixin's option, from the file").isEqualTo(300);
-    assertThat(demo.source.syntheticItems).as("a mixin's option, from the environment").isEqualTo(77);
+    assertThat(demo.source.syntheticItems)
+        .as("a mixin's option, from the environment")
+        .isEqualTo(77);
     assertThat(demo.source.seed).as("a key written with its --").isEqualTo(9);
     assertThat(demo.jobMetricsPort).as("neither: the annotation's default").isEqualTo(9249);
-    assertThat(demo.jobArgs).as("--config is the demo's own; training-job options still pass through")
+    assertThat(demo.jobArgs)
+        .as("--config is the demo's own; training-job options still pass through")
         .containsExactly("--model.dim", "32");
   }
 
@@ -55,8 +79,13 @@ class LayeredDefaultsTest {
   @Test
   void listOptionsSplitValuesFromTheEnvironmentAndTheFile() throws IOException {
     Path file = write("bench.properties", "batch-sizes=64,128", "phases=step", "trainers=7");
-    BenchTrainCommand bench = parse(Map.of("TOWERSTREAM_BENCH_TRAIN_TRAINERS", "1,3"),
-        "bench", "train", "--config", file.toString());
+    BenchTrainCommand bench =
+        parse(
+            Map.of("TOWERSTREAM_BENCH_TRAIN_TRAINERS", "1,3"),
+            "bench",
+            "train",
+            "--config",
+            file.toString());
     TrainBenchmark.Options o = bench.validate();
     assertThat(o.trainers()).as("environment over file").containsExactly(1, 3);
     assertThat(o.batchSizes()).containsExactly(64, 128);
@@ -65,21 +94,38 @@ class LayeredDefaultsTest {
 
   @Test
   void eachCommandReadsTheVariablesOfItsOwnPathOnly() throws IOException {
-    Map<String, String> env = Map.of("TOWERSTREAM_BENCH_STORE_DATA", "random", "TOWERSTREAM_BENCH_DATA", "wrong",
-        "TOWERSTREAM_BENCH_TRAIN_DATA", dir.resolve("nope").toString(),
-        "TOWERSTREAM_STORE_SNAPSHOT_URL", "http://store:8080", "TOWERSTREAM_SNAPSHOT_URL", "http://wrong:1",
-        "TOWERSTREAM_STORE_URL", "http://wrong:2", "TOWERSTREAM_STORE_RESTORE_FROM", "/snapshots/a");
+    Map<String, String> env =
+        Map.of(
+            "TOWERSTREAM_BENCH_STORE_DATA",
+            "random",
+            "TOWERSTREAM_BENCH_DATA",
+            "wrong",
+            "TOWERSTREAM_BENCH_TRAIN_DATA",
+            dir.resolve("nope").toString(),
+            "TOWERSTREAM_STORE_SNAPSHOT_URL",
+            "http://store:8080",
+            "TOWERSTREAM_SNAPSHOT_URL",
+            "http://wrong:1",
+            "TOWERSTREAM_STORE_URL",
+            "http://wrong:2",
+            "TOWERSTREAM_STORE_RESTORE_FROM",
+            "/snapshots/a");
     assertThat(this.<BenchStoreCommand>parse(env, "bench", "store").data).containsExactly("random");
-    assertThat(this.<BenchTrainCommand>parse(Map.of("TOWERSTREAM_BENCH_STORE_DATA", "x.data"), "bench", "train").data)
+    assertThat(
+            this.<BenchTrainCommand>parse(
+                    Map.of("TOWERSTREAM_BENCH_STORE_DATA", "x.data"), "bench", "train")
+                .data)
         .isNull();
-    assertThat(this.<StoreSnapshotCommand>parse(env, "store", "snapshot").url).isEqualTo("http://store:8080");
+    assertThat(this.<StoreSnapshotCommand>parse(env, "store", "snapshot").url)
+        .isEqualTo("http://store:8080");
     // required options are satisfied by the other layers too
     Path file = write("restore.properties", "db=/stores/new", "from=/snapshots/b");
     StoreRestoreCommand restore = parse(env, "store", "restore", "--config", file.toString());
     assertThat(restore.from).isEqualTo(Path.of("/snapshots/a"));
     assertThat(restore.db).isEqualTo(Path.of("/stores/new"));
     // an option's short and long names share one variable, of the long name
-    assertThat(this.<EvalCommand>parse(Map.of("TOWERSTREAM_EVAL_K", "5,6"), "eval", "--data", "x").ks)
+    assertThat(
+            this.<EvalCommand>parse(Map.of("TOWERSTREAM_EVAL_K", "5,6"), "eval", "--data", "x").ks)
         .isEqualTo("5,6");
   }
 
@@ -87,12 +133,16 @@ class LayeredDefaultsTest {
   void aKeyInTheFileThatIsNoOptionOfTheCommandFailsNamingFileAndKey() throws IOException {
     Path file = write("typo.properties", "port=1", "prot=8080");
     assertThatThrownBy(() -> parse(Map.of(), "demo", "--config", file.toString()))
-        .isInstanceOf(ParameterException.class).hasMessageContaining(file.toString()).hasMessageContaining("'prot'");
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("'prot'");
     // the option of another command, a training-job option, --config itself: none is demo's
     for (String key : List.of("bootstrap-servers", "model.dim", "config", "help")) {
       Path other = write("other.properties", key + "=x");
-      assertThatThrownBy(() -> parse(Map.of(), "demo", "--config", other.toString())).as(key)
-          .isInstanceOf(ParameterException.class).hasMessageContaining("'" + key + "'");
+      assertThatThrownBy(() -> parse(Map.of(), "demo", "--config", other.toString()))
+          .as(key)
+          .isInstanceOf(ParameterException.class)
+          .hasMessageContaining("'" + key + "'");
     }
     CliRun run = CliRun.of("demo", "--config", file.toString());
     assertThat(run.exitCode()).isEqualTo(2);
@@ -102,30 +152,53 @@ class LayeredDefaultsTest {
   @Test
   void theFileIsCheckedEvenWhenEveryOptionIsAFlag() throws IOException {
     Path file = write("restore.properties", "form=/snapshots/a");
-    assertThatThrownBy(() -> parse(Map.of(), "store", "restore", "--from", "/a", "--db", "/b",
-        "--config", file.toString())).isInstanceOf(ParameterException.class).hasMessageContaining("'form'");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    Map.of(),
+                    "store",
+                    "restore",
+                    "--from",
+                    "/a",
+                    "--db",
+                    "/b",
+                    "--config",
+                    file.toString()))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("'form'");
   }
 
   @Test
   void anUnreadableFileFailsNamingConfig() {
     Path missing = dir.resolve("missing.properties");
-    assertThatThrownBy(() -> parse(Map.of(), "query", "--user", "u", "--config", missing.toString()))
-        .isInstanceOf(ParameterException.class).hasMessageContaining("--config")
+    assertThatThrownBy(
+            () -> parse(Map.of(), "query", "--user", "u", "--config", missing.toString()))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--config")
         .hasMessageContaining(missing.toString());
   }
 
   @Test
   void aBadValueFromTheEnvironmentOrTheFileSaysWhereItCameFrom() throws IOException {
     // nothing answers on port 1: were the value accepted, the query would fail with exit 3, not 2
-    CliRun env = CliRun.withEnv(Map.of("TOWERSTREAM_QUERY_K", "many"), "query", "--user", "u", "--url",
-        "http://127.0.0.1:1");
+    CliRun env =
+        CliRun.withEnv(
+            Map.of("TOWERSTREAM_QUERY_K", "many"),
+            "query",
+            "--user",
+            "u",
+            "--url",
+            "http://127.0.0.1:1");
     assertThat(env.exitCode()).as(env.err()).isEqualTo(2);
     assertThat(env.err()).contains("--k", "many", "environment variable TOWERSTREAM_QUERY_K");
     Path file = write("query.properties", "k=lots");
-    CliRun fromFile = CliRun.of("query", "--user", "u", "--url", "http://127.0.0.1:1", "--config", file.toString());
+    CliRun fromFile =
+        CliRun.of(
+            "query", "--user", "u", "--url", "http://127.0.0.1:1", "--config", file.toString());
     assertThat(fromFile.exitCode()).as(fromFile.err()).isEqualTo(2);
     assertThat(fromFile.err()).contains("--k", "lots", "--config " + file);
-    CliRun flag = CliRun.withEnv(Map.of("TOWERSTREAM_QUERY_K", "many"), "query", "--user", "u", "-k", "few");
+    CliRun flag =
+        CliRun.withEnv(Map.of("TOWERSTREAM_QUERY_K", "many"), "query", "--user", "u", "-k", "few");
     assertThat(flag.exitCode()).isEqualTo(2);
     assertThat(flag.err()).contains("few").doesNotContain("TOWERSTREAM_QUERY_K");
   }
@@ -133,11 +206,15 @@ class LayeredDefaultsTest {
   @Test
   void serveAndTrainStillHandTheirRawOptionsIncludingConfigToTheStoreAndTheJob() {
     CommandLine cli = Towerstream.commandLine(Map.of("TOWERSTREAM_TRAIN_FLINK_UI_PORT", "5"));
-    TrainCommand train = leaf(cli.parseArgs("train", "--config", "job.properties", "--bootstrap-servers", "k:9092"));
-    assertThat(train.jobArgs).containsExactly("--config", "job.properties", "--bootstrap-servers", "k:9092");
+    TrainCommand train =
+        leaf(cli.parseArgs("train", "--config", "job.properties", "--bootstrap-servers", "k:9092"));
+    assertThat(train.jobArgs)
+        .containsExactly("--config", "job.properties", "--bootstrap-servers", "k:9092");
     assertThat(train.flinkUiPort).as("train's own flags are not layered").isZero();
-    ServeCommand serve = leaf(Towerstream.commandLine(Map.of()).parseArgs("serve", "--config=store.properties",
-        "--db-path", "/db"));
+    ServeCommand serve =
+        leaf(
+            Towerstream.commandLine(Map.of())
+                .parseArgs("serve", "--config=store.properties", "--db-path", "/db"));
     assertThat(serve.args).containsExactly("--config=store.properties", "--db-path", "/db");
     for (String raw : List.of("train", "serve")) {
       CommandSpec spec = cli.getSubcommands().get(raw).getCommandSpec();
@@ -146,20 +223,36 @@ class LayeredDefaultsTest {
     }
   }
 
-  /** A new command with options and without the mixin fails here, as does a help that does not say how. */
+  /**
+   * A new command with options and without the mixin fails here, as does a help that does not say
+   * how.
+   */
   @Test
   void everyCommandWithOptionsButServeAndTrainIsLayeredAndItsHelpSaysHow() {
     List<String> layered = new ArrayList<>();
     collectLayered(Towerstream.commandLine(Map.of()), layered);
-    assertThat(layered).containsExactlyInAnyOrder("demo", "eval", "query", "produce", "topics", "bench store",
-        "bench train", "store snapshot", "store restore", "options");
+    assertThat(layered)
+        .containsExactlyInAnyOrder(
+            "demo",
+            "eval",
+            "query",
+            "produce",
+            "topics",
+            "bench store",
+            "bench train",
+            "store snapshot",
+            "store restore",
+            "options");
     CommandLine cli = Towerstream.commandLine(Map.of());
     CommandLine bench = cli.getSubcommands().get("bench").getSubcommands().get("train");
-    assertThat(LayeredDefaults.envPrefix(bench.getCommandSpec())).isEqualTo("TOWERSTREAM_BENCH_TRAIN_");
+    assertThat(LayeredDefaults.envPrefix(bench.getCommandSpec()))
+        .isEqualTo("TOWERSTREAM_BENCH_TRAIN_");
     CommandLine snapshot = cli.getSubcommands().get("store").getSubcommands().get("snapshot");
-    assertThat(LayeredDefaults.envPrefix(snapshot.getCommandSpec())).isEqualTo("TOWERSTREAM_STORE_SNAPSHOT_");
+    assertThat(LayeredDefaults.envPrefix(snapshot.getCommandSpec()))
+        .isEqualTo("TOWERSTREAM_STORE_SNAPSHOT_");
     String help = CliRun.of("demo", "--help").out().replaceAll("\\s+", " "); // unwrapped
-    assertThat(help).contains("--config=FILE", "TOWERSTREAM_DEMO_<OPTION>", "flags win over the environment");
+    assertThat(help)
+        .contains("--config=FILE", "TOWERSTREAM_DEMO_<OPTION>", "flags win over the environment");
     assertThat(help.split("TOWERSTREAM_DEMO_<OPTION>", -1)).as("said once").hasSize(2);
   }
 
@@ -169,7 +262,9 @@ class LayeredDefaultsTest {
     String path = spec.qualifiedName().replaceFirst("^towerstream ?", "");
     if (hasOptions && !List.of("train", "serve").contains(path)) {
       assertThat(LayeredDefaults.isLayered(spec)).as(path).isTrue();
-      assertThat(command.getUsageMessage()).as(path).contains("--config=FILE", LayeredDefaults.envPrefix(spec));
+      assertThat(command.getUsageMessage())
+          .as(path)
+          .contains("--config=FILE", LayeredDefaults.envPrefix(spec));
       layered.add(path);
     }
     command.getSubcommands().values().forEach(sub -> collectLayered(sub, layered));

@@ -28,16 +28,35 @@ class ProduceCommandITCase {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.temporary().start()) {
       String bootstrap = broker.bootstrapServers();
       assertThat(CliRun.of("topics", "--bootstrap-servers", bootstrap).exitCode()).isZero();
-      CliRun run = CliRun.of("produce", "--bootstrap-servers", bootstrap, "--synthetic-users", "30",
-          "--synthetic-items", "20", "--synthetic-clusters", "3", "--synthetic-events", "700", "--rate", "5000");
+      CliRun run =
+          CliRun.of(
+              "produce",
+              "--bootstrap-servers",
+              bootstrap,
+              "--synthetic-users",
+              "30",
+              "--synthetic-items",
+              "20",
+              "--synthetic-clusters",
+              "3",
+              "--synthetic-events",
+              "700",
+              "--rate",
+              "5000");
       assertThat(run.exitCode()).as(run.err()).isZero();
 
       TopicPartition clicks = new TopicPartition(Topics.CLICKS.defaultName(), 0);
       Set<String> users = new HashSet<>();
       int records = 0;
-      try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-          new StringDeserializer(), new ByteArrayDeserializer())) {
+      try (KafkaConsumer<String, byte[]> consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                  "earliest"),
+              new StringDeserializer(),
+              new ByteArrayDeserializer())) {
         consumer.assign(List.of(clicks));
         long end = consumer.endOffsets(List.of(clicks)).get(clicks);
         assertThat(end).isEqualTo(700);

@@ -23,7 +23,8 @@ class StoreCommandsTest {
     try (var socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort(); // free, and nothing listens on it once closed
     }
-    CliRun run = CliRun.of("store", "snapshot", "--url", "http://127.0.0.1:" + port, "--to", "/tmp/x");
+    CliRun run =
+        CliRun.of("store", "snapshot", "--url", "http://127.0.0.1:" + port, "--to", "/tmp/x");
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.err()).contains("no retrieval store answers at --url http://127.0.0.1:" + port);
   }
@@ -32,8 +33,15 @@ class StoreCommandsTest {
   void restoreNeedsBothDirectoriesAndAnExistingSnapshot(@TempDir Path dir) {
     assertRejected(CliRun.of("store", "restore", "--db", dir.resolve("db").toString()), "--from");
     assertRejected(CliRun.of("store", "restore", "--from", dir.toString()), "--db");
-    assertRejected(CliRun.of("store", "restore", "--from", dir.resolve("missing").toString(), "--db",
-        dir.resolve("db").toString()), "--from");
+    assertRejected(
+        CliRun.of(
+            "store",
+            "restore",
+            "--from",
+            dir.resolve("missing").toString(),
+            "--db",
+            dir.resolve("db").toString()),
+        "--from");
   }
 
   @Test
@@ -43,14 +51,16 @@ class StoreCommandsTest {
       store.checkpoint(snapshot);
     }
     Path db = dir.resolve("restored");
-    CliRun run = CliRun.of("store", "restore", "--from", snapshot.toString(), "--db", db.toString());
+    CliRun run =
+        CliRun.of("store", "restore", "--from", snapshot.toString(), "--db", db.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("restored " + snapshot + " into " + db);
     try (EmbeddingStore restored = EmbeddingStore.open(db)) {
       assertThat(restored.path()).isEqualTo(db);
     }
 
-    CliRun again = CliRun.of("store", "restore", "--from", snapshot.toString(), "--db", db.toString());
+    CliRun again =
+        CliRun.of("store", "restore", "--from", snapshot.toString(), "--db", db.toString());
     assertRejected(again, "--db");
     assertThat(again.err()).contains("not empty");
     assertThat(Files.list(db).count()).as("left as it was").isPositive();

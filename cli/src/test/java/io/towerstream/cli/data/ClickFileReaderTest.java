@@ -35,22 +35,28 @@ class ClickFileReaderTest {
     Path file = dir.resolve("bad.csv");
     Files.writeString(file, "a,b,1\nc,d\n");
     assertThatThrownBy(() -> ClickFileReader.readSorted(file, ClickFileFormat.CSV))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line 2");
     Files.writeString(file, "a,b,1\nc,d,yesterday\n");
     assertThatThrownBy(() -> ClickFileReader.readSorted(file, ClickFileFormat.CSV))
         .hasMessageContaining("not an integer");
-    assertThatThrownBy(() -> ClickFileFormat.parse("parquet")).hasMessageContaining("movielens or csv");
+    assertThatThrownBy(() -> ClickFileFormat.parse("parquet"))
+        .hasMessageContaining("movielens or csv");
   }
 
   @Test
   void readsAllOfMovieLens100k() throws Exception {
     String dir = System.getProperty("towerstream.data.dir", "");
-    assumeTrue(!dir.isBlank() && Files.exists(Path.of(dir, "u.data")),
+    assumeTrue(
+        !dir.isBlank() && Files.exists(Path.of(dir, "u.data")),
         "MovieLens-100K not given: set TOWERSTREAM_DATA_DIR to the ml-100k folder to run this test");
-    List<ClickRecord> records = ClickFileReader.readSorted(Path.of(dir, "u.data"), ClickFileFormat.MOVIELENS);
+    List<ClickRecord> records =
+        ClickFileReader.readSorted(Path.of(dir, "u.data"), ClickFileFormat.MOVIELENS);
     assertThat(records).hasSize(100_000);
     assertThat(records.stream().map(ClickRecord::userId).distinct().count()).isEqualTo(943);
     assertThat(records.get(0).timestampMillis()).isEqualTo(874_724_710_000L);
-    assertThat(io.towerstream.store.query.ItemTitles.read(Path.of(dir, "u.item"))).hasSize(1682).containsEntry("1", "Toy Story (1995)");
+    assertThat(io.towerstream.store.query.ItemTitles.read(Path.of(dir, "u.item")))
+        .hasSize(1682)
+        .containsEntry("1", "Toy Story (1995)");
   }
 }

@@ -29,10 +29,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker goes away for 30 s mid-run and comes back on the same port and log directory. The training job
- * (exactly-once, the distributed default) and the store recover by themselves; every click is trained exactly once
- * and every user and item reaches the store; while the broker is gone, the store keeps serving and its
- * {@code /v1/status} says that Kafka is unreachable and for how long.
+ * The broker goes away for 30 s mid-run and comes back on the same port and log directory. The
+ * training job (exactly-once, the distributed default) and the store recover by themselves; every
+ * click is trained exactly once and every user and item reaches the store; while the broker is
+ * gone, the store keeps serving and its {@code /v1/status} says that Kafka is unreachable and for
+ * how long.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class BrokerOutageITCase {
@@ -43,17 +44,37 @@ class BrokerOutageITCase {
 
   @Test
   void jobAndStoreRideOutABrokerOutageAndTheStatusShowsIt(@TempDir Path dir) throws Exception {
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.persistent(dir.resolve("kafka"), 0,
-        Map.of("log.retention.ms", "-1")).start();
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.persistent(dir.resolve("kafka"), 0, Map.of("log.retention.ms", "-1"))
+            .start();
     String bootstrap = broker.bootstrapServers();
-    JobConfig config = JobConfig.fromArgs("--bootstrap-servers", bootstrap, "--starting-offsets", "earliest",
-        "--checkpoint.dir", dir.resolve("checkpoints").toUri().toString(), "--checkpoint.interval-ms", "1000",
-        "--publish.interval-ms", "200", "--model.dim", "16", "--restart.delay-ms", "2000");
+    JobConfig config =
+        JobConfig.fromArgs(
+            "--bootstrap-servers",
+            bootstrap,
+            "--starting-offsets",
+            "earliest",
+            "--checkpoint.dir",
+            dir.resolve("checkpoints").toUri().toString(),
+            "--checkpoint.interval-ms",
+            "1000",
+            "--publish.interval-ms",
+            "200",
+            "--model.dim",
+            "16",
+            "--restart.delay-ms",
+            "2000");
     TopicProvisioner.ensureTopics(bootstrap, config.topicNames(), 1, (short) 1);
     Set<String> users = new HashSet<>();
     Set<String> items = new HashSet<>();
-    try (RetrievalStore store = RetrievalStore.open(StoreConfig.builder().bootstrapServers(bootstrap)
-            .dbPath(dir.resolve("store")).httpPort(0).build()).start();
+    try (RetrievalStore store =
+            RetrievalStore.open(
+                    StoreConfig.builder()
+                        .bootstrapServers(bootstrap)
+                        .dbPath(dir.resolve("store"))
+                        .httpPort(0)
+                        .build())
+                .start();
         LocalTrainingJob job = LocalTrainingJob.start(config, 0, 0)) {
       String status = "http://127.0.0.1:" + store.port() + "/v1/status";
       replay(bootstrap, config, clicks(0, users, items));
@@ -73,27 +94,38 @@ class BrokerOutageITCase {
         Thread.sleep(500);
       }
       assertThat(sawOutage).as("/v1/status reported the outage while it lasted").isTrue();
-      assertThat(longestReported).as("and how long it had lasted").isGreaterThan(OUTAGE.toMillis() / 2);
-      assertThat(store.status().eventsTrained()).as("nothing trained that it could not have seen")
+      assertThat(longestReported)
+          .as("and how long it had lasted")
+          .isGreaterThan(OUTAGE.toMillis() / 2);
+      assertThat(store.status().eventsTrained())
+          .as("nothing trained that it could not have seen")
           .isEqualTo(CLICKS_PER_PHASE);
 
       broker.start();
       long restartedAt = System.nanoTime();
       replay(bootstrap, config, clicks(1, users, items));
       awaitTrained(store, 2L * CLICKS_PER_PHASE);
-      System.out.printf("BrokerOutageITCase: all %d clicks trained and in the store %.1f s after the broker came back "
-          + "(outage %d s, longest reported %d ms)%n", 2 * CLICKS_PER_PHASE, (System.nanoTime() - restartedAt) / 1e9,
-          OUTAGE.toSeconds(), longestReported);
+      System.out.printf(
+          "BrokerOutageITCase: all %d clicks trained and in the store %.1f s after the broker came back "
+              + "(outage %d s, longest reported %d ms)%n",
+          2 * CLICKS_PER_PHASE,
+          (System.nanoTime() - restartedAt) / 1e9,
+          OUTAGE.toSeconds(),
+          longestReported);
 
       long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
       StoreStatus s = store.status();
-      while ((s.usersEmbedded() < users.size() || s.itemsEmbedded() < items.size() || !s.kafkaReachable())
+      while ((s.usersEmbedded() < users.size()
+              || s.itemsEmbedded() < items.size()
+              || !s.kafkaReachable())
           && System.nanoTime() < deadline) {
         Thread.sleep(200);
         s = store.status();
       }
       assertThat(s.kafkaReachable()).isTrue();
-      assertThat(s.eventsTrained()).as("none lost, none trained twice").isEqualTo(2L * CLICKS_PER_PHASE);
+      assertThat(s.eventsTrained())
+          .as("none lost, none trained twice")
+          .isEqualTo(2L * CLICKS_PER_PHASE);
       assertThat(s.usersEmbedded()).isEqualTo(users.size());
       assertThat(s.itemsEmbedded()).isEqualTo(items.size());
     } finally {
@@ -109,12 +141,15 @@ class BrokerOutageITCase {
       String item = "item-" + random.nextInt(80);
       users.add(user);
       items.add(item);
-      out.add(new ClickRecord(user, item, 1_700_000_000_000L + (phase * CLICKS_PER_PHASE + i) * 1000L, 1));
+      out.add(
+          new ClickRecord(
+              user, item, 1_700_000_000_000L + (phase * CLICKS_PER_PHASE + i) * 1000L, 1));
     }
     return out;
   }
 
-  private static void replay(String bootstrap, JobConfig config, List<ClickRecord> clicks) throws Exception {
+  private static void replay(String bootstrap, JobConfig config, List<ClickRecord> clicks)
+      throws Exception {
     try (ClickReplayer replayer = new ClickReplayer(bootstrap, config.clicksTopic())) {
       replayer.replay(clicks.iterator(), 0);
     }
@@ -123,15 +158,18 @@ class BrokerOutageITCase {
   private static void awaitTrained(RetrievalStore store, long events) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (store.status().eventsTrained() < events) {
-      assertThat(System.nanoTime()).as("%d events trained and in the store; %s", events, store.status())
+      assertThat(System.nanoTime())
+          .as("%d events trained and in the store; %s", events, store.status())
           .isLessThan(deadline);
       Thread.sleep(200);
     }
   }
 
   private JsonNode statusOf(String url) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return json.readTree(r.body());
   }

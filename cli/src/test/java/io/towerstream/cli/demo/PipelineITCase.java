@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole pipeline in one JVM with real pieces only: an in-process broker, the training job on a Flink
- * MiniCluster and a RocksDB-backed store. Clicks go in; every user and item comes out on `embeddings` as an
- * Avro update; the store answers over HTTP.
+ * The whole pipeline in one JVM with real pieces only: an in-process broker, the training job on a
+ * Flink MiniCluster and a RocksDB-backed store. Clicks go in; every user and item comes out on
+ * `embeddings` as an Avro update; the store answers over HTTP.
  */
 class PipelineITCase {
 
@@ -41,14 +41,17 @@ class PipelineITCase {
     java.util.Random random = new java.util.Random(7);
     for (int i = 0; i < 5_000; i++) {
       String user = "user-" + random.nextInt(120);
-      String item = "item-" + (random.nextInt(10) < 8 ? random.nextInt(40) : 40 + random.nextInt(60));
+      String item =
+          "item-" + (random.nextInt(10) < 8 ? random.nextInt(40) : 40 + random.nextInt(60));
       users.add(user);
       items.add(item);
       clicks.add(new ClickRecord(user, item, 1_700_000_000_000L + i * 1000L, i + 1));
     }
 
-    try (DemoStack stack = DemoStack.start(dir, 0, "127.0.0.1", 0, 0, List.of("--publish.interval-ms", "500"))) {
-      try (ClickReplayer replayer = new ClickReplayer(stack.bootstrapServers(), stack.clicksTopic())) {
+    try (DemoStack stack =
+        DemoStack.start(dir, 0, "127.0.0.1", 0, 0, List.of("--publish.interval-ms", "500"))) {
+      try (ClickReplayer replayer =
+          new ClickReplayer(stack.bootstrapServers(), stack.clicksTopic())) {
         replayer.replay(clicks.iterator(), 0);
       }
       awaitTrained(stack, clicks.size());
@@ -65,9 +68,12 @@ class PipelineITCase {
       }
 
       String url = "http://127.0.0.1:" + stack.store().port();
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(url + "/v1/users/user-1/candidates?k=10")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url + "/v1/users/user-1/candidates?k=10"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
       JsonNode body = new ObjectMapper().readTree(response.body());
       assertThat(body.path("candidates")).hasSize(10);
@@ -86,13 +92,20 @@ class PipelineITCase {
 
   /** Reads the whole `embeddings` topic, keeping the last update per key. */
   private static Map<String, EmbeddingUpdate> readEmbeddings(String bootstrap) {
-    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
     Map<String, EmbeddingUpdate> latest = new java.util.HashMap<>();
     try (KafkaConsumer<String, EmbeddingUpdate> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), Topics.EMBEDDINGS.valueDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.EMBEDDINGS.defaultName()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        new KafkaConsumer<>(
+            config, new StringDeserializer(), Topics.EMBEDDINGS.valueDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.EMBEDDINGS.defaultName()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kafka security passes through every process: against a broker that accepts only SASL-authenticated clients,
- * topic provisioning, the training job (exactly-once, so also its transactions) and the store, each configured with
- * the same {@code --kafka-config-file}, train and serve every click; a client without the credentials is refused.
+ * Kafka security passes through every process: against a broker that accepts only
+ * SASL-authenticated clients, topic provisioning, the training job (exactly-once, so also its
+ * transactions) and the store, each configured with the same {@code --kafka-config-file}, train and
+ * serve every click; a client without the credentials is refused.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class SaslKafkaITCase {
@@ -36,24 +37,53 @@ class SaslKafkaITCase {
 
   @Test
   void jobStoreAndTopicsWorkAgainstABrokerThatRequiresSasl(@TempDir Path dir) throws Exception {
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.persistent(dir.resolve("kafka"), 0, Map.of())
-        .requireSaslPlain(Map.of("towerstream", "s3cret-pass")).start()) {
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.persistent(dir.resolve("kafka"), 0, Map.of())
+            .requireSaslPlain(Map.of("towerstream", "s3cret-pass"))
+            .start()) {
       String bootstrap = broker.bootstrapServers();
       Path clientConfig = dir.resolve("client.properties");
-      Files.writeString(clientConfig, """
+      Files.writeString(
+          clientConfig,
+          """
           security.protocol=SASL_PLAINTEXT
           sasl.mechanism=PLAIN
           sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="towerstream" password="s3cret-pass";
           """);
       Map<String, String> security = KafkaClientProperties.load(clientConfig);
-      assertThat(canListTopics(bootstrap, Map.of())).as("the broker refuses unauthenticated clients").isFalse();
+      assertThat(canListTopics(bootstrap, Map.of()))
+          .as("the broker refuses unauthenticated clients")
+          .isFalse();
 
-      JobConfig config = JobConfig.fromArgs("--bootstrap-servers", bootstrap, "--kafka-config-file",
-          clientConfig.toString(), "--starting-offsets", "earliest", "--checkpoint.dir",
-          dir.resolve("checkpoints").toUri().toString(), "--checkpoint.interval-ms", "1000", "--model.dim", "16");
-      TopicProvisioner.ensureTopics(bootstrap, config.kafkaProperties(), config.topicNames(), 1, (short) 1);
-      StoreConfig storeConfig = StoreArgs.parse(new String[] {"--bootstrap-servers", bootstrap, "--db-path",
-          dir.resolve("store").toString(), "--port", "0", "--kafka-config-file", clientConfig.toString()}, Map.of());
+      JobConfig config =
+          JobConfig.fromArgs(
+              "--bootstrap-servers",
+              bootstrap,
+              "--kafka-config-file",
+              clientConfig.toString(),
+              "--starting-offsets",
+              "earliest",
+              "--checkpoint.dir",
+              dir.resolve("checkpoints").toUri().toString(),
+              "--checkpoint.interval-ms",
+              "1000",
+              "--model.dim",
+              "16");
+      TopicProvisioner.ensureTopics(
+          bootstrap, config.kafkaProperties(), config.topicNames(), 1, (short) 1);
+      StoreConfig storeConfig =
+          StoreArgs.parse(
+              new String[] {
+                "--bootstrap-servers",
+                bootstrap,
+                "--db-path",
+                dir.resolve("store").toString(),
+                "--port",
+                "0",
+                "--kafka-config-file",
+                clientConfig.toString()
+              },
+              Map.of());
       assertThat(storeConfig.toString()).doesNotContain("s3cret-pass");
       assertThat(config.toString()).doesNotContain("s3cret-pass");
 
@@ -62,15 +92,21 @@ class SaslKafkaITCase {
         Random random = new Random(3);
         List<ClickRecord> clicks = new ArrayList<>();
         for (int i = 0; i < CLICKS; i++) {
-          clicks.add(new ClickRecord("user-" + random.nextInt(50), "item-" + random.nextInt(40),
-              1_700_000_000_000L + i * 1000L, i + 1));
+          clicks.add(
+              new ClickRecord(
+                  "user-" + random.nextInt(50),
+                  "item-" + random.nextInt(40),
+                  1_700_000_000_000L + i * 1000L,
+                  i + 1));
         }
-        try (ClickReplayer replayer = new ClickReplayer(bootstrap, config.clicksTopic(), security)) {
+        try (ClickReplayer replayer =
+            new ClickReplayer(bootstrap, config.clicksTopic(), security)) {
           replayer.replay(clicks.iterator(), 0);
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (store.status().eventsTrained() < CLICKS) {
-          assertThat(System.nanoTime()).as("every click trained and its updates in the store; %s", store.status())
+          assertThat(System.nanoTime())
+              .as("every click trained and its updates in the store; %s", store.status())
               .isLessThan(deadline);
           Thread.sleep(200);
         }

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /** The metric names a Grafana dashboard's queries use, as Prometheus exposes them. */
 public final class DashboardMetrics {
-  private static final Pattern NAME = Pattern.compile("\\b((?:flink|towerstream)_[A-Za-z0-9_]+)\\b");
+  private static final Pattern NAME =
+      Pattern.compile("\\b((?:flink|towerstream)_[A-Za-z0-9_]+)\\b");
 
   private DashboardMetrics() {}
 

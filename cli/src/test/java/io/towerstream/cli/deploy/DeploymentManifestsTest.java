@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * What docker/ and infra/ deploy, checked against the code they run: every manifest parses, every topic the code
- * needs exists with its settings, every command line and option parses with the process's own parser, and every
- * name one resource refers to (images, ports, labels, config maps, volumes, scrape targets) exists where it points.
- * No container engine or Kubernetes here: the images and clusters themselves are not started.
+ * What docker/ and infra/ deploy, checked against the code they run: every manifest parses, every
+ * topic the code needs exists with its settings, every command line and option parses with the
+ * process's own parser, and every name one resource refers to (images, ports, labels, config maps,
+ * volumes, scrape targets) exists where it points. No container engine or Kubernetes here: the
+ * images and clusters themselves are not started.
  */
 class DeploymentManifestsTest {
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -56,8 +57,9 @@ class DeploymentManifestsTest {
     }
     k8s.addAll(documents(root.resolve("infra/monitoring/prometheus.yaml")));
     compose = YAML.readTree(root.resolve("docker/docker-compose.yml").toFile());
-    Matcher m = Pattern.compile("<artifactId>towerstream-parent</artifactId>\\s*<version>([^<]+)</version>")
-        .matcher(Files.readString(root.resolve("pom.xml")));
+    Matcher m =
+        Pattern.compile("<artifactId>towerstream-parent</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(Files.readString(root.resolve("pom.xml")));
     assertThat(m.find()).isTrue();
     version = m.group(1).replace("-SNAPSHOT", "");
   }
@@ -81,27 +83,40 @@ class DeploymentManifestsTest {
   void everyTopicTheCodeNeedsIsAKafkaTopicWithItsSettings() {
     JsonNode kafka = one("Kafka");
     List<JsonNode> topics = all("KafkaTopic");
-    int brokers = all("KafkaNodePool").stream().filter(p -> contains(p.path("spec").path("roles"), "broker"))
-        .mapToInt(p -> p.path("spec").path("replicas").asInt()).sum();
-    List<NewTopic> plan = TopicProvisioner.plan(TopicProvisioner.TopicNames.defaults(), 12, (short) 3);
+    int brokers =
+        all("KafkaNodePool").stream()
+            .filter(p -> contains(p.path("spec").path("roles"), "broker"))
+            .mapToInt(p -> p.path("spec").path("replicas").asInt())
+            .sum();
+    List<NewTopic> plan =
+        TopicProvisioner.plan(TopicProvisioner.TopicNames.defaults(), 12, (short) 3);
     assertThat(topics.stream().map(t -> t.path("metadata").path("name").asText()))
         .containsExactlyInAnyOrderElementsOf(plan.stream().map(NewTopic::name).toList());
     for (NewTopic wanted : plan) {
-      JsonNode t = topics.stream().filter(x -> x.path("metadata").path("name").asText().equals(wanted.name()))
-          .findFirst().orElseThrow();
+      JsonNode t =
+          topics.stream()
+              .filter(x -> x.path("metadata").path("name").asText().equals(wanted.name()))
+              .findFirst()
+              .orElseThrow();
       JsonNode spec = t.path("spec");
-      assertThat(t.path("metadata").path("labels").path("strimzi.io/cluster").asText()).as(wanted.name())
+      assertThat(t.path("metadata").path("labels").path("strimzi.io/cluster").asText())
+          .as(wanted.name())
           .isEqualTo(kafka.path("metadata").path("name").asText());
       if (wanted.numPartitions() == 1) {
-        assertThat(spec.path("partitions").asInt()).as(wanted.name() + ": single partition").isEqualTo(1);
+        assertThat(spec.path("partitions").asInt())
+            .as(wanted.name() + ": single partition")
+            .isEqualTo(1);
       }
       assertThat(spec.path("replicas").asInt()).as(wanted.name()).isBetween(1, brokers);
       Map<String, String> config = new HashMap<>();
-      spec.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+      spec.path("config")
+          .fields()
+          .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
       Map<String, String> expected = wanted.configs() == null ? Map.of() : wanted.configs();
       assertThat(config).as(wanted.name() + " config").isEqualTo(expected);
     }
-    assertThat(kafka.path("spec").path("kafka").path("version").asText()).as("the broker the tests run")
+    assertThat(kafka.path("spec").path("kafka").path("version").asText())
+        .as("the broker the tests run")
         .isEqualTo(AppInfoParser.getVersion());
   }
 
@@ -117,10 +132,12 @@ class DeploymentManifestsTest {
 
     List<String> args = strings(job.path("args"));
     JobConfig config = parseJobArgs(args);
-    assertThat(config.bootstrapServers()).isEqualTo(kafkaBootstrap()).isEqualTo(configMap("towerstream-kafka")
-        .path("KAFKA_BOOTSTRAP").asText());
+    assertThat(config.bootstrapServers())
+        .isEqualTo(kafkaBootstrap())
+        .isEqualTo(configMap("towerstream-kafka").path("KAFKA_BOOTSTRAP").asText());
     JsonNode flink = spec.path("flinkConfiguration");
-    assertThat(config.checkpointDir()).isEqualTo(flink.path("execution.checkpointing.dir").asText());
+    assertThat(config.checkpointDir())
+        .isEqualTo(flink.path("execution.checkpointing.dir").asText());
     assertThat(flink.path("state.backend.type").asText()).isEqualTo("rocksdb");
     assertThat(flink.path("high-availability.type").asText()).isEqualTo("kubernetes");
     assertThat(flink.path("high-availability.storageDir").asText()).startsWith("s3://");
@@ -128,9 +145,11 @@ class DeploymentManifestsTest {
     int metricsPort = Integer.parseInt(flink.path("metrics.reporter.prom.port").asText());
     assertThat(flink.path("metrics.reporter.prom.factory.class").asText())
         .isEqualTo(io.towerstream.cli.demo.LocalTrainingJob.PROMETHEUS_REPORTER);
-    assertThat(containerPort(spec.path("podTemplate").path("spec"), "metrics")).isEqualTo(metricsPort);
-    assertThat(scrapeJob("towerstream-training")).contains("regex: " + deployment.path("metadata").path("name")
-        .asText()).contains("regex: metrics");
+    assertThat(containerPort(spec.path("podTemplate").path("spec"), "metrics"))
+        .isEqualTo(metricsPort);
+    assertThat(scrapeJob("towerstream-training"))
+        .contains("regex: " + deployment.path("metadata").path("name").asText())
+        .contains("regex: metrics");
     assertThat(spec.path("serviceAccount").asText()).isNotBlank();
   }
 
@@ -147,13 +166,18 @@ class DeploymentManifestsTest {
       String name = from.path("configMapRef").path("name").asText();
       configMap(name).fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
     }
-    List<String> args = new ArrayList<>(dockerEntrypoint("Dockerfile.store")); // args replace CMD only
+    List<String> args =
+        new ArrayList<>(dockerEntrypoint("Dockerfile.store")); // args replace CMD only
     for (String a : strings(container.path("args"))) {
       Matcher m = Pattern.compile("\\$\\(([A-Z_]+)\\)").matcher(a);
-      args.add(m.replaceAll(r -> {
-        assertThat(env).as("$(" + r.group(1) + ") comes from a config map").containsKey(r.group(1));
-        return env.get(r.group(1));
-      }));
+      args.add(
+          m.replaceAll(
+              r -> {
+                assertThat(env)
+                    .as("$(" + r.group(1) + ") comes from a config map")
+                    .containsKey(r.group(1));
+                return env.get(r.group(1));
+              }));
     }
     StoreConfig config = storeConfig(args);
     assertThat(config.bootstrapServers()).isEqualTo(kafkaBootstrap());
@@ -162,20 +186,37 @@ class DeploymentManifestsTest {
     assertThat(config.httpHost()).as("reachable from other pods").isEqualTo("0.0.0.0");
     assertThat(pod.path("metadata").path("annotations").path("prometheus.io/port").asText())
         .isEqualTo(Integer.toString(http));
-    assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health");
+    assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
+        .isEqualTo("/health");
     String mount = container.path("volumeMounts").get(0).path("mountPath").asText();
     assertThat(config.dbPath().toString()).startsWith(mount);
-    assertThat(set.path("spec").path("volumeClaimTemplates").get(0).path("metadata").path("name").asText())
+    assertThat(
+            set.path("spec")
+                .path("volumeClaimTemplates")
+                .get(0)
+                .path("metadata")
+                .path("name")
+                .asText())
         .isEqualTo(container.path("volumeMounts").get(0).path("name").asText());
 
-    JsonNode service = all("Service").stream()
-        .filter(s -> s.path("metadata").path("name").asText().equals(set.path("spec").path("serviceName").asText()))
-        .findFirst().orElseThrow();
+    JsonNode service =
+        all("Service").stream()
+            .filter(
+                s ->
+                    s.path("metadata")
+                        .path("name")
+                        .asText()
+                        .equals(set.path("spec").path("serviceName").asText()))
+            .findFirst()
+            .orElseThrow();
     assertThat(map(service.path("spec").path("selector"))).isEqualTo(labels);
-    assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("http");
+    assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText())
+        .isEqualTo("http");
     JsonNode pdb = one("PodDisruptionBudget");
     assertThat(map(pdb.path("spec").path("selector").path("matchLabels"))).isEqualTo(labels);
-    assertThat(scrapeJob("towerstream-store")).contains("regex: " + labels.get("app")).contains("regex: http");
+    assertThat(scrapeJob("towerstream-store"))
+        .contains("regex: " + labels.get("app"))
+        .contains("regex: http");
   }
 
   @Test
@@ -184,8 +225,10 @@ class DeploymentManifestsTest {
     Set<String> declaredVolumes = new HashSet<>();
     compose.path("volumes").fieldNames().forEachRemaining(declaredVolumes::add);
     String kafkaListener = "kafka:9092";
-    assertThat(services.path("kafka").path("image").asText()).isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
-    assertThat(services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
+    assertThat(services.path("kafka").path("image").asText())
+        .isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
+    assertThat(
+            services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
         .contains("PLAINTEXT://" + kafkaListener);
     List<String> storeEntrypoint = dockerEntrypoint("Dockerfile.store");
     int checked = 0;
@@ -194,8 +237,12 @@ class DeploymentManifestsTest {
       JsonNode s = e.getValue();
       String image = s.path("image").asText();
       if (s.has("build")) {
-        assertThat(root.resolve("docker").resolve(s.path("build").path("context").asText())
-            .resolve(s.path("build").path("dockerfile").asText())).as(name).isRegularFile();
+        assertThat(
+                root.resolve("docker")
+                    .resolve(s.path("build").path("context").asText())
+                    .resolve(s.path("build").path("dockerfile").asText()))
+            .as(name)
+            .isRegularFile();
       }
       for (JsonNode v : s.path("volumes")) {
         assertThat(declaredVolumes).as(name + " volume").contains(v.asText().split(":")[0]);
@@ -206,8 +253,10 @@ class DeploymentManifestsTest {
           command = strings(s.path("entrypoint"));
           assertThat(command.get(0)).isEqualTo("bin/towerstream");
           List<String> cli = command.subList(1, command.size());
-          assertThatCode(() -> new CommandLine(Towerstream.class).parseArgs(cli.toArray(String[]::new)))
-              .as(name).doesNotThrowAnyException();
+          assertThatCode(
+                  () -> new CommandLine(Towerstream.class).parseArgs(cli.toArray(String[]::new)))
+              .as(name)
+              .doesNotThrowAnyException();
         } else {
           command = new ArrayList<>(storeEntrypoint);
           command.addAll(strings(s.path("command")));
@@ -220,8 +269,8 @@ class DeploymentManifestsTest {
       } else if (image.equals("towerstream/job:" + version)) {
         List<String> command = strings(s.path("command"));
         if (command.get(0).equals("standalone-job")) {
-          assertThat(command.subList(0, 3)).containsExactly("standalone-job", "--job-classname",
-              TrainingJob.class.getName());
+          assertThat(command.subList(0, 3))
+              .containsExactly("standalone-job", "--job-classname", TrainingJob.class.getName());
           JobConfig config = parseJobArgs(command.subList(3, command.size()));
           assertThat(config.bootstrapServers()).isEqualTo(kafkaListener);
           assertThat(s.path("environment").path("FLINK_PROPERTIES").asText())
@@ -230,19 +279,24 @@ class DeploymentManifestsTest {
           assertThat(command).containsExactly("taskmanager");
         }
         String properties = s.path("environment").path("FLINK_PROPERTIES").asText();
-        assertThat(properties).contains("jobmanager.rpc.address: jobmanager")
+        assertThat(properties)
+            .contains("jobmanager.rpc.address: jobmanager")
             .contains(io.towerstream.cli.demo.LocalTrainingJob.PROMETHEUS_REPORTER);
         checked++;
       } else {
         assertThat(name).isEqualTo("kafka");
       }
     }
-    assertThat(checked).as("topics, job manager, task manager, two stores, click generator").isEqualTo(6);
+    assertThat(checked)
+        .as("topics, job manager, task manager, two stores, click generator")
+        .isEqualTo(6);
   }
 
   @Test
   void theDashboardIsValidGrafanaJsonWithAQueryPerPanel() throws IOException {
-    JsonNode dashboard = new ObjectMapper().readTree(root.resolve("infra/monitoring/grafana-dashboard.json").toFile());
+    JsonNode dashboard =
+        new ObjectMapper()
+            .readTree(root.resolve("infra/monitoring/grafana-dashboard.json").toFile());
     Set<Integer> ids = new HashSet<>();
     for (JsonNode panel : dashboard.path("panels")) {
       assertThat(ids.add(panel.path("id").asInt())).isTrue();
@@ -251,7 +305,8 @@ class DeploymentManifestsTest {
         assertThat(t.path("expr").asText()).matches(".*(flink_|towerstream_store_).*");
       }
     }
-    assertThat(DashboardMetrics.names(dashboard)).as("metric names, checked against live scrapes in DemoITCase")
+    assertThat(DashboardMetrics.names(dashboard))
+        .as("metric names, checked against live scrapes in DemoITCase")
         .isNotEmpty();
   }
 
@@ -285,8 +340,11 @@ class DeploymentManifestsTest {
   }
 
   private static JsonNode configMap(String name) {
-    return all("ConfigMap").stream().filter(c -> c.path("metadata").path("name").asText().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no ConfigMap " + name)).path("data");
+    return all("ConfigMap").stream()
+        .filter(c -> c.path("metadata").path("name").asText().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no ConfigMap " + name))
+        .path("data");
   }
 
   /** Strimzi's bootstrap service of the Kafka resource, on its plain listener. */
@@ -298,7 +356,11 @@ class DeploymentManifestsTest {
         port = l.path("port").asInt();
       }
     }
-    return kafka.path("metadata").path("name").asText() + "-kafka-bootstrap." + namespace() + ".svc:" + port;
+    return kafka.path("metadata").path("name").asText()
+        + "-kafka-bootstrap."
+        + namespace()
+        + ".svc:"
+        + port;
   }
 
   private static String scrapeJob(String job) {
@@ -321,9 +383,9 @@ class DeploymentManifestsTest {
   }
 
   /**
-   * The job's own parser; {@code --state.backend rocksdb} needs Flink's RocksDB backend on the class path, which a
-   * Flink image has and this module leaves out (its frocksdbjni clashes with the store's rocksdbjni), so that one
-   * option is checked by name here.
+   * The job's own parser; {@code --state.backend rocksdb} needs Flink's RocksDB backend on the
+   * class path, which a Flink image has and this module leaves out (its frocksdbjni clashes with
+   * the store's rocksdbjni), so that one option is checked by name here.
    */
   private static JobConfig parseJobArgs(List<String> args) {
     List<String> rest = new ArrayList<>(args);
@@ -336,7 +398,10 @@ class DeploymentManifestsTest {
     return JobConfig.fromArgs(rest.toArray(String[]::new));
   }
 
-  /** A store command line as the image runs it: {@code bin/towerstream serve} and the store's options. */
+  /**
+   * A store command line as the image runs it: {@code bin/towerstream serve} and the store's
+   * options.
+   */
   private static StoreConfig storeConfig(List<String> command) {
     assertThat(command.subList(0, 2)).containsExactly("bin/towerstream", "serve");
     return StoreArgs.parse(command.subList(2, command.size()).toArray(String[]::new), Map.of());

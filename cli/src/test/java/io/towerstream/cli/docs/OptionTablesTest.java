@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The README's option tables are what the code parses: every option documented once, in the code. */
+/**
+ * The README's option tables are what the code parses: every option documented once, in the code.
+ */
 class OptionTablesTest {
   private static final Path README = Path.of("..", "README.md");
 
@@ -21,10 +23,14 @@ class OptionTablesTest {
     assertThat(OptionTables.update(readme, tables))
         .as("README.md's option tables are stale: run `bin/towerstream options --write README.md`")
         .isEqualTo(readme);
-    assertThat(tables.get("job")).contains("| `--model.dim` | `64` |", "| `--bootstrap-servers` |  |");
+    assertThat(tables.get("job"))
+        .contains("| `--model.dim` | `64` |", "| `--bootstrap-servers` |  |");
     assertThat(tables.get("store")).contains("| `--http-port` | `8080` |", "`--item-titles`");
-    assertThat(tables.get("commands")).contains("<code>towerstream demo</code>", "TOWERSTREAM_BENCH_TRAIN_",
-        "| `--job-metrics-port` | `9249` |");
+    assertThat(tables.get("commands"))
+        .contains(
+            "<code>towerstream demo</code>",
+            "TOWERSTREAM_BENCH_TRAIN_",
+            "| `--job-metrics-port` | `9249` |");
   }
 
   @Test
@@ -42,9 +48,12 @@ class OptionTablesTest {
         .isEqualTo("HTTP port, 0 = any free.");
     assertThat(OptionTables.withoutDefault("Format of --data. Default: movielens.", "movielens"))
         .isEqualTo("Format of --data.");
-    assertThat(OptionTables.withoutDefault("Bias scale (default: 0, no bias).", "0")).isEqualTo("Bias scale (no bias).");
-    assertThat(OptionTables.withoutDefault("Port, 0 = any free (default).", "0")).isEqualTo("Port, 0 = any free.");
+    assertThat(OptionTables.withoutDefault("Bias scale (default: 0, no bias).", "0"))
+        .isEqualTo("Bias scale (no bias).");
+    assertThat(OptionTables.withoutDefault("Port, 0 = any free (default).", "0"))
+        .isEqualTo("Port, 0 = any free.");
     assertThat(OptionTables.withoutDefault("Default: the u.item beside --data.", ""))
-        .as("a default in words stays").isEqualTo("Default: the u.item beside --data.");
+        .as("a default in words stays")
+        .isEqualTo("Default: the u.item beside --data.");
   }
 }

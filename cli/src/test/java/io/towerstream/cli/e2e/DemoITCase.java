@@ -18,76 +18,128 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** End to end through the packaged CLI: broker, Flink MiniCluster, store and HTTP in one child process. */
+/**
+ * End to end through the packaged CLI: broker, Flink MiniCluster, store and HTTP in one child
+ * process.
+ */
 class DemoITCase {
 
   /**
-   * Also the metrics: the job's through Flink's Prometheus reporter (as a cluster's {@code metrics.reporter.prom.*}
-   * gives them) and the store's {@code /metrics}; every metric the Grafana dashboard in infra/ charts is among them.
+   * Also the metrics: the job's through Flink's Prometheus reporter (as a cluster's {@code
+   * metrics.reporter.prom.*} gives them) and the store's {@code /metrics}; every metric the Grafana
+   * dashboard in infra/ charts is among them.
    */
   @Test
   void syntheticDemoTrainsEverythingAndServesCandidates(@TempDir Path dir) throws Exception {
     int metricsPort = freePort();
-    try (DemoProcess demo = new DemoProcess(dir, List.of("--job-metrics-port", Integer.toString(metricsPort),
-        "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-events", "20000"))) {
+    try (DemoProcess demo =
+        new DemoProcess(
+            dir,
+            List.of(
+                "--job-metrics-port",
+                Integer.toString(metricsPort),
+                "--synthetic-users",
+                "300",
+                "--synthetic-items",
+                "200",
+                "--synthetic-events",
+                "20000"))) {
       JsonNode status = demo.awaitReplayDone(Duration.ofMinutes(3));
       assertThat(status.path("eventsTrained").asLong()).isEqualTo(20_000);
       assertThat(status.path("eventsReplayed").asLong()).isEqualTo(20_000);
-      assertThat(status.path("usersEmbedded").asLong()).isEqualTo(status.path("usersSeen").asLong()).isPositive();
-      assertThat(status.path("itemsEmbedded").asLong()).isEqualTo(status.path("itemsSeen").asLong()).isPositive();
+      assertThat(status.path("usersEmbedded").asLong())
+          .isEqualTo(status.path("usersSeen").asLong())
+          .isPositive();
+      assertThat(status.path("itemsEmbedded").asLong())
+          .isEqualTo(status.path("itemsSeen").asLong())
+          .isPositive();
 
       JsonNode candidates = demo.get("/v1/users/u0/candidates?k=10");
       assertThat(candidates.path("candidates")).hasSize(10);
-      assertThat(demo.output()).contains("bootstrap").contains("metrics http://127.0.0.1:" + metricsPort);
+      assertThat(demo.output())
+          .contains("bootstrap")
+          .contains("metrics http://127.0.0.1:" + metricsPort);
 
       String job = demo.text("http://127.0.0.1:" + metricsPort + "/metrics");
       String store = demo.text(demo.baseUrl(Duration.ofSeconds(1)) + "/metrics");
-      assertThat(sample(job, "flink_taskmanager_job_task_operator_eventsTrained")).isEqualTo(20_000);
+      assertThat(sample(job, "flink_taskmanager_job_task_operator_eventsTrained"))
+          .isEqualTo(20_000);
       assertThat(sample(job, "flink_taskmanager_job_task_operator_items")).isEqualTo(200);
-      JsonNode dashboard = new ObjectMapper().readTree(Path.of("..", "infra", "monitoring", "grafana-dashboard.json")
-          .toFile());
+      JsonNode dashboard =
+          new ObjectMapper()
+              .readTree(Path.of("..", "infra", "monitoring", "grafana-dashboard.json").toFile());
       Set<String> exported = new HashSet<>();
       for (String line : (job + "\n" + store).split("\n")) {
         if (!line.isEmpty() && !line.startsWith("#")) {
           exported.add(line.split("[{ ]", 2)[0]);
         }
       }
-      assertThat(exported).as("every metric the dashboard charts").containsAll(DashboardMetrics.names(dashboard));
+      assertThat(exported)
+          .as("every metric the dashboard charts")
+          .containsAll(DashboardMetrics.names(dashboard));
     }
   }
 
   /**
-   * The store's dashboard in a real browser (headless Chromium) against a running demo: every chart renders with
-   * samples from /v1/status, and the query box, given a user, lists that user's candidates.
+   * The store's dashboard in a real browser (headless Chromium) against a running demo: every chart
+   * renders with samples from /v1/status, and the query box, given a user, lists that user's
+   * candidates.
    */
   @Test
-  void theDashboardChartsTheRunAndShowsAUsersCandidatesInABrowser(@TempDir Path dir) throws Exception {
+  void theDashboardChartsTheRunAndShowsAUsersCandidatesInABrowser(@TempDir Path dir)
+      throws Exception {
     Optional<HeadlessChromium> browser = HeadlessChromium.find(dir.resolve("chromium-profile"));
     if (System.getenv("TOWERSTREAM_REQUIRE_BROWSER") != null) { // CI: the test must run
       assertThat(browser).as("Chromium, which .ci/run installs").isPresent();
     }
-    assumeTrue(browser.isPresent(), "Chromium not installed (apt-get install chromium; .ci/run does): "
-        + "the dashboard's browser test is skipped");
-    try (DemoProcess demo = new DemoProcess(dir, List.of("--job-metrics-port", "0",
-        "--synthetic-users", "300", "--synthetic-items", "200", "--synthetic-events", "20000"))) {
+    assumeTrue(
+        browser.isPresent(),
+        "Chromium not installed (apt-get install chromium; .ci/run does): "
+            + "the dashboard's browser test is skipped");
+    try (DemoProcess demo =
+        new DemoProcess(
+            dir,
+            List.of(
+                "--job-metrics-port",
+                "0",
+                "--synthetic-users",
+                "300",
+                "--synthetic-items",
+                "200",
+                "--synthetic-events",
+                "20000"))) {
       demo.awaitReplayDone(Duration.ofMinutes(3));
-      String dom = browser.get().dumpDom(demo.baseUrl(Duration.ofSeconds(1)) + "/?user=u0&k=10",
-          Duration.ofSeconds(12));
-      Matcher points = Pattern.compile("class=\"chart\" id=\"(chart-[a-z]+)\" data-points=\"(\\d+)\"").matcher(dom);
+      String dom =
+          browser
+              .get()
+              .dumpDom(
+                  demo.baseUrl(Duration.ofSeconds(1)) + "/?user=u0&k=10", Duration.ofSeconds(12));
+      Matcher points =
+          Pattern.compile("class=\"chart\" id=\"(chart-[a-z]+)\" data-points=\"(\\d+)\"")
+              .matcher(dom);
       Set<String> charted = new HashSet<>();
       while (points.find()) {
-        assertThat(Integer.parseInt(points.group(2))).as(points.group(1) + " samples").isGreaterThanOrEqualTo(3);
+        assertThat(Integer.parseInt(points.group(2)))
+            .as(points.group(1) + " samples")
+            .isGreaterThanOrEqualTo(3);
         charted.add(points.group(1));
       }
-      assertThat(charted).containsExactlyInAnyOrder("chart-loss", "chart-hr", "chart-rate", "chart-fresh",
-          "chart-sizes");
-      assertThat(Pattern.compile("<canvas").matcher(dom).results().count()).as("a canvas per chart").isEqualTo(5);
-      assertThat(Pattern.compile("class=\"candidate\"").matcher(dom).results().count()).isEqualTo(10);
+      assertThat(charted)
+          .containsExactlyInAnyOrder(
+              "chart-loss", "chart-hr", "chart-rate", "chart-fresh", "chart-sizes");
+      assertThat(Pattern.compile("<canvas").matcher(dom).results().count())
+          .as("a canvas per chart")
+          .isEqualTo(5);
+      assertThat(Pattern.compile("class=\"candidate\"").matcher(dom).results().count())
+          .isEqualTo(10);
       assertThat(Pattern.compile("class=\"recent\"").matcher(dom).results().count())
-          .as("the items u0's tower pooled, published with its vector").isBetween(1L, 20L);
+          .as("the items u0's tower pooled, published with its vector")
+          .isBetween(1L, 20L);
       assertThat(dom).doesNotContain("none published");
-      assertThat(dom).containsPattern("20.?000 events trained"); // the summary line, in the browser's locale
-      assertThat(dom).contains("<p id=\"query-error\" class=\"error\"></p>"); // no query error shown
+      assertThat(dom)
+          .containsPattern("20.?000 events trained"); // the summary line, in the browser's locale
+      assertThat(dom)
+          .contains("<p id=\"query-error\" class=\"error\"></p>"); // no query error shown
     }
   }
 
@@ -110,17 +162,27 @@ class DemoITCase {
   @Test
   void movieLensDemoTrainsAll100kEvents(@TempDir Path dir) throws Exception {
     String data = System.getProperty("towerstream.data.dir", "");
-    assumeTrue(!data.isBlank() && Files.exists(Path.of(data, "u.data")),
+    assumeTrue(
+        !data.isBlank() && Files.exists(Path.of(data, "u.data")),
         "MovieLens-100K not given: set TOWERSTREAM_DATA_DIR to the ml-100k folder to run this test");
-    try (DemoProcess demo = new DemoProcess(dir, List.of(
-        "--data", Path.of(data, "u.data").toString(), "--format", "movielens", "--job-metrics-port", "0"))) {
+    try (DemoProcess demo =
+        new DemoProcess(
+            dir,
+            List.of(
+                "--data",
+                Path.of(data, "u.data").toString(),
+                "--format",
+                "movielens",
+                "--job-metrics-port",
+                "0"))) {
       JsonNode status = demo.awaitReplayDone(Duration.ofMinutes(5));
       assertThat(status.path("eventsTrained").asLong()).isEqualTo(100_000);
       assertThat(status.path("usersEmbedded").asLong()).isEqualTo(943);
       assertThat(status.path("itemsEmbedded").asLong()).isEqualTo(1682);
       JsonNode candidates = demo.get("/v1/users/1/candidates?k=10").path("candidates");
       assertThat(candidates).hasSize(10);
-      // the demo found u.item beside u.data: candidates and the user's recent items carry MovieLens titles
+      // the demo found u.item beside u.data: candidates and the user's recent items carry MovieLens
+      // titles
       assertThat(candidates).allSatisfy(c -> assertThat(c.path("title").asText()).isNotBlank());
       JsonNode recent = demo.get("/v1/embeddings/user/1").path("recentItems");
       assertThat(recent).hasSize(20);

@@ -36,13 +36,21 @@ final class DemoProcess implements AutoCloseable {
     if (!Files.exists(jar)) {
       throw new IllegalStateException("run after `package`: " + jar + " is missing");
     }
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g",
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.towerstream.schemas.avro",
-        "-Dtowerstream.log.file=" + workDir.resolve("towerstream.log"),
-        "-cp", jar + java.io.File.pathSeparator + target.resolve("lib") + "/*",
-        "io.towerstream.cli.Towerstream", "demo", "--port", "0", "--work-dir", workDir.resolve("work").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g",
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.towerstream.schemas.avro",
+                "-Dtowerstream.log.file=" + workDir.resolve("towerstream.log"),
+                "-cp",
+                jar + java.io.File.pathSeparator + target.resolve("lib") + "/*",
+                "io.towerstream.cli.Towerstream",
+                "demo",
+                "--port",
+                "0",
+                "--work-dir",
+                workDir.resolve("work").toString()));
     command.addAll(demoArgs);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("OMP_NUM_THREADS", "1");
@@ -53,7 +61,9 @@ final class DemoProcess implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         synchronized (output) {
@@ -67,7 +77,8 @@ final class DemoProcess implements AutoCloseable {
     } catch (IOException ignored) {
       // the process ended
     }
-    baseUrl.completeExceptionally(new IllegalStateException("demo ended before printing its store URL:\n" + output()));
+    baseUrl.completeExceptionally(
+        new IllegalStateException("demo ended before printing its store URL:\n" + output()));
   }
 
   String output() {
@@ -86,22 +97,27 @@ final class DemoProcess implements AutoCloseable {
 
   /** The body of a 200 answer to GET {@code url}. */
   String text(String url) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
     }
     return r.body();
   }
 
-  /** Polls /v1/status until replayDone, failing with the demo's output if it does not come in time. */
+  /**
+   * Polls /v1/status until replayDone, failing with the demo's output if it does not come in time.
+   */
   JsonNode awaitReplayDone(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     baseUrl(timeout);
     JsonNode status = null;
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("demo exited with " + process.exitValue() + ":\n" + output());
+        throw new IllegalStateException(
+            "demo exited with " + process.exitValue() + ":\n" + output());
       }
       status = get("/v1/status");
       if (status.path("replayDone").asBoolean(false)) {
@@ -109,7 +125,8 @@ final class DemoProcess implements AutoCloseable {
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("no replayDone within " + timeout + "; last status " + status + "\n" + output());
+    throw new IllegalStateException(
+        "no replayDone within " + timeout + "; last status " + status + "\n" + output());
   }
 
   @Override

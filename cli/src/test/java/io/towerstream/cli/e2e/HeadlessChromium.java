@@ -11,9 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's Chromium, headless, as browser tests drive it: loads a page, lets its scripts run for a virtual-time
- * budget (timers and fetches included), then prints the resulting DOM or saves a screenshot. The flags keep it off
- * the network (this machine's is closed) and out of any earlier profile.
+ * Debian's Chromium, headless, as browser tests drive it: loads a page, lets its scripts run for a
+ * virtual-time budget (timers and fetches included), then prints the resulting DOM or saves a
+ * screenshot. The flags keep it off the network (this machine's is closed) and out of any earlier
+ * profile.
  */
 final class HeadlessChromium {
   private final Path binary;
@@ -40,16 +41,35 @@ final class HeadlessChromium {
     return run(url, budget, List.of("--dump-dom"));
   }
 
-  /** Saves a PNG of {@code url}, {@code width} × {@code height}, after {@code budget} of virtual time. */
+  /**
+   * Saves a PNG of {@code url}, {@code width} × {@code height}, after {@code budget} of virtual
+   * time.
+   */
   void screenshot(String url, Duration budget, Path png, int width, int height)
       throws IOException, InterruptedException {
-    run(url, budget, List.of("--hide-scrollbars", "--window-size=" + width + "," + height, "--screenshot=" + png));
+    run(
+        url,
+        budget,
+        List.of(
+            "--hide-scrollbars", "--window-size=" + width + "," + height, "--screenshot=" + png));
   }
 
-  private String run(String url, Duration budget, List<String> mode) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=" + budget.toMillis()));
+  private String run(String url, Duration budget, List<String> mode)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--virtual-time-budget=" + budget.toMillis()));
     command.addAll(mode);
     command.add(url);
     Path log = Files.createTempFile("chromium", ".log");

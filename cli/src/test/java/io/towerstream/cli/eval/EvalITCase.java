@@ -27,25 +27,42 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code towerstream eval} in this JVM, the whole pipeline included (broker, job on a MiniCluster, store
- * over HTTP): the JSON's shape, metrics in [0, 1], and baselines identical to what the offline classes of
- * {@code model.eval} compute on the same split, read by their own reader.
+ * {@code towerstream eval} in this JVM, the whole pipeline included (broker, job on a MiniCluster,
+ * store over HTTP): the JSON's shape, metrics in [0, 1], and baselines identical to what the
+ * offline classes of {@code model.eval} compute on the same split, read by their own reader.
  */
 class EvalITCase {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void plantedClustersGiveAWellFormedReportWithTheOfflineBaselines(@TempDir Path dir) throws Exception {
+  void plantedClustersGiveAWellFormedReportWithTheOfflineBaselines(@TempDir Path dir)
+      throws Exception {
     Path data = dir.resolve("planted.csv");
     List<String> lines = new ArrayList<>();
-    for (Interaction i : PlantedClusterClicks.builder().users(150).items(120).clusters(6).events(6_000).seed(3)
-        .build()) {
+    for (Interaction i :
+        PlantedClusterClicks.builder()
+            .users(150)
+            .items(120)
+            .clusters(6)
+            .events(6_000)
+            .seed(3)
+            .build()) {
       lines.add(i.userId() + "," + i.itemId() + "," + i.eventTimeMillis() / 1000);
     }
     Files.write(data, lines);
 
-    JsonNode report = eval("--data", data.toString(), "--format", "csv", "--split", "0.75", "-k", "5,10",
-        "--publish.interval-ms", "200");
+    JsonNode report =
+        eval(
+            "--data",
+            data.toString(),
+            "--format",
+            "csv",
+            "--split",
+            "0.75",
+            "-k",
+            "5,10",
+            "--publish.interval-ms",
+            "200");
 
     assertThat(report.path("dataset").asText()).isEqualTo("planted.csv");
     assertThat(report.path("split").asDouble()).isEqualTo(0.75);
@@ -58,33 +75,43 @@ class EvalITCase {
     assertThat(report.path("models").path("towerstream").path("recall@10").asDouble()).isPositive();
 
     int[] ks = {5, 10};
-    List<Interaction> recent = split.train.subList((int) (split.train.size() * 0.9), split.train.size());
+    List<Interaction> recent =
+        split.train.subList((int) (split.train.size() * 0.9), split.train.size());
     double lambda = EaseScorer.tuneLambda(split.train, Baselines.EASE_LAMBDAS);
-    assertMetrics(report.path("models").path("popularity"),
+    assertMetrics(
+        report.path("models").path("popularity"),
         RankingMetrics.evaluate(split, new PopularityScorer(split, split.train), ks));
-    assertMetrics(report.path("models").path("recentPopularity"),
+    assertMetrics(
+        report.path("models").path("recentPopularity"),
         RankingMetrics.evaluate(split, new PopularityScorer(split, recent), ks));
-    assertMetrics(report.path("models").path("ease"), RankingMetrics.evaluate(split, new EaseScorer(split, lambda), ks));
+    assertMetrics(
+        report.path("models").path("ease"),
+        RankingMetrics.evaluate(split, new EaseScorer(split, lambda), ks));
     assertThat(report.path("models").path("ease").path("lambda").asDouble()).isEqualTo(lambda);
   }
 
   @Test
   void movieLens100k(@TempDir Path dir) throws Exception {
     String dataDir = System.getProperty("towerstream.data.dir", "");
-    assumeTrue(!dataDir.isBlank() && Files.exists(Path.of(dataDir, "u.data")),
+    assumeTrue(
+        !dataDir.isBlank() && Files.exists(Path.of(dataDir, "u.data")),
         "MovieLens-100K not given: set TOWERSTREAM_DATA_DIR to the ml-100k folder to run this test");
-    JsonNode report = eval("--data", Path.of(dataDir, "u.data").toString(), "--format", "movielens");
+    JsonNode report =
+        eval("--data", Path.of(dataDir, "u.data").toString(), "--format", "movielens");
 
     assertThat(report.path("dataset").asText()).isEqualTo("u.data");
     assertThat(report.path("trainEvents").asInt()).isEqualTo(80_000);
     TemporalSplit split = new TemporalSplit(ClickLogs.read(Path.of(dataDir), false), 0.8);
     assertThat(report.path("testUsers").asInt()).isEqualTo(split.relevant.size());
     assertWellFormed(report.path("models"), 10, 20, 50);
-    assertMetrics(report.path("models").path("popularity"),
+    assertMetrics(
+        report.path("models").path("popularity"),
         RankingMetrics.evaluate(split, new PopularityScorer(split, split.train), 10, 20, 50));
   }
 
-  /** Runs the command as the launcher does, minus System.exit; returns the last stdout line as JSON. */
+  /**
+   * Runs the command as the launcher does, minus System.exit; returns the last stdout line as JSON.
+   */
   private static JsonNode eval(String... args) throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -118,17 +145,20 @@ class EvalITCase {
       assertThat(fields).as(name).containsExactlyElementsOf(expected);
       for (String metric : expected) {
         if (!metric.equals("lambda")) {
-          assertThat(models.path(name).path(metric).asDouble()).as(name + " " + metric).isBetween(0.0, 1.0);
+          assertThat(models.path(name).path(metric).asDouble())
+              .as(name + " " + metric)
+              .isBetween(0.0, 1.0);
         }
       }
     }
   }
 
   private static void assertMetrics(JsonNode reported, Map<String, Double> offline) {
-    offline.forEach((metric, value) -> {
-      if (!metric.equals("users")) {
-        assertThat(reported.path(metric).asDouble()).as(metric).isCloseTo(value, within(1e-12));
-      }
-    });
+    offline.forEach(
+        (metric, value) -> {
+          if (!metric.equals("users")) {
+            assertThat(reported.path(metric).asDouble()).as(metric).isCloseTo(value, within(1e-12));
+          }
+        });
   }
 }

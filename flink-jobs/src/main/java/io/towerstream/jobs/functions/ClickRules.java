@@ -4,17 +4,19 @@ import io.towerstream.schemas.avro.ClickEvent;
 import java.io.Serializable;
 
 /**
- * What makes a decoded click trainable, beyond decoding: ids present and bounded (an id is a table key, kept in
- * memory, in state and in every published record, so a 10 KB id is an attack or a bug, not a user), a finite
- * positive weight no larger than {@code maxWeight} (one record must not dominate a batch's loss), and an event
- * time between 1970 and {@code maxFutureMs} ahead of the operator's clock (event time drives watermarks; a click
- * stamped next year would make every later one late).
+ * What makes a decoded click trainable, beyond decoding: ids present and bounded (an id is a table
+ * key, kept in memory, in state and in every published record, so a 10 KB id is an attack or a bug,
+ * not a user), a finite positive weight no larger than {@code maxWeight} (one record must not
+ * dominate a batch's loss), and an event time between 1970 and {@code maxFutureMs} ahead of the
+ * operator's clock (event time drives watermarks; a click stamped next year would make every later
+ * one late).
  *
  * @param maxIdLength most characters in a user or item id
  * @param maxWeight largest accepted weight
  * @param maxFutureMs how far ahead of processing time an event time may be
  */
-public record ClickRules(int maxIdLength, float maxWeight, long maxFutureMs) implements Serializable {
+public record ClickRules(int maxIdLength, float maxWeight, long maxFutureMs)
+    implements Serializable {
   public static final ClickRules DEFAULTS = new ClickRules(256, 1000f, 24L * 3600 * 1000);
 
   public ClickRules {
@@ -22,14 +24,18 @@ public record ClickRules(int maxIdLength, float maxWeight, long maxFutureMs) imp
       throw new IllegalArgumentException("maxIdLength must be at least 1, was " + maxIdLength);
     }
     if (!(maxWeight > 0) || Float.isInfinite(maxWeight)) {
-      throw new IllegalArgumentException("maxWeight must be a finite positive number, was " + maxWeight);
+      throw new IllegalArgumentException(
+          "maxWeight must be a finite positive number, was " + maxWeight);
     }
     if (maxFutureMs < 0) {
       throw new IllegalArgumentException("maxFutureMs must be non-negative, was " + maxFutureMs);
     }
   }
 
-  /** Why a decoded click cannot be trained on at processing time {@code nowMillis}, or null when it can. */
+  /**
+   * Why a decoded click cannot be trained on at processing time {@code nowMillis}, or null when it
+   * can.
+   */
   public String problemWith(ClickEvent click, long nowMillis) {
     if (click == null) {
       return "no click event in the record";
@@ -46,7 +52,11 @@ public record ClickRules(int maxIdLength, float maxWeight, long maxFutureMs) imp
       return "weight must be a finite positive number, was " + weight;
     }
     if (weight > maxWeight) {
-      return "weight " + weight + " is above the largest accepted, " + maxWeight + " (validation.max-weight)";
+      return "weight "
+          + weight
+          + " is above the largest accepted, "
+          + maxWeight
+          + " (validation.max-weight)";
     }
     if (click.getEventTime() == null) {
       return "missing eventTime";
@@ -56,7 +66,10 @@ public record ClickRules(int maxIdLength, float maxWeight, long maxFutureMs) imp
       return "eventTime " + click.getEventTime() + " is before 1970";
     }
     if (t > nowMillis + maxFutureMs) {
-      return "eventTime " + click.getEventTime() + " is more than " + maxFutureMs
+      return "eventTime "
+          + click.getEventTime()
+          + " is more than "
+          + maxFutureMs
           + " ms ahead of the job's clock (validation.max-future-ms)";
     }
     return null;
@@ -67,7 +80,12 @@ public record ClickRules(int maxIdLength, float maxWeight, long maxFutureMs) imp
       return "missing " + field;
     }
     if (id.length() > maxIdLength) {
-      return field + " has " + id.length() + " characters, more than " + maxIdLength + " (validation.max-id-length)";
+      return field
+          + " has "
+          + id.length()
+          + " characters, more than "
+          + maxIdLength
+          + " (validation.max-id-length)";
     }
     for (int i = 0; i < id.length(); i++) {
       if (Character.isISOControl(id.charAt(i))) {

@@ -13,9 +13,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Lets usable clicks through and sends everything else, whole and with the reason, to the
- * {@link #DEAD_LETTERS} side output: values that could not be decoded, and clicks that break the
- * {@link ClickRules} (ids, weight, event time). The job keeps running whatever arrives.
+ * Lets usable clicks through and sends everything else, whole and with the reason, to the {@link
+ * #DEAD_LETTERS} side output: values that could not be decoded, and clicks that break the {@link
+ * ClickRules} (ids, weight, event time). The job keeps running whatever arrives.
  */
 public final class ValidateClicks extends ProcessFunction<ParsedClick, ClickEvent>
     implements ResultTypeQueryable<ClickEvent> {
@@ -45,14 +45,17 @@ public final class ValidateClicks extends ProcessFunction<ParsedClick, ClickEven
 
   @Override
   public void processElement(ParsedClick parsed, Context ctx, Collector<ClickEvent> out) {
-    String problem = parsed.decodeError != null ? parsed.decodeError
-        : rules.problemWith(parsed.click, ctx.timerService().currentProcessingTime());
+    String problem =
+        parsed.decodeError != null
+            ? parsed.decodeError
+            : rules.problemWith(parsed.click, ctx.timerService().currentProcessingTime());
     if (problem == null) {
       valid.inc();
       out.collect(parsed.click);
     } else {
       rejected.inc();
-      ctx.output(DEAD_LETTERS, parsed.toDeadLetter(problem, ctx.timerService().currentProcessingTime()));
+      ctx.output(
+          DEAD_LETTERS, parsed.toDeadLetter(problem, ctx.timerService().currentProcessingTime()));
     }
   }
 

@@ -9,11 +9,11 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Turns the trainer subtasks' statuses ({@code (subtask, status)}) into one job-level status per incoming status
- * ({@link StatusMerge}), so that the status topic keeps one record per model version whatever the parallelism.
- * Runs with parallelism 1 and keeps no state: every subtask reports every publish interval, so a restarted
- * aggregator is complete again within one interval. Sequences are its own, {@code max(last + 1, now)}, like the
- * trainer's.
+ * Turns the trainer subtasks' statuses ({@code (subtask, status)}) into one job-level status per
+ * incoming status ({@link StatusMerge}), so that the status topic keeps one record per model
+ * version whatever the parallelism. Runs with parallelism 1 and keeps no state: every subtask
+ * reports every publish interval, so a restarted aggregator is complete again within one interval.
+ * Sequences are its own, {@code max(last + 1, now)}, like the trainer's.
  */
 public final class StatusAggregator extends AbstractStreamOperator<TrainerStatus>
     implements OneInputStreamOperator<Tuple2<Integer, TrainerStatus>, TrainerStatus> {
@@ -22,7 +22,10 @@ public final class StatusAggregator extends AbstractStreamOperator<TrainerStatus
   private transient TreeMap<Integer, TrainerStatus> latest;
   private transient long lastSequence;
 
-  /** @param trainers the trainer parallelism: statuses of higher subtask indexes (an older run's) are ignored */
+  /**
+   * @param trainers the trainer parallelism: statuses of higher subtask indexes (an older run's)
+   *     are ignored
+   */
   public StatusAggregator(int trainers) {
     this.trainers = trainers;
   }
@@ -43,6 +46,8 @@ public final class StatusAggregator extends AbstractStreamOperator<TrainerStatus
     latest.put(subtask, status);
     long now = System.currentTimeMillis();
     lastSequence = Math.max(Math.max(lastSequence + 1, now), status.getSequence());
-    output.collect(new StreamRecord<>(StatusMerge.merge(latest.values(), lastSequence, Instant.ofEpochMilli(now))));
+    output.collect(
+        new StreamRecord<>(
+            StatusMerge.merge(latest.values(), lastSequence, Instant.ofEpochMilli(now))));
   }
 }

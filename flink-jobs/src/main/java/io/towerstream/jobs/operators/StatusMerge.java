@@ -8,10 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One job-level {@link TrainerStatus} from the latest status of each trainer subtask: counters summed (users
- * are disjoint across subtasks), items the largest replica's count (every replica holds the catalogue), the
- * loss averaged over subtasks that have trained, the newest event time, and each scorer's test-then-train
- * metrics averaged weighted by the events in each subtask's window.
+ * One job-level {@link TrainerStatus} from the latest status of each trainer subtask: counters
+ * summed (users are disjoint across subtasks), items the largest replica's count (every replica
+ * holds the catalogue), the loss averaged over subtasks that have trained, the newest event time,
+ * and each scorer's test-then-train metrics averaged weighted by the events in each subtask's
+ * window.
  */
 final class StatusMerge {
   private StatusMerge() {}
@@ -27,7 +28,8 @@ final class StatusMerge {
     int losses = 0;
     long modelVersion = 0;
     double sampleRate = Double.POSITIVE_INFINITY;
-    Map<String, double[]> sums = new LinkedHashMap<>(); // per scorer: events, hr, recall, ndcg, mrr (weighted)
+    Map<String, double[]> sums =
+        new LinkedHashMap<>(); // per scorer: events, hr, recall, ndcg, mrr (weighted)
     boolean anyPrequential = false;
     for (TrainerStatus s : latest) {
       modelVersion = s.getModelVersion();
@@ -44,15 +46,17 @@ final class StatusMerge {
       }
       if (s.getPrequential() != null) {
         anyPrequential = true;
-        s.getPrequential().forEach((scorer, w) -> {
-          double[] acc = sums.computeIfAbsent(scorer, k -> new double[5]);
-          double n = w.getEvents();
-          acc[0] += n;
-          acc[1] += n * w.getHitRate10();
-          acc[2] += n * w.getRecall20();
-          acc[3] += n * w.getNdcg20();
-          acc[4] += n * w.getMrr();
-        });
+        s.getPrequential()
+            .forEach(
+                (scorer, w) -> {
+                  double[] acc = sums.computeIfAbsent(scorer, k -> new double[5]);
+                  double n = w.getEvents();
+                  acc[0] += n;
+                  acc[1] += n * w.getHitRate10();
+                  acc[2] += n * w.getRecall20();
+                  acc[3] += n * w.getNdcg20();
+                  acc[4] += n * w.getMrr();
+                });
       }
     }
     Map<String, RankingWindow> prequential = null;
@@ -61,8 +65,15 @@ final class StatusMerge {
       for (Map.Entry<String, double[]> e : sums.entrySet()) {
         double[] a = e.getValue();
         double n = Math.max(1, a[0]);
-        prequential.put(e.getKey(), RankingWindow.newBuilder().setEvents((long) a[0]).setHitRate10(a[1] / n)
-            .setRecall20(a[2] / n).setNdcg20(a[3] / n).setMrr(a[4] / n).build());
+        prequential.put(
+            e.getKey(),
+            RankingWindow.newBuilder()
+                .setEvents((long) a[0])
+                .setHitRate10(a[1] / n)
+                .setRecall20(a[2] / n)
+                .setNdcg20(a[3] / n)
+                .setMrr(a[4] / n)
+                .build());
       }
     }
     return TrainerStatus.newBuilder()

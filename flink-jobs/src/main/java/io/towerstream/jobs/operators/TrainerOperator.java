@@ -53,56 +53,73 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One trainer subtask: batches its share of the click stream (keyed by user id), trains its replica of the
- * model, keeps the replicas in step through deltas, publishes changed rows and keeps everything in
- * checkpoints. A thin shell around {@link OnlineModel}.
+ * One trainer subtask: batches its share of the click stream (keyed by user id), trains its replica
+ * of the model, keeps the replicas in step through deltas, publishes changed rows and keeps
+ * everything in checkpoints. A thin shell around {@link OnlineModel}.
  *
- * <p><b>Sharding.</b> Input 1 is keyed by user, so each user's events, row and history live on one subtask; the
- * user rows are written through to keyed state ({@code user-rows}), which Flink snapshots per key group and moves
- * with its keys when the job rescales. Every subtask holds a replica of the item rows and tower weights. Every
- * {@code sync.interval-ms}, and before every checkpoint barrier, it sends what it changed as a delta on
- * {@link #SYNC}; input 2 brings every subtask's deltas back (broadcast from the sync topic), and the
- * {@link SyncLedger} decides which to add. Items are published by one subtask each, by key group, users by their
- * own. With one subtask, nothing is sent and the model is exactly the single-owner model.
+ * <p><b>Sharding.</b> Input 1 is keyed by user, so each user's events, row and history live on one
+ * subtask; the user rows are written through to keyed state ({@code user-rows}), which Flink
+ * snapshots per key group and moves with its keys when the job rescales. Every subtask holds a
+ * replica of the item rows and tower weights. Every {@code sync.interval-ms}, and before every
+ * checkpoint barrier, it sends what it changed as a delta on {@link #SYNC}; input 2 brings every
+ * subtask's deltas back (broadcast from the sync topic), and the {@link SyncLedger} decides which
+ * to add. Items are published by one subtask each, by key group, users by their own. With one
+ * subtask, nothing is sent and the model is exactly the single-owner model.
  *
- * <p><b>Batches.</b> Events are buffered in arrival order; a batch closes when it holds {@code model.batch-size}
- * events, or {@code batch.max-wait-ms} of processing time after its first event. Given the same input order,
- * count-closed batches are identical on every run; the time bound trades that for latency (0 disables it).
+ * <p><b>Batches.</b> Events are buffered in arrival order; a batch closes when it holds {@code
+ * model.batch-size} events, or {@code batch.max-wait-ms} of processing time after its first event.
+ * Given the same input order, count-closed batches are identical on every run; the time bound
+ * trades that for latency (0 disables it).
  *
- * <p><b>Publishing.</b> Every {@code publish.interval-ms} the rows changed since the last publish go out as
- * {@link EmbeddingUpdate}s on the main output, followed by one {@link TrainerStatus} on {@link #STATUS}. All
- * records of one publish share a {@code sequence}: {@code max(last + 1, now in ms)}, checkpointed, so sequences
- * keep increasing across restarts (provided machines' clocks agree to within the restart time), also for keys
- * that move to another subtask. Each update also carries its {@code checkpointEpoch}: the id of the checkpoint
- * whose completion commits it (the last checkpoint taken or restored, plus one), so a reader can tell which
- * updates a restore may replay.
+ * <p><b>Publishing.</b> Every {@code publish.interval-ms} the rows changed since the last publish
+ * go out as {@link EmbeddingUpdate}s on the main output, followed by one {@link TrainerStatus} on
+ * {@link #STATUS}. All records of one publish share a {@code sequence}: {@code max(last + 1, now in
+ * ms)}, checkpointed, so sequences keep increasing across restarts (provided machines' clocks agree
+ * to within the restart time), also for keys that move to another subtask. Each update also carries
+ * its {@code checkpointEpoch}: the id of the checkpoint whose completion commits it (the last
+ * checkpoint taken or restored, plus one), so a reader can tell which updates a restore may replay.
  *
- * <p><b>State.</b> Keyed: each user's row. Union list: each subtask's {@link TrainerCheckpoint} (fields, pending
- * batch, sync ledger), and in subtask 0's the model's shared part, from which every replica restores
- * ({@link TrainerRestore}). The partial batch is kept rather than trained early, so checkpoints do not change
- * which events share a batch.
+ * <p><b>State.</b> Keyed: each user's row. Union list: each subtask's {@link TrainerCheckpoint}
+ * (fields, pending batch, sync ledger), and in subtask 0's the model's shared part, from which
+ * every replica restores ({@link TrainerRestore}). The partial batch is kept rather than trained
+ * early, so checkpoints do not change which events share a batch.
  *
- * <p><b>Quality.</b> With {@code eval.prequential.sample-rate > 0} a {@link PrequentialEvaluator} scores each
- * batch's events before the batch trains; the metrics restart with the operator (not checkpointed).
+ * <p><b>Quality.</b> With {@code eval.prequential.sample-rate > 0} a {@link PrequentialEvaluator}
+ * scores each batch's events before the batch trains; the metrics restart with the operator (not
+ * checkpointed).
  */
 public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdate>
     implements TwoInputStreamOperator<ClickEvent, ModelDelta, EmbeddingUpdate> {
   private static final long serialVersionUID = 2L;
-  /** Our own logger: the inherited one is named after Flink's AbstractStreamOperator and filtered with Flink's. */
+
+  /**
+   * Our own logger: the inherited one is named after Flink's AbstractStreamOperator and filtered
+   * with Flink's.
+   */
   private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
+
   private static final long NO_DEADLINE = Long.MIN_VALUE;
   static final String USER_ROWS = "user-rows";
-  /** A user update carries this many of the user's pooled items: enough to explain the candidates, few bytes. */
+
+  /**
+   * A user update carries this many of the user's pooled items: enough to explain the candidates,
+   * few bytes.
+   */
   static final int PUBLISHED_RECENT_ITEMS = 20;
 
   /**
    * One status per publish, after that publish's embedding updates, with this subtask's index: the
    * {@link StatusAggregator} makes one job-level status of them.
    */
-  public static final OutputTag<Tuple2<Integer, TrainerStatus>> STATUS = new OutputTag<>("trainer-status",
-      new TupleTypeInfo<>(BasicTypeInfo.INT_TYPE_INFO, AvroTypeInfo.forClass(TrainerStatus.class)));
+  public static final OutputTag<Tuple2<Integer, TrainerStatus>> STATUS =
+      new OutputTag<>(
+          "trainer-status",
+          new TupleTypeInfo<>(
+              BasicTypeInfo.INT_TYPE_INFO, AvroTypeInfo.forClass(TrainerStatus.class)));
+
   /** This subtask's deltas for the other replicas. */
-  public static final OutputTag<ModelDelta> SYNC = new OutputTag<>("model-sync", AvroTypeInfo.forClass(ModelDelta.class));
+  public static final OutputTag<ModelDelta> SYNC =
+      new OutputTag<>("model-sync", AvroTypeInfo.forClass(ModelDelta.class));
 
   private final TrainerSettings settings;
   private final ModelFactory models;
@@ -114,17 +131,28 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient long batchDeadline;
   private transient ScheduledFuture<?> batchTimer;
   private transient volatile long lastSequence;
-  /** The checkpoint whose completion commits what is published now: the last one taken or restored, plus one. */
+
+  /**
+   * The checkpoint whose completion commits what is published now: the last one taken or restored,
+   * plus one.
+   */
   private transient long epoch;
+
   private transient int subtask;
   private transient int parallelism;
   private transient int maxParallelism;
   private transient SyncLedger ledger;
-  /** Progress carried over from the restored subtasks, and the model's own counters at that moment. */
+
+  /**
+   * Progress carried over from the restored subtasks, and the model's own counters at that moment.
+   */
   private transient TrainerCheckpoint.Counters carried;
+
   private transient TrainerCheckpoint.Counters modelAtStart;
+
   /** When every changed item last went out, and the events trained at the previous publish. */
   private transient long lastFullPublish;
+
   private transient long eventsAtLastPublish = -1;
 
   // read by the metric reporter's thread, hence volatile snapshots rather than calls into the model
@@ -133,8 +161,13 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient volatile long lastStepMillis;
   private transient volatile int pendingEvents;
   private transient volatile long syncLagMillis;
-  /** Wall-clock time the oldest batch not yet published finished training; 0 when everything trained is out. */
+
+  /**
+   * Wall-clock time the oldest batch not yet published finished training; 0 when everything trained
+   * is out.
+   */
   private transient volatile long unpublishedSince;
+
   private transient Counter eventsReceived;
   private transient Counter updatesPublished;
   private transient Counter deltasSent;
@@ -156,10 +189,18 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
     maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
-    userRows = context.getKeyedStateStore().getState(
-        new ValueStateDescriptor<>(USER_ROWS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    trainerState = context.getOperatorStateStore().getUnionListState(
-        new ListStateDescriptor<>("trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    userRows =
+        context
+            .getKeyedStateStore()
+            .getState(
+                new ValueStateDescriptor<>(
+                    USER_ROWS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    trainerState =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(
+                new ListStateDescriptor<>(
+                    "trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     pending = new ArrayList<>(settings.model().batchSize());
     batchDeadline = NO_DEADLINE;
     lastSequence = 0;
@@ -176,7 +217,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       ledger = SyncLedger.fresh(origin, generation);
       carried = TrainerCheckpoint.Counters.ZERO;
     } else {
-      TrainerRestore r = TrainerRestore.of(saved, subtask, parallelism, settings.modelVersion(), this::ownsUser);
+      TrainerRestore r =
+          TrainerRestore.of(saved, subtask, parallelism, settings.modelVersion(), this::ownsUser);
       model = models.restore(r.sharedModel(), settings.model());
       model.importUserRows(readUserRows());
       ledger = SyncLedger.restored(origin, generation, r.baseLedger(), r.ledgers());
@@ -184,9 +226,16 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       lastSequence = r.lastSequence();
       carried = r.counters();
       evaluatorState = r.evaluator();
-      LOG.info("Trainer {}/{} restored from {} subtask(s): {} users, {} items, {} pending events, {} senders "
-          + "still owed deltas", subtask, parallelism, saved.size(), model.stats().users(), model.stats().items(),
-          pending.size(), ledger.openOrigins());
+      LOG.info(
+          "Trainer {}/{} restored from {} subtask(s): {} users, {} items, {} pending events, {} senders "
+              + "still owed deltas",
+          subtask,
+          parallelism,
+          saved.size(),
+          model.stats().users(),
+          model.stats().items(),
+          pending.size(),
+          ledger.openOrigins());
     }
     model.trackUserRows();
     if (parallelism > 1) {
@@ -197,25 +246,33 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     reportedNow = carried;
     pendingEvents = pending.size();
     if (settings.prequentialEnabled()) {
-      prequential = new PrequentialEvaluator(settings.prequentialWindow(), settings.prequentialPopularityWindow(),
-          settings.prequentialSampleRate());
+      prequential =
+          new PrequentialEvaluator(
+              settings.prequentialWindow(),
+              settings.prequentialPopularityWindow(),
+              settings.prequentialSampleRate());
       if (settings.prequentialBudget() > 0) {
         prequential.withCostBudget(settings.prequentialBudget());
       }
       if (evaluatorState != null) {
         prequential.restore(evaluatorState);
       } else if (!saved.isEmpty()) {
-        LOG.info("Trainer {}/{}: test-then-train evaluation starts again (the checkpoint was written at parallelism "
-            + "{}, or without it)", subtask, parallelism, saved.get(0).parallelism());
+        LOG.info(
+            "Trainer {}/{}: test-then-train evaluation starts again (the checkpoint was written at parallelism "
+                + "{}, or without it)",
+            subtask,
+            parallelism,
+            saved.get(0).parallelism());
       }
       prequentialWindows = windows(prequential);
     }
   }
 
   /**
-   * Identifies this run of the job: deltas from senders that neither the restored checkpoint knew nor this run
-   * started are orphans of an abandoned run (see {@link SyncLedger}). Every subtask of one restart shares the job,
-   * the restored checkpoint and the attempt number (a failover restarts the whole trainer region together).
+   * Identifies this run of the job: deltas from senders that neither the restored checkpoint knew
+   * nor this run started are orphans of an abandoned run (see {@link SyncLedger}). Every subtask of
+   * one restart shares the job, the restored checkpoint and the attempt number (a failover restarts
+   * the whole trainer region together).
    */
   private long generation(long restoredCheckpoint) {
     long h = getRuntimeContext().getJobInfo().getJobId().hashCode();
@@ -227,8 +284,10 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   /** Every user row in this subtask's key groups (after a rescale, the key groups it now owns). */
   private List<UserRow> readUserRows() throws Exception {
     List<String> users;
-    try (Stream<String> keys = getKeyedStateBackend().<VoidNamespace>getKeys(USER_ROWS, VoidNamespace.INSTANCE)
-        .map(String.class::cast)) {
+    try (Stream<String> keys =
+        getKeyedStateBackend()
+            .<VoidNamespace>getKeys(USER_ROWS, VoidNamespace.INSTANCE)
+            .map(String.class::cast)) {
       users = keys.collect(Collectors.toList());
     }
     List<UserRow> rows = new ArrayList<>(users.size());
@@ -248,10 +307,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     registerMetrics(getMetricGroup());
     long now = now();
     if (!pending.isEmpty() && settings.batchMaxWaitMs() > 0) {
-      // without a time bound a restored partial batch waits for its count, as it would have without the restore
+      // without a time bound a restored partial batch waits for its count, as it would have without
+      // the restore
       scheduleBatchDeadline(now);
     }
-    getProcessingTimeService().registerTimer(now + settings.publishIntervalMs(), this::onPublishTime);
+    getProcessingTimeService()
+        .registerTimer(now + settings.publishIntervalMs(), this::onPublishTime);
     if (parallelism > 1) {
       getProcessingTimeService().registerTimer(now + settings.syncIntervalMs(), this::onSyncTime);
     }
@@ -261,8 +322,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   public void processElement1(StreamRecord<ClickEvent> record) {
     ClickEvent click = record.getValue();
     eventsReceived.inc();
-    pending.add(new Interaction(click.getUserId(), click.getItemId(), click.getWeight(),
-        click.getEventTime().toEpochMilli()));
+    pending.add(
+        new Interaction(
+            click.getUserId(),
+            click.getItemId(),
+            click.getWeight(),
+            click.getEventTime().toEpochMilli()));
     pendingEvents = pending.size();
     if (pending.size() >= settings.model().batchSize()) {
       trainPending();
@@ -278,17 +343,22 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       deltasDropped.inc(); // another model generation shares the topic
       return;
     }
-    SyncLedger.Verdict verdict = ledger.accept(delta.getOrigin(), delta.getGeneration(), delta.getSequence());
+    SyncLedger.Verdict verdict =
+        ledger.accept(delta.getOrigin(), delta.getGeneration(), delta.getSequence());
     if (verdict == SyncLedger.Verdict.APPLY) {
       model.applyReplicaDelta(ModelDeltas.fromRecord(delta));
       deltasApplied.inc();
-      syncLagMillis = Math.max(0, System.currentTimeMillis() - delta.getProducedAt().toEpochMilli());
+      syncLagMillis =
+          Math.max(0, System.currentTimeMillis() - delta.getProducedAt().toEpochMilli());
     } else if (verdict != SyncLedger.Verdict.OWN) {
       deltasDropped.inc();
     }
   }
 
-  /** The barrier follows: this subtask's changes go out first, so the checkpoint owes nothing unsent. */
+  /**
+   * The barrier follows: this subtask's changes go out first, so the checkpoint owes nothing
+   * unsent.
+   */
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
@@ -298,17 +368,30 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
-    epoch = context.getCheckpointId() + 1; // the barrier goes out after this: what follows is the next transaction's
+    epoch =
+        context.getCheckpointId()
+            + 1; // the barrier goes out after this: what follows is the next transaction's
     flushUserRows();
     byte[] shared = subtask == 0 ? model.snapshotWithoutUsers() : null;
-    trainerState.update(List.of(new TrainerCheckpoint(settings.modelVersion(), subtask, parallelism, lastSequence,
-        List.copyOf(pending), reported(), ledger.save(), shared, prequential == null ? null : prequential.snapshot())
-        .encode()));
+    trainerState.update(
+        List.of(
+            new TrainerCheckpoint(
+                    settings.modelVersion(),
+                    subtask,
+                    parallelism,
+                    lastSequence,
+                    List.copyOf(pending),
+                    reported(),
+                    ledger.save(),
+                    shared,
+                    prequential == null ? null : prequential.snapshot())
+                .encode()));
   }
 
   /**
-   * End of a bounded input (or stop with drain): train what is left, then publish the whole model (every row this
-   * subtask publishes, changed or not), so the topic's latest value per key is the final model's output.
+   * End of a bounded input (or stop with drain): train what is left, then publish the whole model
+   * (every row this subtask publishes, changed or not), so the topic's latest value per key is the
+   * final model's output.
    */
   @Override
   public void finish() throws Exception {
@@ -333,7 +416,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   }
 
   private void onBatchDeadline(long time) {
-    // a timer of a batch that already closed by count fires with an earlier time than the current deadline
+    // a timer of a batch that already closed by count fires with an earlier time than the current
+    // deadline
     if (!pending.isEmpty() && batchDeadline != NO_DEADLINE && time >= batchDeadline) {
       trainPending();
     }
@@ -372,7 +456,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
 
   private void onPublishTime(long time) {
     publish();
-    getProcessingTimeService().registerTimer(now() + settings.publishIntervalMs(), this::onPublishTime);
+    getProcessingTimeService()
+        .registerTimer(now() + settings.publishIntervalMs(), this::onPublishTime);
   }
 
   private void onSyncTime(long time) {
@@ -385,38 +470,48 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     if (parallelism == 1) {
       return;
     }
-    for (ModelDelta record : ModelDeltas.toRecords(model.takeReplicaDelta(), ledger, subtask,
-        settings.modelVersion(), Instant.ofEpochMilli(System.currentTimeMillis()))) {
+    for (ModelDelta record :
+        ModelDeltas.toRecords(
+            model.takeReplicaDelta(),
+            ledger,
+            subtask,
+            settings.modelVersion(),
+            Instant.ofEpochMilli(System.currentTimeMillis()))) {
       output.collect(SYNC, new StreamRecord<>(record));
       deltasSent.inc();
     }
   }
 
-  /** Writes the user rows changed since the last flush through to keyed state, and removes evicted users. */
+  /**
+   * Writes the user rows changed since the last flush through to keyed state, and removes evicted
+   * users.
+   */
   private void flushUserRows() {
-    model.drainUserRows(new UserRowSink() {
-      @Override
-      public void changed(String userId, byte[] row) {
-        setCurrentKey(userId);
-        try {
-          userRows.update(row);
-        } catch (Exception e) {
-          throw new IllegalStateException("cannot write the row of user " + userId + " to keyed state", e);
-        }
-      }
+    model.drainUserRows(
+        new UserRowSink() {
+          @Override
+          public void changed(String userId, byte[] row) {
+            setCurrentKey(userId);
+            try {
+              userRows.update(row);
+            } catch (Exception e) {
+              throw new IllegalStateException(
+                  "cannot write the row of user " + userId + " to keyed state", e);
+            }
+          }
 
-      @Override
-      public void removed(String userId) {
-        setCurrentKey(userId);
-        userRows.clear();
-      }
-    });
+          @Override
+          public void removed(String userId) {
+            setCurrentKey(userId);
+            userRows.clear();
+          }
+        });
   }
 
   /**
-   * Emits every changed user, the owned items that changed (all of them every {@code publish.item-refresh-ms} and
-   * when nothing trained since the last publish, else the clicked ones) and one status, all stamped with a fresh
-   * sequence.
+   * Emits every changed user, the owned items that changed (all of them every {@code
+   * publish.item-refresh-ms} and when nothing trained since the last publish, else the clicked
+   * ones) and one status, all stamped with a fresh sequence.
    */
   private void publish() {
     publish(false);
@@ -426,8 +521,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     long now = now();
     unpublishedSince = 0;
     long trained = model.stats().eventsTrained();
-    boolean full = everything || settings.itemRefreshMs() == 0 || now - lastFullPublish >= settings.itemRefreshMs()
-        || trained == eventsAtLastPublish;
+    boolean full =
+        everything
+            || settings.itemRefreshMs() == 0
+            || now - lastFullPublish >= settings.itemRefreshMs()
+            || trained == eventsAtLastPublish;
     eventsAtLastPublish = trained;
     if (full) {
       lastFullPublish = now;
@@ -437,40 +535,61 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     Instant at = Instant.ofEpochMilli(now);
     long modelVersion = settings.modelVersion();
     long checkpointEpoch = epoch;
-    model.drainChanged((kind, id, vector, bias) -> {
-      List<String> recent = kind == EntityKind.USER ? model.recentItems(id, PUBLISHED_RECENT_ITEMS) : List.of();
-      output.collect(new StreamRecord<>(
-          update(kind, id, vector, bias, recent, modelVersion, sequence, checkpointEpoch, at)));
-      updatesPublished.inc();
-    }, parallelism == 1 ? id -> true : this::ownsItem, !full);
+    model.drainChanged(
+        (kind, id, vector, bias) -> {
+          List<String> recent =
+              kind == EntityKind.USER ? model.recentItems(id, PUBLISHED_RECENT_ITEMS) : List.of();
+          output.collect(
+              new StreamRecord<>(
+                  update(
+                      kind,
+                      id,
+                      vector,
+                      bias,
+                      recent,
+                      modelVersion,
+                      sequence,
+                      checkpointEpoch,
+                      at)));
+          updatesPublished.inc();
+        },
+        parallelism == 1 ? id -> true : this::ownsItem,
+        !full);
     flushUserRows(); // after the drain: rows then say they are published
     ModelStats s = model.stats();
     stats = s;
     TrainerCheckpoint.Counters c = reported();
-    output.collect(STATUS, new StreamRecord<>(Tuple2.of(subtask, TrainerStatus.newBuilder()
-        .setModelVersion(modelVersion)
-        .setSequence(sequence)
-        .setPublishedAt(at)
-        .setEventsTrained(c.events())
-        .setBatches(c.batches())
-        .setSkippedBatches(c.skipped())
-        .setLoss(s.lossEma())
-        .setPrequential(prequentialWindows)
-        .setUsers(s.users())
-        .setItems(s.items())
-        .setLastEventTime(Instant.ofEpochMilli(s.lastEventTimeMillis()))
-        .setTrainers(1)
-        .setPrequentialSampleRate(prequential == null ? 0 : prequential.sampleRate())
-        .build())));
+    output.collect(
+        STATUS,
+        new StreamRecord<>(
+            Tuple2.of(
+                subtask,
+                TrainerStatus.newBuilder()
+                    .setModelVersion(modelVersion)
+                    .setSequence(sequence)
+                    .setPublishedAt(at)
+                    .setEventsTrained(c.events())
+                    .setBatches(c.batches())
+                    .setSkippedBatches(c.skipped())
+                    .setLoss(s.lossEma())
+                    .setPrequential(prequentialWindows)
+                    .setUsers(s.users())
+                    .setItems(s.items())
+                    .setLastEventTime(Instant.ofEpochMilli(s.lastEventTimeMillis()))
+                    .setTrainers(1)
+                    .setPrequentialSampleRate(prequential == null ? 0 : prequential.sampleRate())
+                    .build())));
   }
 
   /** The item is published by the subtask that would own it as a key: one publisher per item. */
   private boolean ownsItem(String itemId) {
-    return KeyGroupRangeAssignment.assignKeyToParallelOperator(itemId, maxParallelism, parallelism) == subtask;
+    return KeyGroupRangeAssignment.assignKeyToParallelOperator(itemId, maxParallelism, parallelism)
+        == subtask;
   }
 
   private boolean ownsUser(String userId) {
-    return KeyGroupRangeAssignment.assignKeyToParallelOperator(userId, maxParallelism, parallelism) == subtask;
+    return KeyGroupRangeAssignment.assignKeyToParallelOperator(userId, maxParallelism, parallelism)
+        == subtask;
   }
 
   /** Progress this subtask reports: what it carried over plus what its model did since. */
@@ -482,8 +601,16 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     return new TrainerCheckpoint.Counters(s.eventsTrained(), s.batches(), s.skippedBatches());
   }
 
-  private static EmbeddingUpdate update(EntityKind kind, String id, float[] vector, float bias,
-      List<String> recentItems, long modelVersion, long sequence, long checkpointEpoch, Instant at) {
+  private static EmbeddingUpdate update(
+      EntityKind kind,
+      String id,
+      float[] vector,
+      float bias,
+      List<String> recentItems,
+      long modelVersion,
+      long sequence,
+      long checkpointEpoch,
+      Instant at) {
     List<Float> values = new ArrayList<>(vector.length);
     for (float v : vector) {
       values.add(v);
@@ -501,7 +628,10 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         .build();
   }
 
-  /** The sliding-window metrics of every scorer, as published (null when prequential evaluation is off). */
+  /**
+   * The sliding-window metrics of every scorer, as published (null when prequential evaluation is
+   * off).
+   */
   private static Map<String, RankingWindow> windows(PrequentialEvaluator evaluator) {
     Map<String, RankingWindow> out = new LinkedHashMap<>();
     evaluator.metrics().forEach((name, m) -> out.put(name, window(m)));
@@ -510,9 +640,13 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
 
   private static RankingWindow window(PrequentialMetrics m) {
     Map<String, Double> w = m.windowed();
-    return RankingWindow.newBuilder().setEvents(m.windowEvents())
-        .setHitRate10(w.get("hr@10")).setRecall20(w.get("recall@20")).setNdcg20(w.get("ndcg@20"))
-        .setMrr(w.get("mrr")).build();
+    return RankingWindow.newBuilder()
+        .setEvents(m.windowEvents())
+        .setHitRate10(w.get("hr@10"))
+        .setRecall20(w.get("recall@20"))
+        .setNdcg20(w.get("ndcg@20"))
+        .setMrr(w.get("mrr"))
+        .build();
   }
 
   private long now() {
@@ -522,11 +656,15 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private void registerMetrics(MetricGroup group) {
     eventsReceived = group.counter("eventsReceived");
     group.meter("eventsPerSecond", new MeterView(eventsReceived));
-    // how stale the published vectors are against the model: time since the oldest unpublished batch trained
-    group.gauge("publishLagMillis", (Gauge<Long>) () -> {
-      long since = unpublishedSince;
-      return since == 0 ? 0L : Math.max(0L, System.currentTimeMillis() - since);
-    });
+    // how stale the published vectors are against the model: time since the oldest unpublished
+    // batch trained
+    group.gauge(
+        "publishLagMillis",
+        (Gauge<Long>)
+            () -> {
+              long since = unpublishedSince;
+              return since == 0 ? 0L : Math.max(0L, System.currentTimeMillis() - since);
+            });
     updatesPublished = group.counter("updatesPublished");
     deltasSent = group.counter("deltasSent");
     deltasApplied = group.counter("deltasApplied");

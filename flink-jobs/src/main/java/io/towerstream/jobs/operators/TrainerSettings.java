@@ -7,19 +7,31 @@ import java.io.Serializable;
 /**
  * What the trainer operator needs from the job configuration.
  *
- * @param batchMaxWaitMs a partial batch is trained this long after its first event; 0 = by count only
+ * @param batchMaxWaitMs a partial batch is trained this long after its first event; 0 = by count
+ *     only
  * @param publishIntervalMs changed rows and a status are published this often (processing time)
  * @param modelVersion stamped on every published record
  * @param prequentialSampleRate share of users whose events are scored test-then-train; 0 = off
  * @param prequentialWindow scored events in the sliding window of the published metrics
  * @param prequentialPopularityWindow events counted by the recent-popularity baseline
- * @param syncIntervalMs how often a subtask sends its replica's changes to the others (with more than one)
+ * @param syncIntervalMs how often a subtask sends its replica's changes to the others (with more
+ *     than one)
  * @param prequentialBudget most scoring time as a share of training time; 0 = unlimited
- * @param itemRefreshMs items not clicked since the last publish go out at most this often; 0 = every publish
+ * @param itemRefreshMs items not clicked since the last publish go out at most this often; 0 =
+ *     every publish
  */
-public record TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs,
-    double prequentialSampleRate, int prequentialWindow, int prequentialPopularityWindow, long syncIntervalMs,
-    double prequentialBudget, long itemRefreshMs) implements Serializable {
+public record TrainerSettings(
+    ModelConfig model,
+    long modelVersion,
+    long batchMaxWaitMs,
+    long publishIntervalMs,
+    double prequentialSampleRate,
+    int prequentialWindow,
+    int prequentialPopularityWindow,
+    long syncIntervalMs,
+    double prequentialBudget,
+    long itemRefreshMs)
+    implements Serializable {
   /** The default of {@code sync.interval-ms}. */
   public static final long DEFAULT_SYNC_INTERVAL_MS = 200;
 
@@ -28,17 +40,32 @@ public record TrainerSettings(ModelConfig model, long modelVersion, long batchMa
       throw new IllegalArgumentException("model config is required");
     }
     if (batchMaxWaitMs < 0 || publishIntervalMs < 1 || syncIntervalMs < 1 || itemRefreshMs < 0) {
-      throw new IllegalArgumentException("batchMaxWaitMs must be >= 0, publishIntervalMs and syncIntervalMs >= 1");
+      throw new IllegalArgumentException(
+          "batchMaxWaitMs must be >= 0, publishIntervalMs and syncIntervalMs >= 1");
     }
-    if (!(prequentialSampleRate >= 0 && prequentialSampleRate <= 1) || prequentialWindow < 1
-        || prequentialPopularityWindow < 1 || !(prequentialBudget >= 0)) {
-      throw new IllegalArgumentException("prequential sample rate must be in [0, 1] and its windows positive");
+    if (!(prequentialSampleRate >= 0 && prequentialSampleRate <= 1)
+        || prequentialWindow < 1
+        || prequentialPopularityWindow < 1
+        || !(prequentialBudget >= 0)) {
+      throw new IllegalArgumentException(
+          "prequential sample rate must be in [0, 1] and its windows positive");
     }
   }
 
   /** Settings without prequential evaluation. */
-  public TrainerSettings(ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs) {
-    this(model, modelVersion, batchMaxWaitMs, publishIntervalMs, 0, 1, 1, DEFAULT_SYNC_INTERVAL_MS, 0, 0);
+  public TrainerSettings(
+      ModelConfig model, long modelVersion, long batchMaxWaitMs, long publishIntervalMs) {
+    this(
+        model,
+        modelVersion,
+        batchMaxWaitMs,
+        publishIntervalMs,
+        0,
+        1,
+        1,
+        DEFAULT_SYNC_INTERVAL_MS,
+        0,
+        0);
   }
 
   public boolean prequentialEnabled() {
@@ -46,9 +73,16 @@ public record TrainerSettings(ModelConfig model, long modelVersion, long batchMa
   }
 
   public static TrainerSettings from(JobConfig config) {
-    return new TrainerSettings(config.model(), config.modelVersion(), config.batchMaxWaitMs(),
-        config.publishIntervalMs(), config.prequentialSampleRate(), config.prequentialWindow(),
-        config.prequentialPopularityWindow(), config.syncIntervalMs(), config.prequentialBudget(),
+    return new TrainerSettings(
+        config.model(),
+        config.modelVersion(),
+        config.batchMaxWaitMs(),
+        config.publishIntervalMs(),
+        config.prequentialSampleRate(),
+        config.prequentialWindow(),
+        config.prequentialPopularityWindow(),
+        config.syncIntervalMs(),
+        config.prequentialBudget(),
         config.itemRefreshMs());
   }
 }

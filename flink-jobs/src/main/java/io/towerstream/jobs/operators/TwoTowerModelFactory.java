@@ -4,7 +4,10 @@ import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.TwoTowerModels;
 
-/** The production model: {@link TwoTowerModels}, the ND4J two-tower model of the {@code model} module. */
+/**
+ * The production model: {@link TwoTowerModels}, the ND4J two-tower model of the {@code model}
+ * module.
+ */
 public final class TwoTowerModelFactory implements ModelFactory {
   private static final long serialVersionUID = 1L;
 

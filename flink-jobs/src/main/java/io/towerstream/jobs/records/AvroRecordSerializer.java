@@ -20,12 +20,12 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serialises a generated Avro record between Flink operators in Avro's plain binary encoding (no header:
- * both ends run the same classes). Like every Flink serializer it is not thread-safe; {@link #duplicate()}
- * hands each thread its own encoder and decoder.
+ * Serialises a generated Avro record between Flink operators in Avro's plain binary encoding (no
+ * header: both ends run the same classes). Like every Flink serializer it is not thread-safe;
+ * {@link #duplicate()} hands each thread its own encoder and decoder.
  *
- * <p>Records of these types are never kept in Flink state by this job (the trainer keeps its own bytes),
- * so the snapshot only has to recognise the same class and schema.
+ * <p>Records of these types are never kept in Flink state by this job (the trainer keeps its own
+ * bytes), so the snapshot only has to recognise the same class and schema.
  */
 public final class AvroRecordSerializer<T extends SpecificRecord> extends TypeSerializer<T> {
   private static final long serialVersionUID = 1L;
@@ -101,7 +101,8 @@ public final class AvroRecordSerializer<T extends SpecificRecord> extends TypeSe
   @Override
   public T deserialize(DataInputView source) throws IOException {
     schema();
-    // a direct decoder reads exactly the record's bytes; a buffered one would read ahead into the next record
+    // a direct decoder reads exactly the record's bytes; a buffered one would read ahead into the
+    // next record
     decoder = DecoderFactory.get().directBinaryDecoder(new DataInputViewStream(source), decoder);
     return reader.read(null, decoder);
   }

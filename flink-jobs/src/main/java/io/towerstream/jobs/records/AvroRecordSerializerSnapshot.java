@@ -12,10 +12,11 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Snapshot of an {@link AvroRecordSerializer}: the record class and the schema it wrote. A restored
- * serializer is compatible as-is only with the very same schema; no state of this job holds such records, so
- * schema migration is not needed (and is refused rather than guessed).
+ * serializer is compatible as-is only with the very same schema; no state of this job holds such
+ * records, so schema migration is not needed (and is refused rather than guessed).
  */
-public final class AvroRecordSerializerSnapshot<T extends SpecificRecord> implements TypeSerializerSnapshot<T> {
+public final class AvroRecordSerializerSnapshot<T extends SpecificRecord>
+    implements TypeSerializerSnapshot<T> {
   private static final int VERSION = 1;
 
   private Class<T> type;
@@ -44,7 +45,8 @@ public final class AvroRecordSerializerSnapshot<T extends SpecificRecord> implem
 
   @Override
   @SuppressWarnings("unchecked")
-  public void readSnapshot(int version, DataInputView in, ClassLoader classLoader) throws IOException {
+  public void readSnapshot(int version, DataInputView in, ClassLoader classLoader)
+      throws IOException {
     if (version != VERSION) {
       throw new IOException("unknown AvroRecordSerializerSnapshot version " + version);
     }
@@ -65,7 +67,8 @@ public final class AvroRecordSerializerSnapshot<T extends SpecificRecord> implem
   }
 
   @Override
-  public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> oldSnapshot) {
+  public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(
+      TypeSerializerSnapshot<T> oldSnapshot) {
     if (oldSnapshot instanceof AvroRecordSerializerSnapshot<T> old
         && old.type.equals(type)
         && old.schemaJson.equals(schemaJson)) {

@@ -9,10 +9,11 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 /**
  * Flink type information for one of our generated Avro classes.
  *
- * <p>Why not Flink's own: without {@code flink-avro} on the classpath Flink's type extraction throws on any
- * {@code SpecificRecordBase}, and its Kryo fallback is refused for Avro classes too. Rather than add
- * flink-avro (and its Avro version) to the job jar, the few Avro types that travel between operators use
- * this small serializer over Avro's own binary encoding (see {@link AvroRecordSerializer}).
+ * <p>Why not Flink's own: without {@code flink-avro} on the classpath Flink's type extraction
+ * throws on any {@code SpecificRecordBase}, and its Kryo fallback is refused for Avro classes too.
+ * Rather than add flink-avro (and its Avro version) to the job jar, the few Avro types that travel
+ * between operators use this small serializer over Avro's own binary encoding (see {@link
+ * AvroRecordSerializer}).
  */
 public final class AvroTypeInfo<T extends SpecificRecord> extends TypeInformation<T> {
   private static final long serialVersionUID = 1L;

@@ -7,10 +7,11 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * A {@link DeadLetter} as a Kafka record: key the rejected record's original key (so it lands where a
- * corrected resend of the same key would), value in Avro single-object encoding.
+ * A {@link DeadLetter} as a Kafka record: key the rejected record's original key (so it lands where
+ * a corrected resend of the same key would), value in Avro single-object encoding.
  */
-public final class DeadLetterRecordSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
+public final class DeadLetterRecordSerializer
+    implements KafkaRecordSerializationSchema<DeadLetter> {
   private static final long serialVersionUID = 1L;
 
   private final String topic;
@@ -20,8 +21,13 @@ public final class DeadLetterRecordSerializer implements KafkaRecordSerializatio
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
-    return new ProducerRecord<>(topic, null, letter.getFailedAt().toEpochMilli(), bytes(letter.getKey()),
+  public ProducerRecord<byte[], byte[]> serialize(
+      DeadLetter letter, KafkaSinkContext context, Long timestamp) {
+    return new ProducerRecord<>(
+        topic,
+        null,
+        letter.getFailedAt().toEpochMilli(),
+        bytes(letter.getKey()),
         Topics.CLICKS_DLQ.codec().encode(letter));
   }
 

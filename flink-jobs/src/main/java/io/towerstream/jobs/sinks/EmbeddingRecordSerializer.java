@@ -7,10 +7,12 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * An {@link EmbeddingUpdate} as a Kafka record: key {@code ENTITY:id} (UTF-8, the compaction key, see
- * {@link Topics#embeddingKey}), value in Avro single-object encoding, timestamp the publish time.
+ * An {@link EmbeddingUpdate} as a Kafka record: key {@code ENTITY:id} (UTF-8, the compaction key,
+ * see {@link Topics#embeddingKey}), value in Avro single-object encoding, timestamp the publish
+ * time.
  */
-public final class EmbeddingRecordSerializer implements KafkaRecordSerializationSchema<EmbeddingUpdate> {
+public final class EmbeddingRecordSerializer
+    implements KafkaRecordSerializationSchema<EmbeddingUpdate> {
   private static final long serialVersionUID = 1L;
 
   private final String topic;
@@ -20,9 +22,14 @@ public final class EmbeddingRecordSerializer implements KafkaRecordSerialization
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(EmbeddingUpdate update, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(
+      EmbeddingUpdate update, KafkaSinkContext context, Long timestamp) {
     byte[] key = Topic.key(Topics.embeddingKey(update.getEntity(), update.getId()));
-    return new ProducerRecord<>(topic, null, update.getUpdatedAt().toEpochMilli(), key,
+    return new ProducerRecord<>(
+        topic,
+        null,
+        update.getUpdatedAt().toEpochMilli(),
+        key,
         Topics.EMBEDDINGS.codec().encode(update));
   }
 }

@@ -7,10 +7,12 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * A {@link ModelDelta} as a Kafka record of the sync topic: key the origin (UTF-8 decimal), so that one sender's
- * deltas keep their order even on a topic with several partitions; value in Avro single-object encoding.
+ * A {@link ModelDelta} as a Kafka record of the sync topic: key the origin (UTF-8 decimal), so that
+ * one sender's deltas keep their order even on a topic with several partitions; value in Avro
+ * single-object encoding.
  */
-public final class ModelDeltaRecordSerializer implements KafkaRecordSerializationSchema<ModelDelta> {
+public final class ModelDeltaRecordSerializer
+    implements KafkaRecordSerializationSchema<ModelDelta> {
   private static final long serialVersionUID = 1L;
 
   private final String topic;
@@ -20,8 +22,13 @@ public final class ModelDeltaRecordSerializer implements KafkaRecordSerializatio
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(ModelDelta delta, KafkaSinkContext context, Long timestamp) {
-    return new ProducerRecord<>(topic, null, delta.getProducedAt().toEpochMilli(),
-        Topic.key(Long.toString(delta.getOrigin())), Topics.MODEL_SYNC.codec().encode(delta));
+  public ProducerRecord<byte[], byte[]> serialize(
+      ModelDelta delta, KafkaSinkContext context, Long timestamp) {
+    return new ProducerRecord<>(
+        topic,
+        null,
+        delta.getProducedAt().toEpochMilli(),
+        Topic.key(Long.toString(delta.getOrigin())),
+        Topics.MODEL_SYNC.codec().encode(delta));
   }
 }

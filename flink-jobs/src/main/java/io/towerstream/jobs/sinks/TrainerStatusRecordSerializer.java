@@ -7,10 +7,11 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * A {@link TrainerStatus} as a Kafka record: key the model version (UTF-8 decimal), so the compacted topic
- * keeps the latest status of each version; value in Avro single-object encoding.
+ * A {@link TrainerStatus} as a Kafka record: key the model version (UTF-8 decimal), so the
+ * compacted topic keeps the latest status of each version; value in Avro single-object encoding.
  */
-public final class TrainerStatusRecordSerializer implements KafkaRecordSerializationSchema<TrainerStatus> {
+public final class TrainerStatusRecordSerializer
+    implements KafkaRecordSerializationSchema<TrainerStatus> {
   private static final long serialVersionUID = 1L;
 
   private final String topic;
@@ -20,8 +21,13 @@ public final class TrainerStatusRecordSerializer implements KafkaRecordSerializa
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(TrainerStatus status, KafkaSinkContext context, Long timestamp) {
-    return new ProducerRecord<>(topic, null, status.getPublishedAt().toEpochMilli(),
-        Topic.key(Long.toString(status.getModelVersion())), Topics.TRAINER_STATUS.codec().encode(status));
+  public ProducerRecord<byte[], byte[]> serialize(
+      TrainerStatus status, KafkaSinkContext context, Long timestamp) {
+    return new ProducerRecord<>(
+        topic,
+        null,
+        status.getPublishedAt().toEpochMilli(),
+        Topic.key(Long.toString(status.getModelVersion())),
+        Topics.TRAINER_STATUS.codec().encode(status));
   }
 }

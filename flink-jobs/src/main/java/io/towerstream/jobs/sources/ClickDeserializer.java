@@ -12,11 +12,12 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Turns every Kafka record of the clicks topic into exactly one {@link ParsedClick}, and never throws: a
- * value that is not a ClickEvent becomes a ParsedClick with the decoding error, so one bad record cannot
- * put the job into a restart loop. Records of a writer schema this job does not know (its fingerprint is not
- * registered) and event types it does not know are undecodable too, each with its reason. Validation of the decoded fields is the next step's job
- * ({@code ValidateClicks}).
+ * Turns every Kafka record of the clicks topic into exactly one {@link ParsedClick}, and never
+ * throws: a value that is not a ClickEvent becomes a ParsedClick with the decoding error, so one
+ * bad record cannot put the job into a restart loop. Records of a writer schema this job does not
+ * know (its fingerprint is not registered) and event types it does not know are undecodable too,
+ * each with its reason. Validation of the decoded fields is the next step's job ({@code
+ * ValidateClicks}).
  */
 public final class ClickDeserializer implements KafkaRecordDeserializationSchema<ParsedClick> {
   private static final long serialVersionUID = 1L;
@@ -36,17 +37,36 @@ public final class ClickDeserializer implements KafkaRecordDeserializationSchema
   /** The one record as a ParsedClick; never throws. */
   public ParsedClick parse(ConsumerRecord<byte[], byte[]> record) {
     try {
-      // strict: an event type this trainer does not know is dead-lettered, not guessed to be a click
+      // strict: an event type this trainer does not know is dead-lettered, not guessed to be a
+      // click
       ClickEvent click = codec().decodeStrict(record.value());
-      return ParsedClick.decoded(click, record.topic(), record.partition(), record.offset(), record.timestamp(),
-          record.key(), record.value());
+      return ParsedClick.decoded(
+          click,
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          record.timestamp(),
+          record.key(),
+          record.value());
     } catch (RecordDecodingException e) {
-      return ParsedClick.undecodable(e.getMessage(), record.topic(), record.partition(), record.offset(),
-          record.timestamp(), record.key(), record.value());
+      return ParsedClick.undecodable(
+          e.getMessage(),
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          record.timestamp(),
+          record.key(),
+          record.value());
     } catch (RuntimeException e) {
       // AvroCodec wraps what it knows; anything else is still this record's problem, not the job's
-      return ParsedClick.undecodable("cannot decode ClickEvent: " + e, record.topic(), record.partition(),
-          record.offset(), record.timestamp(), record.key(), record.value());
+      return ParsedClick.undecodable(
+          "cannot decode ClickEvent: " + e,
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          record.timestamp(),
+          record.key(),
+          record.value());
     }
   }
 

@@ -14,8 +14,9 @@ public final class ClickSource {
   private ClickSource() {}
 
   /**
-   * An unbounded KafkaSource reading {@code config.clicksTopic()}; offsets are committed to the consumer
-   * group on each completed checkpoint (for monitoring lag; the job itself resumes from its checkpoint).
+   * An unbounded KafkaSource reading {@code config.clicksTopic()}; offsets are committed to the
+   * consumer group on each completed checkpoint (for monitoring lag; the job itself resumes from
+   * its checkpoint).
    */
   public static KafkaSource<ParsedClick> kafka(JobConfig config) {
     return KafkaSource.<ParsedClick>builder()
@@ -31,13 +32,14 @@ public final class ClickSource {
   }
 
   /**
-   * Bounded out-of-orderness on the ClickEvent's event time; a partition without events for
-   * {@code watermark.idleness-ms} is marked idle so it does not hold the watermark back.
+   * Bounded out-of-orderness on the ClickEvent's event time; a partition without events for {@code
+   * watermark.idleness-ms} is marked idle so it does not hold the watermark back.
    */
   public static WatermarkStrategy<ParsedClick> watermarks(JobConfig config) {
-    WatermarkStrategy<ParsedClick> strategy = WatermarkStrategy
-        .<ParsedClick>forBoundedOutOfOrderness(Duration.ofMillis(config.watermarkOutOfOrdernessMs()))
-        .withTimestampAssigner(new ClickTimestamps());
+    WatermarkStrategy<ParsedClick> strategy =
+        WatermarkStrategy.<ParsedClick>forBoundedOutOfOrderness(
+                Duration.ofMillis(config.watermarkOutOfOrdernessMs()))
+            .withTimestampAssigner(new ClickTimestamps());
     if (config.watermarkIdlenessMs() > 0) {
       strategy = strategy.withIdleness(Duration.ofMillis(config.watermarkIdlenessMs()));
     }

@@ -19,10 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka source of the sync topic, whose deltas are broadcast to every trainer subtask. Offsets are part of
- * the job's checkpoints like the clicks'; without a checkpoint it starts at deltas produced from a minute before
- * the job's graph was built, so that no delta this job sends before the source is assigned its partition is missed
- * (those of older jobs in that minute are dropped by the trainers' ledgers as orphans).
+ * The Kafka source of the sync topic, whose deltas are broadcast to every trainer subtask. Offsets
+ * are part of the job's checkpoints like the clicks'; without a checkpoint it starts at deltas
+ * produced from a minute before the job's graph was built, so that no delta this job sends before
+ * the source is assigned its partition is missed (those of older jobs in that minute are dropped by
+ * the trainers' ledgers as orphans).
  */
 public final class SyncSource {
   /** How far before the graph's build time a fresh job starts reading the sync topic. */
@@ -36,7 +37,8 @@ public final class SyncSource {
         .setTopics(config.syncTopic())
         .setGroupId(config.groupId() + "-sync")
         .setClientIdPrefix(config.groupId() + "-sync")
-        .setStartingOffsets(OffsetsInitializer.timestamp(System.currentTimeMillis() - FRESH_START_SLACK_MS))
+        .setStartingOffsets(
+            OffsetsInitializer.timestamp(System.currentTimeMillis() - FRESH_START_SLACK_MS))
         .setDeserializer(new Deserializer())
         .setProperties(KafkaClientProperties.addTo(new Properties(), config.kafkaProperties()))
         .setProperty("commit.offsets.on.checkpoint", "false")
@@ -45,7 +47,10 @@ public final class SyncSource {
         .build();
   }
 
-  /** Decodes deltas; an undecodable record is logged and skipped (it can only come from a foreign writer). */
+  /**
+   * Decodes deltas; an undecodable record is logged and skipped (it can only come from a foreign
+   * writer).
+   */
   static final class Deserializer implements KafkaRecordDeserializationSchema<ModelDelta> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(Deserializer.class);
@@ -61,8 +66,12 @@ public final class SyncSource {
       try {
         out.collect(codec().decode(record.value()));
       } catch (RuntimeException e) {
-        LOG.error("Skipping an undecodable record at {}-{}@{} of the sync topic: {}", record.topic(),
-            record.partition(), record.offset(), e.toString());
+        LOG.error(
+            "Skipping an undecodable record at {}-{}@{} of the sync topic: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            e.toString());
       }
     }
 

@@ -8,35 +8,50 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which replica deltas a trainer subtask has applied, and which it must never apply: the bookkeeping that makes
- * the sync topic exactly-once although it is written at-least-once and read from the start of a checkpoint.
+ * Which replica deltas a trainer subtask has applied, and which it must never apply: the
+ * bookkeeping that makes the sync topic exactly-once although it is written at-least-once and read
+ * from the start of a checkpoint.
  *
- * <p>Every trainer instance sends as a fresh random <em>origin</em>, numbering its deltas 1, 2, 3, …, and stamps
- * them with the <em>generation</em> of the run it belongs to (job id, attempt, restored checkpoint). A delta is
- * applied when
+ * <p>Every trainer instance sends as a fresh random <em>origin</em>, numbering its deltas 1, 2, 3,
+ * …, and stamps them with the <em>generation</em> of the run it belongs to (job id, attempt,
+ * restored checkpoint). A delta is applied when
+ *
  * <ul>
- *   <li>its origin is one the restored checkpoint knew (a sender from before the restore) and its sequence lies
- *       above what this replica's base had applied and at most at what the sender had sent when the checkpoint
- *       was taken: deltas sent after that barrier describe state the restore rolled back, and are orphans;
- *   <li>or its generation is this run's (a sibling started by the same restore) and its sequence is new.
+ *   <li>its origin is one the restored checkpoint knew (a sender from before the restore) and its
+ *       sequence lies above what this replica's base had applied and at most at what the sender had
+ *       sent when the checkpoint was taken: deltas sent after that barrier describe state the
+ *       restore rolled back, and are orphans;
+ *   <li>or its generation is this run's (a sibling started by the same restore) and its sequence is
+ *       new.
  * </ul>
- * Everything else is a repeat (redelivery), this replica's own delta coming back, or an orphan of an abandoned
- * run. Entries of restored origins are dropped once everything they sent has been applied. Not thread-safe.
+ *
+ * Everything else is a repeat (redelivery), this replica's own delta coming back, or an orphan of
+ * an abandoned run. Entries of restored origins are dropped once everything they sent has been
+ * applied. Not thread-safe.
  */
 public final class SyncLedger {
   /** What {@link #accept} decided about one delta. */
-  public enum Verdict { APPLY, OWN, REPEAT, ORPHAN }
+  public enum Verdict {
+    APPLY,
+    OWN,
+    REPEAT,
+    ORPHAN
+  }
 
   private final long origin;
   private final long generation;
   private long sent;
+
   /** Highest sequence applied per origin (restored ones, then siblings). */
   private final Map<Long, Long> applied;
+
   /** Restored origins still owed deltas: the highest sequence they may send. */
   private final Map<Long, Long> limits;
+
   private long gaps;
 
-  private SyncLedger(long origin, long generation, Map<Long, Long> applied, Map<Long, Long> limits) {
+  private SyncLedger(
+      long origin, long generation, Map<Long, Long> applied, Map<Long, Long> limits) {
     this.origin = origin;
     this.generation = generation;
     this.applied = applied;
@@ -49,8 +64,9 @@ public final class SyncLedger {
   }
 
   /**
-   * A ledger for a subtask restored from {@code saved} (one per old subtask), whose replica is the one
-   * {@code base} saved: it has applied what {@code base} had, and everything {@code base} sent itself.
+   * A ledger for a subtask restored from {@code saved} (one per old subtask), whose replica is the
+   * one {@code base} saved: it has applied what {@code base} had, and everything {@code base} sent
+   * itself.
    */
   public static SyncLedger restored(long origin, long generation, Saved base, List<Saved> saved) {
     Map<Long, Long> limits = new HashMap<>();
@@ -78,7 +94,9 @@ public final class SyncLedger {
     return ++sent;
   }
 
-  /** Deltas that arrived with a sequence beyond the next expected one: some were lost (retention?). */
+  /**
+   * Deltas that arrived with a sequence beyond the next expected one: some were lost (retention?).
+   */
   public long gaps() {
     return gaps;
   }
@@ -121,18 +139,21 @@ public final class SyncLedger {
   }
 
   private void closeConsumed() {
-    limits.entrySet().removeIf(e -> {
-      boolean done = applied.getOrDefault(e.getKey(), 0L) >= e.getValue();
-      if (done) {
-        applied.remove(e.getKey());
-      }
-      return done;
-    });
+    limits
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean done = applied.getOrDefault(e.getKey(), 0L) >= e.getValue();
+              if (done) {
+                applied.remove(e.getKey());
+              }
+              return done;
+            });
   }
 
   /**
-   * A ledger in a checkpoint: the subtask's origin and how many deltas it had sent, what it had applied, and the
-   * restored origins it was still owed deltas from.
+   * A ledger in a checkpoint: the subtask's origin and how many deltas it had sent, what it had
+   * applied, and the restored origins it was still owed deltas from.
    */
   public record Saved(long origin, long sent, Map<Long, Long> applied, Map<Long, Long> limits) {
     public static final Saved NONE = new Saved(0, 0, Map.of(), Map.of());

@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A JVM of its own (a JobManager, a TaskManager, a broker, {@code flink run}), started with this machine's
- * {@code java}, its output in a log file that tests can wait on.
+ * A JVM of its own (a JobManager, a TaskManager, a broker, {@code flink run}), started with this
+ * machine's {@code java}, its output in a log file that tests can wait on.
  */
 final class JvmProcess implements AutoCloseable {
   private final String name;
@@ -29,8 +29,14 @@ final class JvmProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static JvmProcess start(String name, List<String> classpath, List<String> jvmArgs, String mainClass,
-      List<String> args, Map<String, String> env, Path logDir) {
+  static JvmProcess start(
+      String name,
+      List<String> classpath,
+      List<String> jvmArgs,
+      String mainClass,
+      List<String> args,
+      Map<String, String> env,
+      Path logDir) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
@@ -41,8 +47,10 @@ final class JvmProcess implements AutoCloseable {
     try {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
       builder.environment().putAll(env);
       return new JvmProcess(name, builder.start(), log);
     } catch (IOException e) {
@@ -61,20 +69,27 @@ final class JvmProcess implements AutoCloseable {
         }
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + " before printing "
-            + pattern + "; its log:\n" + tail(60));
+        throw new IllegalStateException(
+            name
+                + " exited with "
+                + process.exitValue()
+                + " before printing "
+                + pattern
+                + "; its log:\n"
+                + tail(60));
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException(name + " did not print " + pattern + " within " + timeout + "; its log:\n"
-        + tail(60));
+    throw new IllegalStateException(
+        name + " did not print " + pattern + " within " + timeout + "; its log:\n" + tail(60));
   }
 
   /** Waits for the process to end and returns its exit code. */
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      throw new IllegalStateException(name + " did not finish within " + timeout + "; its log:\n" + tail(60));
+      throw new IllegalStateException(
+          name + " did not finish within " + timeout + "; its log:\n" + tail(60));
     }
     return process.exitValue();
   }

@@ -22,45 +22,53 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Flink standalone session cluster on loopback, each process a JVM of its own, started the way Flink's
- * scripts start them: {@code BashJavaUtils} computes each process's JVM memory flags and dynamic configuration
- * from {@code config.yaml}, then {@code StandaloneSessionClusterEntrypoint} (JobManager) and
- * {@code TaskManagerRunner} (TaskManagers) run with {@code --configDir}. Jobs are submitted as {@code flink run}
- * does, through {@code CliFrontend} in a process of its own, and watched and cancelled through the REST API.
+ * A Flink standalone session cluster on loopback, each process a JVM of its own, started the way
+ * Flink's scripts start them: {@code BashJavaUtils} computes each process's JVM memory flags and
+ * dynamic configuration from {@code config.yaml}, then {@code StandaloneSessionClusterEntrypoint}
+ * (JobManager) and {@code TaskManagerRunner} (TaskManagers) run with {@code --configDir}. Jobs are
+ * submitted as {@code flink run} does, through {@code CliFrontend} in a process of its own, and
+ * watched and cancelled through the REST API.
  */
 final class StandaloneFlinkCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BASH_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
   private static final String RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
-  /** What Flink's default config.yaml puts in env.java.opts.all for Java 17 and later, which its scripts pass. */
-  static final List<String> JAVA_17_OPTS = List.of(
-      "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-      "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-      "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.text=ALL-UNNAMED",
-      "--add-opens=java.base/java.time=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
+  /**
+   * What Flink's default config.yaml puts in env.java.opts.all for Java 17 and later, which its
+   * scripts pass.
+   */
+  static final List<String> JAVA_17_OPTS =
+      List.of(
+          "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+          "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+          "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.text=ALL-UNNAMED",
+          "--add-opens=java.base/java.time=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
   private final Path confDir;
   private final Path logDir;
   private final List<String> classpath;
   private final Map<String, String> env;
   private final int restPort;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<JvmProcess> processes = new ArrayList<>();
   private JvmProcess jobManager;
   private final List<JvmProcess> taskManagers = new ArrayList<>();
 
-  private StandaloneFlinkCluster(Path workDir, List<String> classpath, Map<String, String> env) throws IOException {
+  private StandaloneFlinkCluster(Path workDir, List<String> classpath, Map<String, String> env)
+      throws IOException {
     this.confDir = Files.createDirectories(workDir.resolve("conf"));
     this.logDir = Files.createDirectories(workDir.resolve("log"));
     this.classpath = List.copyOf(classpath);
@@ -74,14 +82,21 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    *
    * @param env environment of every cluster process (e.g. OMP_NUM_THREADS for ND4J)
    */
-  static StandaloneFlinkCluster start(Path workDir, List<String> classpath, int taskManagers, int slots,
-      Map<String, String> env) throws Exception {
+  static StandaloneFlinkCluster start(
+      Path workDir, List<String> classpath, int taskManagers, int slots, Map<String, String> env)
+      throws Exception {
     return start(workDir, classpath, taskManagers, slots, env, Map.of());
   }
 
   /** As above, with extra lines of Flink configuration ({@code key: value}). */
-  static StandaloneFlinkCluster start(Path workDir, List<String> classpath, int taskManagers, int slots,
-      Map<String, String> env, Map<String, String> flinkConfig) throws Exception {
+  static StandaloneFlinkCluster start(
+      Path workDir,
+      List<String> classpath,
+      int taskManagers,
+      int slots,
+      Map<String, String> env,
+      Map<String, String> flinkConfig)
+      throws Exception {
     StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(workDir, classpath, env);
     try {
       cluster.writeConfig(slots, flinkConfig);
@@ -110,28 +125,54 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   }
 
   /**
-   * {@code flink run -d -m <rest> -p <parallelism> -c <mainClass> <jar> <args>}; returns the job id it prints.
+   * {@code flink run -d -m <rest> -p <parallelism> -c <mainClass> <jar> <args>}; returns the job id
+   * it prints.
    */
-  String submit(Path jar, String mainClass, int parallelism, List<String> programArgs) throws Exception {
-    List<String> args = new ArrayList<>(List.of("run", "-d", "-m", restAddress(), "-p", Integer.toString(parallelism),
-        "-c", mainClass, jar.toString()));
+  String submit(Path jar, String mainClass, int parallelism, List<String> programArgs)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "-d",
+                "-m",
+                restAddress(),
+                "-p",
+                Integer.toString(parallelism),
+                "-c",
+                mainClass,
+                jar.toString()));
     args.addAll(programArgs);
-    JvmProcess cli = start("flink-run", List.of("-Xmx512m", log4j("flink-run")), "org.apache.flink.client.cli.CliFrontend",
-        args, Map.of("FLINK_CONF_DIR", confDir.toString()));
+    JvmProcess cli =
+        start(
+            "flink-run",
+            List.of("-Xmx512m", log4j("flink-run")),
+            "org.apache.flink.client.cli.CliFrontend",
+            args,
+            Map.of("FLINK_CONF_DIR", confDir.toString()));
     int rc = cli.awaitExit(Duration.ofMinutes(2));
     if (rc != 0) {
       throw new IllegalStateException("flink run exited with " + rc + ":\n" + cli.tail(80));
     }
-    Matcher m = cli.awaitLine(Pattern.compile("Job has been submitted with JobID ([0-9a-f]{32})"), Duration.ofSeconds(1));
+    Matcher m =
+        cli.awaitLine(
+            Pattern.compile("Job has been submitted with JobID ([0-9a-f]{32})"),
+            Duration.ofSeconds(1));
     return m.group(1);
   }
 
   /** GET on the REST API, parsed. */
   JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + restAddress() + path))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://" + restAddress() + path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+      throw new IllegalStateException(
+          "GET " + path + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }
@@ -154,14 +195,26 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     throw new IllegalStateException("job " + jobId + " not running within " + timeout + ": " + job);
   }
 
-  /** Stops the job with drain (sources end, operators finish) and a savepoint into {@code dir}; waits for FINISHED. */
+  /**
+   * Stops the job with drain (sources end, operators finish) and a savepoint into {@code dir};
+   * waits for FINISHED.
+   */
   void stopWithDrain(String jobId, Path dir, Duration timeout) throws Exception {
-    String body = "{\"drain\": true, \"targetDirectory\": \"" + dir.toUri() + "\", \"formatType\": \"CANONICAL\"}";
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + restAddress() + "/jobs/" + jobId
-        + "/stop")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    String body =
+        "{\"drain\": true, \"targetDirectory\": \""
+            + dir.toUri()
+            + "\", \"formatType\": \"CANONICAL\"}";
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + restAddress() + "/jobs/" + jobId + "/stop"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 202 && r.statusCode() != 200) {
-      throw new IllegalStateException("stop of " + jobId + " answered " + r.statusCode() + ": " + r.body());
+      throw new IllegalStateException(
+          "stop of " + jobId + " answered " + r.statusCode() + ": " + r.body());
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     String state = "";
@@ -179,14 +232,19 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   }
 
   /**
-   * The TaskManager process that runs the vertex whose name starts with {@code vertexPrefix} (parallelism 1), or
-   * null while the subtask is being rescheduled (the REST API then says "(unassigned)").
+   * The TaskManager process that runs the vertex whose name starts with {@code vertexPrefix}
+   * (parallelism 1), or null while the subtask is being rescheduled (the REST API then says
+   * "(unassigned)").
    */
   JvmProcess taskManagerRunning(String jobId, String vertexPrefix) throws Exception {
     for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
       if (v.path("name").asText().startsWith(vertexPrefix)) {
-        String tm = get("/jobs/" + jobId + "/vertices/" + v.path("id").asText()).path("subtasks").get(0)
-            .path("taskmanager-id").asText();
+        String tm =
+            get("/jobs/" + jobId + "/vertices/" + v.path("id").asText())
+                .path("subtasks")
+                .get(0)
+                .path("taskmanager-id")
+                .asText();
         if (!tm.startsWith("tm-")) {
           return null;
         }
@@ -197,8 +255,12 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   }
 
   void cancel(String jobId) throws IOException, InterruptedException {
-    http.send(HttpRequest.newBuilder(URI.create("http://" + restAddress() + "/jobs/" + jobId + "?mode=cancel"))
-        .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    http.send(
+        HttpRequest.newBuilder(
+                URI.create("http://" + restAddress() + "/jobs/" + jobId + "?mode=cancel"))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Override
@@ -213,35 +275,41 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   private void writeConfig(int slots, Map<String, String> extra) throws IOException {
     StringBuilder extraLines = new StringBuilder();
     extra.forEach((k, v) -> extraLines.append(k).append(": ").append(v).append('\n'));
-    String yaml = extraLines + String.join("\n",
-        "jobmanager.rpc.address: 127.0.0.1",
-        "jobmanager.rpc.port: " + freePort(),
-        "jobmanager.bind-host: 127.0.0.1",
-        "jobmanager.memory.process.size: 1024m",
-        "taskmanager.bind-host: 127.0.0.1",
-        "taskmanager.host: 127.0.0.1",
-        "taskmanager.numberOfTaskSlots: " + slots,
-        "taskmanager.memory.process.size: 1728m",
-        "taskmanager.memory.managed.size: 64m",
-        "rest.address: 127.0.0.1",
-        "rest.bind-address: 127.0.0.1",
-        "rest.port: " + restPort,
-        "blob.server.port: " + freePort(),
-        "parallelism.default: 1",
-        // the job jar's classes load child-first; Kafka's and ND4J's threads outlive a cancelled task briefly
-        "classloader.check-leaked-classloader: false",
-        "");
+    String yaml =
+        extraLines
+            + String.join(
+                "\n",
+                "jobmanager.rpc.address: 127.0.0.1",
+                "jobmanager.rpc.port: " + freePort(),
+                "jobmanager.bind-host: 127.0.0.1",
+                "jobmanager.memory.process.size: 1024m",
+                "taskmanager.bind-host: 127.0.0.1",
+                "taskmanager.host: 127.0.0.1",
+                "taskmanager.numberOfTaskSlots: " + slots,
+                "taskmanager.memory.process.size: 1728m",
+                "taskmanager.memory.managed.size: 64m",
+                "rest.address: 127.0.0.1",
+                "rest.bind-address: 127.0.0.1",
+                "rest.port: " + restPort,
+                "blob.server.port: " + freePort(),
+                "parallelism.default: 1",
+                // the job jar's classes load child-first; Kafka's and ND4J's threads outlive a
+                // cancelled task briefly
+                "classloader.check-leaked-classloader: false",
+                "");
     Files.writeString(confDir.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
-    String log4j = String.join("\n",
-        "rootLogger.level = INFO",
-        "rootLogger.appenderRef.out.ref = out",
-        "appender.out.type = Console",
-        "appender.out.name = out",
-        "appender.out.layout.type = PatternLayout",
-        "appender.out.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} [%t] - %m%n",
-        "logger.kafka.name = org.apache.kafka",
-        "logger.kafka.level = WARN",
-        "");
+    String log4j =
+        String.join(
+            "\n",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.out.ref = out",
+            "appender.out.type = Console",
+            "appender.out.name = out",
+            "appender.out.layout.type = PatternLayout",
+            "appender.out.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} [%t] - %m%n",
+            "logger.kafka.name = org.apache.kafka",
+            "logger.kafka.level = WARN",
+            "");
     Files.writeString(confDir.resolve("log4j.properties"), log4j, StandardCharsets.UTF_8);
   }
 
@@ -251,8 +319,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     jvm.add(log4j("jobmanager"));
     List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
     args.addAll(dynamicArgs(params[1]));
-    jobManager = start("jobmanager", jvm, "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-        args, env);
+    jobManager =
+        start(
+            "jobmanager",
+            jvm,
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+            args,
+            env);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       try {
@@ -260,7 +333,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return;
       } catch (IOException | IllegalStateException e) {
         if (System.nanoTime() > deadline || !jobManager.isAlive()) {
-          throw new IllegalStateException("the JobManager's REST API did not come up:\n" + jobManager.tail(60), e);
+          throw new IllegalStateException(
+              "the JobManager's REST API did not come up:\n" + jobManager.tail(60), e);
         }
         Thread.sleep(250);
       }
@@ -275,8 +349,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
     args.addAll(dynamicArgs(params[1]));
     args.addAll(List.of("-D", "taskmanager.resource-id=tm-" + index));
-    taskManagers.add(start("taskmanager-" + index, jvm, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-        args, env));
+    taskManagers.add(
+        start(
+            "taskmanager-" + index,
+            jvm,
+            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+            args,
+            env));
   }
 
   private void awaitTaskManagers(int n, Duration timeout) throws Exception {
@@ -292,18 +371,33 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("only " + get("/overview").path("taskmanagers").asInt() + " of " + n
-        + " TaskManagers registered within " + timeout);
+    throw new IllegalStateException(
+        "only "
+            + get("/overview").path("taskmanagers").asInt()
+            + " of "
+            + n
+            + " TaskManagers registered within "
+            + timeout);
   }
 
-  /** What Flink's scripts ask BashJavaUtils for: the JVM flags line and the dynamic properties line. */
+  /**
+   * What Flink's scripts ask BashJavaUtils for: the JVM flags line and the dynamic properties line.
+   */
   private String[] resourceParams(String command, String name) throws Exception {
-    JvmProcess utils = start(name, List.of("-Xmx128m", log4j(name)), BASH_UTILS,
-        List.of(command, "--configDir", confDir.toString()), env);
+    JvmProcess utils =
+        start(
+            name,
+            List.of("-Xmx128m", log4j(name)),
+            BASH_UTILS,
+            List.of(command, "--configDir", confDir.toString()),
+            env);
     int rc = utils.awaitExit(Duration.ofSeconds(60));
     processes.remove(utils);
-    List<String> results = Arrays.stream(utils.tail(200).split("\n")).filter(l -> l.startsWith(RESULT))
-        .map(l -> l.substring(RESULT.length())).toList();
+    List<String> results =
+        Arrays.stream(utils.tail(200).split("\n"))
+            .filter(l -> l.startsWith(RESULT))
+            .map(l -> l.substring(RESULT.length()))
+            .toList();
     if (rc != 0 || results.size() < 2) {
       throw new IllegalStateException(command + " failed (" + rc + "):\n" + utils.tail(40));
     }
@@ -325,7 +419,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     return "-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri();
   }
 
-  private JvmProcess start(String name, List<String> jvm, String main, List<String> args, Map<String, String> env) {
+  private JvmProcess start(
+      String name, List<String> jvm, String main, List<String> args, Map<String, String> env) {
     List<String> jvmArgs = new ArrayList<>(JAVA_17_OPTS);
     jvmArgs.addAll(jvm);
     JvmProcess p = JvmProcess.start(name, classpath, jvmArgs, main, args, env, logDir);

@@ -30,9 +30,12 @@ class ValidateClicksTest {
 
   @BeforeEach
   void open() throws Exception {
-    // built by hand: Flink's ProcessFunctionTestHarnesses would ask type extraction for the Avro output type
-    harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ValidateClicks()),
-        ParsedClick.TYPE.createSerializer(new SerializerConfigImpl()));
+    // built by hand: Flink's ProcessFunctionTestHarnesses would ask type extraction for the Avro
+    // output type
+    harness =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new ValidateClicks()),
+            ParsedClick.TYPE.createSerializer(new SerializerConfigImpl()));
     harness.setup(new AvroRecordSerializer<>(ClickEvent.class));
     harness.open();
     harness.setProcessingTime(5_000);
@@ -57,7 +60,8 @@ class ValidateClicksTest {
   void garbageBytesGoToTheDeadLettersWithTheOriginalBytesAndAReason() throws Exception {
     byte[] garbage = "\u0000\u0001garbage".getBytes(StandardCharsets.UTF_8);
 
-    harness.processElement(deserializer.parse(new ConsumerRecord<>("clicks", 1, 77L, Topic.key("k"), garbage)), 0);
+    harness.processElement(
+        deserializer.parse(new ConsumerRecord<>("clicks", 1, 77L, Topic.key("k"), garbage)), 0);
 
     assertThat(harness.extractOutputValues()).isEmpty();
     DeadLetter letter = single(deadLetters());
@@ -96,8 +100,12 @@ class ValidateClicksTest {
     }
 
     assertThat(harness.extractOutputValues()).isEmpty();
-    assertThat(deadLetters()).hasSize(4)
-        .allSatisfy(letter -> assertThat(letter.getReason()).startsWith("weight must be a finite positive number"));
+    assertThat(deadLetters())
+        .hasSize(4)
+        .allSatisfy(
+            letter ->
+                assertThat(letter.getReason())
+                    .startsWith("weight must be a finite positive number"));
   }
 
   @Test
@@ -109,10 +117,12 @@ class ValidateClicksTest {
     harness.processElement(record(click("u".repeat(256), "i1", 1f), 23), 0); // at the bound: fine
 
     assertThat(harness.extractOutputValues()).hasSize(1);
-    assertThat(deadLetters()).extracting(DeadLetter::getReason).containsExactly(
-        "userId has 10240 characters, more than 256 (validation.max-id-length)",
-        "itemId has 257 characters, more than 256 (validation.max-id-length)",
-        "userId contains a control character at 1");
+    assertThat(deadLetters())
+        .extracting(DeadLetter::getReason)
+        .containsExactly(
+            "userId has 10240 characters, more than 256 (validation.max-id-length)",
+            "itemId has 257 characters, more than 256 (validation.max-id-length)",
+            "userId contains a control character at 1");
   }
 
   @Test
@@ -122,7 +132,8 @@ class ValidateClicksTest {
     harness.processElement(record(click("u", "i", 1000f), 31), 0); // at the bound: fine
     harness.processElement(record(at(click("u", "i", 1f), -1), 32), 0);
     harness.processElement(record(at(click("u", "i", 1f), now + 24L * 3600 * 1000 + 1), 33), 0);
-    harness.processElement(record(at(click("u", "i", 1f), now + 24L * 3600 * 1000), 34), 0); // at the bound
+    harness.processElement(
+        record(at(click("u", "i", 1f), now + 24L * 3600 * 1000), 34), 0); // at the bound
 
     assertThat(harness.extractOutputValues()).hasSize(2);
     List<String> reasons = deadLetters().stream().map(DeadLetter::getReason).toList();
@@ -135,9 +146,10 @@ class ValidateClicksTest {
   @Test
   void rulesComeFromTheJobConfiguration() throws Exception {
     harness.close();
-    harness = new OneInputStreamOperatorTestHarness<>(
-        new ProcessOperator<>(new ValidateClicks(new ClickRules(4, 2f, 0))),
-        ParsedClick.TYPE.createSerializer(new SerializerConfigImpl()));
+    harness =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new ValidateClicks(new ClickRules(4, 2f, 0))),
+            ParsedClick.TYPE.createSerializer(new SerializerConfigImpl()));
     harness.setup(new AvroRecordSerializer<>(ClickEvent.class));
     harness.open();
     harness.setProcessingTime(5_000);
@@ -154,7 +166,8 @@ class ValidateClicksTest {
   void theJobKeepsGoingAfterBadRecords() throws Exception {
     ClickEvent good = click("u2", "i2", 0.5f);
 
-    harness.processElement(deserializer.parse(new ConsumerRecord<>("clicks", 0, 1L, null, new byte[] {1, 2})), 0);
+    harness.processElement(
+        deserializer.parse(new ConsumerRecord<>("clicks", 0, 1L, null, new byte[] {1, 2})), 0);
     harness.processElement(record(click("u", "", 1f), 2), 0);
     harness.processElement(record(good, 3), 0);
 
@@ -173,8 +186,13 @@ class ValidateClicksTest {
   }
 
   private ParsedClick record(ClickEvent click, long offset) {
-    return deserializer.parse(new ConsumerRecord<>("clicks", 0, offset, Topic.key(click.getUserId()),
-        Topics.CLICKS.codec().encode(click)));
+    return deserializer.parse(
+        new ConsumerRecord<>(
+            "clicks",
+            0,
+            offset,
+            Topic.key(click.getUserId()),
+            Topics.CLICKS.codec().encode(click)));
   }
 
   private static ClickEvent click(String user, String item, float weight) {

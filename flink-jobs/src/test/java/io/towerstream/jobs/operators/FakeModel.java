@@ -10,13 +10,13 @@ import io.towerstream.model.ReplicaDelta;
 import io.towerstream.model.StepResult;
 import io.towerstream.model.UserRow;
 import io.towerstream.model.UserRowSink;
-import java.nio.ByteBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +26,10 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * A stand-in for the two-tower model with observable behaviour: it records every batch, a row's "vector"
- * is {@code [times seen, hash of id]}, and it snapshots all of that so restores can be checked. User rows are
- * the count (and whether the user awaits publishing); a replica delta carries each item's count change.
+ * A stand-in for the two-tower model with observable behaviour: it records every batch, a row's
+ * "vector" is {@code [times seen, hash of id]}, and it snapshots all of that so restores can be
+ * checked. User rows are the count (and whether the user awaits publishing); a replica delta
+ * carries each item's count change.
  */
 final class FakeModel implements OnlineModel {
   final List<List<Interaction>> batches = new ArrayList<>();
@@ -88,15 +89,17 @@ final class FakeModel implements OnlineModel {
 
   /** Every changed item counts as clicked: the fake has no negatives. */
   @Override
-  public void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem, boolean clickedItemsOnly) {
+  public void drainChanged(
+      ChangedRowSink sink, Predicate<String> publishesItem, boolean clickedItemsOnly) {
     drainChanged(sink, publishesItem);
   }
 
   @Override
   public void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem) {
     changedUsers.forEach(id -> sink.accept(EntityKind.USER, id, userVector(id), 0f));
-    changedItems.stream().filter(publishesItem).forEach(id -> sink.accept(EntityKind.ITEM, id, itemVector(id),
-        itemBias(id)));
+    changedItems.stream()
+        .filter(publishesItem)
+        .forEach(id -> sink.accept(EntityKind.ITEM, id, itemVector(id), itemBias(id)));
     changedUsers.clear();
     changedItems.clear();
   }
@@ -129,8 +132,12 @@ final class FakeModel implements OnlineModel {
       throw new IllegalStateException("user rows are not tracked");
     }
     for (String id : dirtyUsers) {
-      sink.changed(id, ByteBuffer.allocate(5).putInt(users.get(id)).put((byte) (changedUsers.contains(id) ? 1 : 0))
-          .array());
+      sink.changed(
+          id,
+          ByteBuffer.allocate(5)
+              .putInt(users.get(id))
+              .put((byte) (changedUsers.contains(id) ? 1 : 0))
+              .array());
     }
     dirtyUsers.clear();
   }
@@ -166,12 +173,13 @@ final class FakeModel implements OnlineModel {
     }
     List<String> ids = new ArrayList<>();
     List<Float> values = new ArrayList<>();
-    itemsAtLastDelta.forEach((id, before) -> {
-      ids.add(id);
-      values.add((float) (items.getOrDefault(id, 0) - before));
-      values.add(0f);
-      values.add(Float.NEGATIVE_INFINITY);
-    });
+    itemsAtLastDelta.forEach(
+        (id, before) -> {
+          ids.add(id);
+          values.add((float) (items.getOrDefault(id, 0) - before));
+          values.add(0f);
+          values.add(Float.NEGATIVE_INFINITY);
+        });
     itemsAtLastDelta.clear();
     float[] v = new float[values.size()];
     for (int k = 0; k < v.length; k++) {
@@ -201,7 +209,7 @@ final class FakeModel implements OnlineModel {
   }
 
   @Override
-    public float[] userVector(String userId) {
+  public float[] userVector(String userId) {
     Integer n = users.get(userId);
     return n == null ? null : new float[] {n, userId.hashCode()};
   }
@@ -245,8 +253,14 @@ final class FakeModel implements OnlineModel {
 
   @Override
   public ModelStats stats() {
-    return new ModelStats(events, batchCount, 0, batchCount == 0 ? Double.NaN : 1.0 / batchCount, users.size(),
-        items.size(), lastEventTime);
+    return new ModelStats(
+        events,
+        batchCount,
+        0,
+        batchCount == 0 ? Double.NaN : 1.0 / batchCount,
+        users.size(),
+        items.size(),
+        lastEventTime);
   }
 
   @Override
@@ -288,7 +302,8 @@ final class FakeModel implements OnlineModel {
     return m;
   }
 
-  private static void writeCounts(DataOutputStream out, Map<String, Integer> counts) throws IOException {
+  private static void writeCounts(DataOutputStream out, Map<String, Integer> counts)
+      throws IOException {
     out.writeInt(counts.size());
     for (Map.Entry<String, Integer> e : counts.entrySet()) {
       out.writeUTF(e.getKey());
@@ -296,7 +311,8 @@ final class FakeModel implements OnlineModel {
     }
   }
 
-  private static void readCounts(DataInputStream in, Map<String, Integer> counts) throws IOException {
+  private static void readCounts(DataInputStream in, Map<String, Integer> counts)
+      throws IOException {
     for (int n = in.readInt(); n > 0; n--) {
       counts.put(in.readUTF(), in.readInt());
     }

@@ -16,28 +16,48 @@ import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 /**
- * One trainer subtask in Flink's keyed two-input operator harness, as the job wires it: clicks keyed by user on
- * input 1, the sync topic's deltas (unkeyed, broadcast) on input 2.
+ * One trainer subtask in Flink's keyed two-input operator harness, as the job wires it: clicks
+ * keyed by user on input 1, the sync topic's deltas (unkeyed, broadcast) on input 2.
  */
 final class TrainerHarness implements AutoCloseable {
   static final int MAX_PARALLELISM = 16;
   final KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate> h;
 
-  private TrainerHarness(KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate> h) {
+  private TrainerHarness(
+      KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate> h) {
     this.h = h;
   }
 
-  static TrainerHarness open(TrainerSettings settings, ModelFactory models, int parallelism, int subtask,
-      OperatorSubtaskState state, long processingTime) throws Exception {
+  static TrainerHarness open(
+      TrainerSettings settings,
+      ModelFactory models,
+      int parallelism,
+      int subtask,
+      OperatorSubtaskState state,
+      long processingTime)
+      throws Exception {
     return open(settings, models, parallelism, subtask, state, processingTime, -1);
   }
 
   /** As a restore from checkpoint {@code restoredCheckpointId} does (-1: the harness's default). */
-  static TrainerHarness open(TrainerSettings settings, ModelFactory models, int parallelism, int subtask,
-      OperatorSubtaskState state, long processingTime, long restoredCheckpointId) throws Exception {
-    var h = new KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate>(
-        new TrainerOperator(settings, models), new UserIdKey(), null, Types.STRING, MAX_PARALLELISM, parallelism,
-        subtask);
+  static TrainerHarness open(
+      TrainerSettings settings,
+      ModelFactory models,
+      int parallelism,
+      int subtask,
+      OperatorSubtaskState state,
+      long processingTime,
+      long restoredCheckpointId)
+      throws Exception {
+    var h =
+        new KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate>(
+            new TrainerOperator(settings, models),
+            new UserIdKey(),
+            null,
+            Types.STRING,
+            MAX_PARALLELISM,
+            parallelism,
+            subtask);
     h.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
     h.setProcessingTime(processingTime);
     if (restoredCheckpointId >= 0) {
@@ -50,18 +70,24 @@ final class TrainerHarness implements AutoCloseable {
     return new TrainerHarness(h);
   }
 
-  /** Union state and keyed state of several subtasks, cut for {@code subtask} of {@code newParallelism}. */
-  static OperatorSubtaskState rescale(List<OperatorSubtaskState> states, int oldParallelism, int newParallelism,
-      int subtask) throws Exception {
-    OperatorSubtaskState packed = AbstractStreamOperatorTestHarness.repackageState(
-        states.toArray(OperatorSubtaskState[]::new));
-    return AbstractStreamOperatorTestHarness.repartitionOperatorState(packed, MAX_PARALLELISM, oldParallelism,
-        newParallelism, subtask);
+  /**
+   * Union state and keyed state of several subtasks, cut for {@code subtask} of {@code
+   * newParallelism}.
+   */
+  static OperatorSubtaskState rescale(
+      List<OperatorSubtaskState> states, int oldParallelism, int newParallelism, int subtask)
+      throws Exception {
+    OperatorSubtaskState packed =
+        AbstractStreamOperatorTestHarness.repackageState(
+            states.toArray(OperatorSubtaskState[]::new));
+    return AbstractStreamOperatorTestHarness.repartitionOperatorState(
+        packed, MAX_PARALLELISM, oldParallelism, newParallelism, subtask);
   }
 
   void click(String user, String item, long eventTime) {
     try {
-      h.processElement1(new ClickEvent(user, item, Instant.ofEpochMilli(eventTime), EventType.CLICK, 1f), 0);
+      h.processElement1(
+          new ClickEvent(user, item, Instant.ofEpochMilli(eventTime), EventType.CLICK, 1f), 0);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

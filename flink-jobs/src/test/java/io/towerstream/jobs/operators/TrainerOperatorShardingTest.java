@@ -17,22 +17,35 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.junit.jupiter.api.Test;
 
-/** Users in keyed state, restores at another parallelism, item ownership and the replicas' deltas. */
+/**
+ * Users in keyed state, restores at another parallelism, item ownership and the replicas' deltas.
+ */
 class TrainerOperatorShardingTest {
   private static final int BATCH = 4;
   private static final long PUBLISH_MS = 1_000;
   private static final long SYNC_MS = 200;
 
   private static TrainerSettings settings() {
-    return new TrainerSettings(ModelConfig.builder().dim(2).batchSize(BATCH).build(), 1, 0, PUBLISH_MS, 0, 1, 1,
-        SYNC_MS, 0, 0);
+    return new TrainerSettings(
+        ModelConfig.builder().dim(2).batchSize(BATCH).build(),
+        1,
+        0,
+        PUBLISH_MS,
+        0,
+        1,
+        1,
+        SYNC_MS,
+        0,
+        0);
   }
 
   private static int owner(String key, int parallelism) {
-    return KeyGroupRangeAssignment.assignKeyToParallelOperator(key, TrainerHarness.MAX_PARALLELISM, parallelism);
+    return KeyGroupRangeAssignment.assignKeyToParallelOperator(
+        key, TrainerHarness.MAX_PARALLELISM, parallelism);
   }
 
-  private static TrainerHarness open(int parallelism, int subtask, OperatorSubtaskState state) throws Exception {
+  private static TrainerHarness open(int parallelism, int subtask, OperatorSubtaskState state)
+      throws Exception {
     return TrainerHarness.open(settings(), new FakeModel.Factory(), parallelism, subtask, state, 0);
   }
 
@@ -82,7 +95,8 @@ class TrainerOperatorShardingTest {
           h.click(mine.get(k % mine.size()), "i" + k, k);
         }
         h.setProcessingTime(PUBLISH_MS * (s + 1));
-        maxSequence = Math.max(maxSequence, h.statuses().get(h.statuses().size() - 1).getSequence());
+        maxSequence =
+            Math.max(maxSequence, h.statuses().get(h.statuses().size() - 1).getSequence());
         states.add(h.checkpoint(1, 1));
       }
     }
@@ -92,12 +106,18 @@ class TrainerOperatorShardingTest {
       h.click("u-new", "i-new", 99);
       h.click("u-new", "i-new", 100);
       assertThat(m.batches).hasSize(1);
-      assertThat(m.batches.get(0)).extracting(Interaction::userId)
-          .containsExactly(users.get(0).get(BATCH * 2 % users.get(0).size()),
-              users.get(1).get(BATCH * 2 % users.get(1).size()), "u-new", "u-new");
+      assertThat(m.batches.get(0))
+          .extracting(Interaction::userId)
+          .containsExactly(
+              users.get(0).get(BATCH * 2 % users.get(0).size()),
+              users.get(1).get(BATCH * 2 % users.get(1).size()),
+              "u-new",
+              "u-new");
       h.setProcessingTime(PUBLISH_MS);
       TrainerStatus status = h.statuses().get(0);
-      assertThat(status.getEventsTrained()).as("both subtasks' progress").isEqualTo(4 * BATCH + BATCH);
+      assertThat(status.getEventsTrained())
+          .as("both subtasks' progress")
+          .isEqualTo(4 * BATCH + BATCH);
       assertThat(status.getSequence()).isGreaterThan(maxSequence);
     }
   }
@@ -120,7 +140,9 @@ class TrainerOperatorShardingTest {
           assertThat(m.userVector(u)).as(u).isNotNull();
         }
         assertThat(m.stats().users()).isEqualTo(expected.get(s).size());
-        assertThat(m.stats().items()).as("every subtask starts from the whole item replica").isEqualTo(7);
+        assertThat(m.stats().items())
+            .as("every subtask starts from the whole item replica")
+            .isEqualTo(7);
         h.setProcessingTime(PUBLISH_MS);
         total += h.statuses().get(0).getEventsTrained();
       }
@@ -137,8 +159,11 @@ class TrainerOperatorShardingTest {
       }
       h.setProcessingTime(PUBLISH_MS);
       List<EmbeddingUpdate> out = h.updates();
-      Set<String> items = out.stream().filter(u -> u.getEntity() == Entity.ITEM).map(EmbeddingUpdate::getId)
-          .collect(Collectors.toSet());
+      Set<String> items =
+          out.stream()
+              .filter(u -> u.getEntity() == Entity.ITEM)
+              .map(EmbeddingUpdate::getId)
+              .collect(Collectors.toSet());
       assertThat(items).isNotEmpty().allMatch(i -> owner(i, 2) == 1);
       assertThat(items.size()).isLessThan(4 * BATCH);
       assertThat(out.stream().filter(u -> u.getEntity() == Entity.USER).map(EmbeddingUpdate::getId))
@@ -155,10 +180,13 @@ class TrainerOperatorShardingTest {
       }
       assertThat(h.deltas()).isEmpty();
       h.setProcessingTime(SYNC_MS);
-      assertThat(h.deltas()).singleElement().satisfies(d -> {
-        assertThat(d.getSequence()).isEqualTo(1);
-        assertThat(d.getItemIds()).hasSize(BATCH);
-      });
+      assertThat(h.deltas())
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d.getSequence()).isEqualTo(1);
+                assertThat(d.getItemIds()).hasSize(BATCH);
+              });
       h.setProcessingTime(2 * SYNC_MS);
       assertThat(h.deltas()).as("nothing changed, nothing sent").hasSize(1);
       for (int k = 0; k < BATCH; k++) {
@@ -175,7 +203,8 @@ class TrainerOperatorShardingTest {
     OperatorSubtaskState s1;
     List<ModelDelta> sentBefore;
     ModelDelta orphan;
-    try (TrainerHarness a = open(2, 0, null); TrainerHarness b = open(2, 1, null)) {
+    try (TrainerHarness a = open(2, 0, null);
+        TrainerHarness b = open(2, 1, null)) {
       List<String> bUsers = usersBySubtask(10, 2).get(1);
       for (int k = 0; k < BATCH; k++) {
         b.click(bUsers.get(k % bUsers.size()), "i" + k, k);

@@ -40,8 +40,12 @@ class TrainerOperatorTest {
 
     FakeModel model = model(harness);
     assertThat(model.batches).hasSize(2);
-    assertThat(model.batches.get(0)).extracting(Interaction::userId).containsExactly("u0", "u1", "u2", "u3");
-    assertThat(model.batches.get(1)).extracting(Interaction::userId).containsExactly("u4", "u5", "u6", "u7");
+    assertThat(model.batches.get(0))
+        .extracting(Interaction::userId)
+        .containsExactly("u0", "u1", "u2", "u3");
+    assertThat(model.batches.get(1))
+        .extracting(Interaction::userId)
+        .containsExactly("u4", "u5", "u6", "u7");
     assertThat(model.batches.get(0).get(2).eventTimeMillis()).isEqualTo(2);
   }
 
@@ -92,15 +96,22 @@ class TrainerOperatorTest {
     harness.setProcessingTime(PUBLISH_MS);
 
     List<EmbeddingUpdate> first = harness.updates();
-    assertThat(first).extracting(u -> u.getEntity() + ":" + u.getId())
-        .containsExactlyInAnyOrder("USER:u0", "USER:u1", "ITEM:i0", "ITEM:i1", "ITEM:i2", "ITEM:i3");
-    assertThat(first).allSatisfy(u -> {
-      assertThat(u.getModelVersion()).isEqualTo(7);
-      assertThat(u.getSequence()).isEqualTo(PUBLISH_MS);
-      assertThat(u.getUpdatedAt()).isEqualTo(Instant.ofEpochMilli(PUBLISH_MS));
-    });
-    EmbeddingUpdate u0 = first.stream().filter(u -> u.getEntity() == Entity.USER && u.getId().equals("u0"))
-        .findFirst().orElseThrow();
+    assertThat(first)
+        .extracting(u -> u.getEntity() + ":" + u.getId())
+        .containsExactlyInAnyOrder(
+            "USER:u0", "USER:u1", "ITEM:i0", "ITEM:i1", "ITEM:i2", "ITEM:i3");
+    assertThat(first)
+        .allSatisfy(
+            u -> {
+              assertThat(u.getModelVersion()).isEqualTo(7);
+              assertThat(u.getSequence()).isEqualTo(PUBLISH_MS);
+              assertThat(u.getUpdatedAt()).isEqualTo(Instant.ofEpochMilli(PUBLISH_MS));
+            });
+    EmbeddingUpdate u0 =
+        first.stream()
+            .filter(u -> u.getEntity() == Entity.USER && u.getId().equals("u0"))
+            .findFirst()
+            .orElseThrow();
     assertThat(u0.getVector()).containsExactly(2f, (float) "u0".hashCode());
 
     List<TrainerStatus> statuses = statuses();
@@ -116,12 +127,15 @@ class TrainerOperatorTest {
     harness.h.getOutput().clear();
     harness.setProcessingTime(2 * PUBLISH_MS);
     assertThat(harness.updates()).isEmpty();
-    assertThat(statuses()).extracting(TrainerStatus::getSequence).containsExactly(PUBLISH_MS, 2 * PUBLISH_MS);
+    assertThat(statuses())
+        .extracting(TrainerStatus::getSequence)
+        .containsExactly(PUBLISH_MS, 2 * PUBLISH_MS);
 
     // only rows changed since the last publish go out
     IntStream.range(0, BATCH).forEach(k -> process(click("u9", "i0", 2_000 + k)));
     harness.setProcessingTime(3 * PUBLISH_MS);
-    assertThat(harness.updates()).extracting(u -> u.getEntity() + ":" + u.getId())
+    assertThat(harness.updates())
+        .extracting(u -> u.getEntity() + ":" + u.getId())
         .containsExactlyInAnyOrder("USER:u9", "ITEM:i0");
   }
 
@@ -143,7 +157,8 @@ class TrainerOperatorTest {
 
     process(click("after-restore", "ix", 99));
     assertThat(restored.batches).hasSize(1);
-    assertThat(restored.batches.get(0)).extracting(Interaction::userId)
+    assertThat(restored.batches.get(0))
+        .extracting(Interaction::userId)
         .containsExactly("u4", "u5", "u6", "after-restore");
 
     harness.setProcessingTime(1_000 + PUBLISH_MS);
@@ -151,10 +166,14 @@ class TrainerOperatorTest {
     assertThat(statuses).hasSize(1);
     assertThat(statuses.get(0).getSequence()).isEqualTo(lastSequence + 1);
     assertThat(statuses.get(0).getEventsTrained()).isEqualTo(2 * BATCH);
-    assertThat(harness.updates()).allSatisfy(u -> assertThat(u.getSequence()).isEqualTo(lastSequence + 1));
+    assertThat(harness.updates())
+        .allSatisfy(u -> assertThat(u.getSequence()).isEqualTo(lastSequence + 1));
 
     harness.setProcessingTime(1_000 + 2 * PUBLISH_MS);
-    assertThat(statuses()).extracting(TrainerStatus::getSequence).isSorted().doesNotHaveDuplicates();
+    assertThat(statuses())
+        .extracting(TrainerStatus::getSequence)
+        .isSorted()
+        .doesNotHaveDuplicates();
   }
 
   @Test
@@ -162,20 +181,27 @@ class TrainerOperatorTest {
     harness = open(settings(0, 1), null, 0);
     IntStream.range(0, BATCH).forEach(k -> process(click("u" + k, "i" + k, k)));
     harness.setProcessingTime(PUBLISH_MS);
-    assertThat(harness.updates()).isNotEmpty().allSatisfy(u -> assertThat(u.getCheckpointEpoch()).isEqualTo(1));
+    assertThat(harness.updates())
+        .isNotEmpty()
+        .allSatisfy(u -> assertThat(u.getCheckpointEpoch()).isEqualTo(1));
 
     OperatorSubtaskState state = harness.checkpoint(3L, 1_001L);
     harness.h.getOutput().clear();
     IntStream.range(0, BATCH).forEach(k -> process(click("v" + k, "i" + k, 10 + k)));
     harness.setProcessingTime(2 * PUBLISH_MS);
-    assertThat(harness.updates()).isNotEmpty().allSatisfy(u -> assertThat(u.getCheckpointEpoch()).isEqualTo(4));
+    assertThat(harness.updates())
+        .isNotEmpty()
+        .allSatisfy(u -> assertThat(u.getCheckpointEpoch()).isEqualTo(4));
     harness.close();
 
-    // restored from checkpoint 3, the job replays what followed it: those updates belong to epoch 4 again
+    // restored from checkpoint 3, the job replays what followed it: those updates belong to epoch 4
+    // again
     harness = open(settings(0, 1), state, 3_000, 3L);
     IntStream.range(0, BATCH).forEach(k -> process(click("w" + k, "i" + k, 20 + k)));
     harness.setProcessingTime(3_000 + PUBLISH_MS);
-    assertThat(harness.updates()).isNotEmpty().allSatisfy(u -> assertThat(u.getCheckpointEpoch()).isEqualTo(4));
+    assertThat(harness.updates())
+        .isNotEmpty()
+        .allSatisfy(u -> assertThat(u.getCheckpointEpoch()).isEqualTo(4));
   }
 
   @Test
@@ -191,7 +217,9 @@ class TrainerOperatorTest {
     assertThat(restored.batches).as("no timer closes it early").isEmpty();
     IntStream.range(1, BATCH).forEach(k -> process(click("u" + k, "i" + k, 1 + k)));
     assertThat(restored.batches).hasSize(1);
-    assertThat(restored.batches.get(0)).extracting(Interaction::userId).containsExactly("u1", "u1", "u2", "u3")
+    assertThat(restored.batches.get(0))
+        .extracting(Interaction::userId)
+        .containsExactly("u1", "u1", "u2", "u3")
         .hasSize(BATCH);
   }
 
@@ -217,7 +245,8 @@ class TrainerOperatorTest {
     harness.close();
     harness = null;
 
-    assertThatThrownBy(() -> TrainerHarness.open(settings(0, 2), new FakeModel.Factory(), 1, 0, state, 0))
+    assertThatThrownBy(
+            () -> TrainerHarness.open(settings(0, 2), new FakeModel.Factory(), 1, 0, state, 0))
         .hasStackTraceContaining("model version 1 but --model.version is 2");
   }
 
@@ -230,7 +259,9 @@ class TrainerOperatorTest {
 
     assertThat(model(harness).batches).hasSize(1);
     assertThat(harness.updates()).hasSize(2);
-    assertThat(statuses()).singleElement().satisfies(s -> assertThat(s.getEventsTrained()).isEqualTo(1));
+    assertThat(statuses())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getEventsTrained()).isEqualTo(1));
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -240,14 +271,19 @@ class TrainerOperatorTest {
     return new TrainerSettings(model, modelVersion, maxWaitMs, PUBLISH_MS);
   }
 
-  private static TrainerHarness open(TrainerSettings settings, OperatorSubtaskState state, long processingTime)
-      throws Exception {
+  private static TrainerHarness open(
+      TrainerSettings settings, OperatorSubtaskState state, long processingTime) throws Exception {
     return TrainerHarness.open(settings, new FakeModel.Factory(), 1, 0, state, processingTime);
   }
 
-  private static TrainerHarness open(TrainerSettings settings, OperatorSubtaskState state, long processingTime,
-      long restoredCheckpointId) throws Exception {
-    return TrainerHarness.open(settings, new FakeModel.Factory(), 1, 0, state, processingTime, restoredCheckpointId);
+  private static TrainerHarness open(
+      TrainerSettings settings,
+      OperatorSubtaskState state,
+      long processingTime,
+      long restoredCheckpointId)
+      throws Exception {
+    return TrainerHarness.open(
+        settings, new FakeModel.Factory(), 1, 0, state, processingTime, restoredCheckpointId);
   }
 
   private static FakeModel model(TrainerHarness h) {

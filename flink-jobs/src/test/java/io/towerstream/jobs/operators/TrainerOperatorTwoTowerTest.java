@@ -16,12 +16,21 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator with the real ND4J model: a restore from its state (user rows in keyed state, the rest in union
- * state) continues exactly where it left.
+ * The operator with the real ND4J model: a restore from its state (user rows in keyed state, the
+ * rest in union state) continues exactly where it left.
  */
 class TrainerOperatorTwoTowerTest {
-  private static final TrainerSettings SETTINGS = new TrainerSettings(
-      ModelConfig.builder().dim(8).batchSize(8).reservoirCapacity(100).reservoirNegatives(4).build(), 1, 0, 1_000);
+  private static final TrainerSettings SETTINGS =
+      new TrainerSettings(
+          ModelConfig.builder()
+              .dim(8)
+              .batchSize(8)
+              .reservoirCapacity(100)
+              .reservoirNegatives(4)
+              .build(),
+          1,
+          0,
+          1_000);
 
   @Test
   void trainingAfterARestoreGivesBitIdenticalEmbeddings() throws Exception {
@@ -52,12 +61,14 @@ class TrainerOperatorTwoTowerTest {
   }
 
   /**
-   * The test-then-train evaluator is part of the checkpoint: after a restore its windows (counts, popularity
-   * baselines, the users' seen items) continue as if nothing happened, equal to the bit. Before, they started again.
+   * The test-then-train evaluator is part of the checkpoint: after a restore its windows (counts,
+   * popularity baselines, the users' seen items) continue as if nothing happened, equal to the bit.
+   * Before, they started again.
    */
   @Test
   void testThenTrainMetricsContinueExactlyAcrossARestore() throws Exception {
-    TrainerSettings settings = new TrainerSettings(SETTINGS.model(), 1, 0, 1_000, 1.0, 30, 12, 200, 0, 0);
+    TrainerSettings settings =
+        new TrainerSettings(SETTINGS.model(), 1, 0, 1_000, 1.0, 30, 12, 200, 0, 0);
     List<ClickEvent> before = clicks(36, 4); // 4 batches trained, 4 events pending at the snapshot
     List<ClickEvent> after = clicks(44, 5);
     Map<String, ?> uninterrupted;
@@ -77,41 +88,59 @@ class TrainerOperatorTwoTowerTest {
       Map<String, ?> restored = status.get(status.size() - 1).getPrequential();
       assertThat(status.get(status.size() - 1).getEventsTrained()).isEqualTo(80);
       assertThat(restored).hasSize(4).isEqualTo(uninterrupted);
-      assertThat(((io.towerstream.schemas.avro.RankingWindow) restored.get("popularity")).getEvents())
-          .as("a full window, most of it from before the restore").isEqualTo(30);
+      assertThat(
+              ((io.towerstream.schemas.avro.RankingWindow) restored.get("popularity")).getEvents())
+          .as("a full window, most of it from before the restore")
+          .isEqualTo(30);
     }
   }
 
   @Test
   void statusCarriesPrequentialMetricsAndItemUpdatesCarryTheirPopularityBias() throws Exception {
-    TrainerSettings settings = new TrainerSettings(SETTINGS.model().toBuilder().priorWeight(0.5f).build(), 1, 0,
-        1_000, 1.0, 100, 50, 200, 0, 0);
+    TrainerSettings settings =
+        new TrainerSettings(
+            SETTINGS.model().toBuilder().priorWeight(0.5f).build(),
+            1,
+            0,
+            1_000,
+            1.0,
+            100,
+            50,
+            200,
+            0,
+            0);
     try (var h = open(null, settings)) {
       List<ClickEvent> clicks = new java.util.ArrayList<>(clicks(40, 3));
       for (int k = 0; k < 8; k++) { // i0 is clicked far more often than any other item
-        clicks.add(new ClickEvent("u" + k % 6, "i0", Instant.ofEpochMilli(50_000L + k), EventType.CLICK, 1f));
+        clicks.add(
+            new ClickEvent(
+                "u" + k % 6, "i0", Instant.ofEpochMilli(50_000L + k), EventType.CLICK, 1f));
       }
       feed(h, clicks);
       h.setProcessingTime(1_000);
       List<TrainerStatus> status = h.statuses();
       var windows = status.get(status.size() - 1).getPrequential();
-      assertThat(windows).containsOnlyKeys("towerstream", "towerstreamNoPrior", "popularity", "recentPopularity");
-      // 48 events in 6 batches; the first batch knows no item, so its 8 events are misses but still count
+      assertThat(windows)
+          .containsOnlyKeys("towerstream", "towerstreamNoPrior", "popularity", "recentPopularity");
+      // 48 events in 6 batches; the first batch knows no item, so its 8 events are misses but still
+      // count
       assertThat(windows.get("popularity").getEvents()).isEqualTo(48);
-      assertThat(windows.get("popularity").getHitRate10()).isGreaterThan(0.5); // 10 items: mostly a hit
+      assertThat(windows.get("popularity").getHitRate10())
+          .isGreaterThan(0.5); // 10 items: mostly a hit
 
       Map<String, Float> bias = new TreeMap<>();
       for (EmbeddingUpdate u : h.updates()) {
         bias.put(u.getEntity() + ":" + u.getId(), u.getBias());
       }
       assertThat(bias).containsKey("ITEM:i0");
-      bias.forEach((key, b) -> {
-        if (key.startsWith("USER:")) {
-          assertThat(b).as(key).isZero();
-        } else if (!key.equals("ITEM:i0")) {
-          assertThat(b).as(key).isLessThan(bias.get("ITEM:i0"));
-        }
-      });
+      bias.forEach(
+          (key, b) -> {
+            if (key.startsWith("USER:")) {
+              assertThat(b).as(key).isZero();
+            } else if (!key.equals("ITEM:i0")) {
+              assertThat(b).as(key).isLessThan(bias.get("ITEM:i0"));
+            }
+          });
     }
   }
 
@@ -120,7 +149,8 @@ class TrainerOperatorTwoTowerTest {
     try (var h = open(null)) {
       List<ClickEvent> clicks = new java.util.ArrayList<>(clicks(7, 6));
       for (int k = 0; k < 25; k++) { // more than the 20 a user update carries
-        clicks.add(new ClickEvent("fan", "f" + k, Instant.ofEpochMilli(60_000L + k), EventType.CLICK, 1f));
+        clicks.add(
+            new ClickEvent("fan", "f" + k, Instant.ofEpochMilli(60_000L + k), EventType.CLICK, 1f));
       }
       feed(h, clicks); // 32 events: 4 full batches
       h.setProcessingTime(1_000);
@@ -146,7 +176,8 @@ class TrainerOperatorTwoTowerTest {
     return open(state, SETTINGS);
   }
 
-  private static TrainerHarness open(OperatorSubtaskState state, TrainerSettings settings) throws Exception {
+  private static TrainerHarness open(OperatorSubtaskState state, TrainerSettings settings)
+      throws Exception {
     return TrainerHarness.open(settings, new TwoTowerModelFactory(), 1, 0, state, 0);
   }
 
@@ -166,8 +197,14 @@ class TrainerOperatorTwoTowerTest {
   private static List<ClickEvent> clicks(int n, long seed) {
     Random random = new Random(seed);
     return java.util.stream.IntStream.range(0, n)
-        .mapToObj(k -> new ClickEvent("u" + random.nextInt(6), "i" + random.nextInt(10),
-            Instant.ofEpochMilli(1_000L * k), EventType.CLICK, 1f))
+        .mapToObj(
+            k ->
+                new ClickEvent(
+                    "u" + random.nextInt(6),
+                    "i" + random.nextInt(10),
+                    Instant.ofEpochMilli(1_000L * k),
+                    EventType.CLICK,
+                    1f))
         .toList();
   }
 }

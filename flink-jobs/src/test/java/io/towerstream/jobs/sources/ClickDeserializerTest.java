@@ -24,10 +24,12 @@ class ClickDeserializerTest {
 
   @Test
   void decodesAClickEventAndKeepsWhereItCameFrom() throws Exception {
-    ClickEvent click = new ClickEvent("u1", "i9", Instant.ofEpochMilli(1234), EventType.PURCHASE, 2f);
+    ClickEvent click =
+        new ClickEvent("u1", "i9", Instant.ofEpochMilli(1234), EventType.PURCHASE, 2f);
     byte[] value = Topics.CLICKS.codec().encode(click);
 
-    List<ParsedClick> out = deserialize(new ConsumerRecord<>("clicks", 3, 42L, Topic.key("u1"), value));
+    List<ParsedClick> out =
+        deserialize(new ConsumerRecord<>("clicks", 3, 42L, Topic.key("u1"), value));
 
     assertThat(out).hasSize(1);
     ParsedClick parsed = out.get(0);
@@ -54,18 +56,23 @@ class ClickDeserializerTest {
 
   @Test
   void tombstoneAndTruncatedRecordsAreUndecodableToo() throws Exception {
-    byte[] good = Topics.CLICKS.codec().encode(new ClickEvent("u", "i", Instant.EPOCH, EventType.CLICK, 1f));
+    byte[] good =
+        Topics.CLICKS.codec().encode(new ClickEvent("u", "i", Instant.EPOCH, EventType.CLICK, 1f));
     byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
 
     assertThat(deserialize(new ConsumerRecord<>("clicks", 0, 1L, null, null)).get(0).decodeError)
         .contains("null value");
-    assertThat(deserialize(new ConsumerRecord<>("clicks", 0, 2L, null, truncated)).get(0).decodeError)
+    assertThat(
+            deserialize(new ConsumerRecord<>("clicks", 0, 2L, null, truncated)).get(0).decodeError)
         .isNotBlank();
   }
 
   @Test
   void aClickOfANewerSchemaWithANewEventTypeIsUndecodableWithTheReason() throws Exception {
-    Schema future = new Schema.Parser().parse("""
+    Schema future =
+        new Schema.Parser()
+            .parse(
+                """
         {"type": "record", "name": "ClickEvent", "namespace": "io.towerstream.schemas.avro", "fields": [
           {"name": "userId", "type": "string"}, {"name": "itemId", "type": "string"},
           {"name": "eventTime", "type": {"type": "long", "logicalType": "timestamp-millis"}},
@@ -76,9 +83,11 @@ class ClickDeserializerTest {
     share.put("userId", "u");
     share.put("itemId", "i");
     share.put("eventTime", 1L);
-    share.put("eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "SHARE"));
+    share.put(
+        "eventType", new GenericData.EnumSymbol(future.getField("eventType").schema(), "SHARE"));
     share.put("weight", 1f);
-    ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), future).encode(share);
+    ByteBuffer encoded =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), future).encode(share);
     byte[] value = new byte[encoded.remaining()];
     encoded.get(value);
 
@@ -91,15 +100,17 @@ class ClickDeserializerTest {
 
   private List<ParsedClick> deserialize(ConsumerRecord<byte[], byte[]> record) throws Exception {
     List<ParsedClick> out = new ArrayList<>();
-    deserializer.deserialize(record, new Collector<>() {
-      @Override
-      public void collect(ParsedClick parsed) {
-        out.add(parsed);
-      }
+    deserializer.deserialize(
+        record,
+        new Collector<>() {
+          @Override
+          public void collect(ParsedClick parsed) {
+            out.add(parsed);
+          }
 
-      @Override
-      public void close() {}
-    });
+          @Override
+          public void close() {}
+        });
     return out;
   }
 }

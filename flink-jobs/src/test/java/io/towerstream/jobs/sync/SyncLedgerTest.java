@@ -23,7 +23,9 @@ class SyncLedgerTest {
     assertThat(ledger.accept(2, GEN, 1)).isEqualTo(REPEAT);
     assertThat(ledger.accept(2, GEN, 2)).isEqualTo(APPLY);
     assertThat(ledger.accept(1, GEN, 1)).isEqualTo(OWN);
-    assertThat(ledger.accept(3, GEN + 1, 1)).as("a run this one did not start or restore").isEqualTo(ORPHAN);
+    assertThat(ledger.accept(3, GEN + 1, 1))
+        .as("a run this one did not start or restore")
+        .isEqualTo(ORPHAN);
     assertThat(ledger.gaps()).isZero();
     assertThat(ledger.accept(2, GEN, 5)).isEqualTo(APPLY);
     assertThat(ledger.gaps()).as("3 and 4 never came").isEqualTo(1);
@@ -32,8 +34,10 @@ class SyncLedgerTest {
   @Test
   void aRestoredLedgerTakesWhatTheCheckpointOwedAndNothingSentAfterIt() {
     // old subtask 0 (origin 10) had sent 4 and applied 2 of origin 11's 5; origin 11 had sent 5
-    SyncLedger.Saved base = new SyncLedger.Saved(10, 4, java.util.Map.of(11L, 2L), java.util.Map.of());
-    SyncLedger.Saved other = new SyncLedger.Saved(11, 5, java.util.Map.of(10L, 4L), java.util.Map.of());
+    SyncLedger.Saved base =
+        new SyncLedger.Saved(10, 4, java.util.Map.of(11L, 2L), java.util.Map.of());
+    SyncLedger.Saved other =
+        new SyncLedger.Saved(11, 5, java.util.Map.of(10L, 4L), java.util.Map.of());
     SyncLedger ledger = SyncLedger.restored(20, GEN + 1, base, List.of(base, other));
     assertThat(ledger.openOrigins()).as("origin 10 is complete in the base").isEqualTo(1);
     assertThat(ledger.accept(10, GEN, 3)).as("already in the base replica").isEqualTo(ORPHAN);
@@ -42,7 +46,9 @@ class SyncLedgerTest {
     assertThat(ledger.accept(11, GEN, 4)).isEqualTo(APPLY);
     assertThat(ledger.accept(11, GEN, 5)).isEqualTo(APPLY);
     assertThat(ledger.openOrigins()).isZero();
-    assertThat(ledger.accept(11, GEN, 6)).as("sent after the barrier: rolled back").isEqualTo(ORPHAN);
+    assertThat(ledger.accept(11, GEN, 6))
+        .as("sent after the barrier: rolled back")
+        .isEqualTo(ORPHAN);
     assertThat(ledger.accept(21, GEN + 1, 1)).as("a sibling of the restored run").isEqualTo(APPLY);
   }
 
@@ -58,7 +64,9 @@ class SyncLedgerTest {
     SyncLedger second = SyncLedger.restored(30, GEN + 1, saved, List.of(saved));
     assertThat(second.accept(11, GEN - 1, 1)).isEqualTo(REPEAT);
     assertThat(second.accept(11, GEN - 1, 2)).as("owed since two restores").isEqualTo(APPLY);
-    assertThat(second.accept(20, GEN, 1)).as("the previous run's own, in the base").isEqualTo(ORPHAN);
+    assertThat(second.accept(20, GEN, 1))
+        .as("the previous run's own, in the base")
+        .isEqualTo(ORPHAN);
     assertThat(second.accept(20, GEN, 2)).as("sent by it after its barrier").isEqualTo(ORPHAN);
   }
 
@@ -67,6 +75,7 @@ class SyncLedgerTest {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       s.writeTo(out);
     }
-    return SyncLedger.Saved.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    return SyncLedger.Saved.readFrom(
+        new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
   }
 }

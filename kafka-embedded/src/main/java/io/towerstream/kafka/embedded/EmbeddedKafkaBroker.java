@@ -23,12 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, listening on
- * loopback only. For the one-machine demo and integration tests; production uses a real cluster.
+ * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM,
+ * listening on loopback only. For the one-machine demo and integration tests; production uses a
+ * real cluster.
  *
- * <p>With a given log directory the broker keeps its data across restarts; without one it uses a temporary
- * directory that {@link #close()} deletes. {@link #stop()} then {@link #start()} restarts it on the same ports and
- * log directory (an outage, for tests).
+ * <p>With a given log directory the broker keeps its data across restarts; without one it uses a
+ * temporary directory that {@link #close()} deletes. {@link #stop()} then {@link #start()} restarts
+ * it on the same ports and log directory (an outage, for tests).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
@@ -40,10 +41,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private KafkaRaftServer server;
   private int port;
   private int controllerPort;
+
   /** Client users and passwords when clients must authenticate (SASL/PLAIN); null for plaintext. */
   private Map<String, String> saslUsers;
 
-  private EmbeddedKafkaBroker(Path logDir, boolean ownsLogDir, int port, Map<String, String> overrides) {
+  private EmbeddedKafkaBroker(
+      Path logDir, boolean ownsLogDir, int port, Map<String, String> overrides) {
     this.logDir = logDir;
     this.ownsLogDir = ownsLogDir;
     this.requestedPort = port;
@@ -53,7 +56,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** A broker on a free port with a temporary log directory. */
   public static EmbeddedKafkaBroker temporary() {
     try {
-      return new EmbeddedKafkaBroker(Files.createTempDirectory("towerstream-kafka"), true, 0, Map.of());
+      return new EmbeddedKafkaBroker(
+          Files.createTempDirectory("towerstream-kafka"), true, 0, Map.of());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary Kafka log directory", e);
     }
@@ -65,14 +69,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @param port the client port, 0 for any free port
    * @param overrides extra broker properties, applied last
    */
-  public static EmbeddedKafkaBroker persistent(Path logDir, int port, Map<String, String> overrides) {
+  public static EmbeddedKafkaBroker persistent(
+      Path logDir, int port, Map<String, String> overrides) {
     return new EmbeddedKafkaBroker(logDir, false, port, overrides);
   }
 
   /**
    * Makes clients authenticate with SASL/PLAIN as one of {@code users} (name to password) over a
-   * {@code SASL_PLAINTEXT} listener; call before {@link #start()}. For tests of clients' security settings: PLAIN
-   * without TLS sends passwords in the clear, so real deployments use SASL_SSL.
+   * {@code SASL_PLAINTEXT} listener; call before {@link #start()}. For tests of clients' security
+   * settings: PLAIN without TLS sends passwords in the clear, so real deployments use SASL_SSL.
    */
   public synchronized EmbeddedKafkaBroker requireSaslPlain(Map<String, String> users) {
     if (server != null) {
@@ -90,7 +95,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     long started = System.nanoTime();
     try {
       Files.createDirectories(logDir);
-      // a restart (start after close) listens where the first start did, as a restarted real broker does
+      // a restart (start after close) listens where the first start did, as a restarted real broker
+      // does
       if (port == 0) {
         port = requestedPort > 0 ? requestedPort : freePort();
         controllerPort = freePort();
@@ -106,8 +112,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded Kafka broker in " + logDir, e);
     }
-    LOG.info("Embedded Kafka broker at {} started in {} ms (log dir {})",
-        bootstrapServers(), (System.nanoTime() - started) / 1_000_000, logDir);
+    LOG.info(
+        "Embedded Kafka broker at {} started in {} ms (log dir {})",
+        bootstrapServers(),
+        (System.nanoTime() - started) / 1_000_000,
+        logDir);
     return this;
   }
 
@@ -145,16 +154,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("node.id", "1");
     p.put("process.roles", "broker,controller");
     String client = saslUsers == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
-    p.put("listeners", client + "://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners",
+        client + "://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", client + "://127.0.0.1:" + clientPort);
     p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
     if (saslUsers != null) {
       p.put("sasl.enabled.mechanisms", "PLAIN");
       p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-      StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required"
-          + " username=\"broker\" password=\"broker-secret\" user_broker=\"broker-secret\"");
-      saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password)
-          .append('"'));
+      StringBuilder jaas =
+          new StringBuilder(
+              "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                  + " username=\"broker\" password=\"broker-secret\" user_broker=\"broker-secret\"");
+      saslUsers.forEach(
+          (user, password) ->
+              jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
       p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
     }
     p.put("controller.listener.names", "CONTROLLER");
@@ -180,15 +194,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private void format(Path configFile) {
     if (Files.exists(logDir.resolve("data").resolve("meta.properties"))) {
-      return; // formatted by an earlier start: a new format would carry a new cluster id, which Kafka refuses
+      return; // formatted by an earlier start: a new format would carry a new cluster id, which
+      // Kafka refuses
     }
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     String clusterId = Uuid.randomUuid().toString();
-    int rc = StorageTool.execute(
-        new String[] {"format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted"},
-        new PrintStream(output, true, StandardCharsets.UTF_8));
+    int rc =
+        StorageTool.execute(
+            new String[] {
+              "format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted"
+            },
+            new PrintStream(output, true, StandardCharsets.UTF_8));
     if (rc != 0) {
-      throw new IllegalStateException("formatting the Kafka log directory failed: " + output.toString(StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "formatting the Kafka log directory failed: " + output.toString(StandardCharsets.UTF_8));
     }
   }
 

@@ -35,23 +35,38 @@ class EmbeddedKafkaBrokerTest {
       Properties admin = new Properties();
       admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
       try (Admin client = Admin.create(admin)) {
-        assertThat(client.listTopics().names().get()).contains("clicks", "clicks.dlq", "embeddings", "trainer-status");
+        assertThat(client.listTopics().names().get())
+            .contains("clicks", "clicks.dlq", "embeddings", "trainer-status");
         ConfigResource embeddings = new ConfigResource(ConfigResource.Type.TOPIC, "embeddings");
-        ConfigEntry policy = client.describeConfigs(List.of(embeddings)).all().get().get(embeddings).get("cleanup.policy");
+        ConfigEntry policy =
+            client
+                .describeConfigs(List.of(embeddings))
+                .all()
+                .get()
+                .get(embeddings)
+                .get("cleanup.policy");
         assertThat(policy.value()).isEqualTo("compact");
       }
 
       Properties p = new Properties();
       p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
         for (int i = 0; i < 10; i++) {
           producer.send(new ProducerRecord<>("clicks", "k" + i, "v" + i));
         }
       }
-      Map<String, Object> c = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-          ConsumerConfig.GROUP_ID_CONFIG, "t", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      Map<String, Object> c =
+          Map.of(
+              ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+              broker.bootstrapServers(),
+              ConsumerConfig.GROUP_ID_CONFIG,
+              "t",
+              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+              "earliest");
       List<String> seen = new ArrayList<>();
-      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      try (KafkaConsumer<String, String> consumer =
+          new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
         consumer.subscribe(List.of("clicks"));
         long deadline = System.currentTimeMillis() + 30_000;
         while (seen.size() < 10 && System.currentTimeMillis() < deadline) {

@@ -5,14 +5,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The machine's float matrix-multiply rate through ND4J (its BLAS, with the threads ND4J is allowed): the
- * ceiling a training step's gemms can approach, measured in the same process as the step it is compared with.
+ * The machine's float matrix-multiply rate through ND4J (its BLAS, with the threads ND4J is
+ * allowed): the ceiling a training step's gemms can approach, measured in the same process as the
+ * step it is compared with.
  */
 public final class SgemmBenchmark {
   private SgemmBenchmark() {}
 
   /**
-   * Best of {@code repetitions} timings of one {@code n × n · n × n} FLOAT gemm, after one warm-up call.
+   * Best of {@code repetitions} timings of one {@code n × n · n × n} FLOAT gemm, after one warm-up
+   * call.
    *
    * @return GFLOP/s, counting {@code 2n³} floating-point operations per call
    */

@@ -13,19 +13,27 @@ import java.util.List;
 
 /**
  * Times training steps on a synthetic stream and prints the figures; asserts nothing. Run with
- * {@code OMP_NUM_THREADS=1} (see STACK.md trap 3):
- * {@code java -cp <model classpath> io.towerstream.model.bench.StepBenchmark [batch] [dim] [negatives] [steps] [projection]
+ * {@code OMP_NUM_THREADS=1} (see STACK.md trap 3): {@code java -cp <model classpath>
+ * io.towerstream.model.bench.StepBenchmark [batch] [dim] [negatives] [steps] [projection]
  * [key=value …]}, the keys those of {@link io.towerstream.model.eval.QualityHarness#configure}.
  */
 public final class StepBenchmark {
   private StepBenchmark() {}
 
   /**
-   * Milliseconds per step after warm-up: wall-clock mean and median, and the training thread's CPU time
-   * per step, which excludes time the thread waited for a core (other processes sharing the machine).
+   * Milliseconds per step after warm-up: wall-clock mean and median, and the training thread's CPU
+   * time per step, which excludes time the thread waited for a core (other processes sharing the
+   * machine).
    */
-  public record Result(int batchSize, int dim, int negatives, boolean projection, int steps, double meanMillis,
-      double medianMillis, double cpuMillis) {
+  public record Result(
+      int batchSize,
+      int dim,
+      int negatives,
+      boolean projection,
+      int steps,
+      double meanMillis,
+      double medianMillis,
+      double cpuMillis) {
     /** The step's gemm work ({@link #gemmFlops}) per millisecond of thread CPU, in GFLOP/s. */
     public double gflops(ModelConfig config) {
       return gemmFlops(config) / (cpuMillis * 1e6);
@@ -33,16 +41,19 @@ public final class StepBenchmark {
 
     @Override
     public String toString() {
-      return String.format("B=%d d=%d M=%d projection=%b: wall %.2f ms/step mean, %.2f median; thread CPU %.2f"
-          + " ms/step (%d steps)", batchSize, dim, negatives, projection, meanMillis, medianMillis, cpuMillis, steps);
+      return String.format(
+          "B=%d d=%d M=%d projection=%b: wall %.2f ms/step mean, %.2f median; thread CPU %.2f"
+              + " ms/step (%d steps)",
+          batchSize, dim, negatives, projection, meanMillis, medianMillis, cpuMillis, steps);
     }
   }
 
   /**
-   * The floating-point operations of one step's three gemms, which dominate it: the scores {@code U·Vᵀ} and the
-   * two gradients {@code G·V} and {@code Gᵀ·U}, each {@code 2·B·C·w} with {@code C = B + M} candidates (plus the
-   * queue) and {@code w = d + 1} columns (the bias rides in one). The softmax, the gathers and the optimizer are
-   * not counted, so this is the useful work a BLAS-bound step would do.
+   * The floating-point operations of one step's three gemms, which dominate it: the scores {@code
+   * U·Vᵀ} and the two gradients {@code G·V} and {@code Gᵀ·U}, each {@code 2·B·C·w} with {@code C =
+   * B + M} candidates (plus the queue) and {@code w = d + 1} columns (the bias rides in one). The
+   * softmax, the gathers and the optimizer are not counted, so this is the useful work a BLAS-bound
+   * step would do.
    */
   public static double gemmFlops(ModelConfig c) {
     double columns = c.batchSize() + c.reservoirNegatives() + c.queueSize();
@@ -52,8 +63,14 @@ public final class StepBenchmark {
 
   public static Result run(ModelConfig config, int warmupSteps, int steps) {
     int b = config.batchSize();
-    PlantedClusterClicks clicks = PlantedClusterClicks.builder().users(100_000).items(50_000).clusters(50)
-        .events((long) (warmupSteps + steps) * b).seed(1).build();
+    PlantedClusterClicks clicks =
+        PlantedClusterClicks.builder()
+            .users(100_000)
+            .items(50_000)
+            .clusters(50)
+            .events((long) (warmupSteps + steps) * b)
+            .seed(1)
+            .build();
     Iterator<Interaction> it = clicks.iterator();
     OnlineModel model = TwoTowerModels.create(config);
     long[] nanos = new long[steps];
@@ -78,8 +95,15 @@ public final class StepBenchmark {
     long[] sorted = nanos.clone();
     java.util.Arrays.sort(sorted);
     double mean = java.util.Arrays.stream(nanos).average().orElse(0) / 1e6;
-    return new Result(b, config.dim(), config.reservoirNegatives(), config.towerProjection(), steps, mean,
-        sorted[steps / 2] / 1e6, cpuMillis);
+    return new Result(
+        b,
+        config.dim(),
+        config.reservoirNegatives(),
+        config.towerProjection(),
+        steps,
+        mean,
+        sorted[steps / 2] / 1e6,
+        cpuMillis);
   }
 
   public static void main(String[] args) {
@@ -88,13 +112,20 @@ public final class StepBenchmark {
     int negatives = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     int steps = args.length > 3 ? Integer.parseInt(args[3]) : 500;
     boolean projection = args.length > 4 && Boolean.parseBoolean(args[4]);
-    ModelConfig.Builder b = ModelConfig.builder().batchSize(batch).dim(dim).reservoirNegatives(negatives)
-        .towerProjection(projection);
+    ModelConfig.Builder b =
+        ModelConfig.builder()
+            .batchSize(batch)
+            .dim(dim)
+            .reservoirNegatives(negatives)
+            .towerProjection(projection);
     for (int k = 5; k < args.length; k++) {
       String[] kv = args[k].split("=", 2);
       io.towerstream.model.eval.QualityHarness.configure(b, kv[0], kv[1]);
     }
-    System.out.println(run(b.build(), Math.max(50, steps / 5), steps) + " " + String.join(" ",
-        java.util.Arrays.asList(args).subList(Math.min(5, args.length), args.length)));
+    System.out.println(
+        run(b.build(), Math.max(50, steps / 5), steps)
+            + " "
+            + String.join(
+                " ", java.util.Arrays.asList(args).subList(Math.min(5, args.length), args.length)));
   }
 }

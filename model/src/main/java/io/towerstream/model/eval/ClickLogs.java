@@ -12,16 +12,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads click logs into the event-time order the evaluation protocol uses: sorted by (timestamp, line
- * number), so equal timestamps keep the file's order and every run sees the same stream.
+ * Reads click logs into the event-time order the evaluation protocol uses: sorted by (timestamp,
+ * line number), so equal timestamps keep the file's order and every run sees the same stream.
  */
 public final class ClickLogs {
   private ClickLogs() {}
 
   /**
-   * MovieLens {@code u.data} (user TAB item TAB rating TAB unix-seconds; every rating is a click), or a
-   * directory holding it. Also reads {@code user,item,timestamp} CSV when {@code csv} is true (a header line
-   * whose third field is not a number is skipped; timestamps in seconds).
+   * MovieLens {@code u.data} (user TAB item TAB rating TAB unix-seconds; every rating is a click),
+   * or a directory holding it. Also reads {@code user,item,timestamp} CSV when {@code csv} is true
+   * (a header line whose third field is not a number is skipped; timestamps in seconds).
    */
   public static List<Interaction> read(Path path, boolean csv) {
     Path file = Files.isDirectory(path) ? path.resolve("u.data") : path;
@@ -38,7 +38,8 @@ public final class ClickLogs {
         String[] f = csv ? line.split(",") : line.split("\t");
         int tsField = csv ? 2 : 3;
         if (f.length <= tsField) {
-          throw new IllegalArgumentException(file + ":" + lineNo + ": expected " + (tsField + 1) + " fields");
+          throw new IllegalArgumentException(
+              file + ":" + lineNo + ": expected " + (tsField + 1) + " fields");
         }
         long ts;
         try {
@@ -47,7 +48,8 @@ public final class ClickLogs {
           if (csv && rows.isEmpty()) {
             continue; // header
           }
-          throw new IllegalArgumentException(file + ":" + lineNo + ": bad timestamp '" + f[tsField] + "'", e);
+          throw new IllegalArgumentException(
+              file + ":" + lineNo + ": bad timestamp '" + f[tsField] + "'", e);
         }
         order.add(new long[] {ts, lineNo, rows.size()});
         rows.add(new Interaction(f[0].trim(), f[1].trim(), 1f, ts * 1000L));

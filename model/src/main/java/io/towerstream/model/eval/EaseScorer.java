@@ -8,9 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * EASE (Steck, WWW 2019): item-item weights {@code B = I − P·diagMat(1/diag(P))} with the diagonal forced to
- * zero, {@code P = (XᵀX + λI)⁻¹}, X the binary user × item matrix of the training part; a user's scores are
- * {@code x_u·B}. Fitted once, in DOUBLE, on ND4J.
+ * EASE (Steck, WWW 2019): item-item weights {@code B = I − P·diagMat(1/diag(P))} with the diagonal
+ * forced to zero, {@code P = (XᵀX + λI)⁻¹}, X the binary user × item matrix of the training part; a
+ * user's scores are {@code x_u·B}. Fitted once, in DOUBLE, on ND4J.
  */
 public final class EaseScorer implements Scorer {
   private final TemporalSplit split;
@@ -35,7 +35,9 @@ public final class EaseScorer implements Scorer {
     this.b = bm.toDoubleMatrix();
   }
 
-  /** Eigendecomposition {@code XᵀX = Q diag(values) Qᵀ} (LAPACK syev), eigenvectors in Q's columns. */
+  /**
+   * Eigendecomposition {@code XᵀX = Q diag(values) Qᵀ} (LAPACK syev), eigenvectors in Q's columns.
+   */
   static final class Eigen {
     final INDArray q;
     final INDArray values;
@@ -85,8 +87,8 @@ public final class EaseScorer implements Scorer {
   }
 
   /**
-   * λ from {@code grid} by Recall@20 when training on the first 90% of the training part and testing on
-   * its last 10% (the same protocol, one level down).
+   * λ from {@code grid} by Recall@20 when training on the first 90% of the training part and
+   * testing on its last 10% (the same protocol, one level down).
    */
   public static double tuneLambda(List<Interaction> train, double[] grid) {
     TemporalSplit inner = new TemporalSplit(train, 0.9);
@@ -94,7 +96,8 @@ public final class EaseScorer implements Scorer {
     double best = grid[0];
     double bestRecall = -1;
     for (double lambda : grid) {
-      double r = RankingMetrics.evaluate(inner, new EaseScorer(inner, eigen, lambda), 20).get("recall@20");
+      double r =
+          RankingMetrics.evaluate(inner, new EaseScorer(inner, eigen, lambda), 20).get("recall@20");
       if (r > bestRecall) {
         bestRecall = r;
         best = lambda;

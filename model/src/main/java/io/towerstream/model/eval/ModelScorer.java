@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Ranks as the store does: the trained model's user·item dot product plus, when {@code withBias}, the item's
- * published bias (the model's popularity prior). Items the model has no row for score −∞.
+ * Ranks as the store does: the trained model's user·item dot product plus, when {@code withBias},
+ * the item's published bias (the model's popularity prior). Items the model has no row for score
+ * −∞.
  */
 public final class ModelScorer implements Scorer {
   private final float[][] itemVectors;
@@ -25,7 +26,9 @@ public final class ModelScorer implements Scorer {
     }
   }
 
-  /** Trains {@code model} single-pass on {@code events} in order, in batches of {@code batchSize}. */
+  /**
+   * Trains {@code model} single-pass on {@code events} in order, in batches of {@code batchSize}.
+   */
   public static void trainSinglePass(OnlineModel model, List<Interaction> events, int batchSize) {
     List<Interaction> batch = new ArrayList<>(batchSize);
     for (Interaction e : events) {

@@ -7,7 +7,10 @@ import java.util.List;
 public final class PopularityScorer implements Scorer {
   private final float[] counts;
 
-  /** Counts over {@code events} (e.g. the whole training part, or its last 10% for recent popularity). */
+  /**
+   * Counts over {@code events} (e.g. the whole training part, or its last 10% for recent
+   * popularity).
+   */
   public PopularityScorer(TemporalSplit split, List<Interaction> events) {
     this.counts = counts(split, events);
   }

@@ -1,7 +1,7 @@
 package io.towerstream.model.eval;
 
-import io.towerstream.model.ItemChangeFeed;
 import io.towerstream.model.Interaction;
+import io.towerstream.model.ItemChangeFeed;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.nd.NdArrays;
 import java.io.ByteArrayInputStream;
@@ -11,8 +11,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,28 +28,35 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Prequential (test-then-train) evaluation: before a batch trains, each of its events is scored with the
- * state from before the batch: the rank of the clicked item among all items known so far (seen in earlier
- * batches), the user's earlier items excluded. Scored alike: the model as served ({@link #TOWERSTREAM}: dot
- * product plus the item's bias), the model without its prior, popularity so far and popularity over the
- * last {@code popWindow} events. An unknown user (for the model) or unknown item is a miss for that scorer.
+ * Prequential (test-then-train) evaluation: before a batch trains, each of its events is scored
+ * with the state from before the batch: the rank of the clicked item among all items known so far
+ * (seen in earlier batches), the user's earlier items excluded. Scored alike: the model as served
+ * ({@link #TOWERSTREAM}: dot product plus the item's bias), the model without its prior, popularity
+ * so far and popularity over the last {@code popWindow} events. An unknown user (for the model) or
+ * unknown item is a miss for that scorer.
  *
- * <p><b>Cost.</b> The evaluator keeps its own matrix of every known item's output (in ND4J, row per item) and
- * bias, refreshed from the model's {@link ItemChangeFeed} only for the items that changed since the last scored
- * batch; a scored batch is then one gemm of its users' vectors (fetched in one call) against that matrix, and one
- * pass over each score row per scorer. On a live stream only a cohort of users is scored: a user is in it when a
- * hash of their id falls below the sample rate, so every event of a cohort user counts and memory (the seen
- * items kept for exclusion) grows with the cohort only. With a cost budget ({@link #withCostBudget}) the rate
- * shrinks, never grows, whenever scoring costs more than that share of the training time; the cohort then
- * shrinks to a subset of itself, so what was scored stays comparable. Not thread-safe.
+ * <p><b>Cost.</b> The evaluator keeps its own matrix of every known item's output (in ND4J, row per
+ * item) and bias, refreshed from the model's {@link ItemChangeFeed} only for the items that changed
+ * since the last scored batch; a scored batch is then one gemm of its users' vectors (fetched in
+ * one call) against that matrix, and one pass over each score row per scorer. On a live stream only
+ * a cohort of users is scored: a user is in it when a hash of their id falls below the sample rate,
+ * so every event of a cohort user counts and memory (the seen items kept for exclusion) grows with
+ * the cohort only. With a cost budget ({@link #withCostBudget}) the rate shrinks, never grows,
+ * whenever scoring costs more than that share of the training time; the cohort then shrinks to a
+ * subset of itself, so what was scored stays comparable. Not thread-safe.
  */
 public final class PrequentialEvaluator {
   public static final String TOWERSTREAM = "towerstream";
   public static final String TOWERSTREAM_NO_PRIOR = "towerstreamNoPrior";
   public static final String POPULARITY = "popularity";
   public static final String RECENT_POPULARITY = "recentPopularity";
-  /** Scored batches between two looks at the cost, and the factor the rate shrinks by when over budget. */
+
+  /**
+   * Scored batches between two looks at the cost, and the factor the rate shrinks by when over
+   * budget.
+   */
   private static final int BUDGET_CHECK_BATCHES = 20;
+
   private static final double SHRINK = 0.7;
   private static final double MIN_RATE = 1e-5;
   private static final int STATE_VERSION = 1;
@@ -65,8 +72,12 @@ public final class PrequentialEvaluator {
   private float[] windowCounts = new float[16];
   private final ArrayDeque<Integer> recent = new ArrayDeque<>();
 
-  /** The model whose outputs the matrix holds, and its feed; both replaced if another model is scored. */
+  /**
+   * The model whose outputs the matrix holds, and its feed; both replaced if another model is
+   * scored.
+   */
   private OnlineModel source;
+
   private ItemChangeFeed feed;
   private int dim;
   private INDArray itemMatrix; // capacity × dim, rows [0, vectorsKnown) current
@@ -88,8 +99,11 @@ public final class PrequentialEvaluator {
    */
   public PrequentialEvaluator(int metricWindow, int popWindow, double userSampleRate) {
     if (popWindow < 1 || !(userSampleRate > 0 && userSampleRate <= 1)) {
-      throw new IllegalArgumentException("popularity window must be positive and user sample rate in (0, 1], were "
-          + popWindow + ", " + userSampleRate);
+      throw new IllegalArgumentException(
+          "popularity window must be positive and user sample rate in (0, 1], were "
+              + popWindow
+              + ", "
+              + userSampleRate);
     }
     this.popWindow = popWindow;
     this.userSampleRate = userSampleRate;
@@ -99,8 +113,8 @@ public final class PrequentialEvaluator {
   }
 
   /**
-   * Keeps the time spent scoring at most {@code fraction} of the training time reported by
-   * {@link #recordTraining}, by shrinking the cohort. Mutates and returns this.
+   * Keeps the time spent scoring at most {@code fraction} of the training time reported by {@link
+   * #recordTraining}, by shrinking the cohort. Mutates and returns this.
    */
   public PrequentialEvaluator withCostBudget(double fraction) {
     if (!(fraction > 0)) {
@@ -134,7 +148,10 @@ public final class PrequentialEvaluator {
     trainingNanos += nanos;
   }
 
-  /** Scores the cohort's events of {@code batch}; call {@link #observe} after the model trained on it. */
+  /**
+   * Scores the cohort's events of {@code batch}; call {@link #observe} after the model trained on
+   * it.
+   */
   public void score(OnlineModel model, List<Interaction> batch) {
     long started = System.nanoTime();
     List<Interaction> cohort = new ArrayList<>();
@@ -168,7 +185,9 @@ public final class PrequentialEvaluator {
       float[] s = dots[b];
       if (s != null) {
         metrics.get(TOWERSTREAM_NO_PRIOR).record(PrequentialMetrics.rankOf(s, n, target, excluded));
-        metrics.get(TOWERSTREAM).record(PrequentialMetrics.rankOf(s, itemBias, n, target, excluded));
+        metrics
+            .get(TOWERSTREAM)
+            .record(PrequentialMetrics.rankOf(s, itemBias, n, target, excluded));
       } else {
         metrics.get(TOWERSTREAM_NO_PRIOR).record(-1);
         metrics.get(TOWERSTREAM).record(-1);
@@ -176,10 +195,14 @@ public final class PrequentialEvaluator {
       metrics.get(POPULARITY).record(PrequentialMetrics.rankOf(pop, n, target, excluded));
       metrics.get(RECENT_POPULARITY).record(PrequentialMetrics.rankOf(win, n, target, excluded));
       // the user's items so far plus this batch's, built once per user per batch
-      seenInBatch.computeIfAbsent(e.userId(), u -> {
-        Set<Integer> past = seen.get(u);
-        return past == null ? new HashSet<>() : new HashSet<>(past);
-      }).add(target);
+      seenInBatch
+          .computeIfAbsent(
+              e.userId(),
+              u -> {
+                Set<Integer> past = seen.get(u);
+                return past == null ? new HashSet<>() : new HashSet<>(past);
+              })
+          .add(target);
     }
   }
 
@@ -209,13 +232,15 @@ public final class PrequentialEvaluator {
   }
 
   /**
-   * The state a restore needs to continue exactly where this evaluator is: every scorer's metrics, the known items
-   * in their order, the popularity counts, the recent-popularity window and the cohort's seen items, and the
-   * cohort's share as the budget left it. Not included: the item matrix, which the first scored batch after a
-   * restore fetches whole from the model, and the cost measurements, which start again.
+   * The state a restore needs to continue exactly where this evaluator is: every scorer's metrics,
+   * the known items in their order, the popularity counts, the recent-popularity window and the
+   * cohort's seen items, and the cohort's share as the budget left it. Not included: the item
+   * matrix, which the first scored batch after a restore fetches whole from the model, and the cost
+   * measurements, which start again.
    */
   public byte[] snapshot() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024 + items.size() * 24 + recent.size() * 4);
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream(1024 + items.size() * 24 + recent.size() * 4);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(STATE_VERSION);
       out.writeDouble(userSampleRate);
@@ -248,17 +273,21 @@ public final class PrequentialEvaluator {
   }
 
   /**
-   * Replaces this evaluator's state with a {@link #snapshot}, which any configuration may have written: the recent-
-   * popularity window keeps the newest events that fit this one's, metrics windows likewise, and the cohort is the
-   * smaller of the saved and the configured share (users outside it leave with their seen items; users a larger
-   * share adds start with none). Call before the first scored batch. Mutates and returns this.
+   * Replaces this evaluator's state with a {@link #snapshot}, which any configuration may have
+   * written: the recent- popularity window keeps the newest events that fit this one's, metrics
+   * windows likewise, and the cohort is the smaller of the saved and the configured share (users
+   * outside it leave with their seen items; users a larger share adds start with none). Call before
+   * the first scored batch. Mutates and returns this.
    */
   public PrequentialEvaluator restore(byte[] state) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
       int version = in.readInt();
       if (version != STATE_VERSION) {
-        throw new IllegalStateException("prequential evaluator state has version " + version
-            + ", this reader knows " + STATE_VERSION);
+        throw new IllegalStateException(
+            "prequential evaluator state has version "
+                + version
+                + ", this reader knows "
+                + STATE_VERSION);
       }
       userSampleRate = Math.min(userSampleRate, in.readDouble());
       items.clear();
@@ -299,7 +328,8 @@ public final class PrequentialEvaluator {
       for (int k = 0; k < scorers; k++) {
         String name = readString(in);
         PrequentialMetrics m = metrics.get(name);
-        (m != null ? m : new PrequentialMetrics(1)).readFrom(in); // a scorer this version dropped: read past it
+        (m != null ? m : new PrequentialMetrics(1))
+            .readFrom(in); // a scorer this version dropped: read past it
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the prequential evaluator's state", e);
@@ -324,7 +354,8 @@ public final class PrequentialEvaluator {
   private static String readString(DataInputStream in) throws IOException {
     int length = in.readInt();
     if (length < 0 || length > in.available()) {
-      throw new IOException("a string of " + length + " bytes in " + in.available() + " bytes left");
+      throw new IOException(
+          "a string of " + length + " bytes in " + in.available() + " bytes left");
     }
     byte[] b = new byte[length];
     in.readFully(b);
@@ -339,8 +370,9 @@ public final class PrequentialEvaluator {
   }
 
   /**
-   * Brings the item matrix up to date: vectors for items first known since the last scored batch, and the
-   * feed's changes for the others. A new model (or the first) starts a new feed and a full fetch.
+   * Brings the item matrix up to date: vectors for items first known since the last scored batch,
+   * and the feed's changes for the others. A new model (or the first) starts a new feed and a full
+   * fetch.
    */
   private void refresh(OnlineModel model) {
     if (model != source) {
@@ -366,29 +398,34 @@ public final class PrequentialEvaluator {
       vectorsKnown = n;
     }
     FloatBuffer rows = buffer();
-    feed.drain((kind, id, vector, bias) -> {
-      Integer ix = itemIndex.get(id);
-      if (ix != null && ix < vectorsKnown) {
-        rows.position(ix * dim);
-        rows.put(vector, 0, dim);
-        itemBias[ix] = bias;
-      }
-    }, id -> {
-      Integer ix = itemIndex.get(id);
-      if (ix != null && ix < vectorsKnown) { // evicted: the model has no vector for it any more
-        rows.position(ix * dim);
-        rows.put(new float[dim]);
-        itemBias[ix] = 0f;
-      }
-    });
+    feed.drain(
+        (kind, id, vector, bias) -> {
+          Integer ix = itemIndex.get(id);
+          if (ix != null && ix < vectorsKnown) {
+            rows.position(ix * dim);
+            rows.put(vector, 0, dim);
+            itemBias[ix] = bias;
+          }
+        },
+        id -> {
+          Integer ix = itemIndex.get(id);
+          if (ix != null && ix < vectorsKnown) { // evicted: the model has no vector for it any more
+            rows.position(ix * dim);
+            rows.put(new float[dim]);
+            itemBias[ix] = 0f;
+          }
+        });
   }
 
   private void ensureCapacity(int n) {
     long capacity = itemMatrix == null ? 0 : itemMatrix.rows();
     if (n > capacity) {
-      INDArray grown = Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(n, Math.max(1024, 2 * capacity)), dim);
+      INDArray grown =
+          Nd4j.createUninitializedDetached(
+              DataType.FLOAT, Math.max(n, Math.max(1024, 2 * capacity)), dim);
       if (itemMatrix != null && vectorsKnown > 0) {
-        grown.get(NDArrayIndex.interval(0, vectorsKnown), NDArrayIndex.all())
+        grown
+            .get(NDArrayIndex.interval(0, vectorsKnown), NDArrayIndex.all())
             .assign(itemMatrix.get(NDArrayIndex.interval(0, vectorsKnown), NDArrayIndex.all()));
       }
       itemMatrix = grown;
@@ -397,7 +434,8 @@ public final class PrequentialEvaluator {
   }
 
   private FloatBuffer buffer() {
-    return itemMatrix == null ? FloatBuffer.allocate(0)
+    return itemMatrix == null
+        ? FloatBuffer.allocate(0)
         : itemMatrix.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
@@ -414,17 +452,24 @@ public final class PrequentialEvaluator {
   }
 
   /**
-   * Every {@value #BUDGET_CHECK_BATCHES} scored batches, shrinks the cohort while scoring costs more than the
-   * budget's share of the training time since the last look; users who leave the cohort take their seen items
-   * with them.
+   * Every {@value #BUDGET_CHECK_BATCHES} scored batches, shrinks the cohort while scoring costs
+   * more than the budget's share of the training time since the last look; users who leave the
+   * cohort take their seen items with them.
    */
   private void checkBudget(boolean scored) {
-    if (costBudget == Double.POSITIVE_INFINITY || !scored || ++batchesSinceCheck < BUDGET_CHECK_BATCHES) {
+    if (costBudget == Double.POSITIVE_INFINITY
+        || !scored
+        || ++batchesSinceCheck < BUDGET_CHECK_BATCHES) {
       return;
     }
     batchesSinceCheck = 0;
-    if (trainingNanos > 0 && scoringNanos > costBudget * trainingNanos && userSampleRate > MIN_RATE) {
-      double rate = Math.max(MIN_RATE, userSampleRate * Math.min(SHRINK, costBudget * trainingNanos / scoringNanos));
+    if (trainingNanos > 0
+        && scoringNanos > costBudget * trainingNanos
+        && userSampleRate > MIN_RATE) {
+      double rate =
+          Math.max(
+              MIN_RATE,
+              userSampleRate * Math.min(SHRINK, costBudget * trainingNanos / scoringNanos));
       userSampleRate = rate;
       seen.keySet().removeIf(u -> cohortHash(u) >= rate);
     }
@@ -437,7 +482,9 @@ public final class PrequentialEvaluator {
     return now != null ? now : seen.get(user);
   }
 
-  /** One row of user·item dot products per event (null when the user has no vector), from one gemm. */
+  /**
+   * One row of user·item dot products per event (null when the user has no vector), from one gemm.
+   */
   private float[][] dotProducts(OnlineModel model, List<Interaction> events, int n) {
     float[][] out = new float[events.size()][];
     if (n == 0) {

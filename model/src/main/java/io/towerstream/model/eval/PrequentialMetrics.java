@@ -8,16 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Test-then-train metrics of one scorer: for each event the 0-based rank of the clicked item (−1 when the
- * scorer could not rank it: unknown user or item), giving HR@10, Recall@20 (= HR@20, one relevant item),
- * binary NDCG@20 and MRR, over the whole stream and over a sliding window of the last events.
+ * Test-then-train metrics of one scorer: for each event the 0-based rank of the clicked item (−1
+ * when the scorer could not rank it: unknown user or item), giving HR@10, Recall@20 (= HR@20, one
+ * relevant item), binary NDCG@20 and MRR, over the whole stream and over a sliding window of the
+ * last events.
  */
 public final class PrequentialMetrics {
   private static final int METRICS = 4;
   private static final int STATE_VERSION = 1;
   private final int window;
+
   /** The ranks of the window's events, a ring: slot {@code head} is the next to write. */
   private final int[] ranks;
+
   private int head;
   private int filled;
   private final double[] windowSum = new double[METRICS];
@@ -89,8 +92,9 @@ public final class PrequentialMetrics {
   }
 
   /**
-   * Writes the whole state: the totals, the window's sums as they are (a running sum differs in its last bits from
-   * a fresh one, and a restore must continue exactly) and the window's ranks, oldest first.
+   * Writes the whole state: the totals, the window's sums as they are (a running sum differs in its
+   * last bits from a fresh one, and a restore must continue exactly) and the window's ranks, oldest
+   * first.
    */
   public void writeTo(DataOutput out) throws IOException {
     out.writeInt(STATE_VERSION);
@@ -109,14 +113,18 @@ public final class PrequentialMetrics {
   }
 
   /**
-   * Replaces this state with one {@link #writeTo written} by metrics of any window: with the same window it
-   * continues exactly; with another the window keeps the newest events that fit and its sums are recomputed.
+   * Replaces this state with one {@link #writeTo written} by metrics of any window: with the same
+   * window it continues exactly; with another the window keeps the newest events that fit and its
+   * sums are recomputed.
    */
   public void readFrom(DataInput in) throws IOException {
     int version = in.readInt();
     if (version != STATE_VERSION) {
-      throw new IOException("prequential metrics state has version " + version + ", this reader knows "
-          + STATE_VERSION);
+      throw new IOException(
+          "prequential metrics state has version "
+              + version
+              + ", this reader knows "
+              + STATE_VERSION);
     }
     events = in.readLong();
     for (int k = 0; k < METRICS; k++) {
@@ -129,8 +137,14 @@ public final class PrequentialMetrics {
     }
     int saved = in.readInt();
     if (saved < 0 || saved > savedWindow || saved > events) {
-      throw new IOException("prequential metrics state holds " + saved + " ranks for a window of " + savedWindow
-          + " after " + events + " events");
+      throw new IOException(
+          "prequential metrics state holds "
+              + saved
+              + " ranks for a window of "
+              + savedWindow
+              + " after "
+              + events
+              + " events");
     }
     int skip = Math.max(0, saved - window);
     Arrays.fill(windowSum, 0);
@@ -162,8 +176,8 @@ public final class PrequentialMetrics {
   }
 
   /**
-   * Rank of {@code target} in {@code scores} among indices not in {@code excluded} (the target itself is
-   * never excluded); ties rank by lower index first.
+   * Rank of {@code target} in {@code scores} among indices not in {@code excluded} (the target
+   * itself is never excluded); ties rank by lower index first.
    */
   public static long rankOf(float[] scores, int target, java.util.Set<Integer> excluded) {
     return rankOf(scores, scores.length, target, excluded);
@@ -173,7 +187,8 @@ public final class PrequentialMetrics {
   public static long rankOf(float[] scores, int n, int target, java.util.Set<Integer> excluded) {
     float st = scores[target];
     long rank = 0;
-    // Count over all items in a tight loop, then take back the excluded ones: a user's history is small,
+    // Count over all items in a tight loop, then take back the excluded ones: a user's history is
+    // small,
     // and a set lookup per item (boxing each index) cost more than the ranking itself.
     for (int j = 0; j < n; j++) {
       if (scores[j] > st || (scores[j] == st && j < target)) {
@@ -191,10 +206,11 @@ public final class PrequentialMetrics {
   }
 
   /**
-   * The rank by {@code scores[j] + bias[j]} over the first {@code n} items, as {@link #rankOf(float[], int,
-   * java.util.Set)} would give on the summed array, without building it.
+   * The rank by {@code scores[j] + bias[j]} over the first {@code n} items, as {@link
+   * #rankOf(float[], int, java.util.Set)} would give on the summed array, without building it.
    */
-  public static long rankOf(float[] scores, float[] bias, int n, int target, java.util.Set<Integer> excluded) {
+  public static long rankOf(
+      float[] scores, float[] bias, int n, int target, java.util.Set<Integer> excluded) {
     float st = scores[target] + bias[target];
     long rank = 0;
     for (int j = 0; j < n; j++) {

@@ -5,8 +5,8 @@ import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.TwoTowerModels;
 import io.towerstream.model.prior.PriorWeightTuner;
-import io.towerstream.model.twotower.TwoTowerModel;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
+import io.towerstream.model.twotower.TwoTowerModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The offline quality harness: the temporal split, the baselines (global popularity, recent popularity,
- * EASE) and towerstream's model trained single-pass, then the prequential run over the whole stream. Prints
- * a table. Usage: {@code QualityHarness PATH|synthetic [csv] [key=value …]}, keys as in {@link #configure}
- * and {@code main}.
+ * The offline quality harness: the temporal split, the baselines (global popularity, recent
+ * popularity, EASE) and towerstream's model trained single-pass, then the prequential run over the
+ * whole stream. Prints a table. Usage: {@code QualityHarness PATH|synthetic [csv] [key=value …]},
+ * keys as in {@link #configure} and {@code main}.
  */
 public final class QualityHarness {
   static final int[] KS = {10, 20, 50};
@@ -26,7 +26,8 @@ public final class QualityHarness {
   private QualityHarness() {}
 
   public static void main(String[] args) {
-    // "synthetic" instead of a path: the planted-cluster generator (synUsers, synItems, synClusters, synEvents)
+    // "synthetic" instead of a path: the planted-cluster generator (synUsers, synItems,
+    // synClusters, synEvents)
     boolean synthetic = args[0].equals("synthetic");
     int[] syn = {100_000, 50_000, 100, 1_000_000};
     int maxTestUsers = Integer.MAX_VALUE;
@@ -47,7 +48,8 @@ public final class QualityHarness {
       switch (kv[0]) {
         case "split" -> split = Double.parseDouble(kv[1]);
         case "popWindow" -> popWindow = Integer.parseInt(kv[1]);
-        case "epochs" -> epochs = Integer.parseInt(kv[1]); // diagnosis only: the product is single-pass
+        case "epochs" ->
+            epochs = Integer.parseInt(kv[1]); // diagnosis only: the product is single-pass
         case "prequential" -> prequential = Boolean.parseBoolean(kv[1]);
         case "baselines" -> baselines = Boolean.parseBoolean(kv[1]);
         case "maxTestUsers" -> maxTestUsers = Integer.parseInt(kv[1]);
@@ -62,23 +64,32 @@ public final class QualityHarness {
     ModelConfig config = b.build();
     List<Interaction> stream = new ArrayList<>();
     if (synthetic) {
-      PlantedClusterClicks.builder().users(syn[0]).items(syn[1]).clusters(syn[2]).events(syn[3]).seed(7).build()
+      PlantedClusterClicks.builder()
+          .users(syn[0])
+          .items(syn[1])
+          .clusters(syn[2])
+          .events(syn[3])
+          .seed(7)
+          .build()
           .forEach(stream::add);
     } else {
       stream = ClickLogs.read(Path.of(args[0]), csv);
     }
     TemporalSplit s = new TemporalSplit(stream, split).limitTestUsers(maxTestUsers);
-    System.out.printf("events %d, train %d, test %d, catalogue %d, test users %d%n", stream.size(),
-        s.train.size(), s.test.size(), s.items.size(), s.relevant.size());
+    System.out.printf(
+        "events %d, train %d, test %d, catalogue %d, test users %d%n",
+        stream.size(), s.train.size(), s.test.size(), s.items.size(), s.relevant.size());
     System.out.println("config " + config);
     Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
     if (baselines && s.items.size() > MAX_EASE_ITEMS) {
       // EASE needs an items × items matrix in double: 20 GB at 50k items.
-      System.out.printf("EASE skipped: %d items (its items² matrix is too large above %d)%n", s.items.size(),
-          MAX_EASE_ITEMS);
+      System.out.printf(
+          "EASE skipped: %d items (its items² matrix is too large above %d)%n",
+          s.items.size(), MAX_EASE_ITEMS);
       rows.put("popularity", RankingMetrics.evaluate(s, new PopularityScorer(s, s.train), KS));
-      rows.put("recentPopularity", RankingMetrics.evaluate(s, new PopularityScorer(s, Baselines.recentTrain(s)),
-          KS));
+      rows.put(
+          "recentPopularity",
+          RankingMetrics.evaluate(s, new PopularityScorer(s, Baselines.recentTrain(s)), KS));
     } else if (baselines) {
       Baselines.Result base = Baselines.evaluate(s, KS);
       rows.put("popularity", base.popularity());
@@ -91,30 +102,36 @@ public final class QualityHarness {
     }
     printPriorTuning("single pass", model);
     rows.put("towerstream", RankingMetrics.evaluate(s, new ModelScorer(s, model, true), KS));
-    rows.put("towerstream(no prior)", RankingMetrics.evaluate(s, new ModelScorer(s, model, false), KS));
+    rows.put(
+        "towerstream(no prior)", RankingMetrics.evaluate(s, new ModelScorer(s, model, false), KS));
     System.out.printf("%-36s", "holdout");
     rows.values().iterator().next().keySet().forEach(k -> System.out.printf("%10s", k));
     System.out.println();
-    rows.forEach((name, m) -> {
-      System.out.printf("%-36s", name);
-      m.values().forEach(v -> System.out.printf("%10.4f", v));
-      System.out.println();
-    });
+    rows.forEach(
+        (name, m) -> {
+          System.out.printf("%-36s", name);
+          m.values().forEach(v -> System.out.printf("%10.4f", v));
+          System.out.println();
+        });
     if (prequential) {
       PrequentialEvaluator pe = new PrequentialEvaluator(10_000, popWindow, prequentialSample);
       OnlineModel fresh = TwoTowerModels.create(config);
       for (int i = 0; i < stream.size(); i += config.batchSize()) {
-        pe.scoreThenTrain(fresh, stream.subList(i, Math.min(stream.size(), i + config.batchSize())));
+        pe.scoreThenTrain(
+            fresh, stream.subList(i, Math.min(stream.size(), i + config.batchSize())));
       }
-      System.out.printf("%-36s%10s%10s%10s%10s  (whole stream; popWindow %d)%n", "prequential",
-          "hr@10", "recall@20", "ndcg@20", "mrr", popWindow);
-      pe.metrics().forEach((name, m) -> {
-        System.out.printf("%-36s", name);
-        m.whole().values().forEach(v -> System.out.printf("%10.4f", v));
-        System.out.print("   last 10k:");
-        m.windowed().values().forEach(v -> System.out.printf("%8.4f", v));
-        System.out.println();
-      });
+      System.out.printf(
+          "%-36s%10s%10s%10s%10s  (whole stream; popWindow %d)%n",
+          "prequential", "hr@10", "recall@20", "ndcg@20", "mrr", popWindow);
+      pe.metrics()
+          .forEach(
+              (name, m) -> {
+                System.out.printf("%-36s", name);
+                m.whole().values().forEach(v -> System.out.printf("%10.4f", v));
+                System.out.print("   last 10k:");
+                m.windowed().values().forEach(v -> System.out.printf("%8.4f", v));
+                System.out.println();
+              });
       printPriorTuning("prequential", fresh);
     }
   }
@@ -132,7 +149,9 @@ public final class QualityHarness {
     }
   }
 
-  /** Applies one {@code key=value} override to a config builder (the ModelConfig names, camelCase). */
+  /**
+   * Applies one {@code key=value} override to a config builder (the ModelConfig names, camelCase).
+   */
   public static void configure(ModelConfig.Builder b, String key, String v) {
     switch (key) {
       case "dim" -> b.dim(Integer.parseInt(v));

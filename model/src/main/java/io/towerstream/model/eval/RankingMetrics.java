@@ -8,8 +8,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Recall@K (hits / |relevant|) and binary NDCG@K, averaged over the test users of a split. The user's
- * training items are excluded from the ranking; ties break by catalogue index (first seen first).
+ * Recall@K (hits / |relevant|) and binary NDCG@K, averaged over the test users of a split. The
+ * user's training items are excluded from the ranking; ties break by catalogue index (first seen
+ * first).
  */
 public final class RankingMetrics {
   private RankingMetrics() {}
@@ -17,23 +18,26 @@ public final class RankingMetrics {
   /** Keys {@code recall@K} and {@code ndcg@K} for each K, plus {@code users}. */
   public static Map<String, Double> evaluate(TemporalSplit split, Scorer scorer, int... ks) {
     int maxK = maxK(ks);
-    return evaluateRanked(split, user -> {
-      int[] top = topK(scorer.scores(user), split.trainItems.get(user), maxK);
-      List<String> ids = new ArrayList<>(top.length);
-      for (int ix : top) {
-        ids.add(split.items.get(ix));
-      }
-      return ids;
-    }, ks);
+    return evaluateRanked(
+        split,
+        user -> {
+          int[] top = topK(scorer.scores(user), split.trainItems.get(user), maxK);
+          List<String> ids = new ArrayList<>(top.length);
+          for (int ix : top) {
+            ids.add(split.items.get(ix));
+          }
+          return ids;
+        },
+        ks);
   }
 
   /**
-   * The same metrics for a ranker that returns item ids, best first, for a test user (e.g. a retrieval
-   * service that ranks and excludes the user's training items itself). An empty list scores zero; only the
-   * first K ids count at K.
+   * The same metrics for a ranker that returns item ids, best first, for a test user (e.g. a
+   * retrieval service that ranks and excludes the user's training items itself). An empty list
+   * scores zero; only the first K ids count at K.
    */
-  public static Map<String, Double> evaluateRanked(TemporalSplit split, Function<String, List<String>> ranker,
-      int... ks) {
+  public static Map<String, Double> evaluateRanked(
+      TemporalSplit split, Function<String, List<String>> ranker, int... ks) {
     if (ks.length == 0) {
       throw new IllegalArgumentException("need at least one K");
     }
@@ -109,7 +113,8 @@ public final class RankingMetrics {
     // Min-heap of "worst first": sort descending by quality.
     Integer[] boxed = new Integer[n];
     for (int i = 0; i < n; i++) boxed[i] = heap[i];
-    java.util.Arrays.sort(boxed, (a, b) -> better(scores, a, b) ? -1 : better(scores, b, a) ? 1 : 0);
+    java.util.Arrays.sort(
+        boxed, (a, b) -> better(scores, a, b) ? -1 : better(scores, b, a) ? 1 : 0);
     int[] out = new int[n];
     for (int i = 0; i < n; i++) out[i] = boxed[i];
     return out;

@@ -11,19 +11,23 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The temporal hold-out protocol: the first {@code fraction} of the time-ordered stream trains, the rest
- * tests. The catalogue is every item seen in training (in first-seen order, which is also the tie-break of
- * every ranking). Test users have events in both parts; a test user's relevant items are their test items
- * not among their training items.
+ * The temporal hold-out protocol: the first {@code fraction} of the time-ordered stream trains, the
+ * rest tests. The catalogue is every item seen in training (in first-seen order, which is also the
+ * tie-break of every ranking). Test users have events in both parts; a test user's relevant items
+ * are their test items not among their training items.
  */
 public final class TemporalSplit {
   public final List<Interaction> train;
   public final List<Interaction> test;
+
   /** Catalogue: item id per index, first-seen order in training. */
   public final List<String> items;
+
   public final Map<String, Integer> itemIndex;
+
   /** Training items (catalogue indices) per user, in first-seen order. */
   public final Map<String, Set<Integer>> trainItems;
+
   /** Relevant test items per test user; users with no relevant item are not test users. */
   public final Map<String, Set<String>> relevant;
 
@@ -56,7 +60,8 @@ public final class TemporalSplit {
       if (ix != null && past.contains(ix)) {
         continue;
       }
-      // Items never seen in training cannot be ranked by anyone but still count as relevant (misses).
+      // Items never seen in training cannot be ranked by anyone but still count as relevant
+      // (misses).
       rel.computeIfAbsent(e.userId(), u -> new LinkedHashSet<>()).add(e.itemId());
     }
     this.items = Collections.unmodifiableList(catalogue);
@@ -75,8 +80,9 @@ public final class TemporalSplit {
   }
 
   /**
-   * The same split with only the first {@code max} test users (in order of their first test event): ranking
-   * every item for every test user is quadratic, and a large synthetic catalogue does not need all of them.
+   * The same split with only the first {@code max} test users (in order of their first test event):
+   * ranking every item for every test user is quadratic, and a large synthetic catalogue does not
+   * need all of them.
    */
   public TemporalSplit limitTestUsers(int max) {
     if (relevant.size() <= max) {

@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Each user's most recent clicked item ids, at most {@code capacity}, addressed by the user's table slot:
- * the input of the history-pooling user tower. A bounded ring per user keeps memory at
- * {@code users × capacity} references whatever the stream's length; the ids are the item table's own
+ * Each user's most recent clicked item ids, at most {@code capacity}, addressed by the user's table
+ * slot: the input of the history-pooling user tower. A bounded ring per user keeps memory at {@code
+ * users × capacity} references whatever the stream's length; the ids are the item table's own
  * strings, so no copies are held. Not thread-safe.
  */
 public final class UserHistories {
@@ -46,7 +46,9 @@ public final class UserHistories {
     }
   }
 
-  /** Records a click of the user in {@code slot}; the oldest item falls out once the ring is full. */
+  /**
+   * Records a click of the user in {@code slot}; the oldest item falls out once the ring is full.
+   */
   public void add(int slot, String itemId) {
     if (capacity == 0) {
       return;
@@ -84,8 +86,8 @@ public final class UserHistories {
   }
 
   /**
-   * Reads histories written by {@link #writeTo}. A snapshot taken with a longer history keeps each user's
-   * newest {@code capacity} items.
+   * Reads histories written by {@link #writeTo}. A snapshot taken with a longer history keeps each
+   * user's newest {@code capacity} items.
    */
   public static UserHistories readFrom(SnapshotReader in, int users, int capacity) {
     in.readInt(); // the capacity at snapshot time; the configured one wins

@@ -7,12 +7,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @param loss the weighted mean loss over the rows
  * @param dUsers {@code B × d} gradient with respect to the user outputs
- * @param dCandidates {@code C × d} gradient with respect to the candidate outputs (queued negatives get none)
- * @param dLogScale derivative with respect to {@code log(1/τ)}, for a learned temperature as in CLIP, where
- *     the logit scale is learned in log space so that it stays positive
- * @param dBias derivative with respect to the logit bias of a sigmoid loss; 0 for the softmax losses
+ * @param dCandidates {@code C × d} gradient with respect to the candidate outputs (queued negatives
+ *     get none)
+ * @param dLogScale derivative with respect to {@code log(1/τ)}, for a learned temperature as in
+ *     CLIP, where the logit scale is learned in log space so that it stays positive
+ * @param dBias derivative with respect to the logit bias of a sigmoid loss; 0 for the softmax
+ *     losses
  */
-public record LossGradients(double loss, INDArray dUsers, INDArray dCandidates, double dLogScale, double dBias) {
+public record LossGradients(
+    double loss, INDArray dUsers, INDArray dCandidates, double dLogScale, double dBias) {
   /** For a loss that learns neither temperature nor bias: both derivatives are reported as 0. */
   public LossGradients(double loss, INDArray dUsers, INDArray dCandidates) {
     this(loss, dUsers, dCandidates, 0.0, 0.0);

@@ -9,13 +9,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * MoCo's queue (He et al., CVPR 2020): the {@code K} most recent item vectors from a momentum encoder, with their
- * item keys, used as extra negative columns that get no gradient ({@link #asNegatives}). A FIFO ring of plain
- * floats, so enqueueing a batch is a Java copy, and the loss gets the whole queue as one matrix per step.
+ * MoCo's queue (He et al., CVPR 2020): the {@code K} most recent item vectors from a momentum
+ * encoder, with their item keys, used as extra negative columns that get no gradient ({@link
+ * #asNegatives}). A FIFO ring of plain floats, so enqueueing a batch is a Java copy, and the loss
+ * gets the whole queue as one matrix per step.
  *
- * <p>Keys must identify an item across steps (e.g. its table slot, not a batch-local index) so that a queued
- * copy of a row's positive is recognised; when a slot is reused for another item, {@link #remove} its entries.
- * Not thread-safe; one owner, like the model.
+ * <p>Keys must identify an item across steps (e.g. its table slot, not a batch-local index) so that
+ * a queued copy of a row's positive is recognised; when a slot is reused for another item, {@link
+ * #remove} its entries. Not thread-safe; one owner, like the model.
  */
 public final class MomentumQueue {
   /** Version of this queue's own section in a snapshot. */
@@ -25,15 +26,17 @@ public final class MomentumQueue {
   private final int dim;
   private final float[] vectors;
   private final int[] keys;
+
   /** Index of the oldest entry. */
   private int oldest;
+
   private int size;
 
   /** An empty queue of at most {@code capacity} vectors of {@code dim} floats. */
   public MomentumQueue(int capacity, int dim) {
     if (capacity < 1 || dim < 1 || (long) capacity * dim > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("queue capacity and dim must be ≥ 1 and fit one array, were " + capacity
-          + " × " + dim);
+      throw new IllegalArgumentException(
+          "queue capacity and dim must be ≥ 1 and fit one array, were " + capacity + " × " + dim);
     }
     this.capacity = capacity;
     this.dim = dim;
@@ -41,7 +44,10 @@ public final class MomentumQueue {
     this.keys = new int[capacity];
   }
 
-  /** Appends a copy of {@code vector[offset, offset + dim)} under {@code key}, dropping the oldest when full. */
+  /**
+   * Appends a copy of {@code vector[offset, offset + dim)} under {@code key}, dropping the oldest
+   * when full.
+   */
   public void enqueue(int key, float[] vector, int offset) {
     int slot = (oldest + size) % capacity;
     if (size == capacity) {
@@ -53,14 +59,16 @@ public final class MomentumQueue {
     System.arraycopy(vector, offset, vectors, slot * dim, dim);
   }
 
-  /** Drops every entry with {@code key}, keeping the others in order; returns how many were dropped. */
+  /**
+   * Drops every entry with {@code key}, keeping the others in order; returns how many were dropped.
+   */
   public int remove(int key) {
     return removeIf(k -> k == key);
   }
 
   /**
-   * Drops every entry whose key {@code drop} accepts, keeping the others in order, in one pass: a table that
-   * evicts many rows per step clears them all at once; returns how many were dropped.
+   * Drops every entry whose key {@code drop} accepts, keeping the others in order, in one pass: a
+   * table that evicts many rows per step clears them all at once; returns how many were dropped.
    */
   public int removeIf(java.util.function.IntPredicate drop) {
     int kept = 0;
@@ -119,7 +127,8 @@ public final class MomentumQueue {
     if (size == 0) {
       return null;
     }
-    INDArray q = logQ == null ? null : Nd4j.create(logQ, new long[] {size}, DataType.DOUBLE).castTo(type);
+    INDArray q =
+        logQ == null ? null : Nd4j.create(logQ, new long[] {size}, DataType.DOUBLE).castTo(type);
     return new QueuedNegatives(gather(type), q, keys());
   }
 
@@ -131,19 +140,24 @@ public final class MomentumQueue {
   }
 
   /**
-   * Reads what {@link #write} wrote into a queue of the configured capacity (a hyper-parameter, so it comes from
-   * the caller, as on model restore); a smaller capacity keeps the newest entries. The dim must match. A
-   * malformed section is an {@link IllegalArgumentException}.
+   * Reads what {@link #write} wrote into a queue of the configured capacity (a hyper-parameter, so
+   * it comes from the caller, as on model restore); a smaller capacity keeps the newest entries.
+   * The dim must match. A malformed section is an {@link IllegalArgumentException}.
    */
   public static MomentumQueue read(SnapshotReader in, int capacity, int dim) {
     int version = in.readInt();
     if (version != FORMAT_VERSION) {
-      throw new IllegalArgumentException("momentum queue format " + version + " is not supported (this build reads "
-          + FORMAT_VERSION + ")");
+      throw new IllegalArgumentException(
+          "momentum queue format "
+              + version
+              + " is not supported (this build reads "
+              + FORMAT_VERSION
+              + ")");
     }
     int storedDim = in.readInt();
     if (storedDim != dim) {
-      throw new IllegalArgumentException("momentum queue snapshot has dim " + storedDim + ", configured " + dim);
+      throw new IllegalArgumentException(
+          "momentum queue snapshot has dim " + storedDim + ", configured " + dim);
     }
     int size = in.readLength(4 + 4 * dim);
     int[] keys = new int[size];
@@ -167,6 +181,14 @@ public final class MomentumQueue {
 
   @Override
   public String toString() {
-    return "MomentumQueue[" + size + "/" + capacity + " × " + dim + ", keys " + Arrays.toString(keys()) + "]";
+    return "MomentumQueue["
+        + size
+        + "/"
+        + capacity
+        + " × "
+        + dim
+        + ", keys "
+        + Arrays.toString(keys())
+        + "]";
   }
 }

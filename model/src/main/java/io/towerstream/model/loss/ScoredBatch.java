@@ -6,24 +6,34 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * What every loss here shares around its own logit math: validated inputs, the candidate columns with any queue
- * appended, the pairs that share a positive, the normalised row weights, one gemm for the scores and the two
- * for the gradients. Appending the queue to the candidates keeps the score and user-gradient work one gemm
- * each; the queue's columns of the score gradient are left out of the candidate gradient, so it gets none.
+ * What every loss here shares around its own logit math: validated inputs, the candidate columns
+ * with any queue appended, the pairs that share a positive, the normalised row weights, one gemm
+ * for the scores and the two for the gradients. Appending the queue to the candidates keeps the
+ * score and user-gradient work one gemm each; the queue's columns of the score gradient are left
+ * out of the candidate gradient, so it gets none.
  */
 final class ScoredBatch {
   final INDArray users;
+
   /** The candidates, then the queue's vectors. */
   final INDArray columns;
+
   /** Length {@code columns.rows()}, or null. */
   final INDArray logQ;
+
   final int rows;
   final int candidates;
   final int[][] sharedPositives;
+
   /** {@code w_i / Σ w}. */
   final double[] weights;
 
-  private ScoredBatch(INDArray users, INDArray columns, INDArray logQ, int candidates, int[][] sharedPositives,
+  private ScoredBatch(
+      INDArray users,
+      INDArray columns,
+      INDArray logQ,
+      int candidates,
+      int[][] sharedPositives,
       double[] weights) {
     this.users = users;
     this.columns = columns;
@@ -34,17 +44,26 @@ final class ScoredBatch {
     this.weights = weights;
   }
 
-  static ScoredBatch of(INDArray users, INDArray candidates, INDArray logQ, INDArray weights, int[] candidateKeys,
-      int[] userKeys, double temperature, QueuedNegatives queue) {
+  static ScoredBatch of(
+      INDArray users,
+      INDArray candidates,
+      INDArray logQ,
+      INDArray weights,
+      int[] candidateKeys,
+      int[] userKeys,
+      double temperature,
+      QueuedNegatives queue) {
     int rows = (int) users.rows();
     int c = (int) candidates.rows();
-    validate(users, candidates, logQ, weights, candidateKeys, userKeys, temperature, queue, rows, c);
+    validate(
+        users, candidates, logQ, weights, candidateKeys, userKeys, temperature, queue, rows, c);
     INDArray columns = candidates;
     INDArray allLogQ = logQ == null ? null : logQ.reshape(c);
     int[] keys = candidateKeys;
     if (queue != null) {
       columns = Nd4j.vstack(candidates, queue.vectors());
-      allLogQ = allLogQ == null ? null : Nd4j.concat(0, allLogQ, queue.logQ().reshape(queue.size()));
+      allLogQ =
+          allLogQ == null ? null : Nd4j.concat(0, allLogQ, queue.logQ().reshape(queue.size()));
       if (keys != null) {
         keys = Arrays.copyOf(candidateKeys, c + queue.size());
         System.arraycopy(queue.keys(), 0, keys, c, queue.size());
@@ -67,30 +86,40 @@ final class ScoredBatch {
   }
 
   /**
-   * Back from {@code g = ∂loss/∂(U·[V; queue]ᵀ)} to the tower outputs. Every logit depends on the scale only
-   * through {@code e^s U_i·V_j}, so {@code ∂loss/∂s = Σ_ij g_ij U_i·V_j = Σ U ⊙ ∂loss/∂U}: a {@code B × d}
-   * dot instead of another pass over {@code B × C}. {@code extraLogScale} is what depends on τ in other ways.
+   * Back from {@code g = ∂loss/∂(U·[V; queue]ᵀ)} to the tower outputs. Every logit depends on the
+   * scale only through {@code e^s U_i·V_j}, so {@code ∂loss/∂s = Σ_ij g_ij U_i·V_j = Σ U ⊙
+   * ∂loss/∂U}: a {@code B × d} dot instead of another pass over {@code B × C}. {@code
+   * extraLogScale} is what depends on τ in other ways.
    */
   LossGradients gradients(double loss, INDArray g, double extraLogScale, double dBias) {
     return gradients(loss, g, null, extraLogScale, dBias);
   }
 
   /**
-   * As {@link #gradients(double, INDArray, double, double)}, plus {@code h = ∂loss/∂(V_B·Uᵀ)} ({@code B × B}, row
-   * {@code j} a positive item, column {@code k} a user) from a loss over the users: two small gemms that add
-   * into the results instead of a strided transposed add into {@code g}.
+   * As {@link #gradients(double, INDArray, double, double)}, plus {@code h = ∂loss/∂(V_B·Uᵀ)}
+   * ({@code B × B}, row {@code j} a positive item, column {@code k} a user) from a loss over the
+   * users: two small gemms that add into the results instead of a strided transposed add into
+   * {@code g}.
    */
   LossGradients gradients(double loss, INDArray g, INDArray h, double extraLogScale, double dBias) {
     INDArray dUsers = Nd4j.createUninitialized(users.dataType(), rows, users.columns());
     Nd4j.gemm(g, columns, dUsers, false, false, 1.0, 0.0);
-    INDArray own = candidates == columns.rows()
-        ? g
-        : g.get(NDArrayIndex.all(), NDArrayIndex.interval(0, candidates)).dup(); // the queue's columns dropped
+    INDArray own =
+        candidates == columns.rows()
+            ? g
+            : g.get(NDArrayIndex.all(), NDArrayIndex.interval(0, candidates))
+                .dup(); // the queue's columns dropped
     INDArray dCandidates = Nd4j.createUninitialized(users.dataType(), candidates, users.columns());
     Nd4j.gemm(own, users, dCandidates, true, false, 1.0, 0.0);
     if (h != null) {
       Nd4j.gemm(h, positives(), dUsers, true, false, 1.0, 1.0);
-      Nd4j.gemm(h, users, dCandidates.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()), false, false, 1.0,
+      Nd4j.gemm(
+          h,
+          users,
+          dCandidates.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()),
+          false,
+          false,
+          1.0,
           1.0);
     }
     double dLogScale = Nd4j.getBlasWrapper().dot(flat(users), flat(dUsers)) + extraLogScale;
@@ -102,9 +131,17 @@ final class ScoredBatch {
     return columns.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
   }
 
-  /** A strided view of the leading square block's diagonal, {@code a[i, i]} for {@code i < a.rows()}. */
+  /**
+   * A strided view of the leading square block's diagonal, {@code a[i, i]} for {@code i <
+   * a.rows()}.
+   */
   static INDArray diagonal(INDArray a) {
-    return Nd4j.create(a.data(), new long[] {a.rows()}, new long[] {a.stride(0) + a.stride(1)}, a.offset(), 'c',
+    return Nd4j.create(
+        a.data(),
+        new long[] {a.rows()},
+        new long[] {a.stride(0) + a.stride(1)},
+        a.offset(),
+        'c',
         a.dataType());
   }
 
@@ -112,31 +149,51 @@ final class ScoredBatch {
     return a.reshape(a.length());
   }
 
-  private static void validate(INDArray users, INDArray candidates, INDArray logQ, INDArray weights, int[] keys,
-      int[] userKeys, double temperature, QueuedNegatives queue, int rows, int columns) {
+  private static void validate(
+      INDArray users,
+      INDArray candidates,
+      INDArray logQ,
+      INDArray weights,
+      int[] keys,
+      int[] userKeys,
+      double temperature,
+      QueuedNegatives queue,
+      int rows,
+      int columns) {
     if (users.rank() != 2 || candidates.rank() != 2 || users.columns() != candidates.columns()) {
-      throw new IllegalArgumentException("users and candidates must be matrices of equal width, were "
-          + Arrays.toString(users.shape()) + " and " + Arrays.toString(candidates.shape()));
+      throw new IllegalArgumentException(
+          "users and candidates must be matrices of equal width, were "
+              + Arrays.toString(users.shape())
+              + " and "
+              + Arrays.toString(candidates.shape()));
     }
     if (columns < rows) {
-      throw new IllegalArgumentException("need the " + rows + " positives among the candidates, got " + columns);
+      throw new IllegalArgumentException(
+          "need the " + rows + " positives among the candidates, got " + columns);
     }
-    if (users.dataType() != candidates.dataType() || weights.dataType() != users.dataType()
+    if (users.dataType() != candidates.dataType()
+        || weights.dataType() != users.dataType()
         || (logQ != null && logQ.dataType() != users.dataType())) {
       throw new IllegalArgumentException("all inputs must share one dtype");
     }
-    if (weights.length() != rows || (logQ != null && logQ.length() != columns)
-        || (keys != null && keys.length != columns) || (userKeys != null && userKeys.length != rows)) {
-      throw new IllegalArgumentException("weights and user keys need " + rows + " entries, logQ and keys " + columns);
+    if (weights.length() != rows
+        || (logQ != null && logQ.length() != columns)
+        || (keys != null && keys.length != columns)
+        || (userKeys != null && userKeys.length != rows)) {
+      throw new IllegalArgumentException(
+          "weights and user keys need " + rows + " entries, logQ and keys " + columns);
     }
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("temperature must be positive, was " + temperature);
     }
-    if (queue != null && (queue.vectors().columns() != users.columns()
-        || queue.vectors().dataType() != users.dataType() || (queue.logQ() == null) != (logQ == null)
-        || (queue.logQ() != null && queue.logQ().dataType() != users.dataType()))) {
-      throw new IllegalArgumentException("the queue must match the users' width and dtype, and have logQ exactly"
-          + " when the candidates do");
+    if (queue != null
+        && (queue.vectors().columns() != users.columns()
+            || queue.vectors().dataType() != users.dataType()
+            || (queue.logQ() == null) != (logQ == null)
+            || (queue.logQ() != null && queue.logQ().dataType() != users.dataType()))) {
+      throw new IllegalArgumentException(
+          "the queue must match the users' width and dtype, and have logQ exactly"
+              + " when the candidates do");
     }
   }
 }

@@ -9,19 +9,22 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The InfoNCE family's row loss: row {@code i} of a score matrix {@code a = U·Vᵀ/τ} against its target column
- * {@code i}, with the log-Q correction, masked pairs, and the options of {@link InfoNceOptions}. The formulas
- * are on {@link InfoNceLoss}. Returns {@code ∂loss/∂(U·Vᵀ)}, so callers need no further scaling.
+ * The InfoNCE family's row loss: row {@code i} of a score matrix {@code a = U·Vᵀ/τ} against its
+ * target column {@code i}, with the log-Q correction, masked pairs, and the options of {@link
+ * InfoNceOptions}. The formulas are on {@link InfoNceLoss}. Returns {@code ∂loss/∂(U·Vᵀ)}, so
+ * callers need no further scaling.
  */
 final class SoftmaxRows {
-  /** Below this a float probability has lost relative precision (or is 0), so −log P is not trusted. */
+  /**
+   * Below this a float probability has lost relative precision (or is 0), so −log P is not trusted.
+   */
   private static final double MIN_ACCURATE_PROBABILITY = 1e-30;
 
   /**
    * @param loss Σ_i weights_i ℓ_i
    * @param gradient {@code ∂loss/∂(U·Vᵀ)}, {@code B × C}
-   * @param floorLogScale the part of {@code ∂loss/∂log(1/τ)} from the debiasing floor {@code e^{−1/τ}}, which
-   *     depends on τ other than through the scores
+   * @param floorLogScale the part of {@code ∂loss/∂log(1/τ)} from the debiasing floor {@code
+   *     e^{−1/τ}}, which depends on τ other than through the scores
    */
   record Result(double loss, INDArray gradient, double floorLogScale) {}
 
@@ -34,14 +37,20 @@ final class SoftmaxRows {
    * @param masked {@code {i, j}} pairs that are neither target nor negative of row {@code i}
    * @param weights each row's share of the loss
    */
-  static Result compute(INDArray scores, INDArray logQ, int[][] masked, double[] weights, InfoNceOptions options,
+  static Result compute(
+      INDArray scores,
+      INDArray logQ,
+      int[][] masked,
+      double[] weights,
+      InfoNceOptions options,
       double temperature) {
     return options.isPlain()
         ? plain(scores, logQ, masked, weights, temperature)
         : general(scores, logQ, masked, weights, options, temperature);
   }
 
-  private static Result plain(INDArray logits, INDArray logQ, int[][] masked, double[] weights, double temperature) {
+  private static Result plain(
+      INDArray logits, INDArray logQ, int[][] masked, double[] weights, double temperature) {
     int rows = (int) logits.rows();
     DataType type = logits.dataType();
     if (logQ != null) {
@@ -51,9 +60,12 @@ final class SoftmaxRows {
       logits.putScalar(pair[0], pair[1], Double.NEGATIVE_INFINITY);
     }
     INDArray probabilities = Nd4j.createUninitialized(type, logits.shape());
-    Nd4j.exec(new SoftMax(logits, probabilities, 1)); // one fused native op instead of max/sub/exp/sum/div
+    Nd4j.exec(
+        new SoftMax(
+            logits, probabilities, 1)); // one fused native op instead of max/sub/exp/sum/div
 
-    // ℓ_i = −log P_ii, from B numbers instead of further passes over the B × C matrix; a row whose P_ii
+    // ℓ_i = −log P_ii, from B numbers instead of further passes over the B × C matrix; a row whose
+    // P_ii
     // underflowed (tiny τ, hopeless positive) is recomputed exactly from its logits.
     double[] positiveProbabilities = diagonal(probabilities).dup().toDoubleVector();
     double loss = 0;
@@ -64,7 +76,8 @@ final class SoftmaxRows {
       loss += weights[i] * rowLoss;
       rowScale[i] = weights[i] / temperature;
     }
-    // G = (w/τ) ⊙ (P − I): the 1/τ of the logits and the −δ_ij of the targets folded into one scaling and one
+    // G = (w/τ) ⊙ (P − I): the 1/τ of the logits and the −δ_ij of the targets folded into one
+    // scaling and one
     // update of the diagonal.
     INDArray scale = Nd4j.create(rowScale, new long[] {rows, 1}, type);
     INDArray g = probabilities.muliColumnVector(scale);
@@ -73,11 +86,17 @@ final class SoftmaxRows {
   }
 
   /**
-   * Hard-negative weighting and debiasing. Negatives are kept apart from the target: two {@code B × C}
-   * exponentials of the negatives' scores (one when β = 0), shifted by each row's largest negative score and
-   * by the largest {@code −logQ} so neither overflows, summed per row; the rest is per-row arithmetic in double.
+   * Hard-negative weighting and debiasing. Negatives are kept apart from the target: two {@code B ×
+   * C} exponentials of the negatives' scores (one when β = 0), shifted by each row's largest
+   * negative score and by the largest {@code −logQ} so neither overflows, summed per row; the rest
+   * is per-row arithmetic in double.
    */
-  private static Result general(INDArray a, INDArray logQ, int[][] masked, double[] weights, InfoNceOptions options,
+  private static Result general(
+      INDArray a,
+      INDArray logQ,
+      int[][] masked,
+      double[] weights,
+      InfoNceOptions options,
       double temperature) {
     int rows = (int) a.rows();
     int columns = (int) a.columns();
@@ -87,7 +106,8 @@ final class SoftmaxRows {
 
     double[] positiveScores = diagonal(a).dup().toDoubleVector();
     double[] q = logQ == null ? new double[columns] : logQ.toDoubleVector();
-    double logCMax = Double.NEGATIVE_INFINITY; // log c_j = −logQ_j, c_j = 1/E[n_j], the importance weight
+    double logCMax =
+        Double.NEGATIVE_INFINITY; // log c_j = −logQ_j, c_j = 1/E[n_j], the importance weight
     for (double x : q) {
       logCMax = Math.max(logCMax, -x);
     }
@@ -116,14 +136,16 @@ final class SoftmaxRows {
       max[i] = negatives[i] == 0 ? 0.0 : max[i]; // a row of −∞ would give −∞ − (−∞) = NaN
     }
     a.subiColumnVector(Nd4j.create(max, new long[] {rows, 1}, type));
-    INDArray logC = Nd4j.create(q, new long[] {1, columns}, DataType.DOUBLE).negi().subi(logCMax).castTo(type);
+    INDArray logC =
+        Nd4j.create(q, new long[] {1, columns}, DataType.DOUBLE).negi().subi(logCMax).castTo(type);
     INDArray importance = null; // exp(β·a_ij − logQ_j), shifted
     double[] importanceSum = null;
     if (beta > 0) {
       importance = Transforms.exp(a.mul(beta).addiRowVector(logC), false);
       importanceSum = importance.sum(1).toDoubleVector();
     }
-    INDArray weighted = Transforms.exp(a.muli(1 + beta).addiRowVector(logC), false); // exp((1+β)a_ij − logQ_j)
+    INDArray weighted =
+        Transforms.exp(a.muli(1 + beta).addiRowVector(logC), false); // exp((1+β)a_ij − logQ_j)
     double[] weightedSum = weighted.sum(1).toDoubleVector();
 
     double loss = 0;
@@ -158,11 +180,15 @@ final class SoftmaxRows {
       double scale = weights[i] / temperature;
       if (floored) {
         diag[i] = scale * (positive / d - 1);
-        floorLogScale -= weights[i] * negative / d / temperature; // ∂(K e^{−e^s})/∂s = −K e^{−1/τ}/τ
+        floorLogScale -=
+            weights[i] * negative / d / temperature; // ∂(K e^{−e^s})/∂s = −K e^{−1/τ}/τ
       } else {
         diag[i] = scale * (positive / d - 1 - falseNegatives / ((1 - prior) * d));
         double common = scale * r / ((1 - prior) * d);
-        alpha[i] = weightedSum[i] > 0 ? common * (1 + beta) / weightedSum[i] : 0.0; // r = 0 if it underflowed
+        alpha[i] =
+            weightedSum[i] > 0
+                ? common * (1 + beta) / weightedSum[i]
+                : 0.0; // r = 0 if it underflowed
         gamma[i] = beta > 0 && importanceSum[i] > 0 ? common * beta / importanceSum[i] : 0.0;
       }
     }

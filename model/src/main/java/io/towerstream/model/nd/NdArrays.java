@@ -7,8 +7,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Moves row-major float data between Java arrays and ND4J in one bulk copy each way. Measured here,
- * {@code Nd4j.create(float[], shape)} and {@code data().asFloat()} cost several times more than a bulk
- * copy through the buffer's NIO view, which matters when it happens several times per training step.
+ * {@code Nd4j.create(float[], shape)} and {@code data().asFloat()} cost several times more than a
+ * bulk copy through the buffer's NIO view, which matters when it happens several times per training
+ * step.
  */
 public final class NdArrays {
   private NdArrays() {}
@@ -17,14 +18,17 @@ public final class NdArrays {
   public static INDArray floatMatrix(float[] data, int rows, int cols) {
     int n = rows * cols;
     if (data.length < n) {
-      throw new IllegalArgumentException("need " + n + " floats for " + rows + "×" + cols + ", got " + data.length);
+      throw new IllegalArgumentException(
+          "need " + n + " floats for " + rows + "×" + cols + ", got " + data.length);
     }
     INDArray m = Nd4j.createUninitialized(DataType.FLOAT, rows, cols);
     m.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(data, 0, n);
     return m;
   }
 
-  /** The elements of {@code a} in row-major order as floats (converted when {@code a} is not FLOAT). */
+  /**
+   * The elements of {@code a} in row-major order as floats (converted when {@code a} is not FLOAT).
+   */
   public static float[] toFloats(INDArray a) {
     float[] dst = new float[Math.toIntExact(a.length())];
     copyInto(a, dst);
@@ -40,6 +44,11 @@ public final class NdArrays {
     if (dense.isView() || dense.ordering() != 'c' || dense.data().length() != dense.length()) {
       dense = dense.dup('c');
     }
-    dense.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(dst, 0, (int) dense.length());
+    dense
+        .data()
+        .asNio()
+        .order(ByteOrder.nativeOrder())
+        .asFloatBuffer()
+        .get(dst, 0, (int) dense.length());
   }
 }

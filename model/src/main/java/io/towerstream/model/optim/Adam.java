@@ -4,9 +4,9 @@ import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 
 /**
- * Adam (Kingma and Ba 2015) with bias correction for one dense parameter array, plain Java: the tower
- * weights are a few thousand floats, for which a loop beats a dozen ND4J calls of ~11 µs each.
- * Holds the moment estimates and the step count; the parameters themselves are passed in.
+ * Adam (Kingma and Ba 2015) with bias correction for one dense parameter array, plain Java: the
+ * tower weights are a few thousand floats, for which a loop beats a dozen ND4J calls of ~11 µs
+ * each. Holds the moment estimates and the step count; the parameters themselves are passed in.
  */
 public final class Adam {
   private static final double BETA1 = 0.9;
@@ -25,11 +25,18 @@ public final class Adam {
     return firstMoment.length;
   }
 
-  /** Applies one step with gradient {@code scale · grad} to {@code params}. Mutates params and this. */
+  /**
+   * Applies one step with gradient {@code scale · grad} to {@code params}. Mutates params and this.
+   */
   public void apply(float[] params, float[] grad, float scale, float learningRate) {
     if (params.length != firstMoment.length || grad.length != firstMoment.length) {
-      throw new IllegalArgumentException("Adam state has " + firstMoment.length + " entries, got params "
-          + params.length + " and gradient " + grad.length);
+      throw new IllegalArgumentException(
+          "Adam state has "
+              + firstMoment.length
+              + " entries, got params "
+              + params.length
+              + " and gradient "
+              + grad.length);
     }
     steps++;
     double correction1 = 1 - Math.pow(BETA1, steps);
@@ -40,18 +47,21 @@ public final class Adam {
       double v = BETA2 * secondMoment[i] + (1 - BETA2) * g * g;
       firstMoment[i] = (float) m;
       secondMoment[i] = (float) v;
-      params[i] -= (float) (learningRate * (m / correction1) / (Math.sqrt(v / correction2) + EPSILON));
+      params[i] -=
+          (float) (learningRate * (m / correction1) / (Math.sqrt(v / correction2) + EPSILON));
     }
   }
 
   public void writeTo(SnapshotWriter out) {
     out.writeInt(firstMoment.length).writeLong(steps);
-    out.writeFloats(firstMoment, 0, firstMoment.length).writeFloats(secondMoment, 0, secondMoment.length);
+    out.writeFloats(firstMoment, 0, firstMoment.length)
+        .writeFloats(secondMoment, 0, secondMoment.length);
   }
 
   public static Adam readFrom(SnapshotReader in, int expectedSize) {
     int size = in.readInt();
-    SnapshotReader.check(size == expectedSize, "Adam state of " + size + " entries, expected " + expectedSize);
+    SnapshotReader.check(
+        size == expectedSize, "Adam state of " + size + " entries, expected " + expectedSize);
     Adam adam = new Adam(size);
     adam.steps = in.readLong();
     in.readFloats(adam.firstMoment, 0, size);

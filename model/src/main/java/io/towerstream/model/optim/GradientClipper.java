@@ -2,8 +2,8 @@ package io.towerstream.model.optim;
 
 /**
  * Global gradient-norm clipping plus the non-finite guard. One decision per step over all gradients
- * together: skip the step when the loss or any gradient entry is NaN or infinite (a poisoned step must not
- * touch the model), otherwise scale every gradient by {@code min(1, maxNorm / ‖g‖)}.
+ * together: skip the step when the loss or any gradient entry is NaN or infinite (a poisoned step
+ * must not touch the model), otherwise scale every gradient by {@code min(1, maxNorm / ‖g‖)}.
  */
 public final class GradientClipper {
   private final double maxNorm;
@@ -21,8 +21,8 @@ public final class GradientClipper {
   }
 
   /**
-   * As {@link #decide(double, float[]...)}, with {@code extraSquares} the squared norm of gradients not passed as
-   * arrays (a NaN there skips the step too).
+   * As {@link #decide(double, float[]...)}, with {@code extraSquares} the squared norm of gradients
+   * not passed as arrays (a NaN there skips the step too).
    */
   public Decision decide(double loss, double extraSquares, float[]... gradients) {
     double sumSquares = extraSquares;
@@ -31,7 +31,8 @@ public final class GradientClipper {
         continue;
       }
       for (float x : g) {
-        sumSquares += (double) x * x; // NaN and ±Inf propagate into the sum, which is how they are detected
+        sumSquares +=
+            (double) x * x; // NaN and ±Inf propagate into the sum, which is how they are detected
       }
     }
     double norm = Math.sqrt(sumSquares);

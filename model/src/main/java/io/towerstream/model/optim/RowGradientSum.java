@@ -1,6 +1,9 @@
 package io.towerstream.model.optim;
 
-/** Sums per-position gradients into per-distinct-row gradients (ids repeated in a batch share one row). */
+/**
+ * Sums per-position gradients into per-distinct-row gradients (ids repeated in a batch share one
+ * row).
+ */
 public final class RowGradientSum {
   private RowGradientSum() {}
 
@@ -9,8 +12,8 @@ public final class RowGradientSum {
    * @param distinctOf the distinct row index of each position, in {@code [0, distinctCount)}
    * @return {@code distinctCount × dim} sums; the inputs are not modified
    */
-  public static float[] byDistinct(float[] positionGrads, int[] distinctOf, int positions, int distinctCount,
-      int dim) {
+  public static float[] byDistinct(
+      float[] positionGrads, int[] distinctOf, int positions, int distinctCount, int dim) {
     float[] sums = new float[distinctCount * dim];
     for (int p = 0; p < positions; p++) {
       int src = p * dim;

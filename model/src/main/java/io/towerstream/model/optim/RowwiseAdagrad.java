@@ -2,11 +2,12 @@ package io.towerstream.model.optim;
 
 /**
  * Sparse row-wise Adagrad for embedding tables (the EXACT_ROWWISE_ADAGRAD of FBGEMM/TorchRec): one
- * accumulator per row instead of one per coordinate, so optimizer state costs 1 float per row rather than
- * {@code dim}. For a row with gradient g: {@code G += mean(g²); w -= lr · g / (sqrt(G) + eps)}.
+ * accumulator per row instead of one per coordinate, so optimizer state costs 1 float per row
+ * rather than {@code dim}. For a row with gradient g: {@code G += mean(g²); w -= lr · g / (sqrt(G)
+ * + eps)}.
  *
- * <p>Only rows with a gradient are touched. Callers must sum the gradients of ids repeated within a batch
- * first ({@link RowGradientSum}) so each row gets exactly one update per step.
+ * <p>Only rows with a gradient are touched. Callers must sum the gradients of ids repeated within a
+ * batch first ({@link RowGradientSum}) so each row gets exactly one update per step.
  */
 public final class RowwiseAdagrad implements RowOptimizer {
   private static final float EPSILON = 1e-10f;
@@ -25,8 +26,8 @@ public final class RowwiseAdagrad implements RowOptimizer {
   }
 
   /**
-   * Updates one row stored as {@code dim} weights at {@code row[off..]} followed by its accumulator, with
-   * gradient {@code scale · grad[gOff..gOff+dim)}.
+   * Updates one row stored as {@code dim} weights at {@code row[off..]} followed by its
+   * accumulator, with gradient {@code scale · grad[gOff..gOff+dim)}.
    */
   @Override
   public void update(float[] row, int off, int dim, float[] grad, int gOff, float scale) {

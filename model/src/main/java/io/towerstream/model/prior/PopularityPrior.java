@@ -5,30 +5,35 @@ import io.towerstream.model.snapshot.SnapshotWriter;
 import java.util.Arrays;
 
 /**
- * Recent popularity of each item as an exponentially decayed click count, kept in the "forward decay" form
- * of Cormode et al. (ICDE 2009): {@code L_i = log Σ_clicks exp(λ·(n_click − n₀))}, with {@code n} the
- * stream's event index and {@code λ = ln 2 / halfLife}. The decayed count at event {@code n} is
- * {@code exp(L_i − λ·(n − n₀))}: the second term is the same for every item, so rankings by {@code L_i} equal
- * rankings by decayed count at any instant, and {@code L_i} changes only when item {@code i} is clicked.
- * That is what lets the store hold {@code w·L_i} as an item's score bias, refreshed only when the item is
- * republished anyway, and still rank by recent popularity.
+ * Recent popularity of each item as an exponentially decayed click count, kept in the "forward
+ * decay" form of Cormode et al. (ICDE 2009): {@code L_i = log Σ_clicks exp(λ·(n_click − n₀))}, with
+ * {@code n} the stream's event index and {@code λ = ln 2 / halfLife}. The decayed count at event
+ * {@code n} is {@code exp(L_i − λ·(n − n₀))}: the second term is the same for every item, so
+ * rankings by {@code L_i} equal rankings by decayed count at any instant, and {@code L_i} changes
+ * only when item {@code i} is clicked. That is what lets the store hold {@code w·L_i} as an item's
+ * score bias, refreshed only when the item is republished anyway, and still rank by recent
+ * popularity.
  *
- * <p>{@code L} grows by {@code λ} per event; once it exceeds {@link #REBASE_AT} the origin {@code n₀} moves
- * forward and every item's {@code L} is shifted down by the same amount, keeping float precision in the
- * published bias. A rebase changes every item's bias, so the model republishes every item then.
- * Indexed by item table slot. Not thread-safe.
+ * <p>{@code L} grows by {@code λ} per event; once it exceeds {@link #REBASE_AT} the origin {@code
+ * n₀} moves forward and every item's {@code L} is shifted down by the same amount, keeping float
+ * precision in the published bias. A rebase changes every item's bias, so the model republishes
+ * every item then. Indexed by item table slot. Not thread-safe.
  */
 public final class PopularityPrior {
   /** log-mass above which the origin is moved: float keeps ~1e-4 absolute precision below this. */
   static final double REBASE_AT = 1000;
+
   private final double lambda;
   private double[] logMass = new double[16];
   private long origin;
 
-  /** @param halfLifeEvents events after which a click counts half; must be positive */
+  /**
+   * @param halfLifeEvents events after which a click counts half; must be positive
+   */
   public PopularityPrior(double halfLifeEvents) {
     if (!(halfLifeEvents > 0)) {
-      throw new IllegalArgumentException("popularity half-life must be positive, was " + halfLifeEvents);
+      throw new IllegalArgumentException(
+          "popularity half-life must be positive, was " + halfLifeEvents);
     }
     this.lambda = Math.log(2) / halfLifeEvents;
     Arrays.fill(logMass, Double.NEGATIVE_INFINITY);
@@ -40,7 +45,8 @@ public final class PopularityPrior {
     double x = lambda * (eventIndex - origin);
     double l = logMass[slot];
     // log(exp(l) + exp(x)) without overflow
-    logMass[slot] = l == Double.NEGATIVE_INFINITY ? x : Math.max(l, x) + Math.log1p(Math.exp(-Math.abs(l - x)));
+    logMass[slot] =
+        l == Double.NEGATIVE_INFINITY ? x : Math.max(l, x) + Math.log1p(Math.exp(-Math.abs(l - x)));
   }
 
   /** The stream position the log-masses are relative to (moved by {@link #rebaseIfNeeded}). */
@@ -54,8 +60,8 @@ public final class PopularityPrior {
   }
 
   /**
-   * Adds clicks counted elsewhere (another replica's): {@code logMass} is their log-mass relative to
-   * {@code fromOrigin}, as {@link #logMass} would be with that origin. Mutates this.
+   * Adds clicks counted elsewhere (another replica's): {@code logMass} is their log-mass relative
+   * to {@code fromOrigin}, as {@link #logMass} would be with that origin. Mutates this.
    */
   public void addLogMass(int slot, double logMass, long fromOrigin) {
     if (logMass == Double.NEGATIVE_INFINITY) {
@@ -64,7 +70,8 @@ public final class PopularityPrior {
     ensure(slot);
     double x = logMass + lambda * (fromOrigin - origin);
     double l = this.logMass[slot];
-    this.logMass[slot] = l == Double.NEGATIVE_INFINITY ? x : Math.max(l, x) + Math.log1p(Math.exp(-Math.abs(l - x)));
+    this.logMass[slot] =
+        l == Double.NEGATIVE_INFINITY ? x : Math.max(l, x) + Math.log1p(Math.exp(-Math.abs(l - x)));
   }
 
   /** {@code L_i}; −∞ for an item never clicked. */
@@ -118,7 +125,8 @@ public final class PopularityPrior {
     PopularityPrior p = new PopularityPrior(halfLifeEvents);
     p.origin = in.readLong();
     int n = in.readLength(8);
-    SnapshotReader.check(n == items, "popularity prior covers " + n + " items, the item table " + items);
+    SnapshotReader.check(
+        n == items, "popularity prior covers " + n + " items, the item table " + items);
     p.ensure(Math.max(0, n - 1));
     for (int slot = 0; slot < n; slot++) {
       p.logMass[slot] = in.readDouble();

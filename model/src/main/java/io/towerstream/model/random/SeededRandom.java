@@ -4,9 +4,10 @@ import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 
 /**
- * A small, fast pseudo-random generator (SplitMix64, Steele et al. 2014) whose whole state can be read
- * and restored, so that a model restored from a snapshot draws exactly the numbers the original would have.
- * {@link java.util.SplittableRandom} has the same core but hides its state. Not thread-safe.
+ * A small, fast pseudo-random generator (SplitMix64, Steele et al. 2014) whose whole state can be
+ * read and restored, so that a model restored from a snapshot draws exactly the numbers the
+ * original would have. {@link java.util.SplittableRandom} has the same core but hides its state.
+ * Not thread-safe.
  */
 public final class SeededRandom {
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;

@@ -5,19 +5,20 @@ import io.towerstream.model.snapshot.SnapshotWriter;
 import java.util.Arrays;
 
 /**
- * Streaming estimate of how often each item occurs in a training batch, after Yi et al. (RecSys 2019,
- * Algorithm 2), with one exact entry per item row instead of their hashed arrays (our tables are
- * collisionless, so the estimator can be too).
+ * Streaming estimate of how often each item occurs in a training batch, after Yi et al. (RecSys
+ * 2019, Algorithm 2), with one exact entry per item row instead of their hashed arrays (our tables
+ * are collisionless, so the estimator can be too).
  *
- * <p>Per row: {@code A}, the last step the item occurred in, and {@code B}, an exponential moving average
- * of the gap between its occurrences. Observing the item at step {@code t}: {@code B ← (1−α)B + α(t−A)},
- * {@code A ← t}. Then {@code q_batch ≈ min(1, 1/B)}: an item occurring every {@code k} steps has
- * {@code B → k}, i.e. it occurs in a given batch with probability {@code 1/k}.
+ * <p>Per row: {@code A}, the last step the item occurred in, and {@code B}, an exponential moving
+ * average of the gap between its occurrences. Observing the item at step {@code t}: {@code B ←
+ * (1−α)B + α(t−A)}, {@code A ← t}. Then {@code q_batch ≈ min(1, 1/B)}: an item occurring every
+ * {@code k} steps has {@code B → k}, i.e. it occurs in a given batch with probability {@code 1/k}.
  *
- * <p>An item's first observation has no gap to measure; it starts from a caller-supplied prior gap (the
- * model uses the uniform-catalogue gap {@code max(1, items / batchSize)}), which the EMA then forgets at rate α.
- * Observe each distinct item at most once per step: the estimate is the probability of occurring in a batch,
- * not the count within it. Rows are dense item slots; {@link #reset} clears an evicted slot.
+ * <p>An item's first observation has no gap to measure; it starts from a caller-supplied prior gap
+ * (the model uses the uniform-catalogue gap {@code max(1, items / batchSize)}), which the EMA then
+ * forgets at rate α. Observe each distinct item at most once per step: the estimate is the
+ * probability of occurring in a batch, not the count within it. Rows are dense item slots; {@link
+ * #reset} clears an evicted slot.
  */
 public final class FrequencyEstimator {
   private static final long NEVER = -1;
@@ -25,7 +26,9 @@ public final class FrequencyEstimator {
   private long[] lastStep = new long[0];
   private float[] gap = new float[0];
 
-  /** @param alpha EMA rate in (0, 1] ({@code model.frequency.decay}) */
+  /**
+   * @param alpha EMA rate in (0, 1] ({@code model.frequency.decay})
+   */
   public FrequencyEstimator(double alpha) {
     if (!(alpha > 0 && alpha <= 1)) {
       throw new IllegalArgumentException("frequency decay must be in (0, 1], was " + alpha);
@@ -33,12 +36,18 @@ public final class FrequencyEstimator {
     this.alpha = alpha;
   }
 
-  /** The gap estimate right now; {@code priorGap} for a row never observed (or -1, a row not yet created). */
+  /**
+   * The gap estimate right now; {@code priorGap} for a row never observed (or -1, a row not yet
+   * created).
+   */
   public double gap(int row, double priorGap) {
     return row < 0 || row >= lastStep.length || lastStep[row] == NEVER ? priorGap : gap[row];
   }
 
-  /** The gap estimate {@link #observe} would leave for {@code row} at {@code step}, without changing anything. */
+  /**
+   * The gap estimate {@link #observe} would leave for {@code row} at {@code step}, without changing
+   * anything.
+   */
   public double gapAfterObserving(int row, long step, double priorGap) {
     if (row < 0 || row >= lastStep.length || lastStep[row] == NEVER) {
       return (float) priorGap;
@@ -70,7 +79,9 @@ public final class FrequencyEstimator {
   }
 
   public void writeTo(SnapshotWriter out) {
-    out.writeInt(lastStep.length).writeLongs(lastStep, 0, lastStep.length).writeFloats(gap, 0, gap.length);
+    out.writeInt(lastStep.length)
+        .writeLongs(lastStep, 0, lastStep.length)
+        .writeFloats(gap, 0, gap.length);
   }
 
   public static FrequencyEstimator readFrom(SnapshotReader in, double alpha) {

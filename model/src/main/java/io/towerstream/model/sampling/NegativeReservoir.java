@@ -7,21 +7,24 @@ import io.towerstream.model.tables.LruOrder;
 import java.util.Arrays;
 
 /**
- * A bounded set of distinct recently seen items with their stream counts, from which extra negatives are
- * drawn (the "mixed negative sampling" of Yang et al., WWW 2020: in-batch negatives alone under-sample the
- * long tail). When full, observing a new item evicts the least recently seen one.
+ * A bounded set of distinct recently seen items with their stream counts, from which extra
+ * negatives are drawn (the "mixed negative sampling" of Yang et al., WWW 2020: in-batch negatives
+ * alone under-sample the long tail). When full, observing a new item evicts the least recently seen
+ * one.
  *
- * <p>Draws are with replacement, item {@code j} with probability {@code p_j = c_j^α / Σ_k c_k^α} ({@code α = 0}:
- * uniform over the distinct items whatever their counts; {@code α = 1}: proportional to counts). The exact
- * {@code p_j} of every draw is reported so the loss can correct for it. A cumulative array is rebuilt at most
- * once per batch (only after the contents changed) and each draw is a binary search: O(n + M log n) per
- * batch. Items are small non-negative ints (the model uses item-table slots), so the item → entry index
- * is a plain array rather than a boxed hash map. Not thread-safe.
+ * <p>Draws are with replacement, item {@code j} with probability {@code p_j = c_j^α / Σ_k c_k^α}
+ * ({@code α = 0}: uniform over the distinct items whatever their counts; {@code α = 1}:
+ * proportional to counts). The exact {@code p_j} of every draw is reported so the loss can correct
+ * for it. A cumulative array is rebuilt at most once per batch (only after the contents changed)
+ * and each draw is a binary search: O(n + M log n) per batch. Items are small non-negative ints
+ * (the model uses item-table slots), so the item → entry index is a plain array rather than a boxed
+ * hash map. Not thread-safe.
  */
 public final class NegativeReservoir {
   private final int capacity;
   private final double alpha;
-  private int[] entryOfItem = new int[0]; // indexed by item, -1 when absent: items are dense table slots
+  private int[] entryOfItem =
+      new int[0]; // indexed by item, -1 when absent: items are dense table slots
   private int size;
   private final int[] itemOf;
   private final long[] count; // 0 marks a free entry
@@ -35,7 +38,8 @@ public final class NegativeReservoir {
 
   public NegativeReservoir(int capacity, double alpha) {
     if (capacity < 0 || !(alpha >= 0 && alpha <= 1)) {
-      throw new IllegalArgumentException("capacity must be ≥ 0 and alpha in [0, 1], were " + capacity + ", " + alpha);
+      throw new IllegalArgumentException(
+          "capacity must be ≥ 0 and alpha in [0, 1], were " + capacity + ", " + alpha);
     }
     this.capacity = capacity;
     this.alpha = alpha;
@@ -65,7 +69,9 @@ public final class NegativeReservoir {
     return e < 0 ? 0 : count[e];
   }
 
-  /** Records one occurrence of {@code item}: count + 1 and most recently seen, evicting if needed. */
+  /**
+   * Records one occurrence of {@code item}: count + 1 and most recently seen, evicting if needed.
+   */
   public void observe(int item) {
     if (capacity == 0) {
       return;
@@ -110,16 +116,19 @@ public final class NegativeReservoir {
     cumulativeStale = true;
   }
 
-  /** The exact probability that one draw returns {@code item} under the current contents; 0 when absent. */
+  /**
+   * The exact probability that one draw returns {@code item} under the current contents; 0 when
+   * absent.
+   */
   public double probability(int item) {
     int e = entryOf(item);
     return e < 0 ? 0 : weight[e] / total();
   }
 
   /**
-   * Draws {@code m} items with replacement into {@code items[0..m)}, with each draw's probability in
-   * {@code probabilities[0..m)}. Advances {@code random}; does not change the contents. Requires a non-empty
-   * reservoir.
+   * Draws {@code m} items with replacement into {@code items[0..m)}, with each draw's probability
+   * in {@code probabilities[0..m)}. Advances {@code random}; does not change the contents. Requires
+   * a non-empty reservoir.
    */
   public void draw(SeededRandom random, int m, int[] items, double[] probabilities) {
     if (size() == 0) {
@@ -155,8 +164,11 @@ public final class NegativeReservoir {
     in.readInt(); // capacity at snapshot time
     int highWater = in.readLength(12);
     if (highWater > capacity) {
-      throw new IllegalArgumentException("model snapshot's reservoir has " + highWater
-          + " entries but model.reservoir.capacity is " + capacity);
+      throw new IllegalArgumentException(
+          "model snapshot's reservoir has "
+              + highWater
+              + " entries but model.reservoir.capacity is "
+              + capacity);
     }
     NegativeReservoir r = new NegativeReservoir(capacity, alpha);
     r.highWater = highWater;
@@ -205,7 +217,10 @@ public final class NegativeReservoir {
     return cumulative[highWater - 1];
   }
 
-  /** The first entry whose cumulative weight exceeds {@code u}; zero-weight (free) entries are never chosen. */
+  /**
+   * The first entry whose cumulative weight exceeds {@code u}; zero-weight (free) entries are never
+   * chosen.
+   */
   private int search(double u) {
     int lo = 0;
     int hi = highWater - 1;

@@ -5,8 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads what {@link SnapshotWriter} wrote. Every malformed input (bad checksum, truncation, impossible
- * length) surfaces as an {@link IllegalArgumentException} that says so, never as a low-level exception.
+ * Reads what {@link SnapshotWriter} wrote. Every malformed input (bad checksum, truncation,
+ * impossible length) surfaces as an {@link IllegalArgumentException} that says so, never as a
+ * low-level exception.
  */
 public final class SnapshotReader {
   private final ByteBuffer buffer;
@@ -24,15 +25,18 @@ public final class SnapshotReader {
     return over(bytes, offset, length, SnapshotFormat.FORMAT_VERSION);
   }
 
-  /** A reader over {@code bytes[offset, offset + length)} written in format {@code formatVersion}. */
+  /**
+   * A reader over {@code bytes[offset, offset + length)} written in format {@code formatVersion}.
+   */
   public static SnapshotReader over(byte[] bytes, int offset, int length, int formatVersion) {
-    return new SnapshotReader(ByteBuffer.wrap(bytes, offset, length).slice(), formatVersion, formatVersion >= 3);
+    return new SnapshotReader(
+        ByteBuffer.wrap(bytes, offset, length).slice(), formatVersion, formatVersion >= 3);
   }
 
   /**
-   * The same bytes from the start, read as the first layout of format 3, whose towers had no MLP field: the
-   * MLP was added inside format 3 (before format numbers were bumped for every layout change), so a version-3
-   * snapshot is one of two layouts and only reading tells which.
+   * The same bytes from the start, read as the first layout of format 3, whose towers had no MLP
+   * field: the MLP was added inside format 3 (before format numbers were bumped for every layout
+   * change), so a version-3 snapshot is one of two layouts and only reading tells which.
    */
   public SnapshotReader asVersion3WithoutTowerMlp() {
     if (formatVersion != 3) {
@@ -82,11 +86,15 @@ public final class SnapshotReader {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  /** Reads a non-negative count of elements of {@code elementBytes} each that must fit in what is left. */
+  /**
+   * Reads a non-negative count of elements of {@code elementBytes} each that must fit in what is
+   * left.
+   */
   public int readLength(int elementBytes) {
     int n = readInt();
     if (n < 0 || (long) n * elementBytes > buffer.remaining()) {
-      throw new IllegalArgumentException("model snapshot is corrupt: length " + n + " exceeds the data left");
+      throw new IllegalArgumentException(
+          "model snapshot is corrupt: length " + n + " exceeds the data left");
     }
     return n;
   }
@@ -109,7 +117,10 @@ public final class SnapshotReader {
     buffer.position(buffer.position() + 8 * len);
   }
 
-  /** Whether bytes are left: sections appended to a format version are absent from its earlier writers. */
+  /**
+   * Whether bytes are left: sections appended to a format version are absent from its earlier
+   * writers.
+   */
   public boolean hasRemaining() {
     return buffer.hasRemaining();
   }
@@ -117,7 +128,8 @@ public final class SnapshotReader {
   /** Fails unless every byte was consumed: trailing garbage means writer and reader disagree. */
   public void requireFullyRead() {
     if (buffer.hasRemaining()) {
-      throw new IllegalArgumentException("model snapshot is corrupt: " + buffer.remaining() + " unread bytes");
+      throw new IllegalArgumentException(
+          "model snapshot is corrupt: " + buffer.remaining() + " unread bytes");
     }
   }
 

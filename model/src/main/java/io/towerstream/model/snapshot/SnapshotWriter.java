@@ -7,7 +7,8 @@ import java.util.zip.CRC32;
 
 /**
  * Appends big-endian primitives and arrays to a growing in-memory buffer. Arrays go through bulk
- * {@link ByteBuffer} views because a table of millions of rows written float by float takes seconds.
+ * {@link ByteBuffer} views because a table of millions of rows written float by float takes
+ * seconds.
  */
 public final class SnapshotWriter {
   private ByteBuffer buffer;
@@ -16,7 +17,9 @@ public final class SnapshotWriter {
     this(1 << 16);
   }
 
-  /** A writer whose buffer starts at {@code initialCapacity} bytes (small records: one user's row). */
+  /**
+   * A writer whose buffer starts at {@code initialCapacity} bytes (small records: one user's row).
+   */
   public SnapshotWriter(int initialCapacity) {
     buffer = ByteBuffer.allocate(Math.max(16, initialCapacity));
   }

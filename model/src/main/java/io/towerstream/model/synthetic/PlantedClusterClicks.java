@@ -6,16 +6,16 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * A seeded click stream with planted structure, for demos and for tests that a model learns something.
- * Users and items are spread evenly over {@code clusters} at random. Each click picks a uniformly random
- * user; with probability {@code inClusterProbability} the item comes from the user's own cluster, otherwise
- * from a uniformly random cluster (possibly the user's own); within a cluster items follow a Zipf law of
- * exponent {@code zipfExponent} (rank r has weight {@code 1/(r+1)^s}). Timestamps increase by
- * {@code stepMillis}.
+ * A seeded click stream with planted structure, for demos and for tests that a model learns
+ * something. Users and items are spread evenly over {@code clusters} at random. Each click picks a
+ * uniformly random user; with probability {@code inClusterProbability} the item comes from the
+ * user's own cluster, otherwise from a uniformly random cluster (possibly the user's own); within a
+ * cluster items follow a Zipf law of exponent {@code zipfExponent} (rank r has weight {@code
+ * 1/(r+1)^s}). Timestamps increase by {@code stepMillis}.
  *
- * <p>The stream is generated lazily: memory is O(users + items), never O(events), so 100k users × 50k
- * items × millions of events is fine. Every {@link #iterator()} replays the same stream. Ids are
- * {@code "u<index>"} and {@code "i<index>"}.
+ * <p>The stream is generated lazily: memory is O(users + items), never O(events), so 100k users ×
+ * 50k items × millions of events is fine. Every {@link #iterator()} replays the same stream. Ids
+ * are {@code "u<index>"} and {@code "i<index>"}.
  */
 public final class PlantedClusterClicks implements Iterable<Interaction> {
   private final int users;
@@ -33,10 +33,12 @@ public final class PlantedClusterClicks implements Iterable<Interaction> {
 
   private PlantedClusterClicks(Builder b) {
     if (b.users < 1 || b.items < b.clusters || b.clusters < 1 || b.events < 0) {
-      throw new IllegalArgumentException("need users ≥ 1, clusters ≥ 1, items ≥ clusters, events ≥ 0");
+      throw new IllegalArgumentException(
+          "need users ≥ 1, clusters ≥ 1, items ≥ clusters, events ≥ 0");
     }
     if (!(b.inClusterProbability >= 0 && b.inClusterProbability <= 1) || !(b.zipfExponent >= 0)) {
-      throw new IllegalArgumentException("in-cluster probability must be in [0, 1] and the Zipf exponent ≥ 0");
+      throw new IllegalArgumentException(
+          "in-cluster probability must be in [0, 1] and the Zipf exponent ≥ 0");
     }
     this.users = b.users;
     this.items = b.items;
@@ -62,7 +64,8 @@ public final class PlantedClusterClicks implements Iterable<Interaction> {
     }
     for (int i = 0; i < items; i++) {
       int k = itemCluster[i];
-      clusterItems[k][fill[k]++] = i; // rank within a cluster follows the item index: low index = popular
+      clusterItems[k][fill[k]++] =
+          i; // rank within a cluster follows the item index: low index = popular
     }
     for (int k = 0; k < clusters; k++) {
       double sum = 0;
@@ -131,9 +134,13 @@ public final class PlantedClusterClicks implements Iterable<Interaction> {
           throw new NoSuchElementException();
         }
         int user = random.nextInt(users);
-        int cluster = random.nextDouble() < inClusterProbability ? userCluster[user] : random.nextInt(clusters);
+        int cluster =
+            random.nextDouble() < inClusterProbability
+                ? userCluster[user]
+                : random.nextInt(clusters);
         int item = zipfItem(cluster, random);
-        return new Interaction(userId(user), itemId(item), 1f, startMillis + stepMillis * emitted++);
+        return new Interaction(
+            userId(user), itemId(item), 1f, startMillis + stepMillis * emitted++);
       }
     };
   }
@@ -181,19 +188,54 @@ public final class PlantedClusterClicks implements Iterable<Interaction> {
     private long startMillis = 1_700_000_000_000L;
     private long stepMillis = 1_000L;
 
-    public Builder users(int v) { users = v; return this; }
-    public Builder items(int v) { items = v; return this; }
-    public Builder clusters(int v) { clusters = v; return this; }
-    public Builder events(long v) { events = v; return this; }
+    public Builder users(int v) {
+      users = v;
+      return this;
+    }
+
+    public Builder items(int v) {
+      items = v;
+      return this;
+    }
+
+    public Builder clusters(int v) {
+      clusters = v;
+      return this;
+    }
+
+    public Builder events(long v) {
+      events = v;
+      return this;
+    }
+
     /** Probability that a click stays in the user's cluster; default 0.8. */
-    public Builder inClusterProbability(double v) { inClusterProbability = v; return this; }
+    public Builder inClusterProbability(double v) {
+      inClusterProbability = v;
+      return this;
+    }
+
     /** Zipf exponent of item popularity within a cluster; default 1. */
-    public Builder zipfExponent(double v) { zipfExponent = v; return this; }
-    public Builder seed(long v) { seed = v; return this; }
+    public Builder zipfExponent(double v) {
+      zipfExponent = v;
+      return this;
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
     /** Event time of the first click; default 2023-11-14T22:13:20Z. */
-    public Builder startMillis(long v) { startMillis = v; return this; }
+    public Builder startMillis(long v) {
+      startMillis = v;
+      return this;
+    }
+
     /** Event-time step between clicks; default 1 s. */
-    public Builder stepMillis(long v) { stepMillis = v; return this; }
+    public Builder stepMillis(long v) {
+      stepMillis = v;
+      return this;
+    }
 
     public PlantedClusterClicks build() {
       return new PlantedClusterClicks(this);

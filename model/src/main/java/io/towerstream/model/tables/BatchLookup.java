@@ -5,13 +5,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Resolves one batch's ids against an {@link IdTable} without changing the table, so that a step whose
- * gradients turn out non-finite can be dropped with nothing mutated. Ids the table lacks get staged initial
- * rows; {@link #commit()} inserts them (and refreshes recency) only once the step is accepted.
+ * Resolves one batch's ids against an {@link IdTable} without changing the table, so that a step
+ * whose gradients turn out non-finite can be dropped with nothing mutated. Ids the table lacks get
+ * staged initial rows; {@link #commit()} inserts them (and refreshes recency) only once the step is
+ * accepted.
  *
- * <p>A batch is a sequence of positions (one per occurrence); repeated ids share one distinct index, so
- * their gradients can be summed before a single optimizer update. Reusable: {@link #clear()} between
- * batches.
+ * <p>A batch is a sequence of positions (one per occurrence); repeated ids share one distinct
+ * index, so their gradients can be summed before a single optimizer update. Reusable: {@link
+ * #clear()} between batches.
  */
 public final class BatchLookup {
   private final IdTable table;
@@ -36,8 +37,8 @@ public final class BatchLookup {
   }
 
   /**
-   * Appends a position for {@code id}. A first-seen id absent from the table gets its initial weights from
-   * {@code init}.
+   * Appends a position for {@code id}. A first-seen id absent from the table gets its initial
+   * weights from {@code init}.
    *
    * @return the id's distinct index in this batch
    */
@@ -56,7 +57,8 @@ public final class BatchLookup {
   }
 
   /**
-   * Appends a position for a row known to be in the table (a sampled negative), sparing the id lookup.
+   * Appends a position for a row known to be in the table (a sampled negative), sparing the id
+   * lookup.
    *
    * @return the row's distinct index in this batch
    */
@@ -109,7 +111,10 @@ public final class BatchLookup {
     return slotBefore[k];
   }
 
-  /** Writes the current weights of every position, row after row, into {@code dst} (positions × dim). */
+  /**
+   * Writes the current weights of every position, row after row, into {@code dst} (positions ×
+   * dim).
+   */
   public void gatherPositions(float[] dst) {
     for (int p = 0; p < positions; p++) {
       int k = distinctOfPosition[p];
@@ -123,10 +128,11 @@ public final class BatchLookup {
   }
 
   /**
-   * Makes the batch's rows the most recently used and inserts the new ones with their staged weights.
+   * Makes the batch's rows the most recently used and inserts the new ones with their staged
+   * weights.
    *
-   * @return per distinct index, the row's slot after commit, or -1 when inserting this batch's new rows
-   *     evicted it (only possible when the table is smaller than the batch's distinct ids)
+   * @return per distinct index, the row's slot after commit, or -1 when inserting this batch's new
+   *     rows evicted it (only possible when the table is smaller than the batch's distinct ids)
    */
   public int[] commit() {
     for (int k = 0; k < distinct; k++) {
@@ -139,7 +145,8 @@ public final class BatchLookup {
       slots[k] = slotBefore[k] >= 0 ? slotBefore[k] : table.insert(distinctIds[k], staged, k * dim);
     }
     if (distinct > table.maxRows()) {
-      // Only then can an insert evict a row of this very batch (all of them are more recent than any
+      // Only then can an insert evict a row of this very batch (all of them are more recent than
+      // any
       // other row). Resolve by id: an evicted row's slot may already hold another id.
       for (int k = 0; k < distinct; k++) {
         slots[k] = table.slotOf(distinctIds[k]);

@@ -8,36 +8,44 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A collisionless embedding table: every distinct string id owns its own row (no hashing into shared
- * buckets, which Monolith found costs accuracy). Slots lie in {@code 0..size()-1}; once {@code maxRows} rows
- * are live, inserting a new id evicts the least recently used row and reuses its slot. Rows idle for too long
- * can also be expired ({@link #expireIdle}); their slots are free until the next inserts reuse them, lowest
- * first, so that slot assignment stays a function of the table's state (restores continue identically).
+ * A collisionless embedding table: every distinct string id owns its own row (no hashing into
+ * shared buckets, which Monolith found costs accuracy). Slots lie in {@code 0..size()-1}; once
+ * {@code maxRows} rows are live, inserting a new id evicts the least recently used row and reuses
+ * its slot. Rows idle for too long can also be expired ({@link #expireIdle}); their slots are free
+ * until the next inserts reuse them, lowest first, so that slot assignment stays a function of the
+ * table's state (restores continue identically).
  *
- * <p>Each row is {@code dim} weights followed by {@code stateWidth} floats of optimizer state (one row-wise
- * Adagrad accumulator, or lazy Adam's step count and moments: see {@link io.towerstream.model.optim.RowOptimizer});
- * both live in {@link RowStore} chunks, addressed with {@link #chunk(int)} and {@link #offset(int)}.
+ * <p>Each row is {@code dim} weights followed by {@code stateWidth} floats of optimizer state (one
+ * row-wise Adagrad accumulator, or lazy Adam's step count and moments: see {@link
+ * io.towerstream.model.optim.RowOptimizer}); both live in {@link RowStore} chunks, addressed with
+ * {@link #chunk(int)} and {@link #offset(int)}.
  *
- * <p>Two orders are kept. Recency ({@link #touch}: any use, as a sampled negative or history item too) picks
- * the row to evict for room. Activity ({@link #markActive}: the id occurred in an event) decides expiry: a
- * popular negative or a history item nobody clicks any more must still expire, or a TTL would keep every
- * reservoir item alive. Activity is stamped with the table's clock ({@link #setClock}), the trained-event
- * count, so idleness is measured in events and is deterministic. Not thread-safe.
+ * <p>Two orders are kept. Recency ({@link #touch}: any use, as a sampled negative or history item
+ * too) picks the row to evict for room. Activity ({@link #markActive}: the id occurred in an event)
+ * decides expiry: a popular negative or a history item nobody clicks any more must still expire, or
+ * a TTL would keep every reservoir item alive. Activity is stamped with the table's clock ({@link
+ * #setClock}), the trained-event count, so idleness is measured in events and is deterministic. Not
+ * thread-safe.
  */
 public final class IdTable {
   private final int dim;
   private final int maxRows;
   private final int stateWidth;
   private final RowStore rows;
+
   /** Slots below {@link #size} that hold no row (expired and not yet reused). */
   private final BitSet free = new BitSet();
+
   private int freeCount;
   private long[] lastUsed = new long[16];
+
   /**
-   * Per slot, when it was last used (a counter of uses, not time): lets rows saved one by one elsewhere be put
-   * back in exactly the recency order they had ({@link #restoreRow}). Not in snapshots, which store the order.
+   * Per slot, when it was last used (a counter of uses, not time): lets rows saved one by one
+   * elsewhere be put back in exactly the recency order they had ({@link #restoreRow}). Not in
+   * snapshots, which store the order.
    */
   private long[] recencyStamp = new long[16];
+
   private long uses;
   private long clock;
   private long inserted;
@@ -57,8 +65,13 @@ public final class IdTable {
 
   public IdTable(int dim, int maxRows, int stateWidth) {
     if (dim <= 0 || maxRows <= 0 || stateWidth <= 0) {
-      throw new IllegalArgumentException("dim, maxRows and stateWidth must be positive, were " + dim + ", "
-          + maxRows + ", " + stateWidth);
+      throw new IllegalArgumentException(
+          "dim, maxRows and stateWidth must be positive, were "
+              + dim
+              + ", "
+              + maxRows
+              + ", "
+              + stateWidth);
     }
     this.dim = dim;
     this.maxRows = maxRows;
@@ -74,7 +87,9 @@ public final class IdTable {
     return dim;
   }
 
-  /** The slot bound: every row's slot is below it (with expired rows, some slots below it are free). */
+  /**
+   * The slot bound: every row's slot is below it (with expired rows, some slots below it are free).
+   */
   public int size() {
     return size;
   }
@@ -130,9 +145,10 @@ public final class IdTable {
   }
 
   /**
-   * Adds a row for an id not in the table with weights {@code init[off..off+dim)} and zero optimizer state,
-   * as the most recently used. When the table is full the least recently used row is evicted first (the
-   * listener hears of it) and its slot is reused; otherwise the lowest free slot, or a new one.
+   * Adds a row for an id not in the table with weights {@code init[off..off+dim)} and zero
+   * optimizer state, as the most recently used. When the table is full the least recently used row
+   * is evicted first (the listener hears of it) and its slot is reused; otherwise the lowest free
+   * slot, or a new one.
    *
    * @return the new row's slot
    */
@@ -174,10 +190,10 @@ public final class IdTable {
 
   /**
    * Adds a row saved elsewhere (weights and optimizer state, {@code dim + stateWidth} floats from
-   * {@code row[off..]}) with its activity stamp and {@link #recencyStamp}, as the most recently used and active
-   * row. It counts as no insertion: the row existed before, outside this table. Callers restoring many rows add
-   * them in ascending recency stamp, so that the recency order is the one they had. Evicts for room like
-   * {@link #insert}.
+   * {@code row[off..]}) with its activity stamp and {@link #recencyStamp}, as the most recently
+   * used and active row. It counts as no insertion: the row existed before, outside this table.
+   * Callers restoring many rows add them in ascending recency stamp, so that the recency order is
+   * the one they had. Evicts for room like {@link #insert}.
    *
    * @return the row's slot
    */
@@ -192,15 +208,18 @@ public final class IdTable {
   }
 
   /**
-   * The row's place in the recency order as a number that only grows with later uses: rows saved at different
-   * times compare by it ({@link #restoreRow}).
+   * The row's place in the recency order as a number that only grows with later uses: rows saved at
+   * different times compare by it ({@link #restoreRow}).
    */
   public long recencyStamp(int slot) {
     checkSlot(slot);
     return recencyStamp[slot];
   }
 
-  /** Copies a row's weights and optimizer state ({@code dim + stateWidth} floats) into {@code dst[off..]}. */
+  /**
+   * Copies a row's weights and optimizer state ({@code dim + stateWidth} floats) into {@code
+   * dst[off..]}.
+   */
   public void copyRow(int slot, float[] dst, int off) {
     checkSlot(slot);
     System.arraycopy(rows.chunk(slot), rows.offset(slot), dst, off, dim + stateWidth);
@@ -221,14 +240,16 @@ public final class IdTable {
   }
 
   /**
-   * Evicts, least recently active first, every row last active more than {@code ttl} before the clock; the
-   * listener hears of each, as of a row evicted for room.
+   * Evicts, least recently active first, every row last active more than {@code ttl} before the
+   * clock; the listener hears of each, as of a row evicted for room.
    *
    * @return the number of rows expired
    */
   public int expireIdle(long ttl) {
     int n = 0;
-    for (int slot = activity.last(); slot >= 0 && clock - lastUsed[slot] > ttl; slot = activity.last()) {
+    for (int slot = activity.last();
+        slot >= 0 && clock - lastUsed[slot] > ttl;
+        slot = activity.last()) {
       evict(slot);
       free.set(slot);
       freeCount++;
@@ -254,7 +275,10 @@ public final class IdTable {
     evictionListener.onEvict(slot, old);
   }
 
-  /** The array holding a row: weights at {@code offset(slot)..+dim}, the optimizer state right after. */
+  /**
+   * The array holding a row: weights at {@code offset(slot)..+dim}, the optimizer state right
+   * after.
+   */
   public float[] chunk(int slot) {
     return rows.chunk(slot);
   }
@@ -275,9 +299,10 @@ public final class IdTable {
   }
 
   /**
-   * Writes ids, weights and the first optimizer-state float (the layout of format version 1, whose tables held
-   * one Adagrad accumulator); a free slot is written as the empty id, which no interaction can carry. The rest
-   * is in {@link #writeExtrasTo}, a later section, so that earlier snapshots keep their layout.
+   * Writes ids, weights and the first optimizer-state float (the layout of format version 1, whose
+   * tables held one Adagrad accumulator); a free slot is written as the empty id, which no
+   * interaction can carry. The rest is in {@link #writeExtrasTo}, a later section, so that earlier
+   * snapshots keep their layout.
    */
   public void writeTo(SnapshotWriter out) {
     out.writeInt(maxRows).writeInt(size).writeLong(evicted);
@@ -289,9 +314,9 @@ public final class IdTable {
   }
 
   /**
-   * Writes this table as {@link #writeTo} and {@link #writeExtrasTo} would write an empty table with this one's
-   * bound, counters and clock: for a snapshot whose rows are saved elsewhere (a sharded trainer keeps users in
-   * Flink keyed state) and come back through {@link #restoreRow}.
+   * Writes this table as {@link #writeTo} and {@link #writeExtrasTo} would write an empty table
+   * with this one's bound, counters and clock: for a snapshot whose rows are saved elsewhere (a
+   * sharded trainer keeps users in Flink keyed state) and come back through {@link #restoreRow}.
    */
   public void writeWithoutRowsTo(SnapshotWriter out) {
     out.writeInt(maxRows).writeInt(0).writeLong(evicted);
@@ -318,8 +343,9 @@ public final class IdTable {
   }
 
   /**
-   * Reads what {@link #writeExtrasTo} wrote. Optimizer state of another width (the snapshot was trained with
-   * another table optimizer) is dropped: the configured optimizer starts afresh on the trained weights.
+   * Reads what {@link #writeExtrasTo} wrote. Optimizer state of another width (the snapshot was
+   * trained with another table optimizer) is dropped: the configured optimizer starts afresh on the
+   * trained weights.
    */
   public void readExtrasFrom(SnapshotReader in) {
     inserted = in.readLong();
@@ -339,21 +365,23 @@ public final class IdTable {
         in.readFloats(rows.chunk(slot), rows.offset(slot) + dim + 1, stateWidth - 1);
       } else {
         in.readFloats(skipped, 0, storedWidth - 1);
-        Arrays.fill(rows.chunk(slot), rows.offset(slot) + dim, rows.offset(slot) + dim + stateWidth, 0f);
+        Arrays.fill(
+            rows.chunk(slot), rows.offset(slot) + dim, rows.offset(slot) + dim + stateWidth, 0f);
       }
     }
   }
 
   /**
-   * For snapshots without {@link #writeExtrasTo}, whose rows held one Adagrad accumulator: every row counts as
-   * active now; state for another optimizer starts at zero.
+   * For snapshots without {@link #writeExtrasTo}, whose rows held one Adagrad accumulator: every
+   * row counts as active now; state for another optimizer starts at zero.
    */
   public void initialiseExtras(long now) {
     clock = now;
     Arrays.fill(lastUsed, 0, size, now);
     if (stateWidth != 1) {
       for (int slot = 0; slot < size; slot++) {
-        Arrays.fill(rows.chunk(slot), rows.offset(slot) + dim, rows.offset(slot) + dim + stateWidth, 0f);
+        Arrays.fill(
+            rows.chunk(slot), rows.offset(slot) + dim, rows.offset(slot) + dim + stateWidth, 0f);
       }
     }
   }
@@ -367,8 +395,12 @@ public final class IdTable {
     return readFrom(in, dim, maxRows, 1, name);
   }
 
-  /** As {@link #readFrom(SnapshotReader, int, int, String)} into rows of {@code stateWidth} state floats. */
-  public static IdTable readFrom(SnapshotReader in, int dim, int maxRows, int stateWidth, String name) {
+  /**
+   * As {@link #readFrom(SnapshotReader, int, int, String)} into rows of {@code stateWidth} state
+   * floats.
+   */
+  public static IdTable readFrom(
+      SnapshotReader in, int dim, int maxRows, int stateWidth, String name) {
     in.readInt(); // the bound at snapshot time; the configured one wins
     int size = in.readLength(4 + 4 * (dim + 1));
     long evicted = in.readLong();
@@ -382,20 +414,29 @@ public final class IdTable {
         table.free.set(slot);
         table.freeCount++;
       } else {
-        SnapshotReader.check(table.slotById.put(id, slot) == null, "duplicate id in " + name + " table");
+        SnapshotReader.check(
+            table.slotById.put(id, slot) == null, "duplicate id in " + name + " table");
         table.idBySlot[slot] = id;
       }
       in.readFloats(table.rows.chunk(slot), table.rows.offset(slot), dim + 1);
     }
     table.size = size;
     if (table.liveRows() > maxRows) {
-      throw new IllegalArgumentException("model snapshot's " + name + " table has " + table.liveRows()
-          + " rows but model.max-rows-per-table is " + maxRows);
+      throw new IllegalArgumentException(
+          "model snapshot's "
+              + name
+              + " table has "
+              + table.liveRows()
+              + " rows but model.max-rows-per-table is "
+              + maxRows);
     }
     table.recency = LruOrder.readFrom(in, size);
-    SnapshotReader.check(table.recency.size() == table.liveRows(), "recency order of " + name + " table misses rows");
+    SnapshotReader.check(
+        table.recency.size() == table.liveRows(),
+        "recency order of " + name + " table misses rows");
     for (int slot : table.recency.toArray()) {
-      SnapshotReader.check(!table.free.get(slot), "recency order of " + name + " table lists a free slot");
+      SnapshotReader.check(
+          !table.free.get(slot), "recency order of " + name + " table lists a free slot");
     }
     table.evicted = evicted;
     table.recencyStamp = new long[table.idBySlot.length];
@@ -413,7 +454,8 @@ public final class IdTable {
 
   private void checkSlot(int slot) {
     if (slot < 0 || slot >= size || free.get(slot)) {
-      throw new IndexOutOfBoundsException("slot " + slot + " holds no row (table of " + size + " slots)");
+      throw new IndexOutOfBoundsException(
+          "slot " + slot + " holds no row (table of " + size + " slots)");
     }
   }
 }

@@ -6,11 +6,11 @@ import io.towerstream.model.snapshot.SnapshotWriter;
 import java.util.Arrays;
 
 /**
- * A learned logit bias per item ({@code logit = u·v/τ + b_item − logQ}), addressed by item table slot. An
- * L2-normalised dot product cannot say "this item is clicked by everyone right now" without spending
- * a direction of every user vector on it; a scalar per item can, and trained online it follows the item's
- * current popularity. Stored as {@code [b, accumulator]} pairs so the row-wise Adagrad update applies
- * unchanged. Not thread-safe.
+ * A learned logit bias per item ({@code logit = u·v/τ + b_item − logQ}), addressed by item table
+ * slot. An L2-normalised dot product cannot say "this item is clicked by everyone right now"
+ * without spending a direction of every user vector on it; a scalar per item can, and trained
+ * online it follows the item's current popularity. Stored as {@code [b, accumulator]} pairs so the
+ * row-wise Adagrad update applies unchanged. Not thread-safe.
  */
 public final class ItemBiasTable {
   private float[] rows = new float[32];

@@ -5,8 +5,8 @@ import io.towerstream.model.snapshot.SnapshotWriter;
 import java.util.Arrays;
 
 /**
- * Recency order over dense slots {@code 0..n-1} as an intrusive doubly linked list in two int arrays: touch,
- * insert and evict in O(1) with no per-entry objects.
+ * Recency order over dense slots {@code 0..n-1} as an intrusive doubly linked list in two int
+ * arrays: touch, insert and evict in O(1) with no per-entry objects.
  */
 public final class LruOrder {
   private static final int NONE = -1;

@@ -4,13 +4,14 @@ import io.towerstream.model.random.SeededRandom;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Draws the initial weights of new rows, N(0, scale²) per coordinate, as a function of the row's id and the
- * model seed alone. Every replica of a sharded model therefore creates the same initial row for the same item,
- * whichever replica sees it first and in whatever order, so that deltas exchanged between replicas add up to
- * the same row everywhere; and a restore or a rescale needs no generator state to continue identically.
+ * Draws the initial weights of new rows, N(0, scale²) per coordinate, as a function of the row's id
+ * and the model seed alone. Every replica of a sharded model therefore creates the same initial row
+ * for the same item, whichever replica sees it first and in whatever order, so that deltas
+ * exchanged between replicas add up to the same row everywhere; and a restore or a rescale needs no
+ * generator state to continue identically.
  *
- * <p>The generator passed in is only carried for the snapshot format (formats 1-3 store one per table); it is
- * no longer advanced.
+ * <p>The generator passed in is only carried for the snapshot format (formats 1-3 store one per
+ * table); it is no longer advanced.
  */
 public final class RowInitializer {
   private final SeededRandom random;
@@ -18,8 +19,8 @@ public final class RowInitializer {
   private final long salt;
 
   /**
-   * @param salt mixed into every id's stream: the model seed and the table, so that the user and the item
-   *     with the same id string start differently
+   * @param salt mixed into every id's stream: the model seed and the table, so that the user and
+   *     the item with the same id string start differently
    */
   public RowInitializer(SeededRandom random, float scale, long salt) {
     this.random = random;
@@ -47,7 +48,9 @@ public final class RowInitializer {
     return random;
   }
 
-  /** FNV-1a over the UTF-8 bytes, then SplitMix64's finaliser: stable across JVMs, and well mixed. */
+  /**
+   * FNV-1a over the UTF-8 bytes, then SplitMix64's finaliser: stable across JVMs, and well mixed.
+   */
   static long hash64(String id) {
     long h = 0xCBF29CE484222325L;
     for (byte b : id.getBytes(StandardCharsets.UTF_8)) {

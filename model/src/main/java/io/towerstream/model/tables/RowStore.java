@@ -3,9 +3,10 @@ package io.towerstream.model.tables;
 import java.util.Arrays;
 
 /**
- * Fixed-stride float rows in growable chunks of {@value #ROWS_PER_CHUNK} rows. Chunks keep growth cheap
- * (no copy of existing rows) and keep each array far below the JVM's array size limit; rows are plain Java
- * floats so that per-row work (gather, scatter, optimizer updates) needs no ND4J call.
+ * Fixed-stride float rows in growable chunks of {@value #ROWS_PER_CHUNK} rows. Chunks keep growth
+ * cheap (no copy of existing rows) and keep each array far below the JVM's array size limit; rows
+ * are plain Java floats so that per-row work (gather, scatter, optimizer updates) needs no ND4J
+ * call.
  *
  * <p>Row {@code r} lives in {@code chunk(r)} starting at {@code offset(r)}.
  */

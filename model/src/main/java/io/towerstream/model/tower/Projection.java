@@ -7,8 +7,8 @@ import io.towerstream.model.snapshot.SnapshotWriter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A tower's learned {@code d × d} projection, kept as plain floats with its Adam state. It starts as the
- * identity, so turning projections on does not change a fresh model's outputs.
+ * A tower's learned {@code d × d} projection, kept as plain floats with its Adam state. It starts
+ * as the identity, so turning projections on does not change a fresh model's outputs.
  */
 public final class Projection {
   private final int dim;
@@ -39,7 +39,10 @@ public final class Projection {
     return weights.clone();
   }
 
-  /** Adds {@code delta} (row-major {@code d × d}) to the weights; the optimizer state stays. Mutates this. */
+  /**
+   * Adds {@code delta} (row-major {@code d × d}) to the weights; the optimizer state stays. Mutates
+   * this.
+   */
   public void add(float[] delta) {
     for (int k = 0; k < weights.length; k++) {
       weights[k] += delta[k];

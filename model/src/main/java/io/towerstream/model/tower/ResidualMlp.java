@@ -8,11 +8,12 @@ import io.towerstream.model.snapshot.SnapshotWriter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A tower's small MLP, one residual block {@code z + relu(z·W₁ + b₁)·W₂} of hidden width {@code h}, kept as
- * plain floats ({@code W₁} row-major {@code d × h}, {@code b₁}, {@code W₂} row-major {@code h × d}) with one Adam
- * over all of them. {@code W₂} starts at zero, so a fresh block is the identity and turning it on does not
- * change a fresh model's outputs (the "zero-init residual" of Goyal et al. 2017); {@code W₁} starts He-scaled,
- * so the first steps already give {@code W₂} a gradient.
+ * A tower's small MLP, one residual block {@code z + relu(z·W₁ + b₁)·W₂} of hidden width {@code h},
+ * kept as plain floats ({@code W₁} row-major {@code d × h}, {@code b₁}, {@code W₂} row-major {@code
+ * h × d}) with one Adam over all of them. {@code W₂} starts at zero, so a fresh block is the
+ * identity and turning it on does not change a fresh model's outputs (the "zero-init residual" of
+ * Goyal et al. 2017); {@code W₁} starts He-scaled, so the first steps already give {@code W₂} a
+ * gradient.
  */
 public final class ResidualMlp {
   private final int dim;
@@ -46,7 +47,9 @@ public final class ResidualMlp {
     float[] first = java.util.Arrays.copyOfRange(params, 0, w1);
     float[] bias = java.util.Arrays.copyOfRange(params, w1, w1 + hidden);
     float[] second = java.util.Arrays.copyOfRange(params, w1 + hidden, params.length);
-    return new Params(NdArrays.floatMatrix(first, dim, hidden), NdArrays.floatMatrix(bias, 1, hidden),
+    return new Params(
+        NdArrays.floatMatrix(first, dim, hidden),
+        NdArrays.floatMatrix(bias, 1, hidden),
         NdArrays.floatMatrix(second, hidden, dim));
   }
 
@@ -55,7 +58,9 @@ public final class ResidualMlp {
     return params.clone();
   }
 
-  /** Adds {@code delta} (the flat layout) to the weights; the optimizer state stays. Mutates this. */
+  /**
+   * Adds {@code delta} (the flat layout) to the weights; the optimizer state stays. Mutates this.
+   */
   public void add(float[] delta) {
     for (int k = 0; k < params.length; k++) {
       params[k] += delta[k];
@@ -67,7 +72,10 @@ public final class ResidualMlp {
     adam.apply(params, gradient, scale, learningRate);
   }
 
-  /** The block's weights as ND4J arrays: {@code w1} is {@code d × h}, {@code b1} {@code 1 × h}, {@code w2} {@code h × d}. */
+  /**
+   * The block's weights as ND4J arrays: {@code w1} is {@code d × h}, {@code b1} {@code 1 × h},
+   * {@code w2} {@code h × d}.
+   */
   public record Params(INDArray w1, INDArray b1, INDArray w2) {}
 
   public void writeTo(SnapshotWriter out) {
@@ -78,7 +86,8 @@ public final class ResidualMlp {
   public static ResidualMlp readFrom(SnapshotReader in, int dim, int hidden) {
     int storedDim = in.readInt();
     int storedHidden = in.readInt();
-    SnapshotReader.check(storedDim == dim && storedHidden == hidden,
+    SnapshotReader.check(
+        storedDim == dim && storedHidden == hidden,
         "MLP of " + storedDim + "×" + storedHidden + ", expected " + dim + "×" + hidden);
     float[] params = new float[size(dim, hidden)];
     in.readFloats(params, 0, params.length);

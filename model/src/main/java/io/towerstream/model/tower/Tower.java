@@ -8,9 +8,10 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One tower (user or item): the id embedding, optionally through a learned projection and a small residual
- * MLP (its "head"), L2-normalised. The dense state lives here; the id embeddings live in the tables and arrive
- * as batches. The head's gradient travels as one flat vector {@code [W, W₁, b₁, W₂]} (the parts present).
+ * One tower (user or item): the id embedding, optionally through a learned projection and a small
+ * residual MLP (its "head"), L2-normalised. The dense state lives here; the id embeddings live in
+ * the tables and arrive as batches. The head's gradient travels as one flat vector {@code [W, W₁,
+ * b₁, W₂]} (the parts present).
  */
 public final class Tower {
   private final Projection projection; // null: identity, nothing to learn
@@ -21,7 +22,9 @@ public final class Tower {
    * @param random draws the MLP's first layer (unused without one)
    */
   public Tower(int dim, boolean projected, int mlpHidden, SeededRandom random) {
-    this(projected ? new Projection(dim) : null, mlpHidden > 0 ? new ResidualMlp(dim, mlpHidden, random) : null);
+    this(
+        projected ? new Projection(dim) : null,
+        mlpHidden > 0 ? new ResidualMlp(dim, mlpHidden, random) : null);
   }
 
   private Tower(Projection projection, ResidualMlp mlp) {
@@ -34,9 +37,12 @@ public final class Tower {
     return projection != null || mlp != null;
   }
 
-  /** Floats of the head's flat layout {@code [W, W₁, b₁, W₂]} (the parts present); 0 without a head. */
+  /**
+   * Floats of the head's flat layout {@code [W, W₁, b₁, W₂]} (the parts present); 0 without a head.
+   */
   public int headSize() {
-    return (projection == null ? 0 : projection.dim() * projection.dim()) + (mlp == null ? 0 : mlp.flat().length);
+    return (projection == null ? 0 : projection.dim() * projection.dim())
+        + (mlp == null ? 0 : mlp.flat().length);
   }
 
   /** A copy of the head's weights in the flat layout; empty without a head. */
@@ -51,10 +57,14 @@ public final class Tower {
     return out;
   }
 
-  /** Adds {@code delta} (the flat layout) to the head's weights, leaving its optimizer state. Mutates this. */
+  /**
+   * Adds {@code delta} (the flat layout) to the head's weights, leaving its optimizer state.
+   * Mutates this.
+   */
   public void addToHead(float[] delta) {
     if (delta.length != headSize()) {
-      throw new IllegalArgumentException("head delta of " + delta.length + " floats for a head of " + headSize());
+      throw new IllegalArgumentException(
+          "head delta of " + delta.length + " floats for a head of " + headSize());
     }
     int split = 0;
     if (projection != null) {
@@ -106,7 +116,9 @@ public final class Tower {
     return out;
   }
 
-  /** Applies an Adam step to the head from {@link #headGradient}'s layout; a no-op without a head. */
+  /**
+   * Applies an Adam step to the head from {@link #headGradient}'s layout; a no-op without a head.
+   */
   public void updateHead(float[] gradient, float scale, float learningRate) {
     if (gradient == null) {
       return;
@@ -134,20 +146,31 @@ public final class Tower {
   }
 
   /**
-   * Reads a tower; fails when its projection or MLP setting differs from the configured one (a snapshot of
-   * format 2 or older, or of format 3's first layout, has no MLP).
+   * Reads a tower; fails when its projection or MLP setting differs from the configured one (a
+   * snapshot of format 2 or older, or of format 3's first layout, has no MLP).
    */
-  public static Tower readFrom(SnapshotReader in, int dim, boolean projected, int mlpHidden, String name) {
+  public static Tower readFrom(
+      SnapshotReader in, int dim, boolean projected, int mlpHidden, String name) {
     boolean stored = in.readBoolean();
     if (stored != projected) {
-      throw new IllegalArgumentException("model snapshot's " + name + " tower has towerProjection=" + stored
-          + " but model.tower-projection is " + projected);
+      throw new IllegalArgumentException(
+          "model snapshot's "
+              + name
+              + " tower has towerProjection="
+              + stored
+              + " but model.tower-projection is "
+              + projected);
     }
     Projection projection = projected ? Projection.readFrom(in, dim) : null;
     int storedHidden = in.hasTowerMlpFields() ? in.readInt() : 0;
     if (storedHidden != mlpHidden) {
-      throw new IllegalArgumentException("model snapshot's " + name + " tower has an MLP of hidden width "
-          + storedHidden + " but model.tower.mlp-hidden is " + mlpHidden);
+      throw new IllegalArgumentException(
+          "model snapshot's "
+              + name
+              + " tower has an MLP of hidden width "
+              + storedHidden
+              + " but model.tower.mlp-hidden is "
+              + mlpHidden);
     }
     return new Tower(projection, mlpHidden > 0 ? ResidualMlp.readFrom(in, dim, mlpHidden) : null);
   }

@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Holds back the events of ids not admitted to their table yet ({@link AdmissionFilter}). An event trains only
- * when both its user and its item are admitted: training one side against a row that does not exist would need
- * a throw-away embedding, whose gradient teaches the other side nothing. A held-back event still counts as a
- * sighting of both ids, and counts in {@code heldBackEvents}; it reaches no other state (frequency estimate,
- * reservoir, popularity prior, history), since all of those are kept per row.
+ * Holds back the events of ids not admitted to their table yet ({@link AdmissionFilter}). An event
+ * trains only when both its user and its item are admitted: training one side against a row that
+ * does not exist would need a throw-away embedding, whose gradient teaches the other side nothing.
+ * A held-back event still counts as a sighting of both ids, and counts in {@code heldBackEvents};
+ * it reaches no other state (frequency estimate, reservoir, popularity prior, history), since all
+ * of those are kept per row.
  */
 final class AdmissionGate {
   private final ModelState s;
@@ -48,5 +49,6 @@ final class AdmissionGate {
   }
 
   /** The events that train, and the staged sightings (null when every id is admitted on sight). */
-  record Decision(List<Interaction> events, AdmissionFilter.Sightings users, AdmissionFilter.Sightings items) {}
+  record Decision(
+      List<Interaction> events, AdmissionFilter.Sightings users, AdmissionFilter.Sightings items) {}
 }

@@ -9,14 +9,21 @@ import java.util.Arrays;
  * "all rows" (a projection step changes every output). Slots of evicted rows are forgotten.
  */
 final class ChangeTracker {
-  /** Trackers that see every mark and forget of this one (readers of the same changes, drained apart). */
+  /**
+   * Trackers that see every mark and forget of this one (readers of the same changes, drained
+   * apart).
+   */
   private ChangeTracker[] followers = new ChangeTracker[0];
+
   private boolean[] pending = new boolean[0];
   private int[] order = new int[64];
   private int count;
   private boolean all;
 
-  /** {@code follower} gets every later mark, mark-all and forget of this tracker, and is drained on its own. */
+  /**
+   * {@code follower} gets every later mark, mark-all and forget of this tracker, and is drained on
+   * its own.
+   */
   void addFollower(ChangeTracker follower) {
     followers = java.util.Arrays.copyOf(followers, followers.length + 1);
     followers[followers.length - 1] = follower;
@@ -29,7 +36,10 @@ final class ChangeTracker {
     markHere(slot);
   }
 
-  /** Marks the slot in this tracker only, not its followers: a change taken and put back, not a new one. */
+  /**
+   * Marks the slot in this tracker only, not its followers: a change taken and put back, not a new
+   * one.
+   */
   void markHere(int slot) {
     if (slot >= pending.length) {
       pending = Arrays.copyOf(pending, Math.max(slot + 1, pending.length * 2));
@@ -90,7 +100,8 @@ final class ChangeTracker {
     int n = 0;
     for (int i = 0; i < count; i++) {
       int slot = order[i];
-      // A slot forgotten and marked again is listed twice: clearing its flag on first emission skips the
+      // A slot forgotten and marked again is listed twice: clearing its flag on first emission
+      // skips the
       // second listing; the flags are set back afterwards.
       if (pending[slot]) {
         pending[slot] = false;
@@ -115,7 +126,8 @@ final class ChangeTracker {
     int[] slots = new int[n];
     in.readInts(slots, 0, n);
     for (int slot : slots) {
-      SnapshotReader.check(slot >= 0 && slot < tableSize, "pending change for a row that does not exist");
+      SnapshotReader.check(
+          slot >= 0 && slot < tableSize, "pending change for a row that does not exist");
       t.mark(slot);
     }
     return t;

@@ -24,14 +24,22 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Phase 2 of a {@link TrainingStep}: the ND4J part. Gathers all rows into one {@code B × d} and one
- * {@code C × d} array, towers forward, the configured loss (with the momentum queue as constant negatives),
- * backward, and copies the gradients back to Java arrays.
+ * {@code C × d} array, towers forward, the configured loss (with the momentum queue as constant
+ * negatives), backward, and copies the gradients back to Java arrays.
  */
 final class ForwardBackward {
-  /** ND4J allocations are reused across steps from one workspace: a fresh off-heap array costs 20-200 µs. */
-  private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-      .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
-      .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE).build();
+  /**
+   * ND4J allocations are reused across steps from one workspace: a fresh off-heap array costs
+   * 20-200 µs.
+   */
+  private static final WorkspaceConfiguration WORKSPACE =
+      WorkspaceConfiguration.builder()
+          .policyAllocation(AllocationPolicy.STRICT)
+          .policyLearning(LearningPolicy.FIRST_LOOP)
+          .policyReset(ResetPolicy.BLOCK_LEFT)
+          .policySpill(SpillPolicy.REALLOCATE)
+          .build();
+
   private static final String WORKSPACE_ID = "towerstream-train-step";
 
   private final ModelState s;
@@ -51,10 +59,16 @@ final class ForwardBackward {
   }
 
   /**
-   * Gathers the step's rows, runs both towers and the loss, and copies the gradients back to Java. Reads the
-   * model only.
+   * Gathers the step's rows, runs both towers and the loss, and copies the gradients back to Java.
+   * Reads the model only.
    */
-  Gradients run(int rows, int columns, int[] poolOffsets, float[] weights, StepLogQ.Result logQ, int[] itemKeys,
+  Gradients run(
+      int rows,
+      int columns,
+      int[] poolOffsets,
+      float[] weights,
+      StepLogQ.Result logQ,
+      int[] itemKeys,
       int[] userKeys) {
     float[] idRows = new float[rows * dim];
     float[] itemRows = new float[columns * dim];
@@ -64,43 +78,71 @@ final class ForwardBackward {
     pooled.gatherPositions(pooledRows);
     float[] userRows = HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim);
     if (!s.userTower.hasHead() && !s.itemTower.hasHead()) {
-      return runHeadless(rows, columns, userRows, itemRows, poolOffsets, weights, logQ, itemKeys, userKeys);
+      return runHeadless(
+          rows, columns, userRows, itemRows, poolOffsets, weights, logQ, itemKeys, userKeys);
     }
     double temperature = s.scalars.temperature();
-    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+    try (MemoryWorkspace ignored =
+        Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
       INDArray userProjection = s.userTower.projectionMatrix();
       INDArray itemProjection = s.itemTower.projectionMatrix();
       ResidualMlp.Params userMlp = s.userTower.mlpParams();
       ResidualMlp.Params itemMlp = s.itemTower.mlpParams();
-      TowerActivations u = TowerMath.forward(NdArrays.floatMatrix(userRows, rows, dim), userProjection, userMlp);
-      TowerActivations v = TowerMath.forward(NdArrays.floatMatrix(itemRows, columns, dim), itemProjection, itemMlp);
+      TowerActivations u =
+          TowerMath.forward(NdArrays.floatMatrix(userRows, rows, dim), userProjection, userMlp);
+      TowerActivations v =
+          TowerMath.forward(NdArrays.floatMatrix(itemRows, columns, dim), itemProjection, itemMlp);
       INDArray userOut = u.outputs();
       INDArray itemOut = v.outputs();
       QueuedNegatives queue = s.queue == null ? null : s.queue.negatives(logQ.queue());
       if (c.itemBias()) {
-        // [u, τ]·[v, b]/τ = u·v/τ + b: the bias rides in one extra column, and its gradient comes back as the
+        // [u, τ]·[v, b]/τ = u·v/τ + b: the bias rides in one extra column, and its gradient comes
+        // back as the
         // candidates' last gradient column, from whichever loss is used.
-        userOut = Nd4j.hstack(userOut, Nd4j.valueArrayOf(new long[] {rows, 1}, (float) temperature, DataType.FLOAT));
+        userOut =
+            Nd4j.hstack(
+                userOut,
+                Nd4j.valueArrayOf(new long[] {rows, 1}, (float) temperature, DataType.FLOAT));
         itemOut = Nd4j.hstack(itemOut, NdArrays.floatMatrix(gatherBiases(columns), columns, 1));
         if (queue != null) {
-          queue = new QueuedNegatives(Nd4j.hstack(queue.vectors(),
-              NdArrays.floatMatrix(biasesOf(queue.keys()), queue.size(), 1)), queue.logQ(), queue.keys());
+          queue =
+              new QueuedNegatives(
+                  Nd4j.hstack(
+                      queue.vectors(),
+                      NdArrays.floatMatrix(biasesOf(queue.keys()), queue.size(), 1)),
+                  queue.logQ(),
+                  queue.keys());
         }
       }
-      LossGradients loss = LossSelection.of(c, s.scalars).compute(userOut, itemOut,
-          logQ.candidates() == null ? null : NdArrays.floatMatrix(logQ.candidates(), 1, columns),
-          NdArrays.floatMatrix(weights, 1, rows), itemKeys, userKeys, temperature, queue);
+      LossGradients loss =
+          LossSelection.of(c, s.scalars)
+              .compute(
+                  userOut,
+                  itemOut,
+                  logQ.candidates() == null
+                      ? null
+                      : NdArrays.floatMatrix(logQ.candidates(), 1, columns),
+                  NdArrays.floatMatrix(weights, 1, rows),
+                  itemKeys,
+                  userKeys,
+                  temperature,
+                  queue);
       INDArray dUserOut = loss.dUsers();
       INDArray dItemOut = loss.dCandidates();
       float[] dBias = null;
       double dLogScale = loss.dLogScale();
       if (c.itemBias()) {
         dBias = NdArrays.toFloats(dItemOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)));
-        // The bias column's logits, τ·b/τ = b, do not depend on the scale, but the loss counts them as if they
+        // The bias column's logits, τ·b/τ = b, do not depend on the scale, but the loss counts them
+        // as if they
         // did: take their share, τ·Σ_i ∂loss/∂u_i[d], back out.
         if (c.learnedTemperature()) { // one more ND4J call, so only when it is used
-          dLogScale -= temperature * dUserOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)).sumNumber()
-              .doubleValue();
+          dLogScale -=
+              temperature
+                  * dUserOut
+                      .get(NDArrayIndex.all(), NDArrayIndex.point(dim))
+                      .sumNumber()
+                      .doubleValue();
         }
         dUserOut = dUserOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
         dItemOut = dItemOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
@@ -110,22 +152,39 @@ final class ForwardBackward {
       float[] dUserInputs = NdArrays.toFloats(du.embeddings());
       double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
       double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
-      return new Gradients(loss.loss(), dUserInputs, NdArrays.toFloats(dv.embeddings()),
-          HistoryPooling.backwardPooledByDistinct(dUserInputs, poolOffsets, pooled.distinctIndices(),
-              pooled.distinctCount(), dim), HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim), dBias,
-          s.userTower.headGradient(du), s.itemTower.headGradient(dv), learnedScale, learnedBias,
+      return new Gradients(
+          loss.loss(),
+          dUserInputs,
+          NdArrays.toFloats(dv.embeddings()),
+          HistoryPooling.backwardPooledByDistinct(
+              dUserInputs, poolOffsets, pooled.distinctIndices(), pooled.distinctCount(), dim),
+          HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim),
+          dBias,
+          s.userTower.headGradient(du),
+          s.itemTower.headGradient(dv),
+          learnedScale,
+          learnedBias,
           c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
-              ? new float[] {(float) learnedScale, (float) learnedBias} : null);
+              ? new float[] {(float) learnedScale, (float) learnedBias}
+              : null);
     }
   }
 
   /**
-   * {@link #run} for towers without a head (the default): normalisation, its backward and the bias column are
-   * plain loops ({@link RowNormalisation}), so ND4J sees only the two input matrices and the loss (gemms and
-   * the softmax). The same function as the ND4J path, to float rounding.
+   * {@link #run} for towers without a head (the default): normalisation, its backward and the bias
+   * column are plain loops ({@link RowNormalisation}), so ND4J sees only the two input matrices and
+   * the loss (gemms and the softmax). The same function as the ND4J path, to float rounding.
    */
-  private Gradients runHeadless(int rows, int columns, float[] userRows, float[] itemRows, int[] poolOffsets,
-      float[] weights, StepLogQ.Result logQ, int[] itemKeys, int[] userKeys) {
+  private Gradients runHeadless(
+      int rows,
+      int columns,
+      float[] userRows,
+      float[] itemRows,
+      int[] poolOffsets,
+      float[] weights,
+      StepLogQ.Result logQ,
+      int[] itemKeys,
+      int[] userKeys) {
     double temperature = s.scalars.temperature();
     boolean bias = c.itemBias();
     int width = bias ? dim + 1 : dim;
@@ -136,7 +195,8 @@ final class ForwardBackward {
     RowNormalisation.forward(userRows, rows, dim, u, width, userNorms);
     RowNormalisation.forward(itemRows, columns, dim, v, width, itemNorms);
     if (bias) {
-      // [u, τ]·[v, b]/τ = u·v/τ + b: the bias rides in one extra column, its gradient in the candidates' last one
+      // [u, τ]·[v, b]/τ = u·v/τ + b: the bias rides in one extra column, its gradient in the
+      // candidates' last one
       for (int i = 0; i < rows; i++) {
         u[i * width + dim] = (float) temperature;
       }
@@ -148,16 +208,30 @@ final class ForwardBackward {
     float[] dU;
     float[] dV;
     LossGradients loss;
-    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+    try (MemoryWorkspace ignored =
+        Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
       QueuedNegatives queue = s.queue == null ? null : s.queue.negatives(logQ.queue());
       if (queue != null && bias) {
-        queue = new QueuedNegatives(Nd4j.hstack(queue.vectors(),
-            NdArrays.floatMatrix(biasesOf(queue.keys()), queue.size(), 1)), queue.logQ(), queue.keys());
+        queue =
+            new QueuedNegatives(
+                Nd4j.hstack(
+                    queue.vectors(), NdArrays.floatMatrix(biasesOf(queue.keys()), queue.size(), 1)),
+                queue.logQ(),
+                queue.keys());
       }
-      loss = LossSelection.of(c, s.scalars).compute(NdArrays.floatMatrix(u, rows, width),
-          NdArrays.floatMatrix(v, columns, width),
-          logQ.candidates() == null ? null : NdArrays.floatMatrix(logQ.candidates(), 1, columns),
-          NdArrays.floatMatrix(weights, 1, rows), itemKeys, userKeys, temperature, queue);
+      loss =
+          LossSelection.of(c, s.scalars)
+              .compute(
+                  NdArrays.floatMatrix(u, rows, width),
+                  NdArrays.floatMatrix(v, columns, width),
+                  logQ.candidates() == null
+                      ? null
+                      : NdArrays.floatMatrix(logQ.candidates(), 1, columns),
+                  NdArrays.floatMatrix(weights, 1, rows),
+                  itemKeys,
+                  userKeys,
+                  temperature,
+                  queue);
       dU = NdArrays.toFloats(loss.dUsers());
       dV = NdArrays.toFloats(loss.dCandidates());
     }
@@ -180,15 +254,27 @@ final class ForwardBackward {
     float[] dItemInputs = RowNormalisation.backward(dV, width, v, width, itemNorms, columns, dim);
     double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
     double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
-    return new Gradients(loss.loss(), dUserInputs, dItemInputs,
-        HistoryPooling.backwardPooledByDistinct(dUserInputs, poolOffsets, pooled.distinctIndices(),
-            pooled.distinctCount(), dim), HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim), dBias,
-        null, null, learnedScale, learnedBias,
+    return new Gradients(
+        loss.loss(),
+        dUserInputs,
+        dItemInputs,
+        HistoryPooling.backwardPooledByDistinct(
+            dUserInputs, poolOffsets, pooled.distinctIndices(), pooled.distinctCount(), dim),
+        HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim),
+        dBias,
+        null,
+        null,
+        learnedScale,
+        learnedBias,
         c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
-            ? new float[] {(float) learnedScale, (float) learnedBias} : null);
+            ? new float[] {(float) learnedScale, (float) learnedBias}
+            : null);
   }
 
-  /** The learned bias of each queued item (keys are item slots, live ones: evictions leave the queue). */
+  /**
+   * The learned bias of each queued item (keys are item slots, live ones: evictions leave the
+   * queue).
+   */
   private float[] biasesOf(int[] slots) {
     float[] b = new float[slots.length];
     for (int k = 0; k < slots.length; k++) {
@@ -208,11 +294,21 @@ final class ForwardBackward {
   }
 
   /**
-   * Gradients copied out of ND4J: per position for the id embeddings (the user ones are also those of the tower
-   * inputs, as pooling adds them unchanged), per distinct row for the pooled history items (with the squared norm
-   * their per-position gradients would have, for the clip), and each tower's head (projection, MLP) flat, null
-   * without one.
+   * Gradients copied out of ND4J: per position for the id embeddings (the user ones are also those
+   * of the tower inputs, as pooling adds them unchanged), per distinct row for the pooled history
+   * items (with the squared norm their per-position gradients would have, for the clip), and each
+   * tower's head (projection, MLP) flat, null without one.
    */
-  record Gradients(double loss, float[] users, float[] items, float[] pooled, double pooledSquaredNorm,
-      float[] itemBias, float[] userHead, float[] itemHead, double dLogScale, double dBias, float[] scalars) {}
+  record Gradients(
+      double loss,
+      float[] users,
+      float[] items,
+      float[] pooled,
+      double pooledSquaredNorm,
+      float[] itemBias,
+      float[] userHead,
+      float[] itemHead,
+      double dLogScale,
+      double dBias,
+      float[] scalars) {}
 }

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Resolves each row's history for the pooled user tower: the user's stored recent items, then the user's
- * earlier rows of this batch (never the row's own item, which would leak the answer), the newest
- * {@code historyLength} of them. Items without a row (evicted, or new in this very batch) are left out.
- * Reads only; the positions go into a {@link BatchLookup} over the item table.
+ * Resolves each row's history for the pooled user tower: the user's stored recent items, then the
+ * user's earlier rows of this batch (never the row's own item, which would leak the answer), the
+ * newest {@code historyLength} of them. Items without a row (evicted, or new in this very batch)
+ * are left out. Reads only; the positions go into a {@link BatchLookup} over the item table.
  */
 final class HistoryPlanner {
   private final IdTable users;

@@ -7,10 +7,10 @@ import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 
 /**
- * The model's learned scalars: the logit scale {@code log(1/τ)} (CLIP learns it in log space, so it stays
- * positive, and clamps it: here τ ∈ [{@link ModelConfig#MIN_LEARNED_TEMPERATURE},
- * {@link ModelConfig#MAX_LEARNED_TEMPERATURE}]) and SigLIP's logit bias. Each has its own Adam at the tower
- * learning rate: they are dense parameters that every step moves, like the projections.
+ * The model's learned scalars: the logit scale {@code log(1/τ)} (CLIP learns it in log space, so it
+ * stays positive, and clamps it: here τ ∈ [{@link ModelConfig#MIN_LEARNED_TEMPERATURE}, {@link
+ * ModelConfig#MAX_LEARNED_TEMPERATURE}]) and SigLIP's logit bias. Each has its own Adam at the
+ * tower learning rate: they are dense parameters that every step moves, like the projections.
  */
 final class LearnedScalars {
   private static final double MIN_LOG_SCALE = -Math.log(ModelConfig.MAX_LEARNED_TEMPERATURE);
@@ -18,13 +18,16 @@ final class LearnedScalars {
 
   /** Floats of {@link #values()}: the log scale, then the sigmoid bias. */
   static final int SIZE = 2;
+
   private final ModelConfig config;
   private final float[] logScale = new float[1];
   private final float[] sigmoidBias = new float[1];
   private Adam logScaleAdam = new Adam(1);
   private Adam biasAdam = new Adam(1);
+
   /** Whether {@link #logScale} was learned, as opposed to set from the config. */
   private boolean scaleLearned;
+
   /** The log scale when every item's served bias (τ·b) was last marked for republishing. */
   private float publishedLogScale;
 
@@ -41,16 +44,19 @@ final class LearnedScalars {
     return new float[] {logScale[0], sigmoidBias[0]};
   }
 
-  /** Adds another replica's change of {@link #values()}; the log scale stays clamped. Mutates this. */
+  /**
+   * Adds another replica's change of {@link #values()}; the log scale stays clamped. Mutates this.
+   */
   void add(float[] delta) {
     logScale[0] = (float) Math.min(MAX_LOG_SCALE, Math.max(MIN_LOG_SCALE, logScale[0] + delta[0]));
     sigmoidBias[0] += delta[1];
   }
 
   /**
-   * Whether τ moved by more than {@code tolerance} (relative) since this last returned true. Republishing every
-   * item whenever a learned τ moves would send the whole catalogue each interval; a served τ·b off by at most
-   * the tolerance does not change rankings much and costs nothing. Mutates this when true.
+   * Whether τ moved by more than {@code tolerance} (relative) since this last returned true.
+   * Republishing every item whenever a learned τ moves would send the whole catalogue each
+   * interval; a served τ·b off by at most the tolerance does not change rankings much and costs
+   * nothing. Mutates this when true.
    */
   boolean temperatureMovedBeyond(double tolerance) {
     if (Math.abs(logScale[0] - publishedLogScale) <= Math.log1p(tolerance)) {
@@ -69,10 +75,13 @@ final class LearnedScalars {
     return sigmoidBias[0];
   }
 
-  /** Applies one step with gradients {@code scale · d}; only the learned scalars move. Mutates this. */
+  /**
+   * Applies one step with gradients {@code scale · d}; only the learned scalars move. Mutates this.
+   */
   void update(double dLogScale, double dBias, float scale) {
     if (config.learnedTemperature()) {
-      logScaleAdam.apply(logScale, new float[] {(float) dLogScale}, scale, config.towerLearningRate());
+      logScaleAdam.apply(
+          logScale, new float[] {(float) dLogScale}, scale, config.towerLearningRate());
       logScale[0] = (float) Math.min(MAX_LOG_SCALE, Math.max(MIN_LOG_SCALE, logScale[0]));
     }
     if (config.loss() == ModelConfig.Loss.SIGLIP) {
@@ -81,14 +90,17 @@ final class LearnedScalars {
   }
 
   void writeTo(SnapshotWriter out) {
-    out.writeBoolean(scaleLearned).writeFloat(logScale[0]).writeFloat(publishedLogScale).writeFloat(sigmoidBias[0]);
+    out.writeBoolean(scaleLearned)
+        .writeFloat(logScale[0])
+        .writeFloat(publishedLogScale)
+        .writeFloat(sigmoidBias[0]);
     logScaleAdam.writeTo(out);
     biasAdam.writeTo(out);
   }
 
   /**
-   * Reads what {@link #writeTo} wrote. A scale the snapshot did not learn is taken from {@code config}, so
-   * turning the learned temperature on at a restore starts from the configured τ.
+   * Reads what {@link #writeTo} wrote. A scale the snapshot did not learn is taken from {@code
+   * config}, so turning the learned temperature on at a restore starts from the configured τ.
    */
   static LearnedScalars readFrom(SnapshotReader in, ModelConfig config) {
     LearnedScalars s = new LearnedScalars(config);

@@ -7,7 +7,10 @@ import io.towerstream.model.loss.InfoNceOptions;
 import io.towerstream.model.loss.SigmoidPairwiseLoss;
 import io.towerstream.model.loss.SymmetricInfoNceLoss;
 
-/** The configured loss for one step; SigLIP's carries the step's learned bias, so it is built per step. */
+/**
+ * The configured loss for one step; SigLIP's carries the step's learned bias, so it is built per
+ * step.
+ */
 final class LossSelection {
   private LossSelection() {}
 

@@ -19,16 +19,18 @@ import io.towerstream.model.tables.RowInitializer;
 import io.towerstream.model.tower.Tower;
 
 /**
- * Everything a two-tower model is, in one place, so that a snapshot writes and reads the same list of
- * parts in the same order. Also wires item-table evictions to the per-item state kept elsewhere (reservoir,
- * frequency estimates, biases, histories, the momentum queue, pending changes), which would otherwise describe
- * whichever item reuses the slot.
+ * Everything a two-tower model is, in one place, so that a snapshot writes and reads the same list
+ * of parts in the same order. Also wires item-table evictions to the per-item state kept elsewhere
+ * (reservoir, frequency estimates, biases, histories, the momentum queue, pending changes), which
+ * would otherwise describe whichever item reuses the slot.
  *
- * <p>Snapshot layout: the parts of format version 1, then those version 2 added (histories, prior, biases),
- * then, appended later within version 2, the table extras (use stamps, counters, the rest of the optimizer
- * state), the learned scalars, the admission counts and the momentum queue; version 3 adds the prior weight
- * tuner, version 4 the events other replicas trained (the stream position's remote part). A snapshot that ends before a part (version 1, or version 2 written before the part existed) starts
- * that part empty; one from before version 3 starts tuning at the configured prior weight.
+ * <p>Snapshot layout: the parts of format version 1, then those version 2 added (histories, prior,
+ * biases), then, appended later within version 2, the table extras (use stamps, counters, the rest
+ * of the optimizer state), the learned scalars, the admission counts and the momentum queue;
+ * version 3 adds the prior weight tuner, version 4 the events other replicas trained (the stream
+ * position's remote part). A snapshot that ends before a part (version 1, or version 2 written
+ * before the part existed) starts that part empty; one from before version 3 starts tuning at the
+ * configured prior weight.
  */
 final class ModelState {
   private static final long USER_INIT_SALT = 0x5553_4552_0000_0001L;
@@ -52,43 +54,75 @@ final class ModelState {
   final LearnedScalars scalars;
   final AdmissionFilter userAdmission;
   final AdmissionFilter itemAdmission;
+
   /** Null when the queue is off. */
   final MomentumNegatives queue;
+
   /** Null when the prior weight is fixed by the config. */
   final PriorWeightTuner priorTuner;
+
   /** Events skipped because their user or item was not admitted yet. */
   long heldBackEvents;
+
   /**
-   * Events the other replicas trained, as their deltas reported them: with the local ones, the stream position
-   * ({@link #streamPosition}) that the popularity prior and the tables' idleness clocks count in.
+   * Events the other replicas trained, as their deltas reported them: with the local ones, the
+   * stream position ({@link #streamPosition}) that the popularity prior and the tables' idleness
+   * clocks count in.
    */
   long remoteEvents;
+
   /**
-   * Users whose row (weights, optimizer state, history) changed since it was last handed out, and users whose
-   * row went, for a caller that keeps user rows elsewhere too; null until {@link #trackUserRows} (a model
-   * without such a caller would only accumulate them).
+   * Users whose row (weights, optimizer state, history) changed since it was last handed out, and
+   * users whose row went, for a caller that keeps user rows elsewhere too; null until {@link
+   * #trackUserRows} (a model without such a caller would only accumulate them).
    */
   UserRowTracker userRows;
-  /** Item rows and dense weights changed since the last delta for the other replicas; null when not replicated. */
-  ReplicaTracker replica;
+
   /**
-   * Items clicked (locally, or by another replica's users) since the last publish: the changes that must go out at
-   * the next one, where items only moved as negatives or history items may wait. Not snapshotted.
+   * Item rows and dense weights changed since the last delta for the other replicas; null when not
+   * replicated.
+   */
+  ReplicaTracker replica;
+
+  /**
+   * Items clicked (locally, or by another replica's users) since the last publish: the changes that
+   * must go out at the next one, where items only moved as negatives or history items may wait. Not
+   * snapshotted.
    */
   final ChangeTracker clickedItems = new ChangeTracker();
-  /** Items evicted since each {@link io.towerstream.model.ItemChangeFeed} was last drained, one list per feed. */
+
+  /**
+   * Items evicted since each {@link io.towerstream.model.ItemChangeFeed} was last drained, one list
+   * per feed.
+   */
   final java.util.List<java.util.List<String>> evictedForFeeds = new java.util.ArrayList<>();
 
-  private ModelState(ModelConfig config, TrainingCounters counters, SeededRandom userRandom,
-      SeededRandom itemRandom, SeededRandom sampling, IdTable users, IdTable items, Tower userTower,
-      Tower itemTower, FrequencyEstimator frequencies, NegativeReservoir reservoir, ChangeTracker userChanges,
-      ChangeTracker itemChanges, UserHistories histories, PopularityPrior prior,
-      ItemBiasTable biases, Extras extras, PriorWeightTuner priorTuner) {
+  private ModelState(
+      ModelConfig config,
+      TrainingCounters counters,
+      SeededRandom userRandom,
+      SeededRandom itemRandom,
+      SeededRandom sampling,
+      IdTable users,
+      IdTable items,
+      Tower userTower,
+      Tower itemTower,
+      FrequencyEstimator frequencies,
+      NegativeReservoir reservoir,
+      ChangeTracker userChanges,
+      ChangeTracker itemChanges,
+      UserHistories histories,
+      PopularityPrior prior,
+      ItemBiasTable biases,
+      Extras extras,
+      PriorWeightTuner priorTuner) {
     this.config = config;
     this.priorTuner = priorTuner;
     this.counters = counters;
-    this.userInit = new RowInitializer(userRandom, config.initScale(), config.seed() ^ USER_INIT_SALT);
-    this.itemInit = new RowInitializer(itemRandom, config.initScale(), config.seed() ^ ITEM_INIT_SALT);
+    this.userInit =
+        new RowInitializer(userRandom, config.initScale(), config.seed() ^ USER_INIT_SALT);
+    this.itemInit =
+        new RowInitializer(itemRandom, config.initScale(), config.seed() ^ ITEM_INIT_SALT);
     this.sampling = sampling;
     this.users = users;
     this.items = items;
@@ -106,30 +140,32 @@ final class ModelState {
     this.itemAdmission = extras.itemAdmission;
     this.queue = extras.queue;
     this.heldBackEvents = extras.heldBackEvents;
-    users.setEvictionListener((slot, id) -> {
-      userChanges.forget(slot);
-      histories.clear(slot);
-      if (userRows != null) {
-        userRows.removed(slot, id);
-      }
-    });
-    items.setEvictionListener((slot, id) -> {
-      reservoir.remove(slot);
-      prior.reset(slot);
-      biases.reset(slot);
-      frequencies.reset(slot);
-      itemChanges.forget(slot);
-      clickedItems.forget(slot);
-      if (queue != null) {
-        queue.forget(slot);
-      }
-      if (replica != null) {
-        replica.forget(slot);
-      }
-      for (java.util.List<String> evicted : evictedForFeeds) {
-        evicted.add(id);
-      }
-    });
+    users.setEvictionListener(
+        (slot, id) -> {
+          userChanges.forget(slot);
+          histories.clear(slot);
+          if (userRows != null) {
+            userRows.removed(slot, id);
+          }
+        });
+    items.setEvictionListener(
+        (slot, id) -> {
+          reservoir.remove(slot);
+          prior.reset(slot);
+          biases.reset(slot);
+          frequencies.reset(slot);
+          itemChanges.forget(slot);
+          clickedItems.forget(slot);
+          if (queue != null) {
+            queue.forget(slot);
+          }
+          if (replica != null) {
+            replica.forget(slot);
+          }
+          for (java.util.List<String> evicted : evictedForFeeds) {
+            evicted.add(id);
+          }
+        });
   }
 
   /** Starts handing out changed user rows ({@link UserRowTracker}); idempotent. */
@@ -147,9 +183,9 @@ final class ModelState {
   }
 
   /**
-   * Events trained so far by the whole job: this replica's and, of a sharded model, the others' (as far as
-   * their deltas arrived). The clock of the popularity prior and of row idleness, so that decay and expiry mean
-   * the same at any parallelism; with one replica it is the events trained.
+   * Events trained so far by the whole job: this replica's and, of a sharded model, the others' (as
+   * far as their deltas arrived). The clock of the popularity prior and of row idleness, so that
+   * decay and expiry mean the same at any parallelism; with one replica it is the events trained.
    */
   long streamPosition() {
     return counters.eventsTrained() + remoteEvents;
@@ -161,14 +197,17 @@ final class ModelState {
   }
 
   /**
-   * An item's score bias in dot-product units without the prior: the learned logit bias times the current τ
-   * (the logits are {@code u·v/τ + b}; a learned τ moves).
+   * An item's score bias in dot-product units without the prior: the learned logit bias times the
+   * current τ (the logits are {@code u·v/τ + b}; a learned τ moves).
    */
   float learnedBias(int slot) {
     return config.itemBias() ? (float) scalars.temperature() * biases.bias(slot) : 0f;
   }
 
-  /** An item's score bias as published, which the store adds to {@code user·item}: learned bias plus prior. */
+  /**
+   * An item's score bias as published, which the store adds to {@code user·item}: learned bias plus
+   * prior.
+   */
   float servedBias(int slot) {
     return learnedBias(slot) + prior.bias(slot, priorWeight());
   }
@@ -184,23 +223,40 @@ final class ModelState {
   static ModelState fresh(ModelConfig c) {
     // Independent streams, so that e.g. a new user does not shift which negatives are drawn.
     SeededRandom root = new SeededRandom(c.seed());
-    // The MLPs' initial weights from a stream of their own, so that configs without them draw as before.
+    // The MLPs' initial weights from a stream of their own, so that configs without them draw as
+    // before.
     SeededRandom towerInit = new SeededRandom(c.seed() ^ 0x7A3E_C0DE_5EEDL);
-    return new ModelState(c, new TrainingCounters(), root.split(), root.split(), root.split(),
+    return new ModelState(
+        c,
+        new TrainingCounters(),
+        root.split(),
+        root.split(),
+        root.split(),
         new IdTable(c.dim(), c.maxRowsPerTable(), stateWidth(c)),
         new IdTable(c.dim(), c.maxRowsPerTable(), stateWidth(c)),
         new Tower(c.dim(), c.towerProjection(), c.towerMlpHidden(), towerInit.split()),
         new Tower(c.dim(), c.towerProjection(), c.towerMlpHidden(), towerInit.split()),
-        new FrequencyEstimator(c.frequencyDecay()), new NegativeReservoir(c.reservoirCapacity(), c.reservoirAlpha()),
-        new ChangeTracker(), new ChangeTracker(), new UserHistories(c.historyLength()),
-        new PopularityPrior(c.priorHalfLifeEvents()), new ItemBiasTable(), Extras.fresh(c), freshTuner(c));
+        new FrequencyEstimator(c.frequencyDecay()),
+        new NegativeReservoir(c.reservoirCapacity(), c.reservoirAlpha()),
+        new ChangeTracker(),
+        new ChangeTracker(),
+        new UserHistories(c.historyLength()),
+        new PopularityPrior(c.priorHalfLifeEvents()),
+        new ItemBiasTable(),
+        Extras.fresh(c),
+        freshTuner(c));
   }
 
-  /** Half-life, in scored events, of the tuner's hit rates: long enough to average, short enough to follow drift. */
+  /**
+   * Half-life, in scored events, of the tuner's hit rates: long enough to average, short enough to
+   * follow drift.
+   */
   static final double TUNER_HALF_LIFE_EVENTS = 5_000;
 
   private static PriorWeightTuner freshTuner(ModelConfig c) {
-    return c.priorTuningInterval() > 0 ? new PriorWeightTuner(c.priorWeight(), TUNER_HALF_LIFE_EVENTS) : null;
+    return c.priorTuningInterval() > 0
+        ? new PriorWeightTuner(c.priorWeight(), TUNER_HALF_LIFE_EVENTS)
+        : null;
   }
 
   private static int stateWidth(ModelConfig c) {
@@ -208,9 +264,10 @@ final class ModelState {
   }
 
   /**
-   * Writes every part. Without {@code withUsers} the user table is written empty (bound, counters and clock
-   * kept), with no pending user changes and no histories: the same format, for callers that save user rows
-   * themselves ({@link UserRowCodec}) and restore them into the model read back.
+   * Writes every part. Without {@code withUsers} the user table is written empty (bound, counters
+   * and clock kept), with no pending user changes and no histories: the same format, for callers
+   * that save user rows themselves ({@link UserRowCodec}) and restore them into the model read
+   * back.
    */
   void writeTo(SnapshotWriter out, boolean withUsers) {
     counters.writeTo(out);
@@ -268,15 +325,20 @@ final class ModelState {
     Tower userTower = Tower.readFrom(in, c.dim(), c.towerProjection(), c.towerMlpHidden(), "user");
     Tower itemTower = Tower.readFrom(in, c.dim(), c.towerProjection(), c.towerMlpHidden(), "item");
     FrequencyEstimator frequencies = FrequencyEstimator.readFrom(in, c.frequencyDecay());
-    NegativeReservoir reservoir = NegativeReservoir.readFrom(in, c.reservoirCapacity(), c.reservoirAlpha());
+    NegativeReservoir reservoir =
+        NegativeReservoir.readFrom(in, c.reservoirCapacity(), c.reservoirAlpha());
     ChangeTracker userChanges = ChangeTracker.readFrom(in, users.size());
     ChangeTracker itemChanges = ChangeTracker.readFrom(in, items.size());
     // Version 1 had neither: users start without history, items without recent clicks.
     boolean v1 = in.formatVersion() == 1;
-    UserHistories histories = v1 ? new UserHistories(c.historyLength())
-        : UserHistories.readFrom(in, users.size(), c.historyLength());
-    PopularityPrior prior = v1 ? new PopularityPrior(c.priorHalfLifeEvents())
-        : PopularityPrior.readFrom(in, items.size(), c.priorHalfLifeEvents());
+    UserHistories histories =
+        v1
+            ? new UserHistories(c.historyLength())
+            : UserHistories.readFrom(in, users.size(), c.historyLength());
+    PopularityPrior prior =
+        v1
+            ? new PopularityPrior(c.priorHalfLifeEvents())
+            : PopularityPrior.readFrom(in, items.size(), c.priorHalfLifeEvents());
     ItemBiasTable biases = v1 ? new ItemBiasTable() : ItemBiasTable.readFrom(in, items.size());
     Extras extras = Extras.fresh(c);
     if (in.hasRemaining()) {
@@ -292,7 +354,9 @@ final class ModelState {
       PriorWeightTuner saved = PriorWeightTuner.readFrom(in, TUNER_HALF_LIFE_EVENTS);
       tuner = c.priorTuningInterval() > 0 ? saved : null;
       if (tuner == null && saved.weight() != c.priorWeight()) {
-        itemChanges.markAll(); // tuning turned off at restore: the config's weight changes every item's bias
+        itemChanges
+            .markAll(); // tuning turned off at restore: the config's weight changes every item's
+        // bias
       }
     }
     long remoteEvents = in.formatVersion() >= 4 ? in.readLong() : 0;
@@ -301,20 +365,49 @@ final class ModelState {
       SnapshotReader.check(items.isLive(item), "reservoir holds an item row that does not exist");
     }
     for (int item : extras.queue == null ? new int[0] : extras.queue.keys()) {
-      SnapshotReader.check(items.isLive(item), "momentum queue holds an item row that does not exist");
+      SnapshotReader.check(
+          items.isLive(item), "momentum queue holds an item row that does not exist");
     }
-    ModelState state = new ModelState(c, counters, userRandom, itemRandom, sampling, users, items, userTower,
-        itemTower, frequencies, reservoir, userChanges, itemChanges, histories, prior, biases, extras, tuner);
+    ModelState state =
+        new ModelState(
+            c,
+            counters,
+            userRandom,
+            itemRandom,
+            sampling,
+            users,
+            items,
+            userTower,
+            itemTower,
+            frequencies,
+            reservoir,
+            userChanges,
+            itemChanges,
+            histories,
+            prior,
+            biases,
+            extras,
+            tuner);
     state.remoteEvents = remoteEvents;
     return state;
   }
 
   /** The parts appended to format version 2, each empty in a snapshot written before it existed. */
-  private record Extras(LearnedScalars scalars, AdmissionFilter userAdmission, AdmissionFilter itemAdmission,
-      long heldBackEvents, MomentumNegatives queue) {
+  private record Extras(
+      LearnedScalars scalars,
+      AdmissionFilter userAdmission,
+      AdmissionFilter itemAdmission,
+      long heldBackEvents,
+      MomentumNegatives queue) {
     static Extras fresh(ModelConfig c) {
-      return new Extras(new LearnedScalars(c), admission(c), admission(c), 0,
-          c.queueSize() > 0 ? new MomentumNegatives(c.queueSize(), c.queueMomentum(), c.dim()) : null);
+      return new Extras(
+          new LearnedScalars(c),
+          admission(c),
+          admission(c),
+          0,
+          c.queueSize() > 0
+              ? new MomentumNegatives(c.queueSize(), c.queueMomentum(), c.dim())
+              : null);
     }
 
     /** Pending counts are bounded like the table they feed. */
@@ -324,12 +417,16 @@ final class ModelState {
 
     static Extras readFrom(SnapshotReader in, ModelConfig c) {
       LearnedScalars scalars = LearnedScalars.readFrom(in, c);
-      AdmissionFilter users = AdmissionFilter.readFrom(in, c.admissionMinCount(), c.maxRowsPerTable());
-      AdmissionFilter items = AdmissionFilter.readFrom(in, c.admissionMinCount(), c.maxRowsPerTable());
+      AdmissionFilter users =
+          AdmissionFilter.readFrom(in, c.admissionMinCount(), c.maxRowsPerTable());
+      AdmissionFilter items =
+          AdmissionFilter.readFrom(in, c.admissionMinCount(), c.maxRowsPerTable());
       long heldBack = in.readLong();
-      MomentumNegatives queue = in.readBoolean()
-          ? MomentumNegatives.readFrom(in, Math.max(1, c.queueSize()), c.queueMomentum(), c.dim())
-          : null;
+      MomentumNegatives queue =
+          in.readBoolean()
+              ? MomentumNegatives.readFrom(
+                  in, Math.max(1, c.queueSize()), c.queueMomentum(), c.dim())
+              : null;
       if (c.queueSize() == 0) {
         queue = null; // the queue was turned off: its entries go
       } else if (queue == null) {

@@ -8,11 +8,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Feeds the {@link io.towerstream.model.prior.PriorWeightTuner} from the stream: every
- * {@code priorTuningInterval}-th batch, before it trains, each event whose user and item have rows is ranked
- * against every live item (the user's recent history excluded, as the item was not clicked yet), by the score
- * the store would serve without the prior ({@code user·item + τ·b}). When the tuner then picks another weight,
- * every item is marked changed, because every published bias moves with it.
+ * Feeds the {@link io.towerstream.model.prior.PriorWeightTuner} from the stream: every {@code
+ * priorTuningInterval}-th batch, before it trains, each event whose user and item have rows is
+ * ranked against every live item (the user's recent history excluded, as the item was not clicked
+ * yet), by the score the store would serve without the prior ({@code user·item + τ·b}). When the
+ * tuner then picks another weight, every item is marked changed, because every published bias moves
+ * with it.
  */
 final class PriorTuning {
   private final ModelState s;
@@ -26,7 +27,10 @@ final class PriorTuning {
     return s.priorTuner != null && s.counters.batches() % s.config.priorTuningInterval() == 0;
   }
 
-  /** Scores {@code batch} with the model as it is now and lets the tuner reselect. Mutates the tuner. */
+  /**
+   * Scores {@code batch} with the model as it is now and lets the tuner reselect. Mutates the
+   * tuner.
+   */
   void observe(List<Interaction> batch) {
     int[] itemSlots = liveSlots();
     int n = itemSlots.length;
@@ -61,9 +65,11 @@ final class PriorTuning {
       logMass[j] = s.prior.logMass(itemSlots[j]);
     }
     // u·v + τ·b for every event and item, the bias added inside ND4J rather than per row in Java
-    float[][] scores = NdArrays.floatMatrix(users, known.size(), dim)
-        .mmul(NdArrays.floatMatrix(items, n, dim).transpose())
-        .addiRowVector(NdArrays.floatMatrix(learned, 1, n)).toFloatMatrix();
+    float[][] scores =
+        NdArrays.floatMatrix(users, known.size(), dim)
+            .mmul(NdArrays.floatMatrix(items, n, dim).transpose())
+            .addiRowVector(NdArrays.floatMatrix(learned, 1, n))
+            .toFloatMatrix();
     List<String> history = new ArrayList<>();
     for (int b = 0; b < known.size(); b++) {
       float[] row = scores[b];

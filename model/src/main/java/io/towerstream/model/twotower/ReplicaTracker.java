@@ -4,29 +4,39 @@ import io.towerstream.model.ReplicaDelta;
 import java.util.Arrays;
 
 /**
- * Local changes of one replica of a data-parallel model, for the other replicas, and the remote changes they
- * send back. Before a row (item weights and learned bias) or the dense weights (tower heads, learned scalars)
- * first change after a delta was taken, their values are copied ("before-images"); {@link #take} hands out
- * {@code current − before-image} and forgets the images. A remote delta is added to the values and to any
- * before-image, so that it is never sent back out.
+ * Local changes of one replica of a data-parallel model, for the other replicas, and the remote
+ * changes they send back. Before a row (item weights and learned bias) or the dense weights (tower
+ * heads, learned scalars) first change after a delta was taken, their values are copied
+ * ("before-images"); {@link #take} hands out {@code current − before-image} and forgets the images.
+ * A remote delta is added to the values and to any before-image, so that it is never sent back out.
  *
- * <p>New rows start at {@link io.towerstream.model.tables.RowInitializer}'s id-determined weights on every
- * replica, so a delta means the same on a replica that has the row and on one that creates it to apply it.
- * The popularity prior's clicks travel too (as log-masses, rebased to the receiver's origin), and each delta
- * says how many events its sender trained, so that every replica's prior counts the whole stream, on a clock
- * that counts the whole stream ({@link ModelState#streamPosition}). Estimated from each replica's own share of
- * the stream, and not exchanged: optimizer moments, frequency estimates, reservoir, queue.
+ * <p>New rows start at {@link io.towerstream.model.tables.RowInitializer}'s id-determined weights
+ * on every replica, so a delta means the same on a replica that has the row and on one that creates
+ * it to apply it. The popularity prior's clicks travel too (as log-masses, rebased to the
+ * receiver's origin), and each delta says how many events its sender trained, so that every
+ * replica's prior counts the whole stream, on a clock that counts the whole stream ({@link
+ * ModelState#streamPosition}). Estimated from each replica's own share of the stream, and not
+ * exchanged: optimizer moments, frequency estimates, reservoir, queue.
  */
 final class ReplicaTracker {
   private final ModelState s;
   private final int dim;
-  /** Per item slot: its before-image ({@code dim} weights, then the bias), or null when unchanged. */
+
+  /**
+   * Per item slot: its before-image ({@code dim} weights, then the bias), or null when unchanged.
+   */
   private float[][] images = new float[0][];
+
   private int[] captured = new int[64];
   private int capturedCount;
   private float[] denseImage;
-  /** Per item slot, the prior log-mass of the clicks seen here since the last take (relative to the origin). */
+
+  /**
+   * Per item slot, the prior log-mass of the clicks seen here since the last take (relative to the
+   * origin).
+   */
   private double[] pendingPrior = new double[0];
+
   private long eventsAtLastTake;
 
   ReplicaTracker(ModelState s) {
@@ -35,7 +45,10 @@ final class ReplicaTracker {
     this.eventsAtLastTake = s.counters.eventsTrained();
   }
 
-  /** A click of the item in {@code slot} counted into the prior at {@code position}: the others get it too. */
+  /**
+   * A click of the item in {@code slot} counted into the prior at {@code position}: the others get
+   * it too.
+   */
   void observePrior(int slot, long position) {
     if (slot >= pendingPrior.length) {
       int old = pendingPrior.length;
@@ -44,10 +57,13 @@ final class ReplicaTracker {
     }
     double x = s.prior.lambda() * (position - s.prior.origin());
     double l = pendingPrior[slot];
-    pendingPrior[slot] = l == Double.NEGATIVE_INFINITY ? x : Math.max(l, x) + Math.log1p(Math.exp(-Math.abs(l - x)));
+    pendingPrior[slot] =
+        l == Double.NEGATIVE_INFINITY ? x : Math.max(l, x) + Math.log1p(Math.exp(-Math.abs(l - x)));
   }
 
-  /** The prior moved its origin: the pending log-masses, relative to {@code originBefore}, follow. */
+  /**
+   * The prior moved its origin: the pending log-masses, relative to {@code originBefore}, follow.
+   */
   void rebasePrior(long originBefore) {
     double shift = s.prior.lambda() * (s.prior.origin() - originBefore);
     for (int k = 0; k < pendingPrior.length; k++) {
@@ -64,7 +80,10 @@ final class ReplicaTracker {
     return (float) l;
   }
 
-  /** Copies the rows' current values, unless already copied since the last take; slots −1 are skipped. */
+  /**
+   * Copies the rows' current values, unless already copied since the last take; slots −1 are
+   * skipped.
+   */
   void capture(int[] slots) {
     for (int slot : slots) {
       if (slot < 0) {
@@ -103,7 +122,10 @@ final class ReplicaTracker {
     }
   }
 
-  /** The changes since the previous take (rows whose change is exactly zero left out); forgets the images. */
+  /**
+   * The changes since the previous take (rows whose change is exactly zero left out); forgets the
+   * images.
+   */
   ReplicaDelta take() {
     int stride = ReplicaDelta.stride(dim);
     String[] ids = new String[capturedCount];
@@ -147,20 +169,27 @@ final class ReplicaTracker {
     }
     long events = s.counters.eventsTrained() - eventsAtLastTake;
     eventsAtLastTake = s.counters.eventsTrained();
-    return new ReplicaDelta(dim, Arrays.copyOf(ids, n), Arrays.copyOf(values, n * stride), dense, events,
+    return new ReplicaDelta(
+        dim,
+        Arrays.copyOf(ids, n),
+        Arrays.copyOf(values, n * stride),
+        dense,
+        events,
         s.prior.origin());
   }
 
   /**
-   * Adds another replica's delta: to existing rows, or to new rows created at their initial weights (they are
-   * marked for publishing, like rows this replica trains). Does not touch recency, activity or statistics: only
-   * local events do.
+   * Adds another replica's delta: to existing rows, or to new rows created at their initial weights
+   * (they are marked for publishing, like rows this replica trains). Does not touch recency,
+   * activity or statistics: only local events do.
    *
-   * @throws IllegalArgumentException when the delta's dimension or dense layout differs from this model's
+   * @throws IllegalArgumentException when the delta's dimension or dense layout differs from this
+   *     model's
    */
   void apply(ReplicaDelta delta) {
     if (delta.dim() != dim) {
-      throw new IllegalArgumentException("replica delta of dim " + delta.dim() + " for a model of dim " + dim);
+      throw new IllegalArgumentException(
+          "replica delta of dim " + delta.dim() + " for a model of dim " + dim);
     }
     s.remoteEvents += delta.events();
     int stride = ReplicaDelta.stride(dim);
@@ -195,8 +224,12 @@ final class ReplicaTracker {
       float[] d = delta.dense();
       int expected = denseSize();
       if (d.length != expected) {
-        throw new IllegalArgumentException("replica delta has " + d.length + " dense values, this model "
-            + expected + ": the replicas' tower heads or learned scalars differ");
+        throw new IllegalArgumentException(
+            "replica delta has "
+                + d.length
+                + " dense values, this model "
+                + expected
+                + ": the replicas' tower heads or learned scalars differ");
       }
       addDense(d);
       if (denseImage != null) {

@@ -7,11 +7,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** The towers' outputs for rows of the model's tables, as served: users pool their current history. */
+/**
+ * The towers' outputs for rows of the model's tables, as served: users pool their current history.
+ */
 final class TowerOutputs {
   private TowerOutputs() {}
 
-  /** Tower outputs of {@code slots[start..start+n)}, row-major; users pool their current history. */
+  /**
+   * Tower outputs of {@code slots[start..start+n)}, row-major; users pool their current history.
+   */
   static float[] of(ModelState state, EntityKind kind, int[] slots, int start, int n) {
     IdTable table = kind == EntityKind.USER ? state.users : state.items;
     int dim = table.dim();
@@ -30,7 +34,8 @@ final class TowerOutputs {
       history.clear();
       state.histories.copyTo(slots[start + r], history);
       if (pooled.length < (positions + history.size()) * dim) {
-        pooled = Arrays.copyOf(pooled, Math.max(pooled.length * 2, (positions + history.size()) * dim));
+        pooled =
+            Arrays.copyOf(pooled, Math.max(pooled.length * 2, (positions + history.size()) * dim));
       }
       for (String itemId : history) {
         int item = state.items.slotOf(itemId);

@@ -3,10 +3,14 @@ package io.towerstream.model.twotower;
 import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 
-/** Progress counters of a model; {@link #batches()} doubles as the step clock of the frequency estimator. */
+/**
+ * Progress counters of a model; {@link #batches()} doubles as the step clock of the frequency
+ * estimator.
+ */
 final class TrainingCounters {
   /** EMA rate of the reported loss: smooths over roughly the last 50 batches. */
   private static final double LOSS_EMA_RATE = 0.02;
+
   private long eventsTrained;
   private long batches;
   private long skippedBatches;
@@ -47,7 +51,10 @@ final class TrainingCounters {
   }
 
   void writeTo(SnapshotWriter out) {
-    out.writeLong(eventsTrained).writeLong(batches).writeLong(skippedBatches).writeDouble(lossEma)
+    out.writeLong(eventsTrained)
+        .writeLong(batches)
+        .writeLong(skippedBatches)
+        .writeDouble(lossEma)
         .writeLong(lastEventTimeMillis);
   }
 

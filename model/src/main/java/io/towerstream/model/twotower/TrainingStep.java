@@ -12,29 +12,38 @@ import io.towerstream.model.tables.BatchLookup;
 import java.util.List;
 
 /**
- * One training step in three phases. (0) Admission: events whose user or item has not been seen often enough
- * are held back ({@link AdmissionGate}). (1) Plan, reading only: resolve ids (staging new rows), draw reservoir
- * negatives, compute log Q ({@link StepLogQ}). (2) Compute ({@link ForwardBackward}): gather all rows into one {@code B × d} and one
- * {@code (B+M) × d} array, towers forward, the configured loss (with the momentum queue's constant negatives),
- * backward, in ND4J; copy the gradients back to Java. (3) Commit, only if the loss and every gradient are
- * finite: insert new rows, clip, sparse table and Adam updates, learned scalars, frequency estimator, reservoir
- * (which sees the batch's items only now, so they are not their own reservoir negatives), change tracking,
- * expiry of idle rows, the queue. A skipped step rewinds the sampling generator, leaving the model as it was (new rows' initial weights
- * depend on their ids alone).
+ * One training step in three phases. (0) Admission: events whose user or item has not been seen
+ * often enough are held back ({@link AdmissionGate}). (1) Plan, reading only: resolve ids (staging
+ * new rows), draw reservoir negatives, compute log Q ({@link StepLogQ}). (2) Compute ({@link
+ * ForwardBackward}): gather all rows into one {@code B × d} and one {@code (B+M) × d} array, towers
+ * forward, the configured loss (with the momentum queue's constant negatives), backward, in ND4J;
+ * copy the gradients back to Java. (3) Commit, only if the loss and every gradient are finite:
+ * insert new rows, clip, sparse table and Adam updates, learned scalars, frequency estimator,
+ * reservoir (which sees the batch's items only now, so they are not their own reservoir negatives),
+ * change tracking, expiry of idle rows, the queue. A skipped step rewinds the sampling generator,
+ * leaving the model as it was (new rows' initial weights depend on their ids alone).
  */
 final class TrainingStep {
   /** Relative change of a learned τ after which every item's served bias τ·b is republished. */
   static final double REPUBLISH_TOLERANCE = 0.01;
+
   private final ModelState s;
   private final ModelConfig c;
   private final int dim;
   private final BatchLookup users;
   private final BatchLookup items;
+
   /** The item rows pooled into the user tower: the rows' histories, over the item table. */
   private final BatchLookup pooled;
+
   private final RowOptimizer tableOptimizer;
-  /** The item biases keep row-wise Adagrad whatever the tables use: one scalar per item, one accumulator. */
+
+  /**
+   * The item biases keep row-wise Adagrad whatever the tables use: one scalar per item, one
+   * accumulator.
+   */
   private final RowwiseAdagrad biasOptimizer;
+
   private final GradientClipper clipper;
   private final HistoryPlanner histories;
   private final AdmissionGate admission;
@@ -52,7 +61,8 @@ final class TrainingStep {
     this.tableOptimizer = ModelState.rowOptimizer(c);
     this.biasOptimizer = new RowwiseAdagrad(c.learningRate());
     this.clipper = new GradientClipper(c.gradientClipNorm());
-    this.histories = new HistoryPlanner(state.users, state.items, state.histories, c.historyLength());
+    this.histories =
+        new HistoryPlanner(state.users, state.items, state.histories, c.historyLength());
     this.admission = new AdmissionGate(state);
     this.forwardBackward = new ForwardBackward(state, users, items, pooled);
     this.negatives = new int[c.reservoirNegatives()];
@@ -71,10 +81,25 @@ final class TrainingStep {
     }
     SeededRandom.State samplingRandom = s.sampling.state();
     Plan plan = plan(batch);
-    ForwardBackward.Gradients g = forwardBackward.run(plan.rows, plan.columns, plan.poolOffsets, plan.weights,
-        plan.logQ, plan.itemKeys, plan.userKeys);
-    GradientClipper.Decision decision = clipper.decide(g.loss(), g.pooledSquaredNorm(), g.users(), g.items(),
-        g.itemBias(), g.userHead(), g.itemHead(), g.scalars());
+    ForwardBackward.Gradients g =
+        forwardBackward.run(
+            plan.rows,
+            plan.columns,
+            plan.poolOffsets,
+            plan.weights,
+            plan.logQ,
+            plan.itemKeys,
+            plan.userKeys);
+    GradientClipper.Decision decision =
+        clipper.decide(
+            g.loss(),
+            g.pooledSquaredNorm(),
+            g.users(),
+            g.items(),
+            g.itemBias(),
+            g.userHead(),
+            g.itemHead(),
+            g.scalars());
     if (decision.skip()) {
       s.sampling.restore(samplingRandom);
       s.counters.recordSkipped();
@@ -109,20 +134,33 @@ final class TrainingStep {
         items.addExisting(negatives[d]);
       }
     }
-    // Prior for first-seen items, assuming a uniform catalogue: a batch holds B of the table's items, so an
+    // Prior for first-seen items, assuming a uniform catalogue: a batch holds B of the table's
+    // items, so an
     // average item occurs once every items/B steps.
     double priorGap = Math.max(1.0, s.items.liveRows() / (double) rows);
-    StepLogQ.Result logQ = c.logQCorrection()
-        ? new StepLogQ(s, items, positiveItems, draws, step, priorGap)
-            .compute(s.queue == null ? new int[0] : s.queue.keys())
-        : new StepLogQ.Result(null, null);
-    return new Plan(step, rows, rows + draws, positiveItems, weights, logQ, priorGap, maxEventTime, poolOffsets,
-        candidateKeys(items), candidateKeys(users));
+    StepLogQ.Result logQ =
+        c.logQCorrection()
+            ? new StepLogQ(s, items, positiveItems, draws, step, priorGap)
+                .compute(s.queue == null ? new int[0] : s.queue.keys())
+            : new StepLogQ.Result(null, null);
+    return new Plan(
+        step,
+        rows,
+        rows + draws,
+        positiveItems,
+        weights,
+        logQ,
+        priorGap,
+        maxEventTime,
+        poolOffsets,
+        candidateKeys(items),
+        candidateKeys(users));
   }
 
   /**
-   * A key per position that is stable across steps, so the loss's masks agree with the queue's keys: the row's
-   * slot, or for an id new in this batch {@code −(k+1)}, distinct from every slot and every other new id.
+   * A key per position that is stable across steps, so the loss's masks agree with the queue's
+   * keys: the row's slot, or for an id new in this batch {@code −(k+1)}, distinct from every slot
+   * and every other new id.
    */
   private static int[] candidateKeys(BatchLookup lookup) {
     int[] keys = new int[lookup.positions()];
@@ -146,22 +184,37 @@ final class TrainingStep {
     markActive(userSlots, itemSlots, plan.positiveItems);
     int[] pooledSlots = new int[pooled.distinctCount()];
     for (int k = 0; k < pooledSlots.length; k++) {
-      pooledSlots[k] = s.items.slotOf(pooled.distinctId(k)); // by id: robust to evictions by the inserts
+      pooledSlots[k] =
+          s.items.slotOf(pooled.distinctId(k)); // by id: robust to evictions by the inserts
     }
-    if (s.replica != null) { // before anything moves: the other replicas get the change, not the value
+    if (s.replica
+        != null) { // before anything moves: the other replicas get the change, not the value
       s.replica.capture(pooledSlots);
       s.replica.capture(itemSlots);
       s.replica.captureDense();
     }
-    tableOptimizer.apply(s.items, pooledSlots, g.pooled(), scale); // summed per distinct row already
-    tableOptimizer.apply(s.users, userSlots, RowGradientSum.byDistinct(g.users(), users.distinctIndices(), plan.rows,
-        users.distinctCount(), dim), scale);
+    tableOptimizer.apply(
+        s.items, pooledSlots, g.pooled(), scale); // summed per distinct row already
+    tableOptimizer.apply(
+        s.users,
+        userSlots,
+        RowGradientSum.byDistinct(
+            g.users(), users.distinctIndices(), plan.rows, users.distinctCount(), dim),
+        scale);
     int[] itemDistinct = items.distinctIndices();
-    tableOptimizer.apply(s.items, itemSlots, RowGradientSum.byDistinct(g.items(), itemDistinct,
-        plan.columns, items.distinctCount(), dim), scale);
+    tableOptimizer.apply(
+        s.items,
+        itemSlots,
+        RowGradientSum.byDistinct(
+            g.items(), itemDistinct, plan.columns, items.distinctCount(), dim),
+        scale);
     if (g.itemBias() != null) {
-      s.biases.apply(biasOptimizer, itemSlots, RowGradientSum.byDistinct(g.itemBias(), itemDistinct,
-          plan.columns, items.distinctCount(), 1), scale);
+      s.biases.apply(
+          biasOptimizer,
+          itemSlots,
+          RowGradientSum.byDistinct(
+              g.itemBias(), itemDistinct, plan.columns, items.distinctCount(), 1),
+          scale);
     }
     s.userTower.updateHead(g.userHead(), scale, c.towerLearningRate());
     s.itemTower.updateHead(g.itemHead(), scale, c.towerLearningRate());
@@ -195,7 +248,9 @@ final class TrainingStep {
       }
       s.itemChanges.markAll(); // every item's bias moved
     }
-    if (c.learnedTemperature() && c.itemBias() && s.scalars.temperatureMovedBeyond(REPUBLISH_TOLERANCE)) {
+    if (c.learnedTemperature()
+        && c.itemBias()
+        && s.scalars.temperatureMovedBeyond(REPUBLISH_TOLERANCE)) {
       s.itemChanges.markAll(); // the published bias is τ·b
     }
     if (c.rowTtlEvents() > 0) {
@@ -209,7 +264,10 @@ final class TrainingStep {
     s.counters.recordTrained(plan.rows, g.loss(), plan.maxEventTime);
   }
 
-  /** The batch's users and positive items occurred in events: they are not idle (sampled negatives are). */
+  /**
+   * The batch's users and positive items occurred in events: they are not idle (sampled negatives
+   * are).
+   */
   private void markActive(int[] userSlots, int[] itemSlots, int positiveItems) {
     for (int slot : userSlots) {
       if (slot >= 0) {
@@ -265,7 +323,20 @@ final class TrainingStep {
     }
   }
 
-  /** What phase 1 decided: candidate columns are the {@code rows} positives then the reservoir draws. */
-  private record Plan(long step, int rows, int columns, int positiveItems, float[] weights, StepLogQ.Result logQ,
-      double priorGap, long maxEventTime, int[] poolOffsets, int[] itemKeys, int[] userKeys) {}
+  /**
+   * What phase 1 decided: candidate columns are the {@code rows} positives then the reservoir
+   * draws.
+   */
+  private record Plan(
+      long step,
+      int rows,
+      int columns,
+      int positiveItems,
+      float[] weights,
+      StepLogQ.Result logQ,
+      double priorGap,
+      long maxEventTime,
+      int[] poolOffsets,
+      int[] itemKeys,
+      int[] userKeys) {}
 }

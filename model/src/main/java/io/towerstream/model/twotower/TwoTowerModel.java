@@ -2,30 +2,30 @@ package io.towerstream.model.twotower;
 
 import io.towerstream.model.ChangedRowSink;
 import io.towerstream.model.EntityKind;
-import io.towerstream.model.ItemChangeFeed;
 import io.towerstream.model.Interaction;
+import io.towerstream.model.ItemChangeFeed;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
+import io.towerstream.model.ReplicaDelta;
 import io.towerstream.model.StepResult;
+import io.towerstream.model.UserRow;
+import io.towerstream.model.UserRowSink;
 import io.towerstream.model.snapshot.SnapshotFormat;
 import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 import io.towerstream.model.tables.IdTable;
-import java.util.Arrays;
-import io.towerstream.model.ReplicaDelta;
-import io.towerstream.model.UserRow;
-import io.towerstream.model.UserRowSink;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * The single-owner two-tower model: collisionless id tables, L2-normalised towers (optionally projected),
- * InfoNCE over in-batch plus reservoir negatives with log-Q correction, row-wise Adagrad for tables and
- * Adam for projections. Deterministic given the config's seed and the order of the batches, across
- * snapshot and restore. Not thread-safe.
+ * The single-owner two-tower model: collisionless id tables, L2-normalised towers (optionally
+ * projected), InfoNCE over in-batch plus reservoir negatives with log-Q correction, row-wise
+ * Adagrad for tables and Adam for projections. Deterministic given the config's seed and the order
+ * of the batches, across snapshot and restore. Not thread-safe.
  */
 public final class TwoTowerModel implements OnlineModel {
   /** Rows per ND4J call when computing outputs for a drain. */
@@ -46,11 +46,12 @@ public final class TwoTowerModel implements OnlineModel {
   }
 
   /**
-   * Rebuilds a model from {@link #snapshot()} bytes, with hyper-parameters (learning rates, temperature, …)
-   * from {@code config}.
+   * Rebuilds a model from {@link #snapshot()} bytes, with hyper-parameters (learning rates,
+   * temperature, …) from {@code config}.
    *
-   * @throws IllegalArgumentException when the snapshot is not one, has an unknown format version, a dim or
-   *     tower projection setting other than {@code config}'s, more rows than the configured bounds, or is corrupt
+   * @throws IllegalArgumentException when the snapshot is not one, has an unknown format version, a
+   *     dim or tower projection setting other than {@code config}'s, more rows than the configured
+   *     bounds, or is corrupt
    */
   public static TwoTowerModel restore(byte[] snapshot, ModelConfig config) {
     Objects.requireNonNull(config, "config");
@@ -61,14 +62,21 @@ public final class TwoTowerModel implements OnlineModel {
       if (in.formatVersion() != 3) {
         throw e;
       }
-      // Format 3 has two layouts: the tower MLP field came within it. Reading one as the other fails (every
-      // part is length- and range-checked, and the whole body must be consumed), so the other is tried; when
+      // Format 3 has two layouts: the tower MLP field came within it. Reading one as the other
+      // fails (every
+      // part is length- and range-checked, and the whole body must be consumed), so the other is
+      // tried; when
       // both fail, which message names the real problem depends on the layout, so both are given.
       try {
         return new TwoTowerModel(ModelState.readFrom(in.asVersion3WithoutTowerMlp(), config));
       } catch (IllegalArgumentException again) {
-        throw new IllegalArgumentException(e.getMessage() + " (read as format 3 without tower MLP fields, as "
-            + "the first format-3 builds wrote it: " + again.getMessage() + ")", e);
+        throw new IllegalArgumentException(
+            e.getMessage()
+                + " (read as format 3 without tower MLP fields, as "
+                + "the first format-3 builds wrote it: "
+                + again.getMessage()
+                + ")",
+            e);
       }
     }
   }
@@ -102,7 +110,8 @@ public final class TwoTowerModel implements OnlineModel {
   }
 
   @Override
-  public void drainChanged(ChangedRowSink sink, Predicate<String> publishesItem, boolean clickedItemsOnly) {
+  public void drainChanged(
+      ChangedRowSink sink, Predicate<String> publishesItem, boolean clickedItemsOnly) {
     drain(EntityKind.USER, state.userChanges.take(state.users.size()), id -> true, sink);
     int size = state.items.size();
     if (!clickedItemsOnly || state.itemChanges.isAll()) {
@@ -184,14 +193,16 @@ public final class TwoTowerModel implements OnlineModel {
   @Override
   public ReplicaDelta takeReplicaDelta() {
     if (state.replica == null) {
-      throw new IllegalStateException("replica deltas are not tracked: call trackReplicaDelta() first");
+      throw new IllegalStateException(
+          "replica deltas are not tracked: call trackReplicaDelta() first");
     }
     return state.replica.take();
   }
 
   @Override
   public void applyReplicaDelta(ReplicaDelta delta) {
-    state.trackReplica(); // a replica that only receives must still keep remote changes out of its own deltas
+    state.trackReplica(); // a replica that only receives must still keep remote changes out of its
+    // own deltas
     state.replica.apply(delta);
   }
 
@@ -267,13 +278,26 @@ public final class TwoTowerModel implements OnlineModel {
     TrainingCounters c = state.counters;
     IdTable u = state.users;
     IdTable i = state.items;
-    return new ModelStats(c.eventsTrained(), c.batches(), c.skippedBatches(), c.lossEma(), u.liveRows(),
-        i.liveRows(), c.lastEventTimeMillis(), u.insertedRows() + i.insertedRows(), u.evictedRows() + i.evictedRows(),
-        u.expiredRows() + i.expiredRows(), state.userAdmission.pendingIds() + state.itemAdmission.pendingIds(),
-        state.heldBackEvents, state.priorWeight());
+    return new ModelStats(
+        c.eventsTrained(),
+        c.batches(),
+        c.skippedBatches(),
+        c.lossEma(),
+        u.liveRows(),
+        i.liveRows(),
+        c.lastEventTimeMillis(),
+        u.insertedRows() + i.insertedRows(),
+        u.evictedRows() + i.evictedRows(),
+        u.expiredRows() + i.expiredRows(),
+        state.userAdmission.pendingIds() + state.itemAdmission.pendingIds(),
+        state.heldBackEvents,
+        state.priorWeight());
   }
 
-  /** The weight of the popularity prior in the served item biases: the tuned one, or the configured one. */
+  /**
+   * The weight of the popularity prior in the served item biases: the tuned one, or the configured
+   * one.
+   */
   public float priorWeight() {
     return state.priorWeight();
   }
@@ -308,7 +332,10 @@ public final class TwoTowerModel implements OnlineModel {
   private void drain(EntityKind kind, int[] all, Predicate<String> publishes, ChangedRowSink sink) {
     IdTable table = kind == EntityKind.USER ? state.users : state.items;
     // "Every row changed" lists every slot, and expired rows leave free slots among them.
-    int[] slots = Arrays.stream(all).filter(slot -> table.isLive(slot) && publishes.test(table.idAt(slot))).toArray();
+    int[] slots =
+        Arrays.stream(all)
+            .filter(slot -> table.isLive(slot) && publishes.test(table.idAt(slot)))
+            .toArray();
     int dim = table.dim();
     for (int start = 0; start < slots.length; start += OUTPUT_CHUNK_ROWS) {
       int n = Math.min(OUTPUT_CHUNK_ROWS, slots.length - start);
@@ -322,13 +349,14 @@ public final class TwoTowerModel implements OnlineModel {
   }
 
   /**
-   * An item's score bias in dot-product units, as the store adds it to {@code user·item}: the learned logit
-   * bias times the current τ (the logits are {@code u·v/τ + b}; a learned τ moves) plus the weighted popularity
-   * prior.
+   * An item's score bias in dot-product units, as the store adds it to {@code user·item}: the
+   * learned logit bias times the current τ (the logits are {@code u·v/τ + b}; a learned τ moves)
+   * plus the weighted popularity prior.
    */
   private float servedBias(int slot) {
     ModelConfig c = state.config;
-    float learned = c.itemBias() ? (float) state.scalars.temperature() * state.biases.bias(slot) : 0f;
+    float learned =
+        c.itemBias() ? (float) state.scalars.temperature() * state.biases.bias(slot) : 0f;
     return learned + state.prior.bias(slot, c.priorWeight());
   }
 }

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The user rows changed since they were last handed out, and the users whose row went in between, for
- * {@link io.towerstream.model.OnlineModel#drainUserRows}. Not snapshotted: the caller drains before it
- * snapshots.
+ * The user rows changed since they were last handed out, and the users whose row went in between,
+ * for {@link io.towerstream.model.OnlineModel#drainUserRows}. Not snapshotted: the caller drains
+ * before it snapshots.
  */
 final class UserRowTracker {
   private final ChangeTracker changed = new ChangeTracker();

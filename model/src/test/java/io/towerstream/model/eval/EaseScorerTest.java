@@ -30,7 +30,8 @@ class EaseScorerTest {
     s.trainItems.values().forEach(row -> row.forEach(a -> row.forEach(c -> gram[a][c] += 1)));
     EaseScorer.Eigen e = EaseScorer.Eigen.of(s);
     double lambda = 3.0;
-    INDArray p = e.q.mulRowVector(e.values.add(lambda).rdivi(1.0).reshape(1, n)).mmul(e.q.transpose());
+    INDArray p =
+        e.q.mulRowVector(e.values.add(lambda).rdivi(1.0).reshape(1, n)).mmul(e.q.transpose());
     INDArray g = Nd4j.createFromArray(gram).addi(Nd4j.eye(n).castTo(p.dataType()).muli(lambda));
     INDArray id = p.mmul(g);
     for (int i = 0; i < n; i++) {
@@ -42,7 +43,8 @@ class EaseScorerTest {
 
   @Test
   void coOccurringItemScoresAboveUnrelatedOne() {
-    // Users who click a also click b; c is clicked by other users alone: for a user with only a, b beats c.
+    // Users who click a also click b; c is clicked by other users alone: for a user with only a, b
+    // beats c.
     List<Interaction> events = new ArrayList<>();
     int t = 0;
     for (int u = 0; u < 30; u++) {
@@ -56,7 +58,8 @@ class EaseScorerTest {
     TemporalSplit s = new TemporalSplit(events, 0.995);
     float[] scores = new EaseScorer(s, 1.0).scores("w");
     // "w" has a in training; its b is in test.
-    assertTrue(scores[s.itemIndex.get("b")] > scores[s.itemIndex.get("c")] + 0.1,
+    assertTrue(
+        scores[s.itemIndex.get("b")] > scores[s.itemIndex.get("c")] + 0.1,
         "b " + scores[s.itemIndex.get("b")] + " vs c " + scores[s.itemIndex.get("c")]);
   }
 }

@@ -16,8 +16,15 @@ class PrequentialEvaluatorTest {
 
   @Test
   void scoresBeforeTrainingWithPopularitySoFar() {
-    OnlineModel model = TwoTowerModels.create(ModelConfig.builder().batchSize(2).dim(4).reservoirNegatives(0)
-        .reservoirCapacity(0).maxRowsPerTable(100).build());
+    OnlineModel model =
+        TwoTowerModels.create(
+            ModelConfig.builder()
+                .batchSize(2)
+                .dim(4)
+                .reservoirNegatives(0)
+                .reservoirCapacity(0)
+                .maxRowsPerTable(100)
+                .build());
     PrequentialEvaluator pe = new PrequentialEvaluator(100, 100);
     // Batch 1: nothing known yet → all misses. Batch 2: x seen twice, y once.
     pe.scoreThenTrain(model, List.of(new Interaction("a", "x"), new Interaction("b", "x")));
@@ -25,10 +32,12 @@ class PrequentialEvaluatorTest {
     pe.scoreThenTrain(model, List.of(new Interaction("a", "y"), new Interaction("e", "y")));
     PrequentialMetrics pop = pe.metrics().get("popularity");
     assertThat(pop.events()).isEqualTo(6);
-    // Batch 2: c→y: y unknown before batch 2 (miss); d→x rank 0. Batch 3 (x:3, y:1): a→y with x excluded
+    // Batch 2: c→y: y unknown before batch 2 (miss); d→x rank 0. Batch 3 (x:3, y:1): a→y with x
+    // excluded
     // (a's history) rank 0; e→y rank 1.
     assertThat(pop.whole().get("mrr")).isCloseTo((1 + 1 + 0.5) / 6, within(1e-12));
-    assertThat(pe.metrics().get(PrequentialEvaluator.TOWERSTREAM).whole().get("hr@10")).isLessThanOrEqualTo(3.0 / 6);
+    assertThat(pe.metrics().get(PrequentialEvaluator.TOWERSTREAM).whole().get("hr@10"))
+        .isLessThanOrEqualTo(3.0 / 6);
   }
 
   @Test
@@ -37,7 +46,13 @@ class PrequentialEvaluatorTest {
     OnlineModel model = TwoTowerModels.create(config);
     PrequentialEvaluator pe = new PrequentialEvaluator(3_000, 3_000);
     List<Interaction> stream = new ArrayList<>();
-    PlantedClusterClicks.builder().users(200).items(200).clusters(10).events(12_000).zipfExponent(0).seed(11L)
+    PlantedClusterClicks.builder()
+        .users(200)
+        .items(200)
+        .clusters(10)
+        .events(12_000)
+        .zipfExponent(0)
+        .seed(11L)
         .build()
         .forEach(stream::add);
     for (int i = 0; i < stream.size(); i += 128) {
@@ -49,16 +64,29 @@ class PrequentialEvaluatorTest {
   }
 
   /**
-   * The evaluator's item matrix is refreshed from the model's change feed only; a reference that fetches every
-   * item's vector and bias before every batch must record the same ranks, with evictions, new items and a
-   * prior that moves every clicked item's bias.
+   * The evaluator's item matrix is refreshed from the model's change feed only; a reference that
+   * fetches every item's vector and bias before every batch must record the same ranks, with
+   * evictions, new items and a prior that moves every clicked item's bias.
    */
   @Test
   void theIncrementalItemMatrixRanksAsAFullRefreshDoes() {
-    ModelConfig config = ModelConfig.builder().batchSize(32).dim(8).reservoirNegatives(8).reservoirCapacity(50)
-        .maxRowsPerTable(120).seed(5).build();
+    ModelConfig config =
+        ModelConfig.builder()
+            .batchSize(32)
+            .dim(8)
+            .reservoirNegatives(8)
+            .reservoirCapacity(50)
+            .maxRowsPerTable(120)
+            .seed(5)
+            .build();
     List<Interaction> stream = new ArrayList<>();
-    PlantedClusterClicks.builder().users(150).items(160).clusters(6).events(32 * 60).seed(2L).build()
+    PlantedClusterClicks.builder()
+        .users(150)
+        .items(160)
+        .clusters(6)
+        .events(32 * 60)
+        .seed(2L)
+        .build()
         .forEach(stream::add);
     OnlineModel model = TwoTowerModels.create(config);
     PrequentialEvaluator incremental = new PrequentialEvaluator(500, 200);
@@ -86,29 +114,44 @@ class PrequentialEvaluatorTest {
             }
             served[j] = dot + model.itemBias(known.get(j));
           }
-          java.util.Set<Integer> excluded = seenInBatch.containsKey(e.userId()) ? seenInBatch.get(e.userId())
-              : seen.get(e.userId());
+          java.util.Set<Integer> excluded =
+              seenInBatch.containsKey(e.userId())
+                  ? seenInBatch.get(e.userId())
+                  : seen.get(e.userId());
           reference.add(PrequentialMetrics.rankOf(served, target, excluded));
-          seenInBatch.computeIfAbsent(e.userId(), x -> seen.containsKey(x) ? new java.util.HashSet<>(seen.get(x))
-              : new java.util.HashSet<>()).add(target);
+          seenInBatch
+              .computeIfAbsent(
+                  e.userId(),
+                  x ->
+                      seen.containsKey(x)
+                          ? new java.util.HashSet<>(seen.get(x))
+                          : new java.util.HashSet<>())
+              .add(target);
         }
       }
       model.train(batch);
       incremental.observe(batch);
       for (Interaction e : batch) {
-        int ix = index.computeIfAbsent(e.itemId(), id -> {
-          known.add(id);
-          return known.size() - 1;
-        });
+        int ix =
+            index.computeIfAbsent(
+                e.itemId(),
+                id -> {
+                  known.add(id);
+                  return known.size() - 1;
+                });
         seen.computeIfAbsent(e.userId(), x -> new java.util.HashSet<>()).add(ix);
       }
     }
     PrequentialMetrics expected = new PrequentialMetrics(500);
     reference.forEach(expected::record);
     PrequentialMetrics actual = incremental.metrics().get(PrequentialEvaluator.TOWERSTREAM);
-    assertThat(((io.towerstream.model.twotower.TwoTowerModel) model).evictedRows(io.towerstream.model.EntityKind.ITEM))
-        .as("evictions were exercised").isPositive();
-    // float sums of the gemm and of the loop above may differ in the last bit; ranks are counts, so they agree
+    assertThat(
+            ((io.towerstream.model.twotower.TwoTowerModel) model)
+                .evictedRows(io.towerstream.model.EntityKind.ITEM))
+        .as("evictions were exercised")
+        .isPositive();
+    // float sums of the gemm and of the loop above may differ in the last bit; ranks are counts, so
+    // they agree
     // unless two scores sit within a rounding of each other
     assertThat(actual.whole().get("mrr")).isCloseTo(expected.whole().get("mrr"), within(1e-3));
     assertThat(actual.whole().get("hr@10")).isCloseTo(expected.whole().get("hr@10"), within(1e-3));
@@ -117,10 +160,17 @@ class PrequentialEvaluatorTest {
 
   @Test
   void aCostBudgetShrinksTheCohortToASubsetOfItself() {
-    OnlineModel model = TwoTowerModels.create(ModelConfig.builder().batchSize(16).dim(8).seed(1).build());
+    OnlineModel model =
+        TwoTowerModels.create(ModelConfig.builder().batchSize(16).dim(8).seed(1).build());
     PrequentialEvaluator pe = new PrequentialEvaluator(100, 100, 1.0).withCostBudget(0.1);
     List<Interaction> stream = new ArrayList<>();
-    PlantedClusterClicks.builder().users(300).items(100).clusters(4).events(16 * 200).seed(3L).build()
+    PlantedClusterClicks.builder()
+        .users(300)
+        .items(100)
+        .clusters(4)
+        .events(16 * 200)
+        .seed(3L)
+        .build()
         .forEach(stream::add);
     double last = pe.sampleRate();
     for (int i = 0; i < stream.size(); i += 16) {
@@ -138,18 +188,32 @@ class PrequentialEvaluatorTest {
     unlimited.recordTraining(1);
     assertThat(unlimited.sampleRate()).as("no budget, no shrinking").isEqualTo(1.0);
   }
+
   /**
-   * A restore continues exactly: two identical models train on the same stream, one scored by a single evaluator,
-   * the other by evaluators restored from the previous one's snapshot every few batches (with evictions, so some
-   * items have no vector when the restored evaluator fetches them all). Every metric of every scorer is equal, to
-   * the bit.
+   * A restore continues exactly: two identical models train on the same stream, one scored by a
+   * single evaluator, the other by evaluators restored from the previous one's snapshot every few
+   * batches (with evictions, so some items have no vector when the restored evaluator fetches them
+   * all). Every metric of every scorer is equal, to the bit.
    */
   @Test
   void aRestoredEvaluatorContinuesExactlyAsTheUninterruptedOne() {
-    ModelConfig config = ModelConfig.builder().batchSize(32).dim(8).reservoirNegatives(8).reservoirCapacity(50)
-        .maxRowsPerTable(120).seed(5).build();
+    ModelConfig config =
+        ModelConfig.builder()
+            .batchSize(32)
+            .dim(8)
+            .reservoirNegatives(8)
+            .reservoirCapacity(50)
+            .maxRowsPerTable(120)
+            .seed(5)
+            .build();
     List<Interaction> stream = new ArrayList<>();
-    PlantedClusterClicks.builder().users(150).items(160).clusters(6).events(32 * 60).seed(4L).build()
+    PlantedClusterClicks.builder()
+        .users(150)
+        .items(160)
+        .clusters(6)
+        .events(32 * 60)
+        .seed(4L)
+        .build()
         .forEach(stream::add);
     OnlineModel straightModel = TwoTowerModels.create(config);
     OnlineModel restoredModel = TwoTowerModels.create(config);
@@ -166,7 +230,8 @@ class PrequentialEvaluatorTest {
       restored.scoreThenTrain(restoredModel, batch);
     }
     assertThat(restores).isGreaterThan(5);
-    assertThat(straight.metrics().get(PrequentialEvaluator.POPULARITY).windowEvents()).isEqualTo(300);
+    assertThat(straight.metrics().get(PrequentialEvaluator.POPULARITY).windowEvents())
+        .isEqualTo(300);
     for (String scorer : straight.metrics().keySet()) {
       PrequentialMetrics a = straight.metrics().get(scorer);
       PrequentialMetrics b = restored.metrics().get(scorer);
@@ -174,20 +239,29 @@ class PrequentialEvaluatorTest {
       assertThat(b.whole()).as(scorer).isEqualTo(a.whole());
       assertThat(b.windowed()).as(scorer).isEqualTo(a.windowed());
     }
-    assertThat(straight.metrics().get(PrequentialEvaluator.TOWERSTREAM).whole().get("hr@10")).isPositive();
+    assertThat(straight.metrics().get(PrequentialEvaluator.TOWERSTREAM).whole().get("hr@10"))
+        .isPositive();
   }
 
   /**
-   * Another configuration may restore a snapshot: a smaller recent-popularity window keeps the newest events, a
-   * smaller cohort drops the others' seen items, and a smaller metrics window its oldest events; what is scored next
-   * then ranks as an evaluator of that configuration ranks after the same stream (popularity, which the model does
-   * not affect), with the windowed sums recomputed.
+   * Another configuration may restore a snapshot: a smaller recent-popularity window keeps the
+   * newest events, a smaller cohort drops the others' seen items, and a smaller metrics window its
+   * oldest events; what is scored next then ranks as an evaluator of that configuration ranks after
+   * the same stream (popularity, which the model does not affect), with the windowed sums
+   * recomputed.
    */
   @Test
   void aSnapshotRestoresIntoAnotherConfiguration() {
-    OnlineModel model = TwoTowerModels.create(ModelConfig.builder().batchSize(16).dim(4).seed(2).build());
+    OnlineModel model =
+        TwoTowerModels.create(ModelConfig.builder().batchSize(16).dim(4).seed(2).build());
     List<Interaction> stream = new ArrayList<>();
-    PlantedClusterClicks.builder().users(80).items(60).clusters(4).events(16 * 70).seed(6L).build()
+    PlantedClusterClicks.builder()
+        .users(80)
+        .items(60)
+        .clusters(4)
+        .events(16 * 70)
+        .seed(6L)
+        .build()
         .forEach(stream::add);
     PrequentialEvaluator wide = new PrequentialEvaluator(400, 300, 1.0);
     PrequentialEvaluator narrow = new PrequentialEvaluator(100, 50, 0.5);
@@ -208,10 +282,13 @@ class PrequentialEvaluatorTest {
       moved.observe(batch);
       narrow.observe(batch);
     }
-    // the last 100 scored events came after the restore: both windows hold the same ranks (their sums' histories
+    // the last 100 scored events came after the restore: both windows hold the same ranks (their
+    // sums' histories
     // differ, so the fractional metrics may differ in the last bits; the hit counts cannot)
-    assertThat(moved.metrics().get(PrequentialEvaluator.POPULARITY).events()).isGreaterThan(30 * 16 + 100);
-    for (String scorer : List.of(PrequentialEvaluator.POPULARITY, PrequentialEvaluator.RECENT_POPULARITY)) {
+    assertThat(moved.metrics().get(PrequentialEvaluator.POPULARITY).events())
+        .isGreaterThan(30 * 16 + 100);
+    for (String scorer :
+        List.of(PrequentialEvaluator.POPULARITY, PrequentialEvaluator.RECENT_POPULARITY)) {
       java.util.Map<String, Double> a = narrow.metrics().get(scorer).windowed();
       java.util.Map<String, Double> b = moved.metrics().get(scorer).windowed();
       assertThat(b.get("hr@10")).as(scorer).isEqualTo(a.get("hr@10"));
@@ -227,7 +304,9 @@ class PrequentialEvaluatorTest {
     pe.observe(List.of(new Interaction("u", "i")));
     byte[] state = pe.snapshot();
     state[3] = 9; // the version
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PrequentialEvaluator(10, 10).restore(state))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("version 9");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new PrequentialEvaluator(10, 10).restore(state))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("version 9");
   }
 }

@@ -41,13 +41,19 @@ class PrequentialMetricsTest {
     PrequentialMetrics narrowed = roundTrip(eight, 3);
     assertThat(narrowed.windowEvents()).isEqualTo(3);
     assertThat(narrowed.whole()).isEqualTo(eight.whole());
-    narrowed.windowed().forEach((name, v) -> assertThat(v).as(name).isCloseTo(three.windowed().get(name),
-        within(1e-12)));
+    narrowed
+        .windowed()
+        .forEach(
+            (name, v) ->
+                assertThat(v).as(name).isCloseTo(three.windowed().get(name), within(1e-12)));
 
     PrequentialMetrics widened = roundTrip(eight, 20);
     assertThat(widened.windowEvents()).as("the 8 saved ranks, not 20").isEqualTo(8);
-    eight.windowed().forEach((name, v) -> assertThat(widened.windowed().get(name)).as(name).isCloseTo(v,
-        within(1e-12)));
+    eight
+        .windowed()
+        .forEach(
+            (name, v) ->
+                assertThat(widened.windowed().get(name)).as(name).isCloseTo(v, within(1e-12)));
     widened.record(0);
     assertThat(widened.windowEvents()).isEqualTo(9);
     assertThat(widened.events()).isEqualTo(RANKS.length + 1);

@@ -14,9 +14,16 @@ class RankingMetricsTest {
   @Test
   void recallAndNdcgMatchHandComputedValues() {
     // Catalogue x(0) y(1) z(2) w(3) v(4); user a trained on x; relevant z and v.
-    List<Interaction> s = List.of(new Interaction("a", "x", 1f, 1), new Interaction("b", "y", 1f, 2),
-        new Interaction("b", "z", 1f, 3), new Interaction("b", "w", 1f, 4), new Interaction("b", "v", 1f, 5),
-        new Interaction("a", "z", 1f, 6), new Interaction("a", "v", 1f, 7), new Interaction("b", "y", 1f, 8));
+    List<Interaction> s =
+        List.of(
+            new Interaction("a", "x", 1f, 1),
+            new Interaction("b", "y", 1f, 2),
+            new Interaction("b", "z", 1f, 3),
+            new Interaction("b", "w", 1f, 4),
+            new Interaction("b", "v", 1f, 5),
+            new Interaction("a", "z", 1f, 6),
+            new Interaction("a", "v", 1f, 7),
+            new Interaction("b", "y", 1f, 8));
     TemporalSplit split = new TemporalSplit(s, 5.0 / 8);
     // x is the best but excluded (a's training item); ranking: z, w, y, v.
     Scorer scorer = u -> new float[] {9f, 2f, 5f, 3f, 1f};
@@ -40,21 +47,31 @@ class RankingMetricsTest {
     TemporalSplit split = new TemporalSplit(stream, 0.7);
     // Coarse scores, so ties (broken by catalogue index) matter.
     Map<String, float[]> scores = new java.util.HashMap<>();
-    Scorer scorer = u -> scores.computeIfAbsent(u, x -> {
-      float[] s = new float[split.items.size()];
-      for (int i = 0; i < s.length; i++) {
-        s[i] = random.nextInt(5);
-      }
-      return s;
-    }).clone();
+    Scorer scorer =
+        u ->
+            scores
+                .computeIfAbsent(
+                    u,
+                    x -> {
+                      float[] s = new float[split.items.size()];
+                      for (int i = 0; i < s.length; i++) {
+                        s[i] = random.nextInt(5);
+                      }
+                      return s;
+                    })
+                .clone();
     // A naive full sort, independent of topK's heap: what a retrieval service would return.
-    java.util.function.Function<String, List<String>> ranker = u -> {
-      float[] s = scorer.scores(u);
-      return java.util.stream.IntStream.range(0, s.length).boxed()
-          .filter(i -> !split.trainItems.get(u).contains(i))
-          .sorted((a, b) -> s[a] != s[b] ? Float.compare(s[b], s[a]) : Integer.compare(a, b))
-          .limit(20).map(split.items::get).toList();
-    };
+    java.util.function.Function<String, List<String>> ranker =
+        u -> {
+          float[] s = scorer.scores(u);
+          return java.util.stream.IntStream.range(0, s.length)
+              .boxed()
+              .filter(i -> !split.trainItems.get(u).contains(i))
+              .sorted((a, b) -> s[a] != s[b] ? Float.compare(s[b], s[a]) : Integer.compare(a, b))
+              .limit(20)
+              .map(split.items::get)
+              .toList();
+        };
     Map<String, Double> byScores = RankingMetrics.evaluate(split, scorer, 5, 10, 20);
     assertThat(byScores.get("users")).isGreaterThan(5);
     assertThat(byScores.get("recall@20")).isPositive();
@@ -63,7 +80,8 @@ class RankingMetricsTest {
 
   @Test
   void anEmptyRankingScoresZero() {
-    List<Interaction> s = List.of(new Interaction("a", "x", 1f, 1), new Interaction("a", "y", 1f, 2));
+    List<Interaction> s =
+        List.of(new Interaction("a", "x", 1f, 1), new Interaction("a", "y", 1f, 2));
     TemporalSplit split = new TemporalSplit(s, 0.5);
     Map<String, Double> m = RankingMetrics.evaluateRanked(split, u -> List.of(), 10);
     assertThat(m.get("users")).isEqualTo(1.0);

@@ -18,13 +18,23 @@ class TemporalSplitTest {
 
   @Test
   void testUsersAndRelevantItemsFollowTheProtocol() {
-    List<Interaction> s = List.of(
-        e("a", "x", 1), e("a", "y", 2), e("b", "x", 3), e("c", "z", 4), e("a", "w", 5),
-        // test part (last 5 of 10)
-        e("a", "x", 6), e("a", "z", 7), e("b", "q", 8), e("d", "x", 9), e("c", "z", 10));
+    List<Interaction> s =
+        List.of(
+            e("a", "x", 1),
+            e("a", "y", 2),
+            e("b", "x", 3),
+            e("c", "z", 4),
+            e("a", "w", 5),
+            // test part (last 5 of 10)
+            e("a", "x", 6),
+            e("a", "z", 7),
+            e("b", "q", 8),
+            e("d", "x", 9),
+            e("c", "z", 10));
     TemporalSplit split = new TemporalSplit(s, 0.5);
     assertThat(split.items).containsExactly("x", "y", "z", "w");
-    // a: x was a training item (not relevant), z is; b: q unseen in training still counts (a miss for all);
+    // a: x was a training item (not relevant), z is; b: q unseen in training still counts (a miss
+    // for all);
     // c: only a repeat → not a test user; d: no training events → not a test user.
     assertThat(split.relevant).containsOnlyKeys("a", "b");
     assertThat(split.relevant.get("a")).containsExactly("z");
@@ -34,7 +44,8 @@ class TemporalSplitTest {
 
   @Test
   void movieLensIsSortedByTimestampThenLine(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("u.data"), "1\t10\t5\t300\n2\t20\t3\t100\n3\t30\t4\t300\n4\t40\t1\t200\n");
+    Files.writeString(
+        dir.resolve("u.data"), "1\t10\t5\t300\n2\t20\t3\t100\n3\t30\t4\t300\n4\t40\t1\t200\n");
     List<Interaction> read = ClickLogs.read(dir, false);
     assertThat(read).extracting(Interaction::userId).containsExactly("2", "4", "1", "3");
     assertThat(read.get(0).eventTimeMillis()).isEqualTo(100_000L);

@@ -28,7 +28,8 @@ class HistoryPoolingTest {
 
   @Test
   void backwardIsTheAdjointOfTheForwardPooling() {
-    // <dz, P h> = <Pᵀ dz, h> for the linear pooling P: fails on a wrong 1/n or a wrong row assignment.
+    // <dz, P h> = <Pᵀ dz, h> for the linear pooling P: fails on a wrong 1/n or a wrong row
+    // assignment.
     int[] offsets = {0, 3, 3, 4, 9};
     int rows = offsets.length - 1;
     float[] h = gaussian(offsets[rows] * DIM);
@@ -40,8 +41,10 @@ class HistoryPoolingTest {
 
   @Test
   void perDistinctSumsAndSquaredNormEqualThePerPositionGradients() {
-    // The fused path the step uses must be the per-position gradient summed per distinct row, exactly, and its
-    // norm the one the clip would compute from the per-position array (a repeated item counts at every position).
+    // The fused path the step uses must be the per-position gradient summed per distinct row,
+    // exactly, and its
+    // norm the one the clip would compute from the per-position array (a repeated item counts at
+    // every position).
     int[] offsets = {0, 3, 3, 4, 9};
     int[] distinctOf = {0, 1, 0, /* */ 2, /* */ 1, 3, 3, 0, 2};
     int rows = offsets.length - 1;
@@ -55,8 +58,10 @@ class HistoryPoolingTest {
         expectedSquares += (double) perPosition[p * DIM + k] * perPosition[p * DIM + k];
       }
     }
-    assertThat(HistoryPooling.backwardPooledByDistinct(dz, offsets, distinctOf, 4, DIM)).containsExactly(expected);
-    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM)).isCloseTo(expectedSquares, within(1e-9));
+    assertThat(HistoryPooling.backwardPooledByDistinct(dz, offsets, distinctOf, 4, DIM))
+        .containsExactly(expected);
+    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM))
+        .isCloseTo(expectedSquares, within(1e-9));
     dz[DIM] = Float.NaN; // row 1 has no history: its NaN never reaches a pooled row
     dz[0] = Float.NaN;
     assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM)).isNaN();
@@ -90,7 +95,9 @@ class HistoryPoolingTest {
       ids[k] = (float) (saved - step);
       double down = loss(ids, h, offsets, items);
       ids[k] = saved;
-      assertThat(dz[k]).as("dL/de[%d]", k).isCloseTo((float) ((up - down) / (2 * step)), within(2e-3f));
+      assertThat(dz[k])
+          .as("dL/de[%d]", k)
+          .isCloseTo((float) ((up - down) / (2 * step)), within(2e-3f));
     }
   }
 
@@ -101,15 +108,26 @@ class HistoryPoolingTest {
   private static float[] dInputs(float[] ids, float[] h, int[] offsets, float[] items) {
     INDArray z = matrix(HistoryPooling.forward(ids, h, offsets, DIM));
     TowerActivations u = TowerMath.forward(z, null);
-    LossGradients g = InfoNceLoss.compute(u.outputs(), TowerMath.forward(matrix(items), null).outputs(), null,
-        Nd4j.ones(DataType.DOUBLE, z.rows()), null, 0.5);
+    LossGradients g =
+        InfoNceLoss.compute(
+            u.outputs(),
+            TowerMath.forward(matrix(items), null).outputs(),
+            null,
+            Nd4j.ones(DataType.DOUBLE, z.rows()),
+            null,
+            0.5);
     return Nd4j.toFlattened(TowerMath.backward(u, null, g.dUsers()).embeddings()).toFloatVector();
   }
 
   private static LossGradients lossGradients(float[] ids, float[] h, int[] offsets, float[] items) {
     INDArray z = matrix(HistoryPooling.forward(ids, h, offsets, DIM));
-    return InfoNceLoss.compute(TowerMath.forward(z, null).outputs(), TowerMath.forward(matrix(items), null).outputs(),
-        null, Nd4j.ones(DataType.DOUBLE, z.rows()), null, 0.5);
+    return InfoNceLoss.compute(
+        TowerMath.forward(z, null).outputs(),
+        TowerMath.forward(matrix(items), null).outputs(),
+        null,
+        Nd4j.ones(DataType.DOUBLE, z.rows()),
+        null,
+        0.5);
   }
 
   /** Float inputs, double math: the check measures the pooling, not float rounding in the loss. */

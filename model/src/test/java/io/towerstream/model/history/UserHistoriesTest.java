@@ -51,10 +51,12 @@ class UserHistoriesTest {
     h.writeTo(out, 3);
     byte[] bytes = out.toByteArrayWithChecksum();
 
-    UserHistories same = UserHistories.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), 3, 4);
+    UserHistories same =
+        UserHistories.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), 3, 4);
     assertThat(items(same, 1)).containsExactly("b", "c", "d", "e");
     assertThat(items(same, 0)).containsExactly("z");
-    UserHistories shorter = UserHistories.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), 3, 2);
+    UserHistories shorter =
+        UserHistories.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), 3, 2);
     assertThat(items(shorter, 1)).containsExactly("d", "e");
   }
 

@@ -16,6 +16,9 @@ class CollisionMaskTest {
 
   @Test
   void distinctKeysNeedNoMask() {
-    assertThat(CollisionMask.maskedPairs(new int[] {-3, 1, 2, Integer.MAX_VALUE, Integer.MIN_VALUE}, 3)).isEmpty();
+    assertThat(
+            CollisionMask.maskedPairs(
+                new int[] {-3, 1, 2, Integer.MAX_VALUE, Integer.MIN_VALUE}, 3))
+        .isEmpty();
   }
 }

@@ -49,26 +49,31 @@ class InfoNceLossTest {
 
   @Test
   void maskedCandidatesGetNoGradientFromTheRowTheyCollideWith() {
-    // Row 3's only non-positive link to item 11 is column 1: its logit for row 3 is masked, so moving
+    // Row 3's only non-positive link to item 11 is column 1: its logit for row 3 is masked, so
+    // moving
     // column 1 must not change row 3's loss. Check via the loss with row 3 alone weighted.
     INDArray onlyRow3 = Nd4j.create(new double[] {0, 0, 0, 1}, new long[] {ROWS}, DataType.DOUBLE);
-    LossGradients result = InfoNceLoss.compute(users, candidates, logQ, onlyRow3, KEYS, TEMPERATURE);
+    LossGradients result =
+        InfoNceLoss.compute(users, candidates, logQ, onlyRow3, KEYS, TEMPERATURE);
     assertThat(result.dCandidates().getRow(1).norm2Number().doubleValue()).isZero();
     // Without the mask the same column would be pushed away from user 3.
-    LossGradients unmasked = InfoNceLoss.compute(users, candidates, logQ, onlyRow3, null, TEMPERATURE);
+    LossGradients unmasked =
+        InfoNceLoss.compute(users, candidates, logQ, onlyRow3, null, TEMPERATURE);
     assertThat(unmasked.dCandidates().getRow(1).norm2Number().doubleValue()).isGreaterThan(1e-5);
   }
 
   @Test
   void aRowWhoseOnlyCandidateIsItsPositiveHasZeroLoss() {
-    // Two users clicked the same item and there are no other candidates: masking leaves each row just
+    // Two users clicked the same item and there are no other candidates: masking leaves each row
+    // just
     // its positive, so the loss is exactly 0, where without the mask it would be log 2.
     INDArray u = gaussian(random, 2, DIM, 1.0);
     INDArray item = gaussian(random, 1, DIM, 1.0);
     INDArray v = Nd4j.vstack(item, item);
     INDArray w = Nd4j.ones(DataType.DOUBLE, 2);
     assertThat(InfoNceLoss.compute(u, v, null, w, new int[] {7, 7}, TEMPERATURE).loss()).isZero();
-    assertThat(InfoNceLoss.compute(u, v, null, w, null, TEMPERATURE).loss()).isCloseTo(Math.log(2), within(1e-12));
+    assertThat(InfoNceLoss.compute(u, v, null, w, null, TEMPERATURE).loss())
+        .isCloseTo(Math.log(2), within(1e-12));
   }
 
   @Test
@@ -78,15 +83,25 @@ class InfoNceLossTest {
     INDArray v = Nd4j.ones(DataType.DOUBLE, 4, DIM);
     double popularQ = 0.9;
     double rareQ = 0.01;
-    INDArray q = Nd4j.create(new double[] {Math.log(popularQ), Math.log(popularQ), Math.log(popularQ),
-        Math.log(rareQ)}, new long[] {4}, DataType.DOUBLE);
+    INDArray q =
+        Nd4j.create(
+            new double[] {
+              Math.log(popularQ), Math.log(popularQ), Math.log(popularQ), Math.log(rareQ)
+            },
+            new long[] {4},
+            DataType.DOUBLE);
     INDArray logits = InfoNceLoss.correctedLogits(u, v, q, TEMPERATURE);
-    assertThat(logits.getDouble(0, 2)).as("popular candidate's corrected logit").isLessThan(logits.getDouble(0, 3));
-    assertThat(logits.getDouble(0, 3) - logits.getDouble(0, 2)).isCloseTo(Math.log(popularQ / rareQ), within(1e-9));
+    assertThat(logits.getDouble(0, 2))
+        .as("popular candidate's corrected logit")
+        .isLessThan(logits.getDouble(0, 3));
+    assertThat(logits.getDouble(0, 3) - logits.getDouble(0, 2))
+        .isCloseTo(Math.log(popularQ / rareQ), within(1e-9));
 
-    // The softmax therefore puts more mass on the rare negative, so the loss pushes the user harder away
+    // The softmax therefore puts more mass on the rare negative, so the loss pushes the user harder
+    // away
     // from it than from the equally scored popular one. Adding log Q would do the opposite.
-    LossGradients g = InfoNceLoss.compute(u, v, q, Nd4j.ones(DataType.DOUBLE, 2), null, TEMPERATURE);
+    LossGradients g =
+        InfoNceLoss.compute(u, v, q, Nd4j.ones(DataType.DOUBLE, 2), null, TEMPERATURE);
     double pushOnRare = g.dCandidates().getRow(3).norm2Number().doubleValue();
     double pushOnPopular = g.dCandidates().getRow(2).norm2Number().doubleValue();
     assertThat(pushOnRare).isGreaterThan(10 * pushOnPopular);
@@ -104,19 +119,32 @@ class InfoNceLossTest {
   @Test
   void worksInFloatToo() {
     LossGradients d = InfoNceLoss.compute(users, candidates, logQ, weights, KEYS, TEMPERATURE);
-    LossGradients f = InfoNceLoss.compute(users.castTo(DataType.FLOAT), candidates.castTo(DataType.FLOAT),
-        logQ.castTo(DataType.FLOAT), weights.castTo(DataType.FLOAT), KEYS, TEMPERATURE);
+    LossGradients f =
+        InfoNceLoss.compute(
+            users.castTo(DataType.FLOAT),
+            candidates.castTo(DataType.FLOAT),
+            logQ.castTo(DataType.FLOAT),
+            weights.castTo(DataType.FLOAT),
+            KEYS,
+            TEMPERATURE);
     assertThat(f.dUsers().dataType()).isEqualTo(DataType.FLOAT);
     assertThat(f.loss()).isCloseTo(d.loss(), within(1e-5));
-    assertThat(f.dCandidates().castTo(DataType.DOUBLE).sub(d.dCandidates()).amaxNumber().doubleValue())
+    assertThat(
+            f.dCandidates().castTo(DataType.DOUBLE).sub(d.dCandidates()).amaxNumber().doubleValue())
         .isLessThan(1e-5);
   }
 
   private void checkGradients(INDArray q, INDArray w, int[] keys) {
     LossGradients analytic = InfoNceLoss.compute(users, candidates, q, w, keys, TEMPERATURE);
-    assertMatches("dL/dU", users, analytic.dUsers(),
+    assertMatches(
+        "dL/dU",
+        users,
+        analytic.dUsers(),
         () -> InfoNceLoss.compute(users, candidates, q, w, keys, TEMPERATURE).loss());
-    assertMatches("dL/dV", candidates, analytic.dCandidates(),
+    assertMatches(
+        "dL/dV",
+        candidates,
+        analytic.dCandidates(),
         () -> InfoNceLoss.compute(users, candidates, q, w, keys, TEMPERATURE).loss());
   }
 

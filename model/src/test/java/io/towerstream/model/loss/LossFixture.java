@@ -9,14 +9,19 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** One small seeded batch in DOUBLE, shared by the loss tests, and the gradient check every loss must pass. */
+/**
+ * One small seeded batch in DOUBLE, shared by the loss tests, and the gradient check every loss
+ * must pass.
+ */
 final class LossFixture {
   static final int ROWS = 4;
   static final int COLUMNS = 7; // 4 positives + 3 sampled negatives
   static final int DIM = 5;
   static final double TEMPERATURE = 0.5;
+
   /** Row 1 and row 3 clicked the same item; sampled negative 5 is row 0's positive again. */
   static final int[] KEYS = {10, 11, 12, 11, 13, 10, 14};
+
   /** Rows 0 and 2 are the same user. */
   static final int[] USER_KEYS = {100, 101, 100, 102};
 
@@ -45,22 +50,37 @@ final class LossFixture {
 
   /** A queue of {@code size} random unit-scale vectors with the given keys and logQ. */
   QueuedNegatives queue(int[] keys, double... logQ) {
-    return new QueuedNegatives(gaussian(random, keys.length, DIM, 1.0), logQ.length == 0 ? null : vector(logQ),
-        keys);
+    return new QueuedNegatives(
+        gaussian(random, keys.length, DIM, 1.0), logQ.length == 0 ? null : vector(logQ), keys);
   }
 
   /**
-   * Checks ∂/∂U, ∂/∂V and ∂/∂log(1/τ) of {@code loss} against central differences; the queue, a constant,
-   * is not checked (it gets no gradient).
+   * Checks ∂/∂U, ∂/∂V and ∂/∂log(1/τ) of {@code loss} against central differences; the queue, a
+   * constant, is not checked (it gets no gradient).
    */
-  void checkGradients(ContrastiveLoss loss, INDArray q, INDArray w, int[] keys, int[] userKeys,
+  void checkGradients(
+      ContrastiveLoss loss,
+      INDArray q,
+      INDArray w,
+      int[] keys,
+      int[] userKeys,
       QueuedNegatives queue) {
-    LossGradients analytic = loss.compute(users, candidates, q, w, keys, userKeys, TEMPERATURE, queue);
-    assertMatches("dL/dU", users, analytic.dUsers(),
+    LossGradients analytic =
+        loss.compute(users, candidates, q, w, keys, userKeys, TEMPERATURE, queue);
+    assertMatches(
+        "dL/dU",
+        users,
+        analytic.dUsers(),
         () -> loss.compute(users, candidates, q, w, keys, userKeys, TEMPERATURE, queue).loss());
-    assertMatches("dL/dV", candidates, analytic.dCandidates(),
+    assertMatches(
+        "dL/dV",
+        candidates,
+        analytic.dCandidates(),
         () -> loss.compute(users, candidates, q, w, keys, userKeys, TEMPERATURE, queue).loss());
-    assertDerivativeMatches("dL/dlog(1/τ)", Math.log(1 / TEMPERATURE), analytic.dLogScale(),
+    assertDerivativeMatches(
+        "dL/dlog(1/τ)",
+        Math.log(1 / TEMPERATURE),
+        analytic.dLogScale(),
         s -> loss.compute(users, candidates, q, w, keys, userKeys, Math.exp(-s), queue).loss());
   }
 }

@@ -48,11 +48,15 @@ class MomentumQueueTest {
     MomentumQueue queue = new MomentumQueue(4, DIM);
     Random random = new Random(3);
     for (int n = 0; n < 7; n++) {
-      queue.enqueue(random.nextInt(100), new float[] {random.nextFloat(), random.nextFloat(), random.nextFloat()}, 0);
+      queue.enqueue(
+          random.nextInt(100),
+          new float[] {random.nextFloat(), random.nextFloat(), random.nextFloat()},
+          0);
     }
     byte[] bytes = write(queue);
     int[] savedKeys = queue.keys();
-    MomentumQueue restored = MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length), 4, DIM);
+    MomentumQueue restored =
+        MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length), 4, DIM);
     assertThat(restored.keys()).containsExactly(queue.keys());
     assertThat(restored.gather(DataType.FLOAT)).isEqualTo(queue.gather(DataType.FLOAT));
     assertThat(write(restored)).isEqualTo(bytes);
@@ -71,13 +75,16 @@ class MomentumQueueTest {
     MomentumQueue queue = new MomentumQueue(2, DIM);
     queue.enqueue(1, vectorOf(1), 0);
     byte[] bytes = write(queue);
-    assertThatThrownBy(() -> MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length - 4), 2, DIM))
+    assertThatThrownBy(
+            () -> MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length - 4), 2, DIM))
         .isInstanceOf(IllegalArgumentException.class);
     byte[] future = bytes.clone();
     future[3] = 9;
-    assertThatThrownBy(() -> MomentumQueue.read(SnapshotReader.over(future, 0, future.length), 2, DIM))
+    assertThatThrownBy(
+            () -> MomentumQueue.read(SnapshotReader.over(future, 0, future.length), 2, DIM))
         .hasMessageContaining("format 9");
-    assertThatThrownBy(() -> MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length), 2, DIM + 1))
+    assertThatThrownBy(
+            () -> MomentumQueue.read(SnapshotReader.over(bytes, 0, bytes.length), 2, DIM + 1))
         .hasMessageContaining("dim");
   }
 
@@ -89,11 +96,29 @@ class MomentumQueueTest {
     queue.enqueue(10, copyOfItem10, 0); // row 0's positive, seen in an earlier batch
     queue.enqueue(77, new float[] {0.5f, -0.5f, 0.5f, -0.5f, 0}, 0);
     QueuedNegatives negatives = queue.asNegatives(DataType.DOUBLE, new double[] {-1, -2});
-    LossGradients g = new InfoNceLoss(InfoNceOptions.PLAIN).compute(f.users, f.candidates, f.logQ,
-        LossFixture.onlyRow(0), LossFixture.KEYS, null, LossFixture.TEMPERATURE, negatives);
-    LossGradients onlyOther = new InfoNceLoss(InfoNceOptions.PLAIN).compute(f.users, f.candidates, f.logQ,
-        LossFixture.onlyRow(0), LossFixture.KEYS, null, LossFixture.TEMPERATURE,
-        new QueuedNegatives(negatives.vectors().getRows(1), LossFixture.vector(-2), new int[] {77}));
+    LossGradients g =
+        new InfoNceLoss(InfoNceOptions.PLAIN)
+            .compute(
+                f.users,
+                f.candidates,
+                f.logQ,
+                LossFixture.onlyRow(0),
+                LossFixture.KEYS,
+                null,
+                LossFixture.TEMPERATURE,
+                negatives);
+    LossGradients onlyOther =
+        new InfoNceLoss(InfoNceOptions.PLAIN)
+            .compute(
+                f.users,
+                f.candidates,
+                f.logQ,
+                LossFixture.onlyRow(0),
+                LossFixture.KEYS,
+                null,
+                LossFixture.TEMPERATURE,
+                new QueuedNegatives(
+                    negatives.vectors().getRows(1), LossFixture.vector(-2), new int[] {77}));
     assertThat(g.loss()).isEqualTo(onlyOther.loss());
     assertThat(g.dCandidates().rows()).isEqualTo(LossFixture.COLUMNS);
     assertThat(new MomentumQueue(2, DIM).asNegatives(DataType.FLOAT, null)).isNull();
@@ -124,7 +149,8 @@ class MomentumQueueTest {
     SnapshotWriter w = new SnapshotWriter();
     encoder.write(w);
     byte[] bytes = w.toByteArrayWithChecksum();
-    MomentumEncoder restored = MomentumEncoder.read(SnapshotReader.over(bytes, 0, bytes.length - 8), 0.99, DIM);
+    MomentumEncoder restored =
+        MomentumEncoder.read(SnapshotReader.over(bytes, 0, bytes.length - 8), 0.99, DIM);
     SnapshotWriter again = new SnapshotWriter();
     restored.write(again);
     assertThat(again.toByteArrayWithChecksum()).isEqualTo(bytes);
@@ -133,7 +159,10 @@ class MomentumQueueTest {
     encoder.update(9, vectorOf(1), 0, a, 0);
     restored.update(9, vectorOf(1), 0, b, 0);
     assertThat(b).containsExactly(a);
-    assertThatThrownBy(() -> MomentumEncoder.read(SnapshotReader.over(bytes, 0, bytes.length - 8), 0.99, DIM + 1))
+    assertThatThrownBy(
+            () ->
+                MomentumEncoder.read(
+                    SnapshotReader.over(bytes, 0, bytes.length - 8), 0.99, DIM + 1))
         .hasMessageContaining("dim");
   }
 

@@ -28,24 +28,34 @@ class SymmetricInfoNceLossTest {
     f.checkGradients(plain, null, f.unitWeights, null, null, null);
     f.checkGradients(plain, f.logQ, f.weights, KEYS, USER_KEYS, null);
     f.checkGradients(new SymmetricInfoNceLoss(BOTH), f.logQ, f.weights, KEYS, USER_KEYS, null);
-    f.checkGradients(new SymmetricInfoNceLoss(BOTH), f.logQ, f.weights, KEYS, USER_KEYS,
+    f.checkGradients(
+        new SymmetricInfoNceLoss(BOTH),
+        f.logQ,
+        f.weights,
+        KEYS,
+        USER_KEYS,
         f.queue(new int[] {10, 20}, -0.5, -3.0));
   }
 
   @Test
   void lossIsTheMeanOfBothDirectionsComputedNaively() {
-    double loss = plain.compute(f.users, f.candidates, f.logQ, f.weights, KEYS, USER_KEYS, TEMPERATURE).loss();
+    double loss =
+        plain
+            .compute(f.users, f.candidates, f.logQ, f.weights, KEYS, USER_KEYS, TEMPERATURE)
+            .loss();
     double toItems = 0;
     double toUsers = 0;
     double weightSum = f.weights.sumNumber().doubleValue();
     for (int i = 0; i < ROWS; i++) {
       double[] overItems = new double[COLUMNS];
       for (int j = 0; j < COLUMNS; j++) {
-        overItems[j] = sharesPositive(i, j) ? Double.NEGATIVE_INFINITY : score(i, j) - f.logQ.getDouble(j);
+        overItems[j] =
+            sharesPositive(i, j) ? Double.NEGATIVE_INFINITY : score(i, j) - f.logQ.getDouble(j);
       }
       double[] overUsers = new double[ROWS];
       for (int k = 0; k < ROWS; k++) {
-        overUsers[k] = sharesPositive(k, i) ? Double.NEGATIVE_INFINITY : score(k, i); // no log-Q this way
+        overUsers[k] =
+            sharesPositive(k, i) ? Double.NEGATIVE_INFINITY : score(k, i); // no log-Q this way
       }
       toItems += f.weights.getDouble(i) * crossEntropy(overItems, i);
       toUsers += f.weights.getDouble(i) * crossEntropy(overUsers, i);
@@ -55,8 +65,10 @@ class SymmetricInfoNceLossTest {
 
   @Test
   void anItemDoesNotPushAwayTheOtherRowsOfItsUserNorTheOtherUsersWhoClickedIt() {
-    // Row 0's user is row 2's; item 0 alone (row 0's weight) pushes users 1 and 3 away, never user 2.
-    LossGradients g = plain.compute(f.users, f.candidates, null, onlyRow(0), KEYS, USER_KEYS, TEMPERATURE);
+    // Row 0's user is row 2's; item 0 alone (row 0's weight) pushes users 1 and 3 away, never user
+    // 2.
+    LossGradients g =
+        plain.compute(f.users, f.candidates, null, onlyRow(0), KEYS, USER_KEYS, TEMPERATURE);
     assertThat(norm(g.dUsers(), 2)).isZero();
     assertThat(norm(g.dUsers(), 1)).isGreaterThan(1e-6);
     // Rows 1 and 3 clicked the same item: item 1's softmax over users leaves user 3 alone.
@@ -72,27 +84,45 @@ class SymmetricInfoNceLossTest {
   void twoUsersOfOneItemAloneHaveZeroLossInBothDirections() {
     INDArray u = NumericalGradient.gaussian(f.random, 2, DIM, 1.0);
     INDArray item = NumericalGradient.gaussian(f.random, 1, DIM, 1.0);
-    LossGradients g = plain.compute(u, Nd4j.vstack(item, item), null, Nd4j.ones(DataType.DOUBLE, 2),
-        new int[] {7, 7}, null, TEMPERATURE);
+    LossGradients g =
+        plain.compute(
+            u,
+            Nd4j.vstack(item, item),
+            null,
+            Nd4j.ones(DataType.DOUBLE, 2),
+            new int[] {7, 7},
+            null,
+            TEMPERATURE);
     assertThat(g.loss()).isZero();
     assertThat(g.dUsers().amaxNumber().doubleValue()).isZero();
   }
 
   @Test
   void theQueueAddsNegativesToTheUserToItemDirectionOnly() {
-    LossGradients without = plain.compute(f.users, f.candidates, null, f.weights, KEYS, null, TEMPERATURE);
-    LossGradients with = plain.compute(f.users, f.candidates, null, f.weights, KEYS, null, TEMPERATURE,
-        f.queue(new int[] {50, 51}));
+    LossGradients without =
+        plain.compute(f.users, f.candidates, null, f.weights, KEYS, null, TEMPERATURE);
+    LossGradients with =
+        plain.compute(
+            f.users,
+            f.candidates,
+            null,
+            f.weights,
+            KEYS,
+            null,
+            TEMPERATURE,
+            f.queue(new int[] {50, 51}));
     assertThat(with.loss()).isGreaterThan(without.loss());
     assertThat(with.dCandidates().rows()).isEqualTo(COLUMNS);
   }
 
   private boolean sharesPositive(int row, int column) {
-    return column != row && (KEYS[column] == KEYS[row] || (column < ROWS && USER_KEYS[column] == USER_KEYS[row]));
+    return column != row
+        && (KEYS[column] == KEYS[row] || (column < ROWS && USER_KEYS[column] == USER_KEYS[row]));
   }
 
   private double score(int user, int candidate) {
-    return f.users.getRow(user).mul(f.candidates.getRow(candidate)).sumNumber().doubleValue() / TEMPERATURE;
+    return f.users.getRow(user).mul(f.candidates.getRow(candidate)).sumNumber().doubleValue()
+        / TEMPERATURE;
   }
 
   private static double crossEntropy(double[] logits, int target) {
@@ -106,5 +136,4 @@ class SymmetricInfoNceLossTest {
     }
     return max + Math.log(sum) - logits[target];
   }
-
 }

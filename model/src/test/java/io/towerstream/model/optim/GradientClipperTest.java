@@ -24,7 +24,10 @@ class GradientClipperTest {
     assertThat(clipper.decide(Double.NaN, new float[] {1f}).skip()).isTrue();
     assertThat(clipper.decide(Double.POSITIVE_INFINITY, new float[] {1f}).skip()).isTrue();
     assertThat(clipper.decide(1.0, new float[] {1f, Float.NaN}).skip()).isTrue();
-    assertThat(clipper.decide(1.0, new float[] {1f}, new float[] {Float.NEGATIVE_INFINITY}).skip()).isTrue();
-    assertThat(clipper.decide(1.0, new float[] {Float.MAX_VALUE}).skip()).as("huge but finite").isFalse();
+    assertThat(clipper.decide(1.0, new float[] {1f}, new float[] {Float.NEGATIVE_INFINITY}).skip())
+        .isTrue();
+    assertThat(clipper.decide(1.0, new float[] {Float.MAX_VALUE}).skip())
+        .as("huge but finite")
+        .isFalse();
   }
 }

@@ -31,8 +31,12 @@ class LazyAdamTest {
     for (int j = 0; j < DIM; j++) {
       assertThat(w[j]).isCloseTo(target[j], offset(0.02f));
     }
-    assertThat(table.chunk(trained)[table.offset(trained) + DIM]).as("the row's own step count").isEqualTo(600f);
-    assertThat(row(table, idle)).as("weights and state of an untouched row").containsExactly(idleBefore);
+    assertThat(table.chunk(trained)[table.offset(trained) + DIM])
+        .as("the row's own step count")
+        .isEqualTo(600f);
+    assertThat(row(table, idle))
+        .as("weights and state of an untouched row")
+        .containsExactly(idleBefore);
   }
 
   @Test
@@ -50,8 +54,10 @@ class LazyAdamTest {
   void refusesATableWhoseRowsHoldAnotherOptimizersState() {
     IdTable adagradRows = new IdTable(DIM, 4);
     adagradRows.insert("a", new float[DIM], 0);
-    assertThatThrownBy(() -> new LazyAdam(0.1f).apply(adagradRows, new int[] {0}, new float[DIM], 1f))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("state floats");
+    assertThatThrownBy(
+            () -> new LazyAdam(0.1f).apply(adagradRows, new int[] {0}, new float[DIM], 1f))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("state floats");
   }
 
   private static float[] row(IdTable table, int slot) {

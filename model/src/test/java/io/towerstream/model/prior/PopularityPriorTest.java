@@ -22,7 +22,8 @@ class PopularityPriorTest {
 
   @Test
   void biasRanksItemsAsTheirDecayedCountsDoAtAnyLaterTime() {
-    // An old burst of clicks loses to a few recent ones: the prior is recent popularity, not popularity.
+    // An old burst of clicks loses to a few recent ones: the prior is recent popularity, not
+    // popularity.
     PopularityPrior p = new PopularityPrior(50);
     for (int n = 0; n < 20; n++) {
       p.observe(0, n); // 20 clicks long ago
@@ -75,7 +76,8 @@ class PopularityPriorTest {
     SnapshotWriter out = new SnapshotWriter();
     p.writeTo(out, 3);
     byte[] bytes = out.toByteArrayWithChecksum();
-    PopularityPrior read = PopularityPrior.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), 3, 10);
+    PopularityPrior read =
+        PopularityPrior.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), 3, 10);
     for (int i = 0; i < 3; i++) {
       assertThat(read.logMass(i)).isEqualTo(p.logMass(i));
     }

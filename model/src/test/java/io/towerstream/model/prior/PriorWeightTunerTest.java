@@ -15,10 +15,12 @@ class PriorWeightTunerTest {
   private static final int ITEMS = 200;
 
   /**
-   * Events where the towers' score ranks the clicked item first when {@code towersRight}, and otherwise says
-   * nothing; the clicked item is popular (high log-mass) when {@code popularRight}, and otherwise unpopular.
+   * Events where the towers' score ranks the clicked item first when {@code towersRight}, and
+   * otherwise says nothing; the clicked item is popular (high log-mass) when {@code popularRight},
+   * and otherwise unpopular.
    */
-  private static void feed(PriorWeightTuner t, int events, boolean towersRight, boolean popularRight, long seed) {
+  private static void feed(
+      PriorWeightTuner t, int events, boolean towersRight, boolean popularRight, long seed) {
     Random r = new Random(seed);
     for (int e = 0; e < events; e++) {
       float[] scores = new float[ITEMS];
@@ -50,7 +52,8 @@ class PriorWeightTunerTest {
     PriorWeightTuner t = new PriorWeightTuner(0f, 5000);
     feed(t, 1000, false, true, 2);
     assertTrue(t.reselect());
-    // the clicked item's log-mass leads the others' by at least 1, the towers' noise spans about 0.6
+    // the clicked item's log-mass leads the others' by at least 1, the towers' noise spans about
+    // 0.6
     assertTrue(t.weight() >= 0.5f, "weight " + t.weight());
     assertTrue(t.hitRates()[0] < 0.2, "without the prior the click is found by chance only");
     assertEquals(1.0, t.hitRates()[PriorWeightTuner.GRID.length - 1], 1e-9);
@@ -94,7 +97,10 @@ class PriorWeightTunerTest {
     assertEquals(0, PriorWeightTuner.rankOf(scores, logMass, 1f, 1, null));
     assertEquals(2, PriorWeightTuner.rankOf(scores, logMass, 1f, 0, null));
     assertEquals(1, PriorWeightTuner.rankOf(scores, logMass, 1f, 0, new int[] {1}));
-    assertEquals(2, PriorWeightTuner.rankOf(scores, logMass, 1f, 0, new int[] {0, 3}), "the target is never excluded");
+    assertEquals(
+        2,
+        PriorWeightTuner.rankOf(scores, logMass, 1f, 0, new int[] {0, 3}),
+        "the target is never excluded");
   }
 
   @Test
@@ -116,7 +122,8 @@ class PriorWeightTunerTest {
         final int jj = j;
         boolean skip = j == target || java.util.Arrays.stream(excluded).anyMatch(x -> x == jj);
         double sj = s[j] + (l[j] == Double.NEGATIVE_INFINITY ? 0 : (float) (w * l[j]));
-        double st = s[target] + (l[target] == Double.NEGATIVE_INFINITY ? 0 : (float) (w * l[target]));
+        double st =
+            s[target] + (l[target] == Double.NEGATIVE_INFINITY ? 0 : (float) (w * l[target]));
         if (!skip && (sj > st || (sj == st && j < target))) {
           expected++;
         }
@@ -133,7 +140,8 @@ class PriorWeightTunerTest {
     SnapshotWriter out = new SnapshotWriter();
     t.writeTo(out);
     byte[] bytes = out.toByteArrayWithChecksum();
-    PriorWeightTuner back = PriorWeightTuner.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), 5000);
+    PriorWeightTuner back =
+        PriorWeightTuner.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), 5000);
     assertEquals(t.weight(), back.weight());
     assertEquals(t.switches(), back.switches());
     assertEquals(t.events(), back.events());

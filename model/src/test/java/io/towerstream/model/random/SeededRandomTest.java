@@ -11,11 +11,16 @@ class SeededRandomTest {
     SeededRandom random = new SeededRandom(42);
     random.nextGaussian(); // leaves a spare
     SeededRandom.State state = random.state();
-    double[] expected = {random.nextGaussian(), random.nextDouble(), random.nextInt(1000), random.nextGaussian()};
+    double[] expected = {
+      random.nextGaussian(), random.nextDouble(), random.nextInt(1000), random.nextGaussian()
+    };
 
     SeededRandom other = new SeededRandom(0);
     other.restore(state);
-    assertThat(new double[] {other.nextGaussian(), other.nextDouble(), other.nextInt(1000), other.nextGaussian()})
+    assertThat(
+            new double[] {
+              other.nextGaussian(), other.nextDouble(), other.nextInt(1000), other.nextGaussian()
+            })
         .containsExactly(expected);
   }
 

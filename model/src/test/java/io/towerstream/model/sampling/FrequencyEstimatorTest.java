@@ -20,8 +20,9 @@ class FrequencyEstimatorTest {
     }
     for (int row = 0; row < periods.length; row++) {
       double q = FrequencyEstimator.batchProbability(estimator.gap(row, prior));
-      assertThat(q).as("q of an item seen every %d steps", periods[row]).isCloseTo(1.0 / periods[row],
-          within(0.02 / periods[row]));
+      assertThat(q)
+          .as("q of an item seen every %d steps", periods[row])
+          .isCloseTo(1.0 / periods[row], within(0.02 / periods[row]));
     }
   }
 

@@ -38,12 +38,17 @@ class NegativeReservoirTest {
     }
     for (int item = 0; item < COUNTS.length; item++) {
       double expected = Math.pow(COUNTS[item], alpha) / normaliser;
-      assertThat(reservoir.probability(100 + item)).as("exposed p of item %d", item).isCloseTo(expected, within(1e-12));
-      assertThat(hits[item] / (double) DRAWS).as("empirical frequency of item %d at α=%s", item, alpha)
+      assertThat(reservoir.probability(100 + item))
+          .as("exposed p of item %d", item)
+          .isCloseTo(expected, within(1e-12));
+      assertThat(hits[item] / (double) DRAWS)
+          .as("empirical frequency of item %d at α=%s", item, alpha)
           .isCloseTo(expected, within(0.004));
     }
     if (alpha == 0.0) {
-      assertThat(reservoir.probability(100)).as("uniform whatever the counts").isEqualTo(reservoir.probability(105));
+      assertThat(reservoir.probability(100))
+          .as("uniform whatever the counts")
+          .isEqualTo(reservoir.probability(105));
     }
   }
 

@@ -12,54 +12,97 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The committed format fixture: its config, and a main that regenerates the file. Regenerate only together
- * with a new {@link SnapshotFormat#FORMAT_VERSION}, keeping the old fixture for the old version's reader.
+ * The committed format fixture: its config, and a main that regenerates the file. Regenerate only
+ * together with a new {@link SnapshotFormat#FORMAT_VERSION}, keeping the old fixture for the old
+ * version's reader.
  */
 public final class SnapshotFixture {
   static final String RESOURCE = "/snapshots/format-v4.snapshot";
-  /** The last version-3 fixture, written with {@link #CONFIG}, kept so reading version 3 stays tested. */
-  static final String V3_RESOURCE = "/snapshots/format-v3.snapshot";
+
   /**
-   * A version-3 snapshot of the first format-3 layout, before the towers recorded their MLP width (commit f5dd20c,
-   * taken from git history), written with {@link #V3_PRE_MLP_CONFIG}.
+   * The last version-3 fixture, written with {@link #CONFIG}, kept so reading version 3 stays
+   * tested.
+   */
+  static final String V3_RESOURCE = "/snapshots/format-v3.snapshot";
+
+  /**
+   * A version-3 snapshot of the first format-3 layout, before the towers recorded their MLP width
+   * (commit f5dd20c, taken from git history), written with {@link #V3_PRE_MLP_CONFIG}.
    */
   static final String V3_PRE_MLP_RESOURCE = "/snapshots/format-v3-pre-mlp.snapshot";
-  /** The last version-2 fixture, written with {@link #V2_CONFIG}, kept so reading version 2 stays tested. */
-  static final String V2_RESOURCE = "/snapshots/format-v2.snapshot";
+
   /**
-   * A version-2 snapshot written before the sections appended to version 2 (table extras, learned scalars,
-   * admission counts, queue), kept so reading such a snapshot stays tested; written with {@link #BASE_CONFIG}.
+   * The last version-2 fixture, written with {@link #V2_CONFIG}, kept so reading version 2 stays
+   * tested.
+   */
+  static final String V2_RESOURCE = "/snapshots/format-v2.snapshot";
+
+  /**
+   * A version-2 snapshot written before the sections appended to version 2 (table extras, learned
+   * scalars, admission counts, queue), kept so reading such a snapshot stays tested; written with
+   * {@link #BASE_CONFIG}.
    */
   static final String V2_BASE_RESOURCE = "/snapshots/format-v2-base.snapshot";
+
   /** The version-1 fixture, kept so the migration from version 1 stays tested. */
   static final String V1_RESOURCE = "/snapshots/format-v1.snapshot";
+
   /** The config of the version-1 and base version-2 fixtures. */
-  static final ModelConfig BASE_CONFIG = ModelConfig.builder().dim(4).batchSize(4).reservoirNegatives(2)
-      .reservoirCapacity(6).maxRowsPerTable(8).towerProjection(true).historyLength(3).priorWeight(0.5f).priorHalfLifeEvents(10)
-      .seed(99).tableOptimizer(ModelConfig.TableOptimizer.ADAGRAD).build();
+  static final ModelConfig BASE_CONFIG =
+      ModelConfig.builder()
+          .dim(4)
+          .batchSize(4)
+          .reservoirNegatives(2)
+          .reservoirCapacity(6)
+          .maxRowsPerTable(8)
+          .towerProjection(true)
+          .historyLength(3)
+          .priorWeight(0.5f)
+          .priorHalfLifeEvents(10)
+          .seed(99)
+          .tableOptimizer(ModelConfig.TableOptimizer.ADAGRAD)
+          .build();
+
   /**
-   * Tiny bounds so that every part (evictions, expiries, reservoir, projections with Adam, pending admissions,
-   * queue, learned temperature and bias, lazy Adam tables) holds some state.
+   * Tiny bounds so that every part (evictions, expiries, reservoir, projections with Adam, pending
+   * admissions, queue, learned temperature and bias, lazy Adam tables) holds some state.
    */
-  static final ModelConfig V2_CONFIG = BASE_CONFIG.toBuilder().loss(ModelConfig.Loss.SIGLIP)
-      .learnedTemperature(true).queueSize(6).admissionMinCount(2).rowTtlEvents(12)
-      .tableOptimizer(ModelConfig.TableOptimizer.ADAM).build();
-  /** {@link #V2_CONFIG} with the prior weight tuned on every batch and tower MLPs, the parts version 3 added. */
-  /** {@link #V2_CONFIG} with the prior weight tuned on every batch: the pre-MLP format-3 fixture's config. */
+  static final ModelConfig V2_CONFIG =
+      BASE_CONFIG.toBuilder()
+          .loss(ModelConfig.Loss.SIGLIP)
+          .learnedTemperature(true)
+          .queueSize(6)
+          .admissionMinCount(2)
+          .rowTtlEvents(12)
+          .tableOptimizer(ModelConfig.TableOptimizer.ADAM)
+          .build();
+
+  /**
+   * {@link #V2_CONFIG} with the prior weight tuned on every batch and tower MLPs, the parts version
+   * 3 added.
+   */
+  /**
+   * {@link #V2_CONFIG} with the prior weight tuned on every batch: the pre-MLP format-3 fixture's
+   * config.
+   */
   static final ModelConfig V3_PRE_MLP_CONFIG = V2_CONFIG.toBuilder().priorTuningInterval(1).build();
-  static final ModelConfig CONFIG = V2_CONFIG.toBuilder().priorTuningInterval(1).towerMlpHidden(3).build();
+
+  static final ModelConfig CONFIG =
+      V2_CONFIG.toBuilder().priorTuningInterval(1).towerMlpHidden(3).build();
 
   private SnapshotFixture() {}
 
   public static void main(String[] args) throws IOException {
     OnlineModel model = TwoTowerModels.create(CONFIG);
-    // another replica's delta, so that the part version 4 added (events trained elsewhere) holds state
+    // another replica's delta, so that the part version 4 added (events trained elsewhere) holds
+    // state
     OnlineModel replica = TwoTowerModels.create(CONFIG);
     replica.trackReplicaDelta();
     replica.train(List.of(new Interaction("u1", "i2"), new Interaction("u2", "i3")));
     model.applyReplicaDelta(replica.takeReplicaDelta());
     List<Interaction> batch = new ArrayList<>();
-    for (Interaction x : PlantedClusterClicks.builder().users(12).items(10).clusters(2).events(80).seed(4).build()) {
+    for (Interaction x :
+        PlantedClusterClicks.builder().users(12).items(10).clusters(2).events(80).seed(4).build()) {
       batch.add(x);
       if (batch.size() == CONFIG.batchSize()) {
         model.train(batch);

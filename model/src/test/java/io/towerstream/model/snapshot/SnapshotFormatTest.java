@@ -26,8 +26,13 @@ class SnapshotFormatTest {
     assertThat(model.stats().expiredRows()).as("every appended part holds state").isPositive();
     assertThat(model.stats().pendingIds()).isPositive();
     assertThat(Arrays.stream(((TwoTowerModel) model).priorTuningHitRates()).max().orElseThrow())
-        .as("the tuner scored the fixture's batches").isPositive();
-    assertThat(model.train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3"))).skipped()).isFalse();
+        .as("the tuner scored the fixture's batches")
+        .isPositive();
+    assertThat(
+            model
+                .train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3")))
+                .skipped())
+        .isFalse();
   }
 
   @Test
@@ -53,26 +58,37 @@ class SnapshotFormatTest {
     assertThat(model.stats().batches()).isEqualTo(19);
     assertThat(model.stats().users()).isEqualTo(8);
     assertThat(Arrays.stream(model.priorTuningHitRates()).max().orElseThrow())
-        .as("the tuner's state, written after the towers, was read in place").isPositive();
+        .as("the tuner's state, written after the towers, was read in place")
+        .isPositive();
     byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(SnapshotFormat.FORMAT_VERSION);
-    assertThat(resaved).hasSize(pre.length + 2 * 4 + 8); // each tower's MLP width (0), the version-4 long
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
+        .isEqualTo(SnapshotFormat.FORMAT_VERSION);
+    assertThat(resaved)
+        .hasSize(pre.length + 2 * 4 + 8); // each tower's MLP width (0), the version-4 long
     TwoTowerModel again = TwoTowerModel.restore(resaved, SnapshotFixture.V3_PRE_MLP_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.itemBias("i1")).isEqualTo(model.itemBias("i1"));
     assertThat(again.snapshot()).isEqualTo(resaved);
-    assertThat(model.train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3"))).skipped()).isFalse();
+    assertThat(
+            model
+                .train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3")))
+                .skipped())
+        .isFalse();
     // that layout had no tower MLPs: asking for one is a config mismatch, named
-    assertThatThrownBy(() -> TwoTowerModel.restore(pre,
-        SnapshotFixture.V3_PRE_MLP_CONFIG.toBuilder().towerMlpHidden(3).build()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model.tower.mlp-hidden is 3")
+    assertThatThrownBy(
+            () ->
+                TwoTowerModel.restore(
+                    pre, SnapshotFixture.V3_PRE_MLP_CONFIG.toBuilder().towerMlpHidden(3).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("model.tower.mlp-hidden is 3")
         .hasMessageContaining("hidden width 0");
   }
 
   @Test
   void aCorruptVersion3SnapshotFailsUnderBothLayoutsAndSaysSo() throws IOException {
     byte[] v3 = readFixture(SnapshotFixture.V3_RESOURCE);
-    // the user table's row count made impossible, checksum recomputed: a well-formed envelope, a bad body
+    // the user table's row count made impossible, checksum recomputed: a well-formed envelope, a
+    // bad body
     byte[] bad = v3.clone();
     int bodyEnd = bad.length - 8;
     for (int i = 12; i < 200; i++) {
@@ -82,7 +98,8 @@ class SnapshotFormatTest {
     crc.update(bad, 0, bodyEnd);
     java.nio.ByteBuffer.wrap(bad, bodyEnd, 8).putLong(crc.getValue());
     assertThatThrownBy(() -> TwoTowerModels.restore(bad, SnapshotFixture.CONFIG))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without tower MLP fields");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("without tower MLP fields");
   }
 
   @Test
@@ -95,13 +112,19 @@ class SnapshotFormatTest {
     assertThat(model.priorWeight()).isEqualTo(tuned.priorWeight());
     assertThat(model.priorTuningHitRates()).containsOnly(0.0);
     byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(SnapshotFormat.FORMAT_VERSION);
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
+        .isEqualTo(SnapshotFormat.FORMAT_VERSION);
     assertThat(TwoTowerModel.restore(resaved, tuned).snapshot()).isEqualTo(resaved);
     // read without tuning, as version 2 was written, it is the same model
-    assertThat(TwoTowerModel.restore(v2, SnapshotFixture.V2_CONFIG).userVector("u1")).isEqualTo(model.userVector("u1"));
+    assertThat(TwoTowerModel.restore(v2, SnapshotFixture.V2_CONFIG).userVector("u1"))
+        .isEqualTo(model.userVector("u1"));
     // version 2 had no tower MLPs: asking for them is a config mismatch, named
-    assertThatThrownBy(() -> TwoTowerModel.restore(v2, SnapshotFixture.V2_CONFIG.toBuilder().towerMlpHidden(3).build()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model.tower.mlp-hidden");
+    assertThatThrownBy(
+            () ->
+                TwoTowerModel.restore(
+                    v2, SnapshotFixture.V2_CONFIG.toBuilder().towerMlpHidden(3).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("model.tower.mlp-hidden");
   }
 
   @Test
@@ -110,14 +133,16 @@ class SnapshotFormatTest {
     OnlineModel model = TwoTowerModels.restore(base, SnapshotFixture.BASE_CONFIG);
     assertThat(model.stats().batches()).isEqualTo(10);
     assertThat(model.stats().pendingIds()).isZero();
-    assertThat(model.stats().admittedRows()).as("live and evicted rows count as admitted")
+    assertThat(model.stats().admittedRows())
+        .as("live and evicted rows count as admitted")
         .isEqualTo(model.stats().users() + model.stats().items() + model.stats().evictedRows());
     byte[] resaved = model.snapshot();
     // re-saved in the current format (whose towers also say "no MLP"), it is the same model
     OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.BASE_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.itemBias("i1")).isEqualTo(model.itemBias("i1"));
-    assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.BASE_CONFIG).snapshot()).isEqualTo(resaved);
+    assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.BASE_CONFIG).snapshot())
+        .isEqualTo(resaved);
   }
 
   @Test
@@ -129,7 +154,8 @@ class SnapshotFormatTest {
     assertThat(model.stats().users()).isEqualTo(8);
     assertThat(model.itemBias("i1")).isZero(); // no recent clicks known yet
     byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(SnapshotFormat.FORMAT_VERSION);
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
+        .isEqualTo(SnapshotFormat.FORMAT_VERSION);
     // the user vectors of version 1 (no history) are what the migrated model serves
     OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.V2_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
@@ -146,7 +172,8 @@ class SnapshotFormatTest {
 
     byte[] future = fixture.clone();
     future[7] = 5; // version 5, checksum now stale: the version is what gets reported
-    assertThatThrownBy(() -> SnapshotFormat.open(future, 4)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> SnapshotFormat.open(future, 4))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown model snapshot format version 5");
   }
 
@@ -155,11 +182,13 @@ class SnapshotFormatTest {
     SnapshotWriter out = new SnapshotWriter().writeInt(1_000_000).writeString("ok");
     byte[] bytes = out.toByteArrayWithChecksum();
     SnapshotReader in = SnapshotReader.over(bytes, 0, bytes.length - 8);
-    assertThatThrownBy(() -> in.readLength(4)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> in.readLength(4))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("corrupt");
     SnapshotReader strings = SnapshotReader.over(bytes, 4, bytes.length - 12);
     assertThat(strings.readString()).isEqualTo("ok");
-    assertThatThrownBy(strings::readLong).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(strings::readLong)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("truncated");
   }
 

@@ -10,8 +10,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PlantedClusterClicksTest {
-  private final PlantedClusterClicks clicks = PlantedClusterClicks.builder().users(300).items(200).clusters(5)
-      .events(40_000).inClusterProbability(0.8).seed(12).build();
+  private final PlantedClusterClicks clicks =
+      PlantedClusterClicks.builder()
+          .users(300)
+          .items(200)
+          .clusters(5)
+          .events(40_000)
+          .inClusterProbability(0.8)
+          .seed(12)
+          .build();
 
   @Test
   void replaysTheSameStreamWithIncreasingTimestamps() {
@@ -64,8 +71,14 @@ class PlantedClusterClicksTest {
 
   @Test
   void scalesToLargeCataloguesWithoutMaterialisingTheStream() {
-    PlantedClusterClicks big = PlantedClusterClicks.builder().users(100_000).items(50_000).clusters(100)
-        .events(5_000_000_000L).seed(1).build();
+    PlantedClusterClicks big =
+        PlantedClusterClicks.builder()
+            .users(100_000)
+            .items(50_000)
+            .clusters(100)
+            .events(5_000_000_000L)
+            .seed(1)
+            .build();
     Iterator<Interaction> it = big.iterator();
     for (int i = 0; i < 10_000; i++) {
       Interaction x = it.next();

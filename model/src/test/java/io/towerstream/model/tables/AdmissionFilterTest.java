@@ -47,7 +47,8 @@ class AdmissionFilterTest {
     SnapshotWriter out = new SnapshotWriter();
     f.writeTo(out);
     byte[] bytes = out.toByteArrayWithChecksum();
-    AdmissionFilter copy = AdmissionFilter.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), 5, 3);
+    AdmissionFilter copy =
+        AdmissionFilter.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), 5, 3);
     sight(f, "c");
     sight(f, "d");
     sight(copy, "c");

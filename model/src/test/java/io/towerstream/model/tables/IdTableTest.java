@@ -24,7 +24,8 @@ class IdTableTest {
     assertThat(table.chunk(b)[table.offset(b) + DIM]).isZero();
     assertThat(table.idAt(a)).isEqualTo("a");
     assertThat(table.size()).isEqualTo(2);
-    assertThatThrownBy(() -> table.insert("a", new float[DIM], 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> table.insert("a", new float[DIM], 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -56,9 +57,10 @@ class IdTableTest {
     for (int i = 0; i < rows; i++) {
       table.insert("id" + i, new float[] {i, -i, 0.5f}, 0);
     }
-    assertThat(weights(table, table.slotOf("id" + (rows - 1)))).containsExactly(rows - 1, -(rows - 1), 0.5f);
-    assertThat(weights(table, table.slotOf("id" + RowStore.ROWS_PER_CHUNK))).containsExactly(
-        RowStore.ROWS_PER_CHUNK, -RowStore.ROWS_PER_CHUNK, 0.5f);
+    assertThat(weights(table, table.slotOf("id" + (rows - 1))))
+        .containsExactly(rows - 1, -(rows - 1), 0.5f);
+    assertThat(weights(table, table.slotOf("id" + RowStore.ROWS_PER_CHUNK)))
+        .containsExactly(RowStore.ROWS_PER_CHUNK, -RowStore.ROWS_PER_CHUNK, 0.5f);
     assertThat(table.evictedRows()).isZero();
   }
 
@@ -75,7 +77,8 @@ class IdTableTest {
     SnapshotWriter out = new SnapshotWriter();
     table.writeTo(out);
     byte[] bytes = out.toByteArrayWithChecksum();
-    IdTable copy = IdTable.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), DIM, 3, "test");
+    IdTable copy =
+        IdTable.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), DIM, 3, "test");
 
     assertThat(copy.size()).isEqualTo(3);
     assertThat(copy.evictedRows()).isEqualTo(1);
@@ -85,8 +88,10 @@ class IdTableTest {
     // The same next eviction: c is least recently used in both.
     copy.insert("e", new float[DIM], 0);
     assertThat(copy.slotOf("c")).isEqualTo(-1);
-    assertThatThrownBy(() -> IdTable.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), DIM, 2, "user"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-rows-per-table");
+    assertThatThrownBy(
+            () -> IdTable.readFrom(SnapshotReader.over(bytes, 0, bytes.length - 8), DIM, 2, "user"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max-rows-per-table");
   }
 
   private static float[] weights(IdTable table, int slot) {
@@ -126,7 +131,8 @@ class IdTableTest {
     IdTable copy = IdTable.readFrom(in, DIM, 10, "test");
     copy.readExtrasFrom(in);
     assertThat(copy.liveRows()).isEqualTo(2);
-    assertThat(copy.insert("e", new float[DIM], 0)).as("the free slot survives the snapshot")
+    assertThat(copy.insert("e", new float[DIM], 0))
+        .as("the free slot survives the snapshot")
         .isEqualTo(Math.max(a, b));
   }
 }

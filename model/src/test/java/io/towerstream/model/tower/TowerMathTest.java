@@ -45,17 +45,26 @@ class TowerMathTest {
     INDArray itemEmbeddings = gaussian(random, 5, DIM, 0.5);
     INDArray userW = Nd4j.eye(DIM).castTo(DataType.DOUBLE).addi(gaussian(random, DIM, DIM, 0.3));
     INDArray itemW = Nd4j.eye(DIM).castTo(DataType.DOUBLE).addi(gaussian(random, DIM, DIM, 0.3));
-    INDArray logQ = Nd4j.create(new double[] {-1, -0.2, -3, -1.5, -0.7}, new long[] {5}, DataType.DOUBLE);
+    INDArray logQ =
+        Nd4j.create(new double[] {-1, -0.2, -3, -1.5, -0.7}, new long[] {5}, DataType.DOUBLE);
     INDArray weights = Nd4j.create(new double[] {1, 2, 0.5}, new long[] {3}, DataType.DOUBLE);
     int[] keys = {1, 2, 3, 2, 4};
     double temperature = 0.3;
-    java.util.function.DoubleSupplier loss = () -> InfoNceLoss.compute(
-        TowerMath.forward(userEmbeddings, userW).outputs(), TowerMath.forward(itemEmbeddings, itemW).outputs(),
-        logQ, weights, keys, temperature).loss();
+    java.util.function.DoubleSupplier loss =
+        () ->
+            InfoNceLoss.compute(
+                    TowerMath.forward(userEmbeddings, userW).outputs(),
+                    TowerMath.forward(itemEmbeddings, itemW).outputs(),
+                    logQ,
+                    weights,
+                    keys,
+                    temperature)
+                .loss();
 
     TowerActivations u = TowerMath.forward(userEmbeddings, userW);
     TowerActivations v = TowerMath.forward(itemEmbeddings, itemW);
-    LossGradients top = InfoNceLoss.compute(u.outputs(), v.outputs(), logQ, weights, keys, temperature);
+    LossGradients top =
+        InfoNceLoss.compute(u.outputs(), v.outputs(), logQ, weights, keys, temperature);
     TowerGradients du = TowerMath.backward(u, userW, top.dUsers());
     TowerGradients dv = TowerMath.backward(v, itemW, top.dCandidates());
 
@@ -67,16 +76,27 @@ class TowerMathTest {
 
   @Test
   void mlpGradientsMatchFiniteDifferencesWithAndWithoutProjection() {
-    for (INDArray projection : new INDArray[] {null,
-        Nd4j.eye(DIM).castTo(DataType.DOUBLE).addi(gaussian(random, DIM, DIM, 0.3))}) {
-      ResidualMlp.Params mlp = new ResidualMlp.Params(gaussian(random, DIM, 3, 0.8), gaussian(random, 1, 3, 0.3),
-          gaussian(random, 3, DIM, 0.5));
+    for (INDArray projection :
+        new INDArray[] {
+          null, Nd4j.eye(DIM).castTo(DataType.DOUBLE).addi(gaussian(random, DIM, DIM, 0.3))
+        }) {
+      ResidualMlp.Params mlp =
+          new ResidualMlp.Params(
+              gaussian(random, DIM, 3, 0.8),
+              gaussian(random, 1, 3, 0.3),
+              gaussian(random, 3, DIM, 0.5));
       INDArray embeddings = gaussian(random, 5, DIM, 1.0);
       INDArray upstream = gaussian(random, 5, DIM, 1.0);
-      java.util.function.DoubleSupplier loss = () -> TowerMath.forward(embeddings, projection, mlp).outputs()
-          .mul(upstream).sumNumber().doubleValue();
-      TowerGradients g = TowerMath.backward(TowerMath.forward(embeddings, projection, mlp), projection, mlp,
-          upstream);
+      java.util.function.DoubleSupplier loss =
+          () ->
+              TowerMath.forward(embeddings, projection, mlp)
+                  .outputs()
+                  .mul(upstream)
+                  .sumNumber()
+                  .doubleValue();
+      TowerGradients g =
+          TowerMath.backward(
+              TowerMath.forward(embeddings, projection, mlp), projection, mlp, upstream);
       assertMatches("dL/dE", embeddings, g.embeddings(), loss);
       assertMatches("dL/dW1", mlp.w1(), g.mlp().w1(), loss);
       assertMatches("dL/db1", mlp.b1(), g.mlp().b1(), loss);
@@ -98,7 +118,9 @@ class TowerMathTest {
     TowerActivations a = TowerMath.forward(rows, null, withMlp.mlpParams());
     INDArray upstream = Nd4j.create(new float[] {1, 0, 0, 0, 0, 1, 0, 0}, new long[] {2, DIM});
     TowerGradients g = TowerMath.backward(a, null, withMlp.mlpParams(), upstream);
-    assertThat(g.mlp().w2().norm2Number().doubleValue()).as("W₂ learns from the first step").isPositive();
+    assertThat(g.mlp().w2().norm2Number().doubleValue())
+        .as("W₂ learns from the first step")
+        .isPositive();
     float[] flat = withMlp.headGradient(g);
     assertThat(flat).hasSize(DIM * 6 + 6 + 6 * DIM);
     withMlp.updateHead(flat, 1f, 0.1f);
@@ -110,8 +132,14 @@ class TowerMathTest {
     INDArray embeddings = gaussian(random, 5, DIM, 1.0);
     INDArray upstream = gaussian(random, 5, DIM, 1.0);
     java.util.function.DoubleSupplier loss =
-        () -> TowerMath.forward(embeddings, projection).outputs().mul(upstream).sumNumber().doubleValue();
-    TowerGradients g = TowerMath.backward(TowerMath.forward(embeddings, projection), projection, upstream);
+        () ->
+            TowerMath.forward(embeddings, projection)
+                .outputs()
+                .mul(upstream)
+                .sumNumber()
+                .doubleValue();
+    TowerGradients g =
+        TowerMath.backward(TowerMath.forward(embeddings, projection), projection, upstream);
     assertMatches("dL/dE", embeddings, g.embeddings(), loss);
     if (projection == null) {
       assertThat(g.projection()).isNull();

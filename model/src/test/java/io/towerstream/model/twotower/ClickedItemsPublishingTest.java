@@ -17,8 +17,15 @@ import org.junit.jupiter.api.Test;
 class ClickedItemsPublishingTest {
   @Test
   void aClickedOnlyDrainDefersTheItemsNobodyClickedToTheNextFullOne() {
-    OnlineModel model = TwoTowerModels.create(ModelConfig.builder().dim(8).batchSize(32).reservoirNegatives(16)
-        .reservoirCapacity(100).seed(2).build());
+    OnlineModel model =
+        TwoTowerModels.create(
+            ModelConfig.builder()
+                .dim(8)
+                .batchSize(32)
+                .reservoirNegatives(16)
+                .reservoirCapacity(100)
+                .seed(2)
+                .build());
     List<List<Interaction>> batches = TestStreams.batches(30, 80, 32, 6, 4);
     for (List<Interaction> b : batches.subList(0, 5)) {
       model.train(b);
@@ -30,10 +37,12 @@ class ClickedItemsPublishingTest {
 
     Set<String> first = new TreeSet<>();
     Set<String> users = new TreeSet<>();
-    model.drainChanged((kind, id, v, bias) -> (kind == EntityKind.ITEM ? first : users).add(id), id -> true, true);
+    model.drainChanged(
+        (kind, id, v, bias) -> (kind == EntityKind.ITEM ? first : users).add(id), id -> true, true);
     assertThat(first).containsExactlyInAnyOrderElementsOf(clicked);
-    assertThat(users).containsExactlyInAnyOrderElementsOf(
-        last.stream().map(Interaction::userId).collect(Collectors.toSet()));
+    assertThat(users)
+        .containsExactlyInAnyOrderElementsOf(
+            last.stream().map(Interaction::userId).collect(Collectors.toSet()));
 
     Set<String> later = new TreeSet<>();
     model.drainChanged((kind, id, v, bias) -> later.add(id), id -> true, true);
@@ -41,7 +50,9 @@ class ClickedItemsPublishingTest {
 
     Set<String> full = new TreeSet<>();
     model.drainChanged((kind, id, v, bias) -> full.add(id), id -> true, false);
-    assertThat(full).as("the negatives and history items, deferred until now").isNotEmpty()
+    assertThat(full)
+        .as("the negatives and history items, deferred until now")
+        .isNotEmpty()
         .doesNotContainAnyElementsOf(clicked);
     Set<String> after = new TreeSet<>();
     model.drainChanged((kind, id, v, bias) -> after.add(id), id -> true, false);

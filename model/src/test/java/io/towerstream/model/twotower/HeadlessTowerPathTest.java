@@ -11,17 +11,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Towers without a head take a plain-Java path for the normalisation, its backward and the bias column. A
- * projection that starts at the identity and (at a negligible learning rate) stays there makes the ND4J path
- * compute the same function, so both must train alike, to float rounding.
+ * Towers without a head take a plain-Java path for the normalisation, its backward and the bias
+ * column. A projection that starts at the identity and (at a negligible learning rate) stays there
+ * makes the ND4J path compute the same function, so both must train alike, to float rounding.
  */
 class HeadlessTowerPathTest {
   @Test
   void trainsLikeTheNd4jPathThroughAnIdentityProjection() {
-    ModelConfig headless = ModelConfig.builder().dim(16).batchSize(32).reservoirNegatives(8).reservoirCapacity(40)
-        .seed(3).build();
-    ModelConfig identity = headless.toBuilder().towerProjection(true).towerLearningRate(1e-12f).build();
-    // Two steps: float rounding differs between the paths, and Adam's normalised steps amplify it about tenfold
+    ModelConfig headless =
+        ModelConfig.builder()
+            .dim(16)
+            .batchSize(32)
+            .reservoirNegatives(8)
+            .reservoirCapacity(40)
+            .seed(3)
+            .build();
+    ModelConfig identity =
+        headless.toBuilder().towerProjection(true).towerLearningRate(1e-12f).build();
+    // Two steps: float rounding differs between the paths, and Adam's normalised steps amplify it
+    // about tenfold
     // per step (1e-7 on the loss after two steps, 2e-4 after six).
     List<List<Interaction>> batches = TestStreams.batches(40, 60, 32, 2, 9);
     OnlineModel plain = TwoTowerModels.create(headless);

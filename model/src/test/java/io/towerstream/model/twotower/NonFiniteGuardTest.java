@@ -13,8 +13,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NonFiniteGuardTest {
-  private static final ModelConfig CONFIG = ModelConfig.builder().dim(16).batchSize(32).reservoirNegatives(8)
-      .reservoirCapacity(100).seed(2).build();
+  private static final ModelConfig CONFIG =
+      ModelConfig.builder()
+          .dim(16)
+          .batchSize(32)
+          .reservoirNegatives(8)
+          .reservoirCapacity(100)
+          .seed(2)
+          .build();
 
   @Test
   void aBatchWithNonFiniteLossIsSkippedCountedAndChangesNothing() {
@@ -25,8 +31,10 @@ class NonFiniteGuardTest {
     }
     byte[] before = model.snapshot();
 
-    // Same state, but a temperature so small that 1/τ overflows float: every logit becomes ±∞ or NaN.
-    OnlineModel poisoned = TwoTowerModels.restore(before, CONFIG.toBuilder().temperature(1e-40f).build());
+    // Same state, but a temperature so small that 1/τ overflows float: every logit becomes ±∞ or
+    // NaN.
+    OnlineModel poisoned =
+        TwoTowerModels.restore(before, CONFIG.toBuilder().temperature(1e-40f).build());
     List<Interaction> batch = new ArrayList<>(batches.get(4));
     batch.add(new Interaction("brand-new-user", "brand-new-item"));
     StepResult result = poisoned.train(batch);
@@ -45,13 +53,18 @@ class NonFiniteGuardTest {
     for (int i = 0; i < before.length; i++) {
       differing += before[i] != after[i] ? 1 : 0;
     }
-    assertThat(differing).as("only the skipped counter and the checksum differ").isLessThanOrEqualTo(16);
+    assertThat(differing)
+        .as("only the skipped counter and the checksum differ")
+        .isLessThanOrEqualTo(16);
 
-    // Continuing from the skipped state is the same as never having seen the poisoned batch: rows, optimizer
+    // Continuing from the skipped state is the same as never having seen the poisoned batch: rows,
+    // optimizer
     // state, frequency estimates, reservoir and random generators are all untouched.
     OnlineModel resumed = TwoTowerModels.restore(after, CONFIG);
     OnlineModel reference = TwoTowerModels.restore(before, CONFIG);
-    assertThat(resumed.train(batches.get(5)).loss()).isEqualTo(reference.train(batches.get(5)).loss());
-    assertThat(SnapshotRestoreTest.drain(resumed)).containsExactlyElementsOf(SnapshotRestoreTest.drain(reference));
+    assertThat(resumed.train(batches.get(5)).loss())
+        .isEqualTo(reference.train(batches.get(5)).loss());
+    assertThat(SnapshotRestoreTest.drain(resumed))
+        .containsExactlyElementsOf(SnapshotRestoreTest.drain(reference));
   }
 }

@@ -21,29 +21,53 @@ class PlantedClusterLearningTest {
 
   @Test
   void afterOnePassUsersTopItemsComeMostlyFromTheirOwnCluster() {
-    learnsTheClusters(ModelConfig.builder().dim(32).batchSize(128).reservoirNegatives(32)
-        .reservoirCapacity(1_000).seed(9).build());
+    learnsTheClusters(
+        ModelConfig.builder()
+            .dim(32)
+            .batchSize(128)
+            .reservoirNegatives(32)
+            .reservoirCapacity(1_000)
+            .seed(9)
+            .build());
   }
 
   @Test
   void towersWithAnMlpLearnTheClustersToo() {
-    learnsTheClusters(ModelConfig.builder().dim(32).batchSize(128).reservoirNegatives(32)
-        .reservoirCapacity(1_000).towerMlpHidden(64).seed(9).build());
+    learnsTheClusters(
+        ModelConfig.builder()
+            .dim(32)
+            .batchSize(128)
+            .reservoirNegatives(32)
+            .reservoirCapacity(1_000)
+            .towerMlpHidden(64)
+            .seed(9)
+            .build());
   }
 
   private void learnsTheClusters(ModelConfig config) {
-    PlantedClusterClicks clicks = PlantedClusterClicks.builder().users(USERS).items(ITEMS).clusters(CLUSTERS)
-        .events(50_000).inClusterProbability(0.8).seed(3).build();
+    PlantedClusterClicks clicks =
+        PlantedClusterClicks.builder()
+            .users(USERS)
+            .items(ITEMS)
+            .clusters(CLUSTERS)
+            .events(50_000)
+            .inClusterProbability(0.8)
+            .seed(3)
+            .build();
     OnlineModel model = TwoTowerModels.create(config);
 
     List<Double> losses = trainOnePass(model, clicks, config.batchSize());
 
     double early = losses.subList(0, 20).stream().mapToDouble(d -> d).average().orElseThrow();
-    double late = losses.subList(losses.size() - 20, losses.size()).stream().mapToDouble(d -> d).average()
-        .orElseThrow();
+    double late =
+        losses.subList(losses.size() - 20, losses.size()).stream()
+            .mapToDouble(d -> d)
+            .average()
+            .orElseThrow();
     assertThat(late).as("loss decreases").isLessThan(early);
     double ownClusterFraction = meanOwnClusterFractionOfTopK(model, clicks);
-    System.out.printf("planted clusters: own-cluster fraction of top-%d = %.3f (chance %.2f), loss %.3f -> %.3f%n",
+    System.out.printf(
+        "planted clusters: own-cluster fraction of top-%d = %.3f (chance %.2f), loss %.3f -> %.3f%n",
         TOP_K, ownClusterFraction, 1.0 / CLUSTERS, early, late);
     assertThat(ownClusterFraction).isGreaterThanOrEqualTo(0.5);
   }

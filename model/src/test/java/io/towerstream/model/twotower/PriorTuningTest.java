@@ -13,11 +13,28 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PriorTuningTest {
-  /** Clusters without trends: popularity says nothing about the next click, the towers learn the clusters. */
-  private static final PlantedClusterClicks STREAM = PlantedClusterClicks.builder().users(300).items(200)
-      .clusters(10).events(12_000).seed(3).build();
-  private static final ModelConfig CONFIG = ModelConfig.builder().dim(16).batchSize(32).reservoirNegatives(16)
-      .priorWeight(8f).priorTuningInterval(1).seed(5).build();
+  /**
+   * Clusters without trends: popularity says nothing about the next click, the towers learn the
+   * clusters.
+   */
+  private static final PlantedClusterClicks STREAM =
+      PlantedClusterClicks.builder()
+          .users(300)
+          .items(200)
+          .clusters(10)
+          .events(12_000)
+          .seed(3)
+          .build();
+
+  private static final ModelConfig CONFIG =
+      ModelConfig.builder()
+          .dim(16)
+          .batchSize(32)
+          .reservoirNegatives(16)
+          .priorWeight(8f)
+          .priorTuningInterval(1)
+          .seed(5)
+          .build();
 
   @Test
   void aCatalogueWithoutTrendsTunesThePriorDownAndRepublishesEveryItemWhenItMoves() {
@@ -33,18 +50,22 @@ class PriorTuningTest {
       model.train(batch);
       batch.clear();
       Map<String, Float> items = new HashMap<>();
-      model.drainChanged((kind, id, v, bias) -> {
-        if (kind == EntityKind.ITEM) {
-          items.put(id, bias);
-        }
-      });
+      model.drainChanged(
+          (kind, id, v, bias) -> {
+            if (kind == EntityKind.ITEM) {
+              items.put(id, bias);
+            }
+          });
       if (model.priorWeight() != before) {
         republished++;
-        assertThat(items).as("a new weight moves every item's bias").hasSize((int) model.stats().items());
+        assertThat(items)
+            .as("a new weight moves every item's bias")
+            .hasSize((int) model.stats().items());
         items.forEach((id, bias) -> assertThat(bias).isEqualTo(model.itemBias(id)));
       }
     }
-    assertThat(model.priorWeight()).as("the prior only pushes popular items above the user's cluster")
+    assertThat(model.priorWeight())
+        .as("the prior only pushes popular items above the user's cluster")
         .isLessThanOrEqualTo(0.25f);
     assertThat(republished).isPositive();
     assertThat(model.stats().priorWeight()).isEqualTo(model.priorWeight());

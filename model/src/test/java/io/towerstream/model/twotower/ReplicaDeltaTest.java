@@ -22,8 +22,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReplicaDeltaTest {
   /** The served bias is the learned one plus the popularity prior: replicas share both. */
   private static ModelConfig config(boolean projection) {
-    return ModelConfig.builder().dim(16).batchSize(32).reservoirNegatives(8).reservoirCapacity(40)
-        .towerProjection(projection).seed(5).build();
+    return ModelConfig.builder()
+        .dim(16)
+        .batchSize(32)
+        .reservoirNegatives(8)
+        .reservoirCapacity(40)
+        .towerProjection(projection)
+        .seed(5)
+        .build();
   }
 
   private static OnlineModel replica(ModelConfig config) {
@@ -50,7 +56,8 @@ class ReplicaDeltaTest {
       assertThat(fromA.items()).isPositive();
       a.applyReplicaDelta(fromB);
       b.applyReplicaDelta(fromA);
-      assertSameItems(a, b, items(first.subList(0, round * 5 + 5), second.subList(0, round * 5 + 5)));
+      assertSameItems(
+          a, b, items(first.subList(0, round * 5 + 5), second.subList(0, round * 5 + 5)));
       assertThat(a.takeReplicaDelta().isEmpty()).as("a remote change is never sent back").isTrue();
       assertThat(b.takeReplicaDelta().isEmpty()).isTrue();
       if (projection) {
@@ -68,16 +75,21 @@ class ReplicaDeltaTest {
     OnlineModel fresh = replica(config);
     fresh.applyReplicaDelta(trained.takeReplicaDelta());
     assertSameItems(trained, fresh, items(batches, List.of()));
-    assertThat(fresh.stats().items()).as("rows created for every changed item").isEqualTo(trained.stats().items());
+    assertThat(fresh.stats().items())
+        .as("rows created for every changed item")
+        .isEqualTo(trained.stats().items());
     List<String> published = new ArrayList<>();
     fresh.drainChanged((kind, id, v, bias) -> published.add(kind + ":" + id));
-    assertThat(published).as("applied rows are published like trained ones").isNotEmpty()
+    assertThat(published)
+        .as("applied rows are published like trained ones")
+        .isNotEmpty()
         .allMatch(s -> s.startsWith("ITEM:") || s.startsWith("USER:"));
   }
 
   @Test
   void eventsTrainedElsewhereAdvanceTheStreamPositionThePriorCountsIn() {
-    ModelConfig config = config(false).toBuilder().priorHalfLifeEvents(1000).priorWeight(1f).itemBias(false).build();
+    ModelConfig config =
+        config(false).toBuilder().priorHalfLifeEvents(1000).priorWeight(1f).itemBias(false).build();
     List<Interaction> batch = TestStreams.batches(20, 40, 32, 1, 6).get(0);
     OnlineModel behind = replica(config);
     OnlineModel ahead = replica(config);
@@ -85,8 +97,10 @@ class ReplicaDeltaTest {
     behind.train(batch);
     ahead.train(batch);
     String item = batch.get(0).itemId();
-    // the same clicks, counted 1000 events (one half-life) later in the stream: log-mass larger by ln 2
-    assertThat(ahead.itemBias(item) - behind.itemBias(item)).isCloseTo((float) Math.log(2), within(1e-3f));
+    // the same clicks, counted 1000 events (one half-life) later in the stream: log-mass larger by
+    // ln 2
+    assertThat(ahead.itemBias(item) - behind.itemBias(item))
+        .isCloseTo((float) Math.log(2), within(1e-3f));
   }
 
   @Test
@@ -95,12 +109,14 @@ class ReplicaDeltaTest {
     model.train(TestStreams.batches(20, 40, 32, 1, 4).get(0));
     Set<EntityKind> kinds = new HashSet<>();
     List<String> items = new ArrayList<>();
-    model.drainChanged((kind, id, v, bias) -> {
-      kinds.add(kind);
-      if (kind == EntityKind.ITEM) {
-        items.add(id);
-      }
-    }, id -> id.hashCode() % 2 == 0);
+    model.drainChanged(
+        (kind, id, v, bias) -> {
+          kinds.add(kind);
+          if (kind == EntityKind.ITEM) {
+            items.add(id);
+          }
+        },
+        id -> id.hashCode() % 2 == 0);
     assertThat(kinds).contains(EntityKind.USER);
     assertThat(items).isNotEmpty().allMatch(id -> id.hashCode() % 2 == 0);
     List<String> again = new ArrayList<>();
@@ -114,10 +130,12 @@ class ReplicaDeltaTest {
     OnlineModel projected = replica(config(true));
     projected.train(TestStreams.batches(20, 40, 32, 1, 4).get(0));
     ReplicaDelta delta = projected.takeReplicaDelta();
-    assertThatThrownBy(() -> plain.applyReplicaDelta(delta)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> plain.applyReplicaDelta(delta))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tower heads");
     assertThatThrownBy(() -> plain.applyReplicaDelta(ReplicaDelta.empty(8)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dim 8");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dim 8");
     assertThatThrownBy(() -> TwoTowerModels.create(config(false)).takeReplicaDelta())
         .isInstanceOf(IllegalStateException.class);
   }

@@ -19,8 +19,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SnapshotRestoreTest {
   /** Small bounds so that table evictions, reservoir evictions and collisions all happen. */
   private static ModelConfig config(boolean projection) {
-    return ModelConfig.builder().dim(16).batchSize(32).reservoirNegatives(8).reservoirCapacity(40)
-        .maxRowsPerTable(150).towerProjection(projection).seed(5).build();
+    return ModelConfig.builder()
+        .dim(16)
+        .batchSize(32)
+        .reservoirNegatives(8)
+        .reservoirCapacity(40)
+        .maxRowsPerTable(150)
+        .towerProjection(projection)
+        .seed(5)
+        .build();
   }
 
   @ParameterizedTest(name = "towerProjection={0}")
@@ -29,14 +36,24 @@ class SnapshotRestoreTest {
     assertRestoreContinuesBitIdentically(config(projection));
   }
 
-  /** Every appended part with state: SigLIP bias, learned τ, queue, pending admissions, expiries, Adam rows. */
+  /**
+   * Every appended part with state: SigLIP bias, learned τ, queue, pending admissions, expiries,
+   * Adam rows.
+   */
   @ParameterizedTest(name = "loss={0}")
   @ValueSource(strings = {"siglip", "symmetric-infonce"})
   void restoredModelWithEveryTrainingOptionContinuesBitIdentically(String loss) {
-    ModelConfig config = config(false).toBuilder().loss(ModelConfig.Loss.parse(loss))
-        .hardNegativeBeta(loss.equals("siglip") ? 0 : 0.5).learnedTemperature(true).queueSize(48)
-        .queueMomentum(0.9).admissionMinCount(2).rowTtlEvents(200)
-        .tableOptimizer(ModelConfig.TableOptimizer.ADAM).build();
+    ModelConfig config =
+        config(false).toBuilder()
+            .loss(ModelConfig.Loss.parse(loss))
+            .hardNegativeBeta(loss.equals("siglip") ? 0 : 0.5)
+            .learnedTemperature(true)
+            .queueSize(48)
+            .queueMomentum(0.9)
+            .admissionMinCount(2)
+            .rowTtlEvents(200)
+            .tableOptimizer(ModelConfig.TableOptimizer.ADAM)
+            .build();
     OnlineModel original = assertRestoreContinuesBitIdentically(config);
     assertThat(original.stats().expiredRows()).as("expiries were exercised").isPositive();
     assertThat(original.stats().heldBackEvents()).as("admission was exercised").isPositive();
@@ -65,7 +82,8 @@ class SnapshotRestoreTest {
     assertThat(restoredLosses).containsExactlyElementsOf(originalLosses);
     assertThat(drain(restored)).containsExactlyElementsOf(drain(original));
     assertThat(restored.snapshot()).isEqualTo(original.snapshot());
-    assertThat(((TwoTowerModel) original).evictedRows(EntityKind.USER)).as("evictions were exercised")
+    assertThat(((TwoTowerModel) original).evictedRows(EntityKind.USER))
+        .as("evictions were exercised")
         .isPositive();
     return original;
   }
@@ -87,7 +105,9 @@ class SnapshotRestoreTest {
     byte[] snapshot = trainedSnapshot();
     ModelConfig otherDim = config(false).toBuilder().dim(8).build();
     assertThatThrownBy(() -> TwoTowerModels.restore(snapshot, otherDim))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dim 16").hasMessageContaining("8");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dim 16")
+        .hasMessageContaining("8");
   }
 
   @Test
@@ -95,7 +115,8 @@ class SnapshotRestoreTest {
     byte[] snapshot = trainedSnapshot();
     ByteBuffer.wrap(snapshot).putInt(4, 99);
     assertThatThrownBy(() -> TwoTowerModels.restore(snapshot, config(false)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown model snapshot format version 99");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown model snapshot format version 99");
   }
 
   @Test
@@ -104,21 +125,27 @@ class SnapshotRestoreTest {
     byte[] flipped = snapshot.clone();
     flipped[snapshot.length / 2] ^= 0x10;
     assertThatThrownBy(() -> TwoTowerModels.restore(flipped, config(false)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("corrupt");
     byte[] truncated = Arrays.copyOf(snapshot, snapshot.length - 100);
     assertThatThrownBy(() -> TwoTowerModels.restore(truncated, config(false)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt");
-    assertThatThrownBy(() -> TwoTowerModels.restore("hello, world, not a model".getBytes(), config(false)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a towerstream model snapshot");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("corrupt");
+    assertThatThrownBy(
+            () -> TwoTowerModels.restore("hello, world, not a model".getBytes(), config(false)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a towerstream model snapshot");
     assertThatThrownBy(() -> TwoTowerModels.restore(new byte[3], config(false)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("truncated");
   }
 
   @Test
   void restoreRejectsAProjectionSettingOtherThanTheSnapshots() {
     byte[] snapshot = trainedSnapshot();
     assertThatThrownBy(() -> TwoTowerModels.restore(snapshot, config(true)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tower-projection");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tower-projection");
   }
 
   private static byte[] trainedSnapshot() {

@@ -10,9 +10,17 @@ import java.util.List;
 final class TestStreams {
   private TestStreams() {}
 
-  static List<List<Interaction>> batches(int users, int items, int batchSize, int count, long seed) {
-    Iterator<Interaction> clicks = PlantedClusterClicks.builder().users(users).items(items).clusters(5)
-        .events((long) batchSize * count).seed(seed).build().iterator();
+  static List<List<Interaction>> batches(
+      int users, int items, int batchSize, int count, long seed) {
+    Iterator<Interaction> clicks =
+        PlantedClusterClicks.builder()
+            .users(users)
+            .items(items)
+            .clusters(5)
+            .events((long) batchSize * count)
+            .seed(seed)
+            .build()
+            .iterator();
     List<List<Interaction>> batches = new ArrayList<>();
     for (int b = 0; b < count; b++) {
       List<Interaction> batch = new ArrayList<>(batchSize);

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every training option must still discover the planted clusters in one pass: a wrong sign, mask or key would
- * leave the own-cluster share of a user's top 10 near chance (0.1).
+ * Every training option must still discover the planted clusters in one pass: a wrong sign, mask or
+ * key would leave the own-cluster share of a user's top 10 near chance (0.1).
  */
 class TrainingOptionsLearningTest {
   static Stream<Arguments> options() {
@@ -39,17 +39,33 @@ class TrainingOptionsLearningTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("options")
   void learnsThePlantedClusters(String name, UnaryOperator<ModelConfig.Builder> set) {
-    PlantedClusterClicks clicks = PlantedClusterClicks.builder().users(500).items(500).clusters(10)
-        .events(30_000).inClusterProbability(0.8).seed(3).build();
-    ModelConfig config = set.apply(ModelConfig.builder().dim(32).batchSize(128).reservoirNegatives(32)
-        .reservoirCapacity(1_000).seed(9)).build();
+    PlantedClusterClicks clicks =
+        PlantedClusterClicks.builder()
+            .users(500)
+            .items(500)
+            .clusters(10)
+            .events(30_000)
+            .inClusterProbability(0.8)
+            .seed(3)
+            .build();
+    ModelConfig config =
+        set.apply(
+                ModelConfig.builder()
+                    .dim(32)
+                    .batchSize(128)
+                    .reservoirNegatives(32)
+                    .reservoirCapacity(1_000)
+                    .seed(9))
+            .build();
     OnlineModel model = TwoTowerModels.create(config);
 
-    List<Double> losses = PlantedClusterLearningTest.trainOnePass(model, clicks, config.batchSize());
+    List<Double> losses =
+        PlantedClusterLearningTest.trainOnePass(model, clicks, config.batchSize());
 
     double own = PlantedClusterLearningTest.meanOwnClusterFractionOfTopK(model, clicks);
-    System.out.printf("%s: own-cluster share of top-10 = %.3f (chance 0.10), loss %.3f -> %.3f%n", name, own,
-        losses.get(0), losses.get(losses.size() - 1));
+    System.out.printf(
+        "%s: own-cluster share of top-10 = %.3f (chance 0.10), loss %.3f -> %.3f%n",
+        name, own, losses.get(0), losses.get(losses.size() - 1));
     assertThat(own).as(name).isGreaterThanOrEqualTo(0.5);
   }
 }

@@ -18,11 +18,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** User rows kept outside the model (as a sharded trainer keeps them in keyed state) and brought back. */
+/**
+ * User rows kept outside the model (as a sharded trainer keeps them in keyed state) and brought
+ * back.
+ */
 class UserRowsTest {
   private static ModelConfig config(int maxRows) {
-    return ModelConfig.builder().dim(16).batchSize(32).reservoirNegatives(8).reservoirCapacity(40)
-        .maxRowsPerTable(maxRows).seed(5).build();
+    return ModelConfig.builder()
+        .dim(16)
+        .batchSize(32)
+        .reservoirNegatives(8)
+        .reservoirCapacity(40)
+        .maxRowsPerTable(maxRows)
+        .seed(5)
+        .build();
   }
 
   /** What a keyed state would hold: the latest row per user, removals applied. */
@@ -66,7 +75,9 @@ class UserRowsTest {
     original.train(batches.get(30)); // pending publishes in the saved rows
     original.drainUserRows(keyed);
     byte[] shared = original.snapshotWithoutUsers();
-    assertThat(shared.length).as("the shared part holds no user rows").isLessThan(original.snapshot().length);
+    assertThat(shared.length)
+        .as("the shared part holds no user rows")
+        .isLessThan(original.snapshot().length);
 
     OnlineModel restored = TwoTowerModels.restore(shared, config);
     assertThat(restored.stats().users()).isZero();
@@ -82,12 +93,16 @@ class UserRowsTest {
     TreeSet<String> restoredOut = sortedDrain(restored);
     TreeSet<String> originalOut = sortedDrain(original);
     assertThat(restoredOut).containsAll(originalOut);
-    // A row saved while it awaited publication keeps saying so after it was published: such a user is
-    // published once more after a restore, with the same vector (at-least-once, harmless to the store).
+    // A row saved while it awaited publication keeps saying so after it was published: such a user
+    // is
+    // published once more after a restore, with the same vector (at-least-once, harmless to the
+    // store).
     restoredOut.removeAll(originalOut);
     for (String line : restoredOut) {
       String id = line.split(":")[1];
-      assertThat(line).startsWith("USER:").endsWith(java.util.Arrays.toString(original.userVector(id)));
+      assertThat(line)
+          .startsWith("USER:")
+          .endsWith(java.util.Arrays.toString(original.userVector(id)));
     }
   }
 
@@ -119,15 +134,20 @@ class UserRowsTest {
 
     OnlineModel otherDim = TwoTowerModels.create(config.toBuilder().dim(8).build());
     assertThatThrownBy(() -> otherDim.importUserRows(List.of(first)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(first.userId()).hasMessageContaining("dim 16");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(first.userId())
+        .hasMessageContaining("dim 16");
     OnlineModel fresh = TwoTowerModels.create(config);
     byte[] truncated = java.util.Arrays.copyOf(first.row(), first.row().length - 3);
     assertThatThrownBy(() -> fresh.importUserRows(List.of(new UserRow(first.userId(), truncated))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("corrupt");
     assertThatThrownBy(() -> fresh.importUserRows(List.of(first, first)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("twice");
     assertThatThrownBy(() -> TwoTowerModels.create(config).drainUserRows(keyed))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("trackUserRows");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("trackUserRows");
   }
 
   static TreeSet<String> sortedDrain(OnlineModel model) {

@@ -7,17 +7,29 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@link StoreBenchmark}'s options, parsed from {@code --name value}; every option has a default, so no
- * argument at all runs the quick benchmark (100k items, random and clustered, d=64).
+ * {@link StoreBenchmark}'s options, parsed from {@code --name value}; every option has a default,
+ * so no argument at all runs the quick benchmark (100k items, random and clustered, d=64).
  *
- * @param biasScale standard deviation of the items' Gaussian biases (0: none); queries rank by {@code dot +
- *     bias}, so this measures the graph's recall of the biased score
+ * @param biasScale standard deviation of the items' Gaussian biases (0: none); queries rank by
+ *     {@code dot + bias}, so this measures the graph's recall of the biased score
  */
-public record BenchOptions(List<Integer> items, List<String> data, int dim, int k, List<Integer> threads,
-    int seconds, int updateRate, int recallQueries, IndexKind index, GraphIndexOptions graph, List<Float> overqueries,
-    double biasScale, long seed) {
+public record BenchOptions(
+    List<Integer> items,
+    List<String> data,
+    int dim,
+    int k,
+    List<Integer> threads,
+    int seconds,
+    int updateRate,
+    int recallQueries,
+    IndexKind index,
+    GraphIndexOptions graph,
+    List<Float> overqueries,
+    double biasScale,
+    long seed) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: StoreBenchmark [options]   (run with e.g. -Xmx6g for 1M items)
         --items N[,N...]        catalog sizes (default 100000; the full run: 100000,1000000)
         --data KIND[,KIND...]   random (Gaussian, hard for graphs) and/or clustered (1,000 Gaussian clusters)
@@ -39,7 +51,9 @@ public record BenchOptions(List<Integer> items, List<String> data, int dim, int 
         --seed S                random seed (default 42)
       A quick run: --items 100000 --data clustered (about a minute on 2 cores).""";
 
-  /** @throws IllegalArgumentException naming the option, for an unknown option or a bad value */
+  /**
+   * @throws IllegalArgumentException naming the option, for an unknown option or a bad value
+   */
   public static BenchOptions parse(String[] args) {
     List<Integer> items = List.of(100_000);
     List<String> data = List.of("random", "clustered");
@@ -69,7 +83,8 @@ public record BenchOptions(List<Integer> items, List<String> data, int dim, int 
           data = List.of(v.toLowerCase(Locale.ROOT).split(","));
           for (String d : data) {
             if (!d.equals("random") && !d.equals("clustered")) {
-              throw new IllegalArgumentException("--data must be random and/or clustered, got '" + d + "'");
+              throw new IllegalArgumentException(
+                  "--data must be random and/or clustered, got '" + d + "'");
             }
           }
         }
@@ -95,10 +110,25 @@ public record BenchOptions(List<Integer> items, List<String> data, int dim, int 
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
-    graph = graph.withGraph(degree, beam, overqueries.get(0)).withBuildThreads(buildThreads)
-        .withMinGraphItems(index == IndexKind.HNSW ? 0 : graph.minGraphItems());
-    return new BenchOptions(items, data, dim, k, threads, seconds, updateRate, recallQueries, index, graph, overqueries,
-        biasScale, seed);
+    graph =
+        graph
+            .withGraph(degree, beam, overqueries.get(0))
+            .withBuildThreads(buildThreads)
+            .withMinGraphItems(index == IndexKind.HNSW ? 0 : graph.minGraphItems());
+    return new BenchOptions(
+        items,
+        data,
+        dim,
+        k,
+        threads,
+        seconds,
+        updateRate,
+        recallQueries,
+        index,
+        graph,
+        overqueries,
+        biasScale,
+        seed);
   }
 
   private static double nonNegative(String option, String v) {
@@ -123,7 +153,8 @@ public record BenchOptions(List<Integer> items, List<String> data, int dim, int 
         }
         out.add(n);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " needs non-negative integers, got '" + v + "'");
+        throw new IllegalArgumentException(
+            option + " needs non-negative integers, got '" + v + "'");
       }
     }
     return List.copyOf(out);

@@ -37,12 +37,12 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * The retrieval store's benchmark ({@code towerstream bench store}): for each catalog size and kind of
- * data, loads the items through the ingest path ({@link BatchApplier}: RocksDB then the index), times the
- * index build, then measures top-k latency (p50/p99) and QPS with 1 and 2 client threads and recall@k
- * against exact search, first on a static catalog, then while updates stream in at {@code --updates-per-sec}
- * per second through the same {@link BatchApplier}, measuring how long each update takes to become
- * queryable. Prints one table. Not a test: it asserts nothing.
+ * The retrieval store's benchmark ({@code towerstream bench store}): for each catalog size and kind
+ * of data, loads the items through the ingest path ({@link BatchApplier}: RocksDB then the index),
+ * times the index build, then measures top-k latency (p50/p99) and QPS with 1 and 2 client threads
+ * and recall@k against exact search, first on a static catalog, then while updates stream in at
+ * {@code --updates-per-sec} per second through the same {@link BatchApplier}, measuring how long
+ * each update takes to become queryable. Prints one table. Not a test: it asserts nothing.
  */
 public final class StoreBenchmark {
   private static final int QUERY_POOL = 1000;
@@ -56,7 +56,10 @@ public final class StoreBenchmark {
     this.out = out;
   }
 
-  /** Runs the benchmark, printing progress and the table to {@code out}; returns the exit status (0). */
+  /**
+   * Runs the benchmark, printing progress and the table to {@code out}; returns the exit status
+   * (0).
+   */
   public static int run(BenchOptions options, PrintWriter out) throws Exception {
     return new StoreBenchmark(options, out).run();
   }
@@ -79,20 +82,48 @@ public final class StoreBenchmark {
   }
 
   private int run() throws Exception {
-    out.printf(Locale.ROOT, "store benchmark: %d cores, %s %s, max heap %d MB, load average %.2f at start%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-        System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
-    out.printf(Locale.ROOT, "index %s, M %d, construction beam %d, overquery %s, d=%d, k=%d, %d s per "
-            + "measurement, churn %d updates/s, bias scale %s%n%n", o.index().name().toLowerCase(Locale.ROOT),
-        o.graph().maxDegree(), o.graph().constructionBeam(), o.overqueries(), o.dim(), o.k(), o.seconds(),
-        o.updateRate(), o.biasScale());
+    out.printf(
+        Locale.ROOT,
+        "store benchmark: %d cores, %s %s, max heap %d MB, load average %.2f at start%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20,
+        loadAverage());
+    out.printf(
+        Locale.ROOT,
+        "index %s, M %d, construction beam %d, overquery %s, d=%d, k=%d, %d s per "
+            + "measurement, churn %d updates/s, bias scale %s%n%n",
+        o.index().name().toLowerCase(Locale.ROOT),
+        o.graph().maxDegree(),
+        o.graph().constructionBeam(),
+        o.overqueries(),
+        o.dim(),
+        o.k(),
+        o.seconds(),
+        o.updateRate(),
+        o.biasScale());
     List<String> table = new ArrayList<>();
-    table.add(String.format(Locale.ROOT,
-        "| %-9s | %9s | %8s | %7s | %9s | %-9s | %7s | %8s | %8s | %7s | %10s | %15s | %5s |",
-        "data", "items", "build s", "heap MB", "overquery", "updates/s", "threads", "p50 ms", "p99 ms", "QPS",
-        "recall@" + o.k(), "visible p50/p99", "load"));
-    table.add("|-----------|-----------|----------|---------|-----------|-----------|---------|----------|----------|"
-        + "---------|------------|-----------------|-------|");
+    table.add(
+        String.format(
+            Locale.ROOT,
+            "| %-9s | %9s | %8s | %7s | %9s | %-9s | %7s | %8s | %8s | %7s | %10s | %15s | %5s |",
+            "data",
+            "items",
+            "build s",
+            "heap MB",
+            "overquery",
+            "updates/s",
+            "threads",
+            "p50 ms",
+            "p99 ms",
+            "QPS",
+            "recall@" + o.k(),
+            "visible p50/p99",
+            "load"));
+    table.add(
+        "|-----------|-----------|----------|---------|-----------|-----------|---------|----------|----------|"
+            + "---------|------------|-----------------|-------|");
     for (int items : o.items()) {
       for (String data : o.data()) {
         table.addAll(runOne(items, data));
@@ -111,7 +142,8 @@ public final class StoreBenchmark {
     VectorSource source = new VectorSource(data, o.dim(), o.seed());
     SplittableRandom random = new SplittableRandom(o.seed() * 31 + size);
     log("%s, %,d items: loading through the ingest path (RocksDB + index)", data, size);
-    try (EmbeddingStore store = EmbeddingStore.open(dir); ItemIndex index = newIndex()) {
+    try (EmbeddingStore store = EmbeddingStore.open(dir);
+        ItemIndex index = newIndex()) {
       ExactItemIndex truth = new ExactItemIndex();
       BatchApplier applier = new BatchApplier(store, index, new IngestMetrics());
       GraphItemIndex graph = index instanceof GraphItemIndex g ? g : null;
@@ -134,8 +166,9 @@ public final class StoreBenchmark {
       }
       double buildS = seconds(buildStarted);
       long heapMb = heapAfterGc();
-      log("loaded in %.1f s, index built in %.1f s, heap after GC %,d MB (RocksDB %,d MB)", loadS, buildS, heapMb,
-          store.sizeEstimateBytes() >> 20);
+      log(
+          "loaded in %.1f s, index built in %.1f s, heap after GC %,d MB (RocksDB %,d MB)",
+          loadS, buildS, heapMb, store.sizeEstimateBytes() >> 20);
 
       float[][] queries = new float[QUERY_POOL][];
       for (int q = 0; q < QUERY_POOL; q++) {
@@ -145,14 +178,16 @@ public final class StoreBenchmark {
         setOverquery(index, overquery);
         double recall = recall(index, truth, queries, Scoring.DOT_PLUS_BIAS);
         if (o.biasScale() > 0) {
-          log("overquery %.1f: recall@%d by the dot product alone (similar items) %.4f", overquery, o.k(),
-              recall(index, truth, queries, Scoring.DOT));
+          log(
+              "overquery %.1f: recall@%d by the dot product alone (similar items) %.4f",
+              overquery, o.k(), recall(index, truth, queries, Scoring.DOT));
         }
         for (int threads : o.threads()) {
           Latency l = measure(index, queries, threads);
           rows.add(row(data, size, buildS, heapMb, overquery, "0", threads, l, recall, "-"));
-          log("static, overquery %.1f, %d thread(s): p50 %.2f ms, p99 %.2f ms, %.0f QPS, recall@%d %.4f", overquery,
-              threads, l.p50(), l.p99(), l.qps(), o.k(), recall);
+          log(
+              "static, overquery %.1f, %d thread(s): p50 %.2f ms, p99 %.2f ms, %.0f QPS, recall@%d %.4f",
+              overquery, threads, l.p50(), l.p99(), l.qps(), o.k(), recall);
         }
       }
       if (o.updateRate() > 0) {
@@ -169,23 +204,47 @@ public final class StoreBenchmark {
         updater.stop();
         thread.join();
         IndexStats stats = index.stats();
-        String visible = String.format(Locale.ROOT, "%.2f/%.2f", updater.visibleP(0.5), updater.visibleP(0.99));
+        String visible =
+            String.format(Locale.ROOT, "%.2f/%.2f", updater.visibleP(0.5), updater.visibleP(0.99));
         int i = 0;
         for (float overquery : o.overqueries()) {
           setOverquery(index, overquery);
-          double churnRecall = recall(index, truth, queries, Scoring.DOT_PLUS_BIAS); // against the updated catalog, delta as it stands
+          double churnRecall =
+              recall(
+                  index,
+                  truth,
+                  queries,
+                  Scoring.DOT_PLUS_BIAS); // against the updated catalog, delta as it stands
           for (int threads : o.threads()) {
             Latency l = underChurn.get(i++);
-            rows.add(row(data, size, buildS, heapMb, overquery, String.format(Locale.ROOT, "%,.0f", updater.rate()),
-                threads, l, churnRecall, visible));
-            log("%,.0f updates/s, overquery %.1f, %d thread(s): p50 %.2f ms, p99 %.2f ms, %.0f QPS, recall@%d %.4f",
+            rows.add(
+                row(
+                    data,
+                    size,
+                    buildS,
+                    heapMb,
+                    overquery,
+                    String.format(Locale.ROOT, "%,.0f", updater.rate()),
+                    threads,
+                    l,
+                    churnRecall,
+                    visible));
+            log(
+                "%,.0f updates/s, overquery %.1f, %d thread(s): p50 %.2f ms, p99 %.2f ms, %.0f QPS, recall@%d %.4f",
                 updater.rate(), overquery, threads, l.p50(), l.p99(), l.qps(), o.k(), churnRecall);
           }
         }
-        log("under churn: update visible p50 %.2f ms, p99 %.2f ms, max %.2f ms over %,d batches; "
+        log(
+            "under churn: update visible p50 %.2f ms, p99 %.2f ms, max %.2f ms over %,d batches; "
                 + "index: %,d graph items, %,d in the delta, %,d stale nodes, %d merges, %d rebuilds",
-            updater.visibleP(0.5), updater.visibleP(0.99), updater.visibleP(1.0),
-            updater.batches(), stats.graphItems(), stats.deltaItems(), stats.staleNodes(), stats.merges(),
+            updater.visibleP(0.5),
+            updater.visibleP(0.99),
+            updater.visibleP(1.0),
+            updater.batches(),
+            stats.graphItems(),
+            stats.deltaItems(),
+            stats.staleNodes(),
+            stats.merges(),
             stats.rebuilds());
       }
     } finally {
@@ -204,16 +263,22 @@ public final class StoreBenchmark {
     return o.index() == IndexKind.EXACT ? new ExactItemIndex() : new GraphItemIndex(o.graph());
   }
 
-  /** Mean recall@k of {@code index} against exact search, over the first {@code --recall-queries} queries. */
+  /**
+   * Mean recall@k of {@code index} against exact search, over the first {@code --recall-queries}
+   * queries.
+   */
   private double recall(ItemIndex index, ExactItemIndex truth, float[][] queries, Scoring scoring) {
     int n = Math.min(o.recallQueries(), queries.length);
     double sum = 0;
     for (int q = 0; q < n; q++) {
       Set<String> exact = new HashSet<>();
-      truth.topK(queries[q], o.k(), Set.of(), ItemIndex.ANY_MODEL_VERSION, scoring)
+      truth
+          .topK(queries[q], o.k(), Set.of(), ItemIndex.ANY_MODEL_VERSION, scoring)
           .forEach(s -> exact.add(s.itemId()));
-      List<ScoredItem> approx = index.topK(queries[q], o.k(), Set.of(), ItemIndex.ANY_MODEL_VERSION, scoring);
-      sum += approx.stream().filter(s -> exact.contains(s.itemId())).count() / (double) exact.size();
+      List<ScoredItem> approx =
+          index.topK(queries[q], o.k(), Set.of(), ItemIndex.ANY_MODEL_VERSION, scoring);
+      sum +=
+          approx.stream().filter(s -> exact.contains(s.itemId())).count() / (double) exact.size();
     }
     return sum / n;
   }
@@ -231,19 +296,21 @@ public final class StoreBenchmark {
       List<Future<long[]>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int offset = t * 337;
-        futures.add(pool.submit(() -> {
-          long[] lat = new long[1 << 16];
-          int n = 0;
-          for (int i = offset; System.nanoTime() < deadline; i++) {
-            long s = System.nanoTime();
-            index.topK(queries[i % queries.length], o.k(), Set.of());
-            if (n == lat.length) {
-              lat = Arrays.copyOf(lat, n * 2);
-            }
-            lat[n++] = System.nanoTime() - s;
-          }
-          return Arrays.copyOf(lat, n);
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  long[] lat = new long[1 << 16];
+                  int n = 0;
+                  for (int i = offset; System.nanoTime() < deadline; i++) {
+                    long s = System.nanoTime();
+                    index.topK(queries[i % queries.length], o.k(), Set.of());
+                    if (n == lat.length) {
+                      lat = Arrays.copyOf(lat, n * 2);
+                    }
+                    lat[n++] = System.nanoTime() - s;
+                  }
+                  return Arrays.copyOf(lat, n);
+                }));
       }
       List<long[]> all = new ArrayList<>();
       for (Future<long[]> f : futures) {
@@ -251,7 +318,8 @@ public final class StoreBenchmark {
       }
       double elapsed = seconds(started);
       long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-      return new Latency(percentile(merged, 0.5), percentile(merged, 0.99), merged.length / elapsed);
+      return new Latency(
+          percentile(merged, 0.5), percentile(merged, 0.99), merged.length / elapsed);
     } finally {
       pool.shutdownNow();
     }
@@ -259,9 +327,13 @@ public final class StoreBenchmark {
 
   record Latency(double p50, double p99, double qps) {}
 
-  /** Streams updates of random existing items at the configured rate, probing when each becomes visible. */
+  /**
+   * Streams updates of random existing items at the configured rate, probing when each becomes
+   * visible.
+   */
   private final class Updater implements Runnable {
-    private static final long TICK_NANOS = 20_000_000; // a batch every 20 ms, like a consumer's small polls
+    private static final long TICK_NANOS =
+        20_000_000; // a batch every 20 ms, like a consumer's small polls
     private final BatchApplier applier;
     private final ItemIndex index;
     private final ExactItemIndex truth;
@@ -274,7 +346,12 @@ public final class StoreBenchmark {
     private long started;
     private long stopped;
 
-    Updater(BatchApplier applier, ItemIndex index, ExactItemIndex truth, VectorSource source, SplittableRandom random,
+    Updater(
+        BatchApplier applier,
+        ItemIndex index,
+        ExactItemIndex truth,
+        VectorSource source,
+        SplittableRandom random,
         int items) {
       this.applier = applier;
       this.index = index;
@@ -289,19 +366,23 @@ public final class StoreBenchmark {
       started = System.nanoTime();
       long sequence = 1;
       for (long tick = 1; running; tick++) {
-        // as many updates as the rate owes by now: when this thread falls behind, batches grow (as a
+        // as many updates as the rate owes by now: when this thread falls behind, batches grow (as
+        // a
         // consumer's polls do) rather than the rate silently dropping
         long due = (long) (o.updateRate() * ((System.nanoTime() - started) / 1e9));
         int n = (int) Math.max(0, due - updates);
         List<EmbeddingMutation> batch = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-          batch.add(mutation("i" + random.nextInt(items), sequence++, source.next(random), bias(random)));
+          batch.add(
+              mutation("i" + random.nextInt(items), sequence++, source.next(random), bias(random)));
         }
         if (!batch.isEmpty()) {
           long t0 = System.nanoTime();
           applier.apply(StoreBatch.of(batch));
           EmbeddingMutation probe = batch.get(batch.size() - 1);
-          while (!probe.id().equals(top(probe))) { // the update is in the exact delta: found at once
+          while (!probe
+              .id()
+              .equals(top(probe))) { // the update is in the exact delta: found at once
             Thread.onSpinWait();
           }
           synchronized (visibleNanos) {
@@ -323,8 +404,10 @@ public final class StoreBenchmark {
     }
 
     private String top(EmbeddingMutation m) {
-      // by the dot product: the item's own vector is its own best match, whatever the other items' biases
-      List<ScoredItem> top = index.topK(m.vector().vector(), 1, Set.of(), ItemIndex.ANY_MODEL_VERSION, Scoring.DOT);
+      // by the dot product: the item's own vector is its own best match, whatever the other items'
+      // biases
+      List<ScoredItem> top =
+          index.topK(m.vector().vector(), 1, Set.of(), ItemIndex.ANY_MODEL_VERSION, Scoring.DOT);
       return top.isEmpty() ? null : top.get(0).itemId();
     }
 
@@ -347,7 +430,8 @@ public final class StoreBenchmark {
     }
   }
 
-  private void applyBoth(BatchApplier applier, ExactItemIndex truth, List<EmbeddingMutation> batch) {
+  private void applyBoth(
+      BatchApplier applier, ExactItemIndex truth, List<EmbeddingMutation> batch) {
     applier.apply(StoreBatch.of(batch));
     truth.upsertAll(toItems(batch));
   }
@@ -359,8 +443,11 @@ public final class StoreBenchmark {
   }
 
   private static EmbeddingMutation mutation(String id, long sequence, float[] vector, float bias) {
-    return EmbeddingMutation.upsert(Entity.ITEM, id,
-        new StoredVector(1, sequence, System.currentTimeMillis(), vector, bias), "bench");
+    return EmbeddingMutation.upsert(
+        Entity.ITEM,
+        id,
+        new StoredVector(1, sequence, System.currentTimeMillis(), vector, bias),
+        "bench");
   }
 
   /** A Gaussian bias of standard deviation {@code --bias-scale} (0: none, and no random draw). */
@@ -373,11 +460,32 @@ public final class StoreBenchmark {
     return (float) (o.biasScale() * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * w));
   }
 
-  private String row(String data, int items, double buildS, long heapMb, float overquery, String updates, int threads,
-      Latency l, double recall, String visible) {
-    return String.format(Locale.ROOT,
+  private String row(
+      String data,
+      int items,
+      double buildS,
+      long heapMb,
+      float overquery,
+      String updates,
+      int threads,
+      Latency l,
+      double recall,
+      String visible) {
+    return String.format(
+        Locale.ROOT,
         "| %-9s | %,9d | %8.1f | %,7d | %9.1f | %-9s | %7d | %8.2f | %8.2f | %,7.0f | %10.4f | %15s | %5.1f |",
-        data, items, buildS, heapMb, overquery, updates, threads, l.p50(), l.p99(), l.qps(), recall, visible,
+        data,
+        items,
+        buildS,
+        heapMb,
+        overquery,
+        updates,
+        threads,
+        l.p50(),
+        l.p99(),
+        l.qps(),
+        recall,
+        visible,
         loadAverage());
   }
 

@@ -3,10 +3,10 @@ package io.towerstream.store.bench;
 import java.util.SplittableRandom;
 
 /**
- * Seeded benchmark vectors: {@code random} (i.i.d. Gaussian, the hardest case for a graph: no structure,
- * distances concentrate) or {@code clustered} (1,000 Gaussian centres, each vector a centre plus noise of a
- * third of its scale: closer to real embeddings, which cluster by topic). Queries come from the same
- * distribution as the items.
+ * Seeded benchmark vectors: {@code random} (i.i.d. Gaussian, the hardest case for a graph: no
+ * structure, distances concentrate) or {@code clustered} (1,000 Gaussian centres, each vector a
+ * centre plus noise of a third of its scale: closer to real embeddings, which cluster by topic).
+ * Queries come from the same distribution as the items.
  */
 final class VectorSource {
   private static final int CLUSTERS = 1000;

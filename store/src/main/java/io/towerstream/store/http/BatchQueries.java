@@ -14,25 +14,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/candidates:batch}: several queries in one request, each a user ({@code userId}), a vector
- * ({@code vector}) or an item's neighbours ({@code itemId}), each with its own {@code k}, {@code exclude}
- * and {@code modelVersion}, and, for users and vectors, {@code bias} (default true). Entries are answered in order; an entry that fails carries its own {@code
- * status} and {@code error} (the same codes as the single endpoints) and never fails the others. Only a
- * body that is not a JSON object with a {@code queries} array of 1 to {@value #MAX_QUERIES} entries is a
+ * {@code POST /v1/candidates:batch}: several queries in one request, each a user ({@code userId}),
+ * a vector ({@code vector}) or an item's neighbours ({@code itemId}), each with its own {@code k},
+ * {@code exclude} and {@code modelVersion}, and, for users and vectors, {@code bias} (default
+ * true). Entries are answered in order; an entry that fails carries its own {@code status} and
+ * {@code error} (the same codes as the single endpoints) and never fails the others. Only a body
+ * that is not a JSON object with a {@code queries} array of 1 to {@value #MAX_QUERIES} entries is a
  * 400 for the whole request.
  */
 final class BatchQueries {
   static final int MAX_QUERIES = 100;
   private static final Logger LOG = LoggerFactory.getLogger(BatchQueries.class);
-  private static final String EXAMPLE = "{\"queries\":[{\"userId\":\"u1\",\"k\":10},{\"vector\":[...],\"k\":5}]}";
+  private static final String EXAMPLE =
+      "{\"queries\":[{\"userId\":\"u1\",\"k\":10},{\"vector\":[...],\"k\":5}]}";
 
   private BatchQueries() {}
 
   static Responses.Batch run(RetrievalService service, ObjectMapper mapper, String body) {
     JsonNode root = RequestParsing.object(mapper, body, EXAMPLE);
     JsonNode queries = root.get("queries");
-    if (queries == null || !queries.isArray() || queries.isEmpty() || queries.size() > MAX_QUERIES) {
-      throw new BadRequestException("'queries' must be an array of 1 to " + MAX_QUERIES + " queries, like " + EXAMPLE);
+    if (queries == null
+        || !queries.isArray()
+        || queries.isEmpty()
+        || queries.size() > MAX_QUERIES) {
+      throw new BadRequestException(
+          "'queries' must be an array of 1 to " + MAX_QUERIES + " queries, like " + EXAMPLE);
     }
     List<Map<String, Object>> results = new ArrayList<>(queries.size());
     for (JsonNode query : queries) {
@@ -46,7 +52,8 @@ final class BatchQueries {
     result.put("status", 200);
     try {
       if (!query.isObject()) {
-        throw new BadRequestException("a query must be a JSON object with one of userId, vector, itemId");
+        throw new BadRequestException(
+            "a query must be a JSON object with one of userId, vector, itemId");
       }
       String userId = RequestParsing.text(query, "userId");
       String itemId = RequestParsing.text(query, "itemId");
@@ -57,24 +64,39 @@ final class BatchQueries {
       }
       if (userId != null) {
         result.put("userId", userId);
-        UserCandidates c = service.candidatesForUser(userId, RequestParsing.k(query), RequestParsing.exclude(query),
-            RequestParsing.modelVersion(query), RequestParsing.scoringOrDefault(query));
+        UserCandidates c =
+            service.candidatesForUser(
+                userId,
+                RequestParsing.k(query),
+                RequestParsing.exclude(query),
+                RequestParsing.modelVersion(query),
+                RequestParsing.scoringOrDefault(query));
         result.put("modelVersion", c.modelVersion());
         result.put("candidates", c.candidates());
       } else if (itemId != null) {
         result.put("itemId", itemId);
-        RetrievalService.SimilarItems s = service.similarItems(itemId, RequestParsing.k(query),
-            RequestParsing.exclude(query), RequestParsing.modelVersion(query));
+        RetrievalService.SimilarItems s =
+            service.similarItems(
+                itemId,
+                RequestParsing.k(query),
+                RequestParsing.exclude(query),
+                RequestParsing.modelVersion(query));
         result.put("modelVersion", s.modelVersion());
         result.put("candidates", s.candidates());
       } else {
         RequestParsing.VectorQuery v = RequestParsing.vectorQuery(query);
         RetrievalService.VectorCandidates c;
         try {
-          c = service.candidatesForVector(v.vector(), v.k(), v.exclude(), v.modelVersion(),
-              RequestParsing.scoringOrDefault(query));
+          c =
+              service.candidatesForVector(
+                  v.vector(),
+                  v.k(),
+                  v.exclude(),
+                  v.modelVersion(),
+                  RequestParsing.scoringOrDefault(query));
         } catch (DimensionMismatchException e) {
-          throw new BadRequestException(e.getMessage()); // the caller sent the vector: their mistake
+          throw new BadRequestException(
+              e.getMessage()); // the caller sent the vector: their mistake
         }
         result.put("modelVersion", c.modelVersion());
         result.put("candidates", c.candidates());

@@ -7,12 +7,17 @@ import java.security.MessageDigest;
 import java.util.Set;
 
 /**
- * Requires {@code Authorization: Bearer <token>} on every request but the open paths (the liveness probe). The
- * comparison takes the same time whatever the sent token, so response times do not leak how much of it matched.
+ * Requires {@code Authorization: Bearer <token>} on every request but the open paths (the liveness
+ * probe). The comparison takes the same time whatever the sent token, so response times do not leak
+ * how much of it matched.
  */
 final class BearerAuth {
-  /** The liveness probe and the dashboard's static page and assets (no data; its API calls send the token). */
+  /**
+   * The liveness probe and the dashboard's static page and assets (no data; its API calls send the
+   * token).
+   */
   static final Set<String> OPEN_PATHS = Set.of("/health", "/");
+
   private static final String PREFIX = "Bearer ";
 
   private final byte[] expected;
@@ -21,18 +26,27 @@ final class BearerAuth {
     this.expected = token.getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** @throws UnauthorizedResponse when the path needs the token and the request lacks it or sends another */
+  /**
+   * @throws UnauthorizedResponse when the path needs the token and the request lacks it or sends
+   *     another
+   */
   void check(Context ctx) {
     if (OPEN_PATHS.contains(ctx.path()) || ctx.path().startsWith(Dashboard.PREFIX)) {
       return;
     }
     String header = ctx.header("Authorization");
-    boolean ok = header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-        && MessageDigest.isEqual(expected, header.substring(PREFIX.length()).trim().getBytes(StandardCharsets.US_ASCII));
+    boolean ok =
+        header != null
+            && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+            && MessageDigest.isEqual(
+                expected,
+                header.substring(PREFIX.length()).trim().getBytes(StandardCharsets.US_ASCII));
     if (!ok) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"towerstream\"");
-      throw new UnauthorizedResponse(header == null ? "missing bearer token: send Authorization: Bearer <token>"
-          : "wrong bearer token");
+      throw new UnauthorizedResponse(
+          header == null
+              ? "missing bearer token: send Authorization: Bearer <token>"
+              : "wrong bearer token");
     }
   }
 }

@@ -29,17 +29,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP/JSON API of one replica (Javalin on Jetty). Every error is a JSON {@code {"error": "..."}}: 400
- * for bad input, 404 for an unknown user, item or route, 409 when a user's vector cannot be scored against
- * the items (or a snapshot path exists), 401 without the bearer token when one is configured (every route but
- * {@code /health}), 413 for a body over {@value #MAX_BODY_BYTES} bytes; a 500 only for a fault of the store itself.
- * Requests Jetty refuses before routing (ambiguous paths, malformed lines) get the same JSON shape
- * ({@link JsonErrorHandler}). {@code HttpApiFuzzTest} holds the API to this under 10,000 hostile requests. The whole
- * API is described by {@code GET /v1/openapi.json} (the committed {@code openapi.json} resource).
+ * The HTTP/JSON API of one replica (Javalin on Jetty). Every error is a JSON {@code {"error":
+ * "..."}}: 400 for bad input, 404 for an unknown user, item or route, 409 when a user's vector
+ * cannot be scored against the items (or a snapshot path exists), 401 without the bearer token when
+ * one is configured (every route but {@code /health}), 413 for a body over {@value #MAX_BODY_BYTES}
+ * bytes; a 500 only for a fault of the store itself. Requests Jetty refuses before routing
+ * (ambiguous paths, malformed lines) get the same JSON shape ({@link JsonErrorHandler}). {@code
+ * HttpApiFuzzTest} holds the API to this under 10,000 hostile requests. The whole API is described
+ * by {@code GET /v1/openapi.json} (the committed {@code openapi.json} resource).
  *
- * <p>{@code /health} answers 200 while the process serves; {@code /ready} answers 200 once the replica has
- * caught up with the topics (lag 0 at least once), else 503, so a load balancer can hold traffic back from
- * a replica that is still loading. {@code /metrics} is the Prometheus scrape.
+ * <p>{@code /health} answers 200 while the process serves; {@code /ready} answers 200 once the
+ * replica has caught up with the topics (lag 0 at least once), else 503, so a load balancer can
+ * hold traffic back from a replica that is still loading. {@code /metrics} is the Prometheus
+ * scrape.
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -47,21 +49,32 @@ public final class HttpApi implements AutoCloseable {
 
   private final Javalin app;
   private final RetrievalService service;
+
   /** What the dashboard charts, every 2 s for the last 30 minutes. */
   private final StatusHistory history;
+
   private final ObjectMapper mapper = new ObjectMapper();
+
   /** Item id to title, shown beside ids in responses; empty when the store was given none. */
   private final Map<String, String> titles;
+
   private final byte[] openApi = loadOpenApi();
 
-  /** Request bodies above this are refused with 413 before they are read (a batch of 100 vectors of 1024 floats fits). */
+  /**
+   * Request bodies above this are refused with 413 before they are read (a batch of 100 vectors of
+   * 1024 floats fits).
+   */
   static final long MAX_BODY_BYTES = 4L << 20;
 
   /**
-   * What the API serves beyond queries and status, and how it is guarded. {@code metrics} or {@code snapshots} null:
-   * that route answers 404. {@code bearerToken} non-null: every route but {@code /health} requires it.
+   * What the API serves beyond queries and status, and how it is guarded. {@code metrics} or {@code
+   * snapshots} null: that route answers 404. {@code bearerToken} non-null: every route but {@code
+   * /health} requires it.
    */
-  public record Extras(StoreMetrics metrics, SnapshotTaker snapshots, String bearerToken,
+  public record Extras(
+      StoreMetrics metrics,
+      SnapshotTaker snapshots,
+      String bearerToken,
       Map<String, String> itemTitles) {
     public static final Extras NONE = new Extras(null, null, null);
 
@@ -81,49 +94,66 @@ public final class HttpApi implements AutoCloseable {
   /**
    * @param readyLag the consumer lag if the replica has not caught up yet, else 0 (readiness)
    */
-  private HttpApi(RetrievalService service, StatusReporter status, String host, int port, LongSupplier readyLag,
+  private HttpApi(
+      RetrievalService service,
+      StatusReporter status,
+      String host,
+      int port,
+      LongSupplier readyLag,
       Extras extras) {
     this.service = service;
     this.titles = extras.itemTitles();
     this.history = new StatusHistory(status::snapshot, System::currentTimeMillis, 2_000, 900);
     StoreMetrics metrics = extras.metrics();
-    this.app = Javalin.create(cfg -> {
-      cfg.showJavalinBanner = false;
-      cfg.startupWatcherEnabled = false;
-      cfg.jsonMapper(new JavalinJackson(mapper, false));
-      cfg.jetty.defaultHost = host;
-      cfg.jetty.defaultPort = port;
-      cfg.http.maxRequestSize = MAX_BODY_BYTES;
-      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-      cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
-      if (metrics != null) {
-        cfg.requestLogger.http((ctx, ms) -> metrics.observeRequest(route(ctx), ctx.method().name(),
-            ctx.statusCode(), ms / 1000.0));
-      }
-    });
+    this.app =
+        Javalin.create(
+            cfg -> {
+              cfg.showJavalinBanner = false;
+              cfg.startupWatcherEnabled = false;
+              cfg.jsonMapper(new JavalinJackson(mapper, false));
+              cfg.jetty.defaultHost = host;
+              cfg.jetty.defaultPort = port;
+              cfg.http.maxRequestSize = MAX_BODY_BYTES;
+              cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              cfg.jetty.modifyServletContextHandler(
+                  handler -> handler.setErrorHandler(new JsonErrorHandler()));
+              if (metrics != null) {
+                cfg.requestLogger.http(
+                    (ctx, ms) ->
+                        metrics.observeRequest(
+                            route(ctx), ctx.method().name(), ctx.statusCode(), ms / 1000.0));
+              }
+            });
     if (extras.bearerToken() != null) {
       BearerAuth auth = new BearerAuth(extras.bearerToken());
       app.before(auth::check);
     }
     app.get("/health", ctx -> ctx.json(new Responses.Health("ok")));
     Dashboard.register(app);
-    app.get("/ready", ctx -> {
-      long lag = readyLag.getAsLong();
-      ctx.status(lag == 0 ? 200 : 503).json(new Responses.Readiness(lag == 0, lag));
-    });
+    app.get(
+        "/ready",
+        ctx -> {
+          long lag = readyLag.getAsLong();
+          ctx.status(lag == 0 ? 200 : 503).json(new Responses.Readiness(lag == 0, lag));
+        });
     app.get("/v1/status", ctx -> ctx.json(status.document()));
-    app.get("/v1/status/history", ctx -> ctx.json(history.document(RequestParsing.since(ctx.queryParam("since")))));
+    app.get(
+        "/v1/status/history",
+        ctx -> ctx.json(history.document(RequestParsing.since(ctx.queryParam("since")))));
     app.get("/v1/users/{userId}/candidates", this::userCandidates);
     app.post("/v1/candidates", this::vectorCandidates);
-    app.post("/v1/candidates:batch", ctx -> ctx.json(BatchQueries.run(service, mapper, ctx.body())));
+    app.post(
+        "/v1/candidates:batch", ctx -> ctx.json(BatchQueries.run(service, mapper, ctx.body())));
     app.get("/v1/items/{itemId}/similar", this::similarItems);
     app.get("/v1/embeddings/{entity}/{id}", this::embedding);
     app.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
     if (metrics != null) {
-      app.get("/metrics", ctx -> {
-        StoreMetrics.Scrape scrape = metrics.scrape(ctx.header("Accept"));
-        ctx.contentType(scrape.contentType()).result(scrape.body());
-      });
+      app.get(
+          "/metrics",
+          ctx -> {
+            StoreMetrics.Scrape scrape = metrics.scrape(ctx.header("Accept"));
+            ctx.contentType(scrape.contentType()).result(scrape.body());
+          });
     }
     if (extras.snapshots() != null) {
       app.post("/v1/admin/snapshot", ctx -> snapshot(ctx, extras.snapshots()));
@@ -132,22 +162,36 @@ public final class HttpApi implements AutoCloseable {
     app.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
     app.exception(UnknownEntityException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
     app.exception(DimensionMismatchException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
-    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
-    app.exception(Exception.class, (e, ctx) -> {
-      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-      error(ctx, 500, "internal error: " + e);
-    });
+    app.exception(
+        HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+          error(ctx, 500, "internal error: " + e);
+        });
   }
 
   /** Starts a server on {@code host:port} (port 0: any free port, see {@link #port()}). */
-  public static HttpApi start(RetrievalService service, StatusReporter status, String host, int port,
+  public static HttpApi start(
+      RetrievalService service,
+      StatusReporter status,
+      String host,
+      int port,
       LongSupplier readyLag) {
     return start(service, status, host, port, readyLag, Extras.NONE);
   }
 
-  /** Starts a server that also serves {@code /metrics} and the snapshot admin route, where given. */
-  public static HttpApi start(RetrievalService service, StatusReporter status, String host, int port,
-      LongSupplier readyLag, Extras extras) {
+  /**
+   * Starts a server that also serves {@code /metrics} and the snapshot admin route, where given.
+   */
+  public static HttpApi start(
+      RetrievalService service,
+      StatusReporter status,
+      String host,
+      int port,
+      LongSupplier readyLag,
+      Extras extras) {
     HttpApi api = new HttpApi(service, status, host, port, readyLag, extras);
     api.app.start();
     api.history.start();
@@ -171,18 +215,25 @@ public final class HttpApi implements AutoCloseable {
     var exclude = RequestParsing.excludeCsv(ctx.queryParams("exclude"));
     Long version = RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
     Scoring scoring = RequestParsing.scoring(ctx.queryParam("bias"));
-    UserCandidates result = service.candidatesForUser(ctx.pathParam("userId"), k, exclude, version, scoring);
-    ctx.json(new Responses.UserCandidates(result.userId(), result.modelVersion(), titled(result.candidates())));
+    UserCandidates result =
+        service.candidatesForUser(ctx.pathParam("userId"), k, exclude, version, scoring);
+    ctx.json(
+        new Responses.UserCandidates(
+            result.userId(), result.modelVersion(), titled(result.candidates())));
   }
 
   private void vectorCandidates(Context ctx) {
     RequestParsing.VectorQuery query = RequestParsing.vectorQuery(mapper, ctx.body());
-    Long version = query.modelVersion() != null ? query.modelVersion()
-        : RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
-    Scoring scoring = query.scoring() != null ? query.scoring() : RequestParsing.scoring(ctx.queryParam("bias"));
+    Long version =
+        query.modelVersion() != null
+            ? query.modelVersion()
+            : RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
+    Scoring scoring =
+        query.scoring() != null ? query.scoring() : RequestParsing.scoring(ctx.queryParam("bias"));
     RetrievalService.VectorCandidates result;
     try {
-      result = service.candidatesForVector(query.vector(), query.k(), query.exclude(), version, scoring);
+      result =
+          service.candidatesForVector(query.vector(), query.k(), query.exclude(), version, scoring);
     } catch (DimensionMismatchException e) {
       throw new BadRequestException(e.getMessage()); // the caller sent the vector: their mistake
     }
@@ -193,9 +244,14 @@ public final class HttpApi implements AutoCloseable {
     int k = RequestParsing.k(ctx.queryParam("k"));
     var exclude = RequestParsing.excludeCsv(ctx.queryParams("exclude"));
     Long version = RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
-    RetrievalService.SimilarItems result = service.similarItems(ctx.pathParam("itemId"), k, exclude, version);
-    ctx.json(new Responses.SimilarItems(result.itemId(), titles.get(result.itemId()), result.modelVersion(),
-        titled(result.candidates())));
+    RetrievalService.SimilarItems result =
+        service.similarItems(ctx.pathParam("itemId"), k, exclude, version);
+    ctx.json(
+        new Responses.SimilarItems(
+            result.itemId(),
+            titles.get(result.itemId()),
+            result.modelVersion(),
+            titled(result.candidates())));
   }
 
   private void embedding(Context ctx) {
@@ -203,19 +259,32 @@ public final class HttpApi implements AutoCloseable {
     String id = ctx.pathParam("id");
     StoredVector v = service.embedding(entity, id);
     boolean item = entity == Entity.ITEM;
-    List<Responses.Item> recent = item ? null
-        : v.recentItems().stream().map(i -> new Responses.Item(i, titles.get(i))).toList();
-    ctx.json(new Responses.Embedding(entity.name(), id, item ? titles.get(id) : null, v.vector(),
-        item ? v.bias() : null, v.modelVersion(), v.sequence(), v.updatedAt(), recent));
+    List<Responses.Item> recent =
+        item
+            ? null
+            : v.recentItems().stream().map(i -> new Responses.Item(i, titles.get(i))).toList();
+    ctx.json(
+        new Responses.Embedding(
+            entity.name(),
+            id,
+            item ? titles.get(id) : null,
+            v.vector(),
+            item ? v.bias() : null,
+            v.modelVersion(),
+            v.sequence(),
+            v.updatedAt(),
+            recent));
   }
 
   private List<Responses.Candidate> titled(List<ScoredItem> candidates) {
-    return candidates.stream().map(c -> new Responses.Candidate(c.itemId(), c.score(), c.bias(),
-        titles.get(c.itemId()))).toList();
+    return candidates.stream()
+        .map(c -> new Responses.Candidate(c.itemId(), c.score(), c.bias(), titles.get(c.itemId())))
+        .toList();
   }
 
   private void snapshot(Context ctx, SnapshotTaker snapshots) {
-    JsonNode body = RequestParsing.object(mapper, ctx.body(), "{\"path\":\"/backups/store-2026-01-01\"}");
+    JsonNode body =
+        RequestParsing.object(mapper, ctx.body(), "{\"path\":\"/backups/store-2026-01-01\"}");
     String raw = RequestParsing.text(body, "path");
     if (raw == null) {
       throw new BadRequestException("missing field 'path' (a directory that does not exist yet)");
@@ -246,7 +315,8 @@ public final class HttpApi implements AutoCloseable {
   private static byte[] loadOpenApi() {
     try (InputStream in = HttpApi.class.getResourceAsStream(OPENAPI_RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("resource " + OPENAPI_RESOURCE + " is missing from the store jar");
+        throw new IllegalStateException(
+            "resource " + OPENAPI_RESOURCE + " is missing from the store jar");
       }
       return in.readAllBytes();
     } catch (IOException e) {

@@ -14,16 +14,22 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 
 /**
- * Jetty's own errors (a request it refuses before Javalin sees it: an ambiguous path with {@code %00} or an encoded
- * {@code /}, a malformed request line, a header too large) as the API's JSON {@code {"error": "..."}} instead of
- * Jetty's HTML page, so that every error a client gets has one shape.
+ * Jetty's own errors (a request it refuses before Javalin sees it: an ambiguous path with {@code
+ * %00} or an encoded {@code /}, a malformed request line, a header too large) as the API's JSON
+ * {@code {"error": "..."}} instead of Jetty's HTML page, so that every error a client gets has one
+ * shape.
  */
 final class JsonErrorHandler extends ErrorHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
-  protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
-      HttpServletResponse response, int code, String message) throws IOException {
+  protected void generateAcceptableResponse(
+      Request baseRequest,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int code,
+      String message)
+      throws IOException {
     baseRequest.setHandled(true);
     response.setContentType("application/json");
     response.setCharacterEncoding("UTF-8");
@@ -39,7 +45,8 @@ final class JsonErrorHandler extends ErrorHandler {
   private static byte[] body(int code, String message) {
     String reason = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
     try {
-      return JSON.writeValueAsBytes(Map.of("error", "request refused by the HTTP server: " + reason));
+      return JSON.writeValueAsBytes(
+          Map.of("error", "request refused by the HTTP server: " + reason));
     } catch (IOException e) {
       return "{\"error\":\"request refused by the HTTP server\"}".getBytes(StandardCharsets.UTF_8);
     }

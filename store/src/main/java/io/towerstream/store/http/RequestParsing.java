@@ -10,16 +10,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Turns raw parameters and bodies into typed values, or a {@link BadRequestException} saying what is wrong. */
+/**
+ * Turns raw parameters and bodies into typed values, or a {@link BadRequestException} saying what
+ * is wrong.
+ */
 final class RequestParsing {
   static final int DEFAULT_K = 10;
   static final int MAX_K = 1000;
 
   /**
-   * A parsed {@code POST /v1/candidates} body; {@code modelVersion} null when not given, {@code scoring}
-   * null when {@code bias} was not given (the endpoint's default).
+   * A parsed {@code POST /v1/candidates} body; {@code modelVersion} null when not given, {@code
+   * scoring} null when {@code bias} was not given (the endpoint's default).
    */
-  record VectorQuery(float[] vector, int k, Set<String> exclude, Long modelVersion, Scoring scoring) {}
+  record VectorQuery(
+      float[] vector, int k, Set<String> exclude, Long modelVersion, Scoring scoring) {}
 
   private RequestParsing() {}
 
@@ -43,7 +47,8 @@ final class RequestParsing {
     try {
       return Long.parseLong(raw.trim());
     } catch (NumberFormatException e) {
-      throw new BadRequestException("since must be epoch milliseconds (an integer), got '" + raw + "'");
+      throw new BadRequestException(
+          "since must be epoch milliseconds (an integer), got '" + raw + "'");
     }
   }
 
@@ -73,8 +78,8 @@ final class RequestParsing {
   }
 
   /**
-   * The scoring from a {@code bias} query parameter: absent means {@code dot + bias}, {@code false} the dot
-   * product alone.
+   * The scoring from a {@code bias} query parameter: absent means {@code dot + bias}, {@code false}
+   * the dot product alone.
    */
   static Scoring scoring(String raw) {
     if (raw == null || raw.isBlank()) {
@@ -87,7 +92,10 @@ final class RequestParsing {
     };
   }
 
-  /** The scoring from the {@code bias} field of a JSON object: absent or null means null (the default). */
+  /**
+   * The scoring from the {@code bias} field of a JSON object: absent or null means null (the
+   * default).
+   */
   static Scoring scoring(JsonNode root) {
     JsonNode node = root.get("bias");
     if (node == null || node.isNull()) {
@@ -109,11 +117,15 @@ final class RequestParsing {
     return switch (raw.toLowerCase(Locale.ROOT)) {
       case "user" -> Entity.USER;
       case "item" -> Entity.ITEM;
-      default -> throw new BadRequestException("entity must be 'user' or 'item', got '" + raw + "'");
+      default ->
+          throw new BadRequestException("entity must be 'user' or 'item', got '" + raw + "'");
     };
   }
 
-  /** Parses a JSON body that must be an object; {@code example} shows the expected shape in the error. */
+  /**
+   * Parses a JSON body that must be an object; {@code example} shows the expected shape in the
+   * error.
+   */
   static JsonNode object(ObjectMapper mapper, String body, String example) {
     JsonNode root;
     try {
@@ -128,7 +140,8 @@ final class RequestParsing {
   }
 
   static VectorQuery vectorQuery(ObjectMapper mapper, String body) {
-    return vectorQuery(object(mapper, body, "{\"vector\":[...],\"k\":10,\"exclude\":[...],\"bias\":true}"));
+    return vectorQuery(
+        object(mapper, body, "{\"vector\":[...],\"k\":10,\"exclude\":[...],\"bias\":true}"));
   }
 
   static VectorQuery vectorQuery(JsonNode root) {
@@ -212,6 +225,7 @@ final class RequestParsing {
   }
 
   private static BadRequestException kError(String raw) {
-    return new BadRequestException("k must be an integer from 1 to " + MAX_K + ", got '" + raw + "'");
+    return new BadRequestException(
+        "k must be an integer from 1 to " + MAX_K + ", got '" + raw + "'");
   }
 }

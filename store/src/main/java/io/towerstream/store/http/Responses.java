@@ -28,12 +28,20 @@ final class Responses {
   record Batch(List<Map<String, Object>> results) {}
 
   /**
-   * {@code bias} and {@code title} are left out for users, {@code recentItems} (the items the user tower pooled,
-   * most recent first) for items; {@code title} also when unknown.
+   * {@code bias} and {@code title} are left out for users, {@code recentItems} (the items the user
+   * tower pooled, most recent first) for items; {@code title} also when unknown.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Embedding(String entity, String id, String title, float[] vector, Float bias, long modelVersion,
-      long sequence, long updatedAt, List<Item> recentItems) {}
+  record Embedding(
+      String entity,
+      String id,
+      String title,
+      float[] vector,
+      Float bias,
+      long modelVersion,
+      long sequence,
+      long updatedAt,
+      List<Item> recentItems) {}
 
   record Health(String status) {}
 

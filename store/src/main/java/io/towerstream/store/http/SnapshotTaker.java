@@ -3,7 +3,10 @@ package io.towerstream.store.http;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Takes a snapshot of the store into a new directory and describes it (for {@code POST /v1/admin/snapshot}). */
+/**
+ * Takes a snapshot of the store into a new directory and describes it (for {@code POST
+ * /v1/admin/snapshot}).
+ */
 @FunctionalInterface
 public interface SnapshotTaker {
   /**

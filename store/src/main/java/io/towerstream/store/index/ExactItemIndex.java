@@ -10,26 +10,28 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Brute-force retrieval: every query scores every item. Vectors live in fixed-size slabs of one contiguous
- * {@code float[]} each, <em>column-major</em> within a slab (component {@code j} of row {@code r} at
- * {@code j * SLAB_ROWS + r}), so scoring a slab is {@code scores[r] += slab[j * SLAB_ROWS + r] * q[j]} over
- * {@code r}: an element-wise loop streaming each slab once, where a row-major dot product is a float
- * reduction the JIT runs one lane at a time. Measured: the scan is then memory-bandwidth bound and about 2x
- * faster than row-major at 1M x 64; only fewer bytes per item (quantisation) would make it much faster.
- * Growing adds a slab and never copies the matrix; a removed item's slot is filled by the last row, so a
- * scan touches only live rows.
+ * Brute-force retrieval: every query scores every item. Vectors live in fixed-size slabs of one
+ * contiguous {@code float[]} each, <em>column-major</em> within a slab (component {@code j} of row
+ * {@code r} at {@code j * SLAB_ROWS + r}), so scoring a slab is {@code scores[r] += slab[j *
+ * SLAB_ROWS + r] * q[j]} over {@code r}: an element-wise loop streaming each slab once, where a
+ * row-major dot product is a float reduction the JIT runs one lane at a time. Measured: the scan is
+ * then memory-bandwidth bound and about 2x faster than row-major at 1M x 64; only fewer bytes per
+ * item (quantisation) would make it much faster. Growing adds a slab and never copies the matrix; a
+ * removed item's slot is filled by the last row, so a scan touches only live rows.
  *
- * <p>Readers share a read lock for the scan; writers take the write lock for the few
- * microseconds a row copy takes. A query therefore never sees half a vector. Batch writes through {@link
- * #update} so a stream of updates does not queue behind each running scan once per item.
+ * <p>Readers share a read lock for the scan; writers take the write lock for the few microseconds a
+ * row copy takes. A query therefore never sees half a vector. Batch writes through {@link #update}
+ * so a stream of updates does not queue behind each running scan once per item.
  *
- * <p>{@link GraphItemIndex} uses one as its exact delta, through the package-private accessors below.
+ * <p>{@link GraphItemIndex} uses one as its exact delta, through the package-private accessors
+ * below.
  */
 public final class ExactItemIndex implements ItemIndex {
   static final int SLAB_ROWS = 1024;
 
   // not a StampedLock: with queries back to back its readers overlap and can starve the writer for
-  // seconds (measured: updates waited up to 5 s under 2 query threads); here new readers queue behind a
+  // seconds (measured: updates waited up to 5 s under 2 query threads); here new readers queue
+  // behind a
   // waiting writer, so an update waits at most for the queries already running
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<String, Integer> slotOf = new HashMap<>();
@@ -62,7 +64,8 @@ public final class ExactItemIndex implements ItemIndex {
       long removed = removes.stream().distinct().filter(slotOf::containsKey).count();
       Dimensions.checkBatch(upserts, size - removed == 0, dim);
       removes.forEach(this::delete);
-      upserts.forEach((id, v) -> put(id, VectorMath.normalized(v.vector()), v.modelVersion(), v.bias()));
+      upserts.forEach(
+          (id, v) -> put(id, VectorMath.normalized(v.vector()), v.modelVersion(), v.bias()));
     } finally {
       lock.writeLock().unlock();
     }
@@ -79,7 +82,8 @@ public final class ExactItemIndex implements ItemIndex {
   }
 
   @Override
-  public List<ScoredItem> topK(float[] query, int k, Set<String> exclude, long modelVersion, Scoring scoring) {
+  public List<ScoredItem> topK(
+      float[] query, int k, Set<String> exclude, long modelVersion, Scoring scoring) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
@@ -89,7 +93,8 @@ public final class ExactItemIndex implements ItemIndex {
         return List.of();
       }
       if (query.length != dim) {
-        throw new IllegalArgumentException("query has dimension " + query.length + ", items have " + dim);
+        throw new IllegalArgumentException(
+            "query has dimension " + query.length + ", items have " + dim);
       }
       return scan(VectorMath.normalized(query), k, exclude, modelVersion, scoring);
     } finally {
@@ -98,7 +103,8 @@ public final class ExactItemIndex implements ItemIndex {
   }
 
   /** The exact top-k for an already normalised query; caller holds a lock. */
-  private List<ScoredItem> scan(float[] q, int k, Set<String> exclude, long modelVersion, Scoring scoring) {
+  private List<ScoredItem> scan(
+      float[] q, int k, Set<String> exclude, long modelVersion, Scoring scoring) {
     {
       boolean anyVersion = modelVersion == ANY_MODEL_VERSION;
       int[] excluded = excludedSlots(exclude);
@@ -110,7 +116,8 @@ public final class ExactItemIndex implements ItemIndex {
         scoreSlab(slabs[s], q, rows, scores);
         for (int r = 0; r < rows; r++) {
           float score = scoring.score(scores[r], biases[base + r]);
-          if (top.admits(score) && (anyVersion || versions[base + r] == modelVersion)
+          if (top.admits(score)
+              && (anyVersion || versions[base + r] == modelVersion)
               && (excluded.length == 0 || Arrays.binarySearch(excluded, base + r) < 0)) {
             top.offer(base + r, score);
           }
@@ -155,11 +162,15 @@ public final class ExactItemIndex implements ItemIndex {
     return IndexStats.exact(size());
   }
 
-  // ---- package-private accessors for GraphItemIndex, which holds its own lock around every call ----
+  // ---- package-private accessors for GraphItemIndex, which holds its own lock around every call
+  // ----
 
-  /** The exact top-k for an already normalised query, without taking the lock (the caller excludes writers). */
-  List<ScoredItem> topKUnlocked(float[] unitQuery, int k, Set<String> exclude, long modelVersion,
-      Scoring scoring) {
+  /**
+   * The exact top-k for an already normalised query, without taking the lock (the caller excludes
+   * writers).
+   */
+  List<ScoredItem> topKUnlocked(
+      float[] unitQuery, int k, Set<String> exclude, long modelVersion, Scoring scoring) {
     return size == 0 ? List.of() : scan(unitQuery, k, exclude, modelVersion, scoring);
   }
 
@@ -179,14 +190,16 @@ public final class ExactItemIndex implements ItemIndex {
     lock.readLock().lock();
     try {
       Integer slot = slotOf.get(id);
-      if (slot == null || versions[slot] != modelVersion
+      if (slot == null
+          || versions[slot] != modelVersion
           || Float.floatToRawIntBits(biases[slot]) != Float.floatToRawIntBits(bias)) {
         return false;
       }
       float[] slab = slabs[slot / SLAB_ROWS];
       int row = slot % SLAB_ROWS;
       for (int j = 0; j < dim; j++) {
-        if (Float.floatToRawIntBits(slab[j * SLAB_ROWS + row]) != Float.floatToRawIntBits(unit[j])) {
+        if (Float.floatToRawIntBits(slab[j * SLAB_ROWS + row])
+            != Float.floatToRawIntBits(unit[j])) {
           return false;
         }
       }
@@ -254,13 +267,19 @@ public final class ExactItemIndex implements ItemIndex {
     }
   }
 
-  /** Checks the dimension against a non-empty index; returns {@code vector}. Caller holds the write lock. */
+  /**
+   * Checks the dimension against a non-empty index; returns {@code vector}. Caller holds the write
+   * lock.
+   */
   private float[] checked(String id, float[] vector) {
     Dimensions.check(id, vector, size == 0 ? vector.length : dim);
     return vector;
   }
 
-  /** Stores {@code unit} (already normalised and checked) as the item's vector. Caller holds the write lock. */
+  /**
+   * Stores {@code unit} (already normalised and checked) as the item's vector. Caller holds the
+   * write lock.
+   */
   private void put(String id, float[] unit, long modelVersion, float bias) {
     if (size == 0) {
       dim = unit.length;
@@ -311,7 +330,8 @@ public final class ExactItemIndex implements ItemIndex {
     ids[last] = null;
     size--;
     if (size == 0) {
-      dim = 0; // an empty index accepts a new dimension (e.g. a new model generation in a fresh store)
+      dim = 0; // an empty index accepts a new dimension (e.g. a new model generation in a fresh
+      // store)
       slabs = new float[0][];
     }
     return true;
@@ -338,7 +358,10 @@ public final class ExactItemIndex implements ItemIndex {
     return sortedPositions(exclude, slotOf);
   }
 
-  /** The sorted positions of those {@code ids} that have one in {@code positionOf}; a plain loop, per query. */
+  /**
+   * The sorted positions of those {@code ids} that have one in {@code positionOf}; a plain loop,
+   * per query.
+   */
   static int[] sortedPositions(Set<String> ids, Map<String, Integer> positionOf) {
     if (ids == null || ids.isEmpty()) {
       return new int[0];

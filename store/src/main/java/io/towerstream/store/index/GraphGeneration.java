@@ -15,9 +15,9 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 /**
- * One jvector graph and its nodes: built whole from a snapshot, grown one node at a time by merges, searched
- * by queries, and replaced whole by the next rebuild. It knows nothing of which nodes are current: callers
- * pass the set of acceptable ordinals to {@link #search}.
+ * One jvector graph and its nodes: built whole from a snapshot, grown one node at a time by merges,
+ * searched by queries, and replaced whole by the next rebuild. It knows nothing of which nodes are
+ * current: callers pass the set of acceptable ordinals to {@link #search}.
  *
  * <p>Thread safety: any number of searches run alongside one inserting thread (jvector's concurrent
  * insertion); {@link #build} runs before the generation is shared.
@@ -38,18 +38,31 @@ final class GraphGeneration implements AutoCloseable {
   }
 
   /**
-   * Builds a graph over {@code items} on {@code pool}, node {@code i} at ordinal {@code i}; returns null when
-   * {@code cancelled} turns true meanwhile. Does not mutate {@code items}; keeps their unit arrays.
+   * Builds a graph over {@code items} on {@code pool}, node {@code i} at ordinal {@code i}; returns
+   * null when {@code cancelled} turns true meanwhile. Does not mutate {@code items}; keeps their
+   * unit arrays.
    */
-  static GraphGeneration build(List<ExactItemIndex.Entry> items, int dim, GraphIndexOptions options,
-      ForkJoinPool pool, BooleanSupplier cancelled) {
-    GraphNodes nodes = GraphNodes.forBiases(dim, items.stream().map(ExactItemIndex.Entry::bias).toList());
+  static GraphGeneration build(
+      List<ExactItemIndex.Entry> items,
+      int dim,
+      GraphIndexOptions options,
+      ForkJoinPool pool,
+      BooleanSupplier cancelled) {
+    GraphNodes nodes =
+        GraphNodes.forBiases(dim, items.stream().map(ExactItemIndex.Entry::bias).toList());
     for (ExactItemIndex.Entry e : items) {
       nodes.append(e.id(), e.unit(), e.modelVersion(), e.bias());
     }
-    GraphIndexBuilder builder = new GraphIndexBuilder(BuildScoreProvider.randomAccessScoreProvider(nodes, SIMILARITY),
-        nodes.dimension(), options.maxDegree(), options.constructionBeam(), options.neighborOverflow(),
-        options.alpha(), pool, pool);
+    GraphIndexBuilder builder =
+        new GraphIndexBuilder(
+            BuildScoreProvider.randomAccessScoreProvider(nodes, SIMILARITY),
+            nodes.dimension(),
+            options.maxDegree(),
+            options.constructionBeam(),
+            options.neighborOverflow(),
+            options.alpha(),
+            pool,
+            pool);
     // in chunks, so a close() during a build of minutes is noticed within one chunk
     for (int from = 0; from < nodes.size(); from += BUILD_CHUNK) {
       if (cancelled.getAsBoolean()) {
@@ -58,14 +71,21 @@ final class GraphGeneration implements AutoCloseable {
       }
       int lower = from;
       int upper = Math.min(nodes.size(), from + BUILD_CHUNK);
-      pool.submit(() -> IntStream.range(lower, upper).parallel()
-          .forEach(ord -> builder.addGraphNode(ord, nodes.getVector(ord)))).join();
+      pool.submit(
+              () ->
+                  IntStream.range(lower, upper)
+                      .parallel()
+                      .forEach(ord -> builder.addGraphNode(ord, nodes.getVector(ord))))
+          .join();
     }
     builder.cleanup();
     return new GraphGeneration(nodes, builder);
   }
 
-  /** Appends an item as a new node and links it into the live graph (the one inserting thread); returns its ordinal. */
+  /**
+   * Appends an item as a new node and links it into the live graph (the one inserting thread);
+   * returns its ordinal.
+   */
   int insert(ExactItemIndex.Entry item) {
     int ord = nodes.append(item.id(), item.unit(), item.modelVersion(), item.bias());
     builder.addGraphNode(ord, nodes.getVector(ord));
@@ -73,16 +93,21 @@ final class GraphGeneration implements AutoCloseable {
   }
 
   /**
-   * Adds to {@code out} the best of the {@code accept}ed nodes for a unit query, searching with {@code beam},
-   * each rescored exactly from the node's unit vector and bias by {@code scoring}: the same float arithmetic
-   * as the exact scan, so scores and ties agree with it bit for bit. Mutates only {@code out}.
+   * Adds to {@code out} the best of the {@code accept}ed nodes for a unit query, searching with
+   * {@code beam}, each rescored exactly from the node's unit vector and bias by {@code scoring}:
+   * the same float arithmetic as the exact scan, so scores and ties agree with it bit for bit.
+   * Mutates only {@code out}.
    */
   void search(float[] unit, int k, int beam, Bits accept, Scoring scoring, List<ScoredItem> out) {
-    SearchScoreProvider ssp = SearchScoreProvider.exact(nodes.query(unit, scoring), SIMILARITY, nodes);
-    // no threshold: with a bias, jvector's dot-product similarity of the indexed vectors can be negative,
+    SearchScoreProvider ssp =
+        SearchScoreProvider.exact(nodes.query(unit, scoring), SIMILARITY, nodes);
+    // no threshold: with a bias, jvector's dot-product similarity of the indexed vectors can be
+    // negative,
     // and a threshold of 0 would silently drop those nodes
-    SearchResult result = searchers.get().search(ssp, k, beam, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY,
-        accept);
+    SearchResult result =
+        searchers
+            .get()
+            .search(ssp, k, beam, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, accept);
     for (SearchResult.NodeScore node : result.getNodes()) {
       float bias = nodes.bias(node.node);
       float score = scoring.score(VectorMath.dot(unit, nodes.unit(node.node)), bias);
@@ -99,7 +124,8 @@ final class GraphGeneration implements AutoCloseable {
     try {
       builder.close();
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(GraphGeneration.class).warn("closing a graph builder failed: {}", e.toString());
+      org.slf4j.LoggerFactory.getLogger(GraphGeneration.class)
+          .warn("closing a graph builder failed: {}", e.toString());
     }
   }
 }

@@ -4,13 +4,15 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * What {@link GraphItemIndex}'s query and write side and its {@link GraphMaintenance} share: the lock, the
- * exact delta, the current graph generation and its membership. Every field without {@code volatile} is
- * guarded by {@link #lock}; the two write helpers expect the caller to hold the write lock.
+ * What {@link GraphItemIndex}'s query and write side and its {@link GraphMaintenance} share: the
+ * lock, the exact delta, the current graph generation and its membership. Every field without
+ * {@code volatile} is guarded by {@link #lock}; the two write helpers expect the caller to hold the
+ * write lock.
  */
 final class GraphIndexState {
   // not a StampedLock: with queries back to back its readers overlap and can starve the writer for
-  // seconds (measured: updates waited up to 5 s under 2 query threads); here new readers queue behind a
+  // seconds (measured: updates waited up to 5 s under 2 query threads); here new readers queue
+  // behind a
   // waiting writer, so an update waits at most for the queries already running
   final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   final ExactItemIndex delta = new ExactItemIndex();
@@ -41,7 +43,10 @@ final class GraphIndexState {
     return gen != null && graph.detach(id, gen.nodes);
   }
 
-  /** After removals: an emptied index forgets its graph and dimension (a new model generation may follow). */
+  /**
+   * After removals: an emptied index forgets its graph and dimension (a new model generation may
+   * follow).
+   */
   void afterChange() {
     if (size() == 0) {
       gen = null;

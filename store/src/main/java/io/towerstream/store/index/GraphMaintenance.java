@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The background work of a {@link GraphItemIndex}, run by its {@link MaintenanceThread} only: deciding what
- * to do, merging a chunk of the delta into the live graph, and rebuilding the graph from scratch (see the
- * index's class comment for the protocol). The slow parts (jvector insertion, the parallel build) run
- * without the lock; only reading the work and publishing the result take it.
+ * The background work of a {@link GraphItemIndex}, run by its {@link MaintenanceThread} only:
+ * deciding what to do, merging a chunk of the delta into the live graph, and rebuilding the graph
+ * from scratch (see the index's class comment for the protocol). The slow parts (jvector insertion,
+ * the parallel build) run without the lock; only reading the work and publishing the result take
+ * it.
  */
 final class GraphMaintenance implements MaintenanceThread.Maintained {
   private static final Logger LOG = LoggerFactory.getLogger(GraphMaintenance.class);
@@ -26,8 +27,14 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
   private final ForkJoinPool buildPool;
   private final BooleanSupplier closed;
 
-  /** @param closed whether the index is closing: long work stops early */
-  GraphMaintenance(GraphIndexState state, GraphIndexOptions options, ForkJoinPool buildPool, BooleanSupplier closed) {
+  /**
+   * @param closed whether the index is closing: long work stops early
+   */
+  GraphMaintenance(
+      GraphIndexState state,
+      GraphIndexOptions options,
+      ForkJoinPool buildPool,
+      BooleanSupplier closed) {
     this.state = state;
     this.options = options;
     this.buildPool = buildPool;
@@ -49,25 +56,31 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
         return MaintenanceThread.Work.NONE;
       }
       if (state.gen == null) {
-        return graphItems + deltaItems >= Math.max(1, options.minGraphItems()) ? MaintenanceThread.Work.REBUILD
+        return graphItems + deltaItems >= Math.max(1, options.minGraphItems())
+            ? MaintenanceThread.Work.REBUILD
             : MaintenanceThread.Work.NONE;
       }
       if (deltaItems > graphItems && deltaItems >= options.mergeThreshold()) {
         // a parallel build from scratch beats inserting more items than the graph holds
         return MaintenanceThread.Work.REBUILD;
       }
-      if (state.graph.staleNodes() > options.rebuildStaleRatio() * Math.max(graphItems + deltaItems, MERGE_CHUNK)) {
+      if (state.graph.staleNodes()
+          > options.rebuildStaleRatio() * Math.max(graphItems + deltaItems, MERGE_CHUNK)) {
         return MaintenanceThread.Work.REBUILD;
       }
       boolean idle = System.nanoTime() - state.lastChangeNanos >= options.mergeIdle().toNanos();
-      return deltaItems >= options.mergeThreshold() || deltaItems > 0 && idle ? MaintenanceThread.Work.MERGE
+      return deltaItems >= options.mergeThreshold() || deltaItems > 0 && idle
+          ? MaintenanceThread.Work.MERGE
           : MaintenanceThread.Work.NONE;
     } finally {
       state.lock.readLock().unlock();
     }
   }
 
-  /** Inserts a chunk of the delta into the live graph, then moves what is still current out of the delta. */
+  /**
+   * Inserts a chunk of the delta into the live graph, then moves what is still current out of the
+   * delta.
+   */
   @Override
   public void merge() {
     GraphGeneration g;
@@ -99,7 +112,8 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
       int moved = 0;
       for (int i = 0; i < ords.length; i++) {
         ExactItemIndex.Entry e = chunk.get(i);
-        if (state.delta.holds(e.id(), e.unit(), e.modelVersion(), e.bias()) && !state.graph.contains(e.id())) {
+        if (state.delta.holds(e.id(), e.unit(), e.modelVersion(), e.bias())
+            && !state.graph.contains(e.id())) {
           state.delta.remove(e.id());
           state.graph.attach(e.id(), ords[i], e.modelVersion());
           moved++;
@@ -126,8 +140,14 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
       startEpoch = state.epoch;
       snapshotDim = state.dim;
       GraphGeneration g = state.gen;
-      state.graph.ordinals().forEach((id, ord) -> snapshot.add(new ExactItemIndex.Entry(id, g.nodes.unit(ord),
-          g.nodes.modelVersion(ord), g.nodes.bias(ord))));
+      state
+          .graph
+          .ordinals()
+          .forEach(
+              (id, ord) ->
+                  snapshot.add(
+                      new ExactItemIndex.Entry(
+                          id, g.nodes.unit(ord), g.nodes.modelVersion(ord), g.nodes.bias(ord))));
       snapshot.addAll(state.delta.entries(Integer.MAX_VALUE));
       state.changedDuringRebuild = new HashSet<>();
       state.building = true;
@@ -154,7 +174,8 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
     }
   }
 
-  private void swapIn(GraphGeneration next, Map<String, Integer> ordinals, long startEpoch, long started) {
+  private void swapIn(
+      GraphGeneration next, Map<String, Integer> ordinals, long startEpoch, long started) {
     GraphGeneration old;
     state.lock.writeLock().lock();
     try {
@@ -171,15 +192,19 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
           stale++;
         }
       }
-      // the delta keeps only what changed after the snapshot: the rest is in the new graph, as current
+      // the delta keeps only what changed after the snapshot: the rest is in the new graph, as
+      // current
       state.delta.retainOnly(changed);
       old = state.gen;
       state.gen = next;
       state.graph = GraphMembership.of(ordinals, next.nodes, stale);
       state.rebuilds++;
       state.lastBuildMillis = (System.nanoTime() - started) / 1_000_000;
-      LOG.info("built the item graph: {} items in {} ms ({} changed during the build, now in the delta)",
-          ordinals.size(), state.lastBuildMillis, changed.size());
+      LOG.info(
+          "built the item graph: {} items in {} ms ({} changed during the build, now in the delta)",
+          ordinals.size(),
+          state.lastBuildMillis,
+          changed.size());
     } finally {
       state.lock.writeLock().unlock();
     }

@@ -6,13 +6,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which items a graph generation answers for: item id → the ordinal of its current node, the set of valid
- * ordinals the search accepts, the model-version counts of those items, and how many nodes went stale (an
- * item changed or removed since its node was added; never returned, still navigable). An item not here is
- * in the delta or absent.
+ * Which items a graph generation answers for: item id → the ordinal of its current node, the set of
+ * valid ordinals the search accepts, the model-version counts of those items, and how many nodes
+ * went stale (an item changed or removed since its node was added; never returned, still
+ * navigable). An item not here is in the delta or absent.
  *
- * <p>Not thread-safe: {@link GraphItemIndex} guards it with its lock; {@link #validOrdinals()} is read by
- * searches under the read lock.
+ * <p>Not thread-safe: {@link GraphItemIndex} guards it with its lock; {@link #validOrdinals()} is
+ * read by searches under the read lock.
  */
 final class GraphMembership {
   private final Map<String, Integer> ordinals;
@@ -31,13 +31,19 @@ final class GraphMembership {
     this.staleNodes = staleNodes;
   }
 
-  /** A generation's membership after a rebuild: every node of {@code ordinals} valid; takes the map over. */
+  /**
+   * A generation's membership after a rebuild: every node of {@code ordinals} valid; takes the map
+   * over.
+   */
   static GraphMembership of(Map<String, Integer> ordinals, GraphNodes nodes, long staleNodes) {
     GraphMembership m = new GraphMembership(ordinals, new BitSet(nodes.size()), staleNodes);
-    ordinals.values().forEach(ord -> {
-      m.valid.set(ord);
-      m.versionCounts.merge(nodes.modelVersion(ord), 1L, Long::sum);
-    });
+    ordinals
+        .values()
+        .forEach(
+            ord -> {
+              m.valid.set(ord);
+              m.versionCounts.merge(nodes.modelVersion(ord), 1L, Long::sum);
+            });
     return m;
   }
 

@@ -1,8 +1,8 @@
 package io.towerstream.store.index;
 
 /**
- * An item's vector, the model version that produced it, and its additive score term. The array is not
- * copied: do not mutate it.
+ * An item's vector, the model version that produced it, and its additive score term. The array is
+ * not copied: do not mutate it.
  */
 public record ItemVector(float[] vector, long modelVersion, float bias) {
 

@@ -6,16 +6,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one background thread that keeps a {@link GraphItemIndex}'s graph in shape: asks what to do next,
- * does it, idles 100 ms when there is nothing (or until {@link #wake()}), and backs off 5 s after a failure,
- * which it logs and keeps for status. The index stays correct whatever happens here: the exact delta answers
- * for everything the graph does not.
+ * The one background thread that keeps a {@link GraphItemIndex}'s graph in shape: asks what to do
+ * next, does it, idles 100 ms when there is nothing (or until {@link #wake()}), and backs off 5 s
+ * after a failure, which it logs and keeps for status. The index stays correct whatever happens
+ * here: the exact delta answers for everything the graph does not.
  */
 final class MaintenanceThread {
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceThread.class);
 
   /** What the index needs next. */
-  enum Work { NONE, MERGE, REBUILD }
+  enum Work {
+    NONE,
+    MERGE,
+    REBUILD
+  }
 
   /** The index's side: the decision and the two kinds of work. */
   interface Maintained {
@@ -79,7 +83,8 @@ final class MaintenanceThread {
       } catch (RuntimeException | Error e) {
         lastFailure = e;
         index.failed();
-        LOG.error("index maintenance failed; queries stay exact over the delta, retrying in 5 s", e);
+        LOG.error(
+            "index maintenance failed; queries stay exact over the delta, retrying in 5 s", e);
         LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(5));
       }
     }

@@ -1,9 +1,10 @@
 package io.towerstream.store.index;
 
 /**
- * How a query scores an item. Users rank items by {@code dot + bias} (the trainer's popularity prior is part
- * of the model's score); item-to-item similarity is a property of the vectors alone, so it ranks by the dot
- * product, and a caller may ask for the dot product alone to see the model without its prior.
+ * How a query scores an item. Users rank items by {@code dot + bias} (the trainer's popularity
+ * prior is part of the model's score); item-to-item similarity is a property of the vectors alone,
+ * so it ranks by the dot product, and a caller may ask for the dot product alone to see the model
+ * without its prior.
  */
 public enum Scoring {
   /** {@code query · item + item bias}. */
@@ -11,7 +12,10 @@ public enum Scoring {
   /** {@code query · item}. */
   DOT;
 
-  /** The score of an item with dot product {@code dot} and bias {@code bias}: the one formula every index uses. */
+  /**
+   * The score of an item with dot product {@code dot} and bias {@code bias}: the one formula every
+   * index uses.
+   */
   public float score(float dot, float bias) {
     return this == DOT_PLUS_BIAS ? dot + bias : dot;
   }

@@ -1,9 +1,9 @@
 package io.towerstream.store.index;
 
 /**
- * Keeps the best {@code k} (slot, score) pairs seen, in a bounded min-heap of primitives, so a scan over a
- * million items allocates nothing per item. Equal scores are ordered by the item id, so results do not
- * depend on slot order (which differs between replicas after a restart).
+ * Keeps the best {@code k} (slot, score) pairs seen, in a bounded min-heap of primitives, so a scan
+ * over a million items allocates nothing per item. Equal scores are ordered by the item id, so
+ * results do not depend on slot order (which differs between replicas after a restart).
  */
 final class TopKSelector {
   private final int k;
@@ -25,7 +25,9 @@ final class TopKSelector {
     this.scores = new float[k];
   }
 
-  /** Whether a candidate with this score could enter; a cheap pre-check before exclusion look-ups. */
+  /**
+   * Whether a candidate with this score could enter; a cheap pre-check before exclusion look-ups.
+   */
   boolean admits(float score) {
     return size < k || score >= scores[0];
   }
@@ -55,7 +57,9 @@ final class TopKSelector {
     return out;
   }
 
-  /** Whether (slotA, a) ranks below (slotB, b): a lower score, or an equal score and a larger id. */
+  /**
+   * Whether (slotA, a) ranks below (slotB, b): a lower score, or an equal score and a larger id.
+   */
   private boolean worse(int slotA, float a, int slotB, float b) {
     if (a != b) {
       return a < b;
@@ -81,7 +85,10 @@ final class TopKSelector {
         return;
       }
       int right = left + 1;
-      int worst = right < size && worse(slots[right], scores[right], slots[left], scores[left]) ? right : left;
+      int worst =
+          right < size && worse(slots[right], scores[right], slots[left], scores[left])
+              ? right
+              : left;
       if (!worse(slots[worst], scores[worst], slots[i], scores[i])) {
         return;
       }

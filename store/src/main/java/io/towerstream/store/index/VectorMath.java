@@ -4,7 +4,10 @@ package io.towerstream.store.index;
 public final class VectorMath {
   private VectorMath() {}
 
-  /** A copy of {@code v} scaled to unit length (a zero vector stays zero); does not mutate {@code v}. */
+  /**
+   * A copy of {@code v} scaled to unit length (a zero vector stays zero); does not mutate {@code
+   * v}.
+   */
   public static float[] normalized(float[] v) {
     double sum = 0;
     for (float x : v) {
@@ -21,8 +24,9 @@ public final class VectorMath {
   }
 
   /**
-   * The dot product summed in index order from 0, the same float arithmetic as the exact index's scan, so
-   * a rescored graph hit and an exactly scanned item get bit-identical scores. Mutates nothing.
+   * The dot product summed in index order from 0, the same float arithmetic as the exact index's
+   * scan, so a rescored graph hit and an exactly scanned item get bit-identical scores. Mutates
+   * nothing.
    */
   public static float dot(float[] a, float[] b) {
     float s = 0f;

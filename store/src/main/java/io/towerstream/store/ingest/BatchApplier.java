@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a decoded batch: RocksDB first (atomically, with the offsets), then the in-memory item index with
- * what actually took effect. A crash between the two loses nothing: the index is rebuilt from RocksDB on
- * start. Vectors whose dimension differs from the index's are malformed (scoring them is impossible) and
- * skipped before anything is written.
+ * Applies a decoded batch: RocksDB first (atomically, with the offsets), then the in-memory item
+ * index with what actually took effect. A crash between the two loses nothing: the index is rebuilt
+ * from RocksDB on start. Vectors whose dimension differs from the index's are malformed (scoring
+ * them is impossible) and skipped before anything is written.
  *
  * <p>Called by one thread at a time (the ingest thread, or a test feeding the store directly).
  */
@@ -60,10 +60,13 @@ public final class BatchApplier {
         removes.add(m.id());
       } else {
         removes.remove(m.id());
-        upserts.put(m.id(), new ItemVector(m.vector().vector(), m.vector().modelVersion(), m.vector().bias()));
+        upserts.put(
+            m.id(),
+            new ItemVector(m.vector().vector(), m.vector().modelVersion(), m.vector().bias()));
       }
     }
-    index.update(removes, upserts); // one atomic index write: a query sees the whole batch or none of it
+    index.update(
+        removes, upserts); // one atomic index write: a query sees the whole batch or none of it
 
     metrics.updatesApplied.addAndGet(updates);
     metrics.deletesApplied.addAndGet(deletes);
@@ -88,13 +91,19 @@ public final class BatchApplier {
       }
       if (m.vector().dimension() != expected) {
         metrics.malformed();
-        LOG.warn("skipping malformed record {} ({}:{}): dimension {}, the store's is {}", m.source(), m.entity(),
-            m.id(), m.vector().dimension(), expected);
+        LOG.warn(
+            "skipping malformed record {} ({}:{}): dimension {}, the store's is {}",
+            m.source(),
+            m.entity(),
+            m.id(),
+            m.vector().dimension(),
+            expected);
       } else {
         kept.add(m);
       }
     }
-    return kept.size() == batch.mutations().size() ? batch
+    return kept.size() == batch.mutations().size()
+        ? batch
         : new StoreBatch(kept, batch.trainerStatus(), batch.lastOffsets());
   }
 }

@@ -23,14 +23,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The background thread that keeps the store up to date. It {@code assign}s every partition of the
- * embeddings and trainer-status topics (each replica reads the whole topics; there is no consumer group),
- * resumes each partition after the offset stored in RocksDB (or at the beginning), and per poll writes one
- * atomic batch through {@link BatchApplier}. Kafka offsets are never committed to the broker: RocksDB is the
- * only record of progress.
+ * embeddings and trainer-status topics (each replica reads the whole topics; there is no consumer
+ * group), resumes each partition after the offset stored in RocksDB (or at the beginning), and per
+ * poll writes one atomic batch through {@link BatchApplier}. Kafka offsets are never committed to
+ * the broker: RocksDB is the only record of progress.
  *
- * <p>If the loop fails (broker unreachable past the client's retries, a RocksDB error), it logs, backs off
- * and starts over from the stored offsets, which is exactly-once by construction. Partitions added to a
- * topic are picked up at the next metadata check.
+ * <p>If the loop fails (broker unreachable past the client's retries, a RocksDB error), it logs,
+ * backs off and starts over from the stored offsets, which is exactly-once by construction.
+ * Partitions added to a topic are picked up at the next metadata check.
  */
 public final class EmbeddingIngestor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddingIngestor.class);
@@ -48,12 +48,14 @@ public final class EmbeddingIngestor implements AutoCloseable {
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private boolean loggedMissingTopic;
 
-  public EmbeddingIngestor(StoreConfig config, EmbeddingStore store, BatchApplier applier, IngestMetrics metrics) {
+  public EmbeddingIngestor(
+      StoreConfig config, EmbeddingStore store, BatchApplier applier, IngestMetrics metrics) {
     this.config = config;
     this.store = store;
     this.applier = applier;
     this.metrics = metrics;
-    this.decoder = new RecordDecoder(config.embeddingsTopic(), config.trainerStatusTopic(), metrics);
+    this.decoder =
+        new RecordDecoder(config.embeddingsTopic(), config.trainerStatusTopic(), metrics);
     this.thread = new Thread(this::run, "store-ingest");
     this.thread.setDaemon(true);
   }
@@ -65,7 +67,10 @@ public final class EmbeddingIngestor implements AutoCloseable {
     }
   }
 
-  /** Stops the loop and waits for the thread; the batch in flight is completed or not written at all. */
+  /**
+   * Stops the loop and waits for the thread; the batch in flight is completed or not written at
+   * all.
+   */
   @Override
   public void close() {
     running = false;
@@ -112,7 +117,8 @@ public final class EmbeddingIngestor implements AutoCloseable {
 
   private void consumeUntilStopped() {
     try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(
+            consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
       if (!running) {
         return;
@@ -152,7 +158,10 @@ public final class EmbeddingIngestor implements AutoCloseable {
     }
   }
 
-  /** Assigns partitions not yet assigned, positioned after their stored offsets; waits while a topic is missing. */
+  /**
+   * Assigns partitions not yet assigned, positioned after their stored offsets; waits while a topic
+   * is missing.
+   */
   private void assignNewPartitions(KafkaConsumer<byte[], byte[]> c, Set<TopicPartition> assigned) {
     List<TopicPartition> found = new ArrayList<>();
     for (String topic : List.of(config.embeddingsTopic(), config.trainerStatusTopic())) {
@@ -186,8 +195,11 @@ public final class EmbeddingIngestor implements AutoCloseable {
     if (!fromBeginning.isEmpty()) { // an empty collection would mean "every assigned partition"
       c.seekToBeginning(fromBeginning);
     }
-    LOG.info("assigned {} ({} resumed from stored offsets, {} from the beginning)", added,
-        added.size() - fromBeginning.size(), fromBeginning.size());
+    LOG.info(
+        "assigned {} ({} resumed from stored offsets, {} from the beginning)",
+        added,
+        added.size() - fromBeginning.size(),
+        fromBeginning.size());
   }
 
   private static long lag(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> endOffsets) {
@@ -204,7 +216,9 @@ public final class EmbeddingIngestor implements AutoCloseable {
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "towerstream-store");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, config.readCommitted() ? "read_committed" : "read_uncommitted");
+    p.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        config.readCommitted() ? "read_committed" : "read_uncommitted");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.putAll(config.consumerOverrides());
     return p;

@@ -4,8 +4,9 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counters of one store process since it started (not persisted: a restarted replica starts from zero,
- * which is how a test sees that nothing was applied twice). Written by the ingest thread, read by anyone.
+ * Counters of one store process since it started (not persisted: a restarted replica starts from
+ * zero, which is how a test sees that nothing was applied twice). Written by the ingest thread,
+ * read by anyone.
  */
 public final class IngestMetrics {
   final AtomicLong updatesApplied = new AtomicLong();
@@ -21,17 +22,23 @@ public final class IngestMetrics {
   volatile String lastError;
   volatile long lastVisibleMicros = -1;
   private final long startedAt = System.currentTimeMillis();
-  /** The broker counts as unreachable when it has not answered for this long (several lag refreshes missed). */
-  public static final long REACHABLE_WITHIN_MS = 5_000;
+
   /**
-   * Seconds from a poll's records reaching the store to their being queryable (decode, RocksDB write,
-   * index update); registered by {@link io.towerstream.store.metrics.StoreMetrics}.
+   * The broker counts as unreachable when it has not answered for this long (several lag refreshes
+   * missed).
    */
-  private final Histogram visibleSeconds = Histogram.builder()
-      .name("towerstream_store_update_visible_seconds")
-      .help("Time from a polled batch reaching the store to its updates being queryable")
-      .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
-      .build();
+  public static final long REACHABLE_WITHIN_MS = 5_000;
+
+  /**
+   * Seconds from a poll's records reaching the store to their being queryable (decode, RocksDB
+   * write, index update); registered by {@link io.towerstream.store.metrics.StoreMetrics}.
+   */
+  private final Histogram visibleSeconds =
+      Histogram.builder()
+          .name("towerstream_store_update_visible_seconds")
+          .help("Time from a polled batch reaching the store to its updates being queryable")
+          .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
+          .build();
 
   /** Updates that superseded the stored vector (or were the first for their id). */
   public long updatesApplied() {
@@ -58,8 +65,9 @@ public final class IngestMetrics {
   }
 
   /**
-   * The highest {@code checkpointEpoch} among the valid updates read since start (-1 none): with a trainer that
-   * publishes exactly-once and a read_committed store, the newest checkpoint whose updates this replica has.
+   * The highest {@code checkpointEpoch} among the valid updates read since start (-1 none): with a
+   * trainer that publishes exactly-once and a read_committed store, the newest checkpoint whose
+   * updates this replica has.
    */
   public long checkpointEpoch() {
     return checkpointEpoch.get();
@@ -70,20 +78,25 @@ public final class IngestMetrics {
     return ingestFailures.get();
   }
 
-  /** Records behind the end of all assigned partitions at the last measurement; -1 until measured. */
+  /**
+   * Records behind the end of all assigned partitions at the last measurement; -1 until measured.
+   */
   public long consumerLag() {
     return consumerLag;
   }
 
   /**
-   * Whether the broker answered recently: the end offsets, asked for every half second, came back within the last
-   * {@value #REACHABLE_WITHIN_MS} ms. False before the first answer.
+   * Whether the broker answered recently: the end offsets, asked for every half second, came back
+   * within the last {@value #REACHABLE_WITHIN_MS} ms. False before the first answer.
    */
   public boolean kafkaReachable(long nowMillis) {
     return lagMeasuredAt >= 0 && nowMillis - lagMeasuredAt <= REACHABLE_WITHIN_MS;
   }
 
-  /** How long the broker has not answered (ms), 0 while it does; since {@code startedAt} if it never has. */
+  /**
+   * How long the broker has not answered (ms), 0 while it does; since {@code startedAt} if it never
+   * has.
+   */
   public long kafkaUnreachableMs(long nowMillis) {
     if (kafkaReachable(nowMillis)) {
       return 0;
@@ -91,7 +104,10 @@ public final class IngestMetrics {
     return nowMillis - (lagMeasuredAt >= 0 ? lagMeasuredAt : startedAt);
   }
 
-  /** When {@link #consumerLag()} was measured (epoch ms, the time the end offsets were asked for); -1 never. */
+  /**
+   * When {@link #consumerLag()} was measured (epoch ms, the time the end offsets were asked for);
+   * -1 never.
+   */
   public long lagMeasuredAt() {
     return lagMeasuredAt;
   }
@@ -106,7 +122,10 @@ public final class IngestMetrics {
     return lastError;
   }
 
-  /** How long the last batch took from reaching the store to being queryable (µs); -1 before the first. */
+  /**
+   * How long the last batch took from reaching the store to being queryable (µs); -1 before the
+   * first.
+   */
   public long lastVisibleMicros() {
     return lastVisibleMicros;
   }

@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns polled records into a {@link StoreBatch}. A record that cannot be decoded or fails validation is
- * logged with its topic, partition, offset and the reason, counted as malformed, and skipped; its offset
- * still counts as consumed. A tombstone (null value) on the embeddings topic deletes its key's entity.
+ * Turns polled records into a {@link StoreBatch}. A record that cannot be decoded or fails
+ * validation is logged with its topic, partition, offset and the reason, counted as malformed, and
+ * skipped; its offset still counts as consumed. A tombstone (null value) on the embeddings topic
+ * deletes its key's entity.
  */
 public final class RecordDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
@@ -42,12 +43,14 @@ public final class RecordDecoder {
     Map<TopicPartition, Long> lastOffsets = new HashMap<>();
     TrainerStatus status = null;
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      lastOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::max);
+      lastOffsets.merge(
+          new TopicPartition(record.topic(), record.partition()), record.offset(), Math::max);
       try {
         if (record.topic().equals(embeddingsTopic)) {
           mutations.add(toMutation(record));
         } else if (record.topic().equals(trainerStatusTopic)) {
-          if (record.value() != null) { // a tombstone of an old model version's status carries nothing
+          if (record.value()
+              != null) { // a tombstone of an old model version's status carries nothing
             status = Topics.TRAINER_STATUS.codec().decode(record.value());
           }
         } else {
@@ -55,8 +58,13 @@ public final class RecordDecoder {
         }
       } catch (RecordDecodingException e) {
         metrics.malformed();
-        LOG.warn("skipping malformed record {}-{}@{} (key {}): {}", record.topic(), record.partition(),
-            record.offset(), Topic.key(record.key()), e.getMessage());
+        LOG.warn(
+            "skipping malformed record {}-{}@{} (key {}): {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            Topic.key(record.key()),
+            e.getMessage());
       }
     }
     return new StoreBatch(mutations, status, lastOffsets);
@@ -71,8 +79,11 @@ public final class RecordDecoder {
       }
       int colon = key.indexOf(':');
       String entity = colon < 0 ? "" : key.substring(0, colon);
-      if (colon < 1 || colon == key.length() - 1 || !(entity.equals("USER") || entity.equals("ITEM"))) {
-        throw new RecordDecodingException("tombstone key '" + key + "' is not USER:<id> or ITEM:<id>");
+      if (colon < 1
+          || colon == key.length() - 1
+          || !(entity.equals("USER") || entity.equals("ITEM"))) {
+        throw new RecordDecodingException(
+            "tombstone key '" + key + "' is not USER:<id> or ITEM:<id>");
       }
       return EmbeddingMutation.delete(Entity.valueOf(entity), key.substring(colon + 1), source);
     }
@@ -82,7 +93,8 @@ public final class RecordDecoder {
     }
     String expectedKey = Topics.embeddingKey(update.getEntity(), update.getId());
     if (key != null && !key.equals(expectedKey)) {
-      throw new RecordDecodingException("key '" + key + "' does not match the value's " + expectedKey);
+      throw new RecordDecodingException(
+          "key '" + key + "' does not match the value's " + expectedKey);
     }
     List<Float> values = update.getVector();
     if (values == null || values.isEmpty()) {
@@ -92,7 +104,8 @@ public final class RecordDecoder {
     for (int i = 0; i < vector.length; i++) {
       vector[i] = values.get(i);
       if (!Float.isFinite(vector[i])) {
-        throw new RecordDecodingException("non-finite value " + vector[i] + " at index " + i + " for " + expectedKey);
+        throw new RecordDecodingException(
+            "non-finite value " + vector[i] + " at index " + i + " for " + expectedKey);
       }
     }
     float bias = update.getBias();
@@ -103,8 +116,14 @@ public final class RecordDecoder {
     if (recent.contains(null)) {
       throw new RecordDecodingException("null recent item for " + expectedKey);
     }
-    StoredVector stored = new StoredVector(update.getModelVersion(), update.getSequence(),
-        update.getUpdatedAt() == null ? 0 : update.getUpdatedAt().toEpochMilli(), vector, bias, recent);
+    StoredVector stored =
+        new StoredVector(
+            update.getModelVersion(),
+            update.getSequence(),
+            update.getUpdatedAt() == null ? 0 : update.getUpdatedAt().toEpochMilli(),
+            vector,
+            bias,
+            recent);
     metrics.checkpointEpoch.accumulateAndGet(update.getCheckpointEpoch(), Math::max);
     return EmbeddingMutation.upsert(update.getEntity(), update.getId(), stored, source);
   }

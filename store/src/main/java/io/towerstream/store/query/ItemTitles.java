@@ -11,16 +11,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Human-readable item titles for the API and the dashboard, read once at start: a MovieLens {@code u.item}
- * file ({@code id|title|...}, ISO-8859-1, recognised by its {@code |}) or a CSV of {@code id,title} (UTF-8, a
- * title may hold further commas, or be quoted as CSV writers quote, {@code "a ""b"", c"}; a header line
- * {@code id,title} is skipped). Immutable after loading.
+ * Human-readable item titles for the API and the dashboard, read once at start: a MovieLens {@code
+ * u.item} file ({@code id|title|...}, ISO-8859-1, recognised by its {@code |}) or a CSV of {@code
+ * id,title} (UTF-8, a title may hold further commas, or be quoted as CSV writers quote, {@code "a
+ * ""b"", c"}; a header line {@code id,title} is skipped). Immutable after loading.
  */
 public final class ItemTitles {
   private ItemTitles() {}
 
   /**
-   * @throws IllegalArgumentException when the file does not exist, holds no title, or cannot be read
+   * @throws IllegalArgumentException when the file does not exist, holds no title, or cannot be
+   *     read
    */
   public static Map<String, String> read(Path path) {
     if (!Files.isRegularFile(path)) {
@@ -47,10 +48,12 @@ public final class ItemTitles {
         }
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read item titles from " + path + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read item titles from " + path + ": " + e.getMessage(), e);
     }
     if (titles.isEmpty()) {
-      throw new IllegalArgumentException("no item titles in " + path + " (expected id|title|... or id,title lines)");
+      throw new IllegalArgumentException(
+          "no item titles in " + path + " (expected id|title|... or id,title lines)");
     }
     return Map.copyOf(titles);
   }

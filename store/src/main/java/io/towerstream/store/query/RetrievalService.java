@@ -11,18 +11,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The read side of the store, independent of HTTP: the in-process CLI (evaluation, demo) can call it
- * directly. Thread-safe.
+ * The read side of the store, independent of HTTP: the in-process CLI (evaluation, demo) can call
+ * it directly. Thread-safe.
  *
- * <p><b>Model versions are never mixed.</b> Vectors of different model generations live in different
- * spaces, so every query returns items of one model version only: the one asked for, else the user's (or
- * the item's) own, else, for a bare query vector, the newest version any item has. During a switch to a new
- * model generation a user already at the new version therefore sees only the items already republished at
- * it (possibly fewer than k) rather than a mix of incomparable scores.
+ * <p><b>Model versions are never mixed.</b> Vectors of different model generations live in
+ * different spaces, so every query returns items of one model version only: the one asked for, else
+ * the user's (or the item's) own, else, for a bare query vector, the newest version any item has.
+ * During a switch to a new model generation a user already at the new version therefore sees only
+ * the items already republished at it (possibly fewer than k) rather than a mix of incomparable
+ * scores.
  *
- * <p><b>Scores.</b> A user's (or a query vector's) candidates rank by {@code dot + item bias} unless the
- * caller asks for {@link Scoring#DOT}; similar items always rank by the dot product: the bias is a
- * popularity prior of the user-item score, not a property of the relation between two items.
+ * <p><b>Scores.</b> A user's (or a query vector's) candidates rank by {@code dot + item bias}
+ * unless the caller asks for {@link Scoring#DOT}; similar items always rank by the dot product: the
+ * bias is a popularity prior of the user-item score, not a property of the relation between two
+ * items.
  */
 public final class RetrievalService {
   private final EmbeddingStore store;
@@ -44,40 +46,53 @@ public final class RetrievalService {
   }
 
   /**
-   * The {@code k} best items of {@code modelVersion} (null: the user's own) for the user's current vector;
-   * {@link UserCandidates#modelVersion()} is the model version of the returned items.
+   * The {@code k} best items of {@code modelVersion} (null: the user's own) for the user's current
+   * vector; {@link UserCandidates#modelVersion()} is the model version of the returned items.
    */
-  public UserCandidates candidatesForUser(String userId, int k, Set<String> exclude, Long modelVersion) {
+  public UserCandidates candidatesForUser(
+      String userId, int k, Set<String> exclude, Long modelVersion) {
     return candidatesForUser(userId, k, exclude, modelVersion, Scoring.DOT_PLUS_BIAS);
   }
 
   /** {@link #candidatesForUser(String, int, Set, Long)} ranked by {@code scoring}. */
-  public UserCandidates candidatesForUser(String userId, int k, Set<String> exclude, Long modelVersion,
-      Scoring scoring) {
+  public UserCandidates candidatesForUser(
+      String userId, int k, Set<String> exclude, Long modelVersion, Scoring scoring) {
     StoredVector user = embedding(Entity.USER, userId);
     long version = modelVersion != null ? modelVersion : user.modelVersion();
     String what = "the vector of user '" + userId + "'";
-    return new UserCandidates(userId, version, search(what, user.vector(), k, exclude, version, scoring));
+    return new UserCandidates(
+        userId, version, search(what, user.vector(), k, exclude, version, scoring));
   }
 
-  /** The {@code k} best items of the newest item model version for a query vector; does not mutate it. */
+  /**
+   * The {@code k} best items of the newest item model version for a query vector; does not mutate
+   * it.
+   */
   public List<ScoredItem> candidatesForVector(float[] query, int k, Set<String> exclude) {
     return candidatesForVector(query, k, exclude, null).candidates();
   }
 
-  /** The {@code k} best items of {@code modelVersion} (null: the newest any item has) for a query vector. */
-  public VectorCandidates candidatesForVector(float[] query, int k, Set<String> exclude, Long modelVersion) {
+  /**
+   * The {@code k} best items of {@code modelVersion} (null: the newest any item has) for a query
+   * vector.
+   */
+  public VectorCandidates candidatesForVector(
+      float[] query, int k, Set<String> exclude, Long modelVersion) {
     return candidatesForVector(query, k, exclude, modelVersion, Scoring.DOT_PLUS_BIAS);
   }
 
   /** {@link #candidatesForVector(float[], int, Set, Long)} ranked by {@code scoring}. */
-  public VectorCandidates candidatesForVector(float[] query, int k, Set<String> exclude, Long modelVersion,
-      Scoring scoring) {
+  public VectorCandidates candidatesForVector(
+      float[] query, int k, Set<String> exclude, Long modelVersion, Scoring scoring) {
     long version = modelVersion != null ? modelVersion : index.newestModelVersion();
-    return new VectorCandidates(version, search("the query vector", query, k, exclude, version, scoring));
+    return new VectorCandidates(
+        version, search("the query vector", query, k, exclude, version, scoring));
   }
 
-  /** The {@code k} items most similar to an item, of the item's model version, never the item itself. */
+  /**
+   * The {@code k} items most similar to an item, of the item's model version, never the item
+   * itself.
+   */
   public List<ScoredItem> similarItems(String itemId, int k, Set<String> exclude) {
     return similarItems(itemId, k, exclude, null).candidates();
   }
@@ -89,10 +104,13 @@ public final class RetrievalService {
     Set<String> without = new HashSet<>(exclude);
     without.add(itemId);
     String what = "the vector of item '" + itemId + "'";
-    return new SimilarItems(itemId, version, search(what, item.vector(), k, without, version, Scoring.DOT));
+    return new SimilarItems(
+        itemId, version, search(what, item.vector(), k, without, version, Scoring.DOT));
   }
 
-  /** @throws UnknownEntityException when absent */
+  /**
+   * @throws UnknownEntityException when absent
+   */
   public StoredVector embedding(Entity entity, String id) {
     return store.get(entity, id).orElseThrow(() -> new UnknownEntityException(entity, id));
   }
@@ -102,8 +120,8 @@ public final class RetrievalService {
     return index.dimension();
   }
 
-  private List<ScoredItem> search(String what, float[] query, int k, Set<String> exclude, long modelVersion,
-      Scoring scoring) {
+  private List<ScoredItem> search(
+      String what, float[] query, int k, Set<String> exclude, long modelVersion, Scoring scoring) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }

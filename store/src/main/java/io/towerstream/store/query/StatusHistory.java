@@ -12,9 +12,10 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The recent past of the status, for the dashboard's charts: every {@code intervalMs} a sample of the figures it
- * plots (events trained, loss, test-then-train HR@10 per scorer, freshness, table sizes), the last
- * {@code capacity} kept. A page opened mid-run then shows the run so far, not only what happens while it is open.
+ * The recent past of the status, for the dashboard's charts: every {@code intervalMs} a sample of
+ * the figures it plots (events trained, loss, test-then-train HR@10 per scorer, freshness, table
+ * sizes), the last {@code capacity} kept. A page opened mid-run then shows the run so far, not only
+ * what happens while it is open.
  */
 public final class StatusHistory implements AutoCloseable {
   private final Supplier<StoreStatus> status;
@@ -24,10 +25,11 @@ public final class StatusHistory implements AutoCloseable {
   private final ArrayDeque<Map<String, Object>> samples = new ArrayDeque<>();
   private ScheduledExecutorService timer;
 
-  public StatusHistory(Supplier<StoreStatus> status, LongSupplier clock, long intervalMs, int capacity) {
+  public StatusHistory(
+      Supplier<StoreStatus> status, LongSupplier clock, long intervalMs, int capacity) {
     if (intervalMs < 1 || capacity < 1) {
-      throw new IllegalArgumentException("interval and capacity must be positive, were " + intervalMs + ", "
-          + capacity);
+      throw new IllegalArgumentException(
+          "interval and capacity must be positive, were " + intervalMs + ", " + capacity);
     }
     this.status = status;
     this.clock = clock;
@@ -37,18 +39,24 @@ public final class StatusHistory implements AutoCloseable {
 
   /** Samples every interval on a daemon thread until {@link #close}. */
   public StatusHistory start() {
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "status-history");
-      t.setDaemon(true);
-      return t;
-    });
-    timer.scheduleAtFixedRate(() -> {
-      try {
-        sample();
-      } catch (RuntimeException e) {
-        // a status that cannot be read now (store closing) is simply not sampled
-      }
-    }, 0, intervalMs, TimeUnit.MILLISECONDS);
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "status-history");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.scheduleAtFixedRate(
+        () -> {
+          try {
+            sample();
+          } catch (RuntimeException e) {
+            // a status that cannot be read now (store closing) is simply not sampled
+          }
+        },
+        0,
+        intervalMs,
+        TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -75,7 +83,9 @@ public final class StatusHistory implements AutoCloseable {
     }
   }
 
-  /** The samples taken after {@code sinceMs} (epoch ms; 0 for all), oldest first, with the interval. */
+  /**
+   * The samples taken after {@code sinceMs} (epoch ms; 0 for all), oldest first, with the interval.
+   */
   public Map<String, Object> document(long sinceMs) {
     List<Map<String, Object>> copy = new ArrayList<>();
     synchronized (samples) {

@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds {@link StoreStatus} snapshots, and the status document that merges in fields from pluggable
- * contributors (e.g. the CLI demo's replay progress). A contributor that throws is logged and left out; it
- * never fails the status request. Contributor fields never replace the store's own.
+ * Builds {@link StoreStatus} snapshots, and the status document that merges in fields from
+ * pluggable contributors (e.g. the CLI demo's replay progress). A contributor that throws is logged
+ * and left out; it never fails the status request. Contributor fields never replace the store's
+ * own.
  */
 public final class StatusReporter {
   private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
@@ -32,7 +33,10 @@ public final class StatusReporter {
     this.metrics = metrics;
   }
 
-  /** Adds fields to every status document; {@code contributor} is called on each request, from any thread. */
+  /**
+   * Adds fields to every status document; {@code contributor} is called on each request, from any
+   * thread.
+   */
   public void addContributor(Supplier<Map<String, Object>> contributor) {
     contributors.add(contributor);
   }
@@ -49,7 +53,9 @@ public final class StatusReporter {
         trainer != null ? trainer.getBatches() : 0,
         trainer != null ? trainer.getSkippedBatches() : 0,
         trainer != null ? trainer.getLoss() : Double.NaN,
-        trainer != null && trainer.getPublishedAt() != null ? trainer.getPublishedAt().toEpochMilli() : -1,
+        trainer != null && trainer.getPublishedAt() != null
+            ? trainer.getPublishedAt().toEpochMilli()
+            : -1,
         stats.users(),
         stats.items(),
         index.size(),
@@ -77,15 +83,18 @@ public final class StatusReporter {
     if (trainer == null || trainer.getPrequential() == null) {
       return out;
     }
-    trainer.getPrequential().forEach((scorer, w) -> {
-      Map<String, Object> m = new java.util.LinkedHashMap<>();
-      m.put("events", w.getEvents());
-      m.put("hitRate10", w.getHitRate10());
-      m.put("recall20", w.getRecall20());
-      m.put("ndcg20", w.getNdcg20());
-      m.put("mrr", w.getMrr());
-      out.put(scorer.toString(), m);
-    });
+    trainer
+        .getPrequential()
+        .forEach(
+            (scorer, w) -> {
+              Map<String, Object> m = new java.util.LinkedHashMap<>();
+              m.put("events", w.getEvents());
+              m.put("hitRate10", w.getHitRate10());
+              m.put("recall20", w.getRecall20());
+              m.put("ndcg20", w.getNdcg20());
+              m.put("mrr", w.getMrr());
+              out.put(scorer.toString(), m);
+            });
     return out;
   }
 
@@ -95,7 +104,9 @@ public final class StatusReporter {
     return newest < 0 ? -1 : Math.max(0, System.currentTimeMillis() - newest);
   }
 
-  /** The snapshot's fields followed by every contributor's (the store's own win on a name clash). */
+  /**
+   * The snapshot's fields followed by every contributor's (the store's own win on a name clash).
+   */
   public Map<String, Object> document() {
     Map<String, Object> doc = snapshot().toMap();
     for (Supplier<Map<String, Object>> contributor : contributors) {

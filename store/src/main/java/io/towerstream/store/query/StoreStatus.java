@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A snapshot of one replica: training progress (from the latest {@code TrainerStatus}), what the store
- * holds, and how ingestion goes. {@code -1} means "not known yet" for versions, ages, times and lag; {@code
- * loss} is NaN until a trainer status arrived.
+ * A snapshot of one replica: training progress (from the latest {@code TrainerStatus}), what the
+ * store holds, and how ingestion goes. {@code -1} means "not known yet" for versions, ages, times
+ * and lag; {@code loss} is NaN until a trainer status arrived.
  *
  * @param modelVersion the trainer's current model version, else the highest seen in any update
  * @param eventsTrained positive pairs the trainer has stepped on
@@ -26,21 +26,21 @@ import java.util.Map;
  * @param consumerLag records behind the ends of the topics
  * @param newestUpdateAgeMs now minus the {@code updatedAt} of the newest stored update
  * @param lastAppliedAt when this process last applied a mutation (epoch ms)
- * @param kafkaReachable whether the broker answered within the last few seconds (false during an outage: the store
- *     then serves what it has, and nothing new arrives)
+ * @param kafkaReachable whether the broker answered within the last few seconds (false during an
+ *     outage: the store then serves what it has, and nothing new arrives)
  * @param kafkaUnreachableMs how long the broker has not answered, 0 while it does
  * @param lastError the consumer loop's last failure, null if none
  * @param ingestFailures times the consumer loop failed and restarted
- * @param checkpointEpoch the highest trainer checkpoint epoch among the updates read since start, -1 none (see
- *     {@code EmbeddingUpdate.checkpointEpoch})
- * @param lastUpdateVisibleMicros how long the last consumed batch took from reaching the store to being
- *     queryable (decode, RocksDB write, index update), -1 before the first
- * @param index what the item index holds: kind ({@code exact}/{@code graph}), graph and delta items,
- *     stale graph nodes, rebuilds, merges, whether a build runs
+ * @param checkpointEpoch the highest trainer checkpoint epoch among the updates read since start,
+ *     -1 none (see {@code EmbeddingUpdate.checkpointEpoch})
+ * @param lastUpdateVisibleMicros how long the last consumed batch took from reaching the store to
+ *     being queryable (decode, RocksDB write, index update), -1 before the first
+ * @param index what the item index holds: kind ({@code exact}/{@code graph}), graph and delta
+ *     items, stale graph nodes, rebuilds, merges, whether a build runs
  * @param itemModelVersions how many items each model version has (ids as strings, for JSON)
- * @param prequential the trainer's sliding-window test-then-train metrics by scorer ({@code towerstream},
- *     {@code popularity}, …: events, hitRate10, recall20, ndcg20, mrr); empty when the trainer does not
- *     evaluate
+ * @param prequential the trainer's sliding-window test-then-train metrics by scorer ({@code
+ *     towerstream}, {@code popularity}, …: events, hitRate10, recall20, ndcg20, mrr); empty when
+ *     the trainer does not evaluate
  */
 public record StoreStatus(
     long modelVersion,

@@ -4,7 +4,7 @@ import io.towerstream.store.index.ScoredItem;
 import java.util.List;
 
 /**
- * Retrieval result for a user: the model version of the returned items (the user's own unless the caller
- * asked for another) and the items, best first.
+ * Retrieval result for a user: the model version of the returned items (the user's own unless the
+ * caller asked for another) and the items, best first.
  */
 public record UserCandidates(String userId, long modelVersion, List<ScoredItem> candidates) {}

@@ -31,15 +31,17 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The durable state of one store replica, in RocksDB: column family {@code users} and {@code items} map an id
- * (UTF-8) to a {@link VectorValueFormat} value; {@code meta} holds the layout version, the last consumed
- * offset of every partition ({@code offset/<topic>/<partition>}, i64 little-endian), the latest trainer
- * status ({@code trainer-status}, Avro single-object encoded) and {@link StoreStats} ({@code stats}).
+ * The durable state of one store replica, in RocksDB: column family {@code users} and {@code items}
+ * map an id (UTF-8) to a {@link VectorValueFormat} value; {@code meta} holds the layout version,
+ * the last consumed offset of every partition ({@code offset/<topic>/<partition>}, i64
+ * little-endian), the latest trainer status ({@code trainer-status}, Avro single-object encoded)
+ * and {@link StoreStats} ({@code stats}).
  *
- * <p>{@link #write} applies a whole {@link StoreBatch} in one atomic {@link WriteBatch}: vectors, offsets and
- * counters are either all durable or none is, so resuming from the stored offsets neither loses nor repeats
- * an update. Writes go through the WAL without fsync: a process crash loses nothing acknowledged; a machine
- * crash may lose the last batches, offsets included, which are then simply consumed again.
+ * <p>{@link #write} applies a whole {@link StoreBatch} in one atomic {@link WriteBatch}: vectors,
+ * offsets and counters are either all durable or none is, so resuming from the stored offsets
+ * neither loses nor repeats an update. Writes go through the WAL without fsync: a process crash
+ * loses nothing acknowledged; a machine crash may lose the last batches, offsets included, which
+ * are then simply consumed again.
  *
  * <p>Thread-safe. Meant for one writer (the ingest thread) and any number of readers.
  */
@@ -63,12 +65,17 @@ public final class EmbeddingStore implements AutoCloseable {
   private final ColumnFamilyHandle users;
   private final ColumnFamilyHandle items;
   private final ColumnFamilyHandle meta;
-  // Reads hold the read lock so close() never frees native handles under a running get (a JVM crash).
+  // Reads hold the read lock so close() never frees native handles under a running get (a JVM
+  // crash).
   private final ReadWriteLock closeLock = new ReentrantReadWriteLock();
   private volatile StoreStats stats;
   private boolean closed;
 
-  private EmbeddingStore(Path path, DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
+  private EmbeddingStore(
+      Path path,
+      DBOptions dbOptions,
+      ColumnFamilyOptions cfOptions,
+      RocksDB db,
       List<ColumnFamilyHandle> handles) {
     this.path = path;
     this.dbOptions = dbOptions;
@@ -88,14 +95,17 @@ public final class EmbeddingStore implements AutoCloseable {
     } catch (IOException e) {
       throw new RocksStoreException(path, "create the directory", null, e);
     }
-    DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    DBOptions dbOptions =
+        new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
     // vectors are float noise to a compressor: compressing them costs CPU and saves nothing
-    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION);
-    List<ColumnFamilyDescriptor> descriptors = List.of(
-        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-        new ColumnFamilyDescriptor(utf8("users"), cfOptions),
-        new ColumnFamilyDescriptor(utf8("items"), cfOptions),
-        new ColumnFamilyDescriptor(utf8("meta"), cfOptions));
+    ColumnFamilyOptions cfOptions =
+        new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION);
+    List<ColumnFamilyDescriptor> descriptors =
+        List.of(
+            new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+            new ColumnFamilyDescriptor(utf8("users"), cfOptions),
+            new ColumnFamilyDescriptor(utf8("items"), cfOptions),
+            new ColumnFamilyDescriptor(utf8("meta"), cfOptions));
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db;
     try {
@@ -139,9 +149,9 @@ public final class EmbeddingStore implements AutoCloseable {
 
   /**
    * Applies a batch atomically. An update is ignored (counted as stale) unless it {@link
-   * StoredVector#supersedes supersedes} what is stored, or what an earlier mutation of the same batch left;
-   * a delete of an absent id is a no-op. Offsets and the trainer status are written even when every mutation
-   * was stale.
+   * StoredVector#supersedes supersedes} what is stored, or what an earlier mutation of the same
+   * batch left; a delete of an absent id is a no-op. Offsets and the trainer status are written
+   * even when every mutation was stale.
    */
   public WriteResult write(StoreBatch batch) {
     closeLock.readLock().lock();
@@ -192,7 +202,10 @@ public final class EmbeddingStore implements AutoCloseable {
         }
         key = "trainer-status";
         if (batch.trainerStatus() != null) {
-          wb.put(meta, TRAINER_STATUS_KEY, Topics.TRAINER_STATUS.codec().encode(batch.trainerStatus()));
+          wb.put(
+              meta,
+              TRAINER_STATUS_KEY,
+              Topics.TRAINER_STATUS.codec().encode(batch.trainerStatus()));
         }
         for (Map.Entry<TopicPartition, Long> offset : batch.lastOffsets().entrySet()) {
           key = offsetKey(offset.getKey());
@@ -209,7 +222,8 @@ public final class EmbeddingStore implements AutoCloseable {
         }
         stats = after;
       } catch (RocksDBException e) {
-        throw new RocksStoreException(path, "write a batch of " + batch.mutations().size() + " mutations", key, e);
+        throw new RocksStoreException(
+            path, "write a batch of " + batch.mutations().size() + " mutations", key, e);
       }
       return new WriteResult(applied, stale);
     } finally {
@@ -217,7 +231,10 @@ public final class EmbeddingStore implements AutoCloseable {
     }
   }
 
-  /** The last consumed offset of every partition the store has seen; the consumer resumes at offset + 1. */
+  /**
+   * The last consumed offset of every partition the store has seen; the consumer resumes at offset
+   * + 1.
+   */
   public Map<TopicPartition, Long> lastOffsets() {
     Map<TopicPartition, Long> offsets = new HashMap<>();
     closeLock.readLock().lock();
@@ -228,8 +245,10 @@ public final class EmbeddingStore implements AutoCloseable {
           break;
         }
         int slash = key.lastIndexOf('/');
-        TopicPartition tp = new TopicPartition(key.substring(OFFSET_PREFIX.length(), slash),
-            Integer.parseInt(key.substring(slash + 1)));
+        TopicPartition tp =
+            new TopicPartition(
+                key.substring(OFFSET_PREFIX.length(), slash),
+                Integer.parseInt(key.substring(slash + 1)));
         offsets.put(tp, ByteBuffer.wrap(it.value()).order(ByteOrder.LITTLE_ENDIAN).getLong());
       }
       checkIterator(it, "iterate offsets");
@@ -245,13 +264,18 @@ public final class EmbeddingStore implements AutoCloseable {
     try {
       ensureOpen();
       byte[] bytes = rawGet(meta, TRAINER_STATUS_KEY, "trainer-status");
-      return bytes == null ? Optional.empty() : Optional.of(Topics.TRAINER_STATUS.codec().decode(bytes));
+      return bytes == null
+          ? Optional.empty()
+          : Optional.of(Topics.TRAINER_STATUS.codec().decode(bytes));
     } finally {
       closeLock.readLock().unlock();
     }
   }
 
-  /** Calls {@code action} for every stored vector of one entity kind, in key order (a consistent snapshot). */
+  /**
+   * Calls {@code action} for every stored vector of one entity kind, in key order (a consistent
+   * snapshot).
+   */
   public void forEach(Entity entity, BiConsumer<String, StoredVector> action) {
     closeLock.readLock().lock();
     try (RocksIterator it = newIterator(handle(entity))) {
@@ -266,10 +290,11 @@ public final class EmbeddingStore implements AutoCloseable {
   }
 
   /**
-   * Writes a consistent point-in-time copy of the whole database (vectors, offsets, counters together) into
-   * {@code target}, a directory that must not exist yet (its parent is created). Uses a RocksDB checkpoint:
-   * the memtables are flushed and the SST files hard-linked where {@code target} is on the same file system
-   * (copied otherwise), so it is fast and costs little space until compaction rewrites the files.
+   * Writes a consistent point-in-time copy of the whole database (vectors, offsets, counters
+   * together) into {@code target}, a directory that must not exist yet (its parent is created).
+   * Uses a RocksDB checkpoint: the memtables are flushed and the SST files hard-linked where {@code
+   * target} is on the same file system (copied otherwise), so it is fast and costs little space
+   * until compaction rewrites the files.
    *
    * @throws IllegalArgumentException when {@code target} exists
    */
@@ -288,7 +313,8 @@ public final class EmbeddingStore implements AutoCloseable {
         checkpoint.createCheckpoint(target.toAbsolutePath().toString());
       }
     } catch (IOException e) {
-      throw new RocksStoreException(path, "create the parent directory of snapshot " + target, null, e);
+      throw new RocksStoreException(
+          path, "create the parent directory of snapshot " + target, null, e);
     } catch (RocksDBException e) {
       throw new RocksStoreException(path, "write a checkpoint to " + target, null, e);
     } finally {
@@ -297,8 +323,8 @@ public final class EmbeddingStore implements AutoCloseable {
   }
 
   /**
-   * RocksDB's estimate of the bytes it holds: live SST data plus memtables, over every column family; for
-   * metrics, not exact.
+   * RocksDB's estimate of the bytes it holds: live SST data plus memtables, over every column
+   * family; for metrics, not exact.
    */
   public long sizeEstimateBytes() {
     closeLock.readLock().lock();
@@ -352,9 +378,15 @@ public final class EmbeddingStore implements AutoCloseable {
         throw new RocksStoreException(path, "write", "layout", e);
       }
     } else if (layout.length != 1 || layout[0] != LAYOUT_VERSION) {
-      throw new RocksStoreException(path, "read", "layout",
+      throw new RocksStoreException(
+          path,
+          "read",
+          "layout",
           new IllegalStateException(
-              "unknown store layout version " + layout[0] + ", this build reads " + LAYOUT_VERSION));
+              "unknown store layout version "
+                  + layout[0]
+                  + ", this build reads "
+                  + LAYOUT_VERSION));
     }
   }
 
@@ -372,11 +404,12 @@ public final class EmbeddingStore implements AutoCloseable {
   }
 
   /**
-   * What is stored for every id the mutations name, keyed {@code ENTITY:id}, from one RocksDB MultiGet: a batch of
-   * thousands of updates cost as many point reads (each a memtable and SST search) before, the largest part of
-   * the ingest's time under a stream of updates.
+   * What is stored for every id the mutations name, keyed {@code ENTITY:id}, from one RocksDB
+   * MultiGet: a batch of thousands of updates cost as many point reads (each a memtable and SST
+   * search) before, the largest part of the ingest's time under a stream of updates.
    */
-  private Map<String, StoredVector> readAll(List<EmbeddingMutation> mutations) throws RocksDBException {
+  private Map<String, StoredVector> readAll(List<EmbeddingMutation> mutations)
+      throws RocksDBException {
     Map<String, Integer> index = new HashMap<>();
     List<ColumnFamilyHandle> families = new ArrayList<>();
     List<byte[]> keys = new ArrayList<>();

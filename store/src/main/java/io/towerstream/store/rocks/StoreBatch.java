@@ -6,11 +6,13 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What one RocksDB write makes durable together: mutations in topic order, the newest trainer status seen
- * (or null), and for every partition the offset of the last record consumed, malformed ones included, so a
- * restart neither re-applies nor skips anything.
+ * What one RocksDB write makes durable together: mutations in topic order, the newest trainer
+ * status seen (or null), and for every partition the offset of the last record consumed, malformed
+ * ones included, so a restart neither re-applies nor skips anything.
  */
-public record StoreBatch(List<EmbeddingMutation> mutations, TrainerStatus trainerStatus,
+public record StoreBatch(
+    List<EmbeddingMutation> mutations,
+    TrainerStatus trainerStatus,
     Map<TopicPartition, Long> lastOffsets) {
 
   public StoreBatch {

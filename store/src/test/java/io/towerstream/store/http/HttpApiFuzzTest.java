@@ -35,10 +35,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hostile HTTP traffic against a real server over a real RocksDB store, guarded by a bearer token: 10,000 seeded
- * random requests (bad and huge ids, k out of range, malformed, huge and deeply nested JSON, wrong vector
- * dimensions, non-finite numbers, wrong methods, missing or wrong tokens). None may answer 5xx; every error is JSON
- * with a message; the server still serves afterwards.
+ * Hostile HTTP traffic against a real server over a real RocksDB store, guarded by a bearer token:
+ * 10,000 seeded random requests (bad and huge ids, k out of range, malformed, huge and deeply
+ * nested JSON, wrong vector dimensions, non-finite numbers, wrong methods, missing or wrong
+ * tokens). None may answer 5xx; every error is JSON with a message; the server still serves
+ * afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpApiFuzzTest {
@@ -46,7 +47,8 @@ class HttpApiFuzzTest {
   private static final int REQUESTS = 10_000;
   private static final String TOKEN = "fuzz-token-0123456789abcdef";
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private EmbeddingStore store;
   private HttpApi api;
   private String base;
@@ -56,27 +58,42 @@ class HttpApiFuzzTest {
     Random random = new Random(7);
     List<EmbeddingMutation> mutations = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      mutations.add(EmbeddingMutation.upsert(Entity.ITEM, "i" + i, new StoredVector(1, 1, 1, unitVector(random, DIM)), null));
+      mutations.add(
+          EmbeddingMutation.upsert(
+              Entity.ITEM, "i" + i, new StoredVector(1, 1, 1, unitVector(random, DIM)), null));
     }
     for (int u = 0; u < 5; u++) {
-      mutations.add(EmbeddingMutation.upsert(Entity.USER, "u" + u, new StoredVector(1, 1, 1, unitVector(random, DIM)), null));
+      mutations.add(
+          EmbeddingMutation.upsert(
+              Entity.USER, "u" + u, new StoredVector(1, 1, 1, unitVector(random, DIM)), null));
     }
     store = EmbeddingStore.open(dir.resolve("db"));
     IngestMetrics ingest = new IngestMetrics();
     ExactItemIndex index = new ExactItemIndex();
-    new BatchApplier(store, index, ingest).apply(new StoreBatch(mutations, trainerStatus(1, 1, 10, 0.5), Map.of()));
+    new BatchApplier(store, index, ingest)
+        .apply(new StoreBatch(mutations, trainerStatus(1, 1, 10, 0.5), Map.of()));
     StatusReporter status = new StatusReporter(store, index, ingest);
     StoreMetrics metrics = new StoreMetrics(ingest, index, store, status::newestUpdateAgeMs);
     Path snapshots = dir.resolve("snapshots");
-    api = HttpApi.start(new RetrievalService(store, index), status, "127.0.0.1", 0, () -> 0,
-        new HttpApi.Extras(metrics, path -> {
-          // only below the test's directory: the fuzzer must not litter the file system
-          if (!path.toAbsolutePath().normalize().startsWith(snapshots)) {
-            throw new IllegalArgumentException("snapshots go below " + snapshots + " in this test");
-          }
-          store.checkpoint(path);
-          return Map.of("path", path.toString());
-        }, TOKEN));
+    api =
+        HttpApi.start(
+            new RetrievalService(store, index),
+            status,
+            "127.0.0.1",
+            0,
+            () -> 0,
+            new HttpApi.Extras(
+                metrics,
+                path -> {
+                  // only below the test's directory: the fuzzer must not litter the file system
+                  if (!path.toAbsolutePath().normalize().startsWith(snapshots)) {
+                    throw new IllegalArgumentException(
+                        "snapshots go below " + snapshots + " in this test");
+                  }
+                  store.checkpoint(path);
+                  return Map.of("path", path.toString());
+                },
+                TOKEN));
     base = "http://127.0.0.1:" + api.port();
   }
 
@@ -89,17 +106,29 @@ class HttpApiFuzzTest {
   @Test
   void everyEndpointButHealthNeedsTheBearerToken() throws Exception {
     assertThat(send("GET", "/health", null, null).statusCode()).isEqualTo(200);
-    for (String path : List.of("/v1/status", "/ready", "/metrics", "/v1/users/u1/candidates", "/v1/openapi.json",
-        "/v1/no-such-route")) {
+    for (String path :
+        List.of(
+            "/v1/status",
+            "/ready",
+            "/metrics",
+            "/v1/users/u1/candidates",
+            "/v1/openapi.json",
+            "/v1/no-such-route")) {
       HttpResponse<String> none = send("GET", path, null, null);
       assertThat(none.statusCode()).as(path).isEqualTo(401);
-      assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+      assertThat(none.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
       assertThat(json.readTree(none.body()).get("error").asText()).contains("missing bearer token");
-      assertThat(send("GET", path, null, "Bearer wrong-token-0123456789abcde").statusCode()).as(path).isEqualTo(401);
+      assertThat(send("GET", path, null, "Bearer wrong-token-0123456789abcde").statusCode())
+          .as(path)
+          .isEqualTo(401);
     }
-    assertThat(send("POST", "/v1/candidates", "{\"vector\":[1,0,0,0,0,0,0,0]}", null).statusCode()).isEqualTo(401);
-    assertThat(send("GET", "/v1/users/u1/candidates", null, "Bearer " + TOKEN).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/v1/users/u1/candidates", null, "bearer " + TOKEN).statusCode()).isEqualTo(200);
+    assertThat(send("POST", "/v1/candidates", "{\"vector\":[1,0,0,0,0,0,0,0]}", null).statusCode())
+        .isEqualTo(401);
+    assertThat(send("GET", "/v1/users/u1/candidates", null, "Bearer " + TOKEN).statusCode())
+        .isEqualTo(200);
+    assertThat(send("GET", "/v1/users/u1/candidates", null, "bearer " + TOKEN).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -111,7 +140,9 @@ class HttpApiFuzzTest {
       HttpResponse<String> response = send(r.method, r.path, r.body, r.auth);
       int code = response.statusCode();
       statuses.merge(code, 1, Integer::sum);
-      assertThat(code).as("%s %s body %s", r.method, abbreviate(r.path), abbreviate(r.body)).isLessThan(500);
+      assertThat(code)
+          .as("%s %s body %s", r.method, abbreviate(r.path), abbreviate(r.body))
+          .isLessThan(500);
       if (code >= 400 && !r.method.equals("HEAD")) {
         JsonNode error;
         try {
@@ -119,45 +150,91 @@ class HttpApiFuzzTest {
         } catch (java.io.IOException e) {
           error = null;
         }
-        assertThat(error != null && error.path("error").isTextual()).as("%s %s -> %d %s", r.method,
-            abbreviate(r.path), code, abbreviate(response.body())).isTrue();
+        assertThat(error != null && error.path("error").isTextual())
+            .as("%s %s -> %d %s", r.method, abbreviate(r.path), code, abbreviate(response.body()))
+            .isTrue();
       }
     }
     System.out.println("HttpApiFuzzTest statuses of " + REQUESTS + " requests: " + statuses);
     assertThat(statuses.keySet()).contains(200, 400, 401, 404);
     assertThat(send("GET", "/health", null, null).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/v1/users/u1/candidates?k=3", null, "Bearer " + TOKEN).statusCode()).isEqualTo(200);
-    // the dashboard's page and assets hold no data and stay open; the history it charts needs the token
+    assertThat(send("GET", "/v1/users/u1/candidates?k=3", null, "Bearer " + TOKEN).statusCode())
+        .isEqualTo(200);
+    // the dashboard's page and assets hold no data and stay open; the history it charts needs the
+    // token
     assertThat(send("GET", "/", null, null).statusCode()).isEqualTo(200);
     assertThat(send("GET", "/dashboard/lib/uplot.js", null, null).statusCode()).isEqualTo(200);
     assertThat(send("GET", "/v1/status/history", null, null).statusCode()).isEqualTo(401);
-    assertThat(send("GET", "/v1/status/history", null, "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/v1/status/history", null, "Bearer " + TOKEN).statusCode())
+        .isEqualTo(200);
   }
 
   private record Request(String method, String path, String body, String auth) {}
 
   private Request randomRequest(Random r) {
-    String auth = switch (r.nextInt(20)) {
-      case 0 -> null;
-      case 1 -> "Bearer " + TOKEN.substring(0, TOKEN.length() - 1) + "x";
-      case 2 -> "Basic " + TOKEN;
-      default -> "Bearer " + TOKEN;
-    };
+    String auth =
+        switch (r.nextInt(20)) {
+          case 0 -> null;
+          case 1 -> "Bearer " + TOKEN.substring(0, TOKEN.length() - 1) + "x";
+          case 2 -> "Basic " + TOKEN;
+          default -> "Bearer " + TOKEN;
+        };
     return switch (r.nextInt(9)) {
       case 0 -> new Request("GET", "/v1/users/" + id(r) + "/candidates" + query(r), null, auth);
       case 1 -> new Request("GET", "/v1/items/" + id(r) + "/similar" + query(r), null, auth);
-      case 2 -> new Request("GET", "/v1/embeddings/" + pick(r, "user", "item", "USER", "thing", "", "%00")
-          + "/" + id(r), null, auth);
+      case 2 ->
+          new Request(
+              "GET",
+              "/v1/embeddings/" + pick(r, "user", "item", "USER", "thing", "", "%00") + "/" + id(r),
+              null,
+              auth);
       case 3 -> new Request("POST", "/v1/candidates" + query(r), vectorBody(r), auth);
       case 4 -> new Request("POST", "/v1/candidates:batch", batchBody(r), auth);
-      case 5 -> new Request("POST", "/v1/admin/snapshot", pick(r, "{}", "{\"path\":\"\"}", "{\"path\":\"\\u0000\"}",
-          "{\"path\":17}", "[]", garbage(r)), auth);
-      case 6 -> new Request(pick(r, "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "POST", "GET"),
-          pick(r, "/v1/status", "/v1/candidates", "/v1/users/u1/candidates", "/metrics", "/ready", "/", "/v1/" + id(r)),
-          r.nextBoolean() ? garbage(r) : null, auth);
-      case 7 -> new Request("POST", "/v1/candidates", pick(r, deepNesting(r), hugeArray(r), garbage(r)), auth);
-      default -> new Request("GET", pick(r, "/v1/status", "/ready", "/metrics", "/v1/openapi.json", "/health",
-          "/v1/users//candidates", "/v1/items/%2F%2E%2E/similar", "/" + id(r)), null, auth);
+      case 5 ->
+          new Request(
+              "POST",
+              "/v1/admin/snapshot",
+              pick(
+                  r,
+                  "{}",
+                  "{\"path\":\"\"}",
+                  "{\"path\":\"\\u0000\"}",
+                  "{\"path\":17}",
+                  "[]",
+                  garbage(r)),
+              auth);
+      case 6 ->
+          new Request(
+              pick(r, "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "POST", "GET"),
+              pick(
+                  r,
+                  "/v1/status",
+                  "/v1/candidates",
+                  "/v1/users/u1/candidates",
+                  "/metrics",
+                  "/ready",
+                  "/",
+                  "/v1/" + id(r)),
+              r.nextBoolean() ? garbage(r) : null,
+              auth);
+      case 7 ->
+          new Request(
+              "POST", "/v1/candidates", pick(r, deepNesting(r), hugeArray(r), garbage(r)), auth);
+      default ->
+          new Request(
+              "GET",
+              pick(
+                  r,
+                  "/v1/status",
+                  "/ready",
+                  "/metrics",
+                  "/v1/openapi.json",
+                  "/health",
+                  "/v1/users//candidates",
+                  "/v1/items/%2F%2E%2E/similar",
+                  "/" + id(r)),
+              null,
+              auth);
     };
   }
 
@@ -185,8 +262,23 @@ class HttpApiFuzzTest {
   private static String query(Random r) {
     List<String> params = new ArrayList<>();
     if (r.nextBoolean()) {
-      params.add("k=" + pick(r, "-1", "0", "1", "10", "1000", "1001", "2147483648", "abc", "", "1e3", "NaN", "%00",
-          "9".repeat(400)));
+      params.add(
+          "k="
+              + pick(
+                  r,
+                  "-1",
+                  "0",
+                  "1",
+                  "10",
+                  "1000",
+                  "1001",
+                  "2147483648",
+                  "abc",
+                  "",
+                  "1e3",
+                  "NaN",
+                  "%00",
+                  "9".repeat(400)));
     }
     if (r.nextInt(3) == 0) {
       params.add("exclude=" + pick(r, "i1,i2", ",,,", "%FF", "a".repeat(5_000), "i1&exclude=i2"));
@@ -204,27 +296,62 @@ class HttpApiFuzzTest {
     int dim = pick(r, DIM, DIM, DIM, 1, 7, 9, 0, 2_000);
     StringBuilder v = new StringBuilder("[");
     for (int i = 0; i < dim; i++) {
-      v.append(i == 0 ? "" : ",").append(r.nextInt(30) == 0 ? pick(r, "NaN", "1e400", "\"x\"", "null", "-1e39", "true")
-          : Float.toString((float) r.nextGaussian()));
+      v.append(i == 0 ? "" : ",")
+          .append(
+              r.nextInt(30) == 0
+                  ? pick(r, "NaN", "1e400", "\"x\"", "null", "-1e39", "true")
+                  : Float.toString((float) r.nextGaussian()));
     }
     v.append(']');
-    String k = pick(r, "", ",\"k\":5", ",\"k\":0", ",\"k\":-3", ",\"k\":1e9", ",\"k\":\"ten\"", ",\"k\":2.5",
-        ",\"k\":99999999999999999999");
-    String exclude = pick(r, "", ",\"exclude\":[\"i1\"]", ",\"exclude\":\"i1\"", ",\"exclude\":[1,2]", ",\"exclude\":null");
+    String k =
+        pick(
+            r,
+            "",
+            ",\"k\":5",
+            ",\"k\":0",
+            ",\"k\":-3",
+            ",\"k\":1e9",
+            ",\"k\":\"ten\"",
+            ",\"k\":2.5",
+            ",\"k\":99999999999999999999");
+    String exclude =
+        pick(
+            r,
+            "",
+            ",\"exclude\":[\"i1\"]",
+            ",\"exclude\":\"i1\"",
+            ",\"exclude\":[1,2]",
+            ",\"exclude\":null");
     String bias = pick(r, "", ",\"bias\":false", ",\"bias\":\"no\"", ",\"bias\":1");
     String body = "{\"vector\":" + v + k + exclude + bias + "}";
-    return r.nextInt(10) == 0 ? body.substring(0, r.nextInt(body.length())) : body; // sometimes truncated
+    return r.nextInt(10) == 0
+        ? body.substring(0, r.nextInt(body.length()))
+        : body; // sometimes truncated
   }
 
   private static String batchBody(Random r) {
     int n = pick(r, 1, 3, 0, 100, 101);
     List<String> queries = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      queries.add(pick(r, "{\"userId\":\"u1\"}", "{\"userId\":\"nobody\",\"k\":3}", "{\"itemId\":\"i2\",\"k\":0}",
-          "{\"vector\":[1,0,0,0,0,0,0,0]}", "{\"vector\":[1,0]}", "{}", "17", "{\"userId\":\"u1\",\"itemId\":\"i1\"}",
-          "{\"userId\":\"\"}", "{\"vector\":\"abc\"}"));
+      queries.add(
+          pick(
+              r,
+              "{\"userId\":\"u1\"}",
+              "{\"userId\":\"nobody\",\"k\":3}",
+              "{\"itemId\":\"i2\",\"k\":0}",
+              "{\"vector\":[1,0,0,0,0,0,0,0]}",
+              "{\"vector\":[1,0]}",
+              "{}",
+              "17",
+              "{\"userId\":\"u1\",\"itemId\":\"i1\"}",
+              "{\"userId\":\"\"}",
+              "{\"vector\":\"abc\"}"));
     }
-    return pick(r, "{\"queries\":[" + String.join(",", queries) + "]}", "{\"queries\":{}}", "{\"queries\":null}",
+    return pick(
+        r,
+        "{\"queries\":[" + String.join(",", queries) + "]}",
+        "{\"queries\":{}}",
+        "{\"queries\":null}",
         "[" + String.join(",", queries) + "]");
   }
 
@@ -248,7 +375,9 @@ class HttpApiFuzzTest {
       case 1 -> "{";
       case 2 -> "not json at all";
       case 3 -> "{\"vector\":[1,2,3],}";
-      default -> new String(percentEncoded(r, 20).getBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      default ->
+          new String(
+              percentEncoded(r, 20).getBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
     };
   }
 
@@ -257,9 +386,16 @@ class HttpApiFuzzTest {
     return options[r.nextInt(options.length)];
   }
 
-  private HttpResponse<String> send(String method, String path, String body, String auth) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  private HttpResponse<String> send(String method, String path, String body, String auth)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
@@ -270,6 +406,8 @@ class HttpApiFuzzTest {
   }
 
   private static String abbreviate(String s) {
-    return s == null ? "null" : s.length() <= 200 ? s : s.substring(0, 200) + "…(" + s.length() + " chars)";
+    return s == null
+        ? "null"
+        : s.length() <= 200 ? s : s.substring(0, 200) + "…(" + s.length() + " chars)";
   }
 }

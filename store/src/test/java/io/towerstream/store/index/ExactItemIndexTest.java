@@ -57,14 +57,19 @@ class ExactItemIndexTest {
     float[] query = axis(DIM, 0);
 
     List<ScoredItem> biased = index.topK(query, 3, Set.of());
-    assertThat(biased).extracting(ScoredItem::itemId).containsExactly("popular", "close", "unpopular");
+    assertThat(biased)
+        .extracting(ScoredItem::itemId)
+        .containsExactly("popular", "close", "unpopular");
     assertThat(biased).extracting(ScoredItem::score).containsExactly(2f, 1f, -0.5f);
     assertThat(biased).extracting(ScoredItem::bias).containsExactly(2f, 0f, -1.5f);
 
     List<ScoredItem> dot = index.topK(query, 3, Set.of(), ItemIndex.ANY_MODEL_VERSION, Scoring.DOT);
     assertThat(dot).extracting(ScoredItem::itemId).containsExactly("close", "unpopular", "popular");
     assertThat(dot).extracting(ScoredItem::score).containsExactly(1f, 1f, 0f);
-    assertThat(dot).extracting(ScoredItem::bias).as("the bias is reported either way").containsExactly(0f, -1.5f, 2f);
+    assertThat(dot)
+        .extracting(ScoredItem::bias)
+        .as("the bias is reported either way")
+        .containsExactly(0f, -1.5f, 2f);
   }
 
   @Test
@@ -73,7 +78,8 @@ class ExactItemIndexTest {
     index.upsert("a", axis(DIM, 0), 0, 0.5f);
     index.upsert("b", axis(DIM, 1), 0, 0.25f);
     index.remove("a"); // "b" moves into a's slot and must take its own bias along
-    assertThat(index.topK(axis(DIM, 1), 1, Set.of())).containsExactly(new ScoredItem("b", 1.25f, 0.25f));
+    assertThat(index.topK(axis(DIM, 1), 1, Set.of()))
+        .containsExactly(new ScoredItem("b", 1.25f, 0.25f));
     index.upsert("b", axis(DIM, 1), 0, -1f);
     assertThat(index.topK(axis(DIM, 1), 1, Set.of())).containsExactly(new ScoredItem("b", 0f, -1f));
   }
@@ -93,7 +99,8 @@ class ExactItemIndexTest {
 
     List<ScoredItem> actual = index.topK(query, 5, exclude);
 
-    assertThat(actual).extracting(ScoredItem::itemId)
+    assertThat(actual)
+        .extracting(ScoredItem::itemId)
         .doesNotContainAnyElementsOf(exclude)
         .containsExactlyElementsOf(naiveTopK(items, query, 5, exclude));
   }
@@ -143,7 +150,8 @@ class ExactItemIndexTest {
     for (String id : List.of("c", "a", "d", "b")) {
       index.upsert(id, new float[] {1, 1});
     }
-    assertThat(index.topK(new float[] {1, 0}, 3, Set.of())).extracting(ScoredItem::itemId)
+    assertThat(index.topK(new float[] {1, 0}, 3, Set.of()))
+        .extracting(ScoredItem::itemId)
         .containsExactly("a", "b", "c");
   }
 
@@ -153,14 +161,18 @@ class ExactItemIndexTest {
     assertThat(index.dimension()).isZero();
     assertThat(index.topK(new float[] {1, 2, 3}, 5, Set.of())).isEmpty();
     index.upsert("a", new float[] {1, 2});
-    assertThatThrownBy(() -> index.upsert("b", new float[] {1, 2, 3})).hasMessageContaining("dimension 3");
-    assertThatThrownBy(() -> index.topK(new float[] {1}, 5, Set.of())).hasMessageContaining("dimension 1");
+    assertThatThrownBy(() -> index.upsert("b", new float[] {1, 2, 3}))
+        .hasMessageContaining("dimension 3");
+    assertThatThrownBy(() -> index.topK(new float[] {1}, 5, Set.of()))
+        .hasMessageContaining("dimension 1");
     Map<String, float[]> mixed = new LinkedHashMap<>();
     mixed.put("c", new float[] {1, 0});
     mixed.put("d", new float[] {1});
-    assertThatThrownBy(() -> index.upsertAll(versioned(mixed))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> index.upsertAll(versioned(mixed)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(index.size()).as("a rejected batch changes nothing").isEqualTo(1);
-    assertThatThrownBy(() -> index.topK(new float[] {1, 0}, 0, Set.of())).hasMessageContaining("k must be");
+    assertThatThrownBy(() -> index.topK(new float[] {1, 0}, 0, Set.of()))
+        .hasMessageContaining("k must be");
 
     index.remove("a");
     index.upsert("b", new float[] {1, 2, 3});
@@ -169,7 +181,8 @@ class ExactItemIndexTest {
 
   @Test
   void readersSeeWholeVectorsWhileAWriterUpdates() throws Exception {
-    // every version of every item is a unit vector along one axis, so a torn read would score below 1
+    // every version of every item is a unit vector along one axis, so a torn read would score below
+    // 1
     int n = 2000;
     ExactItemIndex index = new ExactItemIndex();
     for (int i = 0; i < n; i++) {
@@ -178,28 +191,32 @@ class ExactItemIndexTest {
     AtomicBoolean done = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Future<?> writer = pool.submit(() -> {
-        Random random = new Random(3);
-        for (int round = 0; round < 200; round++) {
-          Map<String, float[]> batch = new HashMap<>();
-          for (int j = 0; j < 50; j++) {
-            batch.put("i" + random.nextInt(n), axis(DIM, random.nextInt(DIM)));
-          }
-          index.upsertAll(versioned(batch));
-          index.remove("i" + random.nextInt(n));
-          index.upsert("new" + round, axis(DIM, round % DIM));
-        }
-        done.set(true);
-      });
-      Future<?> reader = pool.submit(() -> {
-        int queries = 0;
-        while (!done.get() || queries < 10) {
-          float[] q = axis(DIM, queries % DIM);
-          List<ScoredItem> top = index.topK(q, 20, Set.of());
-          assertThat(top).hasSize(20).allSatisfy(s -> assertThat(s.score()).isEqualTo(1f));
-          queries++;
-        }
-      });
+      Future<?> writer =
+          pool.submit(
+              () -> {
+                Random random = new Random(3);
+                for (int round = 0; round < 200; round++) {
+                  Map<String, float[]> batch = new HashMap<>();
+                  for (int j = 0; j < 50; j++) {
+                    batch.put("i" + random.nextInt(n), axis(DIM, random.nextInt(DIM)));
+                  }
+                  index.upsertAll(versioned(batch));
+                  index.remove("i" + random.nextInt(n));
+                  index.upsert("new" + round, axis(DIM, round % DIM));
+                }
+                done.set(true);
+              });
+      Future<?> reader =
+          pool.submit(
+              () -> {
+                int queries = 0;
+                while (!done.get() || queries < 10) {
+                  float[] q = axis(DIM, queries % DIM);
+                  List<ScoredItem> top = index.topK(q, 20, Set.of());
+                  assertThat(top).hasSize(20).allSatisfy(s -> assertThat(s.score()).isEqualTo(1f));
+                  queries++;
+                }
+              });
       writer.get();
       reader.get();
     } finally {
@@ -213,15 +230,18 @@ class ExactItemIndexTest {
     return v;
   }
 
-  private static List<String> naiveTopK(Map<String, float[]> items, float[] query, int k, Set<String> exclude) {
+  private static List<String> naiveTopK(
+      Map<String, float[]> items, float[] query, int k, Set<String> exclude) {
     List<Map.Entry<String, Float>> scored = new ArrayList<>();
-    items.forEach((id, v) -> {
-      if (!exclude.contains(id)) {
-        scored.add(Map.entry(id, cosine(v, query)));
-      }
-    });
-    scored.sort(Map.Entry.<String, Float>comparingByValue(Comparator.reverseOrder())
-        .thenComparing(Map.Entry.comparingByKey()));
+    items.forEach(
+        (id, v) -> {
+          if (!exclude.contains(id)) {
+            scored.add(Map.entry(id, cosine(v, query)));
+          }
+        });
+    scored.sort(
+        Map.Entry.<String, Float>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(Map.Entry.comparingByKey()));
     return scored.stream().limit(k).map(Map.Entry::getKey).toList();
   }
 

@@ -39,12 +39,14 @@ class EmbeddingStoreTest {
     TrainerStatus status = trainerStatus(1, 3, 1234);
 
     try (EmbeddingStore store = EmbeddingStore.open(dir)) {
-      WriteResult result = store.write(new StoreBatch(mutations, status, Map.of(E0, 40L, E1, 10L, S0, 2L)));
+      WriteResult result =
+          store.write(new StoreBatch(mutations, status, Map.of(E0, 40L, E1, 10L, S0, 2L)));
       assertThat(result.applied()).hasSize(51);
       assertThat(result.stale()).isZero();
     }
     try (EmbeddingStore store = EmbeddingStore.open(dir)) {
-      assertThat(store.lastOffsets()).containsOnly(Map.entry(E0, 40L), Map.entry(E1, 10L), Map.entry(S0, 2L));
+      assertThat(store.lastOffsets())
+          .containsOnly(Map.entry(E0, 40L), Map.entry(E1, 10L), Map.entry(S0, 2L));
       assertThat(store.get(Entity.USER, "u1")).contains(user);
       assertThat(store.get(Entity.ITEM, "u1")).isEmpty(); // users and items are separate namespaces
       Map<String, StoredVector> items = new LinkedHashMap<>();
@@ -62,10 +64,13 @@ class EmbeddingStoreTest {
     try (EmbeddingStore store = EmbeddingStore.open(dir)) {
       store.write(StoreBatch.of(List.of(upsert("a", 2, 5, 1f))));
 
-      WriteResult result = store.write(StoreBatch.of(List.of(
-          upsert("a", 2, 5, 9f),   // same version and sequence: a replay
-          upsert("a", 2, 4, 9f),   // older sequence
-          upsert("a", 1, 99, 9f)))); // older model version
+      WriteResult result =
+          store.write(
+              StoreBatch.of(
+                  List.of(
+                      upsert("a", 2, 5, 9f), // same version and sequence: a replay
+                      upsert("a", 2, 4, 9f), // older sequence
+                      upsert("a", 1, 99, 9f)))); // older model version
       assertThat(result.stale()).isEqualTo(3);
       assertThat(result.applied()).isEmpty();
       assertThat(store.get(Entity.ITEM, "a").orElseThrow().vector()).containsExactly(1f);
@@ -80,8 +85,10 @@ class EmbeddingStoreTest {
   @Test
   void comparesWithEarlierMutationsOfTheSameBatch() {
     try (EmbeddingStore store = EmbeddingStore.open(dir)) {
-      WriteResult result = store.write(StoreBatch.of(List.of(
-          upsert("a", 1, 2, 2f), upsert("a", 1, 1, 1f), upsert("a", 1, 3, 3f))));
+      WriteResult result =
+          store.write(
+              StoreBatch.of(
+                  List.of(upsert("a", 1, 2, 2f), upsert("a", 1, 1, 1f), upsert("a", 1, 3, 3f))));
       assertThat(result.stale()).isEqualTo(1);
       assertThat(result.applied()).extracting(m -> m.vector().sequence()).containsExactly(2L, 3L);
       assertThat(store.get(Entity.ITEM, "a").orElseThrow().sequence()).isEqualTo(3);
@@ -93,8 +100,12 @@ class EmbeddingStoreTest {
   void deletesRemoveVectorsAndCountsAndIgnoreAbsentIds() {
     try (EmbeddingStore store = EmbeddingStore.open(dir)) {
       store.write(StoreBatch.of(List.of(upsert("a", 1, 1, 1f), upsert("b", 1, 1, 1f))));
-      WriteResult result = store.write(StoreBatch.of(List.of(
-          EmbeddingMutation.delete(Entity.ITEM, "a", null), EmbeddingMutation.delete(Entity.ITEM, "zzz", null))));
+      WriteResult result =
+          store.write(
+              StoreBatch.of(
+                  List.of(
+                      EmbeddingMutation.delete(Entity.ITEM, "a", null),
+                      EmbeddingMutation.delete(Entity.ITEM, "zzz", null))));
       assertThat(result.applied()).extracting(EmbeddingMutation::id).containsExactly("a");
       assertThat(store.get(Entity.ITEM, "a")).isEmpty();
       assertThat(store.stats().items()).isEqualTo(1);
@@ -106,7 +117,8 @@ class EmbeddingStoreTest {
     try (EmbeddingStore store = EmbeddingStore.open(dir)) {
       store.write(new StoreBatch(List.of(upsert("a", 1, 1, 1f)), null, Map.of(E0, 0L)));
       store.write(new StoreBatch(List.of(upsert("a", 1, 1, 1f)), null, Map.of(E0, 1L)));
-      store.write(new StoreBatch(List.of(), null, Map.of(E0, 2L))); // a batch of malformed records only
+      store.write(
+          new StoreBatch(List.of(), null, Map.of(E0, 2L))); // a batch of malformed records only
     }
     try (EmbeddingStore store = EmbeddingStore.open(dir)) {
       assertThat(store.lastOffsets()).containsOnly(Map.entry(E0, 2L));
@@ -123,12 +135,16 @@ class EmbeddingStoreTest {
     EmbeddingStore store = EmbeddingStore.open(dir.resolve("db"));
     store.close();
     store.close(); // idempotent
-    assertThatThrownBy(() -> store.get(Entity.USER, "u")).hasMessageContaining(dir.resolve("db").toString());
+    assertThatThrownBy(() -> store.get(Entity.USER, "u"))
+        .hasMessageContaining(dir.resolve("db").toString());
   }
 
   private static EmbeddingMutation upsert(String id, long version, long sequence, float value) {
-    return EmbeddingMutation.upsert(Entity.ITEM, id, new StoredVector(version, sequence, 1000 + sequence,
-        new float[] {value}), null);
+    return EmbeddingMutation.upsert(
+        Entity.ITEM,
+        id,
+        new StoredVector(version, sequence, 1000 + sequence, new float[] {value}),
+        null);
   }
 
   private static StoredVector vector(Random random, long version, long sequence, int dim) {
@@ -140,9 +156,17 @@ class EmbeddingStoreTest {
   }
 
   static TrainerStatus trainerStatus(long version, long sequence, long eventsTrained) {
-    return TrainerStatus.newBuilder().setModelVersion(version).setSequence(sequence)
-        .setPublishedAt(Instant.ofEpochMilli(1_700_000_000_000L)).setEventsTrained(eventsTrained).setBatches(10)
-        .setSkippedBatches(0).setLoss(2.5).setUsers(1).setItems(50).setLastEventTime(Instant.ofEpochMilli(1))
+    return TrainerStatus.newBuilder()
+        .setModelVersion(version)
+        .setSequence(sequence)
+        .setPublishedAt(Instant.ofEpochMilli(1_700_000_000_000L))
+        .setEventsTrained(eventsTrained)
+        .setBatches(10)
+        .setSkippedBatches(0)
+        .setLoss(2.5)
+        .setUsers(1)
+        .setItems(50)
+        .setLastEventTime(Instant.ofEpochMilli(1))
         .build();
   }
 }

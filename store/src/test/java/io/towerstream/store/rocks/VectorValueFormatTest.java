@@ -19,14 +19,20 @@ class VectorValueFormatTest {
       for (int i = 0; i < dim; i++) {
         v[i] = (float) random.nextGaussian();
       }
-      StoredVector original = new StoredVector(random.nextLong(), random.nextLong(), random.nextLong(), v);
+      StoredVector original =
+          new StoredVector(random.nextLong(), random.nextLong(), random.nextLong(), v);
       byte[] bytes = VectorValueFormat.encode(original);
       assertThat(bytes).hasSize(29 + 4 * dim);
       assertThat(bytes[0]).isEqualTo(VectorValueFormat.VERSION_0);
       assertThat(VectorValueFormat.decode(bytes)).isEqualTo(original);
 
-      StoredVector biased = new StoredVector(random.nextLong(), random.nextLong(), random.nextLong(), v,
-          (float) random.nextGaussian());
+      StoredVector biased =
+          new StoredVector(
+              random.nextLong(),
+              random.nextLong(),
+              random.nextLong(),
+              v,
+              (float) random.nextGaussian());
       byte[] biasedBytes = VectorValueFormat.encode(biased);
       assertThat(biasedBytes).hasSize(33 + 4 * dim);
       assertThat(biasedBytes[0]).isEqualTo(VectorValueFormat.VERSION_1);
@@ -45,8 +51,11 @@ class VectorValueFormatTest {
     byte[] v1 = VectorValueFormat.encode(plain, VectorValueFormat.VERSION_1);
     assertThat(v1[0]).isEqualTo(VectorValueFormat.VERSION_1);
     assertThat(VectorValueFormat.decode(v1)).isEqualTo(plain);
-    assertThatThrownBy(() -> VectorValueFormat.encode(new StoredVector(1, 2, 3, new float[] {1f}, 0.5f),
-        VectorValueFormat.VERSION_0)).hasMessageContaining("version 0 has no bias");
+    assertThatThrownBy(
+            () ->
+                VectorValueFormat.encode(
+                    new StoredVector(1, 2, 3, new float[] {1f}, 0.5f), VectorValueFormat.VERSION_0))
+        .hasMessageContaining("version 0 has no bias");
   }
 
   @Test
@@ -61,7 +70,10 @@ class VectorValueFormatTest {
     assertThat(VectorValueFormat.encode(v)).isEqualTo(fixture);
   }
 
-  /** The fixture was written by Python: {@code struct.pack('<bqqqfi3f', 1, 4, 43, 1700000000500, -1.25, 3, 0.5, -0.25, 2.0)}. */
+  /**
+   * The fixture was written by Python: {@code struct.pack('<bqqqfi3f', 1, 4, 43, 1700000000500,
+   * -1.25, 3, 0.5, -0.25, 2.0)}.
+   */
   @Test
   void readsTheCommittedVersion1FixtureAndWritesItBackByteIdentically() throws Exception {
     byte[] fixture = fixture("/stored-vector-v1.bin");
@@ -75,11 +87,13 @@ class VectorValueFormatTest {
   }
 
   /**
-   * The fixture was written by Python: {@code struct.pack('<bqqqfi2f', 2, 5, 44, 1700000001000, 0.0, 2, 0.6, 0.8)}
-   * then {@code struct.pack('<i', 2)} and each of {@code b'50'}, {@code b'Toy Story'} as {@code <i} length + bytes.
+   * The fixture was written by Python: {@code struct.pack('<bqqqfi2f', 2, 5, 44, 1700000001000,
+   * 0.0, 2, 0.6, 0.8)} then {@code struct.pack('<i', 2)} and each of {@code b'50'}, {@code b'Toy
+   * Story'} as {@code <i} length + bytes.
    */
   @Test
-  void readsTheCommittedVersion2FixtureWithAUsersRecentItemsAndWritesItBackByteIdentically() throws Exception {
+  void readsTheCommittedVersion2FixtureWithAUsersRecentItemsAndWritesItBackByteIdentically()
+      throws Exception {
     byte[] fixture = fixture("/stored-vector-v2.bin");
     StoredVector v = VectorValueFormat.decode(fixture);
     assertThat(v.sequence()).isEqualTo(44);
@@ -91,7 +105,8 @@ class VectorValueFormatTest {
 
   @Test
   void recentItemsRoundTripInVersion2AndNoOlderVersionTakesThem() {
-    StoredVector user = new StoredVector(1, 2, 3, new float[] {1f, 0f}, 0f, List.of("i9", "é-ü", ""));
+    StoredVector user =
+        new StoredVector(1, 2, 3, new float[] {1f, 0f}, 0f, List.of("i9", "é-ü", ""));
     byte[] bytes = VectorValueFormat.encode(user);
     assertThat(bytes[0]).isEqualTo(VectorValueFormat.VERSION_2);
     assertThat(VectorValueFormat.decode(bytes)).isEqualTo(user);
@@ -99,11 +114,13 @@ class VectorValueFormatTest {
         .hasMessageContaining("no recent items");
     for (int cut = 1; cut < 12; cut++) {
       byte[] truncated = Arrays.copyOf(bytes, bytes.length - cut);
-      assertThatThrownBy(() -> VectorValueFormat.decode(truncated)).as("cut %d", cut)
+      assertThatThrownBy(() -> VectorValueFormat.decode(truncated))
+          .as("cut %d", cut)
           .isInstanceOf(IllegalArgumentException.class);
     }
     byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
-    assertThatThrownBy(() -> VectorValueFormat.decode(longer)).hasMessageContaining("after its recent items");
+    assertThatThrownBy(() -> VectorValueFormat.decode(longer))
+        .hasMessageContaining("after its recent items");
   }
 
   @Test
@@ -114,7 +131,8 @@ class VectorValueFormatTest {
     assertThatThrownBy(() -> VectorValueFormat.decode(future)).hasMessageContaining("version 3");
     assertThatThrownBy(() -> VectorValueFormat.decode(Arrays.copyOf(good, good.length - 1)))
         .hasMessageContaining("dim 2");
-    assertThatThrownBy(() -> VectorValueFormat.decode(new byte[5])).hasMessageContaining("too short");
+    assertThatThrownBy(() -> VectorValueFormat.decode(new byte[5]))
+        .hasMessageContaining("too short");
   }
 
   @Test
