@@ -2,13 +2,13 @@ package io.towerstream.jobs.operators;
 
 import io.towerstream.jobs.sync.SyncLedger;
 import io.towerstream.model.Interaction;
+import io.towerstream.model.snapshot.DataStrings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,8 +73,8 @@ record TrainerCheckpoint(
       out.writeLong(lastSequence);
       out.writeInt(pendingBatch.size());
       for (Interaction i : pendingBatch) {
-        writeString(out, i.userId());
-        writeString(out, i.itemId());
+        DataStrings.write(out, i.userId());
+        DataStrings.write(out, i.itemId());
         out.writeFloat(i.weight());
         out.writeLong(i.eventTimeMillis());
       }
@@ -121,7 +121,9 @@ record TrainerCheckpoint(
       int n = in.readInt();
       List<Interaction> pending = new ArrayList<>(n);
       for (int k = 0; k < n; k++) {
-        pending.add(new Interaction(readString(in), readString(in), in.readFloat(), in.readLong()));
+        pending.add(
+            new Interaction(
+                DataStrings.read(in), DataStrings.read(in), in.readFloat(), in.readLong()));
       }
       Counters counters = new Counters(in.readLong(), in.readLong(), in.readLong());
       SyncLedger.Saved sync = SyncLedger.Saved.readFrom(in);
@@ -148,17 +150,5 @@ record TrainerCheckpoint(
     } catch (IOException e) {
       throw new UncheckedIOException("cannot decode the trainer checkpoint", e);
     }
-  }
-
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static String readString(DataInputStream in) throws IOException {
-    byte[] b = new byte[in.readInt()];
-    in.readFully(b);
-    return new String(b, StandardCharsets.UTF_8);
   }
 }

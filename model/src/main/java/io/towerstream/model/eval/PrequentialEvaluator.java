@@ -4,6 +4,7 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.ItemChangeFeed;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.nd.NdArrays;
+import io.towerstream.model.snapshot.DataStrings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -246,7 +246,7 @@ public final class PrequentialEvaluator {
       out.writeDouble(userSampleRate);
       out.writeInt(items.size());
       for (int k = 0; k < items.size(); k++) {
-        writeString(out, items.get(k));
+        DataStrings.write(out, items.get(k));
         out.writeFloat(allCounts[k]);
       }
       out.writeInt(recent.size());
@@ -255,7 +255,7 @@ public final class PrequentialEvaluator {
       }
       out.writeInt(seen.size());
       for (Map.Entry<String, Set<Integer>> e : seen.entrySet()) {
-        writeString(out, e.getKey());
+        DataStrings.write(out, e.getKey());
         out.writeInt(e.getValue().size());
         for (int ix : e.getValue()) {
           out.writeInt(ix);
@@ -263,7 +263,7 @@ public final class PrequentialEvaluator {
       }
       out.writeInt(metrics.size());
       for (Map.Entry<String, PrequentialMetrics> e : metrics.entrySet()) {
-        writeString(out, e.getKey());
+        DataStrings.write(out, e.getKey());
         e.getValue().writeTo(out);
       }
     } catch (IOException e) {
@@ -297,7 +297,7 @@ public final class PrequentialEvaluator {
       allCounts = new float[capacity];
       windowCounts = new float[capacity];
       for (int k = 0; k < n; k++) {
-        String id = readString(in);
+        String id = DataStrings.read(in);
         itemIndex.put(id, k);
         items.add(id);
         allCounts[k] = in.readFloat();
@@ -314,7 +314,7 @@ public final class PrequentialEvaluator {
       seen.clear();
       int users = in.readInt();
       for (int u = 0; u < users; u++) {
-        String user = readString(in);
+        String user = DataStrings.read(in);
         int size = in.readInt();
         Set<Integer> set = new HashSet<>(Math.max(4, size * 2));
         for (int k = 0; k < size; k++) {
@@ -326,7 +326,7 @@ public final class PrequentialEvaluator {
       }
       int scorers = in.readInt();
       for (int k = 0; k < scorers; k++) {
-        String name = readString(in);
+        String name = DataStrings.read(in);
         PrequentialMetrics m = metrics.get(name);
         (m != null ? m : new PrequentialMetrics(1))
             .readFrom(in); // a scorer this version dropped: read past it
@@ -342,24 +342,6 @@ public final class PrequentialEvaluator {
     trainingNanos = 0;
     batchesSinceCheck = 0;
     return this;
-  }
-
-  /** Ids are as long as the job's validation allows, possibly past writeUTF's 64 KB. */
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static String readString(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0 || length > in.available()) {
-      throw new IOException(
-          "a string of " + length + " bytes in " + in.available() + " bytes left");
-    }
-    byte[] b = new byte[length];
-    in.readFully(b);
-    return new String(b, StandardCharsets.UTF_8);
   }
 
   private static int checkedIndex(int ix, int items) throws IOException {
