@@ -1,10 +1,10 @@
 package io.towerstream.cli.bench;
 
-import io.towerstream.cli.data.ClickRecord;
 import io.towerstream.cli.demo.ClickReplayer;
 import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.demo.DemoStack;
 import io.towerstream.cli.demo.WorkDirs;
+import io.towerstream.model.data.ClickRecord;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.Entity;

@@ -1,11 +1,11 @@
 package io.towerstream.cli.bench;
 
-import io.towerstream.cli.data.ClickFileFormat;
 import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.eval.EvalReport;
 import io.towerstream.cli.eval.EvalRun;
 import io.towerstream.jobs.JobConfig;
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.data.ClickFileFormat;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.towerstream.cli.commands;
 
-import io.towerstream.cli.data.ClickFileFormat;
 import io.towerstream.cli.demo.ClickStream;
+import io.towerstream.model.data.ClickFileFormat;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.towerstream.cli.commands;
 
-import io.towerstream.cli.data.ClickFileFormat;
 import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.demo.DemoRun;
 import io.towerstream.cli.demo.DemoStack;
+import io.towerstream.model.data.ClickFileFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

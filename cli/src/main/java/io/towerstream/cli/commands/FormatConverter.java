@@ -1,6 +1,6 @@
 package io.towerstream.cli.commands;
 
-import io.towerstream.cli.data.ClickFileFormat;
+import io.towerstream.model.data.ClickFileFormat;
 import picocli.CommandLine.ITypeConverter;
 
 /** Lets {@code --format} take lower-case names and explain a bad one. */

@@ -1,6 +1,6 @@
 package io.towerstream.cli.demo;
 
-import io.towerstream.cli.data.ClickRecord;
+import io.towerstream.model.data.ClickRecord;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ClickEvent;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package io.towerstream.cli.demo;
 
-import io.towerstream.cli.data.ClickFileFormat;
-import io.towerstream.cli.data.ClickFileReader;
-import io.towerstream.cli.data.ClickRecord;
 import io.towerstream.model.Interaction;
+import io.towerstream.model.data.ClickFileFormat;
+import io.towerstream.model.data.ClickFileReader;
+import io.towerstream.model.data.ClickRecord;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.towerstream.cli.eval;
 
-import io.towerstream.cli.data.ClickFileFormat;
-import io.towerstream.cli.data.ClickFileReader;
-import io.towerstream.cli.data.ClickRecord;
 import io.towerstream.cli.demo.ClickReplayer;
 import io.towerstream.cli.demo.DemoStack;
 import io.towerstream.cli.demo.ProgressReporter;
 import io.towerstream.cli.demo.WorkDirs;
 import io.towerstream.model.Interaction;
+import io.towerstream.model.data.ClickFileFormat;
+import io.towerstream.model.data.ClickFileReader;
+import io.towerstream.model.data.ClickRecord;
 import io.towerstream.model.eval.Baselines;
 import io.towerstream.model.eval.RankingMetrics;
 import io.towerstream.model.eval.TemporalSplit;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.towerstream.cli.data.ClickRecord;
 import io.towerstream.jobs.JobConfig;
 import io.towerstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.towerstream.model.data.ClickRecord;
 import io.towerstream.schemas.TopicProvisioner;
 import io.towerstream.store.RetrievalStore;
 import io.towerstream.store.StoreConfig;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.towerstream.cli.data.ClickRecord;
+import io.towerstream.model.data.ClickRecord;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import java.net.URI;

@@ -2,9 +2,9 @@ package io.towerstream.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.towerstream.cli.data.ClickRecord;
 import io.towerstream.jobs.JobConfig;
 import io.towerstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.towerstream.model.data.ClickRecord;
 import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.TopicProvisioner;
 import io.towerstream.store.RetrievalStore;

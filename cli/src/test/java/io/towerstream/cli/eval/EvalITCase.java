@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.towerstream.cli.commands.EvalCommand;
 import io.towerstream.model.Interaction;
+import io.towerstream.model.data.ClickFileFormat;
+import io.towerstream.model.data.ClickFileReader;
 import io.towerstream.model.eval.Baselines;
-import io.towerstream.model.eval.ClickLogs;
 import io.towerstream.model.eval.EaseScorer;
 import io.towerstream.model.eval.PopularityScorer;
 import io.towerstream.model.eval.RankingMetrics;
@@ -66,7 +67,8 @@ class EvalITCase {
 
     assertThat(report.path("dataset").asText()).isEqualTo("planted.csv");
     assertThat(report.path("split").asDouble()).isEqualTo(0.75);
-    TemporalSplit split = new TemporalSplit(ClickLogs.read(data, true), 0.75);
+    TemporalSplit split =
+        new TemporalSplit(ClickFileReader.readInteractions(data, ClickFileFormat.CSV), 0.75);
     assertThat(report.path("trainEvents").asInt()).isEqualTo(4_500).isEqualTo(split.train.size());
     assertThat(report.path("testUsers").asInt()).isEqualTo(split.relevant.size()).isPositive();
     assertThat(report.path("seconds").asDouble()).isPositive();
@@ -101,7 +103,9 @@ class EvalITCase {
 
     assertThat(report.path("dataset").asText()).isEqualTo("u.data");
     assertThat(report.path("trainEvents").asInt()).isEqualTo(80_000);
-    TemporalSplit split = new TemporalSplit(ClickLogs.read(Path.of(dataDir), false), 0.8);
+    TemporalSplit split =
+        new TemporalSplit(
+            ClickFileReader.readInteractions(Path.of(dataDir), ClickFileFormat.MOVIELENS), 0.8);
     assertThat(report.path("testUsers").asInt()).isEqualTo(split.relevant.size());
     assertWellFormed(report.path("models"), 10, 20, 50);
     assertMetrics(

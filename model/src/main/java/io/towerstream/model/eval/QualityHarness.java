@@ -4,6 +4,8 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.TwoTowerModels;
+import io.towerstream.model.data.ClickFileFormat;
+import io.towerstream.model.data.ClickFileReader;
 import io.towerstream.model.prior.PriorWeightTuner;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import io.towerstream.model.twotower.TwoTowerModel;
@@ -73,7 +75,13 @@ public final class QualityHarness {
           .build()
           .forEach(stream::add);
     } else {
-      stream = ClickLogs.read(Path.of(args[0]), csv);
+      try {
+        stream =
+            ClickFileReader.readInteractions(
+                Path.of(args[0]), csv ? ClickFileFormat.CSV : ClickFileFormat.MOVIELENS);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read " + args[0], e);
+      }
     }
     TemporalSplit s = new TemporalSplit(stream, split).limitTestUsers(maxTestUsers);
     System.out.printf(

@@ -3,6 +3,8 @@ package io.towerstream.model.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.towerstream.model.Interaction;
+import io.towerstream.model.data.ClickFileFormat;
+import io.towerstream.model.data.ClickFileReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +48,7 @@ class TemporalSplitTest {
   void movieLensIsSortedByTimestampThenLine(@TempDir Path dir) throws Exception {
     Files.writeString(
         dir.resolve("u.data"), "1\t10\t5\t300\n2\t20\t3\t100\n3\t30\t4\t300\n4\t40\t1\t200\n");
-    List<Interaction> read = ClickLogs.read(dir, false);
+    List<Interaction> read = ClickFileReader.readInteractions(dir, ClickFileFormat.MOVIELENS);
     assertThat(read).extracting(Interaction::userId).containsExactly("2", "4", "1", "3");
     assertThat(read.get(0).eventTimeMillis()).isEqualTo(100_000L);
   }
@@ -55,6 +57,8 @@ class TemporalSplitTest {
   void csvSkipsHeader(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("c.csv");
     Files.writeString(f, "user,item,timestamp\nu1,i1,5\nu2,i2,3\n");
-    assertThat(ClickLogs.read(f, true)).extracting(Interaction::itemId).containsExactly("i2", "i1");
+    assertThat(ClickFileReader.readInteractions(f, ClickFileFormat.CSV))
+        .extracting(Interaction::itemId)
+        .containsExactly("i2", "i1");
   }
 }

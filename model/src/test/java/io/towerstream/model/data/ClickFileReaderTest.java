@@ -1,9 +1,10 @@
-package io.towerstream.cli.data;
+package io.towerstream.model.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,8 +56,30 @@ class ClickFileReaderTest {
     assertThat(records).hasSize(100_000);
     assertThat(records.stream().map(ClickRecord::userId).distinct().count()).isEqualTo(943);
     assertThat(records.get(0).timestampMillis()).isEqualTo(874_724_710_000L);
-    assertThat(io.towerstream.store.query.ItemTitles.read(Path.of(dir, "u.item")))
-        .hasSize(1682)
-        .containsEntry("1", "Toy Story (1995)");
+  }
+
+  @Test
+  void csvIsUtf8AndOnlyItsFirstLineCanBeAHeader(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.csv");
+    Files.writeString(file, "user,item,when\nzoë,café,1600000000\n", StandardCharsets.UTF_8);
+    assertThat(ClickFileReader.readSorted(file, ClickFileFormat.CSV))
+        .singleElement()
+        .satisfies(r -> assertThat(r.userId() + "/" + r.itemId()).isEqualTo("zoë/café"));
+    Files.writeString(file, "a,b,1\nc,d,2\nuser,item,timestamp\n");
+    assertThatThrownBy(() -> ClickFileReader.readSorted(file, ClickFileFormat.CSV))
+        .hasMessageContaining("line 3");
+    Files.write(file, new byte[] {'a', ',', (byte) 0xC3, ',', '1', '\n'});
+    assertThatThrownBy(() -> ClickFileReader.readSorted(file, ClickFileFormat.CSV))
+        .hasMessageContaining("not valid UTF-8");
+  }
+
+  @Test
+  void aMovieLensDirectoryIsReadThroughItsUData(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("u.data"), "1\t10\t5\t300\n2\t20\t3\t100\n");
+    assertThat(ClickFileReader.readInteractions(dir, ClickFileFormat.MOVIELENS))
+        .extracting(i -> i.userId() + "@" + i.eventTimeMillis())
+        .containsExactly("2@100000", "1@300000");
+    assertThatThrownBy(() -> ClickFileReader.readSorted(dir, ClickFileFormat.CSV))
+        .hasMessageContaining("no such data file");
   }
 }

@@ -1,4 +1,4 @@
-package io.towerstream.cli.data;
+package io.towerstream.model.data;
 
 import java.util.Locale;
 
