@@ -5,7 +5,9 @@
 
 const POLL_MS = 2000;
 const KEEP = 900; // samples kept per series: 30 minutes at one every 2 s
-const series = { t: [], loss: [], rate: [], hr: [[], [], [], []], fresh: [], users: [], items: [] };
+const series = { t: [], loss: [], rate: [], hr: [[], [], [], []], fresh: [], users: [], items: [],
+  collapse: [[], [], []] };
+const COLLAPSE = ["alignment", "uniformity", "meanCosine"];
 const SCORERS = ["towerstream", "towerstreamNoPrior", "popularity", "recentPopularity"];
 const charts = {};
 let last = null;
@@ -41,7 +43,7 @@ function push(arr, v) {
 }
 
 // one point per series; `at` is the store's clock (ms), so rates come from the store's timeline, not the page's
-function add(at, events, loss, hr, ageMs, users, items) {
+function add(at, events, loss, hr, ageMs, users, items, collapse) {
   const t = at / 1000;
   if (last && t <= last.t) return; // a sample the history already gave
   push(series.t, t);
@@ -51,12 +53,17 @@ function add(at, events, loss, hr, ageMs, users, items) {
   push(series.fresh, ageMs >= 0 ? ageMs / 1000 : null);
   push(series.users, users);
   push(series.items, items);
+  COLLAPSE.forEach((name, i) => push(series.collapse[i], collapse && collapse[name] != null ? collapse[name] : null));
+  if (collapse && collapse.effectiveRank != null) {
+    document.getElementById("effective-rank").textContent = collapse.effectiveRank.toFixed(1);
+  }
   last = { t, events };
 }
 
 function history(h) {
   for (const s of h.samples) {
-    add(s.at, s.eventsTrained, s.loss, s.hitRate10, s.newestUpdateAgeMs, s.usersEmbedded, s.itemsEmbedded);
+    add(s.at, s.eventsTrained, s.loss, s.hitRate10, s.newestUpdateAgeMs, s.usersEmbedded, s.itemsEmbedded,
+      s.collapse);
   }
   render();
 }
@@ -76,6 +83,7 @@ function render() {
     "chart-rate": [t, series.rate],
     "chart-fresh": [t, series.fresh],
     "chart-sizes": [t, series.users, series.items],
+    "chart-collapse": [t].concat(series.collapse),
   };
   for (const [id, d] of Object.entries(data)) {
     charts[id].setData(d);
@@ -144,6 +152,7 @@ chart("chart-hr", ["towerstream (served)", "towers alone", "popularity", "recent
 chart("chart-rate", ["events/s"], ["#1f77b4"]);
 chart("chart-fresh", ["newest update age"], ["#8c564b"]);
 chart("chart-sizes", ["users", "items"], ["#1f77b4", "#2ca02c"]);
+chart("chart-collapse", ["alignment", "uniformity", "mean cosine"], ["#1f77b4", "#2ca02c", "#d62728"]);
 poll();
 const params = new URLSearchParams(location.search);
 if (params.get("user")) {

@@ -50,7 +50,12 @@ public record ModelConfig(
     /** InfoNCE in both directions, as CLIP trains. */
     SYMMETRIC_INFONCE,
     /** SigLIP's pairwise sigmoid loss with a learned logit bias. */
-    SIGLIP;
+    SIGLIP,
+    /**
+     * Alignment alone, no negatives and no stop-gradient: it collapses (every output one point),
+     * and exists to show that the collapse monitor sees it. Never a way to train.
+     */
+    ALIGNMENT;
 
     public String cliName() {
       return ModelConfig.cliName(this);
@@ -173,7 +178,8 @@ public record ModelConfig(
         positivePrior,
         "in [0, 1) (0 = plain InfoNCE)");
     require(
-        loss != Loss.SIGLIP || (hardNegativeBeta == 0 && positivePrior == 0),
+        (loss != Loss.SIGLIP && loss != Loss.ALIGNMENT)
+            || (hardNegativeBeta == 0 && positivePrior == 0),
         "model.loss",
         loss,
         "infonce or symmetric-infonce when hard-negative-beta or positive-prior is set");

@@ -24,7 +24,8 @@ class ModelConfigTest {
   @Test
   void badValuesFailNamingTheOption() {
     assertThatThrownBy(() -> ModelConfig.Loss.parse("x"))
-        .hasMessage("model.loss must be one of infonce, symmetric-infonce, siglip, was x");
+        .hasMessage(
+            "model.loss must be one of infonce, symmetric-infonce, siglip, alignment, was x");
     assertThatThrownBy(() -> ModelConfig.TableOptimizer.parse("sgd"))
         .hasMessage("model.table.optimizer must be one of adagrad, adam, was sgd");
     assertThat(ModelConfig.Loss.parse("Symmetric-InfoNCE"))

@@ -53,6 +53,14 @@ public final class TestRecords {
                     .setNdcg20(0.125)
                     .setMrr(0.0625)
                     .build()))
+        .setCollapse(
+            io.towerstream.schemas.avro.CollapseMetrics.newBuilder()
+                .setAlignment(0.5)
+                .setUniformity(-2.5)
+                .setEffectiveRank(12.5)
+                .setMeanCosine(0.125)
+                .setItems(7)
+                .build())
         .build();
   }
 

@@ -126,10 +126,18 @@ class DemoITCase {
       }
       assertThat(charted)
           .containsExactlyInAnyOrder(
-              "chart-loss", "chart-hr", "chart-rate", "chart-fresh", "chart-sizes");
+              "chart-loss",
+              "chart-hr",
+              "chart-rate",
+              "chart-fresh",
+              "chart-sizes",
+              "chart-collapse");
       assertThat(Pattern.compile("<canvas").matcher(dom).results().count())
           .as("a canvas per chart")
-          .isEqualTo(5);
+          .isEqualTo(6);
+      assertThat(dom)
+          .as("the trainer's collapse monitoring reaches the page")
+          .containsPattern("id=\"effective-rank\">\\d+\\.\\d<");
       assertThat(Pattern.compile("class=\"candidate\"").matcher(dom).results().count())
           .isEqualTo(10);
       assertThat(Pattern.compile("class=\"recent\"").matcher(dom).results().count())

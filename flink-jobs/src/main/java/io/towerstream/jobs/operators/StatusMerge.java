@@ -1,5 +1,6 @@
 package io.towerstream.jobs.operators;
 
+import io.towerstream.schemas.avro.CollapseMetrics;
 import io.towerstream.schemas.avro.RankingWindow;
 import io.towerstream.schemas.avro.TrainerStatus;
 import java.time.Instant;
@@ -11,8 +12,8 @@ import java.util.Map;
  * One job-level {@link TrainerStatus} from the latest status of each trainer subtask: counters
  * summed (users are disjoint across subtasks), items the largest replica's count (every replica
  * holds the catalogue), the loss averaged over subtasks that have trained, the newest event time,
- * and each scorer's test-then-train metrics averaged weighted by the events in each subtask's
- * window.
+ * each scorer's test-then-train metrics averaged weighted by the events in each subtask's window,
+ * and the collapse metrics averaged over the subtasks that measured them (items summed).
  */
 final class StatusMerge {
   private StatusMerge() {}
@@ -31,7 +32,19 @@ final class StatusMerge {
     Map<String, double[]> sums =
         new LinkedHashMap<>(); // per scorer: events, hr, recall, ndcg, mrr (weighted)
     boolean anyPrequential = false;
+    double[] collapse = new double[4]; // alignment, uniformity, effective rank, mean cosine
+    int collapseCount = 0;
+    int collapseItems = 0;
     for (TrainerStatus s : latest) {
+      CollapseMetrics c = s.getCollapse();
+      if (c != null) {
+        collapse[0] += c.getAlignment();
+        collapse[1] += c.getUniformity();
+        collapse[2] += c.getEffectiveRank();
+        collapse[3] += c.getMeanCosine();
+        collapseItems += c.getItems();
+        collapseCount++;
+      }
       modelVersion = s.getModelVersion();
       sampleRate = Math.min(sampleRate, s.getPrequentialSampleRate());
       events += s.getEventsTrained();
@@ -90,6 +103,16 @@ final class StatusMerge {
         .setPrequential(prequential)
         .setTrainers(latest.size())
         .setPrequentialSampleRate(sampleRate == Double.POSITIVE_INFINITY ? 0 : sampleRate)
+        .setCollapse(
+            collapseCount == 0
+                ? null
+                : CollapseMetrics.newBuilder()
+                    .setAlignment(collapse[0] / collapseCount)
+                    .setUniformity(collapse[1] / collapseCount)
+                    .setEffectiveRank(collapse[2] / collapseCount)
+                    .setMeanCosine(collapse[3] / collapseCount)
+                    .setItems(collapseItems)
+                    .build())
         .build();
   }
 }

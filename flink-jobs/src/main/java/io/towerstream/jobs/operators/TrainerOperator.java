@@ -12,6 +12,8 @@ import io.towerstream.model.UserRow;
 import io.towerstream.model.UserRowSink;
 import io.towerstream.model.eval.PrequentialEvaluator;
 import io.towerstream.model.eval.PrequentialMetrics;
+import io.towerstream.model.monitor.CollapseMetrics;
+import io.towerstream.model.monitor.CollapseMonitor;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
@@ -107,6 +109,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
    */
   static final int PUBLISHED_RECENT_ITEMS = 20;
 
+  /** Trained pairs the collapse monitor measures over: ~2 M multiply-adds a publish at dim 64. */
+  static final int COLLAPSE_PAIRS = 256;
+
   /**
    * One status per publish, after that publish's embedding updates, with this subtask's index: the
    * {@link StatusAggregator} makes one job-level status of them.
@@ -174,6 +179,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient Counter deltasApplied;
   private transient Counter deltasDropped;
   private transient PrequentialEvaluator prequential;
+
+  /** The last trained pairs, measured for collapse at each publish; metrics of the last publish. */
+  private transient CollapseMonitor collapseMonitor;
+
+  private transient volatile CollapseMetrics collapse;
   // copied after each batch for the metric reporter's thread
   private transient volatile Map<String, RankingWindow> prequentialWindows;
 
@@ -304,6 +314,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   @Override
   public void open() throws Exception {
     super.open();
+    collapseMonitor = new CollapseMonitor(COLLAPSE_PAIRS);
+    collapse = CollapseMetrics.NONE;
     registerMetrics(getMetricGroup());
     long now = now();
     if (!pending.isEmpty() && settings.batchMaxWaitMs() > 0) {
@@ -444,6 +456,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     }
     stats = model.stats();
     reportedNow = reported();
+    collapseMonitor.observe(batch);
     if (prequential != null) {
       prequential.recordTraining(took);
       prequential.observe(batch);
@@ -558,6 +571,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     flushUserRows(); // after the drain: rows then say they are published
     ModelStats s = model.stats();
     stats = s;
+    CollapseMetrics measured = collapseMonitor.measure(model);
+    collapse = measured;
     TrainerCheckpoint.Counters c = reported();
     output.collect(
         STATUS,
@@ -578,7 +593,18 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
                     .setLastEventTime(Instant.ofEpochMilli(s.lastEventTimeMillis()))
                     .setTrainers(1)
                     .setPrequentialSampleRate(prequential == null ? 0 : prequential.sampleRate())
+                    .setCollapse(measured.items() == 0 ? null : collapseRecord(measured))
                     .build())));
+  }
+
+  private static io.towerstream.schemas.avro.CollapseMetrics collapseRecord(CollapseMetrics m) {
+    return io.towerstream.schemas.avro.CollapseMetrics.newBuilder()
+        .setAlignment(m.alignment())
+        .setUniformity(m.uniformity())
+        .setEffectiveRank(m.effectiveRank())
+        .setMeanCosine(m.meanCosine())
+        .setItems(m.items())
+        .build();
   }
 
   /** The item is published by the subtask that would own it as a key: one publisher per item. */
@@ -682,6 +708,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         g.gauge("mrr", (Gauge<Double>) () -> prequentialWindows.get(scorer).getMrr());
       }
     }
+    MetricGroup c = group.addGroup("collapse");
+    c.gauge("alignment", (Gauge<Double>) () -> collapse.alignment());
+    c.gauge("uniformity", (Gauge<Double>) () -> collapse.uniformity());
+    c.gauge("effectiveRank", (Gauge<Double>) () -> collapse.effectiveRank());
+    c.gauge("meanCosine", (Gauge<Double>) () -> collapse.meanCosine());
     group.gauge("users", (Gauge<Long>) () -> stats.users());
     group.gauge("items", (Gauge<Long>) () -> stats.items());
     group.gauge("lastEventTime", (Gauge<Long>) () -> stats.lastEventTimeMillis());

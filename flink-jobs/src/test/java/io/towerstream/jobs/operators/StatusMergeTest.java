@@ -67,4 +67,34 @@ class StatusMergeTest {
     assertThat(w.getEvents()).isEqualTo(400);
     assertThat(w.getHitRate10()).isCloseTo((100 * 0.2 + 300 * 0.4) / 400, within(1e-12));
   }
+
+  @Test
+  void collapseMetricsAreTheMeanOfTheSubtasksThatMeasuredThem() {
+    TrainerStatus a = status(400, 3.0, 10, 50, 7, 100, 0.2);
+    a.setCollapse(
+        io.towerstream.schemas.avro.CollapseMetrics.newBuilder()
+            .setAlignment(0.4)
+            .setUniformity(-3)
+            .setEffectiveRank(20)
+            .setMeanCosine(0.1)
+            .setItems(100)
+            .build());
+    TrainerStatus b = status(800, 2.0, 20, 48, 9, 300, 0.4);
+    b.setCollapse(
+        io.towerstream.schemas.avro.CollapseMetrics.newBuilder()
+            .setAlignment(0.6)
+            .setUniformity(-2)
+            .setEffectiveRank(10)
+            .setMeanCosine(0.3)
+            .setItems(50)
+            .build());
+    TrainerStatus none = status(0, Double.NaN, 0, 0, 0, 0, 0);
+    var merged = StatusMerge.merge(List.of(a, b, none), 1, Instant.EPOCH).getCollapse();
+    assertThat(merged.getAlignment()).isCloseTo(0.5, within(1e-12));
+    assertThat(merged.getUniformity()).isCloseTo(-2.5, within(1e-12));
+    assertThat(merged.getEffectiveRank()).isCloseTo(15, within(1e-12));
+    assertThat(merged.getMeanCosine()).isCloseTo(0.2, within(1e-12));
+    assertThat(merged.getItems()).isEqualTo(150);
+    assertThat(StatusMerge.merge(List.of(none), 1, Instant.EPOCH).getCollapse()).isNull();
+  }
 }

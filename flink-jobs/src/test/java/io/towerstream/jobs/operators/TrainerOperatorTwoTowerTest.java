@@ -125,8 +125,13 @@ class TrainerOperatorTwoTowerTest {
       // 48 events in 6 batches; the first batch knows no item, so its 8 events are misses but still
       // count
       assertThat(windows.get("popularity").getEvents()).isEqualTo(48);
-      assertThat(windows.get("popularity").getHitRate10())
-          .isGreaterThan(0.5); // 10 items: mostly a hit
+      assertThat(windows.get("popularity").getHitRate10()).isGreaterThan(0.5);
+      var collapse = status.get(status.size() - 1).getCollapse();
+      assertThat(collapse).as("collapse monitoring in every status after training").isNotNull();
+      assertThat(collapse.getItems()).isEqualTo(10);
+      assertThat(collapse.getEffectiveRank()).isBetween(1.0, 8.0); // dim 8
+      assertThat(collapse.getMeanCosine()).isBetween(-1.0, 1.0);
+      assertThat(collapse.getAlignment()).isBetween(0.0, 4.0); // 10 items: mostly a hit
 
       Map<String, Float> bias = new TreeMap<>();
       for (EmbeddingUpdate u : h.updates()) {

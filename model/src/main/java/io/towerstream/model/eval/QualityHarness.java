@@ -6,6 +6,8 @@ import io.towerstream.model.OnlineModel;
 import io.towerstream.model.TwoTowerModels;
 import io.towerstream.model.data.ClickFileFormat;
 import io.towerstream.model.data.ClickFileReader;
+import io.towerstream.model.monitor.CollapseMetrics;
+import io.towerstream.model.monitor.CollapseMonitor;
 import io.towerstream.model.prior.PriorWeightTuner;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import io.towerstream.model.twotower.TwoTowerModel;
@@ -109,6 +111,17 @@ public final class QualityHarness {
       ModelScorer.trainSinglePass(model, s.train, config.batchSize());
     }
     printPriorTuning("single pass", model);
+    CollapseMonitor monitor =
+        new CollapseMonitor(256); // as the job measures: its last trained pairs
+    monitor.observe(s.train.subList(Math.max(0, s.train.size() - 256), s.train.size()));
+    CollapseMetrics collapse = monitor.measure(model);
+    System.out.printf(
+        "collapse: alignment %.4f uniformity %.4f effectiveRank %.2f meanCosine %.4f (%d items)%n",
+        collapse.alignment(),
+        collapse.uniformity(),
+        collapse.effectiveRank(),
+        collapse.meanCosine(),
+        collapse.items());
     rows.put("towerstream", RankingMetrics.evaluate(s, new ModelScorer(s, model, true), KS));
     rows.put(
         "towerstream(no prior)", RankingMetrics.evaluate(s, new ModelScorer(s, model, false), KS));

@@ -1,6 +1,7 @@
 package io.towerstream.model.twotower;
 
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.loss.AlignmentLoss;
 import io.towerstream.model.loss.ContrastiveLoss;
 import io.towerstream.model.loss.InfoNceLoss;
 import io.towerstream.model.loss.InfoNceOptions;
@@ -20,6 +21,7 @@ final class LossSelection {
       case INFONCE -> new InfoNceLoss(options);
       case SYMMETRIC_INFONCE -> new SymmetricInfoNceLoss(options);
       case SIGLIP -> new SigmoidPairwiseLoss(scalars.sigmoidBias());
+      case ALIGNMENT -> new AlignmentLoss();
     };
   }
 }

@@ -75,6 +75,7 @@ public final class StatusHistory implements AutoCloseable {
     m.put("newestUpdateAgeMs", s.newestUpdateAgeMs());
     m.put("usersEmbedded", s.usersEmbedded());
     m.put("itemsEmbedded", s.itemsEmbedded());
+    m.put("collapse", s.collapse() == null ? Map.of() : s.collapse());
     synchronized (samples) {
       samples.addLast(m);
       if (samples.size() > capacity) {

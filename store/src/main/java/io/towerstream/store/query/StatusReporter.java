@@ -75,7 +75,27 @@ public final class StatusReporter {
         metrics.lastVisibleMicros(),
         index.stats(),
         versions,
-        prequential(trainer));
+        prequential(trainer),
+        collapse(trainer));
+  }
+
+  /** The trainer's collapse metrics, NaN as null (JSON has no NaN); empty when none. */
+  private static Map<String, Object> collapse(TrainerStatus trainer) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    if (trainer == null || trainer.getCollapse() == null) {
+      return out;
+    }
+    var c = trainer.getCollapse();
+    out.put("alignment", finite(c.getAlignment()));
+    out.put("uniformity", finite(c.getUniformity()));
+    out.put("effectiveRank", finite(c.getEffectiveRank()));
+    out.put("meanCosine", finite(c.getMeanCosine()));
+    out.put("items", c.getItems());
+    return out;
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
   }
 
   private static Map<String, Map<String, Object>> prequential(TrainerStatus trainer) {

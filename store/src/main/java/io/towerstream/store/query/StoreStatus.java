@@ -41,6 +41,8 @@ import java.util.Map;
  * @param prequential the trainer's sliding-window test-then-train metrics by scorer ({@code
  *     towerstream}, {@code popularity}, …: events, hitRate10, recall20, ndcg20, mrr); empty when
  *     the trainer does not evaluate
+ * @param collapse the trainer's collapse monitoring (alignment, uniformity, effectiveRank,
+ *     meanCosine, items); empty before it measured any
  */
 public record StoreStatus(
     long modelVersion,
@@ -68,7 +70,8 @@ public record StoreStatus(
     long lastUpdateVisibleMicros,
     IndexStats index,
     Map<String, Long> itemModelVersions,
-    Map<String, Map<String, Object>> prequential) {
+    Map<String, Map<String, Object>> prequential,
+    Map<String, Object> collapse) {
 
   /** The fields as an ordered JSON-ready map (NaN becomes null). */
   public Map<String, Object> toMap() {
@@ -106,6 +109,7 @@ public record StoreStatus(
     m.put("indexLastBuildMillis", index.lastBuildMillis());
     m.put("itemModelVersions", itemModelVersions);
     m.put("prequential", prequential);
+    m.put("collapse", collapse);
     return m;
   }
 }

@@ -191,6 +191,9 @@ class HttpApiTest {
     assertThat(s.get("indexKind").asText()).isEqualTo("exact");
     assertThat(s.get("loss").asDouble()).isEqualTo(0.75);
     assertThat(s.get("batches").asLong()).isEqualTo(500);
+    assertThat(s.get("collapse").get("effectiveRank").asDouble()).isEqualTo(12.5);
+    assertThat(s.get("collapse").get("meanCosine").asDouble()).isEqualTo(0.125);
+    assertThat(s.get("collapse").get("items").asInt()).isEqualTo(7);
     assertThat(s.get("updatesApplied").asLong()).isEqualTo(ITEMS + 6 + NEW_ITEMS + 1);
     assertThat(s.get("staleIgnored").asLong()).isZero();
     assertThat(s.get("malformedUpdates").asLong()).isZero();
