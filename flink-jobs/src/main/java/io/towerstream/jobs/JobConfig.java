@@ -432,7 +432,7 @@ public final class JobConfig implements Serializable {
               ModelConfig::seed),
           new Option(
               "model.loss",
-              "infonce | symmetric-infonce | siglip: the training loss (alignment: no negatives, collapses; the collapse monitor's control, never for training).",
+              "infonce | symmetric-infonce | siglip | triplet (semi-hard negatives, model.loss.margin): the training loss (alignment: no negatives, collapses; the collapse monitor's control, never for training).",
               (b, v) -> b.model.loss(parseEnum("model.loss", v, ModelConfig.Loss.class)),
               c -> c.model.loss().cliName()),
           modelDouble(
@@ -445,6 +445,11 @@ public final class JobConfig implements Serializable {
               "Debiasing positive prior tau+ of the InfoNCE losses; 0 = off.",
               ModelConfig.Builder::positivePrior,
               ModelConfig::positivePrior),
+          modelDouble(
+              "model.loss.margin",
+              "Margin of the triplet loss, in squared distance between unit vectors (0, 4].",
+              ModelConfig.Builder::tripletMargin,
+              ModelConfig::tripletMargin),
           modelBool(
               "model.temperature.learned",
               "true | false: learn log(1/temperature) (CLIP), clamped to [0.01, 1].",

@@ -32,6 +32,7 @@ public record ModelConfig(
     Loss loss,
     double hardNegativeBeta,
     double positivePrior,
+    double tripletMargin,
     boolean learnedTemperature,
     int queueSize,
     double queueMomentum,
@@ -55,7 +56,12 @@ public record ModelConfig(
      * Alignment alone, no negatives and no stop-gradient: it collapses (every output one point),
      * and exists to show that the collapse monitor sees it. Never a way to train.
      */
-    ALIGNMENT;
+    ALIGNMENT,
+    /**
+     * FaceNet's triplet loss with semi-hard negatives (Schroff et al. 2015): per row, the hardest
+     * negative still farther than the positive, pushed out to {@code model.loss.margin}.
+     */
+    TRIPLET;
 
     public String cliName() {
       return ModelConfig.cliName(this);
@@ -178,11 +184,21 @@ public record ModelConfig(
         positivePrior,
         "in [0, 1) (0 = plain InfoNCE)");
     require(
-        (loss != Loss.SIGLIP && loss != Loss.ALIGNMENT)
+        (loss == Loss.INFONCE || loss == Loss.SYMMETRIC_INFONCE)
             || (hardNegativeBeta == 0 && positivePrior == 0),
         "model.loss",
         loss,
         "infonce or symmetric-infonce when hard-negative-beta or positive-prior is set");
+    require(
+        tripletMargin > 0 && tripletMargin <= 4,
+        "model.loss.margin",
+        tripletMargin,
+        "in (0, 4] (squared distance between unit vectors)");
+    require(
+        !learnedTemperature || (loss != Loss.TRIPLET && loss != Loss.ALIGNMENT),
+        "model.temperature.learned",
+        learnedTemperature,
+        "false with the triplet and alignment losses, which have no temperature");
     require(
         !learnedTemperature
             || (temperature >= MIN_LEARNED_TEMPERATURE && temperature <= MAX_LEARNED_TEMPERATURE),
@@ -254,6 +270,7 @@ public record ModelConfig(
         .loss(loss)
         .hardNegativeBeta(hardNegativeBeta)
         .positivePrior(positivePrior)
+        .tripletMargin(tripletMargin)
         .learnedTemperature(learnedTemperature)
         .queueSize(queueSize)
         .queueMomentum(queueMomentum)
@@ -294,6 +311,7 @@ public record ModelConfig(
     private Loss loss = Loss.INFONCE;
     private double hardNegativeBeta = 0;
     private double positivePrior = 0;
+    private double tripletMargin = 0.2;
     private boolean learnedTemperature = false;
     private int queueSize = 0;
     private double queueMomentum = 0.99;
@@ -479,6 +497,12 @@ public record ModelConfig(
       return this;
     }
 
+    /** Margin of the triplet loss, in squared distance between unit vectors (0..4); default 0.2. */
+    public Builder tripletMargin(double v) {
+      tripletMargin = v;
+      return this;
+    }
+
     /**
      * Whether log(1/τ) is learned (CLIP), starting at {@link #temperature} and clamped to τ in
      * [0.01, 1]; default false.
@@ -550,6 +574,7 @@ public record ModelConfig(
           loss,
           hardNegativeBeta,
           positivePrior,
+          tripletMargin,
           learnedTemperature,
           queueSize,
           queueMomentum,

@@ -25,11 +25,23 @@ class ModelConfigTest {
   void badValuesFailNamingTheOption() {
     assertThatThrownBy(() -> ModelConfig.Loss.parse("x"))
         .hasMessage(
-            "model.loss must be one of infonce, symmetric-infonce, siglip, alignment, was x");
+            "model.loss must be one of infonce, symmetric-infonce, siglip, alignment, triplet, was x");
     assertThatThrownBy(() -> ModelConfig.TableOptimizer.parse("sgd"))
         .hasMessage("model.table.optimizer must be one of adagrad, adam, was sgd");
     assertThat(ModelConfig.Loss.parse("Symmetric-InfoNCE"))
         .isEqualTo(ModelConfig.Loss.SYMMETRIC_INFONCE);
+    assertThatThrownBy(() -> ModelConfig.builder().tripletMargin(0).build())
+        .hasMessageContaining("model.loss.margin");
+    assertThatThrownBy(
+            () ->
+                ModelConfig.builder()
+                    .loss(ModelConfig.Loss.TRIPLET)
+                    .learnedTemperature(true)
+                    .build())
+        .hasMessageContaining("model.temperature.learned");
+    assertThatThrownBy(
+            () -> ModelConfig.builder().loss(ModelConfig.Loss.TRIPLET).hardNegativeBeta(1).build())
+        .hasMessageContaining("model.loss");
     assertThatThrownBy(() -> ModelConfig.builder().positivePrior(1).build())
         .hasMessageStartingWith("model.loss.positive-prior must be");
     assertThatThrownBy(() -> ModelConfig.builder().hardNegativeBeta(-1).build())

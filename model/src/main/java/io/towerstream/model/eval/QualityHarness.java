@@ -197,6 +197,7 @@ public final class QualityHarness {
       case "loss" -> b.loss(ModelConfig.Loss.parse(v));
       case "hardNegativeBeta" -> b.hardNegativeBeta(Double.parseDouble(v));
       case "positivePrior" -> b.positivePrior(Double.parseDouble(v));
+      case "tripletMargin" -> b.tripletMargin(Double.parseDouble(v));
       case "learnedTemperature" -> b.learnedTemperature(Boolean.parseBoolean(v));
       case "queueSize" -> b.queueSize(Integer.parseInt(v));
       case "queueMomentum" -> b.queueMomentum(Double.parseDouble(v));

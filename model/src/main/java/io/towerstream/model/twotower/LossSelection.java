@@ -7,6 +7,7 @@ import io.towerstream.model.loss.InfoNceLoss;
 import io.towerstream.model.loss.InfoNceOptions;
 import io.towerstream.model.loss.SigmoidPairwiseLoss;
 import io.towerstream.model.loss.SymmetricInfoNceLoss;
+import io.towerstream.model.loss.TripletLoss;
 
 /**
  * The configured loss for one step; SigLIP's carries the step's learned bias, so it is built per
@@ -22,6 +23,7 @@ final class LossSelection {
       case SYMMETRIC_INFONCE -> new SymmetricInfoNceLoss(options);
       case SIGLIP -> new SigmoidPairwiseLoss(scalars.sigmoidBias());
       case ALIGNMENT -> new AlignmentLoss();
+      case TRIPLET -> new TripletLoss(c.tripletMargin());
     };
   }
 }
