@@ -432,7 +432,7 @@ public final class JobConfig implements Serializable {
               ModelConfig::seed),
           new Option(
               "model.loss",
-              "infonce | symmetric-infonce | siglip | triplet (semi-hard negatives, model.loss.margin): the training loss (alignment: no negatives, collapses; the collapse monitor's control, never for training).",
+              "infonce | symmetric-infonce | siglip | triplet (semi-hard negatives, model.loss.margin) | barlow-twins (negative-free redundancy reduction): the training loss (alignment: no negatives, collapses; the collapse monitor's control, never for training).",
               (b, v) -> b.model.loss(parseEnum("model.loss", v, ModelConfig.Loss.class)),
               c -> c.model.loss().cliName()),
           modelDouble(

@@ -61,7 +61,12 @@ public record ModelConfig(
      * FaceNet's triplet loss with semi-hard negatives (Schroff et al. 2015): per row, the hardest
      * negative still farther than the positive, pushed out to {@code model.loss.margin}.
      */
-    TRIPLET;
+    TRIPLET,
+    /**
+     * Barlow Twins (Zbontar et al. 2021): the batch's users and their items as two views, their
+     * standardised cross-correlation pulled to the identity; negative-free.
+     */
+    BARLOW_TWINS;
 
     public String cliName() {
       return ModelConfig.cliName(this);
@@ -195,10 +200,11 @@ public record ModelConfig(
         tripletMargin,
         "in (0, 4] (squared distance between unit vectors)");
     require(
-        !learnedTemperature || (loss != Loss.TRIPLET && loss != Loss.ALIGNMENT),
+        !learnedTemperature
+            || (loss != Loss.TRIPLET && loss != Loss.ALIGNMENT && loss != Loss.BARLOW_TWINS),
         "model.temperature.learned",
         learnedTemperature,
-        "false with the triplet and alignment losses, which have no temperature");
+        "false with the triplet, alignment and barlow-twins losses, which have no temperature");
     require(
         !learnedTemperature
             || (temperature >= MIN_LEARNED_TEMPERATURE && temperature <= MAX_LEARNED_TEMPERATURE),

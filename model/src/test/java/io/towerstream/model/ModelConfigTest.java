@@ -25,7 +25,7 @@ class ModelConfigTest {
   void badValuesFailNamingTheOption() {
     assertThatThrownBy(() -> ModelConfig.Loss.parse("x"))
         .hasMessage(
-            "model.loss must be one of infonce, symmetric-infonce, siglip, alignment, triplet, was x");
+            "model.loss must be one of infonce, symmetric-infonce, siglip, alignment, triplet, barlow-twins, was x");
     assertThatThrownBy(() -> ModelConfig.TableOptimizer.parse("sgd"))
         .hasMessage("model.table.optimizer must be one of adagrad, adam, was sgd");
     assertThat(ModelConfig.Loss.parse("Symmetric-InfoNCE"))

@@ -2,6 +2,7 @@ package io.towerstream.model.twotower;
 
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.loss.AlignmentLoss;
+import io.towerstream.model.loss.BarlowTwinsLoss;
 import io.towerstream.model.loss.ContrastiveLoss;
 import io.towerstream.model.loss.InfoNceLoss;
 import io.towerstream.model.loss.InfoNceOptions;
@@ -24,6 +25,7 @@ final class LossSelection {
       case SIGLIP -> new SigmoidPairwiseLoss(scalars.sigmoidBias());
       case ALIGNMENT -> new AlignmentLoss();
       case TRIPLET -> new TripletLoss(c.tripletMargin());
+      case BARLOW_TWINS -> new BarlowTwinsLoss();
     };
   }
 }
