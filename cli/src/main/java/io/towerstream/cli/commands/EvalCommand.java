@@ -71,12 +71,25 @@ public final class EvalCommand implements Callable<Integer> {
           "Cut-offs of Recall@K and NDCG@K, 1 to " + MAX_K + " (default: ${DEFAULT-VALUE}).")
   String ks;
 
+  @Option(
+      names = "--ease-max-items",
+      defaultValue = "" + io.towerstream.model.eval.Baselines.EASE_MAX_ITEMS,
+      description =
+          "EASE is solved only for catalogues up to this many items (an items x items inverse per"
+              + " lambda); above it the JSON says it was skipped and why (default: ${DEFAULT-VALUE}).")
+  int easeMaxItems;
+
   @Unmatched List<String> jobArgs = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
     int[] cutoffs = validate();
-    EvalReport report = new EvalRun(data, format, split, cutoffs, jobArgs).run();
+    if (easeMaxItems < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "Invalid value for option '--ease-max-items': must be >= 0");
+    }
+    EvalReport report =
+        new EvalRun(data, format, split, cutoffs, jobArgs).easeMaxItems(easeMaxItems).run();
     spec.commandLine().getErr().print(report.table());
     spec.commandLine().getErr().flush();
     spec.commandLine().getOut().println(report.json());

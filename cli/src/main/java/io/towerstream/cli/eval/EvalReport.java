@@ -36,9 +36,11 @@ public record EvalReport(
     m.put("towerstream", metrics(towerstream));
     m.put("popularity", metrics(baselines.popularity()));
     m.put("recentPopularity", metrics(baselines.recentPopularity()));
-    Map<String, Double> ease = metrics(baselines.ease());
-    ease.put("lambda", baselines.easeLambda());
-    m.put("ease", ease);
+    if (baselines.ease() != null) {
+      Map<String, Double> ease = metrics(baselines.ease());
+      ease.put("lambda", baselines.easeLambda());
+      m.put("ease", ease);
+    }
     return m;
   }
 
@@ -56,6 +58,9 @@ public record EvalReport(
               ObjectNode node = models.putObject(name);
               metrics.forEach(node::put);
             });
+    if (baselines.easeSkipped() != null) {
+      models.putObject("ease").put("skipped", baselines.easeSkipped());
+    }
     root.put("seconds", Math.round(seconds * 10) / 10.0);
     try {
       return JSON.writeValueAsString(root);
@@ -97,6 +102,9 @@ public record EvalReport(
               });
           out.append(System.lineSeparator());
         });
+    if (baselines.easeSkipped() != null) {
+      out.append("ease skipped: ").append(baselines.easeSkipped()).append(System.lineSeparator());
+    }
     return out.toString();
   }
 

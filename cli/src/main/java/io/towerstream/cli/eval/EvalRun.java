@@ -65,6 +65,8 @@ public final class EvalRun {
   private final PrintStream log = new PrintStream(System.err, true, StandardCharsets.UTF_8);
   private volatile double baselineSeconds;
 
+  private int easeMaxItems = Baselines.EASE_MAX_ITEMS;
+
   public EvalRun(
       Path data, ClickFileFormat format, double fraction, int[] ks, List<String> jobArgs) {
     this.data = data;
@@ -72,6 +74,12 @@ public final class EvalRun {
     this.fraction = fraction;
     this.ks = ks.clone();
     this.jobArgs = withReplayBatchWait(jobArgs);
+  }
+
+  /** Solves EASE only for catalogues up to this many items; returns this. */
+  public EvalRun easeMaxItems(int items) {
+    easeMaxItems = items;
+    return this;
   }
 
   /**
@@ -219,7 +227,7 @@ public final class EvalRun {
             () -> {
               try {
                 long started = System.nanoTime();
-                Baselines.Result r = Baselines.evaluate(split, ks);
+                Baselines.Result r = Baselines.evaluateWithEaseUpTo(split, easeMaxItems, ks);
                 baselineSeconds = (System.nanoTime() - started) / 1e9;
                 result.complete(r);
               } catch (Throwable e) {

@@ -15,6 +15,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Ranks users through a retrieval store's public HTTP API ({@code POST /v1/candidates:batch}), as
@@ -47,6 +51,28 @@ final class StoreRanker {
       throws IOException, InterruptedException {
     Map<String, List<String>> out = new LinkedHashMap<>();
     List<String> users = new ArrayList<>(exclude.keySet());
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("ranking")
+            .setInitialMax(users.size())
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUpdateIntervalMillis(500)
+            .setConsumer(new ConsoleProgressBarConsumer(System.err, 120))
+            .showSpeed()
+            .setUnit(" users", 1)
+            .build()) {
+      rank(users, exclude, k, out, bar);
+    }
+    return out;
+  }
+
+  private void rank(
+      List<String> users,
+      Map<String, ? extends Collection<String>> exclude,
+      int k,
+      Map<String, List<String>> out,
+      ProgressBar bar)
+      throws IOException, InterruptedException {
     for (int from = 0; from < users.size(); from += BATCH) {
       List<String> chunk = users.subList(from, Math.min(users.size(), from + BATCH));
       ObjectNode body = JSON.createObjectNode();
@@ -60,8 +86,8 @@ final class StoreRanker {
       for (int i = 0; i < chunk.size(); i++) {
         out.put(chunk.get(i), candidates(results.get(i), chunk.get(i)));
       }
+      bar.stepBy(chunk.size());
     }
-    return out;
   }
 
   /** Test users the store held no vector for in the last {@link #rank} calls. */

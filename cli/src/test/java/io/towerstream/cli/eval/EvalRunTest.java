@@ -16,4 +16,25 @@ class EvalRunTest {
     assertThat(EvalRun.withReplayBatchWait(List.of("--batch.max-wait-ms=10")))
         .containsExactly("--batch.max-wait-ms=10");
   }
+
+  @Test
+  void aSkippedEaseIsNamedInTheJsonWithItsReasonAndLeftOutOfTheTable() {
+    java.util.Map<String, Double> m =
+        java.util.Map.of("recall@10", 0.1, "ndcg@10", 0.2, "users", 5.0);
+    EvalReport report =
+        new EvalReport(
+            "big.csv",
+            0.8,
+            100,
+            5,
+            new int[] {10},
+            m,
+            new io.towerstream.model.eval.Baselines.Result(m, m, null, Double.NaN, "9 items > 3"),
+            0,
+            1.0);
+    assertThat(report.json())
+        .contains("\"ease\":{\"skipped\":\"9 items > 3\"}")
+        .contains("\"popularity\":{\"recall@10\":0.1");
+    assertThat(report.table()).contains("ease skipped: 9 items > 3").doesNotContain("ease(");
+  }
 }

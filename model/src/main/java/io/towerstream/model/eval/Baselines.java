@@ -22,21 +22,56 @@ public final class Baselines {
   public static final double[] EASE_LAMBDAS = {50, 100, 200, 400, 800, 1600};
 
   /** Each baseline's {@link RankingMetrics#evaluate} result, and the λ EASE was tuned to. */
+  /**
+   * @param ease null when EASE was not run ({@code easeSkipped} says why)
+   * @param easeLambda NaN when EASE was not run
+   * @param easeSkipped why EASE was not run; null when it was
+   */
   public record Result(
       Map<String, Double> popularity,
       Map<String, Double> recentPopularity,
       Map<String, Double> ease,
-      double easeLambda) {}
+      double easeLambda,
+      String easeSkipped) {}
+
+  /**
+   * The largest catalogue EASE is solved for by default: its items × items inverse in double costs
+   * n³ per λ and 8 n² bytes, which above a few thousand items is no longer minutes on two cores.
+   */
+  public static final int EASE_MAX_ITEMS = 5_000;
 
   private Baselines() {}
 
   public static Result evaluate(TemporalSplit split, int... ks) {
+    return evaluateWithEaseUpTo(split, EASE_MAX_ITEMS, ks);
+  }
+
+  /** As {@link #evaluate(TemporalSplit, int...)}, EASE only up to {@code easeMaxItems} items. */
+  public static Result evaluateWithEaseUpTo(TemporalSplit split, int easeMaxItems, int... ks) {
+    Map<String, Double> popularity =
+        RankingMetrics.evaluate(split, new PopularityScorer(split, split.train), ks);
+    Map<String, Double> recent =
+        RankingMetrics.evaluate(split, new PopularityScorer(split, recentTrain(split)), ks);
+    int items = split.items.size();
+    if (items > easeMaxItems) {
+      return new Result(
+          popularity,
+          recent,
+          null,
+          Double.NaN,
+          String.format(
+              java.util.Locale.ROOT,
+              "%d items > %d: an items x items inverse per lambda is too slow and too large",
+              items,
+              easeMaxItems));
+    }
     double lambda = EaseScorer.tuneLambda(split.train, EASE_LAMBDAS);
     return new Result(
-        RankingMetrics.evaluate(split, new PopularityScorer(split, split.train), ks),
-        RankingMetrics.evaluate(split, new PopularityScorer(split, recentTrain(split)), ks),
+        popularity,
+        recent,
         RankingMetrics.evaluate(split, new EaseScorer(split, lambda), ks),
-        lambda);
+        lambda,
+        null);
   }
 
   /** The end of the training stream that recent popularity counts. */
