@@ -87,9 +87,8 @@ public final class VectorValueFormat {
       out.putFloat(value.bias());
     }
     out.putInt(v.length);
-    for (float x : v) {
-      out.putFloat(x);
-    }
+    out.asFloatBuffer().put(v); // bulk, in the buffer's byte order; the view starts at the position
+    out.position(out.position() + 4 * v.length);
     if (version == VERSION_2) {
       out.putInt(recent.size());
       for (byte[] b : recent) {
@@ -130,9 +129,8 @@ public final class VectorValueFormat {
           "stored vector claims dim " + dim + " but has " + in.remaining() + " value bytes");
     }
     float[] vector = new float[dim];
-    for (int i = 0; i < dim; i++) {
-      vector[i] = in.getFloat();
-    }
+    in.asFloatBuffer().get(vector);
+    in.position(in.position() + 4 * dim);
     List<String> recent = version == VERSION_2 ? recentItems(in) : List.of();
     return new StoredVector(modelVersion, sequence, updatedAt, vector, bias, recent);
   }
