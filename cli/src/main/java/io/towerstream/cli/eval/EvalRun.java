@@ -4,7 +4,6 @@ import io.towerstream.cli.demo.ClickReplayer;
 import io.towerstream.cli.demo.DemoStack;
 import io.towerstream.cli.demo.ProgressReporter;
 import io.towerstream.cli.demo.WorkDirs;
-import io.towerstream.model.Interaction;
 import io.towerstream.model.data.ClickFileFormat;
 import io.towerstream.model.data.ClickFileReader;
 import io.towerstream.model.data.ClickRecord;
@@ -100,7 +99,7 @@ public final class EvalRun {
   public EvalReport run() throws Exception {
     long startedAt = System.nanoTime();
     List<ClickRecord> records = ClickFileReader.readSorted(data, format);
-    TemporalSplit split = new TemporalSplit(interactions(records), fraction);
+    TemporalSplit split = new TemporalSplit(ClickFileReader.interactions(records), fraction);
     log.printf(
         Locale.ROOT,
         "towerstream eval — %s: %d events, %d train, %d test users, %d items in training%n",
@@ -251,14 +250,6 @@ public final class EvalRun {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
-  }
-
-  private static List<Interaction> interactions(List<ClickRecord> records) {
-    List<Interaction> out = new ArrayList<>(records.size());
-    for (ClickRecord r : records) {
-      out.add(new Interaction(r.userId(), r.itemId(), 1f, r.timestampMillis()));
-    }
-    return out;
   }
 
   /** Each test user's training items, by id: the store must not return them. */

@@ -76,11 +76,11 @@ public final class BarlowTwinsLoss implements ContrastiveLoss {
       }
     }
     INDArray dUsers = Nd4j.create(zu.backward(dzu)).castTo(users.dataType());
-    INDArray dCandidates = Nd4j.zeros(users.dataType(), batch.candidates, d);
-    double[][] dv = zv.backward(dzv);
-    for (int r = 0; r < b; r++) {
-      dCandidates.putRow(r, Nd4j.create(dv[r]).castTo(users.dataType()));
+    double[][] dv = java.util.Arrays.copyOf(zv.backward(dzv), batch.candidates); // negatives: 0
+    for (int r = b; r < dv.length; r++) {
+      dv[r] = new double[d];
     }
+    INDArray dCandidates = Nd4j.create(dv).castTo(users.dataType()); // one transfer, not one a row
     return new LossGradients(loss, dUsers, dCandidates);
   }
 

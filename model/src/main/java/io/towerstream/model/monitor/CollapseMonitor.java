@@ -3,9 +3,9 @@ package io.towerstream.model.monitor;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.OnlineModel;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Watches a trained model for collapse: remembers the last {@code capacity} trained (user, item)
@@ -44,20 +44,22 @@ public final class CollapseMonitor {
       return CollapseMetrics.NONE;
     }
     List<String> pairUsers = new ArrayList<>(size);
-    List<String> pairItems = new ArrayList<>(size);
-    Set<String> distinct = new LinkedHashSet<>();
+    Map<String, Integer> rowOf = new LinkedHashMap<>();
+    int[] pairRows = new int[size];
     for (int k = 0; k < size; k++) {
       pairUsers.add(users[k]);
-      pairItems.add(items[k]);
-      distinct.add(items[k]);
+      pairRows[k] = rowOf.computeIfAbsent(items[k], id -> rowOf.size());
     }
+    List<String> itemIds = new ArrayList<>(rowOf.keySet());
+    float[] all = model.itemVectors(itemIds); // once per distinct item; the pairs copy their rows
     float[] u = model.userVectors(pairUsers);
-    float[] v = model.itemVectors(pairItems);
-    List<String> itemIds = new ArrayList<>(distinct);
-    float[] all = model.itemVectors(itemIds);
     int dim = all.length / itemIds.size();
     if (dim == 0) {
       return CollapseMetrics.NONE;
+    }
+    float[] v = new float[size * dim];
+    for (int k = 0; k < size; k++) {
+      System.arraycopy(all, pairRows[k] * dim, v, k * dim, dim);
     }
     // rows of users or items evicted since they trained come back as zero rows: leave them out
     int pairs = compactPairs(u, v, size, dim);
