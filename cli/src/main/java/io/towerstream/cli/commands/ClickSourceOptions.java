@@ -1,10 +1,15 @@
 package io.towerstream.cli.commands;
 
 import io.towerstream.cli.demo.ClickStream;
+import io.towerstream.model.Interaction;
 import io.towerstream.model.data.ClickFileFormat;
+import io.towerstream.model.data.ClickFileReader;
+import io.towerstream.model.data.ClickRecord;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,15 +62,48 @@ public final class ClickSourceOptions {
 
   /** The stream these options name; the generator checks its own sizes. */
   ClickStream stream() throws IOException {
+    return data != null ? ClickStream.fromFile(data, format) : ClickStream.synthetic(synthetic());
+  }
+
+  /**
+   * The synthetic generator these options describe (whether or not {@code --data} replaces it).
+   *
+   * @throws IllegalArgumentException naming the size that is out of range
+   */
+  PlantedClusterClicks synthetic() {
+    return PlantedClusterClicks.builder()
+        .users(syntheticUsers)
+        .items(syntheticItems)
+        .clusters(syntheticClusters)
+        .events(syntheticEvents)
+        .seed(seed)
+        .build();
+  }
+
+  /** The clicks as one list in replay (timestamp) order, numbered from line 1. */
+  List<ClickRecord> records() throws IOException {
+    if (data != null) {
+      return ClickFileReader.readSorted(data, format);
+    }
+    List<ClickRecord> out = new ArrayList<>();
+    long line = 0;
+    for (Interaction i : synthetic()) { // timestamps increase with the index: sorted already
+      out.add(new ClickRecord(i.userId(), i.itemId(), i.eventTimeMillis(), ++line));
+    }
+    return out;
+  }
+
+  /** What a report calls the clicks: the file's name, or the generator's sizes. */
+  String name() {
     return data != null
-        ? ClickStream.fromFile(data, format)
-        : ClickStream.synthetic(
-            PlantedClusterClicks.builder()
-                .users(syntheticUsers)
-                .items(syntheticItems)
-                .clusters(syntheticClusters)
-                .events(syntheticEvents)
-                .seed(seed)
-                .build());
+        ? data.getFileName().toString()
+        : String.format(
+            java.util.Locale.ROOT,
+            "synthetic (%d users, %d items, %d clusters, %d events, seed %d)",
+            syntheticUsers,
+            syntheticItems,
+            syntheticClusters,
+            syntheticEvents,
+            seed);
   }
 }

@@ -3,9 +3,7 @@ package io.towerstream.cli.commands;
 import io.towerstream.cli.demo.DemoStack;
 import io.towerstream.cli.eval.EvalReport;
 import io.towerstream.cli.eval.EvalRun;
-import io.towerstream.model.data.ClickFileFormat;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -30,12 +28,15 @@ import picocli.CommandLine.Unmatched;
           + "replayed once into an in-process broker, trained by the job on a local Flink MiniCluster and "
           + "served by the retrieval store; every test user is then ranked over HTTP with their training "
           + "items excluded. Global popularity, recent popularity and EASE run on the same split.",
+      "Without --data the clicks are the synthetic stream with planted clusters (--synthetic-*).",
       "Prints a table on stderr and, as the last line on stdout, one JSON object with every metric.",
       "Training-job options (see `towerstream train --help-job`) may follow, e.g. --model.dim 32."
     },
     footer = {
       "",
-      "Example: towerstream eval --data ../shared/data/ml-100k/u.data --format movielens -k 10,20,50"
+      "Example: towerstream eval --data ../shared/data/ml-100k/u.data --format movielens -k 10,20,50",
+      "         towerstream eval --synthetic-users 100000 --synthetic-items 100000 \\",
+      "             --synthetic-clusters 100 --synthetic-events 1000000"
     })
 public final class EvalCommand implements Callable<Integer> {
   /** The store answers at most this many candidates per query. */
@@ -45,16 +46,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin ConfigFileOption config;
 
-  @Option(names = "--data", required = true, description = "Click log to evaluate on.")
-  Path data;
-
-  @Option(
-      names = "--format",
-      defaultValue = "movielens",
-      converter = FormatConverter.class,
-      description =
-          "Format of --data: movielens (u.data) or csv (user,item,timestamp). Default: ${DEFAULT-VALUE}.")
-  ClickFileFormat format;
+  @Mixin ClickSourceOptions source;
 
   @Option(
       names = "--split",
@@ -89,7 +81,9 @@ public final class EvalCommand implements Callable<Integer> {
           spec.commandLine(), "Invalid value for option '--ease-max-items': must be >= 0");
     }
     EvalReport report =
-        new EvalRun(data, format, split, cutoffs, jobArgs).easeMaxItems(easeMaxItems).run();
+        new EvalRun(source.name(), source::records, split, cutoffs, jobArgs)
+            .easeMaxItems(easeMaxItems)
+            .run();
     spec.commandLine().getErr().print(report.table());
     spec.commandLine().getErr().flush();
     spec.commandLine().getOut().println(report.json());
@@ -105,8 +99,15 @@ public final class EvalCommand implements Callable<Integer> {
     if (!(split > 0 && split < 1)) {
       throw usage("--split must be in (0, 1), was " + split);
     }
-    if (!Files.isRegularFile(data)) {
-      throw usage("--data: no such file: " + data.toAbsolutePath());
+    if (source.data != null && !Files.isRegularFile(source.data)) {
+      throw usage("--data: no such file: " + source.data.toAbsolutePath());
+    }
+    if (source.data == null) {
+      try {
+        source.synthetic();
+      } catch (IllegalArgumentException e) {
+        throw usage("synthetic stream: " + e.getMessage());
+      }
     }
     int[] cutoffs = parseKs(ks);
     try {

@@ -12,6 +12,7 @@ import io.towerstream.model.eval.RankingMetrics;
 import io.towerstream.model.eval.TemporalSplit;
 import io.towerstream.store.RetrievalStore;
 import io.towerstream.store.query.StoreStatus;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,8 +57,12 @@ public final class EvalRun {
 
   private static final String BATCH_WAIT_OPTION = "--batch.max-wait-ms";
 
-  private final Path data;
-  private final ClickFileFormat format;
+  /** What the report calls the click log: its file name, or the synthetic stream's description. */
+  private final String name;
+
+  /** Reads the click log, sorted by (timestamp, line); called once, by {@link #run}. */
+  private final ClickSource source;
+
   private final double fraction;
   private final int[] ks;
   private final List<String> jobArgs;
@@ -66,10 +71,30 @@ public final class EvalRun {
 
   private int easeMaxItems = Baselines.EASE_MAX_ITEMS;
 
+  /** Where an evaluation's clicks come from, in replay order. */
+  @FunctionalInterface
+  public interface ClickSource {
+    List<ClickRecord> read() throws IOException;
+  }
+
+  /** Evaluates on a click log file. */
   public EvalRun(
       Path data, ClickFileFormat format, double fraction, int[] ks, List<String> jobArgs) {
-    this.data = data;
-    this.format = format;
+    this(
+        data.getFileName().toString(),
+        () -> ClickFileReader.readSorted(data, format),
+        fraction,
+        ks,
+        jobArgs);
+  }
+
+  /**
+   * Evaluates on any click source, such as the synthetic generator; its records must be in
+   * timestamp order, as a file's are once sorted.
+   */
+  public EvalRun(String name, ClickSource source, double fraction, int[] ks, List<String> jobArgs) {
+    this.name = name;
+    this.source = source;
     this.fraction = fraction;
     this.ks = ks.clone();
     this.jobArgs = withReplayBatchWait(jobArgs);
@@ -98,12 +123,12 @@ public final class EvalRun {
 
   public EvalReport run() throws Exception {
     long startedAt = System.nanoTime();
-    List<ClickRecord> records = ClickFileReader.readSorted(data, format);
+    List<ClickRecord> records = source.read();
     TemporalSplit split = new TemporalSplit(ClickFileReader.interactions(records), fraction);
     log.printf(
         Locale.ROOT,
         "towerstream eval — %s: %d events, %d train, %d test users, %d items in training%n",
-        data.getFileName(),
+        name,
         records.size(),
         split.train.size(),
         split.relevant.size(),
@@ -135,7 +160,7 @@ public final class EvalRun {
     Map<String, Double> towerstream =
         RankingMetrics.evaluateRanked(split, user -> rankings.getOrDefault(user, List.of()), ks);
     return new EvalReport(
-        data.getFileName().toString(),
+        name,
         fraction,
         split.train.size(),
         split.relevant.size(),

@@ -56,8 +56,28 @@ class EvalCommandTest {
   void aMissingFileIsRefused() {
     assertThat(run("--data", dir.resolve("nope.data").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--data").contains("nope.data");
-    assertThat(run()).isEqualTo(2);
-    assertThat(err.toString()).contains("--data");
+  }
+
+  @Test
+  void withoutDataTheSyntheticSizesAreCheckedBeforeAnythingStarts() {
+    assertThat(run("--synthetic-items", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("synthetic stream");
+  }
+
+  @Test
+  void withoutDataTheSyntheticStreamIsReadInTimestampOrder() throws IOException {
+    EvalCommand command = new EvalCommand();
+    new CommandLine(command)
+        .parseArgs(
+            "--synthetic-users", "50", "--synthetic-items", "40", "--synthetic-events", "300");
+    command.validate();
+    var records = command.source.records();
+    assertThat(records).hasSize(300);
+    for (int i = 1; i < records.size(); i++) {
+      assertThat(records.get(i).timestampMillis())
+          .isGreaterThan(records.get(i - 1).timestampMillis());
+    }
+    assertThat(command.source.name()).contains("40 items").contains("300 events");
   }
 
   @Test
