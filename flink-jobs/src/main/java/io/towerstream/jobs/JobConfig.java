@@ -404,6 +404,11 @@ public final class JobConfig implements Serializable {
               "Recent items pooled into the user tower; 0 = id-only user tower.",
               ModelConfig.Builder::historyLength,
               ModelConfig::historyLength),
+          modelDouble(
+              "model.history.recency-decay",
+              "Weight of each older history item relative to the next newer one in the pooled user tower (gamma^age, normalised); 1 = the plain mean.",
+              ModelConfig.Builder::historyRecencyDecay,
+              ModelConfig::historyRecencyDecay),
           modelBool(
               "model.item-bias",
               "true | false: a learned logit bias per item, published in the item's score bias.",
@@ -432,7 +437,7 @@ public final class JobConfig implements Serializable {
               ModelConfig::seed),
           new Option(
               "model.loss",
-              "infonce | symmetric-infonce | siglip | triplet (semi-hard negatives, model.loss.margin) | barlow-twins (negative-free redundancy reduction): the training loss (alignment: no negatives, collapses; the collapse monitor's control, never for training).",
+              "infonce | symmetric-infonce | siglip | triplet (semi-hard negatives, model.loss.margin) | barlow-twins (negative-free redundancy reduction) | simsiam (negative-free, learned predictor and stop-gradient) | dino (negative-free self-distillation from a momentum teacher; simsiam and dino need model.item-bias false): the training loss (alignment: no negatives, collapses; the collapse monitor's control, never for training).",
               (b, v) -> b.model.loss(parseEnum("model.loss", v, ModelConfig.Loss.class)),
               c -> c.model.loss().cliName()),
           modelDouble(
@@ -481,7 +486,37 @@ public final class JobConfig implements Serializable {
               (b, v) ->
                   b.model.tableOptimizer(
                       parseEnum("model.table.optimizer", v, ModelConfig.TableOptimizer.class)),
-              c -> c.model.tableOptimizer().cliName()));
+              c -> c.model.tableOptimizer().cliName()),
+          modelInt(
+              "model.augment.views",
+              "Augmented views per event: extra rows with the same user and item whose pooled history is a random crop and mask of the user's recent items (SimCLR/SimCSE views); 0 = off.",
+              ModelConfig.Builder::augmentViews,
+              ModelConfig::augmentViews),
+          modelDouble(
+              "model.augment.mask-probability",
+              "Probability that a view leaves out each history item it kept.",
+              ModelConfig.Builder::augmentMaskProbability,
+              ModelConfig::augmentMaskProbability),
+          modelDouble(
+              "model.augment.crop-fraction",
+              "Fraction of the history a view keeps as one contiguous window at a random place; 1 = no crop.",
+              ModelConfig.Builder::augmentCropFraction,
+              ModelConfig::augmentCropFraction),
+          modelInt(
+              "model.loss.dino.prototypes",
+              "dino loss: learned prototypes, the width of its distributions.",
+              ModelConfig.Builder::dinoPrototypes,
+              ModelConfig::dinoPrototypes),
+          modelDouble(
+              "model.loss.dino.teacher-temperature",
+              "dino loss: the teacher's temperature (the student's is model.temperature).",
+              ModelConfig.Builder::dinoTeacherTemperature,
+              ModelConfig::dinoTeacherTemperature),
+          modelDouble(
+              "model.loss.dino.momentum",
+              "dino loss: momentum of the teacher's prototypes after each step.",
+              ModelConfig.Builder::dinoMomentum,
+              ModelConfig::dinoMomentum));
 
   private static final Map<String, Option> BY_NAME =
       OPTIONS.stream()

@@ -38,7 +38,14 @@ public record ModelConfig(
     double queueMomentum,
     int admissionMinCount,
     long rowTtlEvents,
-    TableOptimizer tableOptimizer)
+    TableOptimizer tableOptimizer,
+    int augmentViews,
+    double augmentMaskProbability,
+    double augmentCropFraction,
+    int dinoPrototypes,
+    double dinoTeacherTemperature,
+    double dinoMomentum,
+    double historyRecencyDecay)
     implements Serializable {
 
   /**
@@ -66,7 +73,19 @@ public record ModelConfig(
      * Barlow Twins (Zbontar et al. 2021): the batch's users and their items as two views, their
      * standardised cross-correlation pulled to the identity; negative-free.
      */
-    BARLOW_TWINS;
+    BARLOW_TWINS,
+    /**
+     * SimSiam (Chen &amp; He 2021): negative-free, each view's learned-predictor output pulled to
+     * the other's stop-gradient copy; needs {@code model.item-bias false} (no logits to shift).
+     */
+    SIMSIAM,
+    /**
+     * DINO (Caron et al. 2021): each view's distribution over {@code model.loss.dino.prototypes}
+     * learned prototypes pulled to the other view's under a momentum teacher, centred and sharpened
+     * ({@code model.loss.dino.teacher-temperature}); the student temperature is {@code
+     * model.temperature}. Negative-free; needs {@code model.item-bias false}.
+     */
+    DINO;
 
     public String cliName() {
       return ModelConfig.cliName(this);
@@ -201,10 +220,41 @@ public record ModelConfig(
         "in (0, 4] (squared distance between unit vectors)");
     require(
         !learnedTemperature
-            || (loss != Loss.TRIPLET && loss != Loss.ALIGNMENT && loss != Loss.BARLOW_TWINS),
+            || (loss != Loss.TRIPLET
+                && loss != Loss.ALIGNMENT
+                && loss != Loss.BARLOW_TWINS
+                && loss != Loss.SIMSIAM
+                && loss != Loss.DINO),
         "model.temperature.learned",
         learnedTemperature,
-        "false with the triplet, alignment and barlow-twins losses, which have no temperature");
+        "false with the triplet, alignment, barlow-twins, simsiam and dino losses, which learn"
+            + " no temperature");
+    require(
+        (loss != Loss.SIMSIAM && loss != Loss.DINO) || !itemBias,
+        "model.item-bias",
+        itemBias,
+        "false with the simsiam and dino losses: a negative-free loss has no logits for a bias"
+            + " to shift");
+    require(
+        dinoPrototypes >= 2 && dinoPrototypes <= 65_536,
+        "model.loss.dino.prototypes",
+        dinoPrototypes,
+        "between 2 and 65536");
+    require(
+        dinoTeacherTemperature > 0 && dinoTeacherTemperature <= 1,
+        "model.loss.dino.teacher-temperature",
+        dinoTeacherTemperature,
+        "in (0, 1]");
+    require(
+        dinoMomentum >= 0 && dinoMomentum < 1,
+        "model.loss.dino.momentum",
+        dinoMomentum,
+        "in [0, 1)");
+    require(
+        historyRecencyDecay > 0 && historyRecencyDecay <= 1,
+        "model.history.recency-decay",
+        historyRecencyDecay,
+        "in (0, 1] (1 = the plain mean)");
     require(
         !learnedTemperature
             || (temperature >= MIN_LEARNED_TEMPERATURE && temperature <= MAX_LEARNED_TEMPERATURE),
@@ -234,6 +284,26 @@ public record ModelConfig(
         "0 or at least the batch size, so a batch's own rows never expire");
     require(
         tableOptimizer != null, "model.table.optimizer", tableOptimizer, "one of adagrad, adam");
+    require(
+        augmentViews >= 0 && augmentViews <= 8,
+        "model.augment.views",
+        augmentViews,
+        "between 0 (off) and 8");
+    require(
+        augmentViews == 0 || historyLength > 0,
+        "model.augment.views",
+        augmentViews,
+        "0 when model.history.length is 0: the views are views of the history");
+    require(
+        augmentMaskProbability >= 0 && augmentMaskProbability < 1,
+        "model.augment.mask-probability",
+        augmentMaskProbability,
+        "in [0, 1)");
+    require(
+        augmentCropFraction > 0 && augmentCropFraction <= 1,
+        "model.augment.crop-fraction",
+        augmentCropFraction,
+        "in (0, 1] (1 = no crop)");
   }
 
   /** The lower clamp of a learned temperature: CLIP caps the logit scale 1/τ at 100. */
@@ -282,7 +352,14 @@ public record ModelConfig(
         .queueMomentum(queueMomentum)
         .admissionMinCount(admissionMinCount)
         .rowTtlEvents(rowTtlEvents)
-        .tableOptimizer(tableOptimizer);
+        .tableOptimizer(tableOptimizer)
+        .augmentViews(augmentViews)
+        .augmentMaskProbability(augmentMaskProbability)
+        .augmentCropFraction(augmentCropFraction)
+        .dinoPrototypes(dinoPrototypes)
+        .dinoTeacherTemperature(dinoTeacherTemperature)
+        .dinoMomentum(dinoMomentum)
+        .historyRecencyDecay(historyRecencyDecay);
   }
 
   private static void require(boolean ok, String option, Object value, String expectation) {
@@ -324,6 +401,13 @@ public record ModelConfig(
     private int admissionMinCount = 1;
     private long rowTtlEvents = 0;
     private TableOptimizer tableOptimizer = TableOptimizer.ADAM;
+    private int augmentViews = 0;
+    private double augmentMaskProbability = 0.2;
+    private double augmentCropFraction = 0.8;
+    private int dinoPrototypes = 256;
+    private double dinoTeacherTemperature = 0.04;
+    private double dinoMomentum = 0.996;
+    private double historyRecencyDecay = 0.8;
 
     /** Embedding and tower output dimension; default 64. */
     public Builder dim(int v) {
@@ -554,6 +638,61 @@ public record ModelConfig(
       return this;
     }
 
+    /**
+     * Augmented views per event: each adds a row with the same user and item whose pooled history
+     * is a random crop, then a random mask, of the user's recent items (the views SimCLR and SimCSE
+     * build); the rows of one user mask each other as negatives. Default 0 = off. The stream
+     * statistics (frequencies, reservoir, prior, histories) still count each event once.
+     */
+    public Builder augmentViews(int v) {
+      augmentViews = v;
+      return this;
+    }
+
+    /** Probability that a view leaves out each history item it kept; default 0.2. */
+    public Builder augmentMaskProbability(double v) {
+      augmentMaskProbability = v;
+      return this;
+    }
+
+    /**
+     * Fraction of the history a view keeps as one contiguous window at a random place, before the
+     * mask; default 0.8, 1 = no crop.
+     */
+    public Builder augmentCropFraction(double v) {
+      augmentCropFraction = v;
+      return this;
+    }
+
+    /** DINO: learned prototypes, the width of its distributions; default 256. */
+    public Builder dinoPrototypes(int v) {
+      dinoPrototypes = v;
+      return this;
+    }
+
+    /** DINO: the teacher's temperature, below the student's to sharpen; default 0.04 (DINO's). */
+    public Builder dinoTeacherTemperature(double v) {
+      dinoTeacherTemperature = v;
+      return this;
+    }
+
+    /** DINO: momentum of the teacher's prototypes after each step; default 0.996 (DINO's). */
+    public Builder dinoMomentum(double v) {
+      dinoMomentum = v;
+      return this;
+    }
+
+    /**
+     * Weight of each older history item relative to the next newer one in the pooled user tower
+     * ({@code γ^age}, normalised, 1 = the plain mean); default 0.8. On MovieLens-100K it nearly
+     * doubled the towers' holdout Recall@20 (0.045 → 0.079, 5 seeds); on the drift-free synthetic
+     * stream it cost under 1% (README, Quality).
+     */
+    public Builder historyRecencyDecay(double v) {
+      historyRecencyDecay = v;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
           dim,
@@ -586,7 +725,14 @@ public record ModelConfig(
           queueMomentum,
           admissionMinCount,
           rowTtlEvents,
-          tableOptimizer);
+          tableOptimizer,
+          augmentViews,
+          augmentMaskProbability,
+          augmentCropFraction,
+          dinoPrototypes,
+          dinoTeacherTemperature,
+          dinoMomentum,
+          historyRecencyDecay);
     }
   }
 }

@@ -25,7 +25,7 @@ class ModelConfigTest {
   void badValuesFailNamingTheOption() {
     assertThatThrownBy(() -> ModelConfig.Loss.parse("x"))
         .hasMessage(
-            "model.loss must be one of infonce, symmetric-infonce, siglip, alignment, triplet, barlow-twins, was x");
+            "model.loss must be one of infonce, symmetric-infonce, siglip, alignment, triplet, barlow-twins, simsiam, dino, was x");
     assertThatThrownBy(() -> ModelConfig.TableOptimizer.parse("sgd"))
         .hasMessage("model.table.optimizer must be one of adagrad, adam, was sgd");
     assertThat(ModelConfig.Loss.parse("Symmetric-InfoNCE"))
@@ -51,6 +51,17 @@ class ModelConfigTest {
         .hasMessageStartingWith("model.loss must be infonce or symmetric-infonce");
     assertThatThrownBy(() -> ModelConfig.builder().learnedTemperature(true).temperature(5).build())
         .hasMessageStartingWith("model.temperature must be in [0.01, 1.0] when it is learned");
+    for (ModelConfig.Loss negativeFree :
+        new ModelConfig.Loss[] {ModelConfig.Loss.SIMSIAM, ModelConfig.Loss.DINO}) {
+      assertThatThrownBy(() -> ModelConfig.builder().loss(negativeFree).build())
+          .hasMessageStartingWith("model.item-bias must be false with the simsiam and dino losses");
+    }
+    assertThatThrownBy(() -> ModelConfig.builder().dinoPrototypes(1).build())
+        .hasMessageStartingWith("model.loss.dino.prototypes must be");
+    assertThatThrownBy(() -> ModelConfig.builder().dinoTeacherTemperature(0).build())
+        .hasMessageStartingWith("model.loss.dino.teacher-temperature must be");
+    assertThatThrownBy(() -> ModelConfig.builder().dinoMomentum(1).build())
+        .hasMessageStartingWith("model.loss.dino.momentum must be");
     assertThatThrownBy(() -> ModelConfig.builder().queueSize(-1).build())
         .hasMessageStartingWith("model.queue.size must be");
     assertThatThrownBy(() -> ModelConfig.builder().queueMomentum(1).build())

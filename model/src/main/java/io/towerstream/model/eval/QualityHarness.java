@@ -198,6 +198,13 @@ public final class QualityHarness {
       case "admissionMinCount" -> b.admissionMinCount(Integer.parseInt(v));
       case "rowTtlEvents" -> b.rowTtlEvents(Long.parseLong(v));
       case "tableOptimizer" -> b.tableOptimizer(ModelConfig.TableOptimizer.parse(v));
+      case "augmentViews" -> b.augmentViews(Integer.parseInt(v));
+      case "augmentMask" -> b.augmentMaskProbability(Double.parseDouble(v));
+      case "augmentCrop" -> b.augmentCropFraction(Double.parseDouble(v));
+      case "dinoPrototypes" -> b.dinoPrototypes(Integer.parseInt(v));
+      case "dinoTeacherTemperature" -> b.dinoTeacherTemperature(Double.parseDouble(v));
+      case "dinoMomentum" -> b.dinoMomentum(Double.parseDouble(v));
+      case "historyDecay" -> b.historyRecencyDecay(Double.parseDouble(v));
       default -> throw new IllegalArgumentException("unknown option " + key);
     }
   }

@@ -1,11 +1,13 @@
 package io.towerstream.model.history;
 
 /**
- * The input of the history-pooling user tower: {@code z_i = e_i + mean(h_p : p in row i's
- * history)}, the user's id embedding plus the mean embedding of their recent items (YouTube DNN's
- * "watch vector", Covington et al. 2016). A user with one click already gets a vector that says
- * something, and a user whose id row is barely trained (everything rated in one session) is carried
- * by items that are trained by every other user. A user without history gets {@code z_i = e_i}.
+ * The input of the history-pooling user tower: {@code z_i = e_i + Σ_p a_p h_p} over row i's
+ * history, with {@code a_p = γ^age / Σ γ^age} ({@code age} 0 for the newest item; {@code γ =
+ * model.history.recency-decay}, 1 = the plain mean), the user's id embedding plus the mean
+ * embedding of their recent items (YouTube DNN's "watch vector", Covington et al. 2016). A user
+ * with one click already gets a vector that says something, and a user whose id row is barely
+ * trained (everything rated in one session) is carried by items that are trained by every other
+ * user. A user without history gets {@code z_i = e_i}.
  *
  * <p>The pooling is linear, so its backward is its adjoint: {@code ∂L/∂e_i = ∂L/∂z_i} and {@code
  * ∂L/∂h_p = ∂L/∂z_i / n_i}. Plain loops: a batch pools at most B × history rows, less work than the
@@ -16,12 +18,43 @@ public final class HistoryPooling {
   private HistoryPooling() {}
 
   /**
+   * {@code a_p} for the {@code n} positions of one row, oldest first: {@code γ^(n−1−j)} normalised
+   * to sum 1; {@code 1/n} each when {@code γ = 1}.
+   */
+  static float[] weights(int n, double decay) {
+    float[] a = new float[n];
+    if (decay == 1.0) {
+      java.util.Arrays.fill(a, 1f / n);
+      return a;
+    }
+    double sum = 0;
+    double w = 1;
+    for (int j = n - 1; j >= 0; j--) {
+      a[j] = (float) w;
+      sum += w;
+      w *= decay;
+    }
+    for (int j = 0; j < n; j++) {
+      a[j] = (float) (a[j] / sum);
+    }
+    return a;
+  }
+
+  /** {@link #forward(float[], float[], int[], int, double)} with the plain mean. */
+  public static float[] forward(float[] userRows, float[] pooledRows, int[] offsets, int dim) {
+    return forward(userRows, pooledRows, offsets, dim, 1.0);
+  }
+
+  /**
    * @param userRows {@code B × dim} id embeddings
    * @param pooledRows {@code positions × dim} history embeddings, row {@code i}'s at its offsets
-   * @param offsets length {@code B + 1}, non-decreasing, {@code offsets[0] = 0}
+   * @param offsets length {@code B + 1}, non-decreasing, {@code offsets[0] = 0}; each row's
+   *     positions oldest first
+   * @param decay γ in (0, 1]
    * @return {@code B × dim} tower inputs, a fresh array; the arguments are not modified
    */
-  public static float[] forward(float[] userRows, float[] pooledRows, int[] offsets, int dim) {
+  public static float[] forward(
+      float[] userRows, float[] pooledRows, int[] offsets, int dim, double decay) {
     float[] z = userRows.clone();
     int rows = offsets.length - 1;
     for (int i = 0; i < rows; i++) {
@@ -29,12 +62,13 @@ public final class HistoryPooling {
       if (n == 0) {
         continue;
       }
-      float inv = 1f / n;
+      float[] a = weights(n, decay);
       int dst = i * dim;
       for (int p = offsets[i]; p < offsets[i + 1]; p++) {
         int src = p * dim;
+        float w = a[p - offsets[i]];
         for (int k = 0; k < dim; k++) {
-          z[dst + k] += inv * pooledRows[src + k];
+          z[dst + k] += w * pooledRows[src + k];
         }
       }
     }
@@ -50,21 +84,27 @@ public final class HistoryPooling {
    * @return {@code positions × dim} gradient with respect to each pooled row, a fresh array; the
    *     gradient with respect to the id embeddings is {@code dInputs} itself
    */
-  public static float[] backwardPooled(float[] dInputs, int[] offsets, int dim) {
+  public static float[] backwardPooled(float[] dInputs, int[] offsets, int dim, double decay) {
     int rows = offsets.length - 1;
     float[] d = new float[offsets[rows] * dim];
     for (int i = 0; i < rows; i++) {
       int n = offsets[i + 1] - offsets[i];
-      float inv = n == 0 ? 0f : 1f / n;
+      float[] a = weights(n, decay);
       int src = i * dim;
       for (int p = offsets[i]; p < offsets[i + 1]; p++) {
         int dst = p * dim;
+        float w = a[p - offsets[i]];
         for (int k = 0; k < dim; k++) {
-          d[dst + k] = inv * dInputs[src + k];
+          d[dst + k] = w * dInputs[src + k];
         }
       }
     }
     return d;
+  }
+
+  /** {@link #backwardPooled(float[], int[], int, double)} of the plain mean. */
+  public static float[] backwardPooled(float[] dInputs, int[] offsets, int dim) {
+    return backwardPooled(dInputs, offsets, dim, 1.0);
   }
 
   /**
@@ -76,28 +116,35 @@ public final class HistoryPooling {
    * @return {@code distinctCount × dim} sums, a fresh array; the arguments are not modified
    */
   public static float[] backwardPooledByDistinct(
-      float[] dInputs, int[] offsets, int[] distinctOf, int distinctCount, int dim) {
+      float[] dInputs, int[] offsets, int[] distinctOf, int distinctCount, int dim, double decay) {
     int rows = offsets.length - 1;
     float[] sums = new float[distinctCount * dim];
     for (int i = 0; i < rows; i++) {
       int n = offsets[i + 1] - offsets[i];
-      float inv = n == 0 ? 0f : 1f / n;
+      float[] a = weights(n, decay);
       int src = i * dim;
       for (int p = offsets[i]; p < offsets[i + 1]; p++) {
         int dst = distinctOf[p] * dim;
+        float w = a[p - offsets[i]];
         for (int k = 0; k < dim; k++) {
-          sums[dst + k] += inv * dInputs[src + k];
+          sums[dst + k] += w * dInputs[src + k];
         }
       }
     }
     return sums;
   }
 
+  /** {@link #backwardPooledByDistinct(float[], int[], int[], int, int, double)}, plain mean. */
+  public static float[] backwardPooledByDistinct(
+      float[] dInputs, int[] offsets, int[] distinctOf, int distinctCount, int dim) {
+    return backwardPooledByDistinct(dInputs, offsets, distinctOf, distinctCount, dim, 1.0);
+  }
+
   /**
-   * The squared L2 norm of {@link #backwardPooled}'s per-position gradients, {@code Σ_i ‖∂L/∂z_i‖²
-   * / n_i}, for the global gradient clip, without building them. NaN when any gradient is.
+   * The squared L2 norm of {@link #backwardPooled}'s per-position gradients, {@code Σ_i Σ_p a_p²
+   * ‖∂L/∂z_i‖²}, for the global gradient clip, without building them. NaN when any gradient is.
    */
-  public static double pooledSquaredNorm(float[] dInputs, int[] offsets, int dim) {
+  public static double pooledSquaredNorm(float[] dInputs, int[] offsets, int dim, double decay) {
     int rows = offsets.length - 1;
     double total = 0;
     for (int i = 0; i < rows; i++) {
@@ -105,14 +152,25 @@ public final class HistoryPooling {
       if (n == 0) {
         continue;
       }
-      float inv = 1f / n;
-      double rowSum = 0;
-      for (int k = 0; k < dim; k++) {
-        double x = inv * dInputs[i * dim + k]; // as the per-position value is rounded
-        rowSum += x * x;
+      float[] a = weights(n, decay);
+      for (float w : a) {
+        double rowSum = 0;
+        for (int k = 0; k < dim; k++) {
+          double x = w * dInputs[i * dim + k]; // as the per-position value is rounded
+          rowSum += x * x;
+        }
+        total += rowSum;
+        if (decay == 1.0) { // every position the same: n times the first
+          total += (n - 1) * rowSum;
+          break;
+        }
       }
-      total += n * rowSum;
     }
     return total;
+  }
+
+  /** {@link #pooledSquaredNorm(float[], int[], int, double)} of the plain mean. */
+  public static double pooledSquaredNorm(float[] dInputs, int[] offsets, int dim) {
+    return pooledSquaredNorm(dInputs, offsets, dim, 1.0);
   }
 }

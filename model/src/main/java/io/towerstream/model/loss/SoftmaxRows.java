@@ -203,14 +203,21 @@ final class SoftmaxRows {
   /** {@code logsumexp_j L_ij − L_ii} for one row, stably, in double. */
   private static double exactRowLoss(INDArray logits, int row) {
     double[] l = logits.getRow(row).toDoubleVector();
+    return logSumExp(l) - l[row];
+  }
+
+  /**
+   * {@code log Σ_j e^{x_j}}, shifted by the maximum so that it neither overflows nor underflows.
+   */
+  static double logSumExp(double[] x) {
     double max = Double.NEGATIVE_INFINITY;
-    for (double x : l) {
-      max = Math.max(max, x);
+    for (double v : x) {
+      max = Math.max(max, v);
     }
     double sum = 0;
-    for (double x : l) {
-      sum += Math.exp(x - max);
+    for (double v : x) {
+      sum += Math.exp(v - max);
     }
-    return max + Math.log(sum) - l[row];
+    return max + Math.log(sum);
   }
 }

@@ -76,7 +76,8 @@ final class ForwardBackward {
     users.gatherPositions(idRows);
     items.gatherPositions(itemRows);
     pooled.gatherPositions(pooledRows);
-    float[] userRows = HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim);
+    float[] userRows =
+        HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim, c.historyRecencyDecay());
     if (!s.userTower.hasHead() && !s.itemTower.hasHead()) {
       return runHeadless(
           rows, columns, userRows, itemRows, poolOffsets, weights, logQ, itemKeys, userKeys);
@@ -115,7 +116,7 @@ final class ForwardBackward {
         }
       }
       LossGradients loss =
-          LossSelection.of(c, s.scalars)
+          LossSelection.of(c, s.scalars, s.lossHead)
               .compute(
                   userOut,
                   itemOut,
@@ -157,8 +158,13 @@ final class ForwardBackward {
           dUserInputs,
           NdArrays.toFloats(dv.embeddings()),
           HistoryPooling.backwardPooledByDistinct(
-              dUserInputs, poolOffsets, pooled.distinctIndices(), pooled.distinctCount(), dim),
-          HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim),
+              dUserInputs,
+              poolOffsets,
+              pooled.distinctIndices(),
+              pooled.distinctCount(),
+              dim,
+              c.historyRecencyDecay()),
+          HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim, c.historyRecencyDecay()),
           dBias,
           s.userTower.headGradient(du),
           s.itemTower.headGradient(dv),
@@ -166,7 +172,9 @@ final class ForwardBackward {
           learnedBias,
           c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
               ? new float[] {(float) learnedScale, (float) learnedBias}
-              : null);
+              : null,
+          headGradient(loss),
+          headStatistics(loss));
     }
   }
 
@@ -207,6 +215,8 @@ final class ForwardBackward {
     }
     float[] dU;
     float[] dV;
+    float[] lossHead;
+    float[] lossHeadStatistics;
     LossGradients loss;
     try (MemoryWorkspace ignored =
         Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
@@ -220,7 +230,7 @@ final class ForwardBackward {
                 queue.keys());
       }
       loss =
-          LossSelection.of(c, s.scalars)
+          LossSelection.of(c, s.scalars, s.lossHead)
               .compute(
                   NdArrays.floatMatrix(u, rows, width),
                   NdArrays.floatMatrix(v, columns, width),
@@ -234,6 +244,8 @@ final class ForwardBackward {
                   queue);
       dU = NdArrays.toFloats(loss.dUsers());
       dV = NdArrays.toFloats(loss.dCandidates());
+      lossHead = headGradient(loss); // copied out while the workspace still holds them
+      lossHeadStatistics = headStatistics(loss);
     }
     float[] dBias = null;
     double dLogScale = loss.dLogScale();
@@ -259,8 +271,13 @@ final class ForwardBackward {
         dUserInputs,
         dItemInputs,
         HistoryPooling.backwardPooledByDistinct(
-            dUserInputs, poolOffsets, pooled.distinctIndices(), pooled.distinctCount(), dim),
-        HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim),
+            dUserInputs,
+            poolOffsets,
+            pooled.distinctIndices(),
+            pooled.distinctCount(),
+            dim,
+            c.historyRecencyDecay()),
+        HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim, c.historyRecencyDecay()),
         dBias,
         null,
         null,
@@ -268,7 +285,19 @@ final class ForwardBackward {
         learnedBias,
         c.learnedTemperature() || c.loss() == ModelConfig.Loss.SIGLIP
             ? new float[] {(float) learnedScale, (float) learnedBias}
-            : null);
+            : null,
+        lossHead,
+        lossHeadStatistics);
+  }
+
+  /** The loss head's gradient, flat, or null. */
+  private static float[] headGradient(LossGradients loss) {
+    return loss.dHead() == null ? null : NdArrays.toFloats(loss.dHead());
+  }
+
+  /** The loss head's statistics, or null. */
+  private static float[] headStatistics(LossGradients loss) {
+    return loss.headStatistics() == null ? null : NdArrays.toFloats(loss.headStatistics());
   }
 
   /**
@@ -310,5 +339,7 @@ final class ForwardBackward {
       float[] itemHead,
       double dLogScale,
       double dBias,
-      float[] scalars) {}
+      float[] scalars,
+      float[] lossHead,
+      float[] lossHeadStatistics) {}
 }

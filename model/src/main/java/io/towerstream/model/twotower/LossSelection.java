@@ -11,13 +11,16 @@ import io.towerstream.model.loss.SymmetricInfoNceLoss;
 import io.towerstream.model.loss.TripletLoss;
 
 /**
- * The configured loss for one step; SigLIP's carries the step's learned bias, so it is built per
- * step.
+ * The configured loss for one step; SigLIP's carries the step's learned bias, SimSiam's and DINO's
+ * their head's current weights, so it is built per step.
  */
 final class LossSelection {
   private LossSelection() {}
 
-  static ContrastiveLoss of(ModelConfig c, LearnedScalars scalars) {
+  /**
+   * @param head the loss's own head, for the losses that have one (else null)
+   */
+  static ContrastiveLoss of(ModelConfig c, LearnedScalars scalars, LossHead head) {
     InfoNceOptions options = new InfoNceOptions(c.hardNegativeBeta(), c.positivePrior());
     return switch (c.loss()) {
       case INFONCE -> new InfoNceLoss(options);
@@ -26,6 +29,7 @@ final class LossSelection {
       case ALIGNMENT -> new AlignmentLoss();
       case TRIPLET -> new TripletLoss(c.tripletMargin());
       case BARLOW_TWINS -> new BarlowTwinsLoss();
+      case SIMSIAM, DINO -> head.loss(c);
     };
   }
 }

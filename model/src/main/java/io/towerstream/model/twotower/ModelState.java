@@ -28,9 +28,9 @@ import io.towerstream.model.tower.Tower;
  * biases), then, appended later within version 2, the table extras (use stamps, counters, the rest
  * of the optimizer state), the learned scalars, the admission counts and the momentum queue;
  * version 3 adds the prior weight tuner, version 4 the events other replicas trained (the stream
- * position's remote part). A snapshot that ends before a part (version 1, or version 2 written
- * before the part existed) starts that part empty; one from before version 3 starts tuning at the
- * configured prior weight.
+ * position's remote part), version 5 the loss's own head (SimSiam's predictor, DINO's prototypes).
+ * A snapshot that ends before a part (version 1, or version 2 written before the part existed)
+ * starts that part empty; one from before version 3 starts tuning at the configured prior weight.
  */
 final class ModelState {
   private static final long USER_INIT_SALT = 0x5553_4552_0000_0001L;
@@ -63,6 +63,9 @@ final class ModelState {
 
   /** Events skipped because their user or item was not admitted yet. */
   long heldBackEvents;
+
+  /** The loss's own dense weights (SimSiam's predictor, DINO's prototypes); null for most. */
+  LossHead lossHead;
 
   /**
    * Events the other replicas trained, as their deltas reported them: with the local ones, the
@@ -136,6 +139,7 @@ final class ModelState {
     this.prior = prior;
     this.biases = biases;
     this.scalars = extras.scalars;
+    this.lossHead = LossHead.fresh(config);
     this.userAdmission = extras.userAdmission;
     this.itemAdmission = extras.itemAdmission;
     this.queue = extras.queue;
@@ -312,6 +316,7 @@ final class ModelState {
       priorTuner.writeTo(out);
     }
     out.writeLong(remoteEvents); // format 4
+    LossHead.write(lossHead, out); // format 5
   }
 
   /** Reads the parts written by {@link #writeTo}, with hyper-parameters from {@code c}. */
@@ -360,6 +365,7 @@ final class ModelState {
       }
     }
     long remoteEvents = in.formatVersion() >= 4 ? in.readLong() : 0;
+    LossHead lossHead = in.formatVersion() >= 5 ? LossHead.read(in, c) : LossHead.fresh(c);
     in.requireFullyRead();
     for (int item : reservoir.itemsByRecency()) {
       SnapshotReader.check(items.isLive(item), "reservoir holds an item row that does not exist");
@@ -389,6 +395,7 @@ final class ModelState {
             extras,
             tuner);
     state.remoteEvents = remoteEvents;
+    state.lossHead = lossHead;
     return state;
   }
 

@@ -245,26 +245,36 @@ final class ReplicaTracker {
   }
 
   private int denseSize() {
-    return s.userTower.headSize() + s.itemTower.headSize() + LearnedScalars.SIZE;
+    return s.userTower.headSize()
+        + s.itemTower.headSize()
+        + LearnedScalars.SIZE
+        + (s.lossHead == null ? 0 : s.lossHead.values().length);
   }
 
-  /** Both heads' weights and the learned scalars, one flat copy. */
+  /** Both heads' weights, the learned scalars and any loss head, one flat copy. */
   private float[] dense() {
     float[] user = s.userTower.headValues();
     float[] item = s.itemTower.headValues();
     float[] scalars = s.scalars.values();
-    float[] out = new float[user.length + item.length + scalars.length];
+    float[] predictor = s.lossHead == null ? new float[0] : s.lossHead.values();
+    float[] out = new float[user.length + item.length + scalars.length + predictor.length];
     System.arraycopy(user, 0, out, 0, user.length);
     System.arraycopy(item, 0, out, user.length, item.length);
     System.arraycopy(scalars, 0, out, user.length + item.length, scalars.length);
+    System.arraycopy(
+        predictor, 0, out, user.length + item.length + scalars.length, predictor.length);
     return out;
   }
 
   private void addDense(float[] d) {
     int u = s.userTower.headSize();
     int i = s.itemTower.headSize();
+    int scalarsEnd = u + i + LearnedScalars.SIZE;
     s.userTower.addToHead(Arrays.copyOfRange(d, 0, u));
     s.itemTower.addToHead(Arrays.copyOfRange(d, u, u + i));
-    s.scalars.add(Arrays.copyOfRange(d, u + i, d.length));
+    s.scalars.add(Arrays.copyOfRange(d, u + i, scalarsEnd));
+    if (s.lossHead != null) {
+      s.lossHead.add(Arrays.copyOfRange(d, scalarsEnd, d.length));
+    }
   }
 }

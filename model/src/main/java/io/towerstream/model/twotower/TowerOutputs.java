@@ -45,6 +45,9 @@ final class TowerOutputs {
       }
       offsets[r + 1] = positions;
     }
-    return state.userTower.outputs(HistoryPooling.forward(e, pooled, offsets, dim), n, dim);
+    return state.userTower.outputs(
+        HistoryPooling.forward(e, pooled, offsets, dim, state.config.historyRecencyDecay()),
+        n,
+        dim);
   }
 }

@@ -46,6 +46,10 @@ final class TrainingStep {
 
   private final GradientClipper clipper;
   private final HistoryPlanner histories;
+
+  /** How augmented views of the histories are drawn; null when they are off. */
+  private final HistoryPlanner.Views views;
+
   private final AdmissionGate admission;
   private final ForwardBackward forwardBackward;
   private final int[] negatives;
@@ -63,6 +67,11 @@ final class TrainingStep {
     this.clipper = new GradientClipper(c.gradientClipNorm());
     this.histories =
         new HistoryPlanner(state.users, state.items, state.histories, c.historyLength());
+    this.views =
+        c.augmentViews() == 0
+            ? null
+            : new HistoryPlanner.Views(
+                c.augmentViews(), c.augmentMaskProbability(), c.augmentCropFraction());
     this.admission = new AdmissionGate(state);
     this.forwardBackward = new ForwardBackward(state, users, items, pooled);
     this.negatives = new int[c.reservoirNegatives()];
@@ -99,33 +108,38 @@ final class TrainingStep {
             g.itemBias(),
             g.userHead(),
             g.itemHead(),
-            g.scalars());
+            g.scalars(),
+            g.lossHead());
     if (decision.skip()) {
       s.sampling.restore(samplingRandom);
       s.counters.recordSkipped();
-      return new StepResult(plan.rows, Double.NaN, true);
+      return new StepResult(plan.events, Double.NaN, true);
     }
     commit(plan, g, decision.scale());
     admission.commit(admitted, events.size());
-    return new StepResult(plan.rows, g.loss(), false);
+    return new StepResult(plan.events, g.loss(), false);
   }
 
-  /** Phase 1: reads the model and advances only the random generators. */
+  /**
+   * Phase 1: reads the model and advances only the random generators. The rows are the events, then
+   * each augmented view of them (same user and item, another view of the history).
+   */
   private Plan plan(List<Interaction> batch) {
-    int rows = batch.size();
+    int events = batch.size();
+    int rows = events * (1 + (views == null ? 0 : views.count()));
     long step = s.counters.batches() + 1;
     users.clear();
     items.clear();
     float[] weights = new float[rows];
     long maxEventTime = Long.MIN_VALUE;
-    for (int i = 0; i < rows; i++) {
-      Interaction x = batch.get(i);
+    for (int r = 0; r < rows; r++) {
+      Interaction x = batch.get(r % events);
       users.add(x.userId(), s.userInit);
       items.add(x.itemId(), s.itemInit);
-      weights[i] = x.weight();
+      weights[r] = x.weight();
       maxEventTime = Math.max(maxEventTime, x.eventTimeMillis());
     }
-    int[] poolOffsets = histories.plan(batch, pooled);
+    int[] poolOffsets = histories.plan(batch, pooled, views, s.sampling);
     int positiveItems = items.distinctCount();
     int draws = s.reservoir.size() > 0 ? negatives.length : 0;
     if (draws > 0) {
@@ -137,7 +151,7 @@ final class TrainingStep {
     // Prior for first-seen items, assuming a uniform catalogue: a batch holds B of the table's
     // items, so an
     // average item occurs once every items/B steps.
-    double priorGap = Math.max(1.0, s.items.liveRows() / (double) rows);
+    double priorGap = Math.max(1.0, s.items.liveRows() / (double) events);
     StepLogQ.Result logQ =
         c.logQCorrection()
             ? new StepLogQ(s, items, positiveItems, draws, step, priorGap)
@@ -145,6 +159,7 @@ final class TrainingStep {
             : new StepLogQ.Result(null, null);
     return new Plan(
         step,
+        events,
         rows,
         rows + draws,
         positiveItems,
@@ -175,7 +190,7 @@ final class TrainingStep {
   /** Phase 3: applies an accepted step. */
   private void commit(Plan plan, ForwardBackward.Gradients g, float scale) {
     long firstEvent = s.streamPosition();
-    long now = firstEvent + plan.rows;
+    long now = firstEvent + plan.events;
     s.users.setClock(now);
     s.items.setClock(now);
     pooled.commit(); // touches the pooled rows first, so this step's inserts do not evict them
@@ -219,13 +234,16 @@ final class TrainingStep {
     s.userTower.updateHead(g.userHead(), scale, c.towerLearningRate());
     s.itemTower.updateHead(g.itemHead(), scale, c.towerLearningRate());
     s.scalars.update(g.dLogScale(), g.dBias(), scale);
+    if (g.lossHead() != null) {
+      s.lossHead.update(g.lossHead(), g.lossHeadStatistics(), scale, c);
+    }
     for (int k = 0; k < plan.positiveItems; k++) {
       if (itemSlots[k] >= 0) {
         s.frequencies.observe(itemSlots[k], plan.step, plan.priorGap);
         s.clickedItems.mark(itemSlots[k]);
       }
     }
-    for (int p = 0; p < plan.rows; p++) {
+    for (int p = 0; p < plan.events; p++) { // each event once, not once per view
       int slot = itemSlots[items.distinctOf(p)];
       if (slot >= 0) {
         s.reservoir.observe(slot);
@@ -242,7 +260,7 @@ final class TrainingStep {
     markChanged(userSlots, itemSlots);
     markChanged(new int[0], pooledSlots);
     long originBefore = s.prior.origin();
-    if (s.prior.rebaseIfNeeded(firstEvent + plan.rows)) {
+    if (s.prior.rebaseIfNeeded(firstEvent + plan.events)) {
       if (s.replica != null) {
         s.replica.rebasePrior(originBefore);
       }
@@ -261,7 +279,7 @@ final class TrainingStep {
       s.queue.flushEvictions(); // before enqueueing: an evicted slot may hold a new positive now
       enqueuePositives(itemSlots, plan.positiveItems);
     }
-    s.counters.recordTrained(plan.rows, g.loss(), plan.maxEventTime);
+    s.counters.recordTrained(plan.events, g.loss(), plan.maxEventTime);
   }
 
   /**
@@ -324,11 +342,12 @@ final class TrainingStep {
   }
 
   /**
-   * What phase 1 decided: candidate columns are the {@code rows} positives then the reservoir
-   * draws.
+   * What phase 1 decided: the {@code rows} are the {@code events}, then their augmented views;
+   * candidate columns are the {@code rows} positives then the reservoir draws.
    */
   private record Plan(
       long step,
+      int events,
       int rows,
       int columns,
       int positiveItems,

@@ -9,6 +9,8 @@ import io.towerstream.model.tower.TowerActivations;
 import io.towerstream.model.tower.TowerMath;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,20 +29,33 @@ class HistoryPoolingTest {
   }
 
   @Test
-  void backwardIsTheAdjointOfTheForwardPooling() {
+  void recencyWeightsFavourTheNewestItemAndSumToOne() {
+    assertThat(HistoryPooling.weights(3, 0.5)).containsExactly(1f / 7, 2f / 7, 4f / 7);
+    assertThat(HistoryPooling.weights(4, 1.0)).containsExactly(0.25f, 0.25f, 0.25f, 0.25f);
+    float[] ids = new float[DIM];
+    float[] pooled = {7, 0, 0, /* */ 0, 7, 0, /* */ 0, 0, 7}; // oldest first
+    float[] z = HistoryPooling.forward(ids, pooled, new int[] {0, 3}, DIM, 0.5);
+    assertThat(z[0]).isCloseTo(1f, within(1e-6f));
+    assertThat(z[2]).isCloseTo(4f, within(1e-6f));
+  }
+
+  @ParameterizedTest(name = "decay {0}")
+  @ValueSource(doubles = {1.0, 0.7})
+  void backwardIsTheAdjointOfTheForwardPooling(double decay) {
     // <dz, P h> = <Pᵀ dz, h> for the linear pooling P: fails on a wrong 1/n or a wrong row
     // assignment.
     int[] offsets = {0, 3, 3, 4, 9};
     int rows = offsets.length - 1;
     float[] h = gaussian(offsets[rows] * DIM);
     float[] dz = gaussian(rows * DIM);
-    float[] ph = HistoryPooling.forward(new float[rows * DIM], h, offsets, DIM);
-    float[] ptdz = HistoryPooling.backwardPooled(dz, offsets, DIM);
+    float[] ph = HistoryPooling.forward(new float[rows * DIM], h, offsets, DIM, decay);
+    float[] ptdz = HistoryPooling.backwardPooled(dz, offsets, DIM, decay);
     assertThat(dot(dz, ph)).isCloseTo(dot(ptdz, h), within(1e-5));
   }
 
-  @Test
-  void perDistinctSumsAndSquaredNormEqualThePerPositionGradients() {
+  @ParameterizedTest(name = "decay {0}")
+  @ValueSource(doubles = {1.0, 0.7})
+  void perDistinctSumsAndSquaredNormEqualThePerPositionGradients(double decay) {
     // The fused path the step uses must be the per-position gradient summed per distinct row,
     // exactly, and its
     // norm the one the clip would compute from the per-position array (a repeated item counts at
@@ -49,7 +64,7 @@ class HistoryPoolingTest {
     int[] distinctOf = {0, 1, 0, /* */ 2, /* */ 1, 3, 3, 0, 2};
     int rows = offsets.length - 1;
     float[] dz = gaussian(rows * DIM);
-    float[] perPosition = HistoryPooling.backwardPooled(dz, offsets, DIM);
+    float[] perPosition = HistoryPooling.backwardPooled(dz, offsets, DIM, decay);
     float[] expected = new float[4 * DIM];
     double expectedSquares = 0;
     for (int p = 0; p < distinctOf.length; p++) {
@@ -58,13 +73,13 @@ class HistoryPoolingTest {
         expectedSquares += (double) perPosition[p * DIM + k] * perPosition[p * DIM + k];
       }
     }
-    assertThat(HistoryPooling.backwardPooledByDistinct(dz, offsets, distinctOf, 4, DIM))
+    assertThat(HistoryPooling.backwardPooledByDistinct(dz, offsets, distinctOf, 4, DIM, decay))
         .containsExactly(expected);
-    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM))
+    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM, decay))
         .isCloseTo(expectedSquares, within(1e-9));
     dz[DIM] = Float.NaN; // row 1 has no history: its NaN never reaches a pooled row
     dz[0] = Float.NaN;
-    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM)).isNaN();
+    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM, decay)).isNaN();
   }
 
   @Test

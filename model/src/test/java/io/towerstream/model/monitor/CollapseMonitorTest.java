@@ -40,6 +40,25 @@ class CollapseMonitorTest {
     assertThat(alignment.uniformity()).isGreaterThan(infoNce.uniformity());
   }
 
+  /**
+   * The same negative-free pull with SimSiam's predictor and stop-gradient does not collapse: what
+   * separates it from alignment alone is exactly those two (Chen &amp; He 2021); nor does DINO's,
+   * whose centred and sharpened momentum teacher does that job.
+   */
+  @Test
+  void theStopGradientObjectivesDoNotCollapse() {
+    CollapseMetrics alignment = train(BASE.toBuilder().loss(ModelConfig.Loss.ALIGNMENT).build());
+    CollapseMetrics simSiam =
+        train(BASE.toBuilder().loss(ModelConfig.Loss.SIMSIAM).itemBias(false).build());
+    CollapseMetrics dino =
+        train(BASE.toBuilder().loss(ModelConfig.Loss.DINO).itemBias(false).build());
+    System.out.println("alignment " + alignment + "\nsimsiam " + simSiam + "\ndino " + dino);
+    assertThat(simSiam.collapsed(2, 0.9)).as("SimSiam: %s", simSiam).isFalse();
+    assertThat(simSiam.effectiveRank()).isGreaterThan(2 * alignment.effectiveRank());
+    assertThat(dino.collapsed(2, 0.9)).as("DINO: %s", dino).isFalse();
+    assertThat(dino.effectiveRank()).isGreaterThan(2 * alignment.effectiveRank());
+  }
+
   private static CollapseMetrics train(ModelConfig config) {
     OnlineModel model = TwoTowerModels.create(config);
     CollapseMonitor monitor = new CollapseMonitor(256);

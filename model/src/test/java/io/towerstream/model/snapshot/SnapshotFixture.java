@@ -17,7 +17,13 @@ import java.util.List;
  * version's reader.
  */
 public final class SnapshotFixture {
-  static final String RESOURCE = "/snapshots/format-v4.snapshot";
+  static final String RESOURCE = "/snapshots/format-v5.snapshot";
+
+  /**
+   * The last version-4 fixture, written with {@link #V4_CONFIG}, kept so reading version 4 stays
+   * tested.
+   */
+  static final String V4_RESOURCE = "/snapshots/format-v4.snapshot";
 
   /**
    * The last version-3 fixture, written with {@link #CONFIG}, kept so reading version 3 stays
@@ -78,17 +84,29 @@ public final class SnapshotFixture {
           .build();
 
   /**
-   * {@link #V2_CONFIG} with the prior weight tuned on every batch and tower MLPs, the parts version
-   * 3 added.
-   */
-  /**
    * {@link #V2_CONFIG} with the prior weight tuned on every batch: the pre-MLP format-3 fixture's
    * config.
    */
   static final ModelConfig V3_PRE_MLP_CONFIG = V2_CONFIG.toBuilder().priorTuningInterval(1).build();
 
-  static final ModelConfig CONFIG =
+  /**
+   * {@link #V2_CONFIG} with the prior weight tuned on every batch and tower MLPs, the parts version
+   * 3 added: the config of the version-3 and version-4 fixtures.
+   */
+  static final ModelConfig V4_CONFIG =
       V2_CONFIG.toBuilder().priorTuningInterval(1).towerMlpHidden(3).build();
+
+  /**
+   * {@link #V4_CONFIG} with the DINO loss, whose head (prototypes, their momentum teacher, the
+   * centre) is the part version 5 added; it learns no temperature and has no item bias.
+   */
+  static final ModelConfig CONFIG =
+      V4_CONFIG.toBuilder()
+          .loss(ModelConfig.Loss.DINO)
+          .dinoPrototypes(3)
+          .learnedTemperature(false)
+          .itemBias(false)
+          .build();
 
   private SnapshotFixture() {}
 

@@ -13,12 +13,14 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SnapshotFormatTest {
   @Test
-  void theCommittedVersion4FixtureLoadsAndIsResavedByteForByte() throws IOException {
+  void theCommittedVersion5FixtureLoadsAndIsResavedByteForByte() throws IOException {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
-    assertThat(SnapshotReader.over(fixture, 4, 4).readInt()).isEqualTo(4);
+    assertThat(SnapshotReader.over(fixture, 4, 4).readInt()).isEqualTo(5);
     OnlineModel model = TwoTowerModels.restore(fixture, SnapshotFixture.CONFIG);
     assertThat(model.snapshot()).isEqualTo(fixture);
     assertThat(model.stats().batches()).isEqualTo(19);
@@ -35,17 +37,81 @@ class SnapshotFormatTest {
         .isFalse();
   }
 
+  /**
+   * The fixture's DINO head is restored, not reset: restoring through a config without it (which
+   * reads past it) and back gives a fresh head, and a different next step.
+   */
   @Test
-  void aVersion3SnapshotLoadsWithNoRemoteEventsAndIsResavedAsVersion4() throws IOException {
+  void theVersion5FixturesLossHeadIsRestoredNotReset() throws IOException {
+    byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
+    OnlineModel restored = TwoTowerModels.restore(fixture, SnapshotFixture.CONFIG);
+    OnlineModel withoutPredictor =
+        TwoTowerModels.restore(
+            TwoTowerModels.restore(fixture, SnapshotFixture.V4_CONFIG).snapshot(),
+            SnapshotFixture.CONFIG);
+    List<Interaction> batch = List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3"));
+    assertThat(restored.userVector("u1")).isEqualTo(withoutPredictor.userVector("u1"));
+    restored.train(batch);
+    withoutPredictor.train(batch);
+    assertThat(restored.userVector("u1")).isNotEqualTo(withoutPredictor.userVector("u1"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = ModelConfig.Loss.class,
+      names = {"SIMSIAM", "DINO"})
+  void aLossHeadSurvivesASnapshotByteForByte(ModelConfig.Loss loss) {
+    ModelConfig config =
+        ModelConfig.builder().dim(8).batchSize(8).loss(loss).itemBias(false).seed(4).build();
+    OnlineModel model = TwoTowerModels.create(config);
+    List<Interaction> batch = new java.util.ArrayList<>();
+    for (int k = 0; k < 8; k++) {
+      batch.add(new Interaction("u" + (k % 3), "i" + k));
+    }
+    model.train(batch);
+    model.train(batch);
+    byte[] saved = model.snapshot();
+    OnlineModel restored = TwoTowerModels.restore(saved, config);
+    assertThat(restored.snapshot()).isEqualTo(saved);
+    model.train(batch);
+    restored.train(batch);
+    assertThat(restored.userVector("u1")).isEqualTo(model.userVector("u1"));
+    assertThat(restored.snapshot()).isEqualTo(model.snapshot());
+  }
+
+  @Test
+  void aVersion4SnapshotLoadsWithoutAPredictorAndIsResavedAsVersion5() throws IOException {
+    byte[] v4 = readFixture(SnapshotFixture.V4_RESOURCE);
+    assertThat(SnapshotReader.over(v4, 4, 4).readInt()).isEqualTo(4);
+    OnlineModel model = TwoTowerModels.restore(v4, SnapshotFixture.V4_CONFIG);
+    assertThat(model.stats().batches()).isEqualTo(19);
+    byte[] resaved = model.snapshot();
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(5);
+    assertThat(resaved).hasSize(v4.length + 1); // the version-5 part: no predictor
+    assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.V4_CONFIG).snapshot())
+        .isEqualTo(resaved);
+    OnlineModel simSiam =
+        TwoTowerModels.restore(
+            v4, SnapshotFixture.CONFIG.toBuilder().loss(ModelConfig.Loss.SIMSIAM).build());
+    assertThat(simSiam.snapshot().length)
+        .as("restored under SimSiam: a fresh d × d predictor with its Adam state")
+        .isGreaterThan(resaved.length + 16 * 3);
+    assertThat(TwoTowerModels.restore(v4, SnapshotFixture.CONFIG).snapshot().length)
+        .as("under DINO: fresh prototypes, teacher and centre")
+        .isGreaterThan(resaved.length + 3 * 4 * 2 * 4);
+  }
+
+  @Test
+  void aVersion3SnapshotLoadsWithNoRemoteEventsAndIsResavedAsVersion5() throws IOException {
     byte[] v3 = readFixture(SnapshotFixture.V3_RESOURCE);
     assertThat(SnapshotReader.over(v3, 4, 4).readInt()).isEqualTo(3);
-    OnlineModel model = TwoTowerModels.restore(v3, SnapshotFixture.CONFIG);
+    OnlineModel model = TwoTowerModels.restore(v3, SnapshotFixture.V4_CONFIG);
     assertThat(model.stats().batches()).isEqualTo(19);
     assertThat(model.stats().users()).isEqualTo(8);
     byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(4);
-    assertThat(resaved).hasSize(v3.length + 8); // the version-4 part: one long, zero here
-    OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.CONFIG);
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(5);
+    assertThat(resaved).hasSize(v3.length + 9); // version 4's long (zero) and 5's absent predictor
+    OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.V4_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.snapshot()).isEqualTo(resaved);
   }
@@ -64,7 +130,7 @@ class SnapshotFormatTest {
     assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
         .isEqualTo(SnapshotFormat.FORMAT_VERSION);
     assertThat(resaved)
-        .hasSize(pre.length + 2 * 4 + 8); // each tower's MLP width (0), the version-4 long
+        .hasSize(pre.length + 2 * 4 + 9); // each tower's MLP width (0), version 4's long, 5's flag
     TwoTowerModel again = TwoTowerModel.restore(resaved, SnapshotFixture.V3_PRE_MLP_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.itemBias("i1")).isEqualTo(model.itemBias("i1"));
@@ -97,7 +163,7 @@ class SnapshotFormatTest {
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     crc.update(bad, 0, bodyEnd);
     java.nio.ByteBuffer.wrap(bad, bodyEnd, 8).putLong(crc.getValue());
-    assertThatThrownBy(() -> TwoTowerModels.restore(bad, SnapshotFixture.CONFIG))
+    assertThatThrownBy(() -> TwoTowerModels.restore(bad, SnapshotFixture.V4_CONFIG))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("without tower MLP fields");
   }
@@ -167,14 +233,14 @@ class SnapshotFormatTest {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
     SnapshotReader header = SnapshotReader.over(fixture, 0, 12);
     assertThat(header.readInt()).isEqualTo(SnapshotFormat.MAGIC);
-    assertThat(header.readInt()).isEqualTo(4);
+    assertThat(header.readInt()).isEqualTo(5);
     assertThat(header.readInt()).isEqualTo(4); // dim
 
     byte[] future = fixture.clone();
-    future[7] = 5; // version 5, checksum now stale: the version is what gets reported
+    future[7] = 6; // version 6, checksum now stale: the version is what gets reported
     assertThatThrownBy(() -> SnapshotFormat.open(future, 4))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown model snapshot format version 5");
+        .hasMessageContaining("unknown model snapshot format version 6");
   }
 
   @Test

@@ -124,6 +124,52 @@ class ReplicaDeltaTest {
     assertThat(again).as("items not owned were forgotten with the rest").isEmpty();
   }
 
+  /** SimSiam's predictor is a dense weight like the heads: it travels in the delta's dense part. */
+  @Test
+  void theSimSiamPredictorTravelsWithTheDenseWeights() {
+    ModelConfig simSiam =
+        config(false).toBuilder().loss(ModelConfig.Loss.SIMSIAM).itemBias(false).build();
+    OnlineModel a = replica(simSiam);
+    for (List<Interaction> batch : TestStreams.batches(60, 120, 32, 5, 6)) {
+      a.train(batch);
+    }
+    ReplicaDelta delta = a.takeReplicaDelta();
+    float[] dense = delta.dense();
+    assertThat(dense).hasSize(LearnedScalars.SIZE + 16 * 16);
+    double moved = 0;
+    for (int k = LearnedScalars.SIZE; k < dense.length; k++) {
+      moved += Math.abs(dense[k]);
+    }
+    assertThat(moved).as("the predictor learned").isPositive();
+    OnlineModel b = replica(simSiam);
+    b.applyReplicaDelta(delta);
+    assertThat(b.takeReplicaDelta().isEmpty()).isTrue();
+    assertThatThrownBy(() -> replica(config(false)).applyReplicaDelta(delta))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** DINO's prototypes, teacher and centre travel the same way. */
+  @Test
+  void theDinoHeadTravelsWithTheDenseWeights() {
+    ModelConfig dino =
+        config(false).toBuilder()
+            .loss(ModelConfig.Loss.DINO)
+            .dinoPrototypes(10)
+            .itemBias(false)
+            .build();
+    OnlineModel a = replica(dino);
+    for (List<Interaction> batch : TestStreams.batches(60, 120, 32, 5, 6)) {
+      a.train(batch);
+    }
+    float[] dense = a.takeReplicaDelta().dense();
+    assertThat(dense).hasSize(LearnedScalars.SIZE + 2 * 10 * 16 + 10);
+    double centreMoved = 0;
+    for (int k = dense.length - 10; k < dense.length; k++) {
+      centreMoved += Math.abs(dense[k]);
+    }
+    assertThat(centreMoved).as("the centre followed the teacher's logits").isPositive();
+  }
+
   @Test
   void aDeltaOfAnotherShapeIsRejected() {
     OnlineModel plain = replica(config(false));
