@@ -17,32 +17,9 @@ package io.towerstream.model.history;
 public final class HistoryPooling {
   private HistoryPooling() {}
 
-  /**
-   * {@code a_p} for the {@code n} positions of one row, oldest first: {@code γ^(n−1−j)} normalised
-   * to sum 1; {@code 1/n} each when {@code γ = 1}.
-   */
-  static float[] weights(int n, double decay) {
-    float[] a = new float[n];
-    if (decay == 1.0) {
-      java.util.Arrays.fill(a, 1f / n);
-      return a;
-    }
-    double sum = 0;
-    double w = 1;
-    for (int j = n - 1; j >= 0; j--) {
-      a[j] = (float) w;
-      sum += w;
-      w *= decay;
-    }
-    for (int j = 0; j < n; j++) {
-      a[j] = (float) (a[j] / sum);
-    }
-    return a;
-  }
-
-  /** {@link #forward(float[], float[], int[], int, double)} with the plain mean. */
+  /** {@link #forward(float[], float[], int[], int, RecencyWeights)} with the plain mean. */
   public static float[] forward(float[] userRows, float[] pooledRows, int[] offsets, int dim) {
-    return forward(userRows, pooledRows, offsets, dim, 1.0);
+    return forward(userRows, pooledRows, offsets, dim, RecencyWeights.MEAN);
   }
 
   /**
@@ -50,11 +27,11 @@ public final class HistoryPooling {
    * @param pooledRows {@code positions × dim} history embeddings, row {@code i}'s at its offsets
    * @param offsets length {@code B + 1}, non-decreasing, {@code offsets[0] = 0}; each row's
    *     positions oldest first
-   * @param decay γ in (0, 1]
+   * @param weights the recency weights of each row's positions
    * @return {@code B × dim} tower inputs, a fresh array; the arguments are not modified
    */
   public static float[] forward(
-      float[] userRows, float[] pooledRows, int[] offsets, int dim, double decay) {
+      float[] userRows, float[] pooledRows, int[] offsets, int dim, RecencyWeights weights) {
     float[] z = userRows.clone();
     int rows = offsets.length - 1;
     for (int i = 0; i < rows; i++) {
@@ -62,11 +39,10 @@ public final class HistoryPooling {
       if (n == 0) {
         continue;
       }
-      float[] a = weights(n, decay);
       int dst = i * dim;
       for (int p = offsets[i]; p < offsets[i + 1]; p++) {
         int src = p * dim;
-        float w = a[p - offsets[i]];
+        float w = weights.weight(n, p - offsets[i]);
         for (int k = 0; k < dim; k++) {
           z[dst + k] += w * pooledRows[src + k];
         }
@@ -84,16 +60,16 @@ public final class HistoryPooling {
    * @return {@code positions × dim} gradient with respect to each pooled row, a fresh array; the
    *     gradient with respect to the id embeddings is {@code dInputs} itself
    */
-  public static float[] backwardPooled(float[] dInputs, int[] offsets, int dim, double decay) {
+  public static float[] backwardPooled(
+      float[] dInputs, int[] offsets, int dim, RecencyWeights weights) {
     int rows = offsets.length - 1;
     float[] d = new float[offsets[rows] * dim];
     for (int i = 0; i < rows; i++) {
       int n = offsets[i + 1] - offsets[i];
-      float[] a = weights(n, decay);
       int src = i * dim;
       for (int p = offsets[i]; p < offsets[i + 1]; p++) {
         int dst = p * dim;
-        float w = a[p - offsets[i]];
+        float w = weights.weight(n, p - offsets[i]);
         for (int k = 0; k < dim; k++) {
           d[dst + k] = w * dInputs[src + k];
         }
@@ -102,9 +78,9 @@ public final class HistoryPooling {
     return d;
   }
 
-  /** {@link #backwardPooled(float[], int[], int, double)} of the plain mean. */
+  /** {@link #backwardPooled(float[], int[], int, RecencyWeights)} of the plain mean. */
   public static float[] backwardPooled(float[] dInputs, int[] offsets, int dim) {
-    return backwardPooled(dInputs, offsets, dim, 1.0);
+    return backwardPooled(dInputs, offsets, dim, RecencyWeights.MEAN);
   }
 
   /**
@@ -116,16 +92,20 @@ public final class HistoryPooling {
    * @return {@code distinctCount × dim} sums, a fresh array; the arguments are not modified
    */
   public static float[] backwardPooledByDistinct(
-      float[] dInputs, int[] offsets, int[] distinctOf, int distinctCount, int dim, double decay) {
+      float[] dInputs,
+      int[] offsets,
+      int[] distinctOf,
+      int distinctCount,
+      int dim,
+      RecencyWeights weights) {
     int rows = offsets.length - 1;
     float[] sums = new float[distinctCount * dim];
     for (int i = 0; i < rows; i++) {
       int n = offsets[i + 1] - offsets[i];
-      float[] a = weights(n, decay);
       int src = i * dim;
       for (int p = offsets[i]; p < offsets[i + 1]; p++) {
         int dst = distinctOf[p] * dim;
-        float w = a[p - offsets[i]];
+        float w = weights.weight(n, p - offsets[i]);
         for (int k = 0; k < dim; k++) {
           sums[dst + k] += w * dInputs[src + k];
         }
@@ -134,17 +114,21 @@ public final class HistoryPooling {
     return sums;
   }
 
-  /** {@link #backwardPooledByDistinct(float[], int[], int[], int, int, double)}, plain mean. */
+  /**
+   * {@link #backwardPooledByDistinct(float[], int[], int[], int, int, RecencyWeights)}, plain mean.
+   */
   public static float[] backwardPooledByDistinct(
       float[] dInputs, int[] offsets, int[] distinctOf, int distinctCount, int dim) {
-    return backwardPooledByDistinct(dInputs, offsets, distinctOf, distinctCount, dim, 1.0);
+    return backwardPooledByDistinct(
+        dInputs, offsets, distinctOf, distinctCount, dim, RecencyWeights.MEAN);
   }
 
   /**
    * The squared L2 norm of {@link #backwardPooled}'s per-position gradients, {@code Σ_i Σ_p a_p²
    * ‖∂L/∂z_i‖²}, for the global gradient clip, without building them. NaN when any gradient is.
    */
-  public static double pooledSquaredNorm(float[] dInputs, int[] offsets, int dim, double decay) {
+  public static double pooledSquaredNorm(
+      float[] dInputs, int[] offsets, int dim, RecencyWeights weights) {
     int rows = offsets.length - 1;
     double total = 0;
     for (int i = 0; i < rows; i++) {
@@ -152,15 +136,15 @@ public final class HistoryPooling {
       if (n == 0) {
         continue;
       }
-      float[] a = weights(n, decay);
-      for (float w : a) {
+      for (int j = 0; j < n; j++) {
+        float w = weights.weight(n, j);
         double rowSum = 0;
         for (int k = 0; k < dim; k++) {
           double x = w * dInputs[i * dim + k]; // as the per-position value is rounded
           rowSum += x * x;
         }
         total += rowSum;
-        if (decay == 1.0) { // every position the same: n times the first
+        if (weights.isMean()) { // every position the same: n times the first
           total += (n - 1) * rowSum;
           break;
         }
@@ -169,8 +153,8 @@ public final class HistoryPooling {
     return total;
   }
 
-  /** {@link #pooledSquaredNorm(float[], int[], int, double)} of the plain mean. */
+  /** {@link #pooledSquaredNorm(float[], int[], int, RecencyWeights)} of the plain mean. */
   public static double pooledSquaredNorm(float[] dInputs, int[] offsets, int dim) {
-    return pooledSquaredNorm(dInputs, offsets, dim, 1.0);
+    return pooledSquaredNorm(dInputs, offsets, dim, RecencyWeights.MEAN);
   }
 }

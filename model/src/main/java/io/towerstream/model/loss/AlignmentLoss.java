@@ -43,12 +43,7 @@ public final class AlignmentLoss implements ContrastiveLoss {
     }
     INDArray dUsers =
         diff.muliColumnVector(Nd4j.create(scale, new long[] {rows, 1}, users.dataType()));
-    INDArray dCandidates = Nd4j.zeros(users.dataType(), batch.candidates, users.columns());
-    dCandidates
-        .get(
-            org.nd4j.linalg.indexing.NDArrayIndex.interval(0, rows),
-            org.nd4j.linalg.indexing.NDArrayIndex.all())
-        .assign(dUsers.neg());
-    return new LossGradients(loss, dUsers, dCandidates);
+    return new LossGradients(
+        loss, dUsers, ScoredBatch.onPositivesOnly(dUsers.neg(), batch.candidates));
   }
 }

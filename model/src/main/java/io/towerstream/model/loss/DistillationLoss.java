@@ -2,7 +2,6 @@ package io.towerstream.model.loss;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * DINO's self-distillation (Caron et al. 2021) across the two towers: each view's distribution over
@@ -97,10 +96,8 @@ public final class DistillationLoss implements ContrastiveLoss {
     INDArray gItems = direction(positives, teacherOnUsers, weights, studentTemperature, loss);
     double inverse = 1.0 / studentTemperature;
     INDArray dUsers = gUsers.mmul(studentPrototypes).muli(inverse);
-    INDArray dCandidates = Nd4j.zeros(users.dataType(), candidates, users.columns());
-    dCandidates
-        .get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
-        .assign(gItems.mmul(studentPrototypes).muli(inverse));
+    INDArray dCandidates =
+        ScoredBatch.onPositivesOnly(gItems.mmul(studentPrototypes).muli(inverse), candidates);
     INDArray dPrototypes =
         gUsers.transpose().mmul(users).addi(gItems.transpose().mmul(positives)).muli(inverse);
     INDArray teacherMean =

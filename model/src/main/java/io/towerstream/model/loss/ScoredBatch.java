@@ -126,6 +126,16 @@ final class ScoredBatch {
     return new LossGradients(loss, dUsers, dCandidates, dLogScale, dBias);
   }
 
+  /**
+   * A {@code candidates × d} gradient that is {@code dPositives} on the {@code B} positives and
+   * zero on every sampled negative: what a negative-free loss returns.
+   */
+  static INDArray onPositivesOnly(INDArray dPositives, int candidates) {
+    INDArray d = Nd4j.zeros(dPositives.dataType(), candidates, dPositives.columns());
+    d.get(NDArrayIndex.interval(0, dPositives.rows()), NDArrayIndex.all()).assign(dPositives);
+    return d;
+  }
+
   /** The rows' positive items, {@code V_B}: a view of the first {@code B} candidate rows. */
   INDArray positives() {
     return columns.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());

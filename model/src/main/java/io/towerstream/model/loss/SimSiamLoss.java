@@ -2,7 +2,6 @@ package io.towerstream.model.loss;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * SimSiam (Chen &amp; He 2021): a negative-free objective kept from collapsing by a learned
@@ -68,17 +67,14 @@ public final class SimSiamLoss implements ContrastiveLoss {
       double[] weights,
       int candidates) {
     checkPredictor(users);
-    int rows = (int) users.rows();
     INDArray predictedItems = users.mmul(predictor);
     INDArray predictedUsers = positives.mmul(predictor);
     double[] loss = new double[1];
     INDArray gUsers = cosineGradient(predictedItems, positiveTargets, weights, loss);
     INDArray gItems = cosineGradient(predictedUsers, userTargets, weights, loss);
     INDArray dUsers = gUsers.mmul(predictor.transpose());
-    INDArray dCandidates = Nd4j.zeros(users.dataType(), candidates, users.columns());
-    dCandidates
-        .get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
-        .assign(gItems.mmul(predictor.transpose()));
+    INDArray dCandidates =
+        ScoredBatch.onPositivesOnly(gItems.mmul(predictor.transpose()), candidates);
     INDArray dPredictor = users.transpose().mmul(gUsers).addi(positives.transpose().mmul(gItems));
     return new LossGradients(loss[0], dUsers, dCandidates, 0.0, 0.0, dPredictor, null);
   }

@@ -76,8 +76,7 @@ final class ForwardBackward {
     users.gatherPositions(idRows);
     items.gatherPositions(itemRows);
     pooled.gatherPositions(pooledRows);
-    float[] userRows =
-        HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim, c.historyRecencyDecay());
+    float[] userRows = HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim, s.recency);
     if (!s.userTower.hasHead() && !s.itemTower.hasHead()) {
       return runHeadless(
           rows, columns, userRows, itemRows, poolOffsets, weights, logQ, itemKeys, userKeys);
@@ -163,8 +162,8 @@ final class ForwardBackward {
               pooled.distinctIndices(),
               pooled.distinctCount(),
               dim,
-              c.historyRecencyDecay()),
-          HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim, c.historyRecencyDecay()),
+              s.recency),
+          HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim, s.recency),
           dBias,
           s.userTower.headGradient(du),
           s.itemTower.headGradient(dv),
@@ -276,8 +275,8 @@ final class ForwardBackward {
             pooled.distinctIndices(),
             pooled.distinctCount(),
             dim,
-            c.historyRecencyDecay()),
-        HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim, c.historyRecencyDecay()),
+            s.recency),
+        HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim, s.recency),
         dBias,
         null,
         null,

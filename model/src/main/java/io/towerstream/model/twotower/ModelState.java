@@ -1,6 +1,7 @@
 package io.towerstream.model.twotower;
 
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.history.RecencyWeights;
 import io.towerstream.model.history.UserHistories;
 import io.towerstream.model.optim.LazyAdam;
 import io.towerstream.model.optim.RowOptimizer;
@@ -52,6 +53,10 @@ final class ModelState {
   final PopularityPrior prior;
   final ItemBiasTable biases;
   final LearnedScalars scalars;
+
+  /** The user tower's history weights, tabulated once from the config. */
+  final RecencyWeights recency;
+
   final AdmissionFilter userAdmission;
   final AdmissionFilter itemAdmission;
 
@@ -139,6 +144,7 @@ final class ModelState {
     this.prior = prior;
     this.biases = biases;
     this.scalars = extras.scalars;
+    this.recency = new RecencyWeights(config.historyLength(), config.historyRecencyDecay());
     this.lossHead = LossHead.fresh(config);
     this.userAdmission = extras.userAdmission;
     this.itemAdmission = extras.itemAdmission;

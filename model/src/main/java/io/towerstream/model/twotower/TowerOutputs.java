@@ -46,8 +46,6 @@ final class TowerOutputs {
       offsets[r + 1] = positions;
     }
     return state.userTower.outputs(
-        HistoryPooling.forward(e, pooled, offsets, dim, state.config.historyRecencyDecay()),
-        n,
-        dim);
+        HistoryPooling.forward(e, pooled, offsets, dim, state.recency), n, dim);
   }
 }

@@ -30,11 +30,12 @@ class HistoryPoolingTest {
 
   @Test
   void recencyWeightsFavourTheNewestItemAndSumToOne() {
-    assertThat(HistoryPooling.weights(3, 0.5)).containsExactly(1f / 7, 2f / 7, 4f / 7);
-    assertThat(HistoryPooling.weights(4, 1.0)).containsExactly(0.25f, 0.25f, 0.25f, 0.25f);
+    assertThat(new RecencyWeights(3, 0.5).of(3)).containsExactly(1f / 7, 2f / 7, 4f / 7);
+    assertThat(new RecencyWeights(4, 1.0).of(4)).containsExactly(0.25f, 0.25f, 0.25f, 0.25f);
     float[] ids = new float[DIM];
     float[] pooled = {7, 0, 0, /* */ 0, 7, 0, /* */ 0, 0, 7}; // oldest first
-    float[] z = HistoryPooling.forward(ids, pooled, new int[] {0, 3}, DIM, 0.5);
+    float[] z =
+        HistoryPooling.forward(ids, pooled, new int[] {0, 3}, DIM, new RecencyWeights(3, 0.5));
     assertThat(z[0]).isCloseTo(1f, within(1e-6f));
     assertThat(z[2]).isCloseTo(4f, within(1e-6f));
   }
@@ -48,8 +49,10 @@ class HistoryPoolingTest {
     int rows = offsets.length - 1;
     float[] h = gaussian(offsets[rows] * DIM);
     float[] dz = gaussian(rows * DIM);
-    float[] ph = HistoryPooling.forward(new float[rows * DIM], h, offsets, DIM, decay);
-    float[] ptdz = HistoryPooling.backwardPooled(dz, offsets, DIM, decay);
+    float[] ph =
+        HistoryPooling.forward(
+            new float[rows * DIM], h, offsets, DIM, new RecencyWeights(5, decay));
+    float[] ptdz = HistoryPooling.backwardPooled(dz, offsets, DIM, new RecencyWeights(5, decay));
     assertThat(dot(dz, ph)).isCloseTo(dot(ptdz, h), within(1e-5));
   }
 
@@ -64,7 +67,8 @@ class HistoryPoolingTest {
     int[] distinctOf = {0, 1, 0, /* */ 2, /* */ 1, 3, 3, 0, 2};
     int rows = offsets.length - 1;
     float[] dz = gaussian(rows * DIM);
-    float[] perPosition = HistoryPooling.backwardPooled(dz, offsets, DIM, decay);
+    float[] perPosition =
+        HistoryPooling.backwardPooled(dz, offsets, DIM, new RecencyWeights(5, decay));
     float[] expected = new float[4 * DIM];
     double expectedSquares = 0;
     for (int p = 0; p < distinctOf.length; p++) {
@@ -73,13 +77,16 @@ class HistoryPoolingTest {
         expectedSquares += (double) perPosition[p * DIM + k] * perPosition[p * DIM + k];
       }
     }
-    assertThat(HistoryPooling.backwardPooledByDistinct(dz, offsets, distinctOf, 4, DIM, decay))
+    assertThat(
+            HistoryPooling.backwardPooledByDistinct(
+                dz, offsets, distinctOf, 4, DIM, new RecencyWeights(5, decay)))
         .containsExactly(expected);
-    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM, decay))
+    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM, new RecencyWeights(5, decay)))
         .isCloseTo(expectedSquares, within(1e-9));
     dz[DIM] = Float.NaN; // row 1 has no history: its NaN never reaches a pooled row
     dz[0] = Float.NaN;
-    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM, decay)).isNaN();
+    assertThat(HistoryPooling.pooledSquaredNorm(dz, offsets, DIM, new RecencyWeights(5, decay)))
+        .isNaN();
   }
 
   @Test

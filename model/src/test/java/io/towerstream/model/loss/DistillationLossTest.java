@@ -31,7 +31,7 @@ class DistillationLossTest {
     INDArray positives = f.candidates.get(NDArrayIndex.interval(0, ROWS), NDArrayIndex.all()).dup();
     INDArray userTargets = f.users.dup();
     INDArray positiveTargets = positives.dup();
-    double[] w = normalised(f.weights);
+    double[] w = LossFixture.normalised(f.weights);
     int columns = (int) f.candidates.rows();
     LossGradients g =
         loss.compute(f.users, positives, userTargets, positiveTargets, w, columns, TEMPERATURE);
@@ -77,7 +77,7 @@ class DistillationLossTest {
     double matched =
         same.compute(views, candidates, null, f.weights, null, null, TEMPERATURE).loss();
     double entropy = 0;
-    double[] w = normalised(f.weights);
+    double[] w = LossFixture.normalised(f.weights);
     double[][] logits = views.mmul(student.transpose()).divi(TEMPERATURE).toDoubleMatrix();
     for (int i = 0; i < ROWS; i++) {
       double max = Arrays.stream(logits[i]).max().orElseThrow();
@@ -105,11 +105,5 @@ class DistillationLossTest {
             () -> wrong.compute(f.users, f.candidates, null, f.weights, null, null, TEMPERATURE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("prototypes must be K × 5");
-  }
-
-  private static double[] normalised(INDArray weights) {
-    double[] w = weights.toDoubleVector();
-    double sum = Arrays.stream(w).sum();
-    return Arrays.stream(w).map(x -> x / sum).toArray();
   }
 }

@@ -36,6 +36,13 @@ final class LossFixture {
     return Nd4j.create(values, new long[] {values.length}, DataType.DOUBLE);
   }
 
+  /** {@code w / Σw}, as the losses normalise the row weights. */
+  static double[] normalised(INDArray weights) {
+    double[] w = weights.toDoubleVector();
+    double sum = java.util.Arrays.stream(w).sum();
+    return java.util.Arrays.stream(w).map(x -> x / sum).toArray();
+  }
+
   /** Row {@code i} alone carries weight. */
   static INDArray onlyRow(int i) {
     INDArray w = Nd4j.zeros(DataType.DOUBLE, ROWS);

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,7 +30,7 @@ class SimSiamLossTest {
     INDArray positives = f.candidates.get(NDArrayIndex.interval(0, ROWS), NDArrayIndex.all()).dup();
     INDArray userTargets = f.users.dup();
     INDArray positiveTargets = positives.dup();
-    double[] w = normalised(f.weights);
+    double[] w = LossFixture.normalised(f.weights);
     int columns = (int) f.candidates.rows();
     LossGradients g = loss.compute(f.users, positives, userTargets, positiveTargets, w, columns);
     assertMatches(
@@ -63,7 +62,7 @@ class SimSiamLossTest {
             positives,
             f.users,
             positives,
-            normalised(f.weights),
+            LossFixture.normalised(f.weights),
             (int) f.candidates.rows());
     assertThat(g.loss()).isCloseTo(direct.loss(), within(1e-12));
     assertThat(g.dUsers().equalsWithEps(direct.dUsers(), 1e-12)).isTrue();
@@ -96,11 +95,5 @@ class SimSiamLossTest {
             () -> wrong.compute(f.users, f.candidates, null, f.weights, null, null, TEMPERATURE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("predictor must be 5 × 5");
-  }
-
-  private static double[] normalised(INDArray weights) {
-    double[] w = weights.toDoubleVector();
-    double sum = Arrays.stream(w).sum();
-    return Arrays.stream(w).map(x -> x / sum).toArray();
   }
 }
