@@ -45,7 +45,9 @@ public record ModelConfig(
     int dinoPrototypes,
     double dinoTeacherTemperature,
     double dinoMomentum,
-    double historyRecencyDecay)
+    double historyRecencyDecay,
+    int itemFeatureTokens,
+    String itemFeatureBucketWidths)
     implements Serializable {
 
   /**
@@ -256,6 +258,18 @@ public record ModelConfig(
         historyRecencyDecay,
         "in (0, 1] (1 = the plain mean)");
     require(
+        itemFeatureTokens >= 0 && itemFeatureTokens <= 1024,
+        "model.item-features.max-tokens",
+        itemFeatureTokens,
+        "between 0 (side features off) and 1024");
+    require(
+        itemFeatureBucketWidths != null,
+        "model.item-features.bucket-widths",
+        itemFeatureBucketWidths,
+        "set (empty for none)");
+    new io.towerstream.model.features.FeatureTokens(
+        itemFeatureTokens, itemFeatureBucketWidths); // fails fast, naming the option
+    require(
         !learnedTemperature
             || (temperature >= MIN_LEARNED_TEMPERATURE && temperature <= MAX_LEARNED_TEMPERATURE),
         "model.temperature",
@@ -359,7 +373,15 @@ public record ModelConfig(
         .dinoPrototypes(dinoPrototypes)
         .dinoTeacherTemperature(dinoTeacherTemperature)
         .dinoMomentum(dinoMomentum)
-        .historyRecencyDecay(historyRecencyDecay);
+        .historyRecencyDecay(historyRecencyDecay)
+        .itemFeatureTokens(itemFeatureTokens)
+        .itemFeatureBucketWidths(itemFeatureBucketWidths);
+  }
+
+  /** How this config turns an item's side features into the tokens its item tower pools. */
+  public io.towerstream.model.features.FeatureTokens featureTokens() {
+    return new io.towerstream.model.features.FeatureTokens(
+        itemFeatureTokens, itemFeatureBucketWidths);
   }
 
   private static void require(boolean ok, String option, Object value, String expectation) {
@@ -408,6 +430,8 @@ public record ModelConfig(
     private double dinoTeacherTemperature = 0.04;
     private double dinoMomentum = 0.996;
     private double historyRecencyDecay = 0.8;
+    private int itemFeatureTokens = 32;
+    private String itemFeatureBucketWidths = "year=5";
 
     /** Embedding and tower output dimension; default 64. */
     public Builder dim(int v) {
@@ -693,6 +717,26 @@ public record ModelConfig(
       return this;
     }
 
+    /**
+     * Side-feature tokens per item pooled into the item tower (categories, tags, bucketed numeric
+     * features, from the {@code item-features} topic), the rest dropped; 0 = side features off (the
+     * records are ignored); default 32.
+     */
+    public Builder itemFeatureTokens(int v) {
+      itemFeatureTokens = v;
+      return this;
+    }
+
+    /**
+     * Bucket widths of numeric side features, {@code name=width,…}; a feature without one is
+     * bucketed on a log2 scale. Default {@code year=5} (release years in lustres, as MovieLens
+     * gives them).
+     */
+    public Builder itemFeatureBucketWidths(String v) {
+      itemFeatureBucketWidths = v;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
           dim,
@@ -732,7 +776,9 @@ public record ModelConfig(
           dinoPrototypes,
           dinoTeacherTemperature,
           dinoMomentum,
-          historyRecencyDecay);
+          historyRecencyDecay,
+          itemFeatureTokens,
+          itemFeatureBucketWidths);
     }
   }
 }

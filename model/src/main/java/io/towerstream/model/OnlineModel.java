@@ -88,6 +88,16 @@ public interface OnlineModel {
 
   ModelStats stats();
 
+  /**
+   * Replaces an item's side features: the tokens (see {@link
+   * io.towerstream.model.features.FeatureTokens}) whose rows the item tower pools with the item's
+   * id row. An item without a row gets one, so that a catalogue item with features but no click yet
+   * is served and published (cold start); an empty list removes the features. The item goes out at
+   * the next drain. Ignored when side features are off ({@code model.item-features.max-tokens} 0);
+   * tokens beyond that bound are dropped.
+   */
+  void setItemFeatures(String itemId, List<String> tokens);
+
   // ---- user rows kept outside the model (a sharded trainer's keyed state)
   // -----------------------------------
 

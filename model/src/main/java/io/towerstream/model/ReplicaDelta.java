@@ -11,10 +11,18 @@ import java.util.Objects;
  * events the replica trained in between, which advances the receivers' stream position. Replicas
  * exchange changes rather than values so that changes made at the same time on different replicas
  * add up instead of overwriting each other (asynchronous data-parallel SGD, as parameter servers
- * apply pushes).
+ * apply pushes). Last, the change of each side-feature token row ({@code dim} floats each) that
+ * moved.
  */
 public record ReplicaDelta(
-    int dim, String[] itemIds, float[] itemValues, float[] dense, long events, long priorOrigin) {
+    int dim,
+    String[] itemIds,
+    float[] itemValues,
+    float[] dense,
+    long events,
+    long priorOrigin,
+    String[] featureIds,
+    float[] featureValues) {
   /** Floats per item beyond the weights: the bias change and the prior log-mass. */
   public static final int EXTRA_COLUMNS = 2;
 
@@ -32,9 +40,28 @@ public record ReplicaDelta(
               + " values, has "
               + itemValues.length);
     }
+    Objects.requireNonNull(featureIds, "featureIds");
+    Objects.requireNonNull(featureValues, "featureValues");
+    if (featureValues.length != featureIds.length * dim) {
+      throw new IllegalArgumentException(
+          "a delta of "
+              + featureIds.length
+              + " side-feature rows of dim "
+              + dim
+              + " needs "
+              + featureIds.length * dim
+              + " values, has "
+              + featureValues.length);
+    }
     if (events < 0) {
       throw new IllegalArgumentException("events must be non-negative, was " + events);
     }
+  }
+
+  /** A delta without side-feature rows. */
+  public ReplicaDelta(
+      int dim, String[] itemIds, float[] itemValues, float[] dense, long events, long priorOrigin) {
+    this(dim, itemIds, itemValues, dense, events, priorOrigin, new String[0], new float[0]);
   }
 
   /** Floats per item in {@link #itemValues}. */
@@ -50,8 +77,13 @@ public record ReplicaDelta(
     return itemIds.length;
   }
 
-  /** Nothing to tell: no item, no dense change, no event. */
+  /** Side-feature token rows in {@link #featureValues}. */
+  public int features() {
+    return featureIds.length;
+  }
+
+  /** Nothing to tell: no item, no feature row, no dense change, no event. */
   public boolean isEmpty() {
-    return itemIds.length == 0 && dense == null && events == 0;
+    return itemIds.length == 0 && featureIds.length == 0 && dense == null && events == 0;
   }
 }

@@ -251,6 +251,14 @@ final class FakeModel implements OnlineModel {
     return n == null ? 0f : n / 10f;
   }
 
+  /** Side features received, per item, in arrival order. */
+  final java.util.Map<String, List<String>> itemFeatures = new java.util.LinkedHashMap<>();
+
+  @Override
+  public void setItemFeatures(String itemId, List<String> tokens) {
+    itemFeatures.put(itemId, List.copyOf(tokens));
+  }
+
   @Override
   public ModelStats stats() {
     return new ModelStats(

@@ -2,6 +2,7 @@ package io.towerstream.model.twotower;
 
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.history.HistoryPooling;
+import io.towerstream.model.history.RecencyWeights;
 import io.towerstream.model.loss.LossGradients;
 import io.towerstream.model.loss.QueuedNegatives;
 import io.towerstream.model.nd.NdArrays;
@@ -48,14 +49,24 @@ final class ForwardBackward {
   private final BatchLookup users;
   private final BatchLookup items;
   private final BatchLookup pooled;
+  private final BatchLookup features;
 
-  ForwardBackward(ModelState s, BatchLookup users, BatchLookup items, BatchLookup pooled) {
+  /** The current step's side-feature offsets per candidate column, null without features. */
+  private int[] featureOffsets;
+
+  ForwardBackward(
+      ModelState s,
+      BatchLookup users,
+      BatchLookup items,
+      BatchLookup pooled,
+      BatchLookup features) {
     this.s = s;
     this.c = s.config;
     this.dim = c.dim();
     this.users = users;
     this.items = items;
     this.pooled = pooled;
+    this.features = features;
   }
 
   /**
@@ -69,7 +80,8 @@ final class ForwardBackward {
       float[] weights,
       StepLogQ.Result logQ,
       int[] itemKeys,
-      int[] userKeys) {
+      int[] userKeys,
+      int[] featureOffsets) {
     float[] idRows = new float[rows * dim];
     float[] itemRows = new float[columns * dim];
     float[] pooledRows = new float[pooled.positions() * dim];
@@ -77,6 +89,15 @@ final class ForwardBackward {
     items.gatherPositions(itemRows);
     pooled.gatherPositions(pooledRows);
     float[] userRows = HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim, s.recency);
+    if (featureOffsets != null) {
+      // The item tower's input: id row plus the mean of its side-feature token rows, pooled as the
+      // user tower pools history (the same linear map, so the same adjoint).
+      float[] featureRows = new float[features.positions() * dim];
+      features.gatherPositions(featureRows);
+      itemRows =
+          HistoryPooling.forward(itemRows, featureRows, featureOffsets, dim, RecencyWeights.MEAN);
+    }
+    this.featureOffsets = featureOffsets;
     if (!s.userTower.hasHead() && !s.itemTower.hasHead()) {
       return runHeadless(
           rows, columns, userRows, itemRows, poolOffsets, weights, logQ, itemKeys, userKeys);
@@ -150,12 +171,13 @@ final class ForwardBackward {
       TowerGradients du = TowerMath.backward(u, userProjection, userMlp, dUserOut);
       TowerGradients dv = TowerMath.backward(v, itemProjection, itemMlp, dItemOut);
       float[] dUserInputs = NdArrays.toFloats(du.embeddings());
+      float[] dItemInputs = NdArrays.toFloats(dv.embeddings());
       double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
       double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
       return new Gradients(
           loss.loss(),
           dUserInputs,
-          NdArrays.toFloats(dv.embeddings()),
+          dItemInputs,
           HistoryPooling.backwardPooledByDistinct(
               dUserInputs,
               poolOffsets,
@@ -173,8 +195,33 @@ final class ForwardBackward {
               ? new float[] {(float) learnedScale, (float) learnedBias}
               : null,
           headGradient(loss),
-          headStatistics(loss));
+          headStatistics(loss),
+          featureGradient(dItemInputs),
+          featureSquaredNorm(dItemInputs));
     }
+  }
+
+  /**
+   * The gradient of each distinct side-feature row, summed over its positions; null without
+   * features.
+   */
+  private float[] featureGradient(float[] dItemInputs) {
+    return featureOffsets == null
+        ? null
+        : HistoryPooling.backwardPooledByDistinct(
+            dItemInputs,
+            featureOffsets,
+            features.distinctIndices(),
+            features.distinctCount(),
+            dim,
+            RecencyWeights.MEAN);
+  }
+
+  /** The squared norm of the per-position side-feature gradients, for the clip; 0 without. */
+  private double featureSquaredNorm(float[] dItemInputs) {
+    return featureOffsets == null
+        ? 0
+        : HistoryPooling.pooledSquaredNorm(dItemInputs, featureOffsets, dim, RecencyWeights.MEAN);
   }
 
   /**
@@ -286,7 +333,9 @@ final class ForwardBackward {
             ? new float[] {(float) learnedScale, (float) learnedBias}
             : null,
         lossHead,
-        lossHeadStatistics);
+        lossHeadStatistics,
+        featureGradient(dItemInputs),
+        featureSquaredNorm(dItemInputs));
   }
 
   /** The loss head's gradient, flat, or null. */
@@ -340,5 +389,7 @@ final class ForwardBackward {
       double dBias,
       float[] scalars,
       float[] lossHead,
-      float[] lossHeadStatistics) {}
+      float[] lossHeadStatistics,
+      float[] features,
+      double featureSquaredNorm) {}
 }

@@ -1,6 +1,7 @@
 package io.towerstream.model.twotower;
 
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.features.ItemFeatureMap;
 import io.towerstream.model.history.RecencyWeights;
 import io.towerstream.model.history.UserHistories;
 import io.towerstream.model.optim.LazyAdam;
@@ -29,13 +30,15 @@ import io.towerstream.model.tower.Tower;
  * biases), then, appended later within version 2, the table extras (use stamps, counters, the rest
  * of the optimizer state), the learned scalars, the admission counts and the momentum queue;
  * version 3 adds the prior weight tuner, version 4 the events other replicas trained (the stream
- * position's remote part), version 5 the loss's own head (SimSiam's predictor, DINO's prototypes).
- * A snapshot that ends before a part (version 1, or version 2 written before the part existed)
- * starts that part empty; one from before version 3 starts tuning at the configured prior weight.
+ * position's remote part), version 5 the loss's own head (SimSiam's predictor, DINO's prototypes),
+ * version 6 the side-feature token table and each item's tokens. A snapshot that ends before a part
+ * (version 1, or version 2 written before the part existed) starts that part empty; one from before
+ * version 3 starts tuning at the configured prior weight.
  */
 final class ModelState {
   private static final long USER_INIT_SALT = 0x5553_4552_0000_0001L;
   private static final long ITEM_INIT_SALT = 0x4954_454D_0000_0002L;
+  private static final long FEATURE_INIT_SALT = 0x4645_4154_0000_0003L;
   final ModelConfig config;
   final TrainingCounters counters;
   final RowInitializer userInit;
@@ -53,6 +56,21 @@ final class ModelState {
   final PopularityPrior prior;
   final ItemBiasTable biases;
   final LearnedScalars scalars;
+
+  /** One row per side-feature token, pooled (mean) into the item tower's input. */
+  final IdTable features;
+
+  final RowInitializer featureInit;
+
+  /** Each item's side-feature tokens; empty when no features were given. */
+  ItemFeatureMap itemFeatures = new ItemFeatureMap();
+
+  /**
+   * Tokens whose row moved since the last drain: their items' outputs moved. Expanded to the items
+   * once per drain ({@link #expandFeatureChanges}), not once per step: a genre is carried by a
+   * large share of the catalogue.
+   */
+  final java.util.Set<String> changedTokens = new java.util.HashSet<>();
 
   /** The user tower's history weights, tabulated once from the config. */
   final RecencyWeights recency;
@@ -123,8 +141,12 @@ final class ModelState {
       PopularityPrior prior,
       ItemBiasTable biases,
       Extras extras,
-      PriorWeightTuner priorTuner) {
+      PriorWeightTuner priorTuner,
+      IdTable features) {
     this.config = config;
+    this.features = features;
+    this.featureInit =
+        new RowInitializer(itemRandom, config.initScale(), config.seed() ^ FEATURE_INIT_SALT);
     this.priorTuner = priorTuner;
     this.counters = counters;
     this.userInit =
@@ -176,6 +198,31 @@ final class ModelState {
             evicted.add(id);
           }
         });
+    features.setEvictionListener(
+        (slot, id) -> {
+          if (replica != null) {
+            replica.forgetFeature(slot);
+          }
+        });
+  }
+
+  /**
+   * Marks the items carrying a token whose row moved as changed; cold items (features, no click
+   * yet), whose vector is their features', also as due at the next publish.
+   */
+  void expandFeatureChanges() {
+    for (String token : changedTokens) {
+      for (String id : itemFeatures.itemsWith(token)) {
+        int slot = items.slotOf(id);
+        if (slot >= 0) {
+          itemChanges.mark(slot);
+          if (itemFeatures.isCold(id)) {
+            clickedItems.mark(slot);
+          }
+        }
+      }
+    }
+    changedTokens.clear();
   }
 
   /** Starts handing out changed user rows ({@link UserRowTracker}); idempotent. */
@@ -254,7 +301,8 @@ final class ModelState {
         new PopularityPrior(c.priorHalfLifeEvents()),
         new ItemBiasTable(),
         Extras.fresh(c),
-        freshTuner(c));
+        freshTuner(c),
+        new IdTable(c.dim(), c.maxRowsPerTable(), stateWidth(c)));
   }
 
   /**
@@ -280,6 +328,7 @@ final class ModelState {
    * back.
    */
   void writeTo(SnapshotWriter out, boolean withUsers) {
+    expandFeatureChanges(); // the pending token changes are saved as the item changes they mean
     counters.writeTo(out);
     userInit.random().writeTo(out);
     itemInit.random().writeTo(out);
@@ -323,6 +372,9 @@ final class ModelState {
     }
     out.writeLong(remoteEvents); // format 4
     LossHead.write(lossHead, out); // format 5
+    features.writeTo(out); // format 6
+    features.writeExtrasTo(out);
+    itemFeatures.writeTo(out);
   }
 
   /** Reads the parts written by {@link #writeTo}, with hyper-parameters from {@code c}. */
@@ -372,6 +424,13 @@ final class ModelState {
     }
     long remoteEvents = in.formatVersion() >= 4 ? in.readLong() : 0;
     LossHead lossHead = in.formatVersion() >= 5 ? LossHead.read(in, c) : LossHead.fresh(c);
+    IdTable features = new IdTable(c.dim(), c.maxRowsPerTable(), stateWidth(c));
+    ItemFeatureMap itemFeatures = new ItemFeatureMap();
+    if (in.formatVersion() >= 6) {
+      features = IdTable.readFrom(in, c.dim(), c.maxRowsPerTable(), stateWidth(c), "feature");
+      features.readExtrasFrom(in);
+      itemFeatures = ItemFeatureMap.readFrom(in);
+    }
     in.requireFullyRead();
     for (int item : reservoir.itemsByRecency()) {
       SnapshotReader.check(items.isLive(item), "reservoir holds an item row that does not exist");
@@ -399,8 +458,10 @@ final class ModelState {
             prior,
             biases,
             extras,
-            tuner);
+            tuner,
+            features);
     state.remoteEvents = remoteEvents;
+    state.itemFeatures = itemFeatures;
     state.lossHead = lossHead;
     return state;
   }

@@ -39,6 +39,9 @@ final class ReplicaTracker {
 
   private long eventsAtLastTake;
 
+  /** The side-feature token rows' before-images, as {@link #images} for items. */
+  private final RowImages featureImages = new RowImages();
+
   ReplicaTracker(ModelState s) {
     this.s = s;
     this.dim = s.config.dim();
@@ -105,6 +108,16 @@ final class ReplicaTracker {
     }
   }
 
+  /** Copies the side-feature rows' current values, unless already copied; slots −1 are skipped. */
+  void captureFeatures(int[] slots) {
+    featureImages.capture(slots, s.features);
+  }
+
+  /** The feature token row in {@code slot} was evicted: its unsent change goes with it. */
+  void forgetFeature(int slot) {
+    featureImages.forget(slot);
+  }
+
   /** Copies the dense weights, unless already copied since the last take. */
   void captureDense() {
     if (denseImage == null) {
@@ -169,13 +182,16 @@ final class ReplicaTracker {
     }
     long events = s.counters.eventsTrained() - eventsAtLastTake;
     eventsAtLastTake = s.counters.eventsTrained();
+    RowImages.Changes features = featureImages.take(s.features);
     return new ReplicaDelta(
         dim,
         Arrays.copyOf(ids, n),
         Arrays.copyOf(values, n * stride),
         dense,
         events,
-        s.prior.origin());
+        s.prior.origin(),
+        features.ids(),
+        features.values());
   }
 
   /**
@@ -211,6 +227,7 @@ final class ReplicaTracker {
       if (values[base + dim + 1] != Float.NEGATIVE_INFINITY) {
         s.prior.addLogMass(slot, values[base + dim + 1], delta.priorOrigin());
         s.clickedItems.mark(slot); // clicked by the other replica's users: its prior moved
+        s.itemFeatures.clicked(id);
       }
       if (slot < images.length && images[slot] != null) {
         float[] image = images[slot];
@@ -219,6 +236,20 @@ final class ReplicaTracker {
         }
       }
       s.itemChanges.mark(slot);
+    }
+    for (int k = 0; k < delta.features(); k++) {
+      String token = delta.featureIds()[k];
+      int slot = s.features.slotOf(token);
+      if (slot < 0) {
+        slot = s.features.insert(token, s.featureInit.initial(token, dim), 0);
+      }
+      float[] chunk = s.features.chunk(slot);
+      int off = s.features.offset(slot);
+      for (int j = 0; j < dim; j++) {
+        chunk[off + j] += delta.featureValues()[k * dim + j];
+      }
+      featureImages.add(slot, delta.featureValues(), k * dim);
+      s.changedTokens.add(token);
     }
     if (delta.dense() != null) {
       float[] d = delta.dense();

@@ -36,6 +36,9 @@ final class TrainingStep {
   /** The item rows pooled into the user tower: the rows' histories, over the item table. */
   private final BatchLookup pooled;
 
+  /** The side-feature token rows pooled into the item tower, over the feature table. */
+  private final BatchLookup features;
+
   private final RowOptimizer tableOptimizer;
 
   /**
@@ -62,6 +65,7 @@ final class TrainingStep {
     this.users = new BatchLookup(state.users);
     this.items = new BatchLookup(state.items);
     this.pooled = new BatchLookup(state.items);
+    this.features = new BatchLookup(state.features);
     this.tableOptimizer = ModelState.rowOptimizer(c);
     this.biasOptimizer = new RowwiseAdagrad(c.learningRate());
     this.clipper = new GradientClipper(c.gradientClipNorm());
@@ -73,7 +77,7 @@ final class TrainingStep {
             : new HistoryPlanner.Views(
                 c.augmentViews(), c.augmentMaskProbability(), c.augmentCropFraction());
     this.admission = new AdmissionGate(state);
-    this.forwardBackward = new ForwardBackward(state, users, items, pooled);
+    this.forwardBackward = new ForwardBackward(state, users, items, pooled, features);
     this.negatives = new int[c.reservoirNegatives()];
     this.negativeProbabilities = new double[c.reservoirNegatives()];
   }
@@ -98,11 +102,12 @@ final class TrainingStep {
             plan.weights,
             plan.logQ,
             plan.itemKeys,
-            plan.userKeys);
+            plan.userKeys,
+            plan.featureOffsets);
     GradientClipper.Decision decision =
         clipper.decide(
             g.loss(),
-            g.pooledSquaredNorm(),
+            g.pooledSquaredNorm() + g.featureSquaredNorm(),
             g.users(),
             g.items(),
             g.itemBias(),
@@ -169,7 +174,29 @@ final class TrainingStep {
         maxEventTime,
         poolOffsets,
         candidateKeys(items),
-        candidateKeys(users));
+        candidateKeys(users),
+        planFeatures(rows + draws));
+  }
+
+  /**
+   * Each candidate column's side-feature tokens, into {@link #features} (cleared first); null when
+   * no item has features, so that a model without them pays nothing.
+   *
+   * @return offsets of each column's token positions, length {@code columns + 1}
+   */
+  private int[] planFeatures(int columns) {
+    features.clear();
+    if (s.itemFeatures.size() == 0) {
+      return null;
+    }
+    int[] offsets = new int[columns + 1];
+    for (int j = 0; j < columns; j++) {
+      for (String token : s.itemFeatures.tokens(items.distinctId(items.distinctOf(j)))) {
+        features.add(token, s.featureInit); // an evicted token starts again from its initial row
+      }
+      offsets[j + 1] = features.positions();
+    }
+    return offsets;
   }
 
   /**
@@ -202,11 +229,21 @@ final class TrainingStep {
       pooledSlots[k] =
           s.items.slotOf(pooled.distinctId(k)); // by id: robust to evictions by the inserts
     }
+    int[] featureSlots = plan.featureOffsets == null ? new int[0] : features.commit();
     if (s.replica
         != null) { // before anything moves: the other replicas get the change, not the value
       s.replica.capture(pooledSlots);
       s.replica.capture(itemSlots);
       s.replica.captureDense();
+      s.replica.captureFeatures(featureSlots);
+    }
+    if (featureSlots.length > 0) {
+      tableOptimizer.apply(s.features, featureSlots, g.features(), scale);
+      for (int slot : featureSlots) {
+        if (slot >= 0) {
+          s.changedTokens.add(s.features.idAt(slot));
+        }
+      }
     }
     tableOptimizer.apply(
         s.items, pooledSlots, g.pooled(), scale); // summed per distinct row already
@@ -254,6 +291,9 @@ final class TrainingStep {
         int userSlot = userSlots[users.distinctOf(p)];
         if (userSlot >= 0) {
           s.histories.add(userSlot, s.items.idAt(slot));
+        }
+        if (featureSlots.length > 0) {
+          s.itemFeatures.clicked(s.items.idAt(slot)); // no longer cold
         }
       }
     }
@@ -308,11 +348,9 @@ final class TrainingStep {
         slots[n++] = itemSlots[k];
       }
     }
-    float[] e = new float[n * dim];
-    for (int k = 0; k < n; k++) {
-      s.items.copyWeights(slots[k], e, k * dim);
-    }
-    s.queue.enqueue(java.util.Arrays.copyOf(slots, n), s.itemTower.outputs(e, n, dim), dim);
+    int[] live = java.util.Arrays.copyOf(slots, n);
+    s.queue.enqueue(
+        live, TowerOutputs.of(s, io.towerstream.model.EntityKind.ITEM, live, 0, n), dim);
   }
 
   private void markChanged(int[] userSlots, int[] itemSlots) {
@@ -357,5 +395,6 @@ final class TrainingStep {
       long maxEventTime,
       int[] poolOffsets,
       int[] itemKeys,
-      int[] userKeys) {}
+      int[] userKeys,
+      int[] featureOffsets) {}
 }

@@ -112,6 +112,7 @@ public final class TwoTowerModel implements OnlineModel {
   @Override
   public void drainChanged(
       ChangedRowSink sink, Predicate<String> publishesItem, boolean clickedItemsOnly) {
+    state.expandFeatureChanges();
     drain(EntityKind.USER, state.userChanges.take(state.users.size()), id -> true, sink);
     int size = state.items.size();
     if (!clickedItemsOnly || state.itemChanges.isAll()) {
@@ -152,12 +153,53 @@ public final class TwoTowerModel implements OnlineModel {
     List<String> evicted = new java.util.ArrayList<>();
     state.evictedForFeeds.add(evicted);
     return (changed, removed) -> {
+      state.expandFeatureChanges();
       for (String id : evicted) {
         removed.accept(id);
       }
       evicted.clear();
       drain(EntityKind.ITEM, tracker.take(state.items.size()), id -> true, changed);
     };
+  }
+
+  /**
+   * {@inheritDoc} Every replica that receives the same features creates the same rows (initial
+   * weights depend on ids alone), so their deltas keep adding up.
+   */
+  @Override
+  public void setItemFeatures(String itemId, List<String> tokens) {
+    Objects.requireNonNull(itemId, "itemId");
+    Objects.requireNonNull(tokens, "tokens");
+    ModelConfig c = state.config;
+    if (c.itemFeatureTokens() == 0) {
+      return; // side features are off
+    }
+    List<String> kept =
+        tokens.size() > c.itemFeatureTokens() ? tokens.subList(0, c.itemFeatureTokens()) : tokens;
+    int slot = state.items.slotOf(itemId);
+    boolean clickedBefore = slot >= 0 && !state.itemFeatures.isCold(itemId);
+    boolean had = state.itemFeatures.hasFeatures(itemId);
+    state.itemFeatures.put(itemId, kept, clickedBefore);
+    for (String token : state.itemFeatures.tokens(itemId)) {
+      if (state.features.slotOf(token) < 0) {
+        state.features.insert(token, state.featureInit.initial(token, c.dim()), 0);
+      }
+    }
+    if (slot < 0 && !kept.isEmpty()) {
+      // A catalogue item nobody clicked yet: a row now, so that it is served and published with the
+      // vector its features give it (its id row starts near zero, at model.init-scale).
+      slot = state.items.insert(itemId, state.itemInit.initial(itemId, c.dim()), 0);
+      state.biases.reset(slot);
+    }
+    if (slot >= 0 && (had || !kept.isEmpty())) {
+      state.itemChanges.mark(slot);
+      state.clickedItems.mark(slot); // due at the next publish, clicked or not
+    }
+  }
+
+  /** Items with side features, and the distinct tokens they carry. */
+  public int[] featureCounts() {
+    return new int[] {state.itemFeatures.size(), state.itemFeatures.distinctTokens()};
   }
 
   @Override

@@ -17,7 +17,13 @@ import java.util.List;
  * version's reader.
  */
 public final class SnapshotFixture {
-  static final String RESOURCE = "/snapshots/format-v5.snapshot";
+  static final String RESOURCE = "/snapshots/format-v6.snapshot";
+
+  /**
+   * The last version-5 fixture, written with {@link #CONFIG} before side features existed, kept so
+   * reading version 5 stays tested.
+   */
+  static final String V5_RESOURCE = "/snapshots/format-v5.snapshot";
 
   /**
    * The last version-4 fixture, written with {@link #V4_CONFIG}, kept so reading version 4 stays
@@ -121,6 +127,19 @@ public final class SnapshotFixture {
     List<Interaction> batch = new ArrayList<>();
     for (Interaction x :
         PlantedClusterClicks.builder().users(12).items(10).clusters(2).events(80).seed(4).build()) {
+      batch.add(x);
+      if (batch.size() == CONFIG.batchSize()) {
+        model.train(batch);
+        batch.clear();
+      }
+    }
+    // side features (the part version 6 added): catalogue items, a cold one among them, then more
+    // training so that their token rows move
+    model.setItemFeatures("i1", List.of("c:a", "c:b"));
+    model.setItemFeatures("i2", List.of("c:a", "n:year:399"));
+    model.setItemFeatures("cold", List.of("c:b", "n:year:399"));
+    for (Interaction x :
+        PlantedClusterClicks.builder().users(12).items(10).clusters(2).events(16).seed(5).build()) {
       batch.add(x);
       if (batch.size() == CONFIG.batchSize()) {
         model.train(batch);

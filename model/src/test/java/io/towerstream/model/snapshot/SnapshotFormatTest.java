@@ -18,12 +18,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class SnapshotFormatTest {
   @Test
-  void theCommittedVersion5FixtureLoadsAndIsResavedByteForByte() throws IOException {
+  void theCommittedVersion6FixtureLoadsAndIsResavedByteForByte() throws IOException {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
-    assertThat(SnapshotReader.over(fixture, 4, 4).readInt()).isEqualTo(5);
+    assertThat(SnapshotReader.over(fixture, 4, 4).readInt()).isEqualTo(6);
     OnlineModel model = TwoTowerModels.restore(fixture, SnapshotFixture.CONFIG);
     assertThat(model.snapshot()).isEqualTo(fixture);
-    assertThat(model.stats().batches()).isEqualTo(19);
+    assertThat(model.stats().batches()).isEqualTo(23);
+    assertThat(((TwoTowerModel) model).featureCounts()).containsExactly(3, 3);
+    assertThat(model.itemVector("cold")).as("the cold item's row came back").isNotNull();
     assertThat(model.stats().users()).isEqualTo(8);
     assertThat(model.stats().expiredRows()).as("every appended part holds state").isPositive();
     assertThat(model.stats().pendingIds()).isPositive();
@@ -43,7 +45,7 @@ class SnapshotFormatTest {
    */
   @Test
   void theVersion5FixturesLossHeadIsRestoredNotReset() throws IOException {
-    byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
+    byte[] fixture = readFixture(SnapshotFixture.V5_RESOURCE);
     OnlineModel restored = TwoTowerModels.restore(fixture, SnapshotFixture.CONFIG);
     OnlineModel withoutPredictor =
         TwoTowerModels.restore(
@@ -80,14 +82,32 @@ class SnapshotFormatTest {
   }
 
   @Test
-  void aVersion4SnapshotLoadsWithoutAPredictorAndIsResavedAsVersion5() throws IOException {
+  void aVersion5SnapshotLoadsWithoutSideFeaturesAndIsResavedAsVersion6() throws IOException {
+    byte[] v5 = readFixture(SnapshotFixture.V5_RESOURCE);
+    assertThat(SnapshotReader.over(v5, 4, 4).readInt()).isEqualTo(5);
+    OnlineModel model = TwoTowerModels.restore(v5, SnapshotFixture.CONFIG);
+    assertThat(model.stats().batches()).isEqualTo(19);
+    assertThat(((TwoTowerModel) model).featureCounts()).containsExactly(0, 0);
+    byte[] resaved = model.snapshot();
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(6);
+    assertThat(resaved).hasSize(v5.length + EMPTY_V6_PART);
+    OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.CONFIG);
+    assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
+    assertThat(again.snapshot()).isEqualTo(resaved);
+  }
+
+  /** Bytes version 6 adds to a model without side features: an empty token table and map. */
+  private static final int EMPTY_V6_PART = 56; // table header and extras, map count
+
+  @Test
+  void aVersion4SnapshotLoadsWithoutAPredictorAndIsResavedAsVersion6() throws IOException {
     byte[] v4 = readFixture(SnapshotFixture.V4_RESOURCE);
     assertThat(SnapshotReader.over(v4, 4, 4).readInt()).isEqualTo(4);
     OnlineModel model = TwoTowerModels.restore(v4, SnapshotFixture.V4_CONFIG);
     assertThat(model.stats().batches()).isEqualTo(19);
     byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(5);
-    assertThat(resaved).hasSize(v4.length + 1); // the version-5 part: no predictor
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(6);
+    assertThat(resaved).hasSize(v4.length + 1 + EMPTY_V6_PART); // version 5's: no predictor
     assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.V4_CONFIG).snapshot())
         .isEqualTo(resaved);
     OnlineModel simSiam =
@@ -102,15 +122,16 @@ class SnapshotFormatTest {
   }
 
   @Test
-  void aVersion3SnapshotLoadsWithNoRemoteEventsAndIsResavedAsVersion5() throws IOException {
+  void aVersion3SnapshotLoadsWithNoRemoteEventsAndIsResavedAsVersion6() throws IOException {
     byte[] v3 = readFixture(SnapshotFixture.V3_RESOURCE);
     assertThat(SnapshotReader.over(v3, 4, 4).readInt()).isEqualTo(3);
     OnlineModel model = TwoTowerModels.restore(v3, SnapshotFixture.V4_CONFIG);
     assertThat(model.stats().batches()).isEqualTo(19);
     assertThat(model.stats().users()).isEqualTo(8);
     byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(5);
-    assertThat(resaved).hasSize(v3.length + 9); // version 4's long (zero) and 5's absent predictor
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(6);
+    // version 4's long (zero), 5's absent predictor, 6's empty side features
+    assertThat(resaved).hasSize(v3.length + 9 + EMPTY_V6_PART);
     OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.V4_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.snapshot()).isEqualTo(resaved);
@@ -130,7 +151,8 @@ class SnapshotFormatTest {
     assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
         .isEqualTo(SnapshotFormat.FORMAT_VERSION);
     assertThat(resaved)
-        .hasSize(pre.length + 2 * 4 + 9); // each tower's MLP width (0), version 4's long, 5's flag
+        // each tower's MLP width (0), version 4's long, 5's flag, 6's empty side features
+        .hasSize(pre.length + 2 * 4 + 9 + EMPTY_V6_PART);
     TwoTowerModel again = TwoTowerModel.restore(resaved, SnapshotFixture.V3_PRE_MLP_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.itemBias("i1")).isEqualTo(model.itemBias("i1"));
@@ -233,14 +255,14 @@ class SnapshotFormatTest {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
     SnapshotReader header = SnapshotReader.over(fixture, 0, 12);
     assertThat(header.readInt()).isEqualTo(SnapshotFormat.MAGIC);
-    assertThat(header.readInt()).isEqualTo(5);
+    assertThat(header.readInt()).isEqualTo(6);
     assertThat(header.readInt()).isEqualTo(4); // dim
 
     byte[] future = fixture.clone();
-    future[7] = 6; // version 6, checksum now stale: the version is what gets reported
+    future[7] = 7; // version 7, checksum now stale: the version is what gets reported
     assertThatThrownBy(() -> SnapshotFormat.open(future, 4))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown model snapshot format version 6");
+        .hasMessageContaining("unknown model snapshot format version 7");
   }
 
   @Test

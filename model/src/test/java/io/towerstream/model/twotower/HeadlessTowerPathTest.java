@@ -18,6 +18,16 @@ import org.junit.jupiter.api.Test;
 class HeadlessTowerPathTest {
   @Test
   void trainsLikeTheNd4jPathThroughAnIdentityProjection() {
+    trainsAlike(false);
+  }
+
+  /** The side-feature rows' gradients come from either path's item-input gradients. */
+  @Test
+  void trainsLikeTheNd4jPathWithSideFeaturesToo() {
+    trainsAlike(true);
+  }
+
+  private void trainsAlike(boolean features) {
     ModelConfig headless =
         ModelConfig.builder()
             .dim(16)
@@ -34,6 +44,16 @@ class HeadlessTowerPathTest {
     List<List<Interaction>> batches = TestStreams.batches(40, 60, 32, 2, 9);
     OnlineModel plain = TwoTowerModels.create(headless);
     OnlineModel nd4j = TwoTowerModels.create(identity);
+    if (features) {
+      for (List<Interaction> batch : batches) {
+        for (Interaction x : batch) {
+          List<String> tokens =
+              List.of("c:" + x.itemId().hashCode() % 3, "t:" + x.itemId().hashCode() % 5);
+          plain.setItemFeatures(x.itemId(), tokens);
+          nd4j.setItemFeatures(x.itemId(), tokens);
+        }
+      }
+    }
     for (List<Interaction> batch : batches) {
       assertThat(plain.train(batch).loss()).isCloseTo(nd4j.train(batch).loss(), within(1e-6));
     }
