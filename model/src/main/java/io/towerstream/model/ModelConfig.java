@@ -47,7 +47,8 @@ public record ModelConfig(
     double dinoMomentum,
     double historyRecencyDecay,
     int itemFeatureTokens,
-    String itemFeatureBucketWidths)
+    String itemFeatureBucketWidths,
+    double itemFeatureIdDropout)
     implements Serializable {
 
   /**
@@ -267,6 +268,11 @@ public record ModelConfig(
         "model.item-features.bucket-widths",
         itemFeatureBucketWidths,
         "set (empty for none)");
+    require(
+        itemFeatureIdDropout >= 0 && itemFeatureIdDropout < 1,
+        "model.item-features.id-dropout",
+        itemFeatureIdDropout,
+        "in [0, 1)");
     new io.towerstream.model.features.FeatureTokens(
         itemFeatureTokens, itemFeatureBucketWidths); // fails fast, naming the option
     require(
@@ -375,7 +381,8 @@ public record ModelConfig(
         .dinoMomentum(dinoMomentum)
         .historyRecencyDecay(historyRecencyDecay)
         .itemFeatureTokens(itemFeatureTokens)
-        .itemFeatureBucketWidths(itemFeatureBucketWidths);
+        .itemFeatureBucketWidths(itemFeatureBucketWidths)
+        .itemFeatureIdDropout(itemFeatureIdDropout);
   }
 
   /** How this config turns an item's side features into the tokens its item tower pools. */
@@ -432,6 +439,7 @@ public record ModelConfig(
     private double historyRecencyDecay = 0.8;
     private int itemFeatureTokens = 32;
     private String itemFeatureBucketWidths = "year=5";
+    private double itemFeatureIdDropout = 0;
 
     /** Embedding and tower output dimension; default 64. */
     public Builder dim(int v) {
@@ -737,6 +745,16 @@ public record ModelConfig(
       return this;
     }
 
+    /**
+     * Probability that a training step leaves out an item's id row (for items with side features),
+     * so that the tower learns to place an item from its features alone, as it must for a cold item
+     * (DropoutNet, Volkovs et al. 2017); default 0.
+     */
+    public Builder itemFeatureIdDropout(double v) {
+      itemFeatureIdDropout = v;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
           dim,
@@ -778,7 +796,8 @@ public record ModelConfig(
           dinoMomentum,
           historyRecencyDecay,
           itemFeatureTokens,
-          itemFeatureBucketWidths);
+          itemFeatureBucketWidths,
+          itemFeatureIdDropout);
     }
   }
 }

@@ -71,12 +71,62 @@ public final class TemporalSplit {
   }
 
   private TemporalSplit(TemporalSplit all, Map<String, Set<String>> relevant) {
+    this(all, all.items, all.trainItems, relevant);
+  }
+
+  private TemporalSplit(
+      TemporalSplit all,
+      List<String> items,
+      Map<String, Set<Integer>> trainItems,
+      Map<String, Set<String>> relevant) {
     this.train = all.train;
     this.test = all.test;
-    this.items = all.items;
-    this.itemIndex = all.itemIndex;
-    this.trainItems = all.trainItems;
+    this.items = Collections.unmodifiableList(items);
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      index.put(items.get(i), i);
+    }
+    this.itemIndex = Collections.unmodifiableMap(index);
+    this.trainItems = Collections.unmodifiableMap(trainItems);
     this.relevant = Collections.unmodifiableMap(relevant);
+  }
+
+  /**
+   * The cold-start protocol: the catalogue grows by the {@code known} items that training never saw
+   * (a catalogue that knows an item's features before its first click), and each test user's
+   * relevant items are only those cold ones; users without one are dropped. Rankings then cover
+   * warm and cold items alike, so a cold item must beat the warm ones on its features alone.
+   */
+  public TemporalSplit coldStart(Set<String> known) {
+    return coldStart(known, false);
+  }
+
+  /**
+   * As {@link #coldStart(Set)}; with {@code coldOnly} the catalogue is the cold items alone (the
+   * protocol of DropoutNet and most cold-start papers: how well the new items are ordered among
+   * themselves).
+   */
+  public TemporalSplit coldStart(Set<String> known, boolean coldOnly) {
+    List<String> grown = coldOnly ? new ArrayList<>() : new ArrayList<>(items);
+    Set<String> cold = new java.util.LinkedHashSet<>();
+    for (String id : known) {
+      if (!itemIndex.containsKey(id)) {
+        grown.add(id);
+        cold.add(id);
+      }
+    }
+    Map<String, Set<String>> coldRelevant = new LinkedHashMap<>();
+    for (Map.Entry<String, Set<String>> e : relevant.entrySet()) {
+      Set<String> r = new LinkedHashSet<>(e.getValue());
+      r.retainAll(cold);
+      if (!r.isEmpty()) {
+        coldRelevant.put(e.getKey(), r);
+      }
+    }
+    // cold items were in nobody's training part: with the catalogue of cold items alone, no index
+    // is a training item
+    return new TemporalSplit(
+        this, grown, coldOnly ? Collections.emptyMap() : trainItems, coldRelevant);
   }
 
   /**

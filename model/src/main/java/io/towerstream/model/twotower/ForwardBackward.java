@@ -54,6 +54,9 @@ final class ForwardBackward {
   /** The current step's side-feature offsets per candidate column, null without features. */
   private int[] featureOffsets;
 
+  /** The current step's candidate columns whose id row is left out, null when none is. */
+  private boolean[] idDropped;
+
   ForwardBackward(
       ModelState s,
       BatchLookup users,
@@ -81,12 +84,21 @@ final class ForwardBackward {
       StepLogQ.Result logQ,
       int[] itemKeys,
       int[] userKeys,
-      int[] featureOffsets) {
+      int[] featureOffsets,
+      boolean[] idDropped) {
     float[] idRows = new float[rows * dim];
     float[] itemRows = new float[columns * dim];
     float[] pooledRows = new float[pooled.positions() * dim];
     users.gatherPositions(idRows);
     items.gatherPositions(itemRows);
+    this.idDropped = idDropped;
+    if (idDropped != null) {
+      for (int j = 0; j < columns; j++) {
+        if (idDropped[j]) {
+          java.util.Arrays.fill(itemRows, j * dim, (j + 1) * dim, 0f);
+        }
+      }
+    }
     pooled.gatherPositions(pooledRows);
     float[] userRows = HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim, s.recency);
     if (featureOffsets != null) {
@@ -177,7 +189,7 @@ final class ForwardBackward {
       return new Gradients(
           loss.loss(),
           dUserInputs,
-          dItemInputs,
+          idRowGradient(dItemInputs),
           HistoryPooling.backwardPooledByDistinct(
               dUserInputs,
               poolOffsets,
@@ -199,6 +211,20 @@ final class ForwardBackward {
           featureGradient(dItemInputs),
           featureSquaredNorm(dItemInputs));
     }
+  }
+
+  /** The item inputs' gradient as the id rows get it: none where the id row was left out. */
+  private float[] idRowGradient(float[] dItemInputs) {
+    if (idDropped == null) {
+      return dItemInputs;
+    }
+    float[] d = dItemInputs.clone();
+    for (int j = 0; j < idDropped.length; j++) {
+      if (idDropped[j]) {
+        java.util.Arrays.fill(d, j * dim, (j + 1) * dim, 0f);
+      }
+    }
+    return d;
   }
 
   /**
@@ -315,7 +341,7 @@ final class ForwardBackward {
     return new Gradients(
         loss.loss(),
         dUserInputs,
-        dItemInputs,
+        idRowGradient(dItemInputs),
         HistoryPooling.backwardPooledByDistinct(
             dUserInputs,
             poolOffsets,

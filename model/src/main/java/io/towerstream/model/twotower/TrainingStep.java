@@ -103,7 +103,8 @@ final class TrainingStep {
             plan.logQ,
             plan.itemKeys,
             plan.userKeys,
-            plan.featureOffsets);
+            plan.featureOffsets,
+            plan.idDropped);
     GradientClipper.Decision decision =
         clipper.decide(
             g.loss(),
@@ -157,6 +158,7 @@ final class TrainingStep {
     // items, so an
     // average item occurs once every items/B steps.
     double priorGap = Math.max(1.0, s.items.liveRows() / (double) events);
+    int[] featureOffsets = planFeatures(rows + draws);
     StepLogQ.Result logQ =
         c.logQCorrection()
             ? new StepLogQ(s, items, positiveItems, draws, step, priorGap)
@@ -175,7 +177,8 @@ final class TrainingStep {
         poolOffsets,
         candidateKeys(items),
         candidateKeys(users),
-        planFeatures(rows + draws));
+        featureOffsets,
+        planIdDropout(featureOffsets, rows + draws));
   }
 
   /**
@@ -197,6 +200,22 @@ final class TrainingStep {
       offsets[j + 1] = features.positions();
     }
     return offsets;
+  }
+
+  /**
+   * Which candidate columns leave their id row out this step ({@code
+   * model.item-features.id-dropout}, only columns with features); null when none can.
+   */
+  private boolean[] planIdDropout(int[] featureOffsets, int columns) {
+    double p = c.itemFeatureIdDropout();
+    if (featureOffsets == null || p == 0) {
+      return null;
+    }
+    boolean[] dropped = new boolean[columns];
+    for (int j = 0; j < columns; j++) {
+      dropped[j] = featureOffsets[j + 1] > featureOffsets[j] && s.sampling.nextDouble() < p;
+    }
+    return dropped;
   }
 
   /**
@@ -256,7 +275,7 @@ final class TrainingStep {
     int[] itemDistinct = items.distinctIndices();
     tableOptimizer.apply(
         s.items,
-        itemSlots,
+        plan.idDropped == null ? itemSlots : withoutDroppedIdRows(itemSlots, plan.idDropped),
         RowGradientSum.byDistinct(
             g.items(), itemDistinct, plan.columns, items.distinctCount(), dim),
         scale);
@@ -320,6 +339,27 @@ final class TrainingStep {
       enqueuePositives(itemSlots, plan.positiveItems);
     }
     s.counters.recordTrained(plan.events, g.loss(), plan.maxEventTime);
+  }
+
+  /**
+   * The item slots whose id row takes an update: those left out at every position this step keep
+   * still (−1), rather than drift on Adam's momentum with a zero gradient, so that id dropout
+   * really hands those steps to the features.
+   */
+  private int[] withoutDroppedIdRows(int[] itemSlots, boolean[] idDropped) {
+    boolean[] used = new boolean[itemSlots.length];
+    for (int j = 0; j < idDropped.length; j++) {
+      if (!idDropped[j]) {
+        used[items.distinctOf(j)] = true;
+      }
+    }
+    int[] slots = itemSlots.clone();
+    for (int k = 0; k < slots.length; k++) {
+      if (!used[k]) {
+        slots[k] = -1;
+      }
+    }
+    return slots;
   }
 
   /**
@@ -396,5 +436,6 @@ final class TrainingStep {
       int[] poolOffsets,
       int[] itemKeys,
       int[] userKeys,
-      int[] featureOffsets) {}
+      int[] featureOffsets,
+      boolean[] idDropped) {}
 }

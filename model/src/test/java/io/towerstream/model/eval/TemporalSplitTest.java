@@ -19,6 +19,29 @@ class TemporalSplitTest {
   }
 
   @Test
+  void theColdStartSplitRanksKnownUnseenItemsAndKeepsOnlyThemRelevant() {
+    List<Interaction> s =
+        List.of(
+            e("a", "x", 1),
+            e("b", "y", 2),
+            e("c", "x", 3),
+            // test part
+            e("a", "new1", 4),
+            e("a", "y", 5),
+            e("b", "new2", 6),
+            e("c", "y", 7));
+    TemporalSplit cold = new TemporalSplit(s, 3.0 / 7).coldStart(Set.of("x", "new1", "new2"));
+    assertThat(cold.items).startsWith("x", "y").hasSize(4).contains("new1", "new2");
+    assertThat(cold.itemIndex.get(cold.items.get(3))).isEqualTo(3);
+    assertThat(cold.relevant)
+        .as("only the cold items count; c clicked none")
+        .containsOnlyKeys("a", "b");
+    assertThat(cold.relevant.get("a")).containsExactly("new1");
+    assertThat(cold.relevant.get("b")).containsExactly("new2");
+    assertThat(cold.trainItems.get("a")).containsExactly(0);
+  }
+
+  @Test
   void testUsersAndRelevantItemsFollowTheProtocol() {
     List<Interaction> s =
         List.of(
