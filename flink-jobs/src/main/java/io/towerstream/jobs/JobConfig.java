@@ -50,6 +50,7 @@ public final class JobConfig implements Serializable {
   private final String embeddingsTopic;
   private final String statusTopic;
   private final String syncTopic;
+  private final String itemFeaturesTopic;
   private final String groupId;
   private final StartingOffsets startingOffsets;
   private final int sourceParallelism;
@@ -89,6 +90,7 @@ public final class JobConfig implements Serializable {
     this.embeddingsTopic = b.embeddingsTopic;
     this.statusTopic = b.statusTopic;
     this.syncTopic = b.syncTopic;
+    this.itemFeaturesTopic = b.itemFeaturesTopic;
     this.groupId = b.groupId;
     this.startingOffsets = b.startingOffsets;
     this.sourceParallelism = b.sourceParallelism;
@@ -171,6 +173,12 @@ public final class JobConfig implements Serializable {
                   + "one partition).",
               (b, v) -> b.syncTopic(v),
               c -> c.syncTopic),
+          new Option(
+              "topic.item-features",
+              "Input topic of Avro ItemFeatures, the item catalogue (compacted, key = item id; a "
+                  + "tombstone withdraws an item's features); always read from the beginning.",
+              (b, v) -> b.itemFeaturesTopic(v),
+              c -> c.itemFeaturesTopic),
           new Option(
               "group-id",
               "Kafka consumer group of the click source (offsets are committed on checkpoints).",
@@ -409,6 +417,24 @@ public final class JobConfig implements Serializable {
               "Weight of each older history item relative to the next newer one in the pooled user tower (gamma^age, normalised); 1 = the plain mean.",
               ModelConfig.Builder::historyRecencyDecay,
               ModelConfig::historyRecencyDecay),
+          modelInt(
+              "model.item-features.max-tokens",
+              "Side-feature tokens per item (categories, tags, bucketed numbers from "
+                  + "topic.item-features) pooled into the item tower, the rest dropped; 0 = side features off.",
+              ModelConfig.Builder::itemFeatureTokens,
+              ModelConfig::itemFeatureTokens),
+          new Option(
+              "model.item-features.bucket-widths",
+              "Bucket widths of numeric side features, name=width[,name=width]; a feature without "
+                  + "one is bucketed on a log2 scale; empty for none.",
+              (b, v) -> b.model.itemFeatureBucketWidths(v),
+              c -> c.model.itemFeatureBucketWidths()),
+          modelDouble(
+              "model.item-features.id-dropout",
+              "Probability that a training step leaves out a featured item's id row, so that the "
+                  + "tower learns to place items from their features alone (DropoutNet); 0 = off.",
+              ModelConfig.Builder::itemFeatureIdDropout,
+              ModelConfig::itemFeatureIdDropout),
           modelBool(
               "model.item-bias",
               "true | false: a learned logit bias per item, published in the item's score bias.",
@@ -659,6 +685,7 @@ public final class JobConfig implements Serializable {
     b.embeddingsTopic = embeddingsTopic;
     b.statusTopic = statusTopic;
     b.syncTopic = syncTopic;
+    b.itemFeaturesTopic = itemFeaturesTopic;
     b.groupId = groupId;
     b.startingOffsets = startingOffsets;
     b.sourceParallelism = sourceParallelism;
@@ -758,7 +785,8 @@ public final class JobConfig implements Serializable {
 
   /** The topic names for {@code TopicProvisioner.ensureTopics}. */
   public TopicNames topicNames() {
-    return new TopicNames(clicksTopic, dlqTopic, embeddingsTopic, statusTopic, syncTopic);
+    return new TopicNames(
+        clicksTopic, dlqTopic, embeddingsTopic, statusTopic, syncTopic, itemFeaturesTopic);
   }
 
   public String bootstrapServers() {
@@ -783,6 +811,10 @@ public final class JobConfig implements Serializable {
 
   public String syncTopic() {
     return syncTopic;
+  }
+
+  public String itemFeaturesTopic() {
+    return itemFeaturesTopic;
   }
 
   public String groupId() {
@@ -934,6 +966,7 @@ public final class JobConfig implements Serializable {
     private String embeddingsTopic = Topics.EMBEDDINGS.defaultName();
     private String statusTopic = Topics.TRAINER_STATUS.defaultName();
     private String syncTopic = Topics.MODEL_SYNC.defaultName();
+    private String itemFeaturesTopic = Topics.ITEM_FEATURES.defaultName();
     private String groupId = "towerstream-trainer";
     private StartingOffsets startingOffsets = StartingOffsets.COMMITTED;
     private int sourceParallelism = 0;
@@ -995,6 +1028,11 @@ public final class JobConfig implements Serializable {
 
     public Builder syncTopic(String v) {
       syncTopic = v;
+      return this;
+    }
+
+    public Builder itemFeaturesTopic(String v) {
+      itemFeaturesTopic = v;
       return this;
     }
 
@@ -1162,6 +1200,7 @@ public final class JobConfig implements Serializable {
       requireName(embeddingsTopic, "topic.embeddings");
       requireName(statusTopic, "topic.status");
       requireName(syncTopic, "topic.sync");
+      requireName(itemFeaturesTopic, "topic.item-features");
       requireName(groupId, "group-id");
       require(
           startingOffsets != null, "starting-offsets", null, "one of earliest, latest, committed");

@@ -1,16 +1,21 @@
 package io.towerstream.jobs;
 
+import io.towerstream.jobs.functions.DeltaAsSideInput;
 import io.towerstream.jobs.functions.UserIdKey;
 import io.towerstream.jobs.functions.ValidateClicks;
+import io.towerstream.jobs.functions.ValidateItemFeatures;
 import io.towerstream.jobs.operators.ModelFactory;
 import io.towerstream.jobs.operators.StatusAggregator;
 import io.towerstream.jobs.operators.TrainerOperator;
 import io.towerstream.jobs.operators.TrainerSettings;
 import io.towerstream.jobs.operators.TwoTowerModelFactory;
 import io.towerstream.jobs.records.AvroTypeInfo;
+import io.towerstream.jobs.records.TrainerSideInput;
 import io.towerstream.jobs.sinks.KafkaSinks;
 import io.towerstream.jobs.sources.ClickSource;
+import io.towerstream.jobs.sources.ItemFeatureSource;
 import io.towerstream.jobs.sources.ParsedClick;
+import io.towerstream.jobs.sources.ParsedItemFeatures;
 import io.towerstream.jobs.sources.SyncSource;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.avro.ClickEvent;
@@ -32,8 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The training job: clicks from Kafka → validation (bad records to the dead-letter topic) → trainer
  * subtasks sharded by user, each with a replica of the item rows and tower weights kept in step
- * through the sync topic → changed embeddings to Kafka at every publish, and one job-level status
- * record.
+ * through the sync topic, and every item's side features from the item-features topic → changed
+ * embeddings to Kafka at every publish, and one job-level status record.
  *
  * <p>Configuration, topology and execution are separate: {@link #build} wires any source and sinks
  * (tests use their own), {@link #buildWithKafka} plugs in the Kafka connectors, {@link #main}
@@ -50,6 +55,9 @@ public final class TrainingJob {
   public static final String SYNC_SOURCE_UID = "sync-source";
   public static final String SYNC_SINK_UID = "sync-sink";
   public static final String DLQ_SINK_UID = "clicks-dlq-sink";
+  public static final String ITEM_FEATURES_SOURCE_UID = "item-features-source";
+  public static final String VALIDATE_ITEM_FEATURES_UID = "validate-item-features";
+  public static final String SYNC_SIDE_INPUT_UID = "sync-side-input";
 
   private final JobConfig config;
   private final ModelFactory models;
@@ -80,13 +88,14 @@ public final class TrainingJob {
       DataStream<ModelDelta> deltas) {}
 
   /**
-   * Where the job reads and writes: the clicks and the replicas' deltas in, dead letters,
-   * embeddings, the job-level status and this job's own deltas out. {@link #buildWithKafka} uses
-   * the Kafka ones; tests their own.
+   * Where the job reads and writes: the clicks, the replicas' deltas and the item catalogue in,
+   * dead letters, embeddings, the job-level status and this job's own deltas out. {@link
+   * #buildWithKafka} uses the Kafka ones; tests their own.
    */
   public record Connectors(
       Source<ParsedClick, ?, ?> clicks,
       Source<ModelDelta, ?, ?> deltasIn,
+      Source<ParsedItemFeatures, ?, ?> itemFeatures,
       Sink<DeadLetter> dlq,
       Sink<EmbeddingUpdate> embeddings,
       Sink<TrainerStatus> status,
@@ -95,6 +104,7 @@ public final class TrainingJob {
       return new Connectors(
           ClickSource.kafka(config),
           SyncSource.kafka(config),
+          ItemFeatureSource.kafka(config),
           KafkaSinks.deadLetters(config),
           KafkaSinks.embeddings(config),
           KafkaSinks.status(config),
@@ -136,7 +146,28 @@ public final class TrainingJob {
             .name("Validate clicks")
             .uid(VALIDATE_UID)
             .setParallelism(sourceParallelism);
-    DataStream<DeadLetter> deadLetters = valid.getSideOutput(ValidateClicks.DEAD_LETTERS);
+
+    // The catalogue: one reader (every record goes to every trainer anyway, and a catalogue is
+    // small next to the clicks); no event time, as for the deltas.
+    SingleOutputStreamOperator<TrainerSideInput> features =
+        env.fromSource(
+                c.itemFeatures(),
+                WatermarkStrategy.noWatermarks(),
+                "Item features source",
+                ParsedItemFeatures.TYPE)
+            .uid(ITEM_FEATURES_SOURCE_UID)
+            .setParallelism(1)
+            .process(new ValidateItemFeatures(config.clickRules()))
+            .name("Validate item features")
+            .uid(VALIDATE_ITEM_FEATURES_UID)
+            .setParallelism(1);
+
+    // One dead-letter topic for both inputs. The union gives the sink two inputs, so it no longer
+    // chains to the click validation: dead letters are rare, the extra hop costs nothing.
+    DataStream<DeadLetter> deadLetters =
+        valid
+            .getSideOutput(ValidateClicks.DEAD_LETTERS)
+            .union(features.getSideOutput(ValidateItemFeatures.DEAD_LETTERS));
     deadLetters
         .sinkTo(c.dlq())
         .name("Dead-letter sink")
@@ -146,21 +177,25 @@ public final class TrainingJob {
     // One partition, one reader: every delta reaches every trainer subtask, in each sender's order.
     // No event
     // time: the trainer does not order by it, and the deltas must not hold its watermark back.
-    DataStream<ModelDelta> deltasIn =
+    DataStream<TrainerSideInput> deltasIn =
         env.fromSource(
                 c.deltasIn(),
                 WatermarkStrategy.noWatermarks(),
                 "Sync source",
                 AvroTypeInfo.forClass(ModelDelta.class))
             .uid(SYNC_SOURCE_UID)
+            .setParallelism(1)
+            .map(new DeltaAsSideInput())
+            .name("Sync side input")
+            .uid(SYNC_SIDE_INPUT_UID)
             .setParallelism(1);
 
     // Users are sharded by id (keyed state, rescalable up to parallelism.max); the replicas' deltas
-    // are broadcast.
+    // and the item features are broadcast.
     SingleOutputStreamOperator<EmbeddingUpdate> trained =
         valid
             .keyBy(new UserIdKey())
-            .connect(deltasIn.broadcast())
+            .connect(deltasIn.union(features).broadcast())
             .transform(
                 "Trainer",
                 AvroTypeInfo.forClass(EmbeddingUpdate.class),

@@ -41,6 +41,10 @@ class JobConfigTest {
     assertThat(config.maxParallelism()).isEqualTo(128);
     assertThat(config.syncIntervalMs()).isEqualTo(200);
     assertThat(config.syncTopic()).isEqualTo("model-sync");
+    assertThat(config.itemFeaturesTopic()).isEqualTo("item-features");
+    assertThat(config.topicNames().itemFeatures()).isEqualTo("item-features");
+    assertThat(config.model().itemFeatureTokens()).isEqualTo(32);
+    assertThat(config.model().itemFeatureBucketWidths()).isEqualTo("year=5");
     assertThat(config.stateBackend()).isEqualTo(JobConfig.StateBackend.HASHMAP);
   }
 
@@ -288,6 +292,76 @@ class JobConfigTest {
                 JobConfig.fromArgs(
                     "--bootstrap-servers", "k:1", "--model.table.admission-min-count", "0"))
         .hasMessageStartingWith("--model.table.admission-min-count");
+  }
+
+  @Test
+  void itemFeatureOptionsParseRoundTripAndFailNamingTheOption() {
+    JobConfig config =
+        JobConfig.fromArgs(
+            "--bootstrap-servers",
+            "k:1",
+            "--topic.item-features",
+            "catalogue",
+            "--model.item-features.max-tokens",
+            "8",
+            "--model.item-features.bucket-widths",
+            "year=10,price=2.5",
+            "--model.item-features.id-dropout",
+            "0.25");
+    assertThat(config.itemFeaturesTopic()).isEqualTo("catalogue");
+    assertThat(config.topicNames().itemFeatures()).isEqualTo("catalogue");
+    assertThat(config.model().itemFeatureTokens()).isEqualTo(8);
+    assertThat(config.model().itemFeatureBucketWidths()).isEqualTo("year=10,price=2.5");
+    assertThat(config.model().itemFeatureIdDropout()).isEqualTo(0.25);
+    assertThat(
+            config
+                .model()
+                .featureTokens()
+                .of(java.util.List.of(), java.util.List.of(), java.util.Map.of("year", 1995.0)))
+        .containsExactly("n:year:199");
+    assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
+    JobConfig off =
+        JobConfig.fromArgs(
+            "--bootstrap-servers",
+            "k:1",
+            "--model.item-features.max-tokens",
+            "0",
+            "--model.item-features.bucket-widths=");
+    assertThat(off.model().itemFeatureTokens()).isZero();
+    assertThat(off.model().itemFeatureBucketWidths()).isEmpty();
+    assertThat(JobConfig.fromArgs(off.toArgs().toArray(String[]::new))).isEqualTo(off);
+
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--model.item-features.max-tokens", "-1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--model.item-features.max-tokens");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--model.item-features.max-tokens", "many"))
+        .hasMessageStartingWith("--model.item-features.max-tokens must be an integer");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--model.item-features.bucket-widths", "year"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--model.item-features.bucket-widths")
+        .hasMessageContaining("'year'");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--model.item-features.bucket-widths", "year=0"))
+        .hasMessageStartingWith("--model.item-features.bucket-widths");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--model.item-features.id-dropout", "1"))
+        .hasMessageStartingWith("--model.item-features.id-dropout");
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--topic.item-features", " "))
+        .hasMessageStartingWith("--topic.item-features");
   }
 
   @Test

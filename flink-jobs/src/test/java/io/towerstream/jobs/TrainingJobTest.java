@@ -43,17 +43,33 @@ class TrainingJobTest {
             TrainingJob.STATUS_SINK_UID,
             TrainingJob.DLQ_SINK_UID,
             TrainingJob.SYNC_SOURCE_UID,
-            TrainingJob.SYNC_SINK_UID);
+            TrainingJob.SYNC_SIDE_INPUT_UID,
+            TrainingJob.SYNC_SINK_UID,
+            TrainingJob.ITEM_FEATURES_SOURCE_UID,
+            TrainingJob.VALIDATE_ITEM_FEATURES_UID);
     StreamNode trainer = byUid.get(TrainingJob.TRAINER_UID);
     assertThat(trainer.getParallelism()).isEqualTo(4);
     assertThat(trainer.getMaxParallelism()).isEqualTo(128);
     assertThat(trainer.getStatePartitioners()[0]).as("clicks keyed by user").isNotNull();
-    assertThat(trainer.getStatePartitioners()[1]).as("deltas not keyed").isNull();
+    assertThat(trainer.getStatePartitioners()[1]).as("deltas and features not keyed").isNull();
+    for (String sideInput :
+        new String[] {TrainingJob.SYNC_SIDE_INPUT_UID, TrainingJob.VALIDATE_ITEM_FEATURES_UID}) {
+      assertThat(graph.getStreamEdges(byUid.get(sideInput).getId(), trainer.getId()))
+          .as("%s to every trainer subtask", sideInput)
+          .singleElement()
+          .satisfies(e -> assertThat(e.getPartitioner().toString()).isEqualTo("BROADCAST"));
+    }
+    StreamNode dlq = byUid.get(TrainingJob.DLQ_SINK_UID);
+    assertThat(graph.getStreamEdges(byUid.get(TrainingJob.VALIDATE_UID).getId(), dlq.getId()))
+        .as("click dead letters")
+        .hasSize(1);
     assertThat(
-            graph.getStreamEdges(byUid.get(TrainingJob.SYNC_SOURCE_UID).getId(), trainer.getId()))
-        .singleElement()
-        .satisfies(e -> assertThat(e.getPartitioner().toString()).isEqualTo("BROADCAST"));
+            graph.getStreamEdges(
+                byUid.get(TrainingJob.VALIDATE_ITEM_FEATURES_UID).getId(), dlq.getId()))
+        .as("item-feature dead letters")
+        .hasSize(1);
     assertThat(byUid.get(TrainingJob.SYNC_SOURCE_UID).getParallelism()).isEqualTo(1);
+    assertThat(byUid.get(TrainingJob.ITEM_FEATURES_SOURCE_UID).getParallelism()).isEqualTo(1);
     assertThat(byUid.get(TrainingJob.SYNC_SINK_UID).getParallelism()).isEqualTo(4);
     assertThat(byUid.get(TrainingJob.EMBEDDINGS_SINK_UID).getParallelism()).isEqualTo(4);
     assertThat(byUid.get(TrainingJob.STATUS_UID).getParallelism())

@@ -13,23 +13,29 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates towerstream's topics when they are missing, with the settings their contracts need:
- * {@code embeddings} and {@code trainer-status} are compacted (latest value per key is the state),
- * the others are plain logs ({@code model-sync} with a single partition and a day's retention).
- * Existing topics are left as they are.
+ * {@code embeddings}, {@code trainer-status} and {@code item-features} are compacted (latest value
+ * per key is the state), the others are plain logs ({@code model-sync} with a single partition and
+ * a day's retention). Existing topics are left as they are.
  */
 public final class TopicProvisioner {
   private TopicProvisioner() {}
 
   /** The topic names in use, which configuration may override. */
   public record TopicNames(
-      String clicks, String clicksDlq, String embeddings, String trainerStatus, String modelSync) {
+      String clicks,
+      String clicksDlq,
+      String embeddings,
+      String trainerStatus,
+      String modelSync,
+      String itemFeatures) {
     public static TopicNames defaults() {
       return new TopicNames(
           Topics.CLICKS.defaultName(),
           Topics.CLICKS_DLQ.defaultName(),
           Topics.EMBEDDINGS.defaultName(),
           Topics.TRAINER_STATUS.defaultName(),
-          Topics.MODEL_SYNC.defaultName());
+          Topics.MODEL_SYNC.defaultName(),
+          Topics.ITEM_FEATURES.defaultName());
     }
   }
 
@@ -57,6 +63,9 @@ public final class TopicProvisioner {
     wanted.add(new NewTopic(names.clicksDlq(), partitions, replication));
     wanted.add(new NewTopic(names.embeddings(), partitions, replication).configs(compacted));
     wanted.add(new NewTopic(names.trainerStatus(), 1, replication).configs(compacted));
+    // the catalogue: the trainer reads it from the start, and only the latest features per item
+    // matter
+    wanted.add(new NewTopic(names.itemFeatures(), partitions, replication).configs(compacted));
     // one partition: one source subtask broadcasts every delta to every trainer, in each origin's
     // order
     wanted.add(

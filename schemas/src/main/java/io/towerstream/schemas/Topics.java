@@ -4,6 +4,7 @@ import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.schemas.avro.ItemFeatures;
 import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.TrainerStatus;
 
@@ -13,7 +14,14 @@ public final class Topics {
   public static final Topic<ClickEvent> CLICKS =
       new Topic<>("clicks", "user id", AvroCodec.of(ClickEvent.class));
 
-  /** Click records the job could not use, with the reason. */
+  /**
+   * The catalogue: side features per item, read by the trainer from the beginning; compacted, so
+   * the latest record per item is its features, and a tombstone (null value) withdraws them.
+   */
+  public static final Topic<ItemFeatures> ITEM_FEATURES =
+      new Topic<>("item-features", "item id", AvroCodec.of(ItemFeatures.class));
+
+  /** Click and item-feature records the job could not use, with the reason. */
   public static final Topic<DeadLetter> CLICKS_DLQ =
       new Topic<>("clicks.dlq", "the rejected record's key", AvroCodec.of(DeadLetter.class));
 

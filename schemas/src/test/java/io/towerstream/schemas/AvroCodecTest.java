@@ -8,6 +8,8 @@ import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.schemas.avro.EventType;
+import io.towerstream.schemas.avro.ItemFeatures;
+import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.TrainerStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,6 +87,57 @@ class AvroCodecTest {
             .build();
     assertThat(Topics.CLICKS_DLQ.codec().decode(Topics.CLICKS_DLQ.codec().encode(letter)))
         .isEqualTo(letter);
+  }
+
+  @Test
+  void itemFeaturesRoundTripAndDefaultToNoFeatures() {
+    ItemFeatures features =
+        ItemFeatures.newBuilder()
+            .setItemId("i/ü")
+            .setCategories(List.of("Comedy", "Drama"))
+            .setTags(List.of("cult"))
+            .setNumeric(java.util.Map.of("year", 1995.0, "price", -2.5))
+            .setUpdatedAt(Instant.ofEpochMilli(874724710000L))
+            .build();
+    byte[] bytes = Topics.ITEM_FEATURES.codec().encode(features);
+    assertThat(Topics.ITEM_FEATURES.codec().decode(bytes)).isEqualTo(features);
+
+    ItemFeatures bare =
+        ItemFeatures.newBuilder().setItemId("i").setUpdatedAt(Instant.EPOCH).build();
+    assertThat(bare.getCategories()).isEmpty();
+    assertThat(bare.getTags()).isEmpty();
+    assertThat(bare.getNumeric()).isEmpty();
+    assertThat(Topics.ITEM_FEATURES.codec().decode(Topics.ITEM_FEATURES.codec().encode(bare)))
+        .isEqualTo(bare);
+    // a tombstone withdraws an item's features: the topic's deserializer hands it on as null
+    assertThat(Topics.ITEM_FEATURES.valueDeserializer().deserialize("item-features", null))
+        .isNull();
+  }
+
+  @Test
+  void modelDeltasOfTheV1SchemaAreReadWithoutFeatureRows() throws IOException {
+    Schema v1 = parse("/towerstream/schemas/history/ModelDelta.v1.avsc");
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("origin", 1L);
+    old.put("generation", 2L);
+    old.put("sequence", 3L);
+    old.put("subtask", 0);
+    old.put("modelVersion", 1L);
+    old.put("dim", 1);
+    old.put("itemIds", List.of("i1"));
+    old.put("itemValues", ByteBuffer.allocate(12));
+    old.put("dense", null);
+    old.put("events", 5L);
+    old.put("priorOrigin", 0L);
+    old.put("producedAt", 9L);
+    byte[] bytes =
+        toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+
+    ModelDelta read = Topics.MODEL_SYNC.codec().decode(bytes);
+    assertThat(read.getItemIds()).containsExactly("i1");
+    assertThat(read.getEvents()).isEqualTo(5L);
+    assertThat(read.getFeatureIds()).isEmpty();
+    assertThat(read.getFeatureValues().remaining()).isZero();
   }
 
   @Test

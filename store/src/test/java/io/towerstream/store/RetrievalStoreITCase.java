@@ -200,7 +200,12 @@ class RetrievalStoreITCase {
   void waitsForTopicsThatDoNotExistYetAndReadsConfiguredTopicNames() throws Exception {
     TopicNames names =
         new TopicNames(
-            "late-clicks", "late-clicks.dlq", "late-embeddings", "late-status", "late-sync");
+            "late-clicks",
+            "late-clicks.dlq",
+            "late-embeddings",
+            "late-status",
+            "late-sync",
+            "late-item-features");
     StoreConfig config =
         StoreConfig.builder()
             .bootstrapServers(broker.bootstrapServers())
@@ -242,7 +247,12 @@ class RetrievalStoreITCase {
       throws Exception {
     TopicNames names =
         new TopicNames(
-            "snap-clicks", "snap-clicks.dlq", "snap-embeddings", "snap-status", "snap-sync");
+            "snap-clicks",
+            "snap-clicks.dlq",
+            "snap-embeddings",
+            "snap-status",
+            "snap-sync",
+            "snap-item-features");
     TopicProvisioner.ensureTopics(broker.bootstrapServers(), names, 2, (short) 1);
     StoreConfig config =
         StoreConfig.builder()

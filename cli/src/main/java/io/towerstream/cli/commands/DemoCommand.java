@@ -3,9 +3,13 @@ package io.towerstream.cli.commands;
 import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.demo.DemoRun;
 import io.towerstream.cli.demo.DemoStack;
+import io.towerstream.cli.demo.ItemFeatureProducer;
 import io.towerstream.model.data.ClickFileFormat;
+import io.towerstream.schemas.avro.ItemFeatures;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -70,8 +74,18 @@ public final class DemoCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Titles shown beside item ids in the store's API and dashboard: a MovieLens u.item file or a "
-              + "CSV of id,title. Default: the u.item beside a MovieLens --data file, if there is one.")
+              + "CSV of id,title. Default: the --items file, else the u.item beside a MovieLens --data file, "
+              + "if there is one.")
   Path itemTitles;
+
+  @Option(
+      names = "--items",
+      paramLabel = "FILE",
+      description =
+          "MovieLens u.item file (or its directory) whose genres and release years are produced to the "
+              + "item-features topic before the clicks, as the item tower's side features. Default: the u.item "
+              + "beside a MovieLens --data file, if there is one.")
+  Path items;
 
   @Option(
       names = "--work-dir",
@@ -105,23 +119,48 @@ public final class DemoCommand implements Callable<Integer> {
     if (stream.events() == 0) {
       throw new IllegalArgumentException("the dataset holds no clicks: " + stream.description());
     }
+    Path catalogue = catalogue();
+    // read before anything starts: a malformed line fails in milliseconds, naming file and line
+    List<ItemFeatures> features =
+        catalogue == null ? List.of() : ItemFeatureProducer.readMovieLens(catalogue, Instant.now());
     return new DemoRun(
             stream,
+            features,
             new DemoStack.Settings(
-                workDir, kafkaPort, host, port, flinkUiPort, jobMetricsPort, titles(), jobArgs),
+                workDir,
+                kafkaPort,
+                host,
+                port,
+                flinkUiPort,
+                jobMetricsPort,
+                titles(catalogue),
+                jobArgs),
             rate,
             exitAfterReplay)
         .run();
   }
 
-  /** The file named, else MovieLens' own titles beside its clicks, else none. */
-  private Path titles() {
+  /** The file named, else the catalogue's titles, else none. */
+  private Path titles(Path catalogue) throws IOException {
     if (itemTitles != null) {
       if (!Files.isRegularFile(itemTitles)) {
         throw new IllegalArgumentException(
             "--item-titles: no such file: " + itemTitles.toAbsolutePath());
       }
       return itemTitles;
+    }
+    return catalogue == null || Files.isRegularFile(catalogue)
+        ? catalogue
+        : catalogue.resolve("u.item");
+  }
+
+  /** The u.item named, else MovieLens' own beside its clicks, else none. */
+  private Path catalogue() {
+    if (items != null) {
+      if (!Files.exists(items)) {
+        throw new IllegalArgumentException("--items: no such file: " + items.toAbsolutePath());
+      }
+      return items;
     }
     if (source.data == null || source.format != ClickFileFormat.MOVIELENS) {
       return null;

@@ -2,10 +2,14 @@ package io.towerstream.cli.commands;
 
 import io.towerstream.cli.demo.ClickReplayer;
 import io.towerstream.cli.demo.ClickStream;
+import io.towerstream.cli.demo.ItemFeatureProducer;
 import io.towerstream.schemas.Topics;
+import io.towerstream.schemas.avro.ItemFeatures;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,8 +18,8 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * Produces clicks to a Kafka cluster's clicks topic, as {@code ClickEvent} records: a click log, or
- * the synthetic stream with planted clusters the demo uses. The click generator of docker/'s
- * compose file.
+ * the synthetic stream with planted clusters the demo uses; with {@code --items}, a MovieLens
+ * catalogue to the item-features topic first. The click generator of docker/'s compose file.
  */
 @Command(
     name = "produce",
@@ -23,7 +27,8 @@ import picocli.CommandLine.Unmatched;
     sortOptions = false,
     description =
         "Produce clicks (a click log, or a synthetic stream with planted clusters) to the clicks topic of "
-            + "a Kafka cluster, then exit.",
+            + "a Kafka cluster, then exit; with --items, the items' side features to the item-features "
+            + "topic first.",
     footer = {"", "Example: towerstream produce --bootstrap-servers localhost:29092 --rate 200"})
 public final class ProduceCommand implements Callable<Integer> {
   @Mixin ClickSourceOptions source;
@@ -40,6 +45,19 @@ public final class ProduceCommand implements Callable<Integer> {
       names = "--topic",
       description = "Topic to produce to (default: the clicks topic's default name).")
   String topic = Topics.CLICKS.defaultName();
+
+  @Option(
+      names = "--items",
+      paramLabel = "FILE",
+      description =
+          "MovieLens u.item file (or its directory): each item's genres and release year are produced "
+              + "to the item-features topic as ItemFeatures, before the clicks.")
+  Path items;
+
+  @Option(
+      names = "--items-topic",
+      description = "Topic of the item features (default: the item-features topic's default name).")
+  String itemsTopic = Topics.ITEM_FEATURES.defaultName();
 
   @Option(
       names = "--rate",
@@ -64,11 +82,24 @@ public final class ProduceCommand implements Callable<Integer> {
     if (topic == null || topic.isBlank()) {
       throw new IllegalArgumentException("--topic must not be blank");
     }
+    if (itemsTopic == null || itemsTopic.isBlank()) {
+      throw new IllegalArgumentException("--items-topic must not be blank");
+    }
+    // read everything before sending anything: a malformed line fails before the first record
+    List<ItemFeatures> features =
+        items == null ? List.of() : ItemFeatureProducer.readMovieLens(items, Instant.now());
     ClickStream stream = source.stream();
+    Map<String, String> clientProperties = KafkaOptions.parse(kafkaConfigFile, kafkaOptions);
     long started = System.nanoTime();
-    try (ClickReplayer replayer =
-        new ClickReplayer(
-            bootstrapServers, topic, KafkaOptions.parse(kafkaConfigFile, kafkaOptions))) {
+    if (items != null) {
+      try (ItemFeatureProducer producer =
+          new ItemFeatureProducer(bootstrapServers, itemsTopic, clientProperties)) {
+        System.out.printf(
+            "produced %d item features (%s) to %s on %s%n",
+            producer.produce(features), items, itemsTopic, bootstrapServers);
+      }
+    }
+    try (ClickReplayer replayer = new ClickReplayer(bootstrapServers, topic, clientProperties)) {
       replayer.replay(stream.records().iterator(), rate);
       System.out.printf(
           "produced %d clicks (%s) to %s on %s in %.1f s%n",

@@ -1,18 +1,23 @@
 package io.towerstream.cli.demo;
 
+import io.towerstream.schemas.avro.ItemFeatures;
 import io.towerstream.store.query.StoreStatus;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * One run of {@code towerstream demo}: start the stack, replay, report, serve until interrupted.
+ * One run of {@code towerstream demo}: start the stack, produce the item catalogue (if any),
+ * replay, report, serve until interrupted.
  */
 public final class DemoRun {
   private final ClickStream stream;
+  private final List<ItemFeatures> itemFeatures;
   private final DemoStack.Settings settings;
   private final double rate;
   private final boolean exitAfterReplay;
@@ -23,7 +28,21 @@ public final class DemoRun {
    */
   public DemoRun(
       ClickStream stream, DemoStack.Settings settings, double rate, boolean exitAfterReplay) {
+    this(stream, List.of(), settings, rate, exitAfterReplay);
+  }
+
+  /**
+   * @param itemFeatures produced to the item-features topic before the first click; empty for none
+   * @param settings the stack's; a null work dir means a temporary one, removed on exit
+   */
+  public DemoRun(
+      ClickStream stream,
+      List<ItemFeatures> itemFeatures,
+      DemoStack.Settings settings,
+      double rate,
+      boolean exitAfterReplay) {
     this.stream = stream;
+    this.itemFeatures = List.copyOf(itemFeatures);
     this.settings = settings;
     this.rate = rate;
     this.exitAfterReplay = exitAfterReplay;
@@ -77,7 +96,8 @@ public final class DemoRun {
     out.println(
         "kafka bootstrap: "
             + stack.bootstrapServers()
-            + "  (topics clicks, clicks.dlq, embeddings, trainer-status; records are Avro single-object encoded)");
+            + "  (topics clicks, item-features, clicks.dlq, embeddings, trainer-status; records are Avro "
+            + "single-object encoded)");
     out.println(
         "retrieval store: "
             + url
@@ -98,6 +118,17 @@ public final class DemoRun {
                 : ""));
     out.println("work dir: " + workDir + (temporary ? " (removed on exit)" : ""));
 
+    if (!itemFeatures.isEmpty()) {
+      // the catalogue first, so the trainer has an item's features before its first click
+      try (ItemFeatureProducer producer =
+          new ItemFeatureProducer(stack.bootstrapServers(), stack.itemFeaturesTopic(), Map.of())) {
+        out.println(
+            "item features: "
+                + producer.produce(itemFeatures)
+                + " items produced to "
+                + stack.itemFeaturesTopic());
+      }
+    }
     long replayStartedAt = System.nanoTime();
     Thread replay = startReplay(stack.bootstrapServers(), stack.clicksTopic(), tracker);
     try (ProgressReporter progress =

@@ -181,6 +181,10 @@ public final class DemoStack implements AutoCloseable {
     return jobConfig.clicksTopic();
   }
 
+  public String itemFeaturesTopic() {
+    return jobConfig.itemFeaturesTopic();
+  }
+
   public RetrievalStore store() {
     return store;
   }

@@ -6,7 +6,12 @@ import io.towerstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ClickEvent;
+import io.towerstream.schemas.avro.ItemFeatures;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code towerstream produce} (compose's click generator) against an in-process broker. */
 class ProduceCommandITCase {
@@ -72,6 +78,86 @@ class ProduceCommandITCase {
       assertThat(records).isEqualTo(700);
       assertThat(users).hasSizeGreaterThan(1).hasSizeLessThanOrEqualTo(30);
     }
+  }
+
+  @Test
+  void itemsGoToTheItemFeaturesTopicKeyedByIdBeforeTheClicks(@TempDir Path dir) throws Exception {
+    AvroTrust.ensure();
+    Path items = dir.resolve("u.item");
+    String flags = "|0|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0|0|0|0"; // Comedy
+    Files.writeString(
+        items,
+        "1|Toy Story (1995)|01-Jan-1995||http://x"
+            + flags
+            + "\n2|Unknown|||http://y"
+            + flags
+            + "\n",
+        StandardCharsets.ISO_8859_1);
+    Path clicks = dir.resolve("u.data");
+    Files.writeString(clicks, "7\t1\t5\t881250949\n8\t2\t3\t881250950\n");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.temporary().start()) {
+      String bootstrap = broker.bootstrapServers();
+      assertThat(CliRun.of("topics", "--bootstrap-servers", bootstrap).exitCode()).isZero();
+      CliRun run =
+          CliRun.of(
+              "produce",
+              "--bootstrap-servers",
+              bootstrap,
+              "--data",
+              clicks.toString(),
+              "--items",
+              items.toString());
+      assertThat(run.exitCode()).as(run.err()).isZero();
+
+      Map<String, ItemFeatures> features = new HashMap<>();
+      long lastFeatureAt = Long.MIN_VALUE;
+      long firstClickAt = Long.MAX_VALUE;
+      try (KafkaConsumer<String, byte[]> consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                  "earliest",
+                  ConsumerConfig.GROUP_ID_CONFIG,
+                  "items-reader"),
+              new StringDeserializer(),
+              new ByteArrayDeserializer())) {
+        consumer.subscribe(
+            List.of(Topics.ITEM_FEATURES.defaultName(), Topics.CLICKS.defaultName()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while ((features.size() < 2 || firstClickAt == Long.MAX_VALUE)
+            && System.nanoTime() < deadline) {
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            if (r.topic().equals(Topics.CLICKS.defaultName())) {
+              firstClickAt = Math.min(firstClickAt, r.timestamp());
+            } else {
+              features.put(r.key(), Topics.ITEM_FEATURES.codec().decode(r.value()));
+              lastFeatureAt = Math.max(lastFeatureAt, r.timestamp());
+            }
+          }
+        }
+      }
+      assertThat(lastFeatureAt)
+          .as("acknowledged before the first click was sent")
+          .isLessThanOrEqualTo(firstClickAt);
+      assertThat(features).containsOnlyKeys("1", "2");
+      assertThat(features.get("1").getItemId()).isEqualTo("1");
+      assertThat(features.get("1").getCategories()).containsExactly("Comedy");
+      assertThat(features.get("1").getNumeric()).containsEntry("year", 1995.0);
+      assertThat(features.get("2").getNumeric()).isEmpty();
+    }
+  }
+
+  @Test
+  void aMalformedItemsFileIsRefusedNamingItsLineBeforeAnythingIsSent(@TempDir Path dir)
+      throws Exception {
+    Path items = dir.resolve("u.item");
+    Files.writeString(items, "1|Toy Story (1995)|01-Jan-1995\n");
+    CliRun run =
+        CliRun.of("produce", "--bootstrap-servers", "127.0.0.1:1", "--items", items.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(items.toString(), "line 1");
   }
 
   @Test

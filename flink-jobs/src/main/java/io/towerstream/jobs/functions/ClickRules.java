@@ -75,6 +75,15 @@ public record ClickRules(int maxIdLength, float maxWeight, long maxFutureMs)
     return null;
   }
 
+  /**
+   * Why {@code itemId} cannot name an item (missing, too long, a control character), or null when
+   * it can: catalogue records follow the rules clicks do, so that no item gets a row a click could
+   * not reach.
+   */
+  public String itemIdProblem(String itemId) {
+    return idProblem("itemId", itemId);
+  }
+
   private String idProblem(String field, String id) {
     if (id == null || id.isEmpty()) {
       return "missing " + field;

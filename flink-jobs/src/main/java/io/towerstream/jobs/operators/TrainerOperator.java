@@ -1,6 +1,7 @@
 package io.towerstream.jobs.operators;
 
 import io.towerstream.jobs.records.AvroTypeInfo;
+import io.towerstream.jobs.records.TrainerSideInput;
 import io.towerstream.jobs.sync.ModelDeltas;
 import io.towerstream.jobs.sync.SyncLedger;
 import io.towerstream.model.EntityKind;
@@ -12,12 +13,14 @@ import io.towerstream.model.UserRow;
 import io.towerstream.model.UserRowSink;
 import io.towerstream.model.eval.PrequentialEvaluator;
 import io.towerstream.model.eval.PrequentialMetrics;
+import io.towerstream.model.features.FeatureTokens;
 import io.towerstream.model.monitor.CollapseMetrics;
 import io.towerstream.model.monitor.CollapseMonitor;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.schemas.avro.ItemFeatures;
 import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.RankingWindow;
 import io.towerstream.schemas.avro.TrainerStatus;
@@ -68,6 +71,12 @@ import org.slf4j.LoggerFactory;
  * to add. Items are published by one subtask each, by key group, users by their own. With one
  * subtask, nothing is sent and the model is exactly the single-owner model.
  *
+ * <p><b>Side features.</b> Input 2 also brings the item catalogue (broadcast from the item-features
+ * topic, so every replica holds every item's features): each record replaces the item's feature
+ * tokens ({@link FeatureTokens}, {@code model.item-features.*}), a removal clears them. An item
+ * with features and no click yet gets a row and is published (cold start). The features are part of
+ * the model, so of its checkpoint.
+ *
  * <p><b>Batches.</b> Events are buffered in arrival order; a batch closes when it holds {@code
  * model.batch-size} events, or {@code batch.max-wait-ms} of processing time after its first event.
  * Given the same input order, count-closed batches are identical on every run; the time bound
@@ -91,7 +100,7 @@ import org.slf4j.LoggerFactory;
  * checkpointed).
  */
 public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdate>
-    implements TwoInputStreamOperator<ClickEvent, ModelDelta, EmbeddingUpdate> {
+    implements TwoInputStreamOperator<ClickEvent, TrainerSideInput, EmbeddingUpdate> {
   private static final long serialVersionUID = 2L;
 
   /**
@@ -130,6 +139,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private final ModelFactory models;
 
   private transient OnlineModel model;
+  private transient FeatureTokens featureTokens;
   private transient ValueState<byte[]> userRows;
   private transient ListState<byte[]> trainerState;
   private transient List<Interaction> pending;
@@ -178,6 +188,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient Counter deltasSent;
   private transient Counter deltasApplied;
   private transient Counter deltasDropped;
+  private transient Counter itemFeaturesReceived;
   private transient PrequentialEvaluator prequential;
 
   /** The last trained pairs, measured for collapse at each publish; metrics of the last publish. */
@@ -212,6 +223,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
                 new ListStateDescriptor<>(
                     "trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     pending = new ArrayList<>(settings.model().batchSize());
+    featureTokens = settings.model().featureTokens();
     batchDeadline = NO_DEADLINE;
     lastSequence = 0;
     long origin = ThreadLocalRandom.current().nextLong();
@@ -349,8 +361,22 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   }
 
   @Override
-  public void processElement2(StreamRecord<ModelDelta> record) {
-    ModelDelta delta = record.getValue();
+  public void processElement2(StreamRecord<TrainerSideInput> record) {
+    TrainerSideInput in = record.getValue();
+    if (in.delta != null) {
+      applyDelta(in.delta);
+    } else if (in.features != null) {
+      ItemFeatures f = in.features;
+      model.setItemFeatures(
+          f.getItemId(), featureTokens.of(f.getCategories(), f.getTags(), f.getNumeric()));
+      itemFeaturesReceived.inc();
+    } else if (in.removedItemId != null) {
+      model.setItemFeatures(in.removedItemId, List.of());
+      itemFeaturesReceived.inc();
+    }
+  }
+
+  private void applyDelta(ModelDelta delta) {
     if (delta.getModelVersion() != settings.modelVersion()) {
       deltasDropped.inc(); // another model generation shares the topic
       return;
@@ -695,6 +721,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     deltasSent = group.counter("deltasSent");
     deltasApplied = group.counter("deltasApplied");
     deltasDropped = group.counter("deltasDropped");
+    itemFeaturesReceived = group.counter("itemFeaturesReceived");
     group.gauge("eventsTrained", (Gauge<Long>) () -> reportedNow.events());
     group.gauge("batches", (Gauge<Long>) () -> reportedNow.batches());
     group.gauge("skippedBatches", (Gauge<Long>) () -> reportedNow.skipped());

@@ -11,9 +11,10 @@ import java.util.List;
 
 /**
  * Converts between the model's {@link ReplicaDelta} and the {@link ModelDelta} records of the sync
- * topic. A large delta is cut into records of at most {@value #MAX_ITEMS_PER_RECORD} items (about
- * 0.5 MB at dim 64), below Kafka's default 1 MB request size; the dense part and the event count
- * travel in the first record.
+ * topic. A large delta is cut into records of at most {@value #MAX_ITEMS_PER_RECORD} items and as
+ * many side-feature token rows (about 1 MB at dim 64 when both are full, within the sync sink's 4
+ * MB request size); the dense part and the event count travel in the first record. Each record is a
+ * delta of its own: the receiver applies them one by one.
  */
 public final class ModelDeltas {
   public static final int MAX_ITEMS_PER_RECORD = 2_000;
@@ -30,10 +31,17 @@ public final class ModelDeltas {
     if (delta.isEmpty()) {
       return out;
     }
-    int stride = ReplicaDelta.stride(delta.dim());
+    int dim = delta.dim();
+    int stride = ReplicaDelta.stride(dim);
     int n = delta.items();
-    for (int start = 0; start == 0 || start < n; start += MAX_ITEMS_PER_RECORD) {
+    int f = delta.features();
+    // feature rows are cut like the items, not all put in the first record: a delta of a large tag
+    // vocabulary would otherwise outgrow the request size alone
+    for (int start = 0; start == 0 || start < Math.max(n, f); start += MAX_ITEMS_PER_RECORD) {
       int end = Math.min(n, start + MAX_ITEMS_PER_RECORD);
+      int itemStart = Math.min(n, start);
+      int featureStart = Math.min(f, start);
+      int featureEnd = Math.min(f, start + MAX_ITEMS_PER_RECORD);
       out.add(
           ModelDelta.newBuilder()
               .setOrigin(ledger.origin())
@@ -42,8 +50,9 @@ public final class ModelDeltas {
               .setSubtask(subtask)
               .setModelVersion(modelVersion)
               .setDim(delta.dim())
-              .setItemIds(Arrays.asList(Arrays.copyOfRange(delta.itemIds(), start, end)))
-              .setItemValues(floats(delta.itemValues(), start * stride, (end - start) * stride))
+              .setItemIds(Arrays.asList(Arrays.copyOfRange(delta.itemIds(), itemStart, end)))
+              .setItemValues(
+                  floats(delta.itemValues(), itemStart * stride, (end - itemStart) * stride))
               .setDense(
                   start == 0 && delta.dense() != null
                       ? floats(delta.dense(), 0, delta.dense().length)
@@ -51,6 +60,11 @@ public final class ModelDeltas {
               .setEvents(start == 0 ? delta.events() : 0)
               .setPriorOrigin(delta.priorOrigin())
               .setProducedAt(now)
+              .setFeatureIds(
+                  Arrays.asList(Arrays.copyOfRange(delta.featureIds(), featureStart, featureEnd)))
+              .setFeatureValues(
+                  floats(
+                      delta.featureValues(), featureStart * dim, (featureEnd - featureStart) * dim))
               .build());
     }
     return out;
@@ -59,7 +73,8 @@ public final class ModelDeltas {
   /**
    * The delta a record carries.
    *
-   * @throws IllegalArgumentException when its values do not match its items and dimension
+   * @throws IllegalArgumentException when its values do not match its items, its feature rows and
+   *     its dimension
    */
   public static ReplicaDelta fromRecord(ModelDelta record) {
     int dim = record.getDim();
@@ -78,13 +93,30 @@ public final class ModelDeltas {
               + " items of dim "
               + dim);
     }
+    String[] featureIds = record.getFeatureIds().toArray(String[]::new);
+    float[] featureValues = floats(record.getFeatureValues());
+    if (featureValues.length != featureIds.length * dim) {
+      throw new IllegalArgumentException(
+          "model delta "
+              + record.getOrigin()
+              + "/"
+              + record.getSequence()
+              + " has "
+              + featureValues.length
+              + " feature values for "
+              + featureIds.length
+              + " feature rows of dim "
+              + dim);
+    }
     return new ReplicaDelta(
         dim,
         ids,
         values,
         record.getDense() == null ? null : floats(record.getDense()),
         record.getEvents(),
-        record.getPriorOrigin());
+        record.getPriorOrigin(),
+        featureIds,
+        featureValues);
   }
 
   private static ByteBuffer floats(float[] v, int off, int len) {

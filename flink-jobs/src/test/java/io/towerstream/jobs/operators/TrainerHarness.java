@@ -2,9 +2,11 @@ package io.towerstream.jobs.operators;
 
 import io.towerstream.jobs.functions.UserIdKey;
 import io.towerstream.jobs.records.AvroRecordSerializer;
+import io.towerstream.jobs.records.TrainerSideInput;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.EventType;
+import io.towerstream.schemas.avro.ItemFeatures;
 import io.towerstream.schemas.avro.ModelDelta;
 import io.towerstream.schemas.avro.TrainerStatus;
 import java.time.Instant;
@@ -17,14 +19,18 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 /**
  * One trainer subtask in Flink's keyed two-input operator harness, as the job wires it: clicks
- * keyed by user on input 1, the sync topic's deltas (unkeyed, broadcast) on input 2.
+ * keyed by user on input 1, the sync topic's deltas and the item features (unkeyed, broadcast) on
+ * input 2.
  */
 final class TrainerHarness implements AutoCloseable {
   static final int MAX_PARALLELISM = 16;
-  final KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate> h;
+  final KeyedTwoInputStreamOperatorTestHarness<
+          String, ClickEvent, TrainerSideInput, EmbeddingUpdate>
+      h;
 
   private TrainerHarness(
-      KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate> h) {
+      KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, TrainerSideInput, EmbeddingUpdate>
+          h) {
     this.h = h;
   }
 
@@ -50,7 +56,8 @@ final class TrainerHarness implements AutoCloseable {
       long restoredCheckpointId)
       throws Exception {
     var h =
-        new KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ModelDelta, EmbeddingUpdate>(
+        new KeyedTwoInputStreamOperatorTestHarness<
+            String, ClickEvent, TrainerSideInput, EmbeddingUpdate>(
             new TrainerOperator(settings, models),
             new UserIdKey(),
             null,
@@ -102,7 +109,15 @@ final class TrainerHarness implements AutoCloseable {
   }
 
   void delta(ModelDelta delta) throws Exception {
-    h.processElement2(delta, 0);
+    h.processElement2(TrainerSideInput.delta(delta), 0);
+  }
+
+  void features(ItemFeatures features) throws Exception {
+    h.processElement2(TrainerSideInput.features(features), 0);
+  }
+
+  void removeFeatures(String itemId) throws Exception {
+    h.processElement2(TrainerSideInput.removal(itemId), 0);
   }
 
   /** What a checkpoint does: the pre-barrier hook, then the snapshot. */

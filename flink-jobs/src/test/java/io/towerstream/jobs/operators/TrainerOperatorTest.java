@@ -9,6 +9,7 @@ import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.schemas.avro.EventType;
+import io.towerstream.schemas.avro.ItemFeatures;
 import io.towerstream.schemas.avro.TrainerStatus;
 import java.time.Instant;
 import java.util.List;
@@ -248,6 +249,65 @@ class TrainerOperatorTest {
     assertThatThrownBy(
             () -> TrainerHarness.open(settings(0, 2), new FakeModel.Factory(), 1, 0, state, 0))
         .hasStackTraceContaining("model version 1 but --model.version is 2");
+  }
+
+  @Test
+  void itemFeaturesReachTheModelAsTokensAndARemovalAsNoTokens() throws Exception {
+    harness = open(settings(0, 1), null, 0);
+
+    harness.features(
+        ItemFeatures.newBuilder()
+            .setItemId("i7")
+            .setCategories(List.of("Comedy", " Drama "))
+            .setTags(List.of("Cult"))
+            .setNumeric(java.util.Map.of("year", 1995.0))
+            .setUpdatedAt(Instant.EPOCH)
+            .build());
+    FakeModel model = model(harness);
+    // the default options: at most 32 tokens, years in buckets of 5; names normalised
+    assertThat(model.itemFeatures.get("i7"))
+        .containsExactly("c:comedy", "c:drama", "t:cult", "n:year:399");
+
+    harness.features(ItemFeatures.newBuilder().setItemId("i8").setUpdatedAt(Instant.EPOCH).build());
+    harness.removeFeatures("i7");
+
+    assertThat(model.itemFeatures).containsOnlyKeys("i7", "i8");
+    assertThat(model.itemFeatures.get("i8")).as("a record without features").isEmpty();
+    assertThat(model.itemFeatures.get("i7")).as("withdrawn").isEmpty();
+    assertThat(harness.updates()).as("features alone train nothing").isEmpty();
+    assertThat(model.batches).isEmpty();
+  }
+
+  @Test
+  void itemFeatureTokensFollowTheModelsFeatureOptions() throws Exception {
+    ModelConfig config =
+        ModelConfig.builder()
+            .dim(2)
+            .batchSize(BATCH)
+            .itemFeatureTokens(3)
+            .itemFeatureBucketWidths("year=10")
+            .build();
+    harness = open(new TrainerSettings(config, 1, 0, PUBLISH_MS), null, 0);
+    FakeModel model = model(harness);
+
+    harness.features(
+        ItemFeatures.newBuilder()
+            .setItemId("i1")
+            .setCategories(List.of("Comedy"))
+            .setNumeric(java.util.Map.of("year", 1995.0))
+            .setUpdatedAt(Instant.EPOCH)
+            .build());
+    assertThat(model.itemFeatures.get("i1")).containsExactly("c:comedy", "n:year:199");
+
+    harness.features(
+        ItemFeatures.newBuilder()
+            .setItemId("i1")
+            .setCategories(List.of("a", "b", "c", "d"))
+            .setUpdatedAt(Instant.EPOCH)
+            .build());
+    assertThat(model.itemFeatures.get("i1"))
+        .as("replaced, and cut to model.item-features.max-tokens")
+        .containsExactly("c:a", "c:b", "c:c");
   }
 
   @Test

@@ -61,6 +61,81 @@ class ModelDeltasTest {
   }
 
   @Test
+  void sideFeatureRowsTravelWithTheDeltaAndReassembleExactly() {
+    int dim = 2;
+    String[] items = {"i1"};
+    float[] itemValues = {1f, 2f, 0.5f, Float.NEGATIVE_INFINITY};
+    int features = ModelDeltas.MAX_ITEMS_PER_RECORD + 3; // more rows than fit one record
+    String[] featureIds = new String[features];
+    float[] featureValues = new float[features * dim];
+    for (int k = 0; k < features; k++) {
+      featureIds[k] = "t:tag-" + k;
+      featureValues[k * dim] = k;
+      featureValues[k * dim + 1] = -k / 4f;
+    }
+    ReplicaDelta delta =
+        new ReplicaDelta(dim, items, itemValues, null, 3, 0, featureIds, featureValues);
+
+    List<ModelDelta> records =
+        ModelDeltas.toRecords(delta, SyncLedger.fresh(1, 1), 0, 1, Instant.EPOCH);
+
+    assertThat(records).hasSize(2);
+    assertThat(records.get(0).getItemIds()).containsExactly("i1");
+    assertThat(records.get(1).getItemIds()).isEmpty();
+    List<String> ids = new java.util.ArrayList<>();
+    List<Float> values = new java.util.ArrayList<>();
+    for (ModelDelta r : records) {
+      ReplicaDelta part =
+          ModelDeltas.fromRecord(
+              Topics.MODEL_SYNC.codec().decode(Topics.MODEL_SYNC.codec().encode(r)));
+      ids.addAll(List.of(part.featureIds()));
+      for (float v : part.featureValues()) {
+        values.add(v);
+      }
+      if (r == records.get(0)) {
+        assertThat(part.itemValues()).containsExactly(itemValues);
+        assertThat(part.events()).isEqualTo(3);
+      }
+    }
+    assertThat(ids).containsExactly(featureIds);
+    assertThat(values).hasSize(featureValues.length);
+    for (int k = 0; k < featureValues.length; k++) {
+      assertThat(values.get(k)).isEqualTo(featureValues[k]);
+    }
+
+    // a delta with feature rows only is sent too
+    ReplicaDelta onlyFeatures =
+        new ReplicaDelta(
+            dim, new String[0], new float[0], null, 0, 0, new String[] {"c:x"}, new float[2]);
+    assertThat(ModelDeltas.toRecords(onlyFeatures, SyncLedger.fresh(1, 1), 0, 1, Instant.EPOCH))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getFeatureIds()).containsExactly("c:x"));
+  }
+
+  @Test
+  void aRecordWhoseFeatureValuesDoNotMatchItsFeatureRowsIsRefused() {
+    ModelDelta bad =
+        ModelDelta.newBuilder()
+            .setOrigin(1)
+            .setGeneration(1)
+            .setSequence(4)
+            .setSubtask(0)
+            .setModelVersion(1)
+            .setDim(2)
+            .setItemIds(List.of())
+            .setItemValues(ByteBuffer.allocate(0))
+            .setFeatureIds(List.of("c:comedy", "n:year:399"))
+            .setFeatureValues(ByteBuffer.allocate(12))
+            .setEvents(0)
+            .setPriorOrigin(0)
+            .setProducedAt(Instant.EPOCH)
+            .build();
+    assertThatThrownBy(() -> ModelDeltas.fromRecord(bad))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("model delta 1/4 has 3 feature values for 2 feature rows of dim 2");
+  }
+
+  @Test
   void anEmptyDeltaSendsNothingAndAMalformedRecordIsRefused() {
     assertThat(
             ModelDeltas.toRecords(

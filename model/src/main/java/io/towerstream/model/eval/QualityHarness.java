@@ -163,6 +163,9 @@ public final class QualityHarness {
           "cold start among cold: towers",
           RankingMetrics.evaluate(coldOnly, new ModelScorer(coldOnly, model, false), KS));
       rows.put(
+          "cold start among cold: feature overlap",
+          RankingMetrics.evaluate(coldOnly, new FeatureOverlapScorer(s, coldOnly, features), KS));
+      rows.put(
           "cold start among cold: random",
           RankingMetrics.evaluate(coldOnly, new RandomScorer(coldOnly.items.size(), 7), KS));
     }
