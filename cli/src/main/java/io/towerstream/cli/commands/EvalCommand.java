@@ -1,9 +1,11 @@
 package io.towerstream.cli.commands;
 
 import io.towerstream.cli.demo.DemoStack;
+import io.towerstream.cli.demo.ItemFeatureProducer;
 import io.towerstream.cli.eval.EvalReport;
 import io.towerstream.cli.eval.EvalRun;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -71,6 +73,16 @@ public final class EvalCommand implements Callable<Integer> {
               + " lambda); above it the JSON says it was skipped and why (default: ${DEFAULT-VALUE}).")
   int easeMaxItems;
 
+  @Option(
+      names = "--items",
+      paramLabel = "FILE",
+      description =
+          "MovieLens u.item file (or its directory): its genres and release years are produced to the"
+              + " item-features topic before the clicks, as the item tower's side features, and the"
+              + " report adds the cold-start protocol (items first seen in the test part). Default:"
+              + " none.")
+  Path items;
+
   @Unmatched List<String> jobArgs = new ArrayList<>();
 
   @Override
@@ -83,6 +95,10 @@ public final class EvalCommand implements Callable<Integer> {
     EvalReport report =
         new EvalRun(source.name(), source::records, split, cutoffs, jobArgs)
             .easeMaxItems(easeMaxItems)
+            .itemFeatures(
+                items == null
+                    ? List.of()
+                    : ItemFeatureProducer.readMovieLens(items, java.time.Instant.now()))
             .run();
     spec.commandLine().getErr().print(report.table());
     spec.commandLine().getErr().flush();
@@ -108,6 +124,9 @@ public final class EvalCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw usage("synthetic stream: " + e.getMessage());
       }
+    }
+    if (items != null && !Files.exists(items)) {
+      throw usage("--items: no such file: " + items.toAbsolutePath());
     }
     int[] cutoffs = parseKs(ks);
     try {

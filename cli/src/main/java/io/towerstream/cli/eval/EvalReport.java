@@ -14,6 +14,8 @@ import java.util.Map;
  *
  * @param towerstream {@code RankingMetrics} keys ({@code recall@K}, {@code ndcg@K}, {@code users})
  * @param unknownUsers test users the store had no vector for (counted as zero hits)
+ * @param coldStart with item features, towerstream's metrics on the cold-start protocol (test
+ *     users' items first seen in the test part, ranked among all items by the store); null without
  */
 public record EvalReport(
     String dataset,
@@ -24,7 +26,32 @@ public record EvalReport(
     Map<String, Double> towerstream,
     Baselines.Result baselines,
     int unknownUsers,
-    double seconds) {
+    double seconds,
+    Map<String, Double> coldStart) {
+  /** A report without the cold-start protocol (no item features were given). */
+  public EvalReport(
+      String dataset,
+      double split,
+      int trainEvents,
+      int testUsers,
+      int[] ks,
+      Map<String, Double> towerstream,
+      Baselines.Result baselines,
+      int unknownUsers,
+      double seconds) {
+    this(
+        dataset,
+        split,
+        trainEvents,
+        testUsers,
+        ks,
+        towerstream,
+        baselines,
+        unknownUsers,
+        seconds,
+        null);
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -40,6 +67,11 @@ public record EvalReport(
       Map<String, Double> ease = metrics(baselines.ease());
       ease.put("lambda", baselines.easeLambda());
       m.put("ease", ease);
+    }
+    if (coldStart != null) {
+      Map<String, Double> cold = metrics(coldStart);
+      cold.put("users", coldStart.get("users"));
+      m.put("coldStart", cold);
     }
     return m;
   }
@@ -96,12 +128,20 @@ public record EvalReport(
           out.append(String.format(Locale.ROOT, "%-18s", label));
           metrics.forEach(
               (k, v) -> {
-                if (!k.equals("lambda")) {
+                if (!k.equals("lambda") && !k.equals("users")) {
                   out.append(String.format(Locale.ROOT, "%11.4f", v));
                 }
               });
           out.append(System.lineSeparator());
         });
+    if (coldStart != null) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "coldStart: towerstream on the %.0f test users who clicked items first seen in the"
+                  + " test part, those items alone relevant, ranked among all items%n",
+              coldStart.get("users")));
+    }
     if (baselines.easeSkipped() != null) {
       out.append("ease skipped: ").append(baselines.easeSkipped()).append(System.lineSeparator());
     }

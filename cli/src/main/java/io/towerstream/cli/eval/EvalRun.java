@@ -2,6 +2,7 @@ package io.towerstream.cli.eval;
 
 import io.towerstream.cli.demo.ClickReplayer;
 import io.towerstream.cli.demo.DemoStack;
+import io.towerstream.cli.demo.ItemFeatureProducer;
 import io.towerstream.cli.demo.ProgressReporter;
 import io.towerstream.cli.demo.WorkDirs;
 import io.towerstream.model.data.ClickFileFormat;
@@ -10,6 +11,7 @@ import io.towerstream.model.data.ClickRecord;
 import io.towerstream.model.eval.Baselines;
 import io.towerstream.model.eval.RankingMetrics;
 import io.towerstream.model.eval.TemporalSplit;
+import io.towerstream.schemas.avro.ItemFeatures;
 import io.towerstream.store.RetrievalStore;
 import io.towerstream.store.query.StoreStatus;
 import java.io.IOException;
@@ -71,6 +73,9 @@ public final class EvalRun {
 
   private int easeMaxItems = Baselines.EASE_MAX_ITEMS;
 
+  /** The item catalogue produced before the clicks; empty for none. */
+  private List<ItemFeatures> itemFeatures = List.of();
+
   /** Where an evaluation's clicks come from, in replay order. */
   @FunctionalInterface
   public interface ClickSource {
@@ -103,6 +108,15 @@ public final class EvalRun {
   /** Solves EASE only for catalogues up to this many items; returns this. */
   public EvalRun easeMaxItems(int items) {
     easeMaxItems = items;
+    return this;
+  }
+
+  /**
+   * Produces these item features to the item-features topic before the clicks and adds the
+   * cold-start protocol to the report; returns this.
+   */
+  public EvalRun itemFeatures(List<ItemFeatures> features) {
+    itemFeatures = List.copyOf(features);
     return this;
   }
 
@@ -150,6 +164,17 @@ public final class EvalRun {
               + stack.jobId()
               + ", store http://127.0.0.1:"
               + stack.store().port());
+      if (!itemFeatures.isEmpty()) {
+        try (ItemFeatureProducer producer =
+            new ItemFeatureProducer(
+                stack.bootstrapServers(), stack.itemFeaturesTopic(), Map.of())) {
+          log.println(
+              "item features: "
+                  + producer.produce(itemFeatures)
+                  + " items produced to "
+                  + stack.itemFeaturesTopic());
+        }
+      }
       trainAndServe(stack, records.subList(0, split.train.size()));
       StoreRanker ranker = new StoreRanker("http://127.0.0.1:" + stack.store().port());
       rankings = ranker.rank(exclusions(split), maxK);
@@ -159,6 +184,14 @@ public final class EvalRun {
     }
     Map<String, Double> towerstream =
         RankingMetrics.evaluateRanked(split, user -> rankings.getOrDefault(user, List.of()), ks);
+    Map<String, Double> coldStart = null;
+    if (!itemFeatures.isEmpty()) {
+      Set<String> known = new java.util.LinkedHashSet<>();
+      itemFeatures.forEach(f -> known.add(f.getItemId()));
+      coldStart =
+          RankingMetrics.evaluateRanked(
+              split.coldStart(known), user -> rankings.getOrDefault(user, List.of()), ks);
+    }
     return new EvalReport(
         name,
         fraction,
@@ -168,7 +201,8 @@ public final class EvalRun {
         towerstream,
         join(baselines),
         unknownUsers,
-        (System.nanoTime() - startedAt) / 1e9);
+        (System.nanoTime() - startedAt) / 1e9,
+        coldStart);
   }
 
   /**

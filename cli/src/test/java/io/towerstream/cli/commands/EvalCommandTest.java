@@ -59,6 +59,13 @@ class EvalCommandTest {
   }
 
   @Test
+  void aMissingItemFileIsRefused() {
+    assertThat(run("--data", data.toString(), "--items", dir.resolve("u.item").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--items").contains("u.item");
+  }
+
+  @Test
   void withoutDataTheSyntheticSizesAreCheckedBeforeAnythingStarts() {
     assertThat(run("--synthetic-items", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("synthetic stream");

@@ -37,4 +37,27 @@ class EvalRunTest {
         .contains("\"popularity\":{\"recall@10\":0.1");
     assertThat(report.table()).contains("ease skipped: 9 items > 3").doesNotContain("ease(");
   }
+
+  @Test
+  void theColdStartProtocolIsARowOfItsOwnWithItsUsers() {
+    java.util.Map<String, Double> m =
+        java.util.Map.of("recall@10", 0.1, "ndcg@10", 0.2, "users", 5.0);
+    java.util.Map<String, Double> cold =
+        java.util.Map.of("recall@10", 0.05, "ndcg@10", 0.03, "users", 2.0);
+    EvalReport report =
+        new EvalReport(
+            "u.data",
+            0.8,
+            100,
+            5,
+            new int[] {10},
+            m,
+            new io.towerstream.model.eval.Baselines.Result(m, m, null, Double.NaN, "9 items > 3"),
+            0,
+            1.0,
+            cold);
+    assertThat(report.json())
+        .contains("\"coldStart\":{\"recall@10\":0.05,\"ndcg@10\":0.03,\"users\":2.0}");
+    assertThat(report.table()).contains("coldStart").contains("on the 2 test users");
+  }
 }
