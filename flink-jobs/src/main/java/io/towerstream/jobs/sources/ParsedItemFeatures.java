@@ -1,13 +1,9 @@
 package io.towerstream.jobs.sources;
 
 import io.towerstream.jobs.records.AvroTypeInfo;
-import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.ItemFeatures;
 import java.lang.reflect.Type;
-import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -23,7 +19,7 @@ import org.apache.flink.api.common.typeinfo.Types;
  * information.
  */
 @TypeInfo(ParsedItemFeatures.TypeFactory.class)
-public class ParsedItemFeatures {
+public class ParsedItemFeatures extends RecordProvenance {
   /** The decoded features; null for a removal or a rejected record. */
   public ItemFeatures features;
 
@@ -33,29 +29,14 @@ public class ParsedItemFeatures {
   /** Why the record cannot be used, for a human; null when it can. */
   public String problem;
 
-  public String topic;
-  public int partition;
-  public long offset;
-
-  /** The Kafka record timestamp (milliseconds). */
-  public long timestamp;
-
-  public byte[] key;
-  public byte[] value;
-
   public static final TypeInformation<ParsedItemFeatures> TYPE =
       Types.POJO(
           ParsedItemFeatures.class,
-          Map.of(
-              "features", AvroTypeInfo.forClass(ItemFeatures.class),
-              "removedItemId", Types.STRING,
-              "problem", Types.STRING,
-              "topic", Types.STRING,
-              "partition", Types.INT,
-              "offset", Types.LONG,
-              "timestamp", Types.LONG,
-              "key", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
-              "value", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+          fieldTypes(
+              Map.of(
+                  "features", AvroTypeInfo.forClass(ItemFeatures.class),
+                  "removedItemId", Types.STRING,
+                  "problem", Types.STRING)));
 
   public ParsedItemFeatures() {}
 
@@ -68,7 +49,8 @@ public class ParsedItemFeatures {
       long timestamp,
       byte[] key,
       byte[] value) {
-    ParsedItemFeatures p = of(topic, partition, offset, timestamp, key, value);
+    ParsedItemFeatures p =
+        new ParsedItemFeatures().from(topic, partition, offset, timestamp, key, value);
     p.features = features;
     return p;
   }
@@ -76,7 +58,8 @@ public class ParsedItemFeatures {
   /** A tombstone: the features of {@code itemId} are withdrawn. */
   public static ParsedItemFeatures removal(
       String itemId, String topic, int partition, long offset, long timestamp, byte[] key) {
-    ParsedItemFeatures p = of(topic, partition, offset, timestamp, key, null);
+    ParsedItemFeatures p =
+        new ParsedItemFeatures().from(topic, partition, offset, timestamp, key, null);
     p.removedItemId = itemId;
     return p;
   }
@@ -90,7 +73,8 @@ public class ParsedItemFeatures {
       long timestamp,
       byte[] key,
       byte[] value) {
-    ParsedItemFeatures p = of(topic, partition, offset, timestamp, key, value);
+    ParsedItemFeatures p =
+        new ParsedItemFeatures().from(topic, partition, offset, timestamp, key, value);
     p.problem = problem;
     return p;
   }
@@ -100,39 +84,10 @@ public class ParsedItemFeatures {
     return features != null ? features.getItemId() : removedItemId;
   }
 
-  /** This record, whole, as a dead letter; does not modify this object. */
-  public DeadLetter toDeadLetter(String reason, long failedAtMillis) {
-    return DeadLetter.newBuilder()
-        .setSourceTopic(topic == null ? "" : topic)
-        .setPartition(partition)
-        .setOffset(offset)
-        .setKey(key == null ? null : ByteBuffer.wrap(key.clone()))
-        .setValue(value == null ? null : ByteBuffer.wrap(value.clone()))
-        .setReason(reason)
-        .setFailedAt(Instant.ofEpochMilli(failedAtMillis))
-        .build();
-  }
-
-  private static ParsedItemFeatures of(
-      String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
-    ParsedItemFeatures p = new ParsedItemFeatures();
-    p.topic = topic;
-    p.partition = partition;
-    p.offset = offset;
-    p.timestamp = timestamp;
-    p.key = key;
-    p.value = value;
-    return p;
-  }
-
   @Override
   public String toString() {
     return "ParsedItemFeatures{"
-        + topic
-        + '-'
-        + partition
-        + '@'
-        + offset
+        + position()
         + (features != null
             ? ", features=" + features
             : removedItemId != null ? ", removal of " + removedItemId : ", problem=" + problem)
