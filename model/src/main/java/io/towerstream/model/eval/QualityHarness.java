@@ -45,6 +45,7 @@ public final class QualityHarness {
     boolean baselines = true;
     String itemsPath = null; // u.item: side features for every catalogue item, before training
     boolean synFeatures = false; // synthetic: each item's planted cluster as its one category
+    int coldEvery = 0; // synthetic: every n-th item's clicks leave the training part (cold items)
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("csv")) {
         csv = true;
@@ -66,6 +67,7 @@ public final class QualityHarness {
         case "synEvents" -> syn[3] = Integer.parseInt(kv[1]);
         case "items" -> itemsPath = kv[1];
         case "synFeatures" -> synFeatures = Boolean.parseBoolean(kv[1]);
+        case "coldEvery" -> coldEvery = Integer.parseInt(kv[1]);
         default -> configure(b, kv[0], kv[1]);
       }
     }
@@ -106,6 +108,22 @@ public final class QualityHarness {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("cannot read " + itemsPath, e);
       }
+    }
+    if (coldEvery > 0) {
+      // The catalogue's new arrivals: these items' clicks before the split point are dropped, so
+      // that they are first seen in the test part (the planted generator has none of its own).
+      int cut = (int) Math.floor(stream.size() * split);
+      List<Interaction> kept = new ArrayList<>(stream.size());
+      for (int i = 0; i < stream.size(); i++) {
+        Interaction x = stream.get(i);
+        if (i >= cut || PlantedClusterClicks.indexOf(x.itemId()) % coldEvery != 0) {
+          kept.add(x);
+        }
+      }
+      int testEvents = stream.size() - cut;
+      int trainEvents = kept.size() - testEvents;
+      stream = kept;
+      split = (trainEvents + 0.5) / kept.size(); // the same test part, the shorter training part
     }
     TemporalSplit s = new TemporalSplit(stream, split).limitTestUsers(maxTestUsers);
     System.out.printf(
