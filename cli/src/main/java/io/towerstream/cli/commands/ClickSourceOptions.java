@@ -17,6 +17,18 @@ import picocli.CommandLine.Option;
  * generator.
  */
 public final class ClickSourceOptions {
+  /**
+   * The MovieLens {@code u.item} beside a MovieLens {@code --data} file, or null: the catalogue the
+   * demo and {@code eval} feed as side features unless told another.
+   */
+  java.nio.file.Path movieLensItemsBeside() {
+    if (data == null || format != ClickFileFormat.MOVIELENS) {
+      return null;
+    }
+    java.nio.file.Path beside = data.toAbsolutePath().resolveSibling("u.item");
+    return java.nio.file.Files.isRegularFile(beside) ? beside : null;
+  }
+
   @Option(
       names = "--data",
       description = "Click log to send; without it a synthetic stream with planted clusters.")

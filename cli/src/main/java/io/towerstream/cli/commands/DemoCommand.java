@@ -4,7 +4,6 @@ import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.demo.DemoRun;
 import io.towerstream.cli.demo.DemoStack;
 import io.towerstream.cli.demo.ItemFeatureProducer;
-import io.towerstream.model.data.ClickFileFormat;
 import io.towerstream.schemas.avro.ItemFeatures;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -162,11 +161,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       return items;
     }
-    if (source.data == null || source.format != ClickFileFormat.MOVIELENS) {
-      return null;
-    }
-    Path beside = source.data.toAbsolutePath().resolveSibling("u.item");
-    return Files.isRegularFile(beside) ? beside : null;
+    return source.movieLensItemsBeside();
   }
 
   private static void requirePort(String option, int value) {

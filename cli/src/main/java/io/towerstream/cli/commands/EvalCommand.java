@@ -79,8 +79,8 @@ public final class EvalCommand implements Callable<Integer> {
       description =
           "MovieLens u.item file (or its directory): its genres and release years are produced to the"
               + " item-features topic before the clicks, as the item tower's side features, and the"
-              + " report adds the cold-start protocol (items first seen in the test part). Default:"
-              + " none.")
+              + " report adds the cold-start protocol (items first seen in the test part). Default: the"
+              + " u.item beside a MovieLens --data file, if there is one (as the demo).")
   Path items;
 
   @Unmatched List<String> jobArgs = new ArrayList<>();
@@ -96,15 +96,20 @@ public final class EvalCommand implements Callable<Integer> {
         new EvalRun(source.name(), source::records, split, cutoffs, jobArgs)
             .easeMaxItems(easeMaxItems)
             .itemFeatures(
-                items == null
+                catalogue() == null
                     ? List.of()
-                    : ItemFeatureProducer.readMovieLens(items, java.time.Instant.now()))
+                    : ItemFeatureProducer.readMovieLens(catalogue(), java.time.Instant.now()))
             .run();
     spec.commandLine().getErr().print(report.table());
     spec.commandLine().getErr().flush();
     spec.commandLine().getOut().println(report.json());
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** The {@code --items} file, else the u.item beside a MovieLens {@code --data}, else null. */
+  private Path catalogue() {
+    return items != null ? items : source.movieLensItemsBeside();
   }
 
   /**

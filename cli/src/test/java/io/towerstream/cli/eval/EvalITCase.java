@@ -10,6 +10,7 @@ import io.towerstream.cli.commands.EvalCommand;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.data.ClickFileFormat;
 import io.towerstream.model.data.ClickFileReader;
+import io.towerstream.model.data.ItemCatalogueReader;
 import io.towerstream.model.eval.Baselines;
 import io.towerstream.model.eval.EaseScorer;
 import io.towerstream.model.eval.PopularityScorer;
@@ -111,6 +112,15 @@ class EvalITCase {
     assertMetrics(
         report.path("models").path("popularity"),
         RankingMetrics.evaluate(split, new PopularityScorer(split, split.train), 10, 20, 50));
+    // the u.item beside u.data went in as side features: the cold-start protocol's users are the
+    // test users who clicked a catalogue item first seen in the test part
+    java.util.Set<String> catalogue = new java.util.HashSet<>();
+    for (var item : ItemCatalogueReader.readMovieLens(Path.of(dataDir))) {
+      catalogue.add(item.itemId());
+    }
+    assertThat(report.path("models").path("coldStart").path("users").asInt())
+        .isEqualTo(split.coldStart(catalogue).relevant.size())
+        .isPositive();
   }
 
   /**
@@ -132,7 +142,12 @@ class EvalITCase {
   private static void assertWellFormed(JsonNode models, int... ks) {
     List<String> names = new ArrayList<>();
     models.fieldNames().forEachRemaining(names::add);
-    assertThat(names).containsExactly("towerstream", "popularity", "recentPopularity", "ease");
+    List<String> expectedNames =
+        new ArrayList<>(List.of("towerstream", "popularity", "recentPopularity", "ease"));
+    if (names.contains("coldStart")) {
+      expectedNames.add("coldStart");
+    }
+    assertThat(names).containsExactlyElementsOf(expectedNames);
     for (String name : names) {
       List<String> expected = new ArrayList<>();
       for (int k : ks) {
@@ -144,11 +159,14 @@ class EvalITCase {
       if (name.equals("ease")) {
         expected.add("lambda");
       }
+      if (name.equals("coldStart")) {
+        expected.add("users");
+      }
       List<String> fields = new ArrayList<>();
       models.path(name).fieldNames().forEachRemaining(fields::add);
       assertThat(fields).as(name).containsExactlyElementsOf(expected);
       for (String metric : expected) {
-        if (!metric.equals("lambda")) {
+        if (!metric.equals("lambda") && !metric.equals("users")) {
           assertThat(models.path(name).path(metric).asDouble())
               .as(name + " " + metric)
               .isBetween(0.0, 1.0);
