@@ -28,6 +28,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * One {@code towerstream eval}: split the click log in time, compute the baselines offline while
@@ -70,6 +74,12 @@ public final class EvalRun {
   private final List<String> jobArgs;
   private final PrintStream log = new PrintStream(System.err, true, StandardCharsets.UTF_8);
   private volatile double baselineSeconds;
+
+  /** Units of the baselines' work done so far, of {@link #baselineUnits}. */
+  private final java.util.concurrent.atomic.AtomicLong baselineDone =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private long baselineUnits;
 
   private int easeMaxItems = Baselines.EASE_MAX_ITEMS;
 
@@ -280,12 +290,15 @@ public final class EvalRun {
 
   private CompletableFuture<Baselines.Result> baselines(TemporalSplit split) {
     CompletableFuture<Baselines.Result> result = new CompletableFuture<>();
+    baselineUnits = Baselines.workUnits(split, easeMaxItems);
     Thread thread =
         new Thread(
             () -> {
               try {
                 long started = System.nanoTime();
-                Baselines.Result r = Baselines.evaluateWithEaseUpTo(split, easeMaxItems, ks);
+                Baselines.Result r =
+                    Baselines.evaluateWithEaseUpTo(
+                        split, easeMaxItems, baselineDone::addAndGet, ks);
                 baselineSeconds = (System.nanoTime() - started) / 1e9;
                 result.complete(r);
               } catch (Throwable e) {
@@ -298,7 +311,27 @@ public final class EvalRun {
     return result;
   }
 
+  /**
+   * Waits for the baselines. They run while the pipeline trains and ranks; a bar of their own shows
+   * only if they are still running once those are done, so that two bars never share the line.
+   */
   private Baselines.Result join(CompletableFuture<Baselines.Result> baselines) throws Exception {
+    if (!baselines.isDone()) {
+      try (ProgressBar bar =
+          new ProgressBarBuilder()
+              .setTaskName("baselines")
+              .setInitialMax(baselineUnits)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setUpdateIntervalMillis(500)
+              .setConsumer(new ConsoleProgressBarConsumer(System.err, 120))
+              .build()) {
+        while (!baselines.isDone()) {
+          bar.stepTo(baselineDone.get());
+          Thread.sleep(200);
+        }
+        bar.stepTo(baselineDone.get());
+      }
+    }
     try {
       Baselines.Result r = baselines.get();
       log.printf(

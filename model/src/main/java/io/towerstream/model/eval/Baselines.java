@@ -3,6 +3,7 @@ package io.towerstream.model.eval;
 import io.towerstream.model.Interaction;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * The non-learned references every towerstream number is read against, all on one {@link
@@ -48,10 +49,34 @@ public final class Baselines {
 
   /** As {@link #evaluate(TemporalSplit, int...)}, EASE only up to {@code easeMaxItems} items. */
   public static Result evaluateWithEaseUpTo(TemporalSplit split, int easeMaxItems, int... ks) {
+    return evaluateWithEaseUpTo(split, easeMaxItems, units -> {}, ks);
+  }
+
+  /**
+   * The units of work {@link #evaluateWithEaseUpTo(TemporalSplit, int, LongConsumer, int...)}
+   * reports: one per user ranked by each baseline, and for EASE one per user of its tuning split
+   * and λ, plus one for its eigendecomposition.
+   */
+  public static long workUnits(TemporalSplit split, int easeMaxItems) {
+    long units = 2L * split.relevant.size();
+    if (split.items.size() <= easeMaxItems) {
+      units += split.relevant.size() + EaseScorer.tuningUnits(split.train, EASE_LAMBDAS);
+    }
+    return units;
+  }
+
+  /**
+   * As {@link #evaluateWithEaseUpTo(TemporalSplit, int, int...)}, handing {@code progress} the
+   * units of {@link #workUnits} as they are done (from this thread), for a progress bar.
+   */
+  public static Result evaluateWithEaseUpTo(
+      TemporalSplit split, int easeMaxItems, LongConsumer progress, int... ks) {
     Map<String, Double> popularity =
-        RankingMetrics.evaluate(split, new PopularityScorer(split, split.train), ks);
+        RankingMetrics.evaluate(
+            split, counted(new PopularityScorer(split, split.train), progress), ks);
     Map<String, Double> recent =
-        RankingMetrics.evaluate(split, new PopularityScorer(split, recentTrain(split)), ks);
+        RankingMetrics.evaluate(
+            split, counted(new PopularityScorer(split, recentTrain(split)), progress), ks);
     int items = split.items.size();
     if (items > easeMaxItems) {
       return new Result(
@@ -65,13 +90,22 @@ public final class Baselines {
               items,
               easeMaxItems));
     }
-    double lambda = EaseScorer.tuneLambda(split.train, EASE_LAMBDAS);
+    double lambda = EaseScorer.tuneLambda(split.train, EASE_LAMBDAS, progress);
     return new Result(
         popularity,
         recent,
-        RankingMetrics.evaluate(split, new EaseScorer(split, lambda), ks),
+        RankingMetrics.evaluate(split, counted(new EaseScorer(split, lambda), progress), ks),
         lambda,
         null);
+  }
+
+  /** {@code scorer}, reporting one unit to {@code progress} per user it scores. */
+  static Scorer counted(Scorer scorer, LongConsumer progress) {
+    return user -> {
+      float[] s = scorer.scores(user);
+      progress.accept(1);
+      return s;
+    };
   }
 
   /** The end of the training stream that recent popularity counts. */

@@ -91,18 +91,35 @@ public final class EaseScorer implements Scorer {
    * testing on its last 10% (the same protocol, one level down).
    */
   public static double tuneLambda(List<Interaction> train, double[] grid) {
+    return tuneLambda(train, grid, units -> {});
+  }
+
+  /**
+   * As {@link #tuneLambda(List, double[])}, handing {@code progress} one unit for the
+   * eigendecomposition and one per user ranked for each λ ({@link #tuningUnits} in all).
+   */
+  public static double tuneLambda(
+      List<Interaction> train, double[] grid, java.util.function.LongConsumer progress) {
     TemporalSplit inner = new TemporalSplit(train, 0.9);
     Eigen eigen = Eigen.of(inner);
+    progress.accept(1);
     double best = grid[0];
     double bestRecall = -1;
     for (double lambda : grid) {
       double r =
-          RankingMetrics.evaluate(inner, new EaseScorer(inner, eigen, lambda), 20).get("recall@20");
+          RankingMetrics.evaluate(
+                  inner, Baselines.counted(new EaseScorer(inner, eigen, lambda), progress), 20)
+              .get("recall@20");
       if (r > bestRecall) {
         bestRecall = r;
         best = lambda;
       }
     }
     return best;
+  }
+
+  /** The units {@link #tuneLambda(List, double[], java.util.function.LongConsumer)} reports. */
+  public static long tuningUnits(List<Interaction> train, double[] grid) {
+    return 1 + (long) grid.length * new TemporalSplit(train, 0.9).relevant.size();
   }
 }

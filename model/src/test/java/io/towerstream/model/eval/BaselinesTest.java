@@ -31,6 +31,28 @@ class BaselinesTest {
     assertThat(skipped.recentPopularity()).isEqualTo(solved.recentPopularity());
   }
 
+  /** The progress a bar shows adds up to the work announced, with EASE and without. */
+  @Test
+  void progressReportsExactlyTheAnnouncedUnits() {
+    Random random = new Random(9);
+    List<Interaction> stream = new ArrayList<>();
+    for (int t = 0; t < 2000; t++) {
+      stream.add(
+          new Interaction("u" + random.nextInt(80), "i" + random.nextInt(50), 1f, t * 1000L));
+    }
+    TemporalSplit split = new TemporalSplit(stream, 0.8);
+    for (int easeMax : new int[] {1000, 10}) {
+      java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+      Baselines.Result r = Baselines.evaluateWithEaseUpTo(split, easeMax, done::addAndGet, 10);
+      assertThat(done.get())
+          .as("EASE up to %d items", easeMax)
+          .isEqualTo(Baselines.workUnits(split, easeMax));
+      assertThat(r.popularity())
+          .isEqualTo(Baselines.evaluateWithEaseUpTo(split, easeMax, 10).popularity());
+    }
+    assertThat(Baselines.workUnits(split, 1000)).isGreaterThan(Baselines.workUnits(split, 10));
+  }
+
   private static Double[] boxed(double[] values) {
     Double[] out = new Double[values.length];
     for (int i = 0; i < values.length; i++) {
