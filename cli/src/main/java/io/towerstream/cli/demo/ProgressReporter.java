@@ -5,10 +5,7 @@ import io.towerstream.store.query.StoreStatus;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * A terminal progress bar over trained events, with replay count, events/s, loss and rows embedded.
@@ -24,16 +21,7 @@ public final class ProgressReporter implements AutoCloseable {
   public ProgressReporter(long events, RetrievalStore store, LongSupplier replayed) {
     this.store = store;
     this.replayed = replayed;
-    this.bar =
-        new ProgressBarBuilder()
-            .setTaskName("training")
-            .setInitialMax(events)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(500)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err, 180))
-            .showSpeed()
-            .setUnit(" ev", 1)
-            .build();
+    this.bar = ProgressBars.onStderr("training", events, 180).showSpeed().setUnit(" ev", 1).build();
   }
 
   public void refresh() {

@@ -3,6 +3,7 @@ package io.towerstream.cli.eval;
 import io.towerstream.cli.demo.ClickReplayer;
 import io.towerstream.cli.demo.DemoStack;
 import io.towerstream.cli.demo.ItemFeatureProducer;
+import io.towerstream.cli.demo.ProgressBars;
 import io.towerstream.cli.demo.ProgressReporter;
 import io.towerstream.cli.demo.WorkDirs;
 import io.towerstream.model.data.ClickFileFormat;
@@ -28,10 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * One {@code towerstream eval}: split the click log in time, compute the baselines offline while
@@ -317,14 +315,7 @@ public final class EvalRun {
    */
   private Baselines.Result join(CompletableFuture<Baselines.Result> baselines) throws Exception {
     if (!baselines.isDone()) {
-      try (ProgressBar bar =
-          new ProgressBarBuilder()
-              .setTaskName("baselines")
-              .setInitialMax(baselineUnits)
-              .setStyle(ProgressBarStyle.ASCII)
-              .setUpdateIntervalMillis(500)
-              .setConsumer(new ConsoleProgressBarConsumer(System.err, 120))
-              .build()) {
+      try (ProgressBar bar = ProgressBars.onStderr("baselines", baselineUnits, 120).build()) {
         while (!baselines.isDone()) {
           bar.stepTo(baselineDone.get());
           Thread.sleep(200);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.towerstream.cli.demo.ProgressBars;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Ranks users through a retrieval store's public HTTP API ({@code POST /v1/candidates:batch}), as
@@ -52,12 +50,7 @@ final class StoreRanker {
     Map<String, List<String>> out = new LinkedHashMap<>();
     List<String> users = new ArrayList<>(exclude.keySet());
     try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("ranking")
-            .setInitialMax(users.size())
-            .setStyle(ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(500)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err, 120))
+        ProgressBars.onStderr("ranking", users.size(), 120)
             .showSpeed()
             .setUnit(" users", 1)
             .build()) {

@@ -98,12 +98,11 @@ public final class QualityHarness {
       }
     }
     if (itemsPath != null) {
+      io.towerstream.model.features.FeatureTokens tokens = config.featureTokens();
       try {
         for (ItemCatalogueReader.CatalogueItem item :
             ItemCatalogueReader.readMovieLens(Path.of(itemsPath))) {
-          features.put(
-              item.itemId(),
-              config.featureTokens().of(item.categories(), List.of(), item.numeric()));
+          features.put(item.itemId(), tokens.of(item.categories(), List.of(), item.numeric()));
         }
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("cannot read " + itemsPath, e);

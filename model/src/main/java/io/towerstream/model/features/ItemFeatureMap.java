@@ -3,7 +3,6 @@ package io.towerstream.model.features;
 import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -139,10 +138,5 @@ public final class ItemFeatureMap {
         + ", cold="
         + cold.size()
         + '}';
-  }
-
-  /** For tests: the tokens as a list. */
-  List<String> tokenList(String itemId) {
-    return Arrays.asList(tokens(itemId));
   }
 }

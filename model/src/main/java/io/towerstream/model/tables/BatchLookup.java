@@ -30,6 +30,11 @@ public final class BatchLookup {
     this.dim = table.dim();
   }
 
+  /** The row width of the table it resolves against. */
+  public int dim() {
+    return dim;
+  }
+
   public void clear() {
     distinctById.clear();
     positions = 0;

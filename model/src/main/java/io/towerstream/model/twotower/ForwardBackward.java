@@ -2,7 +2,6 @@ package io.towerstream.model.twotower;
 
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.history.HistoryPooling;
-import io.towerstream.model.history.RecencyWeights;
 import io.towerstream.model.loss.LossGradients;
 import io.towerstream.model.loss.QueuedNegatives;
 import io.towerstream.model.nd.NdArrays;
@@ -49,27 +48,14 @@ final class ForwardBackward {
   private final BatchLookup users;
   private final BatchLookup items;
   private final BatchLookup pooled;
-  private final BatchLookup features;
 
-  /** The current step's side-feature offsets per candidate column, null without features. */
-  private int[] featureOffsets;
-
-  /** The current step's candidate columns whose id row is left out, null when none is. */
-  private boolean[] idDropped;
-
-  ForwardBackward(
-      ModelState s,
-      BatchLookup users,
-      BatchLookup items,
-      BatchLookup pooled,
-      BatchLookup features) {
+  ForwardBackward(ModelState s, BatchLookup users, BatchLookup items, BatchLookup pooled) {
     this.s = s;
     this.c = s.config;
     this.dim = c.dim();
     this.users = users;
     this.items = items;
     this.pooled = pooled;
-    this.features = features;
   }
 
   /**
@@ -84,35 +70,27 @@ final class ForwardBackward {
       StepLogQ.Result logQ,
       int[] itemKeys,
       int[] userKeys,
-      int[] featureOffsets,
-      boolean[] idDropped) {
+      ItemFeatureInputs itemFeatures) {
     float[] idRows = new float[rows * dim];
-    float[] itemRows = new float[columns * dim];
+    float[] itemIdRows = new float[columns * dim];
     float[] pooledRows = new float[pooled.positions() * dim];
     users.gatherPositions(idRows);
-    items.gatherPositions(itemRows);
-    this.idDropped = idDropped;
-    if (idDropped != null) {
-      for (int j = 0; j < columns; j++) {
-        if (idDropped[j]) {
-          java.util.Arrays.fill(itemRows, j * dim, (j + 1) * dim, 0f);
-        }
-      }
-    }
+    items.gatherPositions(itemIdRows);
     pooled.gatherPositions(pooledRows);
     float[] userRows = HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim, s.recency);
-    if (featureOffsets != null) {
-      // The item tower's input: id row plus the mean of its side-feature token rows, pooled as the
-      // user tower pools history (the same linear map, so the same adjoint).
-      float[] featureRows = new float[features.positions() * dim];
-      features.gatherPositions(featureRows);
-      itemRows =
-          HistoryPooling.forward(itemRows, featureRows, featureOffsets, dim, RecencyWeights.MEAN);
-    }
-    this.featureOffsets = featureOffsets;
+    float[] itemRows = itemFeatures.inputs(itemIdRows);
     if (!s.userTower.hasHead() && !s.itemTower.hasHead()) {
       return runHeadless(
-          rows, columns, userRows, itemRows, poolOffsets, weights, logQ, itemKeys, userKeys);
+          rows,
+          columns,
+          userRows,
+          itemRows,
+          poolOffsets,
+          weights,
+          logQ,
+          itemKeys,
+          userKeys,
+          itemFeatures);
     }
     double temperature = s.scalars.temperature();
     try (MemoryWorkspace ignored =
@@ -189,7 +167,7 @@ final class ForwardBackward {
       return new Gradients(
           loss.loss(),
           dUserInputs,
-          idRowGradient(dItemInputs),
+          itemFeatures.idRowGradient(dItemInputs),
           HistoryPooling.backwardPooledByDistinct(
               dUserInputs,
               poolOffsets,
@@ -208,46 +186,9 @@ final class ForwardBackward {
               : null,
           headGradient(loss),
           headStatistics(loss),
-          featureGradient(dItemInputs),
-          featureSquaredNorm(dItemInputs));
+          itemFeatures.tokenGradient(dItemInputs),
+          itemFeatures.tokenSquaredNorm(dItemInputs));
     }
-  }
-
-  /** The item inputs' gradient as the id rows get it: none where the id row was left out. */
-  private float[] idRowGradient(float[] dItemInputs) {
-    if (idDropped == null) {
-      return dItemInputs;
-    }
-    float[] d = dItemInputs.clone();
-    for (int j = 0; j < idDropped.length; j++) {
-      if (idDropped[j]) {
-        java.util.Arrays.fill(d, j * dim, (j + 1) * dim, 0f);
-      }
-    }
-    return d;
-  }
-
-  /**
-   * The gradient of each distinct side-feature row, summed over its positions; null without
-   * features.
-   */
-  private float[] featureGradient(float[] dItemInputs) {
-    return featureOffsets == null
-        ? null
-        : HistoryPooling.backwardPooledByDistinct(
-            dItemInputs,
-            featureOffsets,
-            features.distinctIndices(),
-            features.distinctCount(),
-            dim,
-            RecencyWeights.MEAN);
-  }
-
-  /** The squared norm of the per-position side-feature gradients, for the clip; 0 without. */
-  private double featureSquaredNorm(float[] dItemInputs) {
-    return featureOffsets == null
-        ? 0
-        : HistoryPooling.pooledSquaredNorm(dItemInputs, featureOffsets, dim, RecencyWeights.MEAN);
   }
 
   /**
@@ -264,7 +205,8 @@ final class ForwardBackward {
       float[] weights,
       StepLogQ.Result logQ,
       int[] itemKeys,
-      int[] userKeys) {
+      int[] userKeys,
+      ItemFeatureInputs itemFeatures) {
     double temperature = s.scalars.temperature();
     boolean bias = c.itemBias();
     int width = bias ? dim + 1 : dim;
@@ -341,7 +283,7 @@ final class ForwardBackward {
     return new Gradients(
         loss.loss(),
         dUserInputs,
-        idRowGradient(dItemInputs),
+        itemFeatures.idRowGradient(dItemInputs),
         HistoryPooling.backwardPooledByDistinct(
             dUserInputs,
             poolOffsets,
@@ -360,8 +302,8 @@ final class ForwardBackward {
             : null,
         lossHead,
         lossHeadStatistics,
-        featureGradient(dItemInputs),
-        featureSquaredNorm(dItemInputs));
+        itemFeatures.tokenGradient(dItemInputs),
+        itemFeatures.tokenSquaredNorm(dItemInputs));
   }
 
   /** The loss head's gradient, flat, or null. */

@@ -77,7 +77,7 @@ final class TrainingStep {
             : new HistoryPlanner.Views(
                 c.augmentViews(), c.augmentMaskProbability(), c.augmentCropFraction());
     this.admission = new AdmissionGate(state);
-    this.forwardBackward = new ForwardBackward(state, users, items, pooled, features);
+    this.forwardBackward = new ForwardBackward(state, users, items, pooled);
     this.negatives = new int[c.reservoirNegatives()];
     this.negativeProbabilities = new double[c.reservoirNegatives()];
   }
@@ -103,8 +103,7 @@ final class TrainingStep {
             plan.logQ,
             plan.itemKeys,
             plan.userKeys,
-            plan.featureOffsets,
-            plan.idDropped);
+            plan.itemFeatures);
     GradientClipper.Decision decision =
         clipper.decide(
             g.loss(),
@@ -158,7 +157,9 @@ final class TrainingStep {
     // items, so an
     // average item occurs once every items/B steps.
     double priorGap = Math.max(1.0, s.items.liveRows() / (double) events);
-    int[] featureOffsets = planFeatures(rows + draws);
+    ItemFeatureInputs itemFeatures =
+        ItemFeatureInputs.plan(
+            features, s.itemFeatures, items, s.featureInit, c.itemFeatureIdDropout(), s.sampling);
     StepLogQ.Result logQ =
         c.logQCorrection()
             ? new StepLogQ(s, items, positiveItems, draws, step, priorGap)
@@ -177,45 +178,7 @@ final class TrainingStep {
         poolOffsets,
         candidateKeys(items),
         candidateKeys(users),
-        featureOffsets,
-        planIdDropout(featureOffsets, rows + draws));
-  }
-
-  /**
-   * Each candidate column's side-feature tokens, into {@link #features} (cleared first); null when
-   * no item has features, so that a model without them pays nothing.
-   *
-   * @return offsets of each column's token positions, length {@code columns + 1}
-   */
-  private int[] planFeatures(int columns) {
-    features.clear();
-    if (s.itemFeatures.size() == 0) {
-      return null;
-    }
-    int[] offsets = new int[columns + 1];
-    for (int j = 0; j < columns; j++) {
-      for (String token : s.itemFeatures.tokens(items.distinctId(items.distinctOf(j)))) {
-        features.add(token, s.featureInit); // an evicted token starts again from its initial row
-      }
-      offsets[j + 1] = features.positions();
-    }
-    return offsets;
-  }
-
-  /**
-   * Which candidate columns leave their id row out this step ({@code
-   * model.item-features.id-dropout}, only columns with features); null when none can.
-   */
-  private boolean[] planIdDropout(int[] featureOffsets, int columns) {
-    double p = c.itemFeatureIdDropout();
-    if (featureOffsets == null || p == 0) {
-      return null;
-    }
-    boolean[] dropped = new boolean[columns];
-    for (int j = 0; j < columns; j++) {
-      dropped[j] = featureOffsets[j + 1] > featureOffsets[j] && s.sampling.nextDouble() < p;
-    }
-    return dropped;
+        itemFeatures);
   }
 
   /**
@@ -248,7 +211,7 @@ final class TrainingStep {
       pooledSlots[k] =
           s.items.slotOf(pooled.distinctId(k)); // by id: robust to evictions by the inserts
     }
-    int[] featureSlots = plan.featureOffsets == null ? new int[0] : features.commit();
+    int[] featureSlots = plan.itemFeatures.active() ? features.commit() : new int[0];
     if (s.replica
         != null) { // before anything moves: the other replicas get the change, not the value
       s.replica.capture(pooledSlots);
@@ -275,7 +238,7 @@ final class TrainingStep {
     int[] itemDistinct = items.distinctIndices();
     tableOptimizer.apply(
         s.items,
-        plan.idDropped == null ? itemSlots : withoutDroppedIdRows(itemSlots, plan.idDropped),
+        plan.itemFeatures.idRowSlots(itemSlots, items),
         RowGradientSum.byDistinct(
             g.items(), itemDistinct, plan.columns, items.distinctCount(), dim),
         scale);
@@ -307,12 +270,13 @@ final class TrainingStep {
         if (s.replica != null) {
           s.replica.observePrior(slot, firstEvent + p);
         }
+        String itemId = s.items.idAt(slot);
         int userSlot = userSlots[users.distinctOf(p)];
         if (userSlot >= 0) {
-          s.histories.add(userSlot, s.items.idAt(slot));
+          s.histories.add(userSlot, itemId);
         }
-        if (featureSlots.length > 0) {
-          s.itemFeatures.clicked(s.items.idAt(slot)); // no longer cold
+        if (plan.itemFeatures.active()) {
+          s.itemFeatures.clicked(itemId); // no longer cold
         }
       }
     }
@@ -339,27 +303,6 @@ final class TrainingStep {
       enqueuePositives(itemSlots, plan.positiveItems);
     }
     s.counters.recordTrained(plan.events, g.loss(), plan.maxEventTime);
-  }
-
-  /**
-   * The item slots whose id row takes an update: those left out at every position this step keep
-   * still (−1), rather than drift on Adam's momentum with a zero gradient, so that id dropout
-   * really hands those steps to the features.
-   */
-  private int[] withoutDroppedIdRows(int[] itemSlots, boolean[] idDropped) {
-    boolean[] used = new boolean[itemSlots.length];
-    for (int j = 0; j < idDropped.length; j++) {
-      if (!idDropped[j]) {
-        used[items.distinctOf(j)] = true;
-      }
-    }
-    int[] slots = itemSlots.clone();
-    for (int k = 0; k < slots.length; k++) {
-      if (!used[k]) {
-        slots[k] = -1;
-      }
-    }
-    return slots;
   }
 
   /**
@@ -436,6 +379,5 @@ final class TrainingStep {
       int[] poolOffsets,
       int[] itemKeys,
       int[] userKeys,
-      int[] featureOffsets,
-      boolean[] idDropped) {}
+      ItemFeatureInputs itemFeatures) {}
 }
