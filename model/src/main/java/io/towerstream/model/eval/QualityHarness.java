@@ -10,6 +10,7 @@ import io.towerstream.model.data.ItemCatalogueReader;
 import io.towerstream.model.monitor.CollapseMetrics;
 import io.towerstream.model.monitor.CollapseMonitor;
 import io.towerstream.model.prior.PriorWeightTuner;
+import io.towerstream.model.synthetic.LongTailClicks;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import io.towerstream.model.twotower.TwoTowerModel;
 import java.nio.file.Path;
@@ -33,6 +34,10 @@ public final class QualityHarness {
     // "synthetic" instead of a path: the planted-cluster generator (synUsers, synItems,
     // synClusters, synEvents)
     boolean synthetic = args[0].equals("synthetic");
+    // "sparse" instead of a path: the long-tail generator (tailUsers, tailItems, tailTopics,
+    // tailEvents, tailStay; its own defaults otherwise)
+    boolean sparse = args[0].equals("sparse");
+    LongTailClicks.Builder tail = LongTailClicks.builder();
     int[] syn = {100_000, 50_000, 100, 1_000_000};
     int maxTestUsers = Integer.MAX_VALUE;
     double prequentialSample = 1.0;
@@ -46,6 +51,10 @@ public final class QualityHarness {
     String itemsPath = null; // u.item: side features for every catalogue item, before training
     boolean synFeatures = false; // synthetic: each item's planted cluster as its one category
     int coldEvery = 0; // synthetic: every n-th item's clicks leave the training part (cold items)
+    String protocol = "frozen"; // frozen (80/20 holdout), next-click, or both
+    int refits = 10; // next-click: EASE fits across the window
+    double easeLambda = Double.NaN; // next-click: EASE's lambda, NaN = tuned once
+    boolean peers = true; // next-click: run the peers (they do not depend on the model's seed)
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("csv")) {
         csv = true;
@@ -68,13 +77,28 @@ public final class QualityHarness {
         case "items" -> itemsPath = kv[1];
         case "synFeatures" -> synFeatures = Boolean.parseBoolean(kv[1]);
         case "coldEvery" -> coldEvery = Integer.parseInt(kv[1]);
+        case "tailUsers" -> tail.users(Integer.parseInt(kv[1]));
+        case "tailItems" -> tail.items(Integer.parseInt(kv[1]));
+        case "tailTopics" -> tail.topics(Integer.parseInt(kv[1]));
+        case "tailEvents" -> tail.events(Long.parseLong(kv[1]));
+        case "tailStay" -> tail.stayProbability(Double.parseDouble(kv[1]));
+        case "tailItemZipf" -> tail.itemZipf(Double.parseDouble(kv[1]));
+        case "tailExplore" -> tail.exploreProbability(Double.parseDouble(kv[1]));
+        case "tailInterests" -> tail.interests(Integer.parseInt(kv[1]));
+        case "protocol" -> protocol = kv[1];
+        case "refits" -> refits = Integer.parseInt(kv[1]);
+        case "easeLambda" ->
+            easeLambda = kv[1].equals("tune") ? Double.NaN : Double.parseDouble(kv[1]);
+        case "peers" -> peers = Boolean.parseBoolean(kv[1]);
         default -> configure(b, kv[0], kv[1]);
       }
     }
     ModelConfig config = b.build();
     List<Interaction> stream = new ArrayList<>();
     Map<String, List<String>> features = new LinkedHashMap<>();
-    if (synthetic) {
+    if (sparse) {
+      tail.build().forEach(stream::add);
+    } else if (synthetic) {
       PlantedClusterClicks planted =
           PlantedClusterClicks.builder()
               .users(syn[0])
@@ -123,6 +147,21 @@ public final class QualityHarness {
       int trainEvents = kept.size() - testEvents;
       stream = kept;
       split = (trainEvents + 0.5) / kept.size(); // the same test part, the shorter training part
+    }
+    if (!protocol.equals("frozen")) {
+      nextClick(
+          stream,
+          features,
+          config,
+          split,
+          popWindow,
+          peers
+              ? new NextClickPeers.Options(
+                  config.batchSize(), popWindow, refits, easeLambda, Baselines.EASE_MAX_ITEMS * 3)
+              : null);
+      if (protocol.equals("next-click")) {
+        return;
+      }
     }
     TemporalSplit s = new TemporalSplit(stream, split).limitTestUsers(maxTestUsers);
     System.out.printf(
@@ -217,6 +256,66 @@ public final class QualityHarness {
               });
       printPriorTuning("prequential", fresh);
     }
+  }
+
+  /**
+   * The next-click protocol: the model scored then trained over the whole stream, and its peers
+   * (null: skipped), both judged on the events after {@code split}.
+   */
+  private static void nextClick(
+      List<Interaction> stream,
+      Map<String, List<String>> features,
+      ModelConfig config,
+      double split,
+      int popWindow,
+      NextClickPeers.Options peers) {
+    int windowStart = (int) Math.floor(stream.size() * split);
+    Map<String, Integer> perItem = new java.util.HashMap<>();
+    Map<String, Integer> perUser = new java.util.HashMap<>();
+    for (Interaction e : stream) {
+      perItem.merge(e.itemId(), 1, Integer::sum);
+      perUser.merge(e.userId(), 1, Integer::sum);
+    }
+    int[] itemCounts = perItem.values().stream().mapToInt(Integer::intValue).sorted().toArray();
+    System.out.printf(
+        "%d users, %d items; clicks per item mean %.2f, median %d, max %d; per user mean %.2f%n",
+        perUser.size(),
+        perItem.size(),
+        stream.size() / (double) perItem.size(),
+        itemCounts[itemCounts.length / 2],
+        itemCounts[itemCounts.length - 1],
+        stream.size() / (double) perUser.size());
+    System.out.printf(
+        "next-click: %d events, the last %d judged%n", stream.size(), stream.size() - windowStart);
+    long t = System.nanoTime();
+    OnlineModel model = TwoTowerModels.create(config);
+    features.forEach(model::setItemFeatures);
+    Map<String, Map<String, Double>> rows =
+        NextClickRun.run(model, stream, windowStart, config.batchSize(), popWindow, u -> {});
+    System.out.printf("model run %.1f s%n", (System.nanoTime() - t) / 1e9);
+    printPriorTuning("next-click", model);
+    if (peers != null) {
+      t = System.nanoTime();
+      NextClickPeers.Result r = NextClickPeers.run(stream, windowStart, peers, u -> {});
+      System.out.printf(
+          "peers %.1f s (EASE %.1f s, lambda %s%s)%n",
+          (System.nanoTime() - t) / 1e9,
+          r.easeSeconds(),
+          r.easeLambda(),
+          r.easeSkipped() == null ? "" : ", skipped: " + r.easeSkipped());
+      if (!r.lambdaHitRates().isEmpty()) {
+        System.out.println("  lambda tuning HR@10: " + r.lambdaHitRates());
+      }
+      r.metrics().forEach((name, m) -> rows.put("peer " + name, m.whole()));
+    }
+    System.out.printf(
+        "%-36s%10s%10s%10s%10s%n", "next-click", "hr@10", "recall@20", "ndcg@20", "mrr");
+    rows.forEach(
+        (name, m) -> {
+          System.out.printf("%-36s", name);
+          m.values().forEach(v -> System.out.printf("%10.4f", v));
+          System.out.println();
+        });
   }
 
   /** The prior weight served at the end and, when tuned, each candidate weight's recent HR@10. */

@@ -1,5 +1,6 @@
 package io.towerstream.model.sampling;
 
+import io.towerstream.model.random.Draws;
 import io.towerstream.model.random.SeededRandom;
 import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
@@ -222,16 +223,7 @@ public final class NegativeReservoir {
    * chosen.
    */
   private int search(double u) {
-    int lo = 0;
-    int hi = highWater - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cumulative[mid] > u) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
+    int lo = Draws.firstAbove(cumulative, highWater, u);
     while (weight[lo] == 0 && lo > 0) {
       lo--; // u rounded up to the total and landed past the last used entry
     }

@@ -1,6 +1,7 @@
 package io.towerstream.model.synthetic;
 
 import io.towerstream.model.Interaction;
+import io.towerstream.model.random.Draws;
 import io.towerstream.model.random.SeededRandom;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -146,19 +147,7 @@ public final class PlantedClusterClicks implements Iterable<Interaction> {
   }
 
   private int zipfItem(int cluster, SeededRandom random) {
-    double[] cum = clusterCumulative[cluster];
-    double u = random.nextDouble() * cum[cum.length - 1];
-    int lo = 0;
-    int hi = cum.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cum[mid] > u) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return clusterItems[cluster][lo];
+    return clusterItems[cluster][Draws.weighted(clusterCumulative[cluster], random)];
   }
 
   /** Cluster {@code i mod clusters} for each index, then shuffled: sizes differ by at most one. */
@@ -167,13 +156,7 @@ public final class PlantedClusterClicks implements Iterable<Interaction> {
     for (int i = 0; i < n; i++) {
       a[i] = i % clusters;
     }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-    return a;
+    return Draws.shuffle(a, random);
   }
 
   /** Parameters with defaults for a small demo. */
