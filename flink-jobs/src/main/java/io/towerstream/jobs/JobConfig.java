@@ -68,6 +68,7 @@ public final class JobConfig implements Serializable {
   private final double prequentialBudget;
   private final int prequentialWindow;
   private final int prequentialPopularityWindow;
+  private final long prequentialFromTimeMs;
   private final long modelVersion;
   private final ModelConfig model;
   private final DeliveryGuarantee delivery;
@@ -108,6 +109,7 @@ public final class JobConfig implements Serializable {
     this.prequentialBudget = b.prequentialBudget;
     this.prequentialWindow = b.prequentialWindow;
     this.prequentialPopularityWindow = b.prequentialPopularityWindow;
+    this.prequentialFromTimeMs = b.prequentialFromTimeMs;
     this.modelVersion = b.modelVersion;
     this.model = model;
     this.delivery = b.delivery;
@@ -290,6 +292,14 @@ public final class JobConfig implements Serializable {
               (b, v) ->
                   b.prequentialPopularityWindow(parseInt("eval.prequential.popularity-window", v)),
               c -> Integer.toString(c.prequentialPopularityWindow)),
+          new Option(
+              "eval.prequential.from-time",
+              "Event time (epoch milliseconds) from which clicks are scored; earlier ones still "
+                  + "count for the popularity baselines, the known items and each user's seen items, "
+                  + "so a replayed log is judged on its tail by all that came before (what `towerstream "
+                  + "eval` sets); 0 = every click.",
+              (b, v) -> b.prequentialFromTimeMs(parseLong("eval.prequential.from-time", v)),
+              c -> Long.toString(c.prequentialFromTimeMs)),
           new Option(
               "model.version",
               "Model generation stamped on every update; vectors compare only within one.",
@@ -705,6 +715,7 @@ public final class JobConfig implements Serializable {
     b.prequentialBudget = prequentialBudget;
     b.prequentialWindow = prequentialWindow;
     b.prequentialPopularityWindow = prequentialPopularityWindow;
+    b.prequentialFromTimeMs = prequentialFromTimeMs;
     b.modelVersion = modelVersion;
     b.model = model.toBuilder();
     b.delivery = delivery;
@@ -891,6 +902,11 @@ public final class JobConfig implements Serializable {
     return prequentialPopularityWindow;
   }
 
+  /** 0 means every event is scored. */
+  public long prequentialFromTimeMs() {
+    return prequentialFromTimeMs;
+  }
+
   public long modelVersion() {
     return modelVersion;
   }
@@ -986,6 +1002,7 @@ public final class JobConfig implements Serializable {
     private double prequentialBudget = 0.1;
     private int prequentialWindow = 10_000;
     private int prequentialPopularityWindow = 1_000;
+    private long prequentialFromTimeMs = 0;
     private long modelVersion = 1;
     private ModelConfig.Builder model = ModelConfig.builder();
     // the distributed mode's guarantee; the one-machine demo and benchmarks choose at-least-once
@@ -1131,6 +1148,11 @@ public final class JobConfig implements Serializable {
       return this;
     }
 
+    public Builder prequentialFromTimeMs(long v) {
+      prequentialFromTimeMs = v;
+      return this;
+    }
+
     public Builder modelVersion(long v) {
       modelVersion = v;
       return this;
@@ -1269,6 +1291,11 @@ public final class JobConfig implements Serializable {
           "eval.prequential.popularity-window",
           prequentialPopularityWindow,
           "at least 1");
+      require(
+          prequentialFromTimeMs >= 0,
+          "eval.prequential.from-time",
+          prequentialFromTimeMs,
+          "non-negative epoch milliseconds (0 = every click)");
       require(modelVersion >= 0, "model.version", modelVersion, "non-negative");
       require(
           delivery == DeliveryGuarantee.AT_LEAST_ONCE || delivery == DeliveryGuarantee.EXACTLY_ONCE,

@@ -3,6 +3,7 @@ package io.towerstream.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.towerstream.jobs.operators.TrainerSettings;
 import io.towerstream.model.ModelConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -234,6 +235,22 @@ class JobConfigTest {
             () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--starting-offsets", "middle"))
         .hasMessageContaining("--starting-offsets")
         .hasMessageContaining("earliest, latest, committed");
+  }
+
+  @Test
+  void thePrequentialStartTimeIsReadRoundTripsAndMustNotBeNegative() {
+    assertThat(JobConfig.fromArgs("--bootstrap-servers", "k:1").prequentialFromTimeMs()).isZero();
+    JobConfig config =
+        JobConfig.fromArgs(
+            "--bootstrap-servers", "k:1", "--eval.prequential.from-time", "891000000000");
+    assertThat(config.prequentialFromTimeMs()).isEqualTo(891_000_000_000L);
+    assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
+    assertThat(TrainerSettings.from(config).prequentialFromTimeMs()).isEqualTo(891_000_000_000L);
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--eval.prequential.from-time", "-1"))
+        .hasMessageStartingWith("--eval.prequential.from-time");
   }
 
   @Test

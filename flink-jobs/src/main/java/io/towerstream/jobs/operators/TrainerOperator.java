@@ -96,8 +96,8 @@ import org.slf4j.LoggerFactory;
  * early, so checkpoints do not change which events share a batch.
  *
  * <p><b>Quality.</b> With {@code eval.prequential.sample-rate > 0} a {@link PrequentialEvaluator}
- * scores each batch's events before the batch trains; the metrics restart with the operator (not
- * checkpointed).
+ * scores each batch's events before the batch trains (those from {@code eval.prequential.from-time}
+ * on); the metrics restart with the operator (not checkpointed).
  */
 public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdate>
     implements TwoInputStreamOperator<ClickEvent, TrainerSideInput, EmbeddingUpdate> {
@@ -276,6 +276,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       if (settings.prequentialBudget() > 0) {
         prequential.withCostBudget(settings.prequentialBudget());
       }
+      prequential.scoringFrom(settings.prequentialFromTimeMs());
       if (evaluatorState != null) {
         prequential.restore(evaluatorState);
       } else if (!saved.isEmpty()) {

@@ -19,6 +19,8 @@ import java.io.Serializable;
  * @param prequentialBudget most scoring time as a share of training time; 0 = unlimited
  * @param itemRefreshMs items not clicked since the last publish go out at most this often; 0 =
  *     every publish
+ * @param prequentialFromTimeMs events earlier than this event time (epoch ms) are not scored, only
+ *     counted; 0 = every event scored
  */
 public record TrainerSettings(
     ModelConfig model,
@@ -30,7 +32,8 @@ public record TrainerSettings(
     int prequentialPopularityWindow,
     long syncIntervalMs,
     double prequentialBudget,
-    long itemRefreshMs)
+    long itemRefreshMs,
+    long prequentialFromTimeMs)
     implements Serializable {
   /** The default of {@code sync.interval-ms}. */
   public static final long DEFAULT_SYNC_INTERVAL_MS = 200;
@@ -46,7 +49,8 @@ public record TrainerSettings(
     if (!(prequentialSampleRate >= 0 && prequentialSampleRate <= 1)
         || prequentialWindow < 1
         || prequentialPopularityWindow < 1
-        || !(prequentialBudget >= 0)) {
+        || !(prequentialBudget >= 0)
+        || prequentialFromTimeMs < 0) {
       throw new IllegalArgumentException(
           "prequential sample rate must be in [0, 1] and its windows positive");
     }
@@ -64,6 +68,7 @@ public record TrainerSettings(
         1,
         1,
         DEFAULT_SYNC_INTERVAL_MS,
+        0,
         0,
         0);
   }
@@ -83,6 +88,7 @@ public record TrainerSettings(
         config.prequentialPopularityWindow(),
         config.syncIntervalMs(),
         config.prequentialBudget(),
-        config.itemRefreshMs());
+        config.itemRefreshMs(),
+        config.prequentialFromTimeMs());
   }
 }

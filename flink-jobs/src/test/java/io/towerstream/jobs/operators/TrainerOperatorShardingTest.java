@@ -36,6 +36,7 @@ class TrainerOperatorShardingTest {
         1,
         SYNC_MS,
         0,
+        0,
         0);
   }
 

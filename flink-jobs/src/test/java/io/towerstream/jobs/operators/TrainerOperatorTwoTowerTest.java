@@ -68,7 +68,7 @@ class TrainerOperatorTwoTowerTest {
   @Test
   void testThenTrainMetricsContinueExactlyAcrossARestore() throws Exception {
     TrainerSettings settings =
-        new TrainerSettings(SETTINGS.model(), 1, 0, 1_000, 1.0, 30, 12, 200, 0, 0);
+        new TrainerSettings(SETTINGS.model(), 1, 0, 1_000, 1.0, 30, 12, 200, 0, 0, 0);
     List<ClickEvent> before = clicks(36, 4); // 4 batches trained, 4 events pending at the snapshot
     List<ClickEvent> after = clicks(44, 5);
     Map<String, ?> uninterrupted;
@@ -95,6 +95,22 @@ class TrainerOperatorTwoTowerTest {
     }
   }
 
+  /** eval.prequential.from-time reaches the evaluator: earlier clicks train but are not scored. */
+  @Test
+  void onlyClicksFromTheConfiguredEventTimeAreScored() throws Exception {
+    TrainerSettings settings =
+        new TrainerSettings(SETTINGS.model(), 1, 0, 1_000, 1.0, 100, 50, 200, 0, 0, 29_000);
+    try (var h = open(null, settings)) {
+      feed(h, clicks(40, 3)); // event times 0 s to 39 s: the last 11 are scored
+      h.setProcessingTime(1_000);
+      List<TrainerStatus> status = h.statuses();
+      TrainerStatus last = status.get(status.size() - 1);
+      assertThat(last.getEventsTrained()).isEqualTo(40);
+      assertThat(last.getPrequential().get("popularity").getEvents()).isEqualTo(11);
+      assertThat(last.getPrequential().get("towerstream").getEvents()).isEqualTo(11);
+    }
+  }
+
   @Test
   void statusCarriesPrequentialMetricsAndItemUpdatesCarryTheirPopularityBias() throws Exception {
     TrainerSettings settings =
@@ -107,6 +123,7 @@ class TrainerOperatorTwoTowerTest {
             100,
             50,
             200,
+            0,
             0,
             0);
     try (var h = open(null, settings)) {

@@ -33,7 +33,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * (seen in earlier batches), the user's earlier items excluded. Scored alike: the model as served
  * ({@link #TOWERSTREAM}: dot product plus the item's bias), the model without its prior, popularity
  * so far and popularity over the last {@code popWindow} events. An unknown user (for the model) or
- * unknown item is a miss for that scorer.
+ * unknown item is a miss for that scorer. With {@link #scoringFrom} only the events from a given
+ * event time on are scored (the window of a replayed log); all of them are observed.
  *
  * <p><b>Cost.</b> The evaluator keeps its own matrix of every known item's output (in ND4J, row per
  * item) and bias, refreshed from the model's {@link ItemChangeFeed} only for the items that changed
@@ -64,6 +65,7 @@ public final class PrequentialEvaluator {
   private final int popWindow;
   private double userSampleRate;
   private double costBudget = Double.POSITIVE_INFINITY;
+  private long scoreFromMillis = Long.MIN_VALUE;
   private final Map<String, PrequentialMetrics> metrics = new LinkedHashMap<>();
   private final Map<String, Integer> itemIndex = new HashMap<>();
   private final List<String> items = new ArrayList<>();
@@ -124,6 +126,17 @@ public final class PrequentialEvaluator {
     return this;
   }
 
+  /**
+   * Scores only events whose {@link Interaction#eventTimeMillis()} is at least {@code
+   * eventTimeMillis}; earlier ones are still {@link #observe observed} (they count for popularity,
+   * the known items and each user's seen items), so the metrics judge a window of the stream by
+   * what came before it. Mutates and returns this.
+   */
+  public PrequentialEvaluator scoringFrom(long eventTimeMillis) {
+    this.scoreFromMillis = eventTimeMillis;
+    return this;
+  }
+
   /** The share of users scored now (below the configured one once the budget shrank it). */
   public double sampleRate() {
     return userSampleRate;
@@ -155,45 +168,67 @@ public final class PrequentialEvaluator {
   public void score(OnlineModel model, List<Interaction> batch) {
     long started = System.nanoTime();
     List<Interaction> cohort = new ArrayList<>();
+    boolean anyScored = false;
     for (Interaction e : batch) {
       if (inCohort(e.userId())) {
         cohort.add(e);
+        anyScored |= scored(e);
       }
     }
-    if (!cohort.isEmpty()) {
+    if (anyScored) {
       scoreCohort(model, cohort);
     }
     scoringNanos += System.nanoTime() - started;
-    checkBudget(!cohort.isEmpty());
+    checkBudget(anyScored);
   }
 
+  private boolean scored(Interaction e) {
+    return e.eventTimeMillis() >= scoreFromMillis;
+  }
+
+  /**
+   * Ranks the cohort's events from {@link #scoringFrom} on; the earlier ones of the same batch (in
+   * the one batch that straddles that time) only join their user's items excluded later in it.
+   */
   private void scoreCohort(OnlineModel model, List<Interaction> cohort) {
     int n = items.size();
     refresh(model);
-    float[][] dots = dotProducts(model, cohort, n);
+    List<Interaction> ranked = new ArrayList<>(cohort.size());
+    for (Interaction e : cohort) {
+      if (scored(e)) {
+        ranked.add(e);
+      }
+    }
+    float[][] dots = dotProducts(model, ranked, n);
     float[] pop = allCounts;
     float[] win = windowCounts;
     Map<String, Set<Integer>> seenInBatch = new HashMap<>();
-    for (int b = 0; b < cohort.size(); b++) {
-      Interaction e = cohort.get(b);
+    int b = 0;
+    for (Interaction e : cohort) {
       Integer target = itemIndex.get(e.itemId());
-      if (target == null) {
-        metrics.values().forEach(m -> m.record(-1));
+      if (scored(e)) {
+        float[] s = dots[b++];
+        if (target == null) {
+          metrics.values().forEach(m -> m.record(-1));
+          continue;
+        }
+        Set<Integer> excluded = excludedFor(e.userId(), seenInBatch);
+        if (s != null) {
+          metrics
+              .get(TOWERSTREAM_NO_PRIOR)
+              .record(PrequentialMetrics.rankOf(s, n, target, excluded));
+          metrics
+              .get(TOWERSTREAM)
+              .record(PrequentialMetrics.rankOf(s, itemBias, n, target, excluded));
+        } else {
+          metrics.get(TOWERSTREAM_NO_PRIOR).record(-1);
+          metrics.get(TOWERSTREAM).record(-1);
+        }
+        metrics.get(POPULARITY).record(PrequentialMetrics.rankOf(pop, n, target, excluded));
+        metrics.get(RECENT_POPULARITY).record(PrequentialMetrics.rankOf(win, n, target, excluded));
+      } else if (target == null) {
         continue;
       }
-      Set<Integer> excluded = excludedFor(e.userId(), seenInBatch);
-      float[] s = dots[b];
-      if (s != null) {
-        metrics.get(TOWERSTREAM_NO_PRIOR).record(PrequentialMetrics.rankOf(s, n, target, excluded));
-        metrics
-            .get(TOWERSTREAM)
-            .record(PrequentialMetrics.rankOf(s, itemBias, n, target, excluded));
-      } else {
-        metrics.get(TOWERSTREAM_NO_PRIOR).record(-1);
-        metrics.get(TOWERSTREAM).record(-1);
-      }
-      metrics.get(POPULARITY).record(PrequentialMetrics.rankOf(pop, n, target, excluded));
-      metrics.get(RECENT_POPULARITY).record(PrequentialMetrics.rankOf(win, n, target, excluded));
       // the user's items so far plus this batch's, built once per user per batch
       seenInBatch
           .computeIfAbsent(
