@@ -135,7 +135,7 @@ public final class TrainBenchmark {
         args.addAll(List.of("--parallelism.trainer", Integer.toString(p)));
         for (int run = 1; run <= o.qualityRuns(); run++) {
           EvalReport eval =
-              new EvalRun(o.data(), o.format(), 0.8, new int[] {10, 20, 50}, args).run();
+              new EvalRun(o.data(), o.format(), 0.8, new int[] {10, 20, 50}, args).run().frozen();
           report.quality.computeIfAbsent(p, k -> new ArrayList<>()).add(eval.towerstream());
           log.printf(
               Locale.ROOT,

@@ -2,8 +2,10 @@ package io.towerstream.cli.commands;
 
 import io.towerstream.cli.demo.DemoStack;
 import io.towerstream.cli.demo.ItemFeatureProducer;
-import io.towerstream.cli.eval.EvalReport;
+import io.towerstream.cli.eval.EvalProtocol;
+import io.towerstream.cli.eval.EvalResult;
 import io.towerstream.cli.eval.EvalRun;
+import io.towerstream.jobs.JobConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,24 +21,32 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * Measures the real pipeline's retrieval quality on a temporal split, beside the offline baselines.
+ * Measures the real pipeline's retrieval quality, beside offline peers: judged click by click as
+ * the log streams (next-click), or on a temporal hold-out after training on its first part
+ * (frozen).
  */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Temporal hold-out evaluation through the real pipeline: the first --split of the time-ordered clicks is "
-          + "replayed once into an in-process broker, trained by the job on a local Flink MiniCluster and "
-          + "served by the retrieval store; every test user is then ranked over HTTP with their training "
-          + "items excluded. Global popularity, recent popularity and EASE run on the same split.",
+      "Retrieval quality through the real pipeline: the time-ordered clicks are replayed into an in-process"
+          + " broker, trained by the job on a local Flink MiniCluster and served by the retrieval store.",
+      "--protocol next-click (default): the whole log streams through; the trainer ranks each click of the"
+          + " window (the clicks from --split on) before training on it, and reports as served, the towers"
+          + " alone and its popularity baselines. Offline peers on the same clicks and batches: popularity,"
+          + " recent popularity, and EASE refitted --refits times across the window.",
+      "--protocol frozen: the first --split trains once; every test user is then ranked over HTTP with"
+          + " their training items excluded, beside popularity, recent popularity and EASE on the same split.",
+      "--protocol both: the frozen ranking after the first part, then the rest next-click, in one run.",
       "Without --data the clicks are the synthetic stream with planted clusters (--synthetic-*).",
       "Prints a table on stderr and, as the last line on stdout, one JSON object with every metric.",
       "Training-job options (see `towerstream train --help-job`) may follow, e.g. --model.dim 32."
     },
     footer = {
       "",
-      "Example: towerstream eval --data ../shared/data/ml-100k/u.data --format movielens -k 10,20,50",
+      "Example: towerstream eval --data ../shared/data/ml-100k/u.data --format movielens",
+      "         towerstream eval --data ../shared/data/ml-100k/u.data --protocol frozen -k 10,20,50",
       "         towerstream eval --synthetic-users 100000 --synthetic-items 100000 \\",
       "             --synthetic-clusters 100 --synthetic-events 1000000"
     })
@@ -51,10 +61,22 @@ public final class EvalCommand implements Callable<Integer> {
   @Mixin ClickSourceOptions source;
 
   @Option(
+      names = "--protocol",
+      defaultValue = "next-click",
+      paramLabel = "next-click|frozen|both",
+      description =
+          "next-click: every click of the window judged before it trains; frozen: the test users"
+              + " ranked once after the first part trained; both, in one run (default:"
+              + " ${DEFAULT-VALUE}).")
+  String protocol;
+
+  @Option(
       names = "--split",
       defaultValue = "0.8",
       description =
-          "Fraction of the time-ordered clicks that trains, in (0, 1) (default: ${DEFAULT-VALUE}).")
+          "Fraction of the time-ordered clicks before the judged part, in (0, 1): frozen trains on"
+              + " it; next-click judges from the first click at or after its timestamp (default:"
+              + " ${DEFAULT-VALUE}).")
   double split;
 
   @Option(
@@ -62,7 +84,9 @@ public final class EvalCommand implements Callable<Integer> {
       defaultValue = "10,20,50",
       paramLabel = "K[,K...]",
       description =
-          "Cut-offs of Recall@K and NDCG@K, 1 to " + MAX_K + " (default: ${DEFAULT-VALUE}).")
+          "frozen: cut-offs of Recall@K and NDCG@K, 1 to "
+              + MAX_K
+              + " (default: ${DEFAULT-VALUE}; next-click reports HR@10, HR@20, NDCG@20 and MRR).")
   String ks;
 
   @Option(
@@ -72,6 +96,23 @@ public final class EvalCommand implements Callable<Integer> {
           "EASE is solved only for catalogues up to this many items (an items x items inverse per"
               + " lambda); above it the JSON says it was skipped and why (default: ${DEFAULT-VALUE}).")
   int easeMaxItems;
+
+  @Option(
+      names = "--refits",
+      defaultValue = "10",
+      description =
+          "next-click: times the EASE peer is refitted, evenly across the window, each time on every"
+              + " click before it (default: ${DEFAULT-VALUE}).")
+  int refits;
+
+  @Option(
+      names = "--ease-lambda",
+      defaultValue = "tune",
+      paramLabel = "tune|LAMBDA",
+      description =
+          "next-click: the EASE peer's L2 weight, a positive number, or tune: the best HR@10 of a"
+              + " grid on the stretch before the window (default: ${DEFAULT-VALUE}).")
+  String easeLambda;
 
   @Option(
       names = "--items",
@@ -88,13 +129,11 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int[] cutoffs = validate();
-    if (easeMaxItems < 0) {
-      throw new ParameterException(
-          spec.commandLine(), "Invalid value for option '--ease-max-items': must be >= 0");
-    }
-    EvalReport report =
+    EvalResult report =
         new EvalRun(source.name(), source::records, split, cutoffs, jobArgs)
+            .protocol(EvalProtocol.parse(protocol))
             .easeMaxItems(easeMaxItems)
+            .nextClickEase(refits, lambda())
             .itemFeatures(
                 catalogue() == null
                     ? List.of()
@@ -117,6 +156,19 @@ public final class EvalCommand implements Callable<Integer> {
    * option. Returns the cut-offs, ascending and distinct.
    */
   int[] validate() {
+    EvalProtocol chosen;
+    try {
+      chosen = EvalProtocol.parse(protocol);
+    } catch (IllegalArgumentException e) {
+      throw usage("--protocol: " + e.getMessage());
+    }
+    if (refits < 1) {
+      throw usage("--refits must be at least 1, was " + refits);
+    }
+    if (easeMaxItems < 0) {
+      throw usage("--ease-max-items must be >= 0, was " + easeMaxItems);
+    }
+    lambda();
     if (!(split > 0 && split < 1)) {
       throw usage("--split must be in (0, 1), was " + split);
     }
@@ -134,12 +186,40 @@ public final class EvalCommand implements Callable<Integer> {
       throw usage("--items: no such file: " + items.toAbsolutePath());
     }
     int[] cutoffs = parseKs(ks);
+    JobConfig job;
     try {
-      DemoStack.validateJobArgs(jobArgs);
+      job = DemoStack.validateJobArgs(jobArgs);
     } catch (IllegalArgumentException e) {
       throw usage("training-job option: " + e.getMessage());
     }
+    if (chosen.nextClick() && job.prequentialSampleRate() == 0) {
+      throw usage(
+          "--eval.prequential.sample-rate 0 turns off the trainer's evaluation, which --protocol "
+              + chosen.cliName()
+              + " reads");
+    }
     return cutoffs;
+  }
+
+  /**
+   * {@code --ease-lambda} as the peers take it: NaN for {@code tune}.
+   *
+   * @throws ParameterException naming the option, for anything else than a positive number
+   */
+  double lambda() {
+    if (easeLambda.trim().equalsIgnoreCase("tune")) {
+      return Double.NaN;
+    }
+    double v;
+    try {
+      v = Double.parseDouble(easeLambda.trim());
+    } catch (NumberFormatException e) {
+      v = Double.NaN;
+    }
+    if (!(v > 0) || Double.isInfinite(v)) {
+      throw usage("--ease-lambda must be tune or a positive number, was '" + easeLambda + "'");
+    }
+    return v;
   }
 
   private int[] parseKs(String value) {

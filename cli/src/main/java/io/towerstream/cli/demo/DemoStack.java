@@ -165,12 +165,12 @@ public final class DemoStack implements AutoCloseable {
 
   /**
    * Checks training-job options before anything starts, so a bad one fails in milliseconds rather
-   * than after the broker is up.
+   * than after the broker is up; returns the configuration they give (with a placeholder broker).
    *
    * @throws IllegalArgumentException naming the bad option
    */
-  public static void validateJobArgs(List<String> jobArgs) {
-    jobConfig("127.0.0.1:9092", Path.of("."), jobArgs);
+  public static JobConfig validateJobArgs(List<String> jobArgs) {
+    return jobConfig("127.0.0.1:9092", Path.of("."), jobArgs);
   }
 
   public String bootstrapServers() {

@@ -39,14 +39,14 @@ public final class ProgressReporter implements AutoCloseable {
   }
 
   /**
-   * Test-then-train HR@10 of the model as served against windowed popularity, when the trainer
-   * reports it.
+   * Test-then-train HR@10 of the model as served against windowed popularity, once the trainer has
+   * scored clicks.
    */
   private static String hitRates(StoreStatus s) {
     Map<String, Object> model = s.prequential().get("towerstream");
     Map<String, Object> pop = s.prequential().get("recentPopularity");
-    if (model == null || pop == null) {
-      return "";
+    if (model == null || pop == null || ((Number) model.get("events")).longValue() == 0) {
+      return ""; // nothing scored yet, or not before the window of an eval's next-click replay
     }
     return String.format(
         Locale.ROOT,

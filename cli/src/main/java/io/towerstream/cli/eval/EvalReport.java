@@ -9,8 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What one {@code towerstream eval} measured: towerstream through the pipeline and the three
- * baselines on the same split, as a table for people and one JSON object for scripts.
+ * What the frozen protocol of one {@code towerstream eval} measured: towerstream through the
+ * pipeline and the three baselines on the same split, as a table for people and one JSON object for
+ * scripts ({@link EvalResult} adds the protocol's name, and the next-click report beside it).
  *
  * @param towerstream {@code RankingMetrics} keys ({@code recall@K}, {@code ndcg@K}, {@code users})
  * @param unknownUsers test users the store had no vector for (counted as zero hits)
@@ -78,6 +79,15 @@ public record EvalReport(
 
   /** One line of JSON: dataset, split, trainEvents, testUsers, models, seconds. */
   public String json() {
+    try {
+      return JSON.writeValueAsString(jsonNode());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the evaluation report as JSON", e);
+    }
+  }
+
+  /** {@link #json()} as a tree, to which a report of several protocols adds its sections. */
+  ObjectNode jsonNode() {
     ObjectNode root = JSON.createObjectNode();
     root.put("dataset", dataset);
     root.put("split", split);
@@ -94,11 +104,7 @@ public record EvalReport(
       models.putObject("ease").put("skipped", baselines.easeSkipped());
     }
     root.put("seconds", Math.round(seconds * 10) / 10.0);
-    try {
-      return JSON.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the evaluation report as JSON", e);
-    }
+    return root;
   }
 
   /** A fixed-width table, one row per model. */

@@ -107,6 +107,71 @@ class EvalCommandTest {
     assertThat(command.validate()).containsExactly(10, 20, 50);
   }
 
+  @Test
+  void anUnknownProtocolIsRefused() {
+    assertThat(run("--data", data.toString(), "--format", "csv", "--protocol", "holdout"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--protocol").contains("next-click, frozen, both");
+  }
+
+  @Test
+  void theProtocolIsNextClickUnlessChosen() {
+    EvalCommand command = new EvalCommand();
+    new CommandLine(command).parseArgs("--data", data.toString());
+    command.validate();
+    assertThat(command.protocol).isEqualTo("next-click");
+    assertThat(command.refits).isEqualTo(10);
+    assertThat(command.lambda()).as("tune").isNaN();
+    new CommandLine(command)
+        .parseArgs("--data", data.toString(), "--protocol", "both", "--ease-lambda", "300");
+    command.validate();
+    assertThat(command.lambda()).isEqualTo(300);
+  }
+
+  @Test
+  void fewerThanOneRefitIsRefused() {
+    for (String refits : List.of("0", "-2")) {
+      assertThat(run("--data", data.toString(), "--format", "csv", "--refits", refits))
+          .isEqualTo(2);
+      assertThat(err.toString()).contains("--refits");
+    }
+  }
+
+  @Test
+  void anEaseLambdaThatIsNeitherTuneNorAPositiveNumberIsRefused() {
+    for (String lambda : List.of("0", "-300", "auto", "NaN", "Infinity", "")) {
+      assertThat(run("--data", data.toString(), "--format", "csv", "--ease-lambda", lambda))
+          .as("--ease-lambda '%s'", lambda)
+          .isEqualTo(2);
+      assertThat(err.toString()).contains("--ease-lambda");
+    }
+  }
+
+  @Test
+  void aNegativeEaseItemBoundIsRefused() {
+    assertThat(run("--data", data.toString(), "--format", "csv", "--ease-max-items", "-1"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--ease-max-items");
+  }
+
+  @Test
+  void nextClickRefusesAJobWhoseEvaluationIsOff() {
+    for (String protocol : List.of("next-click", "both")) {
+      assertThat(
+              run(
+                  "--data",
+                  data.toString(),
+                  "--format",
+                  "csv",
+                  "--protocol",
+                  protocol,
+                  "--eval.prequential.sample-rate",
+                  "0"))
+          .isEqualTo(2);
+      assertThat(err.toString()).contains("--eval.prequential.sample-rate");
+    }
+  }
+
   private int run(String... args) {
     CommandLine cli = new CommandLine(new EvalCommand());
     cli.setErr(new PrintWriter(err, true));

@@ -2,11 +2,8 @@ package io.towerstream.cli.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.towerstream.cli.commands.EvalCommand;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.data.ClickFileFormat;
 import io.towerstream.model.data.ClickFileReader;
@@ -17,8 +14,6 @@ import io.towerstream.model.eval.PopularityScorer;
 import io.towerstream.model.eval.RankingMetrics;
 import io.towerstream.model.eval.TemporalSplit;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code towerstream eval} in this JVM, the whole pipeline included (broker, job on a MiniCluster,
@@ -34,8 +28,6 @@ import picocli.CommandLine;
  * offline classes of {@code model.eval} compute on the same split, read by their own reader.
  */
 class EvalITCase {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Test
   void plantedClustersGiveAWellFormedReportWithTheOfflineBaselines(@TempDir Path dir)
       throws Exception {
@@ -59,6 +51,8 @@ class EvalITCase {
             data.toString(),
             "--format",
             "csv",
+            "--protocol",
+            "frozen",
             "--split",
             "0.75",
             "-k",
@@ -95,18 +89,21 @@ class EvalITCase {
 
   @Test
   void movieLens100k(@TempDir Path dir) throws Exception {
-    String dataDir = System.getProperty("towerstream.data.dir", "");
-    assumeTrue(
-        !dataDir.isBlank() && Files.exists(Path.of(dataDir, "u.data")),
-        "MovieLens-100K not given: set TOWERSTREAM_DATA_DIR to the ml-100k folder to run this test");
+    Path dataDir = EvalCli.movieLens100k();
     JsonNode report =
-        eval("--data", Path.of(dataDir, "u.data").toString(), "--format", "movielens");
+        eval(
+            "--data",
+            dataDir.resolve("u.data").toString(),
+            "--format",
+            "movielens",
+            "--protocol",
+            "frozen");
 
     assertThat(report.path("dataset").asText()).isEqualTo("u.data");
     assertThat(report.path("trainEvents").asInt()).isEqualTo(80_000);
     TemporalSplit split =
         new TemporalSplit(
-            ClickFileReader.readInteractions(Path.of(dataDir), ClickFileFormat.MOVIELENS), 0.8);
+            ClickFileReader.readInteractions(dataDir, ClickFileFormat.MOVIELENS), 0.8);
     assertThat(report.path("testUsers").asInt()).isEqualTo(split.relevant.size());
     assertWellFormed(report.path("models"), 10, 20, 50);
     assertMetrics(
@@ -115,7 +112,7 @@ class EvalITCase {
     // the u.item beside u.data went in as side features: the cold-start protocol's users are the
     // test users who clicked a catalogue item first seen in the test part
     java.util.Set<String> catalogue = new java.util.HashSet<>();
-    for (var item : ItemCatalogueReader.readMovieLens(Path.of(dataDir))) {
+    for (var item : ItemCatalogueReader.readMovieLens(dataDir)) {
       catalogue.add(item.itemId());
     }
     assertThat(report.path("models").path("coldStart").path("users").asInt())
@@ -123,20 +120,12 @@ class EvalITCase {
         .isPositive();
   }
 
-  /**
-   * Runs the command as the launcher does, minus System.exit; returns the last stdout line as JSON.
-   */
+  /** The frozen protocol's JSON, after checking its table went to stderr. */
   private static JsonNode eval(String... args) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new EvalCommand());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    assertThat(exit).as("exit status; stderr:%n%s", err).isZero();
-    String[] stdout = out.toString().strip().split("\\R");
-    assertThat(err.toString()).contains("towerstream").contains("recentPopularity");
-    return JSON.readTree(stdout[stdout.length - 1]);
+    EvalCli.Output run = EvalCli.eval(args);
+    assertThat(run.stderr()).contains("towerstream").contains("recentPopularity");
+    assertThat(run.json().path("protocol").asText()).isEqualTo("frozen");
+    return run.json();
   }
 
   private static void assertWellFormed(JsonNode models, int... ks) {

@@ -18,6 +18,26 @@ class EvalRunTest {
   }
 
   @Test
+  void nextClickSetsTheTrainersEvaluationExceptWhatTheUserChose() {
+    NextClickWindow window = new NextClickWindow(100, 78, 26_000);
+    assertThat(
+            EvalRun.jobArgs(
+                List.of("--eval.prequential.sample-rate", "0.5", "--eval.prequential.window=9"),
+                window))
+        .containsExactly(
+            "--eval.prequential.budget",
+            "0",
+            "--eval.prequential.from-time",
+            "26000",
+            "--eval.prequential.sample-rate",
+            "0.5",
+            "--eval.prequential.window=9");
+    assertThat(EvalRun.jobArgs(List.of("--model.dim", "8"), null))
+        .as("frozen leaves the evaluation as the job has it")
+        .containsExactly("--model.dim", "8");
+  }
+
+  @Test
   void aSkippedEaseIsNamedInTheJsonWithItsReasonAndLeftOutOfTheTable() {
     java.util.Map<String, Double> m =
         java.util.Map.of("recall@10", 0.1, "ndcg@10", 0.2, "users", 5.0);
