@@ -86,7 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
       description =
           "frozen: cut-offs of Recall@K and NDCG@K, 1 to "
               + MAX_K
-              + " (default: ${DEFAULT-VALUE}; next-click reports HR@10, HR@20, NDCG@20 and MRR).")
+              + "; next-click reports HR@10, HR@20, NDCG@20 and MRR (default: ${DEFAULT-VALUE}).")
   String ks;
 
   @Option(
