@@ -445,6 +445,17 @@ public final class JobConfig implements Serializable {
                   + "tower learns to place items from their features alone (DropoutNet); 0 = off.",
               ModelConfig.Builder::itemFeatureIdDropout,
               ModelConfig::itemFeatureIdDropout),
+          modelDouble(
+              "model.replay.ratio",
+              "Experience replay: earlier positives (from the last model.replay.capacity) trained"
+                  + " again per new one, in a step of their own after each batch; 0 = off.",
+              ModelConfig.Builder::replayRatio,
+              ModelConfig::replayRatio),
+          modelInt(
+              "model.replay.capacity",
+              "Recent positives kept for experience replay (checkpointed with the model).",
+              ModelConfig.Builder::replayCapacity,
+              ModelConfig::replayCapacity),
           modelBool(
               "model.item-bias",
               "true | false: a learned logit bias per item, published in the item's score bias.",
@@ -452,7 +463,8 @@ public final class JobConfig implements Serializable {
               ModelConfig::itemBias),
           modelFloat(
               "model.prior.weight",
-              "Weight of the popularity prior published as each item's score bias; 0 = off.",
+              "Weight of the popularity prior published as each item's score bias: where tuning"
+                  + " starts, or the weight served when it is off; 0 = no prior.",
               ModelConfig.Builder::priorWeight,
               ModelConfig::priorWeight),
           modelDouble(
@@ -462,8 +474,11 @@ public final class JobConfig implements Serializable {
               ModelConfig::priorHalfLifeEvents),
           modelInt(
               "model.prior.tuning-interval",
-              "Tune the prior weight on every n-th batch (test-then-train HR@10 over"
-                  + " a grid of weights, starting at model.prior.weight); 0 = the weight stays fixed.",
+              "Tune the prior weight on every n-th batch (test-then-train HR@10 over a grid of"
+                  + " weights, starting at model.prior.weight, switching on a significant lead);"
+                  + " 0 = the weight stays fixed. Several trainer replicas"
+                  + " (parallelism.trainer > 1) do not tune: each would pick its own weight, so they"
+                  + " serve model.prior.weight.",
               ModelConfig.Builder::priorTuningInterval,
               ModelConfig::priorTuningInterval),
           modelLong(
@@ -1317,14 +1332,6 @@ public final class JobConfig implements Serializable {
         // ModelConfig's messages already start with the option name, e.g. "model.dim must be ..."
         throw new IllegalArgumentException("--" + e.getMessage(), e);
       }
-      // The tuner picks a weight from its replica's share of the stream; replicas could pick
-      // different ones, and
-      // each item's bias is published by one replica only.
-      require(
-          trainerParallelism == 1 || modelConfig.priorTuningInterval() == 0,
-          "model.prior.tuning-interval",
-          modelConfig.priorTuningInterval(),
-          "0 when parallelism.trainer > 1 (each replica would tune its own weight)");
       Map<String, String> kafka = new TreeMap<>();
       if (kafkaConfigFile != null) {
         kafka.putAll(KafkaClientProperties.load(Path.of(kafkaConfigFile)));

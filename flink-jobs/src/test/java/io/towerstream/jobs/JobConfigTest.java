@@ -91,16 +91,15 @@ class JobConfigTest {
             () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--state.backend", "forst"))
         .hasMessageContaining("--state.backend")
         .hasMessageContaining("hashmap, rocksdb");
-    assertThatThrownBy(
-            () ->
-                JobConfig.fromArgs(
-                    "--bootstrap-servers",
-                    "k:1",
-                    "--parallelism.trainer",
-                    "2",
-                    "--model.prior.tuning-interval",
-                    "4"))
-        .hasMessageContaining("--model.prior.tuning-interval");
+  }
+
+  @Test
+  void severalTrainerReplicasTakeTheDefaultTuningIntervalAndLeaveTheTunerToTheModel() {
+    // replicas serve model.prior.weight and do not tune (the model skips it), so the default
+    // tuning interval is no reason to refuse a parallel trainer
+    JobConfig config =
+        JobConfig.fromArgs("--bootstrap-servers", "k:1", "--parallelism.trainer", "2");
+    assertThat(config.model().priorTuningInterval()).isEqualTo(1);
   }
 
   @Test

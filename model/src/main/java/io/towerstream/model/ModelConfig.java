@@ -48,7 +48,9 @@ public record ModelConfig(
     double historyRecencyDecay,
     int itemFeatureTokens,
     String itemFeatureBucketWidths,
-    double itemFeatureIdDropout)
+    double itemFeatureIdDropout,
+    double replayRatio,
+    int replayCapacity)
     implements Serializable {
 
   /**
@@ -259,6 +261,16 @@ public record ModelConfig(
         historyRecencyDecay,
         "in (0, 1] (1 = the plain mean)");
     require(
+        replayRatio >= 0 && replayRatio <= 16,
+        "model.replay.ratio",
+        replayRatio,
+        "in [0, 16] (0 = off)");
+    require(
+        replayCapacity >= 1 && replayCapacity <= 10_000_000,
+        "model.replay.capacity",
+        replayCapacity,
+        "between 1 and 10000000 events");
+    require(
         itemFeatureTokens >= 0 && itemFeatureTokens <= 1024,
         "model.item-features.max-tokens",
         itemFeatureTokens,
@@ -382,7 +394,9 @@ public record ModelConfig(
         .historyRecencyDecay(historyRecencyDecay)
         .itemFeatureTokens(itemFeatureTokens)
         .itemFeatureBucketWidths(itemFeatureBucketWidths)
-        .itemFeatureIdDropout(itemFeatureIdDropout);
+        .itemFeatureIdDropout(itemFeatureIdDropout)
+        .replayRatio(replayRatio)
+        .replayCapacity(replayCapacity);
   }
 
   /** How this config turns an item's side features into the tokens its item tower pools. */
@@ -416,9 +430,9 @@ public record ModelConfig(
     private int maxRowsPerTable = 2_000_000;
     private int historyLength = 50;
     private boolean itemBias = true;
-    private float priorWeight = 1.0f;
+    private float priorWeight = 0f;
     private double priorHalfLifeEvents = 1_000;
-    private int priorTuningInterval = 0;
+    private int priorTuningInterval = 1;
     private long seed = 42L;
     private Loss loss = Loss.INFONCE;
     private double hardNegativeBeta = 0;
@@ -440,6 +454,8 @@ public record ModelConfig(
     private int itemFeatureTokens = 32;
     private String itemFeatureBucketWidths = "year=5";
     private double itemFeatureIdDropout = 0;
+    private double replayRatio = 0;
+    private int replayCapacity = 10_000;
 
     /** Embedding and tower output dimension; default 64. */
     public Builder dim(int v) {
@@ -569,9 +585,10 @@ public record ModelConfig(
 
     /**
      * Weight w of the serving-time popularity prior: an item's published bias is w·log(decayed
-     * click count), added to the user·item score; default 1.0, 0 = off. With {@link
-     * #priorTuningInterval} set, the weight the model starts from (the nearest weight of the
-     * tuner's grid).
+     * click count), added to the user·item score. With {@link #priorTuningInterval} set (the
+     * default), the weight the model starts from (the nearest weight of the tuner's grid) before
+     * the stream shows a better one; otherwise the weight served. Default 0: no prior until the
+     * stream earns one.
      */
     public Builder priorWeight(float v) {
       priorWeight = v;
@@ -586,12 +603,11 @@ public record ModelConfig(
 
     /**
      * Every how many batches the prior weight is tuned: that batch's events are ranked, before it
-     * trains, under each weight of {@link PriorWeightTuner#GRID}, and the weight with the best
-     * recent HR@10 is served; default 0 = the weight stays {@link #priorWeight}. How much recent
-     * popularity should count differs by catalogue: tuning serves the best weight for the next
-     * click (on MovieLens 1/16, on a catalogue without trends about 0), but MovieLens's 80/20
-     * holdout wants the fixed 1.0, so tuning is opt-in; the README's Quality section has the
-     * figures.
+     * trains, under each weight of {@link PriorWeightTuner#GRID}, and the weight that is
+     * significantly best for the recent next clicks is served; 0 = the weight stays {@link
+     * #priorWeight}. Default 1: how much recent popularity should add to the towers differs by
+     * catalogue and falls as the towers learn (on a sparse stream from 1/2 to 0), so no fixed
+     * weight serves every stream; the README's Quality section has the figures.
      */
     public Builder priorTuningInterval(int v) {
       priorTuningInterval = v;
@@ -759,6 +775,24 @@ public record ModelConfig(
       return this;
     }
 
+    /**
+     * Experience replay: after each batch, {@code ratio × batch} earlier positives drawn uniformly
+     * from the last {@link #replayCapacity} trained are trained again in a step of their own (each
+     * with the user's current history, its own item left out), so that a sparse stream's few clicks
+     * per item are learned from more than once; statistics (frequencies, reservoir, prior,
+     * histories, counters) still count each event once. Default 0 = off.
+     */
+    public Builder replayRatio(double v) {
+      replayRatio = v;
+      return this;
+    }
+
+    /** Recent positives kept for experience replay; default 10,000. */
+    public Builder replayCapacity(int v) {
+      replayCapacity = v;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
           dim,
@@ -801,7 +835,9 @@ public record ModelConfig(
           historyRecencyDecay,
           itemFeatureTokens,
           itemFeatureBucketWidths,
-          itemFeatureIdDropout);
+          itemFeatureIdDropout,
+          replayRatio,
+          replayCapacity);
     }
   }
 }

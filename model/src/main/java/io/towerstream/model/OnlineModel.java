@@ -137,8 +137,9 @@ public interface OnlineModel {
   // ----------------------------------------------------------------------
 
   /**
-   * Starts recording local changes of item rows and dense weights for {@link #takeReplicaDelta}.
-   * Idempotent.
+   * Starts recording local changes of item rows and dense weights for {@link #takeReplicaDelta}:
+   * this model is one of several replicas that train. Replicas serve the configured prior weight
+   * and do not tune it (each would pick its own from its own users). Idempotent.
    */
   void trackReplicaDelta();
 

@@ -37,6 +37,11 @@ final class ClickReplay {
     return items.size();
   }
 
+  /** The items known so far, by index; a live view. */
+  List<String> items() {
+    return java.util.Collections.unmodifiableList(items);
+  }
+
   /** The item's index, or null when it was not seen yet. */
   Integer indexOf(String itemId) {
     return itemIndex.get(itemId);

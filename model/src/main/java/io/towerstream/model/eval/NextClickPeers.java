@@ -114,9 +114,33 @@ public final class NextClickPeers {
     return units;
   }
 
+  /**
+   * A further scorer for the same protocol, such as a synthetic stream's own generator (the best
+   * any model could rank).
+   */
+  @FunctionalInterface
+  public interface ExtraPeer {
+    /**
+     * Scores for {@code userId} over the items known so far ({@code items}, index order), given the
+     * user's items so far ({@code history}, indices in first-click order, null for a new user). A
+     * fresh array.
+     */
+    float[] scores(String userId, List<String> items, Set<Integer> history);
+  }
+
   /** Runs every peer over {@code stream}, scoring the events from {@code windowStart} on. */
   public static Result run(
       List<Interaction> stream, int windowStart, Options o, LongConsumer progress) {
+    return run(stream, windowStart, o, Map.of(), progress);
+  }
+
+  /** As {@link #run(List, int, Options, LongConsumer)}, with {@code extra} peers by name. */
+  public static Result run(
+      List<Interaction> stream,
+      int windowStart,
+      Options o,
+      Map<String, ExtraPeer> extra,
+      LongConsumer progress) {
     if (windowStart < 0 || windowStart >= stream.size()) {
       throw new IllegalArgumentException(
           "the window must start inside the stream of " + stream.size() + ", was " + windowStart);
@@ -145,6 +169,7 @@ public final class NextClickPeers {
         metrics.put(name, new PrequentialMetrics(windowEvents));
       }
     }
+    extra.keySet().forEach(name -> metrics.put(name, new PrequentialMetrics(windowEvents)));
     ClickReplay state = new ClickReplay(o.popWindow());
     LiveEase[] refitted = {null};
     LiveEase[] once = {null};
@@ -155,6 +180,9 @@ public final class NextClickPeers {
       peers.put(EASE_REFITTED, ease(refitted));
       peers.put(EASE_ONCE, ease(once));
     }
+    extra.forEach(
+        (name, peer) ->
+            peers.put(name, (user, before, n) -> peer.scores(user, state.items(), before)));
     int nextRefit = 0;
     for (int start = 0; start < stream.size(); start += o.batchSize()) {
       int end = Math.min(stream.size(), start + o.batchSize());

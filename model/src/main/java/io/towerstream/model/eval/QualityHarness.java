@@ -55,6 +55,7 @@ public final class QualityHarness {
     int refits = 10; // next-click: EASE fits across the window
     double easeLambda = Double.NaN; // next-click: EASE's lambda, NaN = tuned once
     boolean peers = true; // next-click: run the peers (they do not depend on the model's seed)
+    boolean oracle = false; // next-click, synthetic streams: the generator's own probabilities
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("csv")) {
         csv = true;
@@ -90,6 +91,7 @@ public final class QualityHarness {
         case "easeLambda" ->
             easeLambda = kv[1].equals("tune") ? Double.NaN : Double.parseDouble(kv[1]);
         case "peers" -> peers = Boolean.parseBoolean(kv[1]);
+        case "oracle" -> oracle = Boolean.parseBoolean(kv[1]);
         default -> configure(b, kv[0], kv[1]);
       }
     }
@@ -99,14 +101,7 @@ public final class QualityHarness {
     if (sparse) {
       tail.build().forEach(stream::add);
     } else if (synthetic) {
-      PlantedClusterClicks planted =
-          PlantedClusterClicks.builder()
-              .users(syn[0])
-              .items(syn[1])
-              .clusters(syn[2])
-              .events(syn[3])
-              .seed(7)
-              .build();
+      PlantedClusterClicks planted = planted(syn);
       planted.forEach(stream::add);
       for (int i = 0; synFeatures && i < planted.items(); i++) {
         features.put(
@@ -158,7 +153,10 @@ public final class QualityHarness {
           peers
               ? new NextClickPeers.Options(
                   config.batchSize(), popWindow, refits, easeLambda, Baselines.EASE_MAX_ITEMS * 3)
-              : null);
+              : null,
+          oracle
+              ? oracle(sparse ? tail.build() : null, synthetic ? planted(syn) : null)
+              : Map.of());
       if (protocol.equals("next-click")) {
         return;
       }
@@ -258,6 +256,61 @@ public final class QualityHarness {
     }
   }
 
+  private static PlantedClusterClicks planted(int[] syn) {
+    return PlantedClusterClicks.builder()
+        .users(syn[0])
+        .items(syn[1])
+        .clusters(syn[2])
+        .events(syn[3])
+        .seed(7)
+        .build();
+  }
+
+  /**
+   * The generator's own next-click probabilities as a peer: the ceiling of any ranking on a
+   * synthetic stream. Null generators give none.
+   */
+  private static Map<String, NextClickPeers.ExtraPeer> oracle(
+      LongTailClicks tail, PlantedClusterClicks planted) {
+    if (planted != null) {
+      return Map.of(
+          "oracle",
+          (user, items, history) -> {
+            int u = PlantedClusterClicks.indexOf(user);
+            float[] s = new float[items.size()];
+            for (int j = 0; j < s.length; j++) {
+              s[j] =
+                  (float)
+                      planted.nextClickProbability(u, PlantedClusterClicks.indexOf(items.get(j)));
+            }
+            return s;
+          });
+    }
+    if (tail != null) {
+      return Map.of(
+          "oracle",
+          (user, items, history) -> {
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            int last = -1;
+            if (history != null) {
+              for (int j : history) {
+                last = PlantedClusterClicks.indexOf(items.get(j));
+                seen.add(last);
+              }
+            }
+            double[] p =
+                tail.nextClickProbabilities(
+                    PlantedClusterClicks.indexOf(user), last, seen::contains);
+            float[] s = new float[items.size()];
+            for (int j = 0; j < s.length; j++) {
+              s[j] = (float) p[PlantedClusterClicks.indexOf(items.get(j))];
+            }
+            return s;
+          });
+    }
+    return Map.of();
+  }
+
   /**
    * The next-click protocol: the model scored then trained over the whole stream, and its peers
    * (null: skipped), both judged on the events after {@code split}.
@@ -268,7 +321,8 @@ public final class QualityHarness {
       ModelConfig config,
       double split,
       int popWindow,
-      NextClickPeers.Options peers) {
+      NextClickPeers.Options peers,
+      Map<String, NextClickPeers.ExtraPeer> extra) {
     int windowStart = (int) Math.floor(stream.size() * split);
     Map<String, Integer> perItem = new java.util.HashMap<>();
     Map<String, Integer> perUser = new java.util.HashMap<>();
@@ -296,7 +350,7 @@ public final class QualityHarness {
     printPriorTuning("next-click", model);
     if (peers != null) {
       t = System.nanoTime();
-      NextClickPeers.Result r = NextClickPeers.run(stream, windowStart, peers, u -> {});
+      NextClickPeers.Result r = NextClickPeers.run(stream, windowStart, peers, extra, u -> {});
       System.out.printf(
           "peers %.1f s (EASE %.1f s, lambda %s%s)%n",
           (System.nanoTime() - t) / 1e9,
@@ -375,6 +429,8 @@ public final class QualityHarness {
       case "featureTokens" -> b.itemFeatureTokens(Integer.parseInt(v));
       case "bucketWidths" -> b.itemFeatureBucketWidths(v);
       case "idDropout" -> b.itemFeatureIdDropout(Double.parseDouble(v));
+      case "replayRatio" -> b.replayRatio(Double.parseDouble(v));
+      case "replayCapacity" -> b.replayCapacity(Integer.parseInt(v));
       default -> throw new IllegalArgumentException("unknown option " + key);
     }
   }

@@ -8,9 +8,11 @@ import java.util.Arrays;
  * Chooses the weight {@code w} of the popularity prior online, by test-then-train on the stream
  * itself: each observed event is ranked, before the model trains on it, under every candidate
  * weight of a fixed grid (score {@code s_j + w·L_j}), and each candidate keeps an exponentially
- * decayed hit rate at 10. The weight in use moves to the best candidate once that one leads by a
- * relative {@link #SWITCH_MARGIN}, so that noise does not make it (and with it every item's
- * published bias) flap.
+ * decayed hit rate at 10. The weight in use moves to another candidate only when that one's lead is
+ * significant on the very same events: of the events where exactly one of the two hits, the other
+ * must win more than {@link #SWITCH_Z} standard deviations above half (McNemar's test on decayed
+ * counts), so that noise does not make it (and with it every item's published bias) flap, nor drift
+ * to a weight that is better by chance.
  *
  * <p>Why: how much recent popularity should add to the towers' score is a property of the data, not
  * of the model. MovieLens, where what is watched this week predicts next week, wants a large
@@ -32,14 +34,21 @@ public final class PriorWeightTuner {
    */
   static final int CUTOFF = 10;
 
-  /** The relative lead a candidate needs over the weight in use before it replaces it. */
-  static final double SWITCH_MARGIN = 0.02;
+  /**
+   * The lead, in standard deviations of the paired test, a candidate needs over the weight in use
+   * before it replaces it.
+   */
+  static final double SWITCH_Z = 2.0;
 
   /** Events the tuner must have scored before it leaves the initial weight. */
   static final long MIN_EVENTS = 500;
 
   private final double decay;
   private final double[] hits = new double[GRID.length];
+
+  /** {@code discordant[a][b]}: decayed count of events that weight a hit and weight b missed. */
+  private final double[][] discordant = new double[GRID.length][GRID.length];
+
   private double mass;
   private long events;
   private int current;
@@ -84,26 +93,46 @@ public final class PriorWeightTuner {
   }
 
   /**
-   * Scores one event under every candidate weight: {@code scores} without the prior, {@code
-   * logMass} the prior's {@code L} per item (−∞ for an item without clicks counts as 0, as in
-   * {@link PopularityPrior#bias}), {@code target} the clicked item, {@code excluded} the indices
-   * (the user's earlier items) not ranked, or null. Reads its arguments only.
+   * Scores one event under every candidate weight and counts it: {@link #hits} then {@link
+   * #record}.
    */
   public void observe(float[] scores, double[] logMass, int target, int[] excluded) {
-    for (int k = 0; k < hits.length; k++) {
-      hits[k] *= decay;
+    record(hits(scores, logMass, target, excluded));
+  }
+
+  /**
+   * Whether each candidate weight ranks the event's clicked item in the top {@value #CUTOFF}:
+   * {@code scores} without the prior, {@code logMass} the prior's {@code L} per item (−∞ for an
+   * item without clicks counts as 0, as in {@link PopularityPrior#bias}), {@code target} the
+   * clicked item, {@code excluded} the indices (the user's earlier items) not ranked, or null.
+   * Reads its arguments only; a fresh array, one entry per {@link #GRID} weight.
+   */
+  public static boolean[] hits(float[] scores, double[] logMass, int target, int[] excluded) {
+    boolean[] hit = new boolean[GRID.length];
+    for (int k = 0; k < GRID.length; k++) {
+      hit[k] = rankOf(scores, logMass, GRID[k], target, excluded) < CUTOFF;
     }
+    return hit;
+  }
+
+  /** Counts one scored event, given {@link #hits} for it. Mutates this. */
+  public void record(boolean[] hit) {
     mass = mass * decay + 1;
     events++;
     for (int k = 0; k < GRID.length; k++) {
-      if (rankOf(scores, logMass, GRID[k], target, excluded) < CUTOFF) {
-        hits[k] += 1;
+      hits[k] = hits[k] * decay + (hit[k] ? 1 : 0);
+    }
+    for (int a = 0; a < GRID.length; a++) {
+      double[] row = discordant[a];
+      for (int b = 0; b < GRID.length; b++) {
+        row[b] = row[b] * decay + (hit[a] && !hit[b] ? 1 : 0);
       }
     }
   }
 
   /**
-   * Moves the weight in use to the leading candidate when it leads by the margin.
+   * Moves the weight in use to the candidate with the most significant lead over it, if any lead is
+   * significant ({@link #SWITCH_Z}).
    *
    * @return whether the weight changed (every item's published bias changes with it). Mutates this
    *     when true.
@@ -113,17 +142,30 @@ public final class PriorWeightTuner {
       return false;
     }
     int best = current;
-    for (int k = 0; k < hits.length; k++) {
-      if (hits[k] > hits[best]) {
+    double bestZ = SWITCH_Z;
+    for (int k = 0; k < GRID.length; k++) {
+      double z = lead(k, current);
+      if (z > bestZ) {
+        bestZ = z;
         best = k;
       }
     }
-    if (best == current || hits[best] <= hits[current] * (1 + SWITCH_MARGIN)) {
+    if (best == current) {
       return false;
     }
     current = best;
     switches++;
     return true;
+  }
+
+  /**
+   * Weight a's lead over weight b in standard deviations: of the events where exactly one hit, a's
+   * wins minus b's over the square root of their sum (0 when they never disagreed).
+   */
+  double lead(int a, int b) {
+    double wins = discordant[a][b];
+    double losses = discordant[b][a];
+    return wins + losses == 0 ? 0 : (wins - losses) / Math.sqrt(wins + losses);
   }
 
   /**
@@ -175,6 +217,32 @@ public final class PriorWeightTuner {
         .writeInt(hits.length);
     for (double h : hits) {
       out.writeDouble(h);
+    }
+  }
+
+  /** Writes the paired counts the switching test uses (format 7 on); read by {@link #readPairs}. */
+  public void writePairs(SnapshotWriter out) {
+    out.writeInt(GRID.length);
+    for (double[] row : discordant) {
+      for (double v : row) {
+        out.writeDouble(v);
+      }
+    }
+  }
+
+  /**
+   * Reads what {@link #writePairs} wrote; counts of another grid are read past and start empty.
+   * Mutates this.
+   */
+  public void readPairs(SnapshotReader in) {
+    int n = in.readLength(8);
+    for (int a = 0; a < n; a++) {
+      for (int b = 0; b < n; b++) {
+        double v = in.readDouble();
+        if (n == GRID.length) {
+          discordant[a][b] = v;
+        }
+      }
     }
   }
 

@@ -45,6 +45,7 @@ public final class LongTailClicks implements Iterable<Interaction> {
   private final long seed;
   private final long startMillis;
   private final long stepMillis;
+  private final double[] itemWeight;
   private final int[] itemTopic;
   private final int[][] topicItems;
   private final double[][] topicCumulative;
@@ -76,7 +77,7 @@ public final class LongTailClicks implements Iterable<Interaction> {
     SeededRandom layout = new SeededRandom(seed ^ 0x1A7E_7A11L);
     // item i has popularity rank perm[i]: ids carry no hint of popularity
     int[] itemRank = permutation(items, layout);
-    double[] itemWeight = new double[items];
+    this.itemWeight = new double[items];
     for (int i = 0; i < items; i++) {
       itemWeight[i] = 1.0 / Math.pow(itemRank[i] + 1, b.itemZipf);
     }
@@ -146,6 +147,43 @@ public final class LongTailClicks implements Iterable<Interaction> {
 
   public int topicOfItem(int item) {
     return itemTopic[item];
+  }
+
+  /**
+   * The probability of each item being the user's next click, as this generator draws it given the
+   * user's previous click ({@code lastItem}, −1 for none) and the items the user has clicked
+   * ({@code seen}): the best any model could rank by. Approximate only where the generator retries
+   * a draw that hit a clicked item. A fresh array over all items.
+   */
+  public double[] nextClickProbabilities(
+      int user, int lastItem, java.util.function.IntPredicate seen) {
+    double[] topicShare = new double[topics];
+    double totalPopularity = topicPopularityCumulative[topics - 1];
+    double explore =
+        lastItem >= 0 ? exploreProbability : exploreProbability / (1 - stayProbability);
+    double interest = lastItem >= 0 ? 1 - stayProbability - exploreProbability : 1 - explore;
+    for (int t = 0; t < topics; t++) {
+      double pop = topicPopularityCumulative[t] - (t == 0 ? 0 : topicPopularityCumulative[t - 1]);
+      topicShare[t] = explore * pop / totalPopularity;
+    }
+    for (int t : userInterests[user]) {
+      topicShare[t] += interest / interests;
+    }
+    if (lastItem >= 0) {
+      topicShare[itemTopic[lastItem]] += stayProbability;
+    }
+    double[] unseenMass = new double[topics];
+    for (int i = 0; i < items; i++) {
+      if (!seen.test(i)) {
+        unseenMass[itemTopic[i]] += itemWeight[i];
+      }
+    }
+    double[] p = new double[items];
+    for (int i = 0; i < items; i++) {
+      int t = itemTopic[i];
+      p[i] = seen.test(i) || unseenMass[t] == 0 ? 0 : topicShare[t] * itemWeight[i] / unseenMass[t];
+    }
+    return p;
   }
 
   @Override

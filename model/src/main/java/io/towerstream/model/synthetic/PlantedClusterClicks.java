@@ -105,6 +105,20 @@ public final class PlantedClusterClicks implements Iterable<Interaction> {
     return itemCluster[item];
   }
 
+  /**
+   * The probability that the user's next click is the item, as this generator draws it: the best
+   * any model could rank by (the stream has no other structure).
+   */
+  public double nextClickProbability(int user, int item) {
+    int c = itemCluster[item];
+    double[] cum = clusterCumulative[c];
+    int rank = java.util.Arrays.binarySearch(clusterItems[c], item);
+    double within = (cum[rank] - (rank == 0 ? 0 : cum[rank - 1])) / cum[cum.length - 1];
+    double cluster =
+        (c == userCluster[user] ? inClusterProbability : 0) + (1 - inClusterProbability) / clusters;
+    return cluster * within;
+  }
+
   public static String userId(int user) {
     return "u" + user;
   }

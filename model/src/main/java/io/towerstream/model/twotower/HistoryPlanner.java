@@ -35,7 +35,7 @@ final class HistoryPlanner {
    * @return offsets of each row's pooled positions, length {@code rows + 1}
    */
   int[] plan(List<Interaction> batch, BatchLookup pooled) {
-    return plan(batch, pooled, null, null);
+    return plan(batch, pooled, null, null, false);
   }
 
   /**
@@ -44,10 +44,17 @@ final class HistoryPlanner {
    *
    * @param views how views are drawn, or null for none
    * @param random draws the views; untouched without them
+   * @param replayed the rows are earlier events trained again: each pools the user's stored history
+   *     without the row's own item (which it already holds), and no row adds to another
    * @return offsets of each row's, then each view's, pooled positions, length {@code B·(1 + views)
    *     + 1}
    */
-  int[] plan(List<Interaction> batch, BatchLookup pooled, Views views, SeededRandom random) {
+  int[] plan(
+      List<Interaction> batch,
+      BatchLookup pooled,
+      Views views,
+      SeededRandom random,
+      boolean replayed) {
     pooled.clear();
     int rows = batch.size();
     int count = views == null ? 0 : views.count();
@@ -66,7 +73,11 @@ final class HistoryPlanner {
         histories.copyTo(userSlot, history);
       }
       List<String> earlier = earlierInBatch.computeIfAbsent(x.userId(), u -> new ArrayList<>());
-      history.addAll(earlier);
+      if (replayed) {
+        history.removeIf(x.itemId()::equals);
+      } else {
+        history.addAll(earlier);
+      }
       int[] slots = new int[Math.min(length, history.size())];
       int n = 0;
       for (int k = Math.max(0, history.size() - length); k < history.size(); k++) {

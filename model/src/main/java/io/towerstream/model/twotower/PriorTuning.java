@@ -3,6 +3,7 @@ package io.towerstream.model.twotower;
 import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.nd.NdArrays;
+import io.towerstream.model.prior.PriorWeightTuner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,8 +15,16 @@ import java.util.List;
  * yet), by the score the store would serve without the prior ({@code user·item + τ·b}). When the
  * tuner then picks another weight, every item is marked changed, because every published bias moves
  * with it.
+ *
+ * <p>Cost: an event scored costs a dot product and a pass per candidate weight over every live
+ * item, so a batch tunes on at most {@link #ITEM_SCORES_PER_BATCH} item scores: all its events on a
+ * catalogue of up to ~16,000 items, fewer on larger ones (its first events; one at least), which
+ * keeps tuning within about one training step's work at any catalogue size and deterministic.
  */
 final class PriorTuning {
+  /** Item scores (events × live items) one batch tunes on at most. */
+  static final int ITEM_SCORES_PER_BATCH = 1 << 19;
+
   private final ModelState s;
 
   PriorTuning(ModelState state) {
@@ -24,18 +33,21 @@ final class PriorTuning {
 
   /** Whether the next batch is one to tune on. */
   boolean due() {
-    return s.priorTuner != null && s.counters.batches() % s.config.priorTuningInterval() == 0;
+    return s.priorTuner != null
+        && !s.trainsAsReplica
+        && s.counters.batches() % s.config.priorTuningInterval() == 0;
   }
 
   /**
-   * Scores {@code batch} with the model as it is now and lets the tuner reselect. Mutates the
-   * tuner.
+   * Scores {@code batch} with the model as it is now, before it trains: each scored event's hits
+   * under every candidate weight, for {@link #record} once the step is taken. Reads only.
    */
-  void observe(List<Interaction> batch) {
+  List<boolean[]> score(List<Interaction> batch) {
+    List<boolean[]> out = new ArrayList<>();
     int[] itemSlots = liveSlots();
     int n = itemSlots.length;
     if (n == 0) {
-      return;
+      return out;
     }
     int[] itemIndex = new int[s.items.size()];
     Arrays.fill(itemIndex, -1);
@@ -44,7 +56,8 @@ final class PriorTuning {
     }
     List<Interaction> known = new ArrayList<>();
     int[] userSlots = new int[batch.size()];
-    for (Interaction e : batch) {
+    int events = Math.max(1, Math.min(batch.size(), ITEM_SCORES_PER_BATCH / n));
+    for (Interaction e : batch.subList(0, events)) {
       int user = s.users.slotOf(e.userId());
       int item = s.items.slotOf(e.itemId());
       if (user >= 0 && item >= 0) {
@@ -53,7 +66,7 @@ final class PriorTuning {
       }
     }
     if (known.isEmpty()) {
-      return;
+      return out;
     }
     int dim = s.config.dim();
     float[] users = TowerOutputs.of(s, EntityKind.USER, userSlots, 0, known.size());
@@ -84,8 +97,17 @@ final class PriorTuning {
         }
       }
       int target = itemIndex[s.items.slotOf(known.get(b).itemId())];
-      s.priorTuner.observe(row, logMass, target, Arrays.copyOf(excluded, count));
+      out.add(PriorWeightTuner.hits(row, logMass, target, Arrays.copyOf(excluded, count)));
     }
+    return out;
+  }
+
+  /**
+   * Counts what {@link #score} found into the tuner and lets it reselect; every item's bias moves
+   * when the weight does. Mutates the tuner.
+   */
+  void record(List<boolean[]> scored) {
+    scored.forEach(s.priorTuner::record);
     if (s.priorTuner.reselect()) {
       s.itemChanges.markAll();
     }

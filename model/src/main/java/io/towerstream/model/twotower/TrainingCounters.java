@@ -14,6 +14,7 @@ final class TrainingCounters {
   private long eventsTrained;
   private long batches;
   private long skippedBatches;
+  private long replayedEvents; // not snapshotted: a diagnostic
   private double lossEma = Double.NaN;
   private long lastEventTimeMillis;
 
@@ -44,6 +45,19 @@ final class TrainingCounters {
     batches++;
     lossEma = Double.isNaN(lossEma) ? loss : (1 - LOSS_EMA_RATE) * lossEma + LOSS_EMA_RATE * loss;
     lastEventTimeMillis = Math.max(lastEventTimeMillis, maxEventTimeMillis);
+  }
+
+  /**
+   * A replay step trained {@code events} earlier positives again; they counted when they first
+   * trained.
+   */
+  void recordReplayed(int events) {
+    replayedEvents += events;
+  }
+
+  /** Positives trained again by experience replay. */
+  long replayedEvents() {
+    return replayedEvents;
   }
 
   void recordSkipped() {

@@ -92,8 +92,28 @@ final class TrainingStep {
       admission.commit(admitted, events.size());
       return new StepResult(0, Double.NaN, false);
     }
+    StepResult r = step(batch, false);
+    if (!r.skipped()) {
+      admission.commit(admitted, events.size());
+    }
+    return r;
+  }
+
+  /**
+   * Trains earlier positives again (experience replay): the same step, each row's history the
+   * user's current one without the row's own item, and nothing counted: frequencies, reservoir,
+   * prior, histories, admission and the event counters saw these events when they first trained.
+   */
+  StepResult replay(List<Interaction> events) {
+    if (events.isEmpty()) {
+      return new StepResult(0, Double.NaN, false);
+    }
+    return step(events, true);
+  }
+
+  private StepResult step(List<Interaction> batch, boolean replay) {
     SeededRandom.State samplingRandom = s.sampling.state();
-    Plan plan = plan(batch);
+    Plan plan = plan(batch, replay);
     ForwardBackward.Gradients g =
         forwardBackward.run(
             plan.rows,
@@ -120,8 +140,7 @@ final class TrainingStep {
       s.counters.recordSkipped();
       return new StepResult(plan.events, Double.NaN, true);
     }
-    commit(plan, g, decision.scale());
-    admission.commit(admitted, events.size());
+    commit(plan, g, decision.scale(), replay);
     return new StepResult(plan.events, g.loss(), false);
   }
 
@@ -129,7 +148,7 @@ final class TrainingStep {
    * Phase 1: reads the model and advances only the random generators. The rows are the events, then
    * each augmented view of them (same user and item, another view of the history).
    */
-  private Plan plan(List<Interaction> batch) {
+  private Plan plan(List<Interaction> batch, boolean replay) {
     int events = batch.size();
     int rows = events * (1 + (views == null ? 0 : views.count()));
     long step = s.counters.batches() + 1;
@@ -144,7 +163,7 @@ final class TrainingStep {
       weights[r] = x.weight();
       maxEventTime = Math.max(maxEventTime, x.eventTimeMillis());
     }
-    int[] poolOffsets = histories.plan(batch, pooled, views, s.sampling);
+    int[] poolOffsets = histories.plan(batch, pooled, views, s.sampling, replay);
     int positiveItems = items.distinctCount();
     int draws = s.reservoir.size() > 0 ? negatives.length : 0;
     if (draws > 0) {
@@ -197,9 +216,9 @@ final class TrainingStep {
   }
 
   /** Phase 3: applies an accepted step. */
-  private void commit(Plan plan, ForwardBackward.Gradients g, float scale) {
+  private void commit(Plan plan, ForwardBackward.Gradients g, float scale, boolean replay) {
     long firstEvent = s.streamPosition();
-    long now = firstEvent + plan.events;
+    long now = firstEvent + (replay ? 0 : plan.events);
     s.users.setClock(now);
     s.items.setClock(now);
     pooled.commit(); // touches the pooled rows first, so this step's inserts do not evict them
@@ -256,13 +275,13 @@ final class TrainingStep {
     if (g.lossHead() != null) {
       s.lossHead.update(g.lossHead(), g.lossHeadStatistics(), scale, c);
     }
-    for (int k = 0; k < plan.positiveItems; k++) {
+    for (int k = 0; k < plan.positiveItems && !replay; k++) {
       if (itemSlots[k] >= 0) {
         s.frequencies.observe(itemSlots[k], plan.step, plan.priorGap);
         s.clickedItems.mark(itemSlots[k]);
       }
     }
-    for (int p = 0; p < plan.events; p++) { // each event once, not once per view
+    for (int p = 0; p < plan.events && !replay; p++) { // each event once, not once per view
       int slot = itemSlots[items.distinctOf(p)];
       if (slot >= 0) {
         s.reservoir.observe(slot);
@@ -302,7 +321,11 @@ final class TrainingStep {
       s.queue.flushEvictions(); // before enqueueing: an evicted slot may hold a new positive now
       enqueuePositives(itemSlots, plan.positiveItems);
     }
-    s.counters.recordTrained(plan.events, g.loss(), plan.maxEventTime);
+    if (replay) {
+      s.counters.recordReplayed(plan.events);
+    } else {
+      s.counters.recordTrained(plan.events, g.loss(), plan.maxEventTime);
+    }
   }
 
   /**

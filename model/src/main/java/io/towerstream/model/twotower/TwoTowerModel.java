@@ -93,10 +93,29 @@ public final class TwoTowerModel implements OnlineModel {
   /** {@inheritDoc} An empty batch is a no-op. */
   @Override
   public StepResult train(List<Interaction> batch) {
+    List<boolean[]> tuning = null;
     if (!Objects.requireNonNull(batch, "batch").isEmpty() && priorTuning.due()) {
-      priorTuning.observe(batch); // test, then train: before the batch moves the model
+      tuning = priorTuning.score(batch); // test, then train: before the batch moves the model
     }
-    return step.run(batch);
+    StepResult r = step.run(batch);
+    if (tuning != null && !r.skipped()) {
+      priorTuning.record(tuning); // a skipped step leaves the model, tuner included, as it was
+    }
+    if (state.replay != null && !batch.isEmpty() && !r.skipped()) {
+      replayAfter(batch);
+    }
+    return r;
+  }
+
+  /**
+   * Experience replay: trains {@code ratio × batch} earlier positives again (the fraction by a
+   * seeded draw), then keeps the batch for later replays.
+   */
+  private void replayAfter(List<Interaction> batch) {
+    double want = state.config.replayRatio() * batch.size();
+    int count = (int) want + (state.replayRandom.nextDouble() < want - (int) want ? 1 : 0);
+    step.replay(state.replay.draw(count, state.replayRandom));
+    state.replay.addAll(batch);
   }
 
   @Override
@@ -230,6 +249,7 @@ public final class TwoTowerModel implements OnlineModel {
   @Override
   public void trackReplicaDelta() {
     state.trackReplica();
+    state.trainsAsReplica = true;
   }
 
   @Override

@@ -76,6 +76,44 @@ class PriorWeightTunerTest {
     assertEquals(1f, t.weight());
   }
 
+  /**
+   * One event's hits per weight: weight 0 hits when {@code zero}, every other when {@code rest}.
+   */
+  private static boolean[] hits(boolean zero, boolean rest) {
+    boolean[] h = new boolean[PriorWeightTuner.GRID.length];
+    java.util.Arrays.fill(h, rest);
+    h[0] = zero;
+    return h;
+  }
+
+  @Test
+  void aLeadNoBiggerThanNoiseDoesNotSwitchOnTheSameEvents() {
+    // weight 0 and the rest disagree on a fifth of the events, each winning half of those at random
+    PriorWeightTuner t = new PriorWeightTuner(1f, 1_000);
+    Random r = new Random(11);
+    for (int e = 0; e < 5_000; e++) {
+      boolean disagree = r.nextInt(5) == 0;
+      boolean zeroWins = r.nextBoolean();
+      t.record(disagree ? hits(zeroWins, !zeroWins) : hits(true, true));
+      t.reselect();
+    }
+    assertEquals(1f, t.weight(), "switches " + t.switches());
+  }
+
+  @Test
+  void aSmallLeadOnTheSameEventsIsEnoughWhenItIsConsistent() {
+    // weight 0 finds the click on 3% more events and never on fewer: a small hit-rate gap, but
+    // every disagreement goes its way
+    PriorWeightTuner t = new PriorWeightTuner(1f, 1_000);
+    Random r = new Random(12);
+    for (int e = 0; e < 1_000; e++) {
+      boolean hitsBoth = r.nextInt(10) == 0;
+      t.record(r.nextInt(100) < 3 ? hits(true, false) : hits(hitsBoth, hitsBoth));
+    }
+    assertTrue(t.reselect());
+    assertEquals(0f, t.weight());
+  }
+
   @Test
   void followsTheStreamWhenItChanges() {
     PriorWeightTuner t = new PriorWeightTuner(0f, 500);

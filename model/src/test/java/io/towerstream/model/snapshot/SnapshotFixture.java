@@ -17,7 +17,13 @@ import java.util.List;
  * version's reader.
  */
 public final class SnapshotFixture {
-  static final String RESOURCE = "/snapshots/format-v6.snapshot";
+  static final String RESOURCE = "/snapshots/format-v7.snapshot";
+
+  /**
+   * The last version-6 fixture, written with {@link #V6_CONFIG} before the tuner's paired counts
+   * and experience replay, kept so reading version 6 stays tested.
+   */
+  static final String V6_RESOURCE = "/snapshots/format-v6.snapshot";
 
   /**
    * The last version-5 fixture, written with {@link #CONFIG} before side features existed, kept so
@@ -104,15 +110,23 @@ public final class SnapshotFixture {
 
   /**
    * {@link #V4_CONFIG} with the DINO loss, whose head (prototypes, their momentum teacher, the
-   * centre) is the part version 5 added; it learns no temperature and has no item bias.
+   * centre) is the part version 5 added; it learns no temperature and has no item bias. The config
+   * of the version-5 and version-6 fixtures.
    */
-  static final ModelConfig CONFIG =
+  static final ModelConfig V6_CONFIG =
       V4_CONFIG.toBuilder()
           .loss(ModelConfig.Loss.DINO)
           .dinoPrototypes(3)
           .learnedTemperature(false)
           .itemBias(false)
           .build();
+
+  /**
+   * {@link #V6_CONFIG} with experience replay, whose buffer is the part version 7 added (with the
+   * tuner's paired counts, which every tuned config has).
+   */
+  static final ModelConfig CONFIG =
+      V6_CONFIG.toBuilder().replayRatio(0.5).replayCapacity(5).build();
 
   private SnapshotFixture() {}
 

@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class SnapshotFormatTest {
   @Test
-  void theCommittedVersion6FixtureLoadsAndIsResavedByteForByte() throws IOException {
+  void theCommittedVersion7FixtureLoadsAndIsResavedByteForByte() throws IOException {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
-    assertThat(SnapshotReader.over(fixture, 4, 4).readInt()).isEqualTo(6);
+    assertThat(SnapshotReader.over(fixture, 4, 4).readInt()).isEqualTo(7);
     OnlineModel model = TwoTowerModels.restore(fixture, SnapshotFixture.CONFIG);
     assertThat(model.snapshot()).isEqualTo(fixture);
     assertThat(model.stats().batches()).isEqualTo(23);
@@ -37,6 +37,24 @@ class SnapshotFormatTest {
                 .train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3")))
                 .skipped())
         .isFalse();
+  }
+
+  @Test
+  void aVersion6SnapshotLoadsWithoutReplayedPositivesAndIsResavedInTheCurrentFormat()
+      throws IOException {
+    byte[] v6 = readFixture(SnapshotFixture.V6_RESOURCE);
+    assertThat(SnapshotReader.over(v6, 4, 4).readInt()).isEqualTo(6);
+    OnlineModel model = TwoTowerModels.restore(v6, SnapshotFixture.V6_CONFIG);
+    byte[] resaved = model.snapshot();
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
+        .isEqualTo(SnapshotFormat.FORMAT_VERSION);
+    assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.V6_CONFIG).snapshot())
+        .isEqualTo(resaved);
+    // with replay turned on at restore the buffer starts empty, and the model trains on
+    OnlineModel replaying = TwoTowerModels.restore(v6, SnapshotFixture.CONFIG);
+    List<Interaction> batch = List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3"));
+    assertThat(replaying.train(batch).skipped()).isFalse();
+    assertThat(replaying.userVector("u1")).isNotNull();
   }
 
   /**
@@ -82,16 +100,18 @@ class SnapshotFormatTest {
   }
 
   @Test
-  void aVersion5SnapshotLoadsWithoutSideFeaturesAndIsResavedAsVersion6() throws IOException {
+  void aVersion5SnapshotLoadsWithoutSideFeaturesAndIsResavedInTheCurrentFormat()
+      throws IOException {
     byte[] v5 = readFixture(SnapshotFixture.V5_RESOURCE);
     assertThat(SnapshotReader.over(v5, 4, 4).readInt()).isEqualTo(5);
-    OnlineModel model = TwoTowerModels.restore(v5, SnapshotFixture.CONFIG);
+    OnlineModel model = TwoTowerModels.restore(v5, SnapshotFixture.V6_CONFIG);
     assertThat(model.stats().batches()).isEqualTo(19);
     assertThat(((TwoTowerModel) model).featureCounts()).containsExactly(0, 0);
     byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(6);
-    assertThat(resaved).hasSize(v5.length + EMPTY_V6_PART);
-    OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.CONFIG);
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
+        .isEqualTo(SnapshotFormat.FORMAT_VERSION);
+    assertThat(resaved).hasSize(v5.length + EMPTY_V6_PART + TUNED_V7_PART);
+    OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.V6_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.snapshot()).isEqualTo(resaved);
   }
@@ -99,39 +119,48 @@ class SnapshotFormatTest {
   /** Bytes version 6 adds to a model without side features: an empty token table and map. */
   private static final int EMPTY_V6_PART = 56; // table header and extras, map count
 
+  /**
+   * Bytes version 7 adds to a tuned model without replay: the tuner's 11 × 11 paired counts with
+   * their length, and the replay flag.
+   */
+  private static final int TUNED_V7_PART = 4 + 11 * 11 * 8 + 1;
+
   @Test
-  void aVersion4SnapshotLoadsWithoutAPredictorAndIsResavedAsVersion6() throws IOException {
+  void aVersion4SnapshotLoadsWithoutAPredictorAndIsResavedInTheCurrentFormat() throws IOException {
     byte[] v4 = readFixture(SnapshotFixture.V4_RESOURCE);
     assertThat(SnapshotReader.over(v4, 4, 4).readInt()).isEqualTo(4);
     OnlineModel model = TwoTowerModels.restore(v4, SnapshotFixture.V4_CONFIG);
     assertThat(model.stats().batches()).isEqualTo(19);
     byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(6);
-    assertThat(resaved).hasSize(v4.length + 1 + EMPTY_V6_PART); // version 5's: no predictor
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
+        .isEqualTo(SnapshotFormat.FORMAT_VERSION);
+    // version 5's: no predictor
+    assertThat(resaved).hasSize(v4.length + 1 + EMPTY_V6_PART + TUNED_V7_PART);
     assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.V4_CONFIG).snapshot())
         .isEqualTo(resaved);
     OnlineModel simSiam =
         TwoTowerModels.restore(
-            v4, SnapshotFixture.CONFIG.toBuilder().loss(ModelConfig.Loss.SIMSIAM).build());
+            v4, SnapshotFixture.V6_CONFIG.toBuilder().loss(ModelConfig.Loss.SIMSIAM).build());
     assertThat(simSiam.snapshot().length)
         .as("restored under SimSiam: a fresh d × d predictor with its Adam state")
         .isGreaterThan(resaved.length + 16 * 3);
-    assertThat(TwoTowerModels.restore(v4, SnapshotFixture.CONFIG).snapshot().length)
+    assertThat(TwoTowerModels.restore(v4, SnapshotFixture.V6_CONFIG).snapshot().length)
         .as("under DINO: fresh prototypes, teacher and centre")
         .isGreaterThan(resaved.length + 3 * 4 * 2 * 4);
   }
 
   @Test
-  void aVersion3SnapshotLoadsWithNoRemoteEventsAndIsResavedAsVersion6() throws IOException {
+  void aVersion3SnapshotLoadsWithNoRemoteEventsAndIsResavedInTheCurrentFormat() throws IOException {
     byte[] v3 = readFixture(SnapshotFixture.V3_RESOURCE);
     assertThat(SnapshotReader.over(v3, 4, 4).readInt()).isEqualTo(3);
     OnlineModel model = TwoTowerModels.restore(v3, SnapshotFixture.V4_CONFIG);
     assertThat(model.stats().batches()).isEqualTo(19);
     assertThat(model.stats().users()).isEqualTo(8);
     byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt()).isEqualTo(6);
-    // version 4's long (zero), 5's absent predictor, 6's empty side features
-    assertThat(resaved).hasSize(v3.length + 9 + EMPTY_V6_PART);
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
+        .isEqualTo(SnapshotFormat.FORMAT_VERSION);
+    // version 4's long (zero), 5's absent predictor, 6's empty side features, 7's counts
+    assertThat(resaved).hasSize(v3.length + 9 + EMPTY_V6_PART + TUNED_V7_PART);
     OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.V4_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.snapshot()).isEqualTo(resaved);
@@ -151,8 +180,9 @@ class SnapshotFormatTest {
     assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
         .isEqualTo(SnapshotFormat.FORMAT_VERSION);
     assertThat(resaved)
-        // each tower's MLP width (0), version 4's long, 5's flag, 6's empty side features
-        .hasSize(pre.length + 2 * 4 + 9 + EMPTY_V6_PART);
+        // each tower's MLP width (0), version 4's long, 5's flag, 6's empty side features, 7's
+        // counts
+        .hasSize(pre.length + 2 * 4 + 9 + EMPTY_V6_PART + TUNED_V7_PART);
     TwoTowerModel again = TwoTowerModel.restore(resaved, SnapshotFixture.V3_PRE_MLP_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.itemBias("i1")).isEqualTo(model.itemBias("i1"));
@@ -255,14 +285,14 @@ class SnapshotFormatTest {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
     SnapshotReader header = SnapshotReader.over(fixture, 0, 12);
     assertThat(header.readInt()).isEqualTo(SnapshotFormat.MAGIC);
-    assertThat(header.readInt()).isEqualTo(6);
+    assertThat(header.readInt()).isEqualTo(7);
     assertThat(header.readInt()).isEqualTo(4); // dim
 
     byte[] future = fixture.clone();
-    future[7] = 7; // version 7, checksum now stale: the version is what gets reported
+    future[7] = 8; // version 8, checksum now stale: the version is what gets reported
     assertThatThrownBy(() -> SnapshotFormat.open(future, 4))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown model snapshot format version 7");
+        .hasMessageContaining("unknown model snapshot format version 8");
   }
 
   @Test

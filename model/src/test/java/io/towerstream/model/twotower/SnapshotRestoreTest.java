@@ -38,7 +38,7 @@ class SnapshotRestoreTest {
 
   /**
    * Every appended part with state: SigLIP bias, learned τ, queue, pending admissions, expiries,
-   * Adam rows.
+   * Adam rows, the replay buffer and its generator.
    */
   @ParameterizedTest(name = "loss={0}")
   @ValueSource(strings = {"siglip", "symmetric-infonce"})
@@ -53,6 +53,8 @@ class SnapshotRestoreTest {
             .admissionMinCount(2)
             .rowTtlEvents(200)
             .tableOptimizer(ModelConfig.TableOptimizer.ADAM)
+            .replayRatio(0.5)
+            .replayCapacity(100)
             .build();
     OnlineModel original = assertRestoreContinuesBitIdentically(config);
     assertThat(original.stats().expiredRows()).as("expiries were exercised").isPositive();
