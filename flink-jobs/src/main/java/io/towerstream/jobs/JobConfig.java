@@ -446,6 +446,13 @@ public final class JobConfig implements Serializable {
               ModelConfig.Builder::itemFeatureIdDropout,
               ModelConfig::itemFeatureIdDropout),
           modelDouble(
+              "model.history.id-weight",
+              "Weight of the user's own id row beside their pooled history in the user tower, in"
+                  + " (0, 1]; below 1 a user with few clicks leans on the history rows every user"
+                  + " trains.",
+              ModelConfig.Builder::historyIdWeight,
+              ModelConfig::historyIdWeight),
+          modelDouble(
               "model.replay.ratio",
               "Experience replay: earlier positives (from the last model.replay.capacity) trained"
                   + " again per new one, in a step of their own after each batch; 0 = off.",

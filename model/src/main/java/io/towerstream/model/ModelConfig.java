@@ -50,7 +50,8 @@ public record ModelConfig(
     String itemFeatureBucketWidths,
     double itemFeatureIdDropout,
     double replayRatio,
-    int replayCapacity)
+    int replayCapacity,
+    double historyIdWeight)
     implements Serializable {
 
   /**
@@ -261,6 +262,11 @@ public record ModelConfig(
         historyRecencyDecay,
         "in (0, 1] (1 = the plain mean)");
     require(
+        historyIdWeight > 0 && historyIdWeight <= 1,
+        "model.history.id-weight",
+        historyIdWeight,
+        "in (0, 1]");
+    require(
         replayRatio >= 0 && replayRatio <= 16,
         "model.replay.ratio",
         replayRatio,
@@ -396,7 +402,8 @@ public record ModelConfig(
         .itemFeatureBucketWidths(itemFeatureBucketWidths)
         .itemFeatureIdDropout(itemFeatureIdDropout)
         .replayRatio(replayRatio)
-        .replayCapacity(replayCapacity);
+        .replayCapacity(replayCapacity)
+        .historyIdWeight(historyIdWeight);
   }
 
   /** How this config turns an item's side features into the tokens its item tower pools. */
@@ -456,6 +463,7 @@ public record ModelConfig(
     private double itemFeatureIdDropout = 0;
     private double replayRatio = 0;
     private int replayCapacity = 10_000;
+    private double historyIdWeight = 0.5;
 
     /** Embedding and tower output dimension; default 64. */
     public Builder dim(int v) {
@@ -793,6 +801,19 @@ public record ModelConfig(
       return this;
     }
 
+    /**
+     * Weight {@code w} of the user's own id row in the user tower, {@code z = w·e_user + pooled
+     * history}; default 0.5. The id row is trained on every click of the user, the history rows are
+     * shared with every other user: at full weight a user with a handful of clicks is carried by a
+     * row fitted to those few (the next-click HR@10 of the sparse long-tail stream: 0.095 at 1,
+     * 0.103 at 0.5, 0.105 at 0.3), while MovieLens's long histories lose only below 0.5 (README,
+     * Quality). Without history pooling the id row is the whole input and keeps weight 1.
+     */
+    public Builder historyIdWeight(double v) {
+      historyIdWeight = v;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
           dim,
@@ -837,7 +858,8 @@ public record ModelConfig(
           itemFeatureBucketWidths,
           itemFeatureIdDropout,
           replayRatio,
-          replayCapacity);
+          replayCapacity,
+          historyIdWeight);
     }
   }
 }

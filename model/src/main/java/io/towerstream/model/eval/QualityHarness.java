@@ -430,6 +430,7 @@ public final class QualityHarness {
       case "bucketWidths" -> b.itemFeatureBucketWidths(v);
       case "idDropout" -> b.itemFeatureIdDropout(Double.parseDouble(v));
       case "replayRatio" -> b.replayRatio(Double.parseDouble(v));
+      case "idWeight" -> b.historyIdWeight(Double.parseDouble(v));
       case "replayCapacity" -> b.replayCapacity(Integer.parseInt(v));
       default -> throw new IllegalArgumentException("unknown option " + key);
     }

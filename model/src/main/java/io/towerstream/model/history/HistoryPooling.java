@@ -1,13 +1,14 @@
 package io.towerstream.model.history;
 
 /**
- * The input of the history-pooling user tower: {@code z_i = e_i + Σ_p a_p h_p} over row i's
- * history, with {@code a_p = γ^age / Σ γ^age} ({@code age} 0 for the newest item; {@code γ =
- * model.history.recency-decay}, 1 = the plain mean), the user's id embedding plus the mean
- * embedding of their recent items (YouTube DNN's "watch vector", Covington et al. 2016). A user
- * with one click already gets a vector that says something, and a user whose id row is barely
- * trained (everything rated in one session) is carried by items that are trained by every other
- * user. A user without history gets {@code z_i = e_i}.
+ * The input of the history-pooling user tower: {@code z_i = w·e_i + Σ_p a_p h_p} over row i's
+ * history ({@code w} the id weight of the {@link RecencyWeights}, 1 unless set), with {@code a_p =
+ * γ^age / Σ γ^age} ({@code age} 0 for the newest item; {@code γ = model.history.recency-decay}, 1 =
+ * the plain mean), the user's id embedding plus the mean embedding of their recent items (YouTube
+ * DNN's "watch vector", Covington et al. 2016). A user with one click already gets a vector that
+ * says something, and a user whose id row is barely trained (everything rated in one session) is
+ * carried by items that are trained by every other user. A user without history gets {@code z_i =
+ * e_i}.
  *
  * <p>The pooling is linear, so its backward is its adjoint: {@code ∂L/∂e_i = ∂L/∂z_i} and {@code
  * ∂L/∂h_p = ∂L/∂z_i / n_i}. Plain loops: a batch pools at most B × history rows, less work than the
@@ -32,7 +33,7 @@ public final class HistoryPooling {
    */
   public static float[] forward(
       float[] userRows, float[] pooledRows, int[] offsets, int dim, RecencyWeights weights) {
-    float[] z = userRows.clone();
+    float[] z = idGradient(userRows, weights); // w·e: the same scaling as its adjoint
     int rows = offsets.length - 1;
     for (int i = 0; i < rows; i++) {
       int n = offsets[i + 1] - offsets[i];
@@ -52,13 +53,28 @@ public final class HistoryPooling {
   }
 
   /**
+   * The adjoint of {@link #forward} for the id embeddings: {@code ∂L/∂e_i = w·∂L/∂z_i}. A fresh
+   * array; {@code dInputs} is not modified.
+   */
+  public static float[] idGradient(float[] dInputs, RecencyWeights weights) {
+    float w = weights.idWeight();
+    float[] d = dInputs.clone();
+    if (w != 1f) {
+      for (int k = 0; k < d.length; k++) {
+        d[k] *= w;
+      }
+    }
+    return d;
+  }
+
+  /**
    * The adjoint of {@link #forward} per position: the definition the gradient checks test. The step
    * itself uses {@link #backwardPooledByDistinct} and {@link #pooledSquaredNorm}, which give the
    * same sums without this array.
    *
    * @param dInputs {@code B × dim} gradient of the loss with respect to the tower inputs {@code z}
    * @return {@code positions × dim} gradient with respect to each pooled row, a fresh array; the
-   *     gradient with respect to the id embeddings is {@code dInputs} itself
+   *     gradient with respect to the id embeddings is {@link #idGradient}
    */
   public static float[] backwardPooled(
       float[] dInputs, int[] offsets, int dim, RecencyWeights weights) {

@@ -2,15 +2,17 @@ package io.towerstream.model.history;
 
 /**
  * The pooling weights of a history of {@code n} items, oldest first: {@code a_j = γ^(n−1−j) / Σ_age
- * γ^age}, or {@code 1/n} each for {@code γ = 1}. The powers and their running sums are tabulated
- * once, up to the history length, so that pooling a row allocates nothing; immutable, so the
- * training and serving paths may share one.
+ * γ^age}, or {@code 1/n} each for {@code γ = 1}; and the weight {@code w} of the row's own id
+ * embedding beside them. The powers and their running sums are tabulated once, up to the history
+ * length, so that pooling a row allocates nothing; immutable, so the training and serving paths may
+ * share one.
  */
 public final class RecencyWeights {
   /** The plain mean. */
   public static final RecencyWeights MEAN = new RecencyWeights(0, 1.0);
 
   private final double decay;
+  private final float idWeight;
 
   /** {@code powers[age] = γ^age}, by repeated multiplication. */
   private final double[] powers;
@@ -23,7 +25,18 @@ public final class RecencyWeights {
    * @param decay γ in (0, 1]
    */
   public RecencyWeights(int maxLength, double decay) {
+    this(maxLength, decay, 1f);
+  }
+
+  /**
+   * @param idWeight the weight of the row's own id embedding, in (0, 1]
+   */
+  public RecencyWeights(int maxLength, double decay, float idWeight) {
+    if (!(idWeight > 0 && idWeight <= 1)) {
+      throw new IllegalArgumentException("id weight must be in (0, 1], was " + idWeight);
+    }
     this.decay = decay;
+    this.idWeight = idWeight;
     int size = decay == 1.0 ? 0 : maxLength;
     this.powers = new double[size];
     this.sums = new double[size + 1];
@@ -54,6 +67,11 @@ public final class RecencyWeights {
       a[j] = weight(n, j);
     }
     return a;
+  }
+
+  /** The weight {@code w} of the row's own id embedding. */
+  public float idWeight() {
+    return idWeight;
   }
 
   /** Whether every position weighs the same ({@code γ = 1}). */

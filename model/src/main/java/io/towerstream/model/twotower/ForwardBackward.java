@@ -166,7 +166,7 @@ final class ForwardBackward {
       double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
       return new Gradients(
           loss.loss(),
-          dUserInputs,
+          HistoryPooling.idGradient(dUserInputs, s.recency),
           itemFeatures.idRowGradient(dItemInputs),
           HistoryPooling.backwardPooledByDistinct(
               dUserInputs,
@@ -282,7 +282,7 @@ final class ForwardBackward {
     double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
     return new Gradients(
         loss.loss(),
-        dUserInputs,
+        HistoryPooling.idGradient(dUserInputs, s.recency),
         itemFeatures.idRowGradient(dItemInputs),
         HistoryPooling.backwardPooledByDistinct(
             dUserInputs,

@@ -184,7 +184,11 @@ final class ModelState {
     this.prior = prior;
     this.biases = biases;
     this.scalars = extras.scalars;
-    this.recency = new RecencyWeights(config.historyLength(), config.historyRecencyDecay());
+    this.recency =
+        new RecencyWeights(
+            config.historyLength(),
+            config.historyRecencyDecay(),
+            config.historyLength() == 0 ? 1f : (float) config.historyIdWeight());
     this.lossHead = LossHead.fresh(config);
     this.replay = config.replayRatio() > 0 ? new ReplayBuffer(config.replayCapacity()) : null;
     this.replayRandom = new SeededRandom(config.seed() ^ REPLAY_SEED);

@@ -40,6 +40,21 @@ class HistoryPoolingTest {
     assertThat(z[2]).isCloseTo(4f, within(1e-6f));
   }
 
+  @Test
+  void theIdWeightScalesTheIdRowAndItsGradientAlike() {
+    // <dz, z(e, 0)> = <idGradient(dz), e>: the id row's part of the forward and its adjoint
+    int[] offsets = {0, 2, 2};
+    RecencyWeights weights = new RecencyWeights(5, 0.7, 0.5f);
+    float[] e = gaussian(2 * DIM);
+    float[] dz = gaussian(2 * DIM);
+    float[] z = HistoryPooling.forward(e, new float[2 * DIM], offsets, DIM, weights);
+    for (int k = 0; k < e.length; k++) {
+      assertThat(z[k]).isCloseTo(0.5f * e[k], within(1e-6f));
+    }
+    assertThat(dot(dz, z)).isCloseTo(dot(HistoryPooling.idGradient(dz, weights), e), within(1e-5));
+    assertThat(HistoryPooling.idGradient(dz, RecencyWeights.MEAN)).containsExactly(dz);
+  }
+
   @ParameterizedTest(name = "decay {0}")
   @ValueSource(doubles = {1.0, 0.7})
   void backwardIsTheAdjointOfTheForwardPooling(double decay) {
