@@ -39,7 +39,8 @@ import picocli.CommandLine.Unmatched;
       "--protocol frozen: the first --split trains once; every test user is then ranked over HTTP with"
           + " their training items excluded, beside popularity, recent popularity and EASE on the same split.",
       "--protocol both: the frozen ranking after the first part, then the rest next-click, in one run.",
-      "Without --data the clicks are the synthetic stream with planted clusters (--synthetic-*).",
+      "Without --data the clicks are a synthetic stream: planted clusters, or with --synthetic-shape"
+          + " long-tail a sparse long-tail catalogue (--synthetic-*).",
       "Prints a table on stderr and, as the last line on stdout, one JSON object with every metric.",
       "Training-job options (see `towerstream train --help-job`) may follow, e.g. --model.dim 32."
     },
@@ -48,7 +49,8 @@ import picocli.CommandLine.Unmatched;
       "Example: towerstream eval --data ../shared/data/ml-100k/u.data --format movielens",
       "         towerstream eval --data ../shared/data/ml-100k/u.data --protocol frozen -k 10,20,50",
       "         towerstream eval --synthetic-users 100000 --synthetic-items 100000 \\",
-      "             --synthetic-clusters 100 --synthetic-events 1000000"
+      "             --synthetic-clusters 100 --synthetic-events 1000000",
+      "         towerstream eval --synthetic-shape long-tail --ease-max-items 15000"
     })
 public final class EvalCommand implements Callable<Integer> {
   /** The store answers at most this many candidates per query. */
@@ -179,7 +181,7 @@ public final class EvalCommand implements Callable<Integer> {
       try {
         source.synthetic();
       } catch (IllegalArgumentException e) {
-        throw usage("synthetic stream: " + e.getMessage());
+        throw usage(e.getMessage()); // names the shape, and the option where one is wrong
       }
     }
     if (items != null && !Files.exists(items)) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * Produces clicks to a Kafka cluster's clicks topic, as {@code ClickEvent} records: a click log, or
- * the synthetic stream with planted clusters the demo uses; with {@code --items}, a MovieLens
+ * a synthetic stream of the shape the demo and {@code eval} take; with {@code --items}, a MovieLens
  * catalogue to the item-features topic first. The click generator of docker/'s compose file.
  */
 @Command(
@@ -26,7 +26,8 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description =
-        "Produce clicks (a click log, or a synthetic stream with planted clusters) to the clicks topic of "
+        "Produce clicks (a click log, or a synthetic stream: planted clusters or a long tail) to the "
+            + "clicks topic of "
             + "a Kafka cluster, then exit; with --items, the items' side features to the item-features "
             + "topic first.",
     footer = {"", "Example: towerstream produce --bootstrap-servers localhost:29092 --rate 200"})

@@ -41,11 +41,25 @@ public record ClickStream(
    * generator.
    */
   public static ClickStream synthetic(PlantedClusterClicks clicks) {
+    return synthetic(
+        String.format(
+            "synthetic: %d users, %d items, %d clusters, %d events",
+            clicks.users(), clicks.items(), clicks.clusters(), clicks.events()),
+        clicks);
+  }
+
+  /**
+   * A synthetic stream from a generator whose every iteration replays the same clicks, in timestamp
+   * order. Counts the clicks and distinct ids with one pass of the generator.
+   */
+  public static ClickStream synthetic(String description, Iterable<Interaction> clicks) {
     Set<String> users = new HashSet<>();
     Set<String> items = new HashSet<>();
+    long events = 0;
     for (Interaction i : clicks) {
       users.add(i.userId());
       items.add(i.itemId());
+      events++;
     }
     Iterable<ClickRecord> records =
         () ->
@@ -64,10 +78,6 @@ public record ClickStream(
                 return new ClickRecord(i.userId(), i.itemId(), i.eventTimeMillis(), ++line);
               }
             };
-    String description =
-        String.format(
-            "synthetic: %d users, %d items, %d clusters, %d events",
-            clicks.users(), clicks.items(), clicks.clusters(), clicks.events());
-    return new ClickStream(description, records, clicks.events(), users.size(), items.size());
+    return new ClickStream(description, records, events, users.size(), items.size());
   }
 }

@@ -2,12 +2,14 @@ package io.towerstream.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.towerstream.cli.Towerstream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +74,49 @@ class EvalCommandTest {
   }
 
   @Test
+  void withoutDataTheLongTailSizesAreCheckedNamingTheShape() {
+    assertThat(
+            run(
+                "--synthetic-shape",
+                "long-tail",
+                "--synthetic-items",
+                "10",
+                "--synthetic-topics",
+                "20"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--synthetic-shape long-tail", "items ≥ topics");
+  }
+
+  @Test
+  void aShapesGroupOptionWithTheOtherShapeIsRefusedNamingIt() {
+    assertThat(run("--synthetic-topics", "30")).isEqualTo(2);
+    assertThat(err.toString()).contains("--synthetic-topics", "long-tail only");
+    assertThat(run("--synthetic-shape", "long-tail", "--synthetic-clusters", "5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--synthetic-clusters", "planted only");
+  }
+
+  @Test
+  void anUnknownShapeIsRefused() {
+    assertThat(run("--synthetic-shape", "zipf")).isEqualTo(2);
+    assertThat(err.toString()).contains("--synthetic-shape", "zipf", "planted, long-tail");
+  }
+
+  @Test
+  void longTailAloneIsTheLongTailGeneratorsOwnDefaults() {
+    CommandLine cli = Towerstream.commandLine(Map.of()); // main's wiring: no layer sets a size
+    EvalCommand command =
+        cli.parseArgs("eval", "--synthetic-shape", "long-tail")
+            .subcommand()
+            .commandSpec()
+            .commandLine()
+            .getCommand();
+    command.validate();
+    assertThat(command.source.name())
+        .isEqualTo(
+            "synthetic long-tail (6000 users, 12000 items, 300 topics, 60000 events, seed 11)");
+  }
+
+  @Test
   void withoutDataTheSyntheticStreamIsReadInTimestampOrder() throws IOException {
     EvalCommand command = new EvalCommand();
     new CommandLine(command)
@@ -84,7 +129,7 @@ class EvalCommandTest {
       assertThat(records.get(i).timestampMillis())
           .isGreaterThan(records.get(i - 1).timestampMillis());
     }
-    assertThat(command.source.name()).contains("40 items").contains("300 events");
+    assertThat(command.source.name()).contains("planted", "40 items", "300 events");
   }
 
   @Test

@@ -73,7 +73,8 @@ class LayeredDefaultsTest {
     DemoCommand demo = parse(Map.of("TOWERSTREAM_PORT", "1", "TOWERSTREAM_DEMO_", "2"), "demo");
     assertThat(demo.port).isEqualTo(8080);
     assertThat(demo.host).isEqualTo("127.0.0.1");
-    assertThat(demo.source.syntheticUsers).isEqualTo(2000);
+    assertThat(demo.source.syntheticUsers).as("unset: the shape's default").isNull();
+    assertThat(demo.source.users()).isEqualTo(2000);
   }
 
   @Test

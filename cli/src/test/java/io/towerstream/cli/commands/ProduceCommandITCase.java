@@ -3,6 +3,8 @@ package io.towerstream.cli.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.towerstream.kafka.embedded.EmbeddedKafkaBroker;
+import io.towerstream.model.Interaction;
+import io.towerstream.model.synthetic.LongTailClicks;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ClickEvent;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,51 +36,111 @@ class ProduceCommandITCase {
     AvroTrust.ensure();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.temporary().start()) {
       String bootstrap = broker.bootstrapServers();
-      assertThat(CliRun.of("topics", "--bootstrap-servers", bootstrap).exitCode()).isZero();
-      CliRun run =
-          CliRun.of(
-              "produce",
-              "--bootstrap-servers",
-              bootstrap,
-              "--synthetic-users",
-              "30",
-              "--synthetic-items",
-              "20",
-              "--synthetic-clusters",
-              "3",
-              "--synthetic-events",
-              "700",
-              "--rate",
-              "5000");
-      assertThat(run.exitCode()).as(run.err()).isZero();
+      produce(
+          bootstrap,
+          "--synthetic-users",
+          "30",
+          "--synthetic-items",
+          "20",
+          "--synthetic-clusters",
+          "3",
+          "--synthetic-events",
+          "700",
+          "--rate",
+          "5000");
 
-      TopicPartition clicks = new TopicPartition(Topics.CLICKS.defaultName(), 0);
+      List<ConsumerRecord<String, byte[]>> records = readClicks(bootstrap);
+      assertThat(records).hasSize(700);
       Set<String> users = new HashSet<>();
-      int records = 0;
-      try (KafkaConsumer<String, byte[]> consumer =
-          new KafkaConsumer<>(
-              Map.of(
-                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  bootstrap,
-                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                  "earliest"),
-              new StringDeserializer(),
-              new ByteArrayDeserializer())) {
-        consumer.assign(List.of(clicks));
-        long end = consumer.endOffsets(List.of(clicks)).get(clicks);
-        assertThat(end).isEqualTo(700);
-        while (consumer.position(clicks) < end) {
-          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
-            ClickEvent e = Topics.CLICKS.codec().decode(r.value());
-            assertThat(r.key()).isEqualTo(e.getUserId());
-            users.add(e.getUserId());
-            records++;
-          }
-        }
+      for (ConsumerRecord<String, byte[]> r : records) {
+        ClickEvent e = Topics.CLICKS.codec().decode(r.value());
+        assertThat(r.key()).isEqualTo(e.getUserId());
+        users.add(e.getUserId());
       }
-      assertThat(records).isEqualTo(700);
       assertThat(users).hasSizeGreaterThan(1).hasSizeLessThanOrEqualTo(30);
     }
+  }
+
+  @Test
+  void producesTheLongTailStreamClickForClickAsItsGeneratorMakesIt() {
+    AvroTrust.ensure();
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.temporary().start()) {
+      String bootstrap = broker.bootstrapServers();
+      produce(
+          bootstrap,
+          "--synthetic-shape",
+          "long-tail",
+          "--synthetic-users",
+          "60",
+          "--synthetic-items",
+          "200",
+          "--synthetic-topics",
+          "10",
+          "--synthetic-events",
+          "400");
+
+      List<String> expected = new ArrayList<>();
+      for (Interaction i :
+          LongTailClicks.builder().users(60).items(200).topics(10).events(400).seed(11).build()) {
+        expected.add(i.userId() + " " + i.itemId() + " " + i.eventTimeMillis());
+      }
+      List<String> produced = new ArrayList<>();
+      for (ConsumerRecord<String, byte[]> r : readClicks(bootstrap)) {
+        ClickEvent e = Topics.CLICKS.codec().decode(r.value());
+        assertThat(r.key()).isEqualTo(e.getUserId());
+        produced.add(e.getUserId() + " " + e.getItemId() + " " + e.getEventTime().toEpochMilli());
+      }
+      assertThat(produced).as("one partition, in order").isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aClusterCountWithTheLongTailShapeIsRefusedBeforeAnythingIsSent() {
+    CliRun run =
+        CliRun.of(
+            "produce",
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--synthetic-shape",
+            "long-tail",
+            "--synthetic-clusters",
+            "4");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--synthetic-clusters", "--synthetic-topics");
+  }
+
+  /**
+   * Creates the topics, then runs {@code produce} against the broker with {@code args}: it must
+   * succeed.
+   */
+  private static void produce(String bootstrap, String... args) {
+    assertThat(CliRun.of("topics", "--bootstrap-servers", bootstrap).exitCode()).isZero();
+    List<String> command = new ArrayList<>(List.of("produce", "--bootstrap-servers", bootstrap));
+    command.addAll(List.of(args));
+    CliRun run = CliRun.of(command.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+  }
+
+  /** Every record of the clicks topic's one partition, from the earliest to the end offset. */
+  private static List<ConsumerRecord<String, byte[]>> readClicks(String bootstrap) {
+    TopicPartition clicks = new TopicPartition(Topics.CLICKS.defaultName(), 0);
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.assign(List.of(clicks));
+      long end = consumer.endOffsets(List.of(clicks)).get(clicks);
+      while (consumer.position(clicks) < end) {
+        consumer.poll(Duration.ofSeconds(1)).forEach(out::add);
+      }
+    }
+    return out;
   }
 
   @Test
@@ -97,17 +160,7 @@ class ProduceCommandITCase {
     Files.writeString(clicks, "7\t1\t5\t881250949\n8\t2\t3\t881250950\n");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.temporary().start()) {
       String bootstrap = broker.bootstrapServers();
-      assertThat(CliRun.of("topics", "--bootstrap-servers", bootstrap).exitCode()).isZero();
-      CliRun run =
-          CliRun.of(
-              "produce",
-              "--bootstrap-servers",
-              bootstrap,
-              "--data",
-              clicks.toString(),
-              "--items",
-              items.toString());
-      assertThat(run.exitCode()).as(run.err()).isZero();
+      produce(bootstrap, "--data", clicks.toString(), "--items", items.toString());
 
       Map<String, ItemFeatures> features = new HashMap<>();
       long lastFeatureAt = Long.MIN_VALUE;
