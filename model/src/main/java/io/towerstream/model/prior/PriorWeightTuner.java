@@ -108,9 +108,38 @@ public final class PriorWeightTuner {
    * Reads its arguments only; a fresh array, one entry per {@link #GRID} weight.
    */
   public static boolean[] hits(float[] scores, double[] logMass, int target, int[] excluded) {
-    boolean[] hit = new boolean[GRID.length];
-    for (int k = 0; k < GRID.length; k++) {
-      hit[k] = rankOf(scores, logMass, GRID[k], target, excluded) < CUTOFF;
+    int g = GRID.length;
+    double[] st = new double[g];
+    for (int k = 0; k < g; k++) {
+      st[k] = scored(scores, logMass, GRID[k], target);
+    }
+    int[] skip = excluded == null ? new int[0] : excluded.clone();
+    Arrays.sort(skip);
+    int[] above = new int[g];
+    boolean[] missed = new boolean[g];
+    int open = g;
+    // One pass over the items for every weight at once, stopped as soon as every weight has CUTOFF
+    // items above the click: most events are misses under most weights, and found so early.
+    for (int j = 0, e = 0; j < scores.length && open > 0; j++) {
+      while (e < skip.length && skip[e] < j) {
+        e++;
+      }
+      if (j == target || (e < skip.length && skip[e] == j)) {
+        continue;
+      }
+      for (int k = 0; k < g; k++) {
+        if (!missed[k]) {
+          double sj = scored(scores, logMass, GRID[k], j);
+          if ((sj > st[k] || (sj == st[k] && j < target)) && ++above[k] >= CUTOFF) {
+            missed[k] = true;
+            open--;
+          }
+        }
+      }
+    }
+    boolean[] hit = new boolean[g];
+    for (int k = 0; k < g; k++) {
+      hit[k] = !missed[k];
     }
     return hit;
   }
@@ -126,6 +155,24 @@ public final class PriorWeightTuner {
       double[] row = discordant[a];
       for (int b = 0; b < GRID.length; b++) {
         row[b] = row[b] * decay + (hit[a] && !hit[b] ? 1 : 0);
+      }
+    }
+  }
+
+  /**
+   * Lets {@code events} go by unscored: every count decays as if they had been scored, so that the
+   * half-life stays one of the stream's events when only some of them are scored. Mutates this.
+   */
+  public void age(long events) {
+    if (events <= 0) {
+      return;
+    }
+    double f = Math.pow(decay, events);
+    mass *= f;
+    for (int k = 0; k < GRID.length; k++) {
+      hits[k] *= f;
+      for (int b = 0; b < GRID.length; b++) {
+        discordant[k][b] *= f;
       }
     }
   }

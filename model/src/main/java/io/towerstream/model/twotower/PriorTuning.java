@@ -4,9 +4,15 @@ import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.nd.NdArrays;
 import io.towerstream.model.prior.PriorWeightTuner;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Feeds the {@link io.towerstream.model.prior.PriorWeightTuner} from the stream: every {@code
@@ -16,19 +22,39 @@ import java.util.List;
  * tuner then picks another weight, every item is marked changed, because every published bias moves
  * with it.
  *
- * <p>Cost: an event scored costs a dot product and a pass per candidate weight over every live
- * item, so a batch tunes on at most {@link #ITEM_SCORES_PER_BATCH} item scores: all its events on a
- * catalogue of up to ~16,000 items, fewer on larger ones (its first events; one at least), which
- * keeps tuning within about one training step's work at any catalogue size and deterministic.
+ * <p>Cost: the items' outputs, learned biases and prior masses are kept here by slot and refreshed
+ * only for the items whose output changed since the last tuned batch (a follower of the model's
+ * item changes), so a tuned batch costs one {@code events × items} product and, per event, a pass
+ * per candidate weight over the items. A batch tunes on at most {@link #ITEM_SCORES_PER_BATCH} item
+ * scores: all its events on a catalogue of up to ~2,000 items, fewer on larger ones (its first
+ * events; one at least), which keeps tuning near one training step's work at any catalogue size,
+ * and deterministic. The events it does not score still age the tuner's counts, so that its
+ * half-life is one of the stream's events whatever the share scored.
  */
 final class PriorTuning {
-  /** Item scores (events × live items) one batch tunes on at most. */
-  static final int ITEM_SCORES_PER_BATCH = 1 << 19;
+  /** Item scores (events × item slots) one batch tunes on at most. */
+  static final int ITEM_SCORES_PER_BATCH = 1 << 16;
+
+  /** Items whose output is recomputed per tower call when the cache is refreshed. */
+  private static final int REFRESH_CHUNK = 1024;
 
   private final ModelState s;
 
+  /** Item slots whose output, learned bias or prior mass changed since the cache was refreshed. */
+  private final ChangeTracker changed = new ChangeTracker();
+
+  /**
+   * Each item slot's output (a zero row for a free slot), capacity × dim; null before the first.
+   */
+  private INDArray outputs;
+
+  private float[] learned = new float[0];
+  private double[] logMass = new double[0];
+
   PriorTuning(ModelState state) {
     this.s = state;
+    state.itemChanges.addFollower(changed);
+    changed.markAll(); // the first tuned batch fills the cache
   }
 
   /** Whether the next batch is one to tune on. */
@@ -40,20 +66,15 @@ final class PriorTuning {
 
   /**
    * Scores {@code batch} with the model as it is now, before it trains: each scored event's hits
-   * under every candidate weight, for {@link #record} once the step is taken. Reads only.
+   * under every candidate weight, for {@link #record} once the step is taken. Reads the model only.
    */
   List<boolean[]> score(List<Interaction> batch) {
     List<boolean[]> out = new ArrayList<>();
-    int[] itemSlots = liveSlots();
-    int n = itemSlots.length;
-    if (n == 0) {
+    int n = s.items.size(); // slots, free ones included: they score −∞ below
+    if (s.items.liveRows() == 0) {
       return out;
     }
-    int[] itemIndex = new int[s.items.size()];
-    Arrays.fill(itemIndex, -1);
-    for (int j = 0; j < n; j++) {
-      itemIndex[itemSlots[j]] = j;
-    }
+    refresh(n);
     List<Interaction> known = new ArrayList<>();
     int[] userSlots = new int[batch.size()];
     int events = Math.max(1, Math.min(batch.size(), ITEM_SCORES_PER_BATCH / n));
@@ -70,22 +91,24 @@ final class PriorTuning {
     }
     int dim = s.config.dim();
     float[] users = TowerOutputs.of(s, EntityKind.USER, userSlots, 0, known.size());
-    float[] items = TowerOutputs.of(s, EntityKind.ITEM, itemSlots, 0, n);
-    float[] learned = new float[n];
-    double[] logMass = new double[n];
-    for (int j = 0; j < n; j++) {
-      learned[j] = s.learnedBias(itemSlots[j]);
-      logMass[j] = s.prior.logMass(itemSlots[j]);
-    }
-    // u·v + τ·b for every event and item, the bias added inside ND4J rather than per row in Java
+    // u·v + τ·b for every event and item slot, the bias added inside ND4J
     float[][] scores =
         NdArrays.floatMatrix(users, known.size(), dim)
-            .mmul(NdArrays.floatMatrix(items, n, dim).transpose())
+            .mmul(outputs.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).transpose())
             .addiRowVector(NdArrays.floatMatrix(learned, 1, n))
             .toFloatMatrix();
+    boolean[] free = new boolean[n];
+    for (int slot = 0; slot < n; slot++) {
+      free[slot] = !s.items.isLive(slot);
+    }
     List<String> history = new ArrayList<>();
     for (int b = 0; b < known.size(); b++) {
       float[] row = scores[b];
+      for (int slot = 0; slot < n; slot++) {
+        if (free[slot]) {
+          row[slot] = Float.NEGATIVE_INFINITY; // no item: never ranked above the click
+        }
+      }
       history.clear();
       s.histories.copyTo(userSlots[b], history);
       int[] excluded = new int[history.size()];
@@ -93,34 +116,74 @@ final class PriorTuning {
       for (String itemId : history) {
         int slot = s.items.slotOf(itemId);
         if (slot >= 0) {
-          excluded[count++] = itemIndex[slot];
+          excluded[count++] = slot;
         }
       }
-      int target = itemIndex[s.items.slotOf(known.get(b).itemId())];
+      int target = s.items.slotOf(known.get(b).itemId());
       out.add(PriorWeightTuner.hits(row, logMass, target, Arrays.copyOf(excluded, count)));
     }
     return out;
   }
 
   /**
-   * Counts what {@link #score} found into the tuner and lets it reselect; every item's bias moves
-   * when the weight does. Mutates the tuner.
+   * Brings the cache up to the model's {@code n} item slots: the outputs, learned biases and prior
+   * masses of the slots changed since the last refresh (every slot the first time, and after a
+   * change of every output).
    */
-  void record(List<boolean[]> scored) {
-    scored.forEach(s.priorTuner::record);
-    if (s.priorTuner.reselect()) {
-      s.itemChanges.markAll();
+  private void refresh(int n) {
+    int dim = s.config.dim();
+    s.expandFeatureChanges(); // token rows that moved changed their items' outputs
+    long capacity = outputs == null ? 0 : outputs.rows();
+    if (n > capacity) {
+      INDArray grown = Nd4j.create(DataType.FLOAT, Math.max(n, Math.max(1024, 2 * capacity)), dim);
+      if (outputs != null) {
+        grown.get(NDArrayIndex.interval(0, capacity), NDArrayIndex.all()).assign(outputs);
+      }
+      outputs = grown;
+      learned = Arrays.copyOf(learned, (int) grown.rows());
+      int old = logMass.length;
+      logMass = Arrays.copyOf(logMass, (int) grown.rows());
+      Arrays.fill(logMass, old, logMass.length, Double.NEGATIVE_INFINITY);
+    }
+    int[] slots = changed.take(n);
+    int[] live = new int[slots.length];
+    int m = 0;
+    FloatBuffer rows = outputs.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    float[] zero = new float[dim];
+    for (int slot : slots) {
+      if (slot >= n) {
+        continue;
+      }
+      if (s.items.isLive(slot)) {
+        live[m++] = slot;
+        learned[slot] = s.learnedBias(slot);
+        logMass[slot] = s.prior.logMass(slot);
+      } else {
+        rows.position(slot * dim);
+        rows.put(zero);
+        learned[slot] = 0f;
+        logMass[slot] = Double.NEGATIVE_INFINITY;
+      }
+    }
+    for (int start = 0; start < m; start += REFRESH_CHUNK) {
+      int len = Math.min(REFRESH_CHUNK, m - start);
+      float[] v = TowerOutputs.of(s, EntityKind.ITEM, live, start, len);
+      for (int r = 0; r < len; r++) {
+        rows.position(live[start + r] * dim);
+        rows.put(v, r * dim, dim);
+      }
     }
   }
 
-  private int[] liveSlots() {
-    int[] out = new int[s.items.liveRows()];
-    int k = 0;
-    for (int slot = 0; slot < s.items.size() && k < out.length; slot++) {
-      if (s.items.isLive(slot)) {
-        out[k++] = slot;
-      }
+  /**
+   * Counts what {@link #score} found into the tuner and lets it reselect; every item's bias moves
+   * when the weight does. Mutates the tuner.
+   */
+  void record(List<boolean[]> scored, int batchEvents) {
+    scored.forEach(s.priorTuner::record);
+    s.priorTuner.age(batchEvents - scored.size());
+    if (s.priorTuner.reselect()) {
+      s.itemChanges.markAll();
     }
-    return Arrays.copyOf(out, k);
   }
 }

@@ -99,7 +99,7 @@ public final class TwoTowerModel implements OnlineModel {
     }
     StepResult r = step.run(batch);
     if (tuning != null && !r.skipped()) {
-      priorTuning.record(tuning); // a skipped step leaves the model, tuner included, as it was
+      priorTuning.record(tuning, batch.size()); // a skipped step leaves the model as it was
     }
     if (state.replay != null && !batch.isEmpty() && !r.skipped()) {
       replayAfter(batch);

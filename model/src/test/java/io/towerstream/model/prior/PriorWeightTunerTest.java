@@ -171,6 +171,31 @@ class PriorWeightTunerTest {
   }
 
   @Test
+  void hitsAreTheRanksBelowTheCutoffUnderEveryWeight() {
+    // the one-pass, early-stopping count against each weight's full rank
+    Random r = new Random(8);
+    for (int trial = 0; trial < 300; trial++) {
+      int n = 1 + r.nextInt(60);
+      float[] s = new float[n];
+      double[] l = new double[n];
+      for (int j = 0; j < n; j++) {
+        s[j] = r.nextInt(6) / 5f;
+        l[j] = r.nextInt(4) == 0 ? Double.NEGATIVE_INFINITY : r.nextInt(4);
+      }
+      if (r.nextBoolean()) {
+        s[r.nextInt(n)] = Float.NEGATIVE_INFINITY; // a free slot
+      }
+      int target = r.nextInt(n);
+      int[] excluded = r.ints(r.nextInt(6), 0, n).distinct().toArray();
+      boolean[] hits = PriorWeightTuner.hits(s, l, target, excluded);
+      for (int k = 0; k < PriorWeightTuner.GRID.length; k++) {
+        int rank = PriorWeightTuner.rankOf(s, l, PriorWeightTuner.GRID[k], target, excluded);
+        assertEquals(rank < PriorWeightTuner.CUTOFF, hits[k], "weight " + k + ", rank " + rank);
+      }
+    }
+  }
+
+  @Test
   void snapshotRoundTripKeepsTheWeightAndTheTallies() {
     PriorWeightTuner t = new PriorWeightTuner(1f, 5000);
     feed(t, 700, true, false, 8);
