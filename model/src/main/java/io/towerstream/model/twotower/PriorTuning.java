@@ -33,7 +33,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class PriorTuning {
   /** Item scores (events × item slots) one batch tunes on at most. */
-  static final int ITEM_SCORES_PER_BATCH = 1 << 16;
+  static final int ITEM_SCORES_PER_BATCH = 1 << 14;
 
   /** Items whose output is recomputed per tower call when the cache is refreshed. */
   private static final int REFRESH_CHUNK = 1024;
