@@ -84,4 +84,21 @@ class PriorTuningTest {
     assertThat(model.priorWeight()).isEqualTo(8f);
     assertThat(model.priorTuningHitRates()).isNull();
   }
+
+  @Test
+  void tuningWorkStaysBoundedAsTheCatalogueGrows() {
+    // every event of a batch on a small catalogue, at least four on a large one
+    assertThat(PriorTuning.eventsToScore(32, 200)).isEqualTo(32);
+    assertThat(PriorTuning.eventsToScore(32, 1_682)).isEqualTo(19);
+    assertThat(PriorTuning.eventsToScore(32, 12_000)).isEqualTo(4);
+    assertThat(PriorTuning.eventsToScore(2, 1_000_000)).isEqualTo(2);
+    // every batch up to 32,768 items, then rarer: the item scores average at most 2^17 a batch
+    assertThat(PriorTuning.batchesPerTuning(32_768)).isEqualTo(1);
+    assertThat(PriorTuning.batchesPerTuning(32_769)).isEqualTo(2);
+    assertThat(PriorTuning.batchesPerTuning(1_000_000)).isEqualTo(31);
+    for (int n : new int[] {10, 1_000, 50_000, 2_000_000}) {
+      long perBatch = PriorTuning.eventsToScore(32, n) * (long) n / PriorTuning.batchesPerTuning(n);
+      assertThat(perBatch).as("%d items", n).isLessThanOrEqualTo(PriorTuning.ITEM_SCORES_PER_BATCH);
+    }
+  }
 }
