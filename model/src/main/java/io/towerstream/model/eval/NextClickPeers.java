@@ -1,7 +1,6 @@
 package io.towerstream.model.eval;
 
 import io.towerstream.model.Interaction;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -338,16 +337,5 @@ public final class NextClickPeers {
       ids.add(e.itemId());
     }
     return ids.size();
-  }
-
-  /** A one-line summary of a result, for logs. */
-  public static String describe(Result r) {
-    List<String> parts = new ArrayList<>();
-    r.metrics()
-        .forEach(
-            (name, m) ->
-                parts.add(
-                    String.format(Locale.ROOT, "%s HR@10 %.4f", name, m.whole().get("hr@10"))));
-    return String.join(", ", parts);
   }
 }
