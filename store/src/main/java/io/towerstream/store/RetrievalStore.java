@@ -2,6 +2,7 @@ package io.towerstream.store;
 
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.http.HttpApi;
+import io.towerstream.store.http.SnapshotTaker;
 import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.index.GraphItemIndex;
 import io.towerstream.store.index.ItemIndex;
@@ -105,7 +106,11 @@ public final class RetrievalStore implements AutoCloseable {
               config.httpHost(),
               config.httpPort(),
               this::readinessLag,
-              new HttpApi.Extras(prometheus, this::snapshotDocument, config.authToken(), titles));
+              HttpApi.Extras.NONE
+                  .withMetrics(prometheus)
+                  .withSnapshots(snapshotTaker(store), config.snapshotDir())
+                  .withBearerToken(config.authToken())
+                  .withItemTitles(titles));
     }
     return this;
   }
@@ -155,16 +160,7 @@ public final class RetrievalStore implements AutoCloseable {
    * @throws IllegalArgumentException when {@code target} exists
    */
   public Snapshot snapshot(Path target) {
-    long started = System.nanoTime();
-    store.checkpoint(target);
-    long tookMs = (System.nanoTime() - started) / 1_000_000;
-    LOG.info("snapshot of {} written to {} in {} ms", store.path(), target, tookMs);
-    return new Snapshot(
-        target.toAbsolutePath(),
-        store.stats().users(),
-        store.stats().items(),
-        directorySize(target),
-        tookMs);
+    return Snapshot.take(store, target);
   }
 
   /**
@@ -172,7 +168,44 @@ public final class RetrievalStore implements AutoCloseable {
    * it ran may be included), its size on disk (hard-linked files count in full) and how long it
    * took.
    */
-  public record Snapshot(Path path, long users, long items, long sizeBytes, long tookMs) {}
+  public record Snapshot(Path path, long users, long items, long sizeBytes, long tookMs) {
+    /**
+     * Checkpoints {@code store} into {@code target}, which must not exist.
+     *
+     * @throws IllegalArgumentException when {@code target} exists
+     */
+    static Snapshot take(EmbeddingStore store, Path target) {
+      long started = System.nanoTime();
+      store.checkpoint(target);
+      long tookMs = (System.nanoTime() - started) / 1_000_000;
+      LOG.info("snapshot of {} written to {} in {} ms", store.path(), target, tookMs);
+      return new Snapshot(
+          target.toAbsolutePath(),
+          store.stats().users(),
+          store.stats().items(),
+          directorySize(target),
+          tookMs);
+    }
+
+    /** The answer of {@code POST /v1/admin/snapshot}. */
+    Map<String, Object> document() {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("path", path.toString());
+      doc.put("users", users);
+      doc.put("items", items);
+      doc.put("sizeBytes", sizeBytes);
+      doc.put("tookMs", tookMs);
+      return doc;
+    }
+  }
+
+  /**
+   * What serves {@code POST /v1/admin/snapshot} over {@code store}: {@link #snapshot} as JSON
+   * fields. The route decides where it may write; this writes where it is told.
+   */
+  public static SnapshotTaker snapshotTaker(EmbeddingStore store) {
+    return target -> Snapshot.take(store, target).document();
+  }
 
   /**
    * Restores a snapshot taken by {@link #snapshot} into {@code dbPath}, ready for {@link #open}:
@@ -186,17 +219,6 @@ public final class RetrievalStore implements AutoCloseable {
    */
   public static Map<TopicPartition, Long> restoreSnapshot(Path snapshot, Path dbPath) {
     return SnapshotRestore.restore(snapshot, dbPath);
-  }
-
-  private Map<String, Object> snapshotDocument(Path target) {
-    Snapshot s = snapshot(target);
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("path", s.path().toString());
-    doc.put("users", s.users());
-    doc.put("items", s.items());
-    doc.put("sizeBytes", s.sizeBytes());
-    doc.put("tookMs", s.tookMs());
-    return doc;
   }
 
   private static long directorySize(Path dir) {

@@ -155,7 +155,13 @@ public final class StoreArgs {
               "File whose first line is the bearer token every endpoint but /health and the "
                   + "dashboard page then requires (or the token itself in TOWERSTREAM_STORE_AUTH_TOKEN). None by default.",
               (p, v) -> p.authTokenFile = v,
-              p -> ""));
+              p -> ""),
+          new Option(
+              "snapshot-dir",
+              "The only directory POST /v1/admin/snapshot writes into: each snapshot at a name "
+                  + "relative to it; absolute paths and '..' are refused. Must lie outside --db-path.",
+              (p, v) -> p.config.snapshotDir(v.isEmpty() ? null : Path.of(v)),
+              p -> "<db-path>-snapshots"));
 
   private static final Map<String, Option> BY_NAME =
       OPTIONS.stream()

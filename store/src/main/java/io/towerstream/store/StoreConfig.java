@@ -33,7 +33,11 @@ import java.util.Objects;
  * @param itemTitles a file of item titles the API and the dashboard show beside item ids ({@code
  *     u.item} or {@code id,title} CSV); null for none
  * @param authToken the bearer token every HTTP endpoint but {@code /health} requires; null for none
- *     (never printed: {@link #toString()} masks it and every secret-looking consumer property)
+ *     (never printed: {@link #toString()} masks it and every secret-looking consumer property), and
+ *     then the admin routes are off
+ * @param snapshotDir the only directory {@code POST /v1/admin/snapshot} writes into; default {@code
+ *     <dbPath>-snapshots} beside the database (the same file system, so a checkpoint hard-links its
+ *     files), never inside it
  */
 public record StoreConfig(
     String bootstrapServers,
@@ -49,7 +53,8 @@ public record StoreConfig(
     GraphIndexOptions indexOptions,
     Map<String, String> consumerOverrides,
     Path itemTitles,
-    String authToken) {
+    String authToken,
+    Path snapshotDir) {
 
   public StoreConfig {
     requireText("--bootstrap-servers", bootstrapServers);
@@ -89,6 +94,22 @@ public record StoreConfig(
           "--auth-token-file",
           "the token must be at least 16 printable ASCII characters without spaces");
     }
+    if (snapshotDir == null) {
+      snapshotDir = defaultSnapshotDir(dbPath);
+    }
+    Path db = dbPath.toAbsolutePath().normalize();
+    if (snapshotDir.toAbsolutePath().normalize().startsWith(db)) {
+      throw invalid(
+          "--snapshot-dir", "must lie outside --db-path (" + dbPath + "), got " + snapshotDir);
+    }
+  }
+
+  /** {@code <dbPath>-snapshots}, beside the database. */
+  private static Path defaultSnapshotDir(Path dbPath) {
+    Path name = dbPath.toAbsolutePath().normalize().getFileName();
+    return name == null
+        ? dbPath.toAbsolutePath().resolve("snapshots")
+        : dbPath.resolveSibling(name + "-snapshots");
   }
 
   /** The configuration with secrets masked, for logs. */
@@ -122,6 +143,8 @@ public record StoreConfig(
         + itemTitles
         + ", authToken="
         + (authToken == null ? "none" : "*****")
+        + ", snapshotDir="
+        + snapshotDir
         + "]";
   }
 
@@ -145,7 +168,8 @@ public record StoreConfig(
         .indexOptions(indexOptions)
         .consumerOverrides(consumerOverrides)
         .itemTitles(itemTitles)
-        .authToken(authToken);
+        .authToken(authToken)
+        .snapshotDir(snapshotDir);
   }
 
   private static void requireText(String option, String value) {
@@ -174,6 +198,7 @@ public record StoreConfig(
     private Map<String, String> consumerOverrides = Map.of();
     private Path itemTitles;
     private String authToken;
+    private Path snapshotDir;
 
     private Builder() {}
 
@@ -252,6 +277,12 @@ public record StoreConfig(
       return this;
     }
 
+    /** Where the snapshot route writes; null for the default beside the database. */
+    public Builder snapshotDir(Path v) {
+      snapshotDir = v;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first invalid option
      */
@@ -270,7 +301,8 @@ public record StoreConfig(
           indexOptions,
           consumerOverrides,
           itemTitles,
-          authToken);
+          authToken,
+          snapshotDir);
     }
   }
 }

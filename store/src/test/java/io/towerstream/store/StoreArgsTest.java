@@ -253,6 +253,25 @@ class StoreArgsTest {
   }
 
   @Test
+  void theSnapshotDirectoryIsAnOption() {
+    String[] base = {"--bootstrap-servers", "b:1", "--db-path", "/data/store"};
+    assertThat(StoreArgs.parse(base, Map.of()).snapshotDir())
+        .isEqualTo(Path.of("/data/store-snapshots"));
+    assertThat(
+            StoreArgs.parse(concat(base, "--snapshot-dir", "/backups/store"), Map.of())
+                .snapshotDir())
+        .isEqualTo(Path.of("/backups/store"));
+    assertThat(
+            StoreArgs.parse(base, Map.of("TOWERSTREAM_STORE_SNAPSHOT_DIR", "/env/snaps"))
+                .snapshotDir())
+        .isEqualTo(Path.of("/env/snaps"));
+    assertThat(StoreArgs.options())
+        .filteredOn(d -> d.name().equals("snapshot-dir"))
+        .singleElement()
+        .satisfies(d -> assertThat(d.defaultValue()).isEqualTo("<db-path>-snapshots"));
+  }
+
+  @Test
   void everyOptionIsDocumentedWithTheBuildersDefault() {
     var docs = StoreArgs.options();
     assertThat(docs)

@@ -46,6 +46,18 @@ class StoreConfigTest {
   }
 
   @Test
+  void snapshotsGoBesideTheDatabaseUnlessToldAndNeverInsideIt() {
+    assertThat(valid.build().snapshotDir()).isEqualTo(Path.of("/tmp/x-snapshots"));
+    assertThat(valid.snapshotDir(Path.of("/backups")).build().snapshotDir())
+        .isEqualTo(Path.of("/backups"));
+    assertThatThrownBy(() -> valid.snapshotDir(Path.of("/tmp/x/snaps")).build())
+        .hasMessageContaining("--snapshot-dir")
+        .hasMessageContaining("outside --db-path");
+    assertThatThrownBy(() -> valid.snapshotDir(Path.of("/tmp/x")).build())
+        .hasMessageContaining("--snapshot-dir");
+  }
+
+  @Test
   void isImmutable() {
     Map<String, String> overrides = new java.util.HashMap<>(Map.of("security.protocol", "SSL"));
     StoreConfig c = valid.consumerOverrides(overrides).build();

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -56,12 +55,7 @@ public final class QueryCommand implements Callable<Integer> {
           "Titles to print beside item ids (u.item or id,title CSV), over those the store was given.")
   Path itemsFile;
 
-  @Option(
-      names = "--auth-token-file",
-      description =
-          "File holding the store's bearer token (default: the "
-              + "TOWERSTREAM_STORE_AUTH_TOKEN variable, else none).")
-  Path authTokenFile;
+  @Mixin StoreTokenOption token;
 
   @Override
   public Integer call() throws Exception {
@@ -79,13 +73,7 @@ public final class QueryCommand implements Callable<Integer> {
                 + k);
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
-    String token =
-        authTokenFile != null
-            ? Files.readString(authTokenFile, StandardCharsets.US_ASCII).strip()
-            : System.getenv("TOWERSTREAM_STORE_AUTH_TOKEN");
-    if (token != null && !token.isBlank()) {
-      request.header("Authorization", "Bearer " + token.strip());
-    }
+    token.authorize(request);
     HttpResponse<String> response;
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -23,15 +23,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code towerstream store snapshot}: asks a running replica for a RocksDB checkpoint ({@code POST
- * /v1/admin/snapshot}). The directory is written by the replica, on the replica's machine.
+ * /v1/admin/snapshot}, with the store's bearer token). The directory is written by the replica, on
+ * the replica's machine, inside its {@code --snapshot-dir}.
  */
 @Command(
     name = "snapshot",
     mixinStandardHelpOptions = true,
     description = {
       "Take a snapshot (RocksDB checkpoint: vectors and Kafka offsets of one instant) of a running "
-          + "retrieval store. The directory is created by the store, on the store's machine, and must not exist.",
-      "Exit status: 0 done, 1 refused by the store (e.g. the directory exists), 2 bad option, 3 no store answers."
+          + "retrieval store. The directory is created by the store, on the store's machine, inside the "
+          + "store's --snapshot-dir, and must not exist. The store serves this only when it runs with a "
+          + "bearer token: give the same token here.",
+      "Exit status: 0 done, 1 refused by the store (e.g. the directory exists, or no token), 2 bad option, 3 no store answers."
     })
 public final class StoreSnapshotCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,9 +52,11 @@ public final class StoreSnapshotCommand implements Callable<Integer> {
   @Option(
       names = "--to",
       description =
-          "Directory to create, on the store's machine "
-              + "(default: /tmp/towerstream-snapshots/store-<local time>).")
+          "Name of the directory to create inside the store's --snapshot-dir, e.g. nightly/monday; "
+              + "relative, without '..' (default: store-<local time>).")
   String to;
+
+  @Mixin StoreTokenOption token;
 
   @Override
   public Integer call() throws Exception {
@@ -59,8 +64,7 @@ public final class StoreSnapshotCommand implements Callable<Integer> {
     String path =
         to != null
             ? to
-            : "/tmp/towerstream-snapshots/store-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            : "store-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -68,16 +72,15 @@ public final class StoreSnapshotCommand implements Callable<Integer> {
     try {
       // a checkpoint flushes memtables and links files: seconds at most, but give a loaded store
       // room
-      response =
-          client.send(
-              HttpRequest.newBuilder(endpoint)
-                  .timeout(Duration.ofMinutes(2))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          JSON.writeValueAsString(Map.of("path", path))))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(endpoint)
+              .timeout(Duration.ofMinutes(2))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      JSON.writeValueAsString(Map.of("path", path))));
+      token.authorize(request);
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
       err.println("towerstream store snapshot: no retrieval store answers at --url " + url);
       return 3;
@@ -88,7 +91,12 @@ public final class StoreSnapshotCommand implements Callable<Integer> {
           "towerstream store snapshot: the store answered "
               + response.statusCode()
               + ": "
-              + (body == null ? response.body() : body.path("error").asText(response.body())));
+              + (body == null ? response.body() : body.path("error").asText(response.body()))
+              + (response.statusCode() == 401
+                  ? " (give the store's token with --auth-token-file or "
+                      + StoreTokenOption.VARIABLE
+                      + ")"
+                  : ""));
       return 1;
     }
     out.printf(

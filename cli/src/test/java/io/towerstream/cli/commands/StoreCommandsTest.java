@@ -2,6 +2,12 @@ package io.towerstream.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.towerstream.store.RetrievalStore;
+import io.towerstream.store.http.HttpApi;
+import io.towerstream.store.index.ExactItemIndex;
+import io.towerstream.store.ingest.IngestMetrics;
+import io.towerstream.store.query.RetrievalService;
+import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.rocks.EmbeddingStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +33,51 @@ class StoreCommandsTest {
         CliRun.of("store", "snapshot", "--url", "http://127.0.0.1:" + port, "--to", "/tmp/x");
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.err()).contains("no retrieval store answers at --url http://127.0.0.1:" + port);
+  }
+
+  @Test
+  void snapshotSendsTheTokenAndANameTheStoreWritesInsideItsSnapshotDirectory(@TempDir Path dir)
+      throws Exception {
+    String token = "cli-token-0123456789abcdef";
+    Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+    Path snapshots = dir.resolve("snapshots");
+    try (EmbeddingStore store = EmbeddingStore.open(dir.resolve("db"));
+        ExactItemIndex index = new ExactItemIndex();
+        HttpApi api =
+            HttpApi.start(
+                new RetrievalService(store, index),
+                new StatusReporter(store, index, new IngestMetrics()),
+                "127.0.0.1",
+                0,
+                () -> 0,
+                HttpApi.Extras.NONE
+                    .withSnapshots(RetrievalStore.snapshotTaker(store), snapshots)
+                    .withBearerToken(token))) {
+      String url = "http://127.0.0.1:" + api.port();
+      String tokenOption = "--auth-token-file=" + tokenFile;
+
+      CliRun named = CliRun.of("store", "snapshot", "--url", url, tokenOption, "--to", "nightly/a");
+      assertThat(named.exitCode()).as(named.err()).isZero();
+      assertThat(snapshots.resolve("nightly").resolve("a").resolve("CURRENT")).exists();
+      assertThat(named.out()).contains("snapshot written by the store to " + snapshots);
+
+      CliRun unnamed = CliRun.of("store", "snapshot", "--url", url, tokenOption);
+      assertThat(unnamed.exitCode()).as(unnamed.err()).isZero();
+      try (var written = Files.list(snapshots)) {
+        assertThat(written.map(p -> p.getFileName().toString()))
+            .anySatisfy(name -> assertThat(name).startsWith("store-"));
+      }
+
+      CliRun outside =
+          CliRun.of("store", "snapshot", "--url", url, tokenOption, "--to", dir.toString());
+      assertThat(outside.exitCode()).isEqualTo(1);
+      assertThat(outside.err()).contains("400", "relative to the store's snapshot directory");
+
+      CliRun anonymous = CliRun.of("store", "snapshot", "--url", url, "--to", "nightly/b");
+      assertThat(anonymous.exitCode()).isEqualTo(1);
+      assertThat(anonymous.err()).contains("401", "--auth-token-file");
+      assertThat(snapshots.resolve("nightly").resolve("b")).doesNotExist();
+    }
   }
 
   @Test

@@ -109,7 +109,7 @@ final class BatchQueries {
       fail(result, 409, e.getMessage());
     } catch (RuntimeException e) {
       LOG.error("batch query {} failed", query, e);
-      fail(result, 500, "internal error: " + e);
+      fail(result, 500, HttpApi.INTERNAL_ERROR);
     }
     return result;
   }

@@ -1,6 +1,5 @@
 package io.towerstream.store.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -20,7 +19,6 @@ import io.towerstream.store.rocks.StoredVector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +29,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP/JSON API of one replica (Javalin on Jetty). Every error is a JSON {@code {"error":
  * "..."}}: 400 for bad input, 404 for an unknown user, item or route, 409 when a user's vector
- * cannot be scored against the items (or a snapshot path exists), 401 without the bearer token when
- * one is configured (every route but {@code /health}), 413 for a body over {@value #MAX_BODY_BYTES}
- * bytes; a 500 only for a fault of the store itself. Requests Jetty refuses before routing
- * (ambiguous paths, malformed lines) get the same JSON shape ({@link JsonErrorHandler}). {@code
- * HttpApiFuzzTest} holds the API to this under 10,000 hostile requests. The whole API is described
- * by {@code GET /v1/openapi.json} (the committed {@code openapi.json} resource).
+ * cannot be scored against the items (or a snapshot cannot be written where asked), 401 without the
+ * bearer token when one is configured (every route but {@code /health}), 403 for the admin routes
+ * when none is, 413 for a body over {@value #MAX_BODY_BYTES} bytes, 415 for a POST body not
+ * declared {@code application/json}; a 500 only for a fault of the store itself, and then without
+ * its details (they go to the log). Requests Jetty refuses before routing (ambiguous paths,
+ * malformed lines) get the same JSON shape ({@link JsonErrorHandler}). {@code HttpApiFuzzTest}
+ * holds the API to this under 10,000 hostile requests. The whole API is described by {@code GET
+ * /v1/openapi.json} (the committed {@code openapi.json} resource).
  *
  * <p>{@code /health} answers 200 while the process serves; {@code /ready} answers 200 once the
  * replica has caught up with the topics (lag 0 at least once), else 503, so a load balancer can
@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   static final String OPENAPI_RESOURCE = "/openapi.json";
+
+  /** What a 500 says: the cause, with its paths and classes, goes to the log only. */
+  static final String INTERNAL_ERROR = "internal error (the store's log has the details)";
 
   private final Javalin app;
   private final RetrievalService service;
@@ -69,25 +72,42 @@ public final class HttpApi implements AutoCloseable {
   /**
    * What the API serves beyond queries and status, and how it is guarded. {@code metrics} or {@code
    * snapshots} null: that route answers 404. {@code bearerToken} non-null: every route but {@code
-   * /health} requires it.
+   * /health} requires it; null: the admin routes are off (403). {@code snapshotDir}: the directory
+   * the snapshot route writes into, each snapshot at a name relative to it.
    */
   public record Extras(
       StoreMetrics metrics,
       SnapshotTaker snapshots,
+      Path snapshotDir,
       String bearerToken,
       Map<String, String> itemTitles) {
-    public static final Extras NONE = new Extras(null, null, null);
+    public static final Extras NONE = new Extras(null, null, null, null, null);
 
     public Extras {
       itemTitles = itemTitles == null ? Map.of() : itemTitles;
+      if (snapshots != null && snapshotDir == null) {
+        throw new IllegalArgumentException("a snapshot route needs its snapshot directory");
+      }
     }
 
-    public Extras(StoreMetrics metrics, SnapshotTaker snapshots) {
-      this(metrics, snapshots, null);
+    /** These extras with {@code /metrics} served from {@code m}. */
+    public Extras withMetrics(StoreMetrics m) {
+      return new Extras(m, snapshots, snapshotDir, bearerToken, itemTitles);
     }
 
-    public Extras(StoreMetrics metrics, SnapshotTaker snapshots, String bearerToken) {
-      this(metrics, snapshots, bearerToken, Map.of());
+    /** These extras with the snapshot route, writing with {@code taker} below {@code dir}. */
+    public Extras withSnapshots(SnapshotTaker taker, Path dir) {
+      return new Extras(metrics, taker, dir, bearerToken, itemTitles);
+    }
+
+    /** These extras with every route but {@code /health} requiring {@code token} (null: none). */
+    public Extras withBearerToken(String token) {
+      return new Extras(metrics, snapshots, snapshotDir, token, itemTitles);
+    }
+
+    /** These extras with item titles shown beside ids. */
+    public Extras withItemTitles(Map<String, String> titles) {
+      return new Extras(metrics, snapshots, snapshotDir, bearerToken, titles);
     }
   }
 
@@ -143,7 +163,8 @@ public final class HttpApi implements AutoCloseable {
     app.get("/v1/users/{userId}/candidates", this::userCandidates);
     app.post("/v1/candidates", this::vectorCandidates);
     app.post(
-        "/v1/candidates:batch", ctx -> ctx.json(BatchQueries.run(service, mapper, ctx.body())));
+        "/v1/candidates:batch",
+        ctx -> ctx.json(BatchQueries.run(service, mapper, JsonBody.read(ctx))));
     app.get("/v1/items/{itemId}/similar", this::similarItems);
     app.get("/v1/embeddings/{entity}/{id}", this::embedding);
     app.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
@@ -156,7 +177,11 @@ public final class HttpApi implements AutoCloseable {
           });
     }
     if (extras.snapshots() != null) {
-      app.post("/v1/admin/snapshot", ctx -> snapshot(ctx, extras.snapshots()));
+      app.post(
+          "/v1/admin/snapshot",
+          extras.bearerToken() == null
+              ? HttpApi::adminOff
+              : new SnapshotRoute(extras.snapshots(), extras.snapshotDir(), mapper)::handle);
     }
 
     app.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
@@ -168,7 +193,7 @@ public final class HttpApi implements AutoCloseable {
         Exception.class,
         (e, ctx) -> {
           LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-          error(ctx, 500, "internal error: " + e);
+          error(ctx, 500, INTERNAL_ERROR);
         });
   }
 
@@ -223,7 +248,7 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void vectorCandidates(Context ctx) {
-    RequestParsing.VectorQuery query = RequestParsing.vectorQuery(mapper, ctx.body());
+    RequestParsing.VectorQuery query = RequestParsing.vectorQuery(mapper, JsonBody.read(ctx));
     Long version =
         query.modelVersion() != null
             ? query.modelVersion()
@@ -282,24 +307,12 @@ public final class HttpApi implements AutoCloseable {
         .toList();
   }
 
-  private void snapshot(Context ctx, SnapshotTaker snapshots) {
-    JsonNode body =
-        RequestParsing.object(mapper, ctx.body(), "{\"path\":\"/backups/store-2026-01-01\"}");
-    String raw = RequestParsing.text(body, "path");
-    if (raw == null) {
-      throw new BadRequestException("missing field 'path' (a directory that does not exist yet)");
-    }
-    Path path;
-    try {
-      path = Path.of(raw);
-    } catch (InvalidPathException e) {
-      throw new BadRequestException("'path' is not a valid path: " + e.getMessage());
-    }
-    try {
-      ctx.json(snapshots.snapshot(path));
-    } catch (IllegalArgumentException e) {
-      error(ctx, 409, e.getMessage());
-    }
+  /** Without a bearer token nothing would tell an operator's request from any other process's. */
+  private static void adminOff(Context ctx) {
+    throw new HttpResponseException(
+        403,
+        "admin routes are off: the store serves them only with a bearer token"
+            + " (--auth-token-file or TOWERSTREAM_STORE_AUTH_TOKEN)");
   }
 
   /** The matched route template, so the metrics' label set stays small whatever the ids. */

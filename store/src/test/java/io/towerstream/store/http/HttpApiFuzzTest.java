@@ -1,28 +1,12 @@
 package io.towerstream.store.http;
 
-import static io.towerstream.store.TestRecords.trainerStatus;
-import static io.towerstream.store.TestRecords.unitVector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.towerstream.schemas.avro.Entity;
-import io.towerstream.store.index.ExactItemIndex;
-import io.towerstream.store.ingest.BatchApplier;
-import io.towerstream.store.ingest.IngestMetrics;
-import io.towerstream.store.metrics.StoreMetrics;
-import io.towerstream.store.query.RetrievalService;
-import io.towerstream.store.query.StatusReporter;
-import io.towerstream.store.rocks.EmbeddingMutation;
-import io.towerstream.store.rocks.EmbeddingStore;
-import io.towerstream.store.rocks.StoreBatch;
-import io.towerstream.store.rocks.StoredVector;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.towerstream.store.RetrievalStore;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,64 +27,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpApiFuzzTest {
-  private static final int DIM = 8;
+  private static final int DIM = SeededServer.DIM;
   private static final int REQUESTS = 10_000;
-  private static final String TOKEN = "fuzz-token-0123456789abcdef";
+  private static final String TOKEN = SeededServer.TOKEN;
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private EmbeddingStore store;
-  private HttpApi api;
-  private String base;
+  private SeededServer server;
 
   @BeforeAll
   void start(@TempDir Path dir) {
-    Random random = new Random(7);
-    List<EmbeddingMutation> mutations = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      mutations.add(
-          EmbeddingMutation.upsert(
-              Entity.ITEM, "i" + i, new StoredVector(1, 1, 1, unitVector(random, DIM)), null));
-    }
-    for (int u = 0; u < 5; u++) {
-      mutations.add(
-          EmbeddingMutation.upsert(
-              Entity.USER, "u" + u, new StoredVector(1, 1, 1, unitVector(random, DIM)), null));
-    }
-    store = EmbeddingStore.open(dir.resolve("db"));
-    IngestMetrics ingest = new IngestMetrics();
-    ExactItemIndex index = new ExactItemIndex();
-    new BatchApplier(store, index, ingest)
-        .apply(new StoreBatch(mutations, trainerStatus(1, 1, 10, 0.5), Map.of()));
-    StatusReporter status = new StatusReporter(store, index, ingest);
-    StoreMetrics metrics = new StoreMetrics(ingest, index, store, status::newestUpdateAgeMs);
-    Path snapshots = dir.resolve("snapshots");
-    api =
-        HttpApi.start(
-            new RetrievalService(store, index),
-            status,
-            "127.0.0.1",
-            0,
-            () -> 0,
-            new HttpApi.Extras(
-                metrics,
-                path -> {
-                  // only below the test's directory: the fuzzer must not litter the file system
-                  if (!path.toAbsolutePath().normalize().startsWith(snapshots)) {
-                    throw new IllegalArgumentException(
-                        "snapshots go below " + snapshots + " in this test");
-                  }
-                  store.checkpoint(path);
-                  return Map.of("path", path.toString());
-                },
-                TOKEN));
-    base = "http://127.0.0.1:" + api.port();
+    server =
+        SeededServer.start(
+            dir,
+            (store, metrics) ->
+                HttpApi.Extras.NONE
+                    .withMetrics(metrics)
+                    .withSnapshots(RetrievalStore.snapshotTaker(store), dir.resolve("snapshots"))
+                    .withBearerToken(TOKEN));
   }
 
   @AfterAll
   void stop() {
-    api.close();
-    store.close();
+    server.close();
   }
 
   @Test
@@ -388,21 +335,7 @@ class HttpApiFuzzTest {
 
   private HttpResponse<String> send(String method, String path, String body, String auth)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    if (auth != null) {
-      b.header("Authorization", auth);
-    }
-    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return server.send(method, path, body == null ? null : SeededServer.JSON, body, auth);
   }
 
   private static String abbreviate(String s) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.store.RetrievalStore;
 import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.ingest.BatchApplier;
 import io.towerstream.store.ingest.IngestMetrics;
@@ -114,11 +115,6 @@ class HttpApiTest {
         });
     StoreMetrics metrics =
         new StoreMetrics(metricsOfIngest, index, store, status::newestUpdateAgeMs);
-    SnapshotTaker snapshotTaker =
-        path -> {
-          store.checkpoint(path);
-          return Map.of("path", path.toString());
-        };
     api =
         HttpApi.start(
             new RetrievalService(store, index),
@@ -126,7 +122,9 @@ class HttpApiTest {
             "127.0.0.1",
             0,
             () -> 0,
-            new HttpApi.Extras(metrics, snapshotTaker));
+            HttpApi.Extras.NONE
+                .withMetrics(metrics)
+                .withSnapshots(RetrievalStore.snapshotTaker(store), snapshots));
   }
 
   @AfterAll
@@ -427,6 +425,8 @@ class HttpApiTest {
       JsonNode operations = spec.get("paths").get(path);
       if (operations.has("get")) {
         assertThat(get(concrete).statusCode()).as(path).isEqualTo(200);
+      } else if (path.startsWith("/v1/admin/")) {
+        assertError(post(concrete, "{}"), 403, "admin routes are off");
       } else {
         assertThat(post(concrete, "{}").statusCode()).as(path).isEqualTo(400);
       }
@@ -455,25 +455,6 @@ class HttpApiTest {
         .contains("towerstream_store_updates_malformed_total 0")
         .contains("towerstream_store_rocksdb_size_bytes")
         .contains("towerstream_store_update_visible_seconds");
-  }
-
-  @Test
-  void snapshotAdminWritesACheckpointOnceAndRefusesAnExistingPath() throws Exception {
-    Path target = snapshots.resolve("nested").resolve("snap-1");
-    String body = json.writeValueAsString(Map.of("path", target.toString()));
-    assertThat(ok(post("/v1/admin/snapshot", body)).get("path").asText())
-        .isEqualTo(target.toString());
-    assertThat(target.resolve("CURRENT")).exists();
-    assertError(post("/v1/admin/snapshot", body), 409, "already exists");
-    assertError(post("/v1/admin/snapshot", "{}"), 400, "missing field 'path'");
-
-    Path restored = snapshots.resolve("restored");
-    io.towerstream.store.RetrievalStore.restoreSnapshot(target, restored);
-    try (EmbeddingStore copy = EmbeddingStore.open(restored)) {
-      assertThat(copy.stats()).isEqualTo(store.stats());
-      assertThat(copy.get(Entity.ITEM, "item-5").orElseThrow())
-          .isEqualTo(store.get(Entity.ITEM, "item-5").orElseThrow());
-    }
   }
 
   private static List<String> ids(JsonNode result) {
@@ -553,6 +534,19 @@ class HttpApiTest {
         post("/v1/candidates", "{\"vector\":" + eight + ",\"exclude\":[1]}"), 400, "only strings");
   }
 
+  @Test
+  void queryBodiesMustBeDeclaredJson() throws Exception {
+    String body = "{\"vector\":[1,0,0,0,0,0,0,0],\"k\":2}";
+    for (String route : List.of("/v1/candidates", "/v1/candidates:batch")) {
+      String sent = route.endsWith("batch") ? "{\"queries\":[" + body + "]}" : body;
+      for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", null}) {
+        assertError(post(route, type, sent), 415, "Content-Type must be application/json");
+      }
+      ok(post(route, "application/json; charset=UTF-8", sent));
+      ok(post(route, "Application/JSON", sent));
+    }
+  }
+
   private List<String> ranking(float[] query, Set<String> exclude) {
     return items.entrySet().stream()
         .filter(e -> !exclude.contains(e.getKey()))
@@ -581,12 +575,17 @@ class HttpApiTest {
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return client.send(
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return post(path, "application/json", body);
+  }
+
+  /** A POST with {@code contentType} (null: none). */
+  private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {

@@ -74,7 +74,7 @@ class HttpApiTitlesTest {
               "127.0.0.1",
               0,
               () -> 0,
-              new HttpApi.Extras(null, null, null, titles))) {
+              HttpApi.Extras.NONE.withItemTitles(titles))) {
         String base = "http://127.0.0.1:" + api.port();
         JsonNode candidates = get(base + "/v1/users/u/candidates?k=3").get("candidates");
         assertThat(candidates).hasSize(3);
