@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.towerstream.store.RetrievalStore;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,14 +34,7 @@ class HttpApiFuzzTest {
 
   @BeforeAll
   void start(@TempDir Path dir) {
-    server =
-        SeededServer.start(
-            dir,
-            (store, metrics) ->
-                HttpApi.Extras.NONE
-                    .withMetrics(metrics)
-                    .withSnapshots(RetrievalStore.snapshotTaker(store), dir.resolve("snapshots"))
-                    .withBearerToken(TOKEN));
+    server = SeededServer.guarded(dir, TOKEN);
   }
 
   @AfterAll

@@ -4,6 +4,7 @@ import static io.towerstream.store.TestRecords.trainerStatus;
 import static io.towerstream.store.TestRecords.unitVector;
 
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.store.RetrievalStore;
 import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.ingest.BatchApplier;
 import io.towerstream.store.ingest.IngestMetrics;
@@ -79,6 +80,20 @@ final class SeededServer implements AutoCloseable {
             () -> 0,
             extras.apply(store, metrics));
     return new SeededServer(store, api);
+  }
+
+  /**
+   * A server as a store runs it: metrics, and the snapshot route with the store's own taker writing
+   * below {@code dir/snapshots}, guarded by {@code token} (null: none, so the admin route is off).
+   */
+  static SeededServer guarded(Path dir, String token) {
+    return start(
+        dir,
+        (store, metrics) ->
+            HttpApi.Extras.NONE
+                .withMetrics(metrics)
+                .withSnapshots(RetrievalStore.snapshotTaker(store), dir.resolve("snapshots"))
+                .withBearerToken(token));
   }
 
   int port() {

@@ -29,14 +29,7 @@ class SnapshotRouteTest {
   @TempDir Path dir;
 
   private SeededServer start(String token) {
-    Path snapshots = dir.resolve("snapshots");
-    return SeededServer.start(
-        dir,
-        (store, metrics) ->
-            HttpApi.Extras.NONE
-                .withMetrics(metrics)
-                .withSnapshots(RetrievalStore.snapshotTaker(store), snapshots)
-                .withBearerToken(token));
+    return SeededServer.guarded(dir, token);
   }
 
   @Test
