@@ -159,7 +159,8 @@ public final class HttpApi implements AutoCloseable {
     app.get("/v1/status", ctx -> ctx.json(status.document()));
     app.get(
         "/v1/status/history",
-        ctx -> ctx.json(history.document(RequestParsing.since(ctx.queryParam("since")))));
+        ctx ->
+            ctx.json(history.document(RequestParsing.since(QueryParams.of(ctx).first("since")))));
     app.get("/v1/users/{userId}/candidates", this::userCandidates);
     app.post("/v1/candidates", this::vectorCandidates);
     app.post(
@@ -236,10 +237,11 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void userCandidates(Context ctx) {
-    int k = RequestParsing.k(ctx.queryParam("k"));
-    var exclude = RequestParsing.excludeCsv(ctx.queryParams("exclude"));
-    Long version = RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
-    Scoring scoring = RequestParsing.scoring(ctx.queryParam("bias"));
+    QueryParams params = QueryParams.of(ctx);
+    int k = RequestParsing.k(params.first("k"));
+    var exclude = RequestParsing.excludeCsv(params.all("exclude"));
+    Long version = RequestParsing.modelVersion(params.first("modelVersion"));
+    Scoring scoring = RequestParsing.scoring(params.first("bias"));
     UserCandidates result =
         service.candidatesForUser(ctx.pathParam("userId"), k, exclude, version, scoring);
     ctx.json(
@@ -248,13 +250,14 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void vectorCandidates(Context ctx) {
+    QueryParams params = QueryParams.of(ctx);
     RequestParsing.VectorQuery query = RequestParsing.vectorQuery(mapper, JsonBody.read(ctx));
     Long version =
         query.modelVersion() != null
             ? query.modelVersion()
-            : RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
+            : RequestParsing.modelVersion(params.first("modelVersion"));
     Scoring scoring =
-        query.scoring() != null ? query.scoring() : RequestParsing.scoring(ctx.queryParam("bias"));
+        query.scoring() != null ? query.scoring() : RequestParsing.scoring(params.first("bias"));
     RetrievalService.VectorCandidates result;
     try {
       result =
@@ -266,9 +269,10 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void similarItems(Context ctx) {
-    int k = RequestParsing.k(ctx.queryParam("k"));
-    var exclude = RequestParsing.excludeCsv(ctx.queryParams("exclude"));
-    Long version = RequestParsing.modelVersion(ctx.queryParam("modelVersion"));
+    QueryParams params = QueryParams.of(ctx);
+    int k = RequestParsing.k(params.first("k"));
+    var exclude = RequestParsing.excludeCsv(params.all("exclude"));
+    Long version = RequestParsing.modelVersion(params.first("modelVersion"));
     RetrievalService.SimilarItems result =
         service.similarItems(ctx.pathParam("itemId"), k, exclude, version);
     ctx.json(

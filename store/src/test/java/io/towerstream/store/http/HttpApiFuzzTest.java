@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile HTTP traffic against a real server over a real RocksDB store, guarded by a bearer token:
@@ -24,23 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * tokens). None may answer 5xx; every error is JSON with a message; the server still serves
  * afterwards.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpApiFuzzTest {
   private static final int DIM = SeededServer.DIM;
   private static final int REQUESTS = 10_000;
   private static final String TOKEN = SeededServer.TOKEN;
   private final ObjectMapper json = new ObjectMapper();
-  private SeededServer server;
-
-  @BeforeAll
-  void start(@TempDir Path dir) {
-    server = SeededServer.guarded(dir, TOKEN);
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension static final SeededServer.PerClass SERVER = new SeededServer.PerClass(TOKEN);
 
   @Test
   void everyEndpointButHealthNeedsTheBearerToken() throws Exception {
@@ -327,7 +312,7 @@ class HttpApiFuzzTest {
 
   private HttpResponse<String> send(String method, String path, String body, String auth)
       throws Exception {
-    return server.send(method, path, body == null ? null : SeededServer.JSON, body, auth);
+    return SERVER.server().send(method, path, body == null ? null : SeededServer.JSON, body, auth);
   }
 
   private static String abbreviate(String s) {

@@ -58,6 +58,15 @@ final class RawHttp {
     }
   }
 
+  /** {@code GET target} as sent, escapes and all, with {@code Host: localhost}. */
+  static Response get(int port, String target) throws IOException, InterruptedException {
+    return exchange(
+        port,
+        "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n",
+        new byte[0],
+        Duration.ofSeconds(10));
+  }
+
   /** {@code data} in chunks of {@code size} bytes, with the terminating empty chunk. */
   static byte[] chunked(byte[] data, int size) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + data.length / size * 8);

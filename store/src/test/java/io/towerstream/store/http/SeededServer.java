@@ -15,17 +15,24 @@ import io.towerstream.store.rocks.EmbeddingMutation;
 import io.towerstream.store.rocks.EmbeddingStore;
 import io.towerstream.store.rocks.StoreBatch;
 import io.towerstream.store.rocks.StoredVector;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real HTTP server on a free loopback port over a real RocksDB store holding 50 items ({@code
@@ -94,6 +101,44 @@ final class SeededServer implements AutoCloseable {
                 .withMetrics(metrics)
                 .withSnapshots(RetrievalStore.snapshotTaker(store), dir.resolve("snapshots"))
                 .withBearerToken(token));
+  }
+
+  /**
+   * A {@link #guarded} server for a whole test class, in a temporary directory of its own:
+   * {@code @RegisterExtension static final SeededServer.PerClass SERVER = new PerClass(TOKEN);}.
+   */
+  static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private final String token;
+    private Path dir;
+    private SeededServer server;
+
+    PerClass(String token) {
+      this.token = token;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+      dir = Files.createTempDirectory("seeded-server");
+      server = guarded(dir, token);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+      server.close();
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+
+    SeededServer server() {
+      return server;
+    }
+
+    Path dir() {
+      return dir;
+    }
   }
 
   int port() {
