@@ -110,7 +110,8 @@ public final class RetrievalStore implements AutoCloseable {
                   .withMetrics(prometheus)
                   .withSnapshots(snapshotTaker(store), config.snapshotDir())
                   .withBearerToken(config.authToken())
-                  .withItemTitles(titles));
+                  .withItemTitles(titles)
+                  .withAllowedHosts(config.httpAllowedHosts()));
     }
     return this;
   }

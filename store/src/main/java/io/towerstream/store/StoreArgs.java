@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,6 +83,18 @@ public final class StoreArgs {
               "HTTP port (alias --port), 0 = any free port.",
               (p, v) -> p.config.httpPort(integer("http-port", v)),
               p -> Integer.toString(DEFAULTS.httpPort())),
+          new Option(
+              "http-allowed-hosts",
+              "Host names (comma-separated, without port) a store bound to loopback also serves, "
+                  + "e.g. a local proxy's; requests addressed to any other name but localhost, 127.0.0.1 "
+                  + "and [::1] are refused (403) as DNS rebinding. Checked only with a loopback "
+                  + "--http-host. None by default.",
+              (p, v) ->
+                  p.config.httpAllowedHosts(
+                      Arrays.stream(v.split(","))
+                          .filter(h -> !h.isBlank())
+                          .collect(Collectors.toSet())),
+              p -> ""),
           new Option(
               "embeddings-topic",
               "Compacted topic of EmbeddingUpdates to serve.",

@@ -5,8 +5,12 @@ import io.towerstream.schemas.Topics;
 import io.towerstream.store.index.GraphIndexOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything a retrieval store process needs, parsed once and validated on construction: a bad
@@ -38,6 +42,9 @@ import java.util.Objects;
  * @param snapshotDir the only directory {@code POST /v1/admin/snapshot} writes into; default {@code
  *     <dbPath>-snapshots} beside the database (the same file system, so a checkpoint hard-links its
  *     files), never inside it
+ * @param httpAllowedHosts host names (lower case, no port) a loopback-bound HTTP server serves
+ *     besides {@code localhost}, {@code 127.0.0.1} and {@code [::1]}, e.g. a local proxy's; others
+ *     are refused as DNS rebinding; default none
  */
 public record StoreConfig(
     String bootstrapServers,
@@ -54,7 +61,8 @@ public record StoreConfig(
     Map<String, String> consumerOverrides,
     Path itemTitles,
     String authToken,
-    Path snapshotDir) {
+    Path snapshotDir,
+    Set<String> httpAllowedHosts) {
 
   public StoreConfig {
     requireText("--bootstrap-servers", bootstrapServers);
@@ -97,11 +105,27 @@ public record StoreConfig(
     if (snapshotDir == null) {
       snapshotDir = defaultSnapshotDir(dbPath);
     }
+    httpAllowedHosts = allowedHosts(httpAllowedHosts);
     Path db = dbPath.toAbsolutePath().normalize();
     if (snapshotDir.toAbsolutePath().normalize().startsWith(db)) {
       throw invalid(
           "--snapshot-dir", "must lie outside --db-path (" + dbPath + "), got " + snapshotDir);
     }
+  }
+
+  /** Lower-cased host names or IP literals, each checked; none when null. */
+  private static Set<String> allowedHosts(Set<String> hosts) {
+    Set<String> out = new TreeSet<>();
+    for (String h : Objects.requireNonNullElse(hosts, Set.<String>of())) {
+      String host = h.strip().toLowerCase(Locale.ROOT);
+      if (!host.matches("[a-z0-9._-]+|\\[[0-9a-f:.]+]")) {
+        throw invalid(
+            "--http-allowed-hosts",
+            "'" + h + "' is not a host name or IP address (without scheme, port or wildcard)");
+      }
+      out.add(host);
+    }
+    return Collections.unmodifiableSet(out);
   }
 
   /** {@code <dbPath>-snapshots}, beside the database. */
@@ -145,6 +169,8 @@ public record StoreConfig(
         + (authToken == null ? "none" : "*****")
         + ", snapshotDir="
         + snapshotDir
+        + ", httpAllowedHosts="
+        + httpAllowedHosts
         + "]";
   }
 
@@ -169,7 +195,8 @@ public record StoreConfig(
         .consumerOverrides(consumerOverrides)
         .itemTitles(itemTitles)
         .authToken(authToken)
-        .snapshotDir(snapshotDir);
+        .snapshotDir(snapshotDir)
+        .httpAllowedHosts(httpAllowedHosts);
   }
 
   private static void requireText(String option, String value) {
@@ -199,6 +226,7 @@ public record StoreConfig(
     private Path itemTitles;
     private String authToken;
     private Path snapshotDir;
+    private Set<String> httpAllowedHosts = Set.of();
 
     private Builder() {}
 
@@ -283,6 +311,12 @@ public record StoreConfig(
       return this;
     }
 
+    /** Host names a loopback-bound server serves besides the loopback ones. */
+    public Builder httpAllowedHosts(Set<String> v) {
+      httpAllowedHosts = v;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first invalid option
      */
@@ -302,7 +336,8 @@ public record StoreConfig(
           consumerOverrides,
           itemTitles,
           authToken,
-          snapshotDir);
+          snapshotDir,
+          httpAllowedHosts);
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -269,6 +270,23 @@ class StoreArgsTest {
         .filteredOn(d -> d.name().equals("snapshot-dir"))
         .singleElement()
         .satisfies(d -> assertThat(d.defaultValue()).isEqualTo("<db-path>-snapshots"));
+  }
+
+  @Test
+  void hostNamesBesideTheLoopbackOnesAreAnOption() {
+    String[] base = {"--bootstrap-servers", "b:1", "--db-path", "/d"};
+    assertThat(StoreArgs.parse(base, Map.of()).httpAllowedHosts()).isEmpty();
+    assertThat(
+            StoreArgs.parse(
+                    concat(base, "--http-allowed-hosts", "store.internal, Proxy.Example,[fd00::1]"),
+                    Map.of())
+                .httpAllowedHosts())
+        .containsExactlyInAnyOrder("store.internal", "proxy.example", "[fd00::1]");
+    for (String bad : List.of("store.internal:8080", "http://x", "a b", "*")) {
+      assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--http-allowed-hosts", bad), Map.of()))
+          .as(bad)
+          .hasMessageContaining("--http-allowed-hosts");
+    }
   }
 
   @Test

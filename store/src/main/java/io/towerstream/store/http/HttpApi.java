@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,18 +74,21 @@ public final class HttpApi implements AutoCloseable {
    * What the API serves beyond queries and status, and how it is guarded. {@code metrics} or {@code
    * snapshots} null: that route answers 404. {@code bearerToken} non-null: every route but {@code
    * /health} requires it; null: the admin routes are off (403). {@code snapshotDir}: the directory
-   * the snapshot route writes into, each snapshot at a name relative to it.
+   * the snapshot route writes into, each snapshot at a name relative to it. {@code allowedHosts}:
+   * host names a loopback-bound server serves besides the loopback ones ({@link HostCheck}).
    */
   public record Extras(
       StoreMetrics metrics,
       SnapshotTaker snapshots,
       Path snapshotDir,
       String bearerToken,
-      Map<String, String> itemTitles) {
-    public static final Extras NONE = new Extras(null, null, null, null, null);
+      Map<String, String> itemTitles,
+      Set<String> allowedHosts) {
+    public static final Extras NONE = new Extras(null, null, null, null, null, null);
 
     public Extras {
       itemTitles = itemTitles == null ? Map.of() : itemTitles;
+      allowedHosts = allowedHosts == null ? Set.of() : Set.copyOf(allowedHosts);
       if (snapshots != null && snapshotDir == null) {
         throw new IllegalArgumentException("a snapshot route needs its snapshot directory");
       }
@@ -92,22 +96,27 @@ public final class HttpApi implements AutoCloseable {
 
     /** These extras with {@code /metrics} served from {@code m}. */
     public Extras withMetrics(StoreMetrics m) {
-      return new Extras(m, snapshots, snapshotDir, bearerToken, itemTitles);
+      return new Extras(m, snapshots, snapshotDir, bearerToken, itemTitles, allowedHosts);
     }
 
     /** These extras with the snapshot route, writing with {@code taker} below {@code dir}. */
     public Extras withSnapshots(SnapshotTaker taker, Path dir) {
-      return new Extras(metrics, taker, dir, bearerToken, itemTitles);
+      return new Extras(metrics, taker, dir, bearerToken, itemTitles, allowedHosts);
     }
 
     /** These extras with every route but {@code /health} requiring {@code token} (null: none). */
     public Extras withBearerToken(String token) {
-      return new Extras(metrics, snapshots, snapshotDir, token, itemTitles);
+      return new Extras(metrics, snapshots, snapshotDir, token, itemTitles, allowedHosts);
     }
 
     /** These extras with item titles shown beside ids. */
     public Extras withItemTitles(Map<String, String> titles) {
-      return new Extras(metrics, snapshots, snapshotDir, bearerToken, titles);
+      return new Extras(metrics, snapshots, snapshotDir, bearerToken, titles, allowedHosts);
+    }
+
+    /** These extras with {@code hosts} served besides the loopback names. */
+    public Extras withAllowedHosts(Set<String> hosts) {
+      return new Extras(metrics, snapshots, snapshotDir, bearerToken, itemTitles, hosts);
     }
   }
 
@@ -144,6 +153,8 @@ public final class HttpApi implements AutoCloseable {
                             route(ctx), ctx.method().name(), ctx.statusCode(), ms / 1000.0));
               }
             });
+    // before the token: a rebinding page must not learn even whether a route exists
+    HostCheck.forBind(host, extras.allowedHosts()).ifPresent(check -> app.before(check::check));
     if (extras.bearerToken() != null) {
       BearerAuth auth = new BearerAuth(extras.bearerToken());
       app.before(auth::check);
