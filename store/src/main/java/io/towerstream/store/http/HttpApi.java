@@ -57,7 +57,7 @@ public final class HttpApi implements AutoCloseable {
   /** What the dashboard charts, every 2 s for the last 30 minutes. */
   private final StatusHistory history;
 
-  private final ObjectMapper mapper = new ObjectMapper();
+  private final ObjectMapper mapper = RequestParsing.strictMapper();
 
   /** Item id to title, shown beside ids in responses; empty when the store was given none. */
   private final Map<String, String> titles;

@@ -1,10 +1,16 @@
 package io.towerstream.store.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.index.Scoring;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -123,15 +129,38 @@ final class RequestParsing {
   }
 
   /**
-   * Parses a JSON body that must be an object; {@code example} shows the expected shape in the
-   * error.
+   * The mapper every body is read with: a key given twice is an error, not the last one winning,
+   * since a client (or a proxy that glued two bodies) meant something, and no one can say what.
+   */
+  static ObjectMapper strictMapper() {
+    return JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  }
+
+  /**
+   * Parses a JSON body that must be exactly one object, with each key once (given {@link
+   * #strictMapper()}) and nothing but whitespace after it; {@code example} shows the expected shape
+   * in the error.
    */
   static JsonNode object(ObjectMapper mapper, String body, String example) {
-    JsonNode root;
-    try {
-      root = body == null || body.isBlank() ? null : mapper.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new BadRequestException("malformed JSON body: " + e.getOriginalMessage());
+    JsonNode root = null;
+    if (body != null && !body.isBlank()) {
+      try (JsonParser parser = mapper.createParser(body)) {
+        root = mapper.readTree(parser);
+        if (parser.nextToken() != null) {
+          throw new BadRequestException(
+              "malformed JSON body: content after the end of the JSON object, at "
+                  + parser.currentLocation().offsetDescription());
+        }
+      } catch (StreamConstraintsException e) {
+        // its message names the parser's classes; the limits are what the client needs
+        throw new BadRequestException(
+            "malformed JSON body: nested deeper, or with a longer number or string, than the store"
+                + " reads (at most 1000 levels)");
+      } catch (JsonProcessingException e) {
+        throw new BadRequestException("malformed JSON body: " + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // a String is never short of bytes
+      }
     }
     if (root == null || !root.isObject()) {
       throw new BadRequestException("the body must be a JSON object like " + example);

@@ -78,6 +78,12 @@ class SnapshotRouteTest {
           409,
           "'nightly/2026-01-01' already exists");
       assertRefused(server.postJson(ROUTE, "{}"), 400, "missing field 'path'");
+      assertRefused(
+          server.postJson(ROUTE, "{\"path\":\"later\",\"path\":\"/tmp/elsewhere\"}"),
+          400,
+          "Duplicate field 'path'");
+      assertRefused(server.postJson(ROUTE, "{\"path\":\"one\"}{\"path\":\"two\"}"), 400, "JSON");
+      assertThat(dir.resolve("snapshots").resolve("one")).doesNotExist();
 
       Path restored = dir.resolve("restored");
       RetrievalStore.restoreSnapshot(written, restored);
