@@ -155,8 +155,9 @@ public interface OnlineModel {
    * Adds another replica's delta to this model's item rows and dense weights, creating rows it
    * lacks. The rows it changes are published like trained ones.
    *
-   * @throws IllegalArgumentException when the delta does not fit this model (dimension, tower
-   *     heads)
+   * @throws InvalidReplicaDeltaException when the delta does not fit this model (dimension, tower
+   *     heads) or a change in it is not finite ({@link ReplicaDelta#requireApplicableTo}); the
+   *     model is unchanged then
    */
   void applyReplicaDelta(ReplicaDelta delta);
 

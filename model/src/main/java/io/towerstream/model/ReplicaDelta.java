@@ -13,6 +13,9 @@ import java.util.Objects;
  * add up instead of overwriting each other (asynchronous data-parallel SGD, as parameter servers
  * apply pushes). Last, the change of each side-feature token row ({@code dim} floats each) that
  * moved.
+ *
+ * <p>A delta arrives over a topic, so the receiver checks it whole ({@link #requireApplicableTo})
+ * before adding any of it: a delta applied halfway would leave the replicas apart for good.
  */
 public record ReplicaDelta(
     int dim,
@@ -30,7 +33,7 @@ public record ReplicaDelta(
     Objects.requireNonNull(itemIds, "itemIds");
     Objects.requireNonNull(itemValues, "itemValues");
     if (itemValues.length != itemIds.length * stride(dim)) {
-      throw new IllegalArgumentException(
+      throw new InvalidReplicaDeltaException(
           "a delta of "
               + itemIds.length
               + " items of dim "
@@ -43,7 +46,7 @@ public record ReplicaDelta(
     Objects.requireNonNull(featureIds, "featureIds");
     Objects.requireNonNull(featureValues, "featureValues");
     if (featureValues.length != featureIds.length * dim) {
-      throw new IllegalArgumentException(
+      throw new InvalidReplicaDeltaException(
           "a delta of "
               + featureIds.length
               + " side-feature rows of dim "
@@ -54,7 +57,7 @@ public record ReplicaDelta(
               + featureValues.length);
     }
     if (events < 0) {
-      throw new IllegalArgumentException("events must be non-negative, was " + events);
+      throw new InvalidReplicaDeltaException("events must be non-negative, was " + events);
     }
   }
 
@@ -62,6 +65,62 @@ public record ReplicaDelta(
   public ReplicaDelta(
       int dim, String[] itemIds, float[] itemValues, float[] dense, long events, long priorOrigin) {
     this(dim, itemIds, itemValues, dense, events, priorOrigin, new String[0], new float[0]);
+  }
+
+  /**
+   * Checks that this delta fits a model of dimension {@code modelDim} whose dense weights are
+   * {@code modelDenseSize} floats, and that every id is present and every change finite (a prior
+   * log-mass may also be {@code −∞}: no clicks). Changes nothing.
+   *
+   * @throws InvalidReplicaDeltaException naming the first problem found
+   */
+  public void requireApplicableTo(int modelDim, int modelDenseSize) {
+    if (dim != modelDim) {
+      throw new InvalidReplicaDeltaException(
+          "replica delta of dim " + dim + " for a model of dim " + modelDim);
+    }
+    if (dense != null && dense.length != modelDenseSize) {
+      throw new InvalidReplicaDeltaException(
+          "replica delta has "
+              + dense.length
+              + " dense values, this model "
+              + modelDenseSize
+              + ": the replicas' tower heads or learned scalars differ");
+    }
+    int stride = stride(dim);
+    for (int k = 0; k < itemIds.length; k++) {
+      String id = requireId(itemIds[k], "item", k);
+      requireFinite(itemValues, k * stride, dim + 1, "weight or bias change of item '" + id + "'");
+      float prior = itemValues[k * stride + dim + 1];
+      if (Float.isNaN(prior) || prior == Float.POSITIVE_INFINITY) {
+        throw new InvalidReplicaDeltaException(
+            "prior log-mass " + prior + " of item '" + id + "' (finite, or -Infinity for none)");
+      }
+    }
+    for (int k = 0; k < featureIds.length; k++) {
+      String id = requireId(featureIds[k], "side-feature token", k);
+      requireFinite(featureValues, k * dim, dim, "change of side-feature token '" + id + "'");
+    }
+    if (dense != null) {
+      requireFinite(dense, 0, dense.length, "dense change");
+    }
+  }
+
+  private static String requireId(String id, String what, int k) {
+    if (id == null || id.isEmpty()) {
+      throw new InvalidReplicaDeltaException(
+          "replica delta has " + (id == null ? "no" : "an empty") + " " + what + " id at " + k);
+    }
+    return id;
+  }
+
+  private static void requireFinite(float[] values, int from, int length, String what) {
+    for (int j = from; j < from + length; j++) {
+      if (!Float.isFinite(values[j])) {
+        throw new InvalidReplicaDeltaException(
+            "non-finite " + what + ": " + values[j] + " at " + (j - from));
+      }
+    }
   }
 
   /** Floats per item in {@link #itemValues}. */

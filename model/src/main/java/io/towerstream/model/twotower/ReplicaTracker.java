@@ -1,5 +1,6 @@
 package io.towerstream.model.twotower;
 
+import io.towerstream.model.InvalidReplicaDeltaException;
 import io.towerstream.model.ReplicaDelta;
 import java.util.Arrays;
 
@@ -199,14 +200,11 @@ final class ReplicaTracker {
    * (they are marked for publishing, like rows this replica trains). Does not touch recency,
    * activity or statistics: only local events do.
    *
-   * @throws IllegalArgumentException when the delta's dimension or dense layout differs from this
-   *     model's
+   * @throws InvalidReplicaDeltaException when the delta's dimension or dense layout differs from
+   *     this model's, or a change is not finite; nothing is applied then
    */
   void apply(ReplicaDelta delta) {
-    if (delta.dim() != dim) {
-      throw new IllegalArgumentException(
-          "replica delta of dim " + delta.dim() + " for a model of dim " + dim);
-    }
+    delta.requireApplicableTo(dim, denseSize());
     s.remoteEvents += delta.events();
     int stride = ReplicaDelta.stride(dim);
     float[] values = delta.itemValues();
@@ -253,15 +251,6 @@ final class ReplicaTracker {
     }
     if (delta.dense() != null) {
       float[] d = delta.dense();
-      int expected = denseSize();
-      if (d.length != expected) {
-        throw new IllegalArgumentException(
-            "replica delta has "
-                + d.length
-                + " dense values, this model "
-                + expected
-                + ": the replicas' tower heads or learned scalars differ");
-      }
       addDense(d);
       if (denseImage != null) {
         for (int j = 0; j < d.length; j++) {

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
+import io.towerstream.model.InvalidReplicaDeltaException;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.ReplicaDelta;
 import io.towerstream.model.TwoTowerModels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -184,6 +186,51 @@ class ReplicaDeltaTest {
         .hasMessageContaining("dim 8");
     assertThatThrownBy(() -> TwoTowerModels.create(config(false)).takeReplicaDelta())
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  /**
+   * A delta is checked whole before any of it is added: one whose last part is bad (a dense part of
+   * another size, a NaN in its last item) leaves the receiver as it was, and a good one applies
+   * after.
+   */
+  @Test
+  void aRefusedDeltaLeavesTheReceiverUnchanged() {
+    ModelConfig config = config(true);
+    OnlineModel sender = replica(config);
+    TestStreams.batches(60, 120, 32, 5, 7).forEach(sender::train);
+    ReplicaDelta good = sender.takeReplicaDelta();
+    OnlineModel receiver = replica(config);
+    receiver.train(TestStreams.batches(60, 120, 32, 1, 8).get(0));
+    float[] before = receiver.itemVectors(List.of(good.itemIds()));
+    long items = receiver.stats().items();
+
+    float[] lastNaN = good.itemValues().clone();
+    lastNaN[lastNaN.length - 2] = Float.NaN; // the bias change of the last item
+    List<ReplicaDelta> refused =
+        List.of(
+            new ReplicaDelta(
+                good.dim(),
+                good.itemIds(),
+                good.itemValues(),
+                Arrays.copyOf(good.dense(), good.dense().length + 1),
+                good.events(),
+                good.priorOrigin()),
+            new ReplicaDelta(
+                good.dim(),
+                good.itemIds(),
+                lastNaN,
+                good.dense(),
+                good.events(),
+                good.priorOrigin()));
+    for (ReplicaDelta bad : refused) {
+      assertThatThrownBy(() -> receiver.applyReplicaDelta(bad))
+          .isInstanceOf(InvalidReplicaDeltaException.class);
+      assertThat(receiver.itemVectors(List.of(good.itemIds()))).containsExactly(before);
+      assertThat(receiver.stats().items()).as("no row created").isEqualTo(items);
+    }
+
+    receiver.applyReplicaDelta(good);
+    assertThat(receiver.itemVectors(List.of(good.itemIds()))).isNotEqualTo(before);
   }
 
   private static Set<String> items(List<List<Interaction>> x, List<List<Interaction>> y) {
