@@ -162,18 +162,6 @@ public final class TrainingJob {
             .uid(VALIDATE_ITEM_FEATURES_UID)
             .setParallelism(1);
 
-    // One dead-letter topic for both inputs. The union gives the sink two inputs, so it no longer
-    // chains to the click validation: dead letters are rare, the extra hop costs nothing.
-    DataStream<DeadLetter> deadLetters =
-        valid
-            .getSideOutput(ValidateClicks.DEAD_LETTERS)
-            .union(features.getSideOutput(ValidateItemFeatures.DEAD_LETTERS));
-    deadLetters
-        .sinkTo(c.dlq())
-        .name("Dead-letter sink")
-        .uid(DLQ_SINK_UID)
-        .setParallelism(sourceParallelism);
-
     // One partition, one reader: every delta reaches every trainer subtask, in each sender's order.
     // No event
     // time: the trainer does not order by it, and the deltas must not hold its watermark back.
@@ -199,7 +187,7 @@ public final class TrainingJob {
             .transform(
                 "Trainer",
                 AvroTypeInfo.forClass(EmbeddingUpdate.class),
-                new TrainerOperator(TrainerSettings.from(config), models))
+                new TrainerOperator(TrainerSettings.from(config), models, config.syncTopic()))
             .uid(TRAINER_UID)
             .setParallelism(trainers)
             .setMaxParallelism(config.maxParallelism());
@@ -208,6 +196,20 @@ public final class TrainingJob {
         .name("Embeddings sink")
         .uid(EMBEDDINGS_SINK_UID)
         .setParallelism(trainers);
+    // One dead-letter topic for every input: clicks, item features and the replicas' deltas the
+    // trainers refused. The union gives the sink several inputs, so it no longer chains to the
+    // click validation: dead letters are rare, the extra hop costs nothing.
+    DataStream<DeadLetter> deadLetters =
+        valid
+            .getSideOutput(ValidateClicks.DEAD_LETTERS)
+            .union(
+                features.getSideOutput(ValidateItemFeatures.DEAD_LETTERS),
+                trained.getSideOutput(TrainerOperator.REJECTED_DELTAS));
+    deadLetters
+        .sinkTo(c.dlq())
+        .name("Dead-letter sink")
+        .uid(DLQ_SINK_UID)
+        .setParallelism(sourceParallelism);
     DataStream<ModelDelta> deltasOut = trained.getSideOutput(TrainerOperator.SYNC);
     deltasOut.sinkTo(c.deltasOut()).name("Sync sink").uid(SYNC_SINK_UID).setParallelism(trainers);
     // Never chained into the trainer: at trainer parallelism 1 it would be, at 2 not, and the job

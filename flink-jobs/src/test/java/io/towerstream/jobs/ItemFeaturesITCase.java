@@ -2,7 +2,6 @@ package io.towerstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.Topic;
 import io.towerstream.schemas.TopicProvisioner;
 import io.towerstream.schemas.Topics;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -59,30 +57,7 @@ class ItemFeaturesITCase {
   @Test
   void aCatalogueItemNobodyClickedIsPublishedAndMalformedFeaturesAreDeadLettered()
       throws Exception {
-    String prefix = "feat";
-    JobConfig config =
-        JobConfig.builder()
-            .bootstrapServers(KAFKA.bootstrapServers())
-            .clicksTopic(prefix + ".clicks")
-            .dlqTopic(prefix + ".clicks.dlq")
-            .embeddingsTopic(prefix + ".embeddings")
-            .statusTopic(prefix + ".trainer-status")
-            .syncTopic(prefix + ".model-sync")
-            .itemFeaturesTopic(prefix + ".item-features")
-            .groupId(prefix + "-trainer")
-            .startingOffsets(StartingOffsets.EARLIEST)
-            .sourceParallelism(1)
-            .delivery(DeliveryGuarantee.AT_LEAST_ONCE)
-            .publishIntervalMs(200)
-            .checkpointIntervalMs(500)
-            .model(
-                ModelConfig.builder()
-                    .dim(16)
-                    .batchSize(32)
-                    .reservoirCapacity(200)
-                    .reservoirNegatives(8)
-                    .build())
-            .build();
+    JobConfig config = KAFKA.smallJob("feat").build();
     TopicProvisioner.ensureTopics(config.bootstrapServers(), config.topicNames(), 2, (short) 1);
     produceCatalogue(config.bootstrapServers(), config.itemFeaturesTopic());
     Set<String> clicked =

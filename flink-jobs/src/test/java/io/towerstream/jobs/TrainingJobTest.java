@@ -68,6 +68,9 @@ class TrainingJobTest {
                 byUid.get(TrainingJob.VALIDATE_ITEM_FEATURES_UID).getId(), dlq.getId()))
         .as("item-feature dead letters")
         .hasSize(1);
+    assertThat(graph.getStreamEdges(trainer.getId(), dlq.getId()))
+        .as("replica deltas the trainers refused")
+        .hasSize(1);
     assertThat(byUid.get(TrainingJob.SYNC_SOURCE_UID).getParallelism()).isEqualTo(1);
     assertThat(byUid.get(TrainingJob.ITEM_FEATURES_SOURCE_UID).getParallelism()).isEqualTo(1);
     assertThat(byUid.get(TrainingJob.SYNC_SINK_UID).getParallelism()).isEqualTo(4);

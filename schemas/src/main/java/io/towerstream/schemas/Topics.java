@@ -21,7 +21,10 @@ public final class Topics {
   public static final Topic<ItemFeatures> ITEM_FEATURES =
       new Topic<>("item-features", "item id", AvroCodec.of(ItemFeatures.class));
 
-  /** Click and item-feature records the job could not use, with the reason. */
+  /**
+   * Records the job could not use, with the reason: clicks, item features, and the replicas' deltas
+   * the trainers refused (those re-encoded, at partition and offset -1).
+   */
   public static final Topic<DeadLetter> CLICKS_DLQ =
       new Topic<>("clicks.dlq", "the rejected record's key", AvroCodec.of(DeadLetter.class));
 

@@ -6,8 +6,10 @@ import io.towerstream.jobs.sync.ModelDeltas;
 import io.towerstream.jobs.sync.SyncLedger;
 import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
+import io.towerstream.model.InvalidReplicaDeltaException;
 import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
+import io.towerstream.model.ReplicaDelta;
 import io.towerstream.model.StepResult;
 import io.towerstream.model.UserRow;
 import io.towerstream.model.UserRowSink;
@@ -18,6 +20,7 @@ import io.towerstream.model.monitor.CollapseMetrics;
 import io.towerstream.model.monitor.CollapseMonitor;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.avro.ClickEvent;
+import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.schemas.avro.ItemFeatures;
@@ -70,6 +73,13 @@ import org.slf4j.LoggerFactory;
  * subtask's deltas back (broadcast from the sync topic), and the {@link SyncLedger} decides which
  * to add. Items are published by one subtask each, by key group, users by their own. With one
  * subtask, nothing is sent and the model is exactly the single-owner model.
+ *
+ * <p><b>Bad deltas.</b> A delta the model refuses (parts of disagreeing lengths, another dimension
+ * or dense layout, a change that is not finite: {@link ReplicaDelta#requireApplicableTo}) is
+ * skipped whole, before any of it is added, and counted ({@code deltasRejected}); training goes on.
+ * Every subtask gets every delta and judges it alike, so one of them, the sender's successor, puts
+ * it on {@link #REJECTED_DELTAS} for the dead-letter topic, once. The replicas then lack that
+ * sender's change for good, as they would after a lost delta.
  *
  * <p><b>Side features.</b> Input 2 also brings the item catalogue (broadcast from the item-features
  * topic, so every replica holds every item's features): each record replaces the item's feature
@@ -135,8 +145,15 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   public static final OutputTag<ModelDelta> SYNC =
       new OutputTag<>("model-sync", AvroTypeInfo.forClass(ModelDelta.class));
 
+  /** Deltas of other replicas the model refused, with the reason, for the dead-letter topic. */
+  public static final OutputTag<DeadLetter> REJECTED_DELTAS =
+      new OutputTag<>("model-sync-dead-letters", AvroTypeInfo.forClass(DeadLetter.class));
+
   private final TrainerSettings settings;
   private final ModelFactory models;
+
+  /** The sync topic's name, for the dead letters of refused deltas. */
+  private final String syncTopic;
 
   private transient OnlineModel model;
   private transient FeatureTokens featureTokens;
@@ -188,6 +205,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient Counter deltasSent;
   private transient Counter deltasApplied;
   private transient Counter deltasDropped;
+  private transient Counter deltasRejected;
   private transient Counter itemFeaturesReceived;
   private transient PrequentialEvaluator prequential;
 
@@ -198,9 +216,10 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   // copied after each batch for the metric reporter's thread
   private transient volatile Map<String, RankingWindow> prequentialWindows;
 
-  public TrainerOperator(TrainerSettings settings, ModelFactory models) {
+  public TrainerOperator(TrainerSettings settings, ModelFactory models, String syncTopic) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.models = Objects.requireNonNull(models, "models");
+    this.syncTopic = Objects.requireNonNull(syncTopic, "syncTopic");
   }
 
   @Override
@@ -385,12 +404,42 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     SyncLedger.Verdict verdict =
         ledger.accept(delta.getOrigin(), delta.getGeneration(), delta.getSequence());
     if (verdict == SyncLedger.Verdict.APPLY) {
-      model.applyReplicaDelta(ModelDeltas.fromRecord(delta));
+      try {
+        model.applyReplicaDelta(ModelDeltas.fromRecord(delta));
+      } catch (InvalidReplicaDeltaException e) {
+        reject(delta, e.getMessage());
+        return;
+      }
       deltasApplied.inc();
       syncLagMillis =
           Math.max(0, System.currentTimeMillis() - delta.getProducedAt().toEpochMilli());
     } else if (verdict != SyncLedger.Verdict.OWN) {
       deltasDropped.inc();
+    }
+  }
+
+  /**
+   * Counts a delta the model refused (nothing of it was applied) and, on one subtask, dead-letters
+   * it.
+   */
+  private void reject(ModelDelta delta, String problem) {
+    deltasRejected.inc();
+    String reason =
+        "model delta "
+            + delta.getOrigin()
+            + "/"
+            + delta.getSequence()
+            + " of subtask "
+            + delta.getSubtask()
+            + " refused: "
+            + problem;
+    LOG.warn("Trainer {}/{}: {}", subtask, parallelism, reason);
+    // the sender's successor: a subtask other than the sender, which drops its own deltas unread
+    if (subtask == Math.floorMod(delta.getSubtask() + 1, parallelism)) {
+      output.collect(
+          REJECTED_DELTAS,
+          new StreamRecord<>(
+              ModelDeltas.deadLetter(delta, syncTopic, reason, System.currentTimeMillis())));
     }
   }
 
@@ -722,6 +771,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     deltasSent = group.counter("deltasSent");
     deltasApplied = group.counter("deltasApplied");
     deltasDropped = group.counter("deltasDropped");
+    deltasRejected = group.counter("deltasRejected");
     itemFeaturesReceived = group.counter("itemFeaturesReceived");
     group.gauge("eventsTrained", (Gauge<Long>) () -> reportedNow.events());
     group.gauge("batches", (Gauge<Long>) () -> reportedNow.batches());

@@ -28,7 +28,12 @@ public final class ModelDeltaRecordSerializer
         topic,
         null,
         delta.getProducedAt().toEpochMilli(),
-        Topic.key(Long.toString(delta.getOrigin())),
+        key(delta),
         Topics.MODEL_SYNC.codec().encode(delta));
+  }
+
+  /** The record key of a delta: its origin, UTF-8 decimal. */
+  public static byte[] key(ModelDelta delta) {
+    return Topic.key(Long.toString(delta.getOrigin()));
   }
 }

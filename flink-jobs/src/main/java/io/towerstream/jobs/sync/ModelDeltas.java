@@ -1,6 +1,10 @@
 package io.towerstream.jobs.sync;
 
+import io.towerstream.jobs.sinks.ModelDeltaRecordSerializer;
+import io.towerstream.model.InvalidReplicaDeltaException;
 import io.towerstream.model.ReplicaDelta;
+import io.towerstream.schemas.Topics;
+import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.ModelDelta;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -73,50 +77,38 @@ public final class ModelDeltas {
   /**
    * The delta a record carries.
    *
-   * @throws IllegalArgumentException when its values do not match its items, its feature rows and
-   *     its dimension
+   * @throws InvalidReplicaDeltaException when its values do not match its items, its feature rows
+   *     and its dimension, or a payload is not float32
    */
   public static ReplicaDelta fromRecord(ModelDelta record) {
-    int dim = record.getDim();
-    String[] ids = record.getItemIds().toArray(String[]::new);
-    float[] values = floats(record.getItemValues());
-    if (values.length != ids.length * ReplicaDelta.stride(dim)) {
-      throw new IllegalArgumentException(
-          "model delta "
-              + record.getOrigin()
-              + "/"
-              + record.getSequence()
-              + " has "
-              + values.length
-              + " values for "
-              + ids.length
-              + " items of dim "
-              + dim);
-    }
-    String[] featureIds = record.getFeatureIds().toArray(String[]::new);
-    float[] featureValues = floats(record.getFeatureValues());
-    if (featureValues.length != featureIds.length * dim) {
-      throw new IllegalArgumentException(
-          "model delta "
-              + record.getOrigin()
-              + "/"
-              + record.getSequence()
-              + " has "
-              + featureValues.length
-              + " feature values for "
-              + featureIds.length
-              + " feature rows of dim "
-              + dim);
-    }
     return new ReplicaDelta(
-        dim,
-        ids,
-        values,
+        record.getDim(),
+        record.getItemIds().toArray(String[]::new),
+        floats(record.getItemValues()),
         record.getDense() == null ? null : floats(record.getDense()),
         record.getEvents(),
         record.getPriorOrigin(),
-        featureIds,
-        featureValues);
+        record.getFeatureIds().toArray(String[]::new),
+        floats(record.getFeatureValues()));
+  }
+
+  /**
+   * A record of the sync topic {@code topic} that was not applied, as a dead letter: keyed and
+   * encoded as the sync sink wrote it ({@link ModelDeltaRecordSerializer}), at partition and offset
+   * -1 (the trainer sees deltas decoded, without their position; origin and sequence, in the
+   * reason, identify one).
+   */
+  public static DeadLetter deadLetter(
+      ModelDelta record, String topic, String reason, long failedAtMillis) {
+    return DeadLetter.newBuilder()
+        .setSourceTopic(topic)
+        .setPartition(-1)
+        .setOffset(-1)
+        .setKey(ByteBuffer.wrap(ModelDeltaRecordSerializer.key(record)))
+        .setValue(ByteBuffer.wrap(Topics.MODEL_SYNC.codec().encode(record)))
+        .setReason(reason)
+        .setFailedAt(Instant.ofEpochMilli(failedAtMillis))
+        .build();
   }
 
   private static ByteBuffer floats(float[] v, int off, int len) {
@@ -128,7 +120,7 @@ public final class ModelDeltas {
   private static float[] floats(ByteBuffer bytes) {
     ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     if (b.remaining() % 4 != 0) {
-      throw new IllegalArgumentException("float32 payload of " + b.remaining() + " bytes");
+      throw new InvalidReplicaDeltaException("float32 payload of " + b.remaining() + " bytes");
     }
     float[] out = new float[b.remaining() / 4];
     b.asFloatBuffer().get(out);

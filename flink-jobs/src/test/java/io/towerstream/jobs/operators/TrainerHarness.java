@@ -3,6 +3,7 @@ package io.towerstream.jobs.operators;
 import io.towerstream.jobs.functions.UserIdKey;
 import io.towerstream.jobs.records.AvroRecordSerializer;
 import io.towerstream.jobs.records.TrainerSideInput;
+import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.EventType;
@@ -58,7 +59,7 @@ final class TrainerHarness implements AutoCloseable {
     var h =
         new KeyedTwoInputStreamOperatorTestHarness<
             String, ClickEvent, TrainerSideInput, EmbeddingUpdate>(
-            new TrainerOperator(settings, models),
+            new TrainerOperator(settings, models, Topics.MODEL_SYNC.defaultName()),
             new UserIdKey(),
             null,
             Types.STRING,

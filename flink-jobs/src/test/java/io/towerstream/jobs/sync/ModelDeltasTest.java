@@ -3,6 +3,7 @@ package io.towerstream.jobs.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.towerstream.model.InvalidReplicaDeltaException;
 import io.towerstream.model.ReplicaDelta;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ModelDelta;
@@ -131,8 +132,8 @@ class ModelDeltasTest {
             .setProducedAt(Instant.EPOCH)
             .build();
     assertThatThrownBy(() -> ModelDeltas.fromRecord(bad))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("model delta 1/4 has 3 feature values for 2 feature rows of dim 2");
+        .isInstanceOf(InvalidReplicaDeltaException.class)
+        .hasMessage("a delta of 2 side-feature rows of dim 2 needs 4 values, has 3");
   }
 
   @Test
@@ -156,7 +157,7 @@ class ModelDeltasTest {
             .setProducedAt(Instant.EPOCH)
             .build();
     assertThatThrownBy(() -> ModelDeltas.fromRecord(bad))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("2 values for 1 items of dim 2");
+        .isInstanceOf(InvalidReplicaDeltaException.class)
+        .hasMessage("a delta of 1 items of dim 2 needs 4 values, has 2");
   }
 }
