@@ -819,7 +819,13 @@ public final class JobConfig implements Serializable {
   /** The topic names for {@code TopicProvisioner.ensureTopics}. */
   public TopicNames topicNames() {
     return new TopicNames(
-        clicksTopic, dlqTopic, embeddingsTopic, statusTopic, syncTopic, itemFeaturesTopic);
+        clicksTopic,
+        dlqTopic,
+        embeddingsTopic,
+        Topics.EMBEDDINGS_DLQ.defaultName(), // the stores', which the job does not name
+        statusTopic,
+        syncTopic,
+        itemFeaturesTopic);
   }
 
   public String bootstrapServers() {

@@ -25,6 +25,7 @@ public final class TopicProvisioner {
       String clicks,
       String clicksDlq,
       String embeddings,
+      String embeddingsDlq,
       String trainerStatus,
       String modelSync,
       String itemFeatures) {
@@ -33,6 +34,7 @@ public final class TopicProvisioner {
           Topics.CLICKS.defaultName(),
           Topics.CLICKS_DLQ.defaultName(),
           Topics.EMBEDDINGS.defaultName(),
+          Topics.EMBEDDINGS_DLQ.defaultName(),
           Topics.TRAINER_STATUS.defaultName(),
           Topics.MODEL_SYNC.defaultName(),
           Topics.ITEM_FEATURES.defaultName());
@@ -62,6 +64,7 @@ public final class TopicProvisioner {
     wanted.add(new NewTopic(names.clicks(), partitions, replication));
     wanted.add(new NewTopic(names.clicksDlq(), partitions, replication));
     wanted.add(new NewTopic(names.embeddings(), partitions, replication).configs(compacted));
+    wanted.add(new NewTopic(names.embeddingsDlq(), partitions, replication));
     wanted.add(new NewTopic(names.trainerStatus(), 1, replication).configs(compacted));
     // the catalogue: the trainer reads it from the start, and only the latest features per item
     // matter

@@ -35,6 +35,13 @@ public final class Topics {
   public static final Topic<EmbeddingUpdate> EMBEDDINGS =
       new Topic<>("embeddings", "ENTITY:id, see embeddingKey", AvroCodec.of(EmbeddingUpdate.class));
 
+  /**
+   * Embedding updates a retrieval store refused (malformed, or a model version far ahead of what it
+   * holds), with the reason; written by every store replica that reads the record.
+   */
+  public static final Topic<DeadLetter> EMBEDDINGS_DLQ =
+      new Topic<>("embeddings.dlq", "the rejected record's key", AvroCodec.of(DeadLetter.class));
+
   /** Training progress, one record per publish; compacted by model version. */
   public static final Topic<TrainerStatus> TRAINER_STATUS =
       new Topic<>("trainer-status", "model version", AvroCodec.of(TrainerStatus.class));

@@ -203,6 +203,7 @@ class RetrievalStoreITCase {
             "late-clicks",
             "late-clicks.dlq",
             "late-embeddings",
+            "late-embeddings.dlq",
             "late-status",
             "late-sync",
             "late-item-features");
@@ -250,6 +251,7 @@ class RetrievalStoreITCase {
             "snap-clicks",
             "snap-clicks.dlq",
             "snap-embeddings",
+            "snap-embeddings.dlq",
             "snap-status",
             "snap-sync",
             "snap-item-features");

@@ -16,8 +16,8 @@ import picocli.CommandLine.Unmatched;
     name = "topics",
     mixinStandardHelpOptions = true,
     description =
-        "Create the clicks, clicks.dlq, embeddings (compacted), trainer-status (compacted), item-features "
-            + "(compacted) and model-sync topics if missing.")
+        "Create the clicks, clicks.dlq, embeddings (compacted), embeddings.dlq, trainer-status (compacted), "
+            + "item-features (compacted) and model-sync topics if missing.")
 public final class TopicsCommand implements Callable<Integer> {
   @Mixin ConfigFileOption config;
 
@@ -65,11 +65,12 @@ public final class TopicsCommand implements Callable<Integer> {
         partitions,
         replication);
     System.out.printf(
-        "topics ready on %s: %s, %s, %s, %s, %s, %s%n",
+        "topics ready on %s: %s, %s, %s, %s, %s, %s, %s%n",
         bootstrapServers,
         names.clicks(),
         names.clicksDlq(),
         names.embeddings(),
+        names.embeddingsDlq(),
         names.trainerStatus(),
         names.modelSync(),
         names.itemFeatures());
