@@ -36,8 +36,9 @@ public final class Topics {
       new Topic<>("embeddings", "ENTITY:id, see embeddingKey", AvroCodec.of(EmbeddingUpdate.class));
 
   /**
-   * Embedding updates a retrieval store refused (malformed, or a model version far ahead of what it
-   * holds), with the reason; written by every store replica that reads the record.
+   * Records a retrieval store refused, with the reason: embedding updates (malformed, or of a model
+   * version far ahead of what it holds) and undecodable trainer statuses; written by every store
+   * replica that reads the record.
    */
   public static final Topic<DeadLetter> EMBEDDINGS_DLQ =
       new Topic<>("embeddings.dlq", "the rejected record's key", AvroCodec.of(DeadLetter.class));

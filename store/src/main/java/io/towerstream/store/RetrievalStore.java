@@ -64,7 +64,11 @@ public final class RetrievalStore implements AutoCloseable {
     this.service = new RetrievalService(store, index);
     this.status = new StatusReporter(store, index, metrics);
     this.ingestor =
-        new EmbeddingIngestor(config, store, new BatchApplier(store, index, metrics), metrics);
+        new EmbeddingIngestor(
+            config,
+            store,
+            new BatchApplier(store, index, metrics, config.maxModelVersionLead()),
+            metrics);
     this.prometheus = new StoreMetrics(metrics, index, store, status::newestUpdateAgeMs);
   }
 

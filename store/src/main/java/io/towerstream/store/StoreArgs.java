@@ -106,6 +106,20 @@ public final class StoreArgs {
               (p, v) -> p.config.trainerStatusTopic(v),
               p -> DEFAULTS.trainerStatusTopic()),
           new Option(
+              "embeddings-dlq-topic",
+              "Topic the updates the store refuses go to, whole, as DeadLetters with the reason "
+                  + "(undecodable, an empty or non-finite vector, another dimension, a model version "
+                  + "beyond --max-model-version-lead); empty = only log and count them.",
+              (p, v) -> p.config.embeddingsDlqTopic(v.isEmpty() ? null : v),
+              p -> DEFAULTS.embeddingsDlqTopic()),
+          new Option(
+              "max-model-version-lead",
+              "How far above the highest model version the store has applied (0 while it holds "
+                  + "none) an update's may lie. One further ahead is refused: applied, it would beat "
+                  + "every later update of its key and be all a bare-vector query returns.",
+              (p, v) -> p.config.maxModelVersionLead(longInteger("max-model-version-lead", v)),
+              p -> Long.toString(DEFAULTS.maxModelVersionLead())),
+          new Option(
               "item-titles",
               "Item titles shown beside candidates in the API and the dashboard: a MovieLens "
                   + "u.item file (id|title|..., ISO-8859-1) or a CSV of id,title (UTF-8). None by default.",
@@ -312,8 +326,17 @@ public final class StoreArgs {
   }
 
   private static int integer(String option, String value) {
+    long v = longInteger(option, value);
+    if (v != (int) v) {
+      throw new IllegalArgumentException(
+          "invalid store option --" + option + ": not a 32-bit integer: '" + value + "'");
+    }
+    return (int) v;
+  }
+
+  private static long longInteger(String option, String value) {
     try {
-      return Integer.parseInt(value.trim());
+      return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "invalid store option --" + option + ": not an integer: '" + value + "'");

@@ -21,6 +21,8 @@ import java.util.TreeSet;
  * @param embeddingsTopic the compacted topic of {@code EmbeddingUpdate}s; default {@code
  *     embeddings}
  * @param trainerStatusTopic the topic of {@code TrainerStatus}es; default {@code trainer-status}
+ * @param embeddingsDlqTopic where refused records go as {@code DeadLetter}s; default {@code
+ *     embeddings.dlq}, null for none (they are then only logged and counted)
  * @param dbPath the RocksDB directory, created if missing; required
  * @param httpHost the interface the HTTP server binds; default {@code 127.0.0.1} (loopback: a
  *     replica is reachable from other machines, e.g. in a container, only when told {@code --host
@@ -30,6 +32,9 @@ import java.util.TreeSet;
  * @param pollTimeout how long one consumer poll waits for records; default 200 ms
  * @param maxPollRecords the most records one poll (and so one RocksDB batch) holds; default 1000
  * @param readCommitted read only committed records of transactional producers; default true
+ * @param maxModelVersionLead how far above the highest model version the store has applied (0 while
+ *     empty) an update's may lie; further ones are refused (see {@code
+ *     io.towerstream.store.ingest.UpdateChecks}); default {@value #DEFAULT_MAX_MODEL_VERSION_LEAD}
  * @param indexKind the item index implementation; default {@link IndexKind#AUTO} (exact below
  *     {@code indexOptions.minGraphItems()} items, a jvector graph plus an exact delta above)
  * @param indexOptions graph index tuning; default {@link GraphIndexOptions#defaults()}
@@ -50,12 +55,14 @@ public record StoreConfig(
     String bootstrapServers,
     String embeddingsTopic,
     String trainerStatusTopic,
+    String embeddingsDlqTopic,
     Path dbPath,
     String httpHost,
     int httpPort,
     Duration pollTimeout,
     int maxPollRecords,
     boolean readCommitted,
+    long maxModelVersionLead,
     IndexKind indexKind,
     GraphIndexOptions indexOptions,
     Map<String, String> consumerOverrides,
@@ -63,6 +70,12 @@ public record StoreConfig(
     String authToken,
     Path snapshotDir,
     Set<String> httpAllowedHosts) {
+
+  /**
+   * The default of {@code --max-model-version-lead}: no deployment's next model generation lies a
+   * million versions ahead, a corrupt or overflowed number almost always does.
+   */
+  public static final long DEFAULT_MAX_MODEL_VERSION_LEAD = 1_000_000;
 
   public StoreConfig {
     requireText("--bootstrap-servers", bootstrapServers);
@@ -72,6 +85,16 @@ public record StoreConfig(
       throw invalid(
           "--trainer-status-topic",
           "must differ from --embeddings-topic, both are '" + embeddingsTopic + "'");
+    }
+    if (embeddingsDlqTopic != null
+        && (embeddingsDlqTopic.isBlank()
+            || embeddingsDlqTopic.equals(embeddingsTopic)
+            || embeddingsDlqTopic.equals(trainerStatusTopic))) {
+      throw invalid(
+          "--embeddings-dlq-topic",
+          "must be a topic the store does not read (or empty for none), got '"
+              + embeddingsDlqTopic
+              + "'");
     }
     if (dbPath == null) {
       throw invalid("--db-path", "is required");
@@ -85,6 +108,9 @@ public record StoreConfig(
     }
     if (maxPollRecords < 1) {
       throw invalid("--max-poll-records", "must be at least 1, got " + maxPollRecords);
+    }
+    if (maxModelVersionLead < 1) {
+      throw invalid("--max-model-version-lead", "must be at least 1, got " + maxModelVersionLead);
     }
     if (indexKind == null) {
       throw invalid("--index", "is required");
@@ -145,6 +171,8 @@ public record StoreConfig(
         + embeddingsTopic
         + ", trainerStatusTopic="
         + trainerStatusTopic
+        + ", embeddingsDlqTopic="
+        + embeddingsDlqTopic
         + ", dbPath="
         + dbPath
         + ", httpHost="
@@ -157,6 +185,8 @@ public record StoreConfig(
         + maxPollRecords
         + ", readCommitted="
         + readCommitted
+        + ", maxModelVersionLead="
+        + maxModelVersionLead
         + ", indexKind="
         + indexKind
         + ", indexOptions="
@@ -184,12 +214,14 @@ public record StoreConfig(
         .bootstrapServers(bootstrapServers)
         .embeddingsTopic(embeddingsTopic)
         .trainerStatusTopic(trainerStatusTopic)
+        .embeddingsDlqTopic(embeddingsDlqTopic)
         .dbPath(dbPath)
         .httpHost(httpHost)
         .httpPort(httpPort)
         .pollTimeout(pollTimeout)
         .maxPollRecords(maxPollRecords)
         .readCommitted(readCommitted)
+        .maxModelVersionLead(maxModelVersionLead)
         .indexKind(indexKind)
         .indexOptions(indexOptions)
         .consumerOverrides(consumerOverrides)
@@ -214,12 +246,14 @@ public record StoreConfig(
     private String bootstrapServers;
     private String embeddingsTopic = Topics.EMBEDDINGS.defaultName();
     private String trainerStatusTopic = Topics.TRAINER_STATUS.defaultName();
+    private String embeddingsDlqTopic = Topics.EMBEDDINGS_DLQ.defaultName();
     private Path dbPath;
     private String httpHost = "127.0.0.1";
     private int httpPort = 8080;
     private Duration pollTimeout = Duration.ofMillis(200);
     private int maxPollRecords = 1000;
     private boolean readCommitted = true;
+    private long maxModelVersionLead = DEFAULT_MAX_MODEL_VERSION_LEAD;
     private IndexKind indexKind = IndexKind.AUTO;
     private GraphIndexOptions indexOptions = GraphIndexOptions.defaults();
     private Map<String, String> consumerOverrides = Map.of();
@@ -242,6 +276,12 @@ public record StoreConfig(
 
     public Builder trainerStatusTopic(String v) {
       trainerStatusTopic = v;
+      return this;
+    }
+
+    /** Where refused records go; null for none. */
+    public Builder embeddingsDlqTopic(String v) {
+      embeddingsDlqTopic = v;
       return this;
     }
 
@@ -272,6 +312,11 @@ public record StoreConfig(
 
     public Builder readCommitted(boolean v) {
       readCommitted = v;
+      return this;
+    }
+
+    public Builder maxModelVersionLead(long v) {
+      maxModelVersionLead = v;
       return this;
     }
 
@@ -325,12 +370,14 @@ public record StoreConfig(
           bootstrapServers,
           embeddingsTopic,
           trainerStatusTopic,
+          embeddingsDlqTopic,
           dbPath,
           httpHost,
           httpPort,
           pollTimeout,
           maxPollRecords,
           readCommitted,
+          maxModelVersionLead,
           indexKind,
           indexOptions,
           consumerOverrides,

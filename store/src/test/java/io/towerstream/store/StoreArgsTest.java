@@ -290,6 +290,33 @@ class StoreArgsTest {
   }
 
   @Test
+  void theDeadLetterTopicAndTheModelVersionBoundAreOptions() {
+    String[] base = {"--bootstrap-servers", "b:1", "--db-path", "/d"};
+    StoreConfig defaults = StoreArgs.parse(base, Map.of());
+    assertThat(defaults.embeddingsDlqTopic()).isEqualTo("embeddings.dlq");
+    assertThat(defaults.maxModelVersionLead()).isEqualTo(1_000_000);
+    StoreConfig set =
+        StoreArgs.parse(
+            concat(base, "--embeddings-dlq-topic", "", "--max-model-version-lead", "10000000000"),
+            Map.of());
+    assertThat(set.embeddingsDlqTopic()).as("empty: none").isNull();
+    assertThat(set.maxModelVersionLead()).isEqualTo(10_000_000_000L);
+    for (String[] bad :
+        List.of(
+            new String[] {"--max-model-version-lead", "0"},
+            new String[] {"--max-model-version-lead", "far"},
+            new String[] {"--embeddings-dlq-topic", "embeddings"})) {
+      assertThatThrownBy(() -> StoreArgs.parse(concat(base, bad), Map.of()))
+          .as(String.join(" ", bad))
+          .hasMessageContaining(bad[0]);
+    }
+    assertThat(StoreArgs.options())
+        .filteredOn(d -> d.name().equals("max-model-version-lead"))
+        .singleElement()
+        .satisfies(d -> assertThat(d.defaultValue()).isEqualTo("1000000"));
+  }
+
+  @Test
   void everyOptionIsDocumentedWithTheBuildersDefault() {
     var docs = StoreArgs.options();
     assertThat(docs)

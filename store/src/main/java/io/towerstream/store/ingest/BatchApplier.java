@@ -1,6 +1,7 @@
 package io.towerstream.store.ingest;
 
 import io.towerstream.schemas.avro.Entity;
+import io.towerstream.store.StoreConfig;
 import io.towerstream.store.index.ItemIndex;
 import io.towerstream.store.index.ItemVector;
 import io.towerstream.store.rocks.EmbeddingMutation;
@@ -13,14 +14,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies a decoded batch: RocksDB first (atomically, with the offsets), then the in-memory item
  * index with what actually took effect. A crash between the two loses nothing: the index is rebuilt
- * from RocksDB on start. Vectors whose dimension differs from the index's are malformed (scoring
- * them is impossible) and skipped before anything is written.
+ * from RocksDB on start. Updates the store must refuse ({@link UpdateChecks}: a vector of another
+ * dimension than the index's, a model version far ahead of what it holds) are skipped before
+ * anything is written, counted as malformed, and handed to whoever {@linkplain #admit admits} the
+ * batch, for the dead-letter topic.
  *
  * <p>Called by one thread at a time (the ingest thread, or a test feeding the store directly).
  */
@@ -30,15 +34,48 @@ public final class BatchApplier {
   private final EmbeddingStore store;
   private final ItemIndex index;
   private final IngestMetrics metrics;
+  private final long maxModelVersionLead;
 
+  /** With the default {@code --max-model-version-lead}. */
   public BatchApplier(EmbeddingStore store, ItemIndex index, IngestMetrics metrics) {
+    this(store, index, metrics, StoreConfig.DEFAULT_MAX_MODEL_VERSION_LEAD);
+  }
+
+  public BatchApplier(
+      EmbeddingStore store, ItemIndex index, IngestMetrics metrics, long maxModelVersionLead) {
     this.store = store;
     this.index = index;
     this.metrics = metrics;
+    this.maxModelVersionLead = maxModelVersionLead;
   }
 
+  /**
+   * The batch without the updates the store refuses, each logged, counted as malformed and handed
+   * to {@code refused} with the reason; writes nothing. {@link #apply} checks again, and finds
+   * nothing more to refuse in a batch this returned.
+   */
+  public StoreBatch admit(StoreBatch batch, BiConsumer<EmbeddingMutation, String> refused) {
+    UpdateChecks checks =
+        new UpdateChecks(index.dimension(), store.stats().maxModelVersion(), maxModelVersionLead);
+    List<EmbeddingMutation> kept = new ArrayList<>(batch.mutations().size());
+    for (EmbeddingMutation m : batch.mutations()) {
+      String problem = checks.problem(m);
+      if (problem == null) {
+        kept.add(m);
+        continue;
+      }
+      metrics.malformed();
+      LOG.warn("skipping record {}: {}", m.source(), problem);
+      refused.accept(m, problem);
+    }
+    return kept.size() == batch.mutations().size()
+        ? batch
+        : new StoreBatch(kept, batch.trainerStatus(), batch.lastOffsets());
+  }
+
+  /** Writes what {@link #admit} lets through, then updates the index. */
   public WriteResult apply(StoreBatch batch) {
-    StoreBatch checked = withoutWrongDimensions(batch);
+    StoreBatch checked = admit(batch, (m, problem) -> {});
     WriteResult result = store.write(checked);
 
     // the last change per item wins; removes first so an emptied index may take a new dimension
@@ -76,34 +113,5 @@ public final class BatchApplier {
       metrics.lastAppliedAt = System.currentTimeMillis();
     }
     return result;
-  }
-
-  private StoreBatch withoutWrongDimensions(StoreBatch batch) {
-    int expected = index.dimension();
-    List<EmbeddingMutation> kept = new ArrayList<>(batch.mutations().size());
-    for (EmbeddingMutation m : batch.mutations()) {
-      if (m.isDelete()) {
-        kept.add(m);
-        continue;
-      }
-      if (expected == 0) {
-        expected = m.vector().dimension();
-      }
-      if (m.vector().dimension() != expected) {
-        metrics.malformed();
-        LOG.warn(
-            "skipping malformed record {} ({}:{}): dimension {}, the store's is {}",
-            m.source(),
-            m.entity(),
-            m.id(),
-            m.vector().dimension(),
-            expected);
-      } else {
-        kept.add(m);
-      }
-    }
-    return kept.size() == batch.mutations().size()
-        ? batch
-        : new StoreBatch(kept, batch.trainerStatus(), batch.lastOffsets());
   }
 }

@@ -1,6 +1,7 @@
 package io.towerstream.store.ingest;
 
 import io.towerstream.store.StoreConfig;
+import io.towerstream.store.rocks.EmbeddingMutation;
 import io.towerstream.store.rocks.EmbeddingStore;
 import io.towerstream.store.rocks.StoreBatch;
 import java.time.Duration;
@@ -10,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -26,11 +29,14 @@ import org.slf4j.LoggerFactory;
  * embeddings and trainer-status topics (each replica reads the whole topics; there is no consumer
  * group), resumes each partition after the offset stored in RocksDB (or at the beginning), and per
  * poll writes one atomic batch through {@link BatchApplier}. Kafka offsets are never committed to
- * the broker: RocksDB is the only record of progress.
+ * the broker: RocksDB is the only record of progress. The records of a poll that the store refuses
+ * ({@link RecordDecoder}, {@link BatchApplier#admit}) go to the dead-letter topic first ({@link
+ * DeadLetterWriter}); the batch is written once their letters are.
  *
- * <p>If the loop fails (broker unreachable past the client's retries, a RocksDB error), it logs,
- * backs off and starts over from the stored offsets, which is exactly-once by construction.
- * Partitions added to a topic are picked up at the next metadata check.
+ * <p>If the loop fails (broker unreachable past the client's retries, a RocksDB error, a dead
+ * letter that cannot be written), it logs, backs off and starts over from the stored offsets, which
+ * is exactly-once by construction. Partitions added to a topic are picked up at the next metadata
+ * check.
  */
 public final class EmbeddingIngestor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddingIngestor.class);
@@ -117,8 +123,10 @@ public final class EmbeddingIngestor implements AutoCloseable {
 
   private void consumeUntilStopped() {
     try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            new KafkaConsumer<>(
+                consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        DeadLetterWriter deadLetters =
+            new DeadLetterWriter(config.embeddingsDlqTopic(), producerProperties(), metrics)) {
       consumer = c;
       if (!running) {
         return;
@@ -139,7 +147,11 @@ public final class EmbeddingIngestor implements AutoCloseable {
         ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
         if (!records.isEmpty()) {
           long polledAt = System.nanoTime();
-          StoreBatch batch = decoder.decode(records);
+          StoreBatch batch =
+              applier.admit(
+                  decoder.decode(records, deadLetters::add),
+                  (m, problem) -> deadLetters.add(recordOf(records, m), problem));
+          deadLetters.flush(); // before the batch's offsets are written
           applier.apply(batch);
           metrics.recordVisible(System.nanoTime() - polledAt);
         }
@@ -202,6 +214,17 @@ public final class EmbeddingIngestor implements AutoCloseable {
         fromBeginning.size());
   }
 
+  /** The polled record a mutation was decoded from. */
+  private static ConsumerRecord<byte[], byte[]> recordOf(
+      ConsumerRecords<byte[], byte[]> records, EmbeddingMutation m) {
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      if (RecordDecoder.source(record).equals(m.source())) {
+        return record;
+      }
+    }
+    throw new IllegalStateException("no polled record is the source of " + m.source());
+  }
+
   private static long lag(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> endOffsets) {
     long lag = 0;
     for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
@@ -220,6 +243,14 @@ public final class EmbeddingIngestor implements AutoCloseable {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         config.readCommitted() ? "read_committed" : "read_uncommitted");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.putAll(config.consumerOverrides());
+    return p;
+  }
+
+  /** The dead-letter producer's: the same servers, and the user's client properties (security). */
+  private Properties producerProperties() {
+    Properties p = new Properties();
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.putAll(config.consumerOverrides());
     return p;
   }

@@ -13,6 +13,7 @@ public final class IngestMetrics {
   final AtomicLong deletesApplied = new AtomicLong();
   final AtomicLong staleIgnored = new AtomicLong();
   final AtomicLong malformedUpdates = new AtomicLong();
+  final AtomicLong deadLetters = new AtomicLong();
   final AtomicLong batchesWritten = new AtomicLong();
   final AtomicLong ingestFailures = new AtomicLong();
   final AtomicLong checkpointEpoch = new AtomicLong(-1);
@@ -55,9 +56,16 @@ public final class IngestMetrics {
     return staleIgnored.get();
   }
 
-  /** Records that could not be decoded or validated, skipped. */
+  /**
+   * Records that could not be decoded or validated (a model version far ahead included), skipped.
+   */
   public long malformedUpdates() {
     return malformedUpdates.get();
+  }
+
+  /** Skipped records written to the dead-letter topic (none without one). */
+  public long deadLetters() {
+    return deadLetters.get();
   }
 
   public long batchesWritten() {

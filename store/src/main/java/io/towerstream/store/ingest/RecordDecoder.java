@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -20,9 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns polled records into a {@link StoreBatch}. A record that cannot be decoded or fails
- * validation is logged with its topic, partition, offset and the reason, counted as malformed, and
- * skipped; its offset still counts as consumed. A tombstone (null value) on the embeddings topic
- * deletes its key's entity.
+ * validation (an empty or non-finite vector, a key that is not its value's) is logged with its
+ * topic, partition, offset and the reason, counted as malformed, handed to the caller for the
+ * dead-letter topic, and skipped; its offset still counts as consumed. A tombstone (null value) on
+ * the embeddings topic deletes its key's entity.
  */
 public final class RecordDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
@@ -39,6 +41,15 @@ public final class RecordDecoder {
 
   /** Decodes records of both topics, in the given order, into one batch. */
   public StoreBatch decode(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+    return decode(records, (record, problem) -> {});
+  }
+
+  /**
+   * As {@link #decode(Iterable)}, handing every refused record to {@code refused} with the reason.
+   */
+  public StoreBatch decode(
+      Iterable<ConsumerRecord<byte[], byte[]>> records,
+      BiConsumer<ConsumerRecord<byte[], byte[]>, String> refused) {
     List<EmbeddingMutation> mutations = new ArrayList<>();
     Map<TopicPartition, Long> lastOffsets = new HashMap<>();
     TrainerStatus status = null;
@@ -65,13 +76,19 @@ public final class RecordDecoder {
             record.offset(),
             Topic.key(record.key()),
             e.getMessage());
+        refused.accept(record, e.getMessage());
       }
     }
     return new StoreBatch(mutations, status, lastOffsets);
   }
 
+  /** Where a record came from, as its mutation's {@link EmbeddingMutation#source()} says. */
+  static String source(ConsumerRecord<?, ?> record) {
+    return record.topic() + '-' + record.partition() + '@' + record.offset();
+  }
+
   private EmbeddingMutation toMutation(ConsumerRecord<byte[], byte[]> record) {
-    String source = record.topic() + '-' + record.partition() + '@' + record.offset();
+    String source = source(record);
     String key = Topic.key(record.key());
     if (record.value() == null) {
       if (key == null) {

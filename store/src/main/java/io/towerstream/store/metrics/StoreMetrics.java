@@ -31,8 +31,8 @@ import java.util.function.ToDoubleFunction;
  * towerstream_store_index_stale_nodes}, {@code towerstream_store_index_rebuilds_total}, {@code
  * towerstream_store_index_merges_total}, {@code towerstream_store_index_building}, {@code
  * towerstream_store_updates_applied_total}, {@code towerstream_store_updates_stale_total}, {@code
- * towerstream_store_updates_malformed_total}, {@code towerstream_store_deletes_applied_total},
- * {@code towerstream_store_ingest_failures_total}, {@code
+ * towerstream_store_updates_malformed_total}, {@code towerstream_store_dead_letters_total}, {@code
+ * towerstream_store_deletes_applied_total}, {@code towerstream_store_ingest_failures_total}, {@code
  * towerstream_store_newest_update_age_seconds}, {@code towerstream_store_rocksdb_size_bytes},
  * {@code towerstream_store_update_visible_seconds} (histogram).
  */
@@ -115,6 +115,10 @@ public final class StoreMetrics {
         "updates_malformed",
         "Records skipped as undecodable or invalid, since start",
         ingest::malformedUpdates);
+    counter(
+        "dead_letters",
+        "Skipped records written to the dead-letter topic, since start",
+        ingest::deadLetters);
     counter(
         "deletes_applied",
         "Tombstones that removed a stored vector, since start",

@@ -64,6 +64,7 @@ public final class StatusReporter {
         metrics.deletesApplied(),
         metrics.staleIgnored(),
         metrics.malformedUpdates(),
+        metrics.deadLetters(),
         metrics.consumerLag(),
         stats.newestUpdatedAt() < 0 ? -1 : Math.max(0, now - stats.newestUpdatedAt()),
         metrics.lastAppliedAt(),

@@ -22,7 +22,9 @@ import java.util.Map;
  * @param updatesApplied updates applied since this process started
  * @param deletesApplied tombstones applied since this process started
  * @param staleIgnored updates ignored as older than the stored vector, since start
- * @param malformedUpdates records skipped as undecodable or invalid, since start
+ * @param malformedUpdates records skipped as undecodable or invalid (a model version far ahead of
+ *     the store's included), since start
+ * @param deadLetters skipped records written to the dead-letter topic, since start
  * @param consumerLag records behind the ends of the topics
  * @param newestUpdateAgeMs now minus the {@code updatedAt} of the newest stored update
  * @param lastAppliedAt when this process last applied a mutation (epoch ms)
@@ -59,6 +61,7 @@ public record StoreStatus(
     long deletesApplied,
     long staleIgnored,
     long malformedUpdates,
+    long deadLetters,
     long consumerLag,
     long newestUpdateAgeMs,
     long lastAppliedAt,
@@ -90,6 +93,7 @@ public record StoreStatus(
     m.put("deletesApplied", deletesApplied);
     m.put("staleIgnored", staleIgnored);
     m.put("malformedUpdates", malformedUpdates);
+    m.put("deadLetters", deadLetters);
     m.put("consumerLag", consumerLag);
     m.put("newestUpdateAgeMs", newestUpdateAgeMs);
     m.put("lastAppliedAt", lastAppliedAt);

@@ -10,6 +10,7 @@ import io.towerstream.schemas.avro.EmbeddingUpdate;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.rocks.EmbeddingMutation;
 import io.towerstream.store.rocks.StoreBatch;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,11 +58,12 @@ class RecordDecoderTest {
   }
 
   @Test
-  void countsAndSkipsMalformedRecordsButStillConsumesTheirOffsets() {
+  void countsSkipsAndHandsOnMalformedRecordsButStillConsumesTheirOffsets() {
     byte[] good =
         Topics.EMBEDDINGS.codec().encode(update(Entity.USER, "u1", new float[] {1f}, 1, 1));
     EmbeddingUpdate infiniteBias = update(Entity.ITEM, "i1", new float[] {1f}, 1, 1);
     infiniteBias.setBias(Float.POSITIVE_INFINITY);
+    List<String> refused = new ArrayList<>();
     StoreBatch batch =
         decoder.decode(
             List.of(
@@ -91,9 +93,18 @@ class RecordDecoderTest {
                     Topics.EMBEDDINGS.codec().encode(infiniteBias)), // non-finite bias
                 embedding(0, 5, null, null), // tombstone without key
                 new ConsumerRecord<>("trainer-status", 0, 0, null, new byte[] {9}), // bad status
-                embedding(0, 6, "USER:u1", good)));
+                embedding(0, 6, "USER:u1", good)),
+            (record, reason) -> refused.add(record.topic() + "@" + record.offset() + " " + reason));
 
     assertThat(metrics.malformedUpdates()).isEqualTo(8);
+    assertThat(refused)
+        .hasSize(8)
+        .contains(
+            "embeddings@2 non-finite value NaN at index 0 for USER:u1",
+            "embeddings@3 empty vector for USER:u1",
+            "embeddings@4 non-finite bias Infinity for ITEM:i1",
+            "embeddings@1 key 'ITEM:u1' does not match the value's USER:u1");
+    assertThat(refused.get(7)).startsWith("trainer-status@0 ");
     assertThat(batch.mutations()).extracting(EmbeddingMutation::id).containsExactly("u1");
     assertThat(batch.trainerStatus()).isNull();
     assertThat(batch.lastOffsets())
