@@ -143,6 +143,9 @@ public final class HttpApi implements AutoCloseable {
               cfg.jetty.defaultHost = host;
               cfg.jetty.defaultPort = port;
               cfg.http.maxRequestSize = MAX_BODY_BYTES;
+              // Jetty holds a request that declares a body until its first byte arrives, so one
+              // that never sends any got no answer, not even a 413, until the 30 s idle timeout
+              cfg.jetty.modifyHttpConfiguration(http -> http.setDelayDispatchUntilContent(false));
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
               cfg.jetty.modifyServletContextHandler(
                   handler -> handler.setErrorHandler(new JsonErrorHandler()));

@@ -45,13 +45,16 @@ class RequestBodyLimitsTest {
   void aDeclaredLengthOverTheLimitIsRefusedBeforeReading(String route) throws Exception {
     try (SeededServer server = SeededServer.guarded(dir, TOKEN)) {
       for (String length : List.of("4294967296", Long.toString(HttpApi.MAX_BODY_BYTES + 1))) {
-        RawHttp.Response r =
-            RawHttp.exchange(
-                server.port(),
-                head(route) + "Content-Length: " + length + "\r\n",
-                "{\"vector\":[1]}".getBytes(StandardCharsets.US_ASCII),
-                PROMPTLY);
-        assertJsonError(r, 413, "over " + HttpApi.MAX_BODY_BYTES + " bytes");
+        // some of the body, or none: the answer may not wait for bytes that never come
+        for (String sent : List.of("{\"vector\":[1]}", "")) {
+          RawHttp.Response r =
+              RawHttp.exchange(
+                  server.port(),
+                  head(route) + "Content-Length: " + length + "\r\n",
+                  sent.getBytes(StandardCharsets.US_ASCII),
+                  PROMPTLY);
+          assertJsonError(r, 413, "over " + HttpApi.MAX_BODY_BYTES + " bytes");
+        }
       }
       assertStillServes(server);
     }
