@@ -3,7 +3,6 @@ package io.towerstream.store.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -151,13 +150,9 @@ final class RequestParsing {
               "malformed JSON body: content after the end of the JSON object, at "
                   + parser.currentLocation().offsetDescription());
         }
-      } catch (StreamConstraintsException e) {
-        // its message names the parser's classes; the limits are what the client needs
-        throw new BadRequestException(
-            "malformed JSON body: nested deeper, or with a longer number or string, than the store"
-                + " reads (at most 1000 levels)");
       } catch (JsonProcessingException e) {
-        throw new BadRequestException("malformed JSON body: " + e.getOriginalMessage());
+        throw new BadRequestException(
+            "malformed JSON body: " + withoutClassNames(e.getOriginalMessage()));
       } catch (IOException e) {
         throw new UncheckedIOException(e); // a String is never short of bytes
       }
@@ -166,6 +161,21 @@ final class RequestParsing {
       throw new BadRequestException("the body must be a JSON object like " + example);
     }
     return root;
+  }
+
+  /**
+   * Jackson's words without the advice that names its classes ({@code "Non-standard token 'NaN':
+   * enable `JsonReadFeature...` to allow"}, {@code "... allowed (1000, from
+   * `StreamReadConstraints...`)"}): the clause holding the first backtick and all after it.
+   */
+  static String withoutClassNames(String message) {
+    int tick = message.indexOf('`');
+    if (tick < 0) {
+      return message;
+    }
+    int clause = Math.max(message.lastIndexOf(':', tick), message.lastIndexOf('(', tick));
+    String kept = clause < 0 ? "" : message.substring(0, clause).strip();
+    return kept.isEmpty() ? "not valid JSON" : kept;
   }
 
   static VectorQuery vectorQuery(ObjectMapper mapper, String body) {

@@ -5,25 +5,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Hostile HTTP traffic against a real server over a real RocksDB store, guarded by a bearer token:
- * 10,000 seeded random requests (bad and huge ids, k out of range, malformed, huge and deeply
- * nested JSON, wrong vector dimensions, non-finite numbers, wrong methods, missing or wrong
- * tokens). None may answer 5xx; every error is JSON with a message; the server still serves
- * afterwards.
+ * Hostile HTTP traffic against a real server over a real RocksDB store, guarded by a bearer token,
+ * on the routes a store serves, the snapshot route with the store's own snapshot taker included:
+ * 10,000 seeded random requests from {@value #CLIENTS} clients at once (bad and huge ids, k out of
+ * range, malformed escapes, malformed, duplicate-keyed, huge and deeply nested JSON, wrong vector
+ * dimensions, non-finite numbers, snapshot names that are absolute, step out or cannot be written,
+ * wrong methods, content types and charsets, missing or wrong tokens, foreign Host names), sent
+ * with a length, chunked, with broken chunks or a length far beyond what is sent. None may answer
+ * 5xx or leave its client waiting; every error is JSON with a message naming no directory of the
+ * store and no Java class; nothing is written outside the snapshot directory; the server still
+ * serves afterwards.
  */
 class HttpApiFuzzTest {
   private static final int DIM = SeededServer.DIM;
   private static final int REQUESTS = 10_000;
+  private static final int CLIENTS = 4;
   private static final String TOKEN = SeededServer.TOKEN;
+
+  /** Where a snapshot would land if a name could escape the snapshot directory. */
+  private static final String ESCAPE =
+      "/tmp/towerstream-fuzz-escape-" + ProcessHandle.current().pid();
+
   private final ObjectMapper json = new ObjectMapper();
   @RegisterExtension static final SeededServer.PerClass SERVER = new SeededServer.PerClass(TOKEN);
 
@@ -56,31 +74,30 @@ class HttpApiFuzzTest {
   }
 
   @Test
-  void tenThousandHostileRequestsGetA4xxWithAMessageAndNever5xx() throws Exception {
-    Random random = new Random(20261202);
+  void tenThousandHostileRequestsFromFourClientsGetA4xxWithAMessageAndNever5xx() throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     Map<Integer, Integer> statuses = new TreeMap<>();
-    for (int i = 0; i < REQUESTS; i++) {
-      Request r = randomRequest(random);
-      HttpResponse<String> response = send(r.method, r.path, r.body, r.auth);
-      int code = response.statusCode();
-      statuses.merge(code, 1, Integer::sum);
-      assertThat(code)
-          .as("%s %s body %s", r.method, abbreviate(r.path), abbreviate(r.body))
-          .isLessThan(500);
-      if (code >= 400 && !r.method.equals("HEAD")) {
-        JsonNode error;
-        try {
-          error = json.readTree(response.body());
-        } catch (java.io.IOException e) {
-          error = null;
-        }
-        assertThat(error != null && error.path("error").isTextual())
-            .as("%s %s -> %d %s", r.method, abbreviate(r.path), code, abbreviate(response.body()))
-            .isTrue();
+    try {
+      List<Future<Map<Integer, Integer>>> runs = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        Random random = new Random(20261202L + c);
+        runs.add(clients.submit(() -> fuzz(random, REQUESTS / CLIENTS)));
       }
+      for (Future<Map<Integer, Integer>> run : runs) {
+        // a client still waiting after this is a hang
+        run.get(10, TimeUnit.MINUTES).forEach((code, n) -> statuses.merge(code, n, Integer::sum));
+      }
+    } finally {
+      clients.shutdownNow();
     }
     System.out.println("HttpApiFuzzTest statuses of " + REQUESTS + " requests: " + statuses);
-    assertThat(statuses.keySet()).contains(200, 400, 401, 404);
+    assertThat(statuses.keySet()).contains(200, 400, 401, 403, 404, 409, 413, 415);
+    assertThat(Path.of(ESCAPE)).doesNotExist();
+    try (Stream<Path> files = Files.list(SERVER.dir())) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("nothing written beside the store and its snapshot directory")
+          .containsExactlyInAnyOrder("db", "snapshots");
+    }
     assertThat(send("GET", "/health", null, null).statusCode()).isEqualTo(200);
     assertThat(send("GET", "/v1/users/u1/candidates?k=3", null, "Bearer " + TOKEN).statusCode())
         .isEqualTo(200);
@@ -91,6 +108,82 @@ class HttpApiFuzzTest {
     assertThat(send("GET", "/v1/status/history", null, null).statusCode()).isEqualTo(401);
     assertThat(send("GET", "/v1/status/history", null, "Bearer " + TOKEN).statusCode())
         .isEqualTo(200);
+  }
+
+  /** {@code n} random requests from one client; the count of each status. */
+  private Map<Integer, Integer> fuzz(Random random, int n) throws Exception {
+    FuzzDelivery delivery = new FuzzDelivery(SERVER.server().port());
+    Map<Integer, Integer> statuses = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      Request r = randomRequest(random);
+      FuzzDelivery.How how = pick(random, FuzzDelivery.How.values());
+      if (random.nextBoolean()) {
+        how = FuzzDelivery.How.LENGTH; // the plain way, half of the time
+      }
+      String host =
+          random.nextInt(10) > 0
+              ? "127.0.0.1:" + SERVER.server().port()
+              : pick(random, "localhost", "[::1]", "evil.example", "localhost.evil.example:80");
+      String contentType =
+          random.nextInt(5) > 0
+              ? SeededServer.JSON
+              : pick(
+                  random,
+                  null,
+                  "text/plain",
+                  "application/x-www-form-urlencoded",
+                  "application/json; charset=x-bogus",
+                  "application/json; charset=",
+                  "application/json;charset",
+                  "application/json; charset=\"utf-8\"");
+      String described =
+          String.format(
+              "%s %s %s %s Host %s body %s",
+              how, r.method, abbreviate(r.path), contentType, host, abbreviate(r.body));
+      FuzzDelivery.Answer answer =
+          delivery.send(
+              how,
+              r.method,
+              r.path,
+              r.body == null ? null : contentType,
+              r.body,
+              r.auth,
+              host,
+              pick(random, 1, 5, 1024, 65_536));
+      statuses.merge(answer.status(), 1, Integer::sum);
+      if (answer.status() == -1 && r.body != null && r.body.length() > HttpApi.MAX_BODY_BYTES) {
+        continue; // refused while the client was still sending: the connection closed
+      }
+      assertThat(answer.status()).as("an answer to %s", described).isBetween(100, 499);
+      if (answer.status() >= 400 && !r.method.equals("HEAD")) {
+        assertIsJsonError(answer, described);
+      }
+    }
+    return statuses;
+  }
+
+  /** A JSON error with a message that names no directory of the store and no Java class. */
+  private void assertIsJsonError(FuzzDelivery.Answer answer, String described) {
+    JsonNode error;
+    try {
+      error = json.readTree(answer.body());
+    } catch (java.io.IOException e) {
+      error = null;
+    }
+    assertThat(error != null && error.path("error").isTextual())
+        .as("%s -> %d %s", described, answer.status(), abbreviate(answer.body()))
+        .isTrue();
+    assertThat(error.path("error").asText())
+        .as(described)
+        .doesNotContain(
+            SERVER.dir().toString(),
+            "Exception",
+            "java.",
+            "com.fasterxml",
+            "io.towerstream",
+            "org.eclipse",
+            "Feature.",
+            "Constraints.");
   }
 
   private record Request(String method, String path, String body, String auth) {}
@@ -114,19 +207,7 @@ class HttpApiFuzzTest {
               auth);
       case 3 -> new Request("POST", "/v1/candidates" + query(r), vectorBody(r), auth);
       case 4 -> new Request("POST", "/v1/candidates:batch", batchBody(r), auth);
-      case 5 ->
-          new Request(
-              "POST",
-              "/v1/admin/snapshot",
-              pick(
-                  r,
-                  "{}",
-                  "{\"path\":\"\"}",
-                  "{\"path\":\"\\u0000\"}",
-                  "{\"path\":17}",
-                  "[]",
-                  garbage(r)),
-              auth);
+      case 5 -> new Request("POST", "/v1/admin/snapshot", snapshotBody(r), auth);
       case 6 ->
           new Request(
               pick(r, "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "POST", "GET"),
@@ -202,6 +283,8 @@ class HttpApiFuzzTest {
                   "1e3",
                   "NaN",
                   "%00",
+                  "%zz",
+                  "%",
                   "9".repeat(400)));
     }
     if (r.nextInt(3) == 0) {
@@ -214,6 +297,30 @@ class HttpApiFuzzTest {
       params.add("modelVersion=" + pick(r, "1", "-5", "x", "99999999999999999999", ""));
     }
     return params.isEmpty() ? "" : "?" + String.join("&", params);
+  }
+
+  /**
+   * Mostly names inside the snapshot directory (each written once, then refused as existing), names
+   * that would escape it, and names it cannot hold.
+   */
+  private static String snapshotBody(Random r) {
+    return pick(
+        r,
+        "{\"path\":\"fuzz/" + r.nextInt(30) + "\"}",
+        "{\"path\":\"fuzz-" + r.nextInt(30) + "\"}",
+        "{\"path\":\"" + ESCAPE + "\"}",
+        "{\"path\":\"../" + ESCAPE.substring(5) + "\"}",
+        "{\"path\":\"fuzz/../../escape\"}",
+        "{\"path\":\"fuzz/1\",\"path\":\"" + ESCAPE + "\"}",
+        "{\"path\":\"fuzz/2\"}{\"path\":\"" + ESCAPE + "\"}",
+        "{\"path\":\"" + "n".repeat(300) + "\"}", // longer than a file name may be
+        "{\"path\":\"fuzz/" + "d/".repeat(50) + "x\"}",
+        "{}",
+        "{\"path\":\"\"}",
+        "{\"path\":\"\\u0000\"}",
+        "{\"path\":17}",
+        "[]",
+        garbage(r));
   }
 
   private static String vectorBody(Random r) {
@@ -248,9 +355,12 @@ class HttpApiFuzzTest {
             ",\"exclude\":null");
     String bias = pick(r, "", ",\"bias\":false", ",\"bias\":\"no\"", ",\"bias\":1");
     String body = "{\"vector\":" + v + k + exclude + bias + "}";
-    return r.nextInt(10) == 0
-        ? body.substring(0, r.nextInt(body.length()))
-        : body; // sometimes truncated
+    return switch (r.nextInt(20)) {
+      case 0, 1 -> body.substring(0, r.nextInt(body.length())); // truncated
+      case 2 -> body + pick(r, "{}", " {\"k\":1}", "]", "x"); // trailing content
+      case 3 -> body.replace("{\"vector\":", "{\"k\":1,\"k\":2,\"vector\":"); // a key twice
+      default -> body;
+    };
   }
 
   private static String batchBody(Random r) {

@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * HTTP/1.1 over a plain socket, for what java.net.http will not send: any {@code Host}, a {@code
  * Content-Length} that lies, broken chunked encoding. The answer is read while the body is still
- * being written, so a server that answers early and closes is seen answering.
+ * being written, so a server that answers early and closes is seen answering, and reading stops at
+ * the answer's end, so a connection the server keeps open to discard a body that never comes does
+ * not hold the client.
  */
 final class RawHttp {
   /** An answer; {@code status} -1 when none came before the timeout or the connection closed. */
@@ -87,11 +89,31 @@ final class RawHttp {
       for (int n; (n = in.read(buffer)) > 0; ) {
         synchronized (received) {
           received.write(buffer, 0, n);
+          if (complete(received.toByteArray())) {
+            return;
+          }
         }
       }
     } catch (IOException e) {
       // reset or timed out: what arrived before is the answer
     }
+  }
+
+  /** Whether {@code raw} holds a whole answer: headers, and the body they announce. */
+  private static boolean complete(byte[] raw) {
+    String text = new String(raw, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    if (end < 0) {
+      return false;
+    }
+    String head = text.substring(0, end).toLowerCase(Locale.ROOT);
+    int length = head.indexOf("\r\ncontent-length:");
+    if (length >= 0) {
+      int eol = head.indexOf("\r\n", length + 2);
+      String value = head.substring(length + 17, eol < 0 ? head.length() : eol).trim();
+      return raw.length - (end + 4) >= Long.parseLong(value);
+    }
+    return head.contains("\r\ntransfer-encoding: chunked") && text.endsWith("\r\n0\r\n\r\n");
   }
 
   private static Response parse(byte[] raw) {
