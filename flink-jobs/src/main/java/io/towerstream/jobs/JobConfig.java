@@ -427,6 +427,13 @@ public final class JobConfig implements Serializable {
               "Weight of each older history item relative to the next newer one in the pooled user tower (gamma^age, normalised); 1 = the plain mean.",
               ModelConfig.Builder::historyRecencyDecay,
               ModelConfig::historyRecencyDecay),
+          modelDouble(
+              "model.history.recency-learning-rate",
+              "Adam learning rate of the user tower's history weights by age, learned from the"
+                  + " stream starting at model.history.recency-decay's shape; 0 = that shape stays"
+                  + " fixed.",
+              ModelConfig.Builder::historyRecencyLearningRate,
+              ModelConfig::historyRecencyLearningRate),
           modelInt(
               "model.item-features.max-tokens",
               "Side-feature tokens per item (categories, tags, bucketed numbers from "

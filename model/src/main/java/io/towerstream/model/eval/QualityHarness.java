@@ -383,7 +383,20 @@ public final class QualityHarness {
       }
       System.out.println(line);
     }
+    if (model instanceof TwoTowerModel t) {
+      float[] a = t.historyWeights(HISTORY_WEIGHTS_SHOWN);
+      StringBuilder line =
+          new StringBuilder(
+              "  history weights of " + HISTORY_WEIGHTS_SHOWN + " items, newest first:");
+      for (int j = a.length - 1; j >= 0; j--) {
+        line.append(String.format(" %.3f", a[j]));
+      }
+      System.out.println(line);
+    }
   }
+
+  /** The length of the history whose pooling weights the harness prints. */
+  private static final int HISTORY_WEIGHTS_SHOWN = 10;
 
   /**
    * Applies one {@code key=value} override to a config builder (the ModelConfig names, camelCase).
@@ -426,6 +439,7 @@ public final class QualityHarness {
       case "dinoTeacherTemperature" -> b.dinoTeacherTemperature(Double.parseDouble(v));
       case "dinoMomentum" -> b.dinoMomentum(Double.parseDouble(v));
       case "historyDecay" -> b.historyRecencyDecay(Double.parseDouble(v));
+      case "recencyLearningRate" -> b.historyRecencyLearningRate(Double.parseDouble(v));
       case "featureTokens" -> b.itemFeatureTokens(Integer.parseInt(v));
       case "bucketWidths" -> b.itemFeatureBucketWidths(v);
       case "idDropout" -> b.itemFeatureIdDropout(Double.parseDouble(v));

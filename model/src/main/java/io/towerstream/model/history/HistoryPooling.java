@@ -173,4 +173,51 @@ public final class HistoryPooling {
   public static double pooledSquaredNorm(float[] dInputs, int[] offsets, int dim) {
     return pooledSquaredNorm(dInputs, offsets, dim, RecencyWeights.MEAN);
   }
+
+  /**
+   * The gradient with respect to learned logits by age ({@link RecencyWeights#ofLogits}): with
+   * {@code g_p = ∂L/∂z_i · h_p} for each position of row {@code i}, the softmax's Jacobian gives
+   * {@code ∂L/∂θ_age = Σ_i a_p (g_p − Σ_q a_q g_q)} over the position {@code p} of that age; ages
+   * from {@code ages − 1} on share the last logit and add to it. A fresh array; the arguments are
+   * not modified.
+   *
+   * @param pooledRows {@code positions × dim} history embeddings, as given to {@link #forward}
+   * @param ages the number of logits
+   */
+  public static float[] logitGradient(
+      float[] dInputs,
+      float[] pooledRows,
+      int[] offsets,
+      int dim,
+      RecencyWeights weights,
+      int ages) {
+    double[] grad = new double[ages];
+    int rows = offsets.length - 1;
+    double[] g = new double[0];
+    for (int i = 0; i < rows; i++) {
+      int n = offsets[i + 1] - offsets[i];
+      if (g.length < n) {
+        g = new double[n];
+      }
+      double mean = 0;
+      for (int j = 0; j < n; j++) {
+        int src = (offsets[i] + j) * dim;
+        double dot = 0;
+        for (int k = 0; k < dim; k++) {
+          dot += (double) dInputs[i * dim + k] * pooledRows[src + k];
+        }
+        g[j] = dot;
+        mean += weights.weight(n, j) * dot;
+      }
+      for (int j = 0; j < n; j++) {
+        int age = Math.min(n - 1 - j, ages - 1);
+        grad[age] += weights.weight(n, j) * (g[j] - mean);
+      }
+    }
+    float[] out = new float[ages];
+    for (int age = 0; age < ages; age++) {
+      out[age] = (float) grad[age];
+    }
+    return out;
+  }
 }

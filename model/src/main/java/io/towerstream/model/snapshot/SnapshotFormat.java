@@ -13,16 +13,17 @@ import java.util.zip.CRC32;
  * recent-item histories and the popularity prior; 3 = adds the prior weight tuner; 4 = adds the
  * events other replicas of a sharded model trained; 5 = adds the loss's own head (SimSiam's
  * predictor, DINO's prototypes); 6 = adds the side-feature token table and each item's tokens; 7 =
- * adds the prior tuner's paired counts and the experience-replay buffer. Older versions are still
- * read: histories and prior start empty (version 1), tuning starts at the configured weight
- * (versions 1 and 2), no remote events (versions 1 to 3), a fresh loss head (1 to 4), no side
- * features (1 to 5), the tuner's paired counts empty and no replayed positives (1 to 6).
+ * adds the prior tuner's paired counts and the experience-replay buffer; 8 = adds the learned
+ * history weights. Older versions are still read: histories and prior start empty (version 1),
+ * tuning starts at the configured weight (versions 1 and 2), no remote events (versions 1 to 3), a
+ * fresh loss head (1 to 4), no side features (1 to 5), the tuner's paired counts empty and no
+ * replayed positives (1 to 6), history weights learned from the configured decay (1 to 7).
  */
 public final class SnapshotFormat {
   /** "TWRS" (towerstream). */
   public static final int MAGIC = 0x54575253;
 
-  public static final int FORMAT_VERSION = 7;
+  public static final int FORMAT_VERSION = 8;
 
   /** The oldest version this build still reads. */
   public static final int OLDEST_READABLE_VERSION = 1;

@@ -77,13 +77,14 @@ final class ForwardBackward {
     users.gatherPositions(idRows);
     items.gatherPositions(itemIdRows);
     pooled.gatherPositions(pooledRows);
-    float[] userRows = HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim, s.recency);
+    float[] userRows = HistoryPooling.forward(idRows, pooledRows, poolOffsets, dim, s.recency());
     float[] itemRows = itemFeatures.inputs(itemIdRows);
     if (!s.userTower.hasHead() && !s.itemTower.hasHead()) {
       return runHeadless(
           rows,
           columns,
           userRows,
+          pooledRows,
           itemRows,
           poolOffsets,
           weights,
@@ -166,7 +167,7 @@ final class ForwardBackward {
       double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
       return new Gradients(
           loss.loss(),
-          HistoryPooling.idGradient(dUserInputs, s.recency),
+          HistoryPooling.idGradient(dUserInputs, s.recency()),
           itemFeatures.idRowGradient(dItemInputs),
           HistoryPooling.backwardPooledByDistinct(
               dUserInputs,
@@ -174,8 +175,8 @@ final class ForwardBackward {
               pooled.distinctIndices(),
               pooled.distinctCount(),
               dim,
-              s.recency),
-          HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim, s.recency),
+              s.recency()),
+          HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim, s.recency()),
           dBias,
           s.userTower.headGradient(du),
           s.itemTower.headGradient(dv),
@@ -187,7 +188,8 @@ final class ForwardBackward {
           headGradient(loss),
           headStatistics(loss),
           itemFeatures.tokenGradient(dItemInputs),
-          itemFeatures.tokenSquaredNorm(dItemInputs));
+          itemFeatures.tokenSquaredNorm(dItemInputs),
+          recencyGradient(dUserInputs, pooledRows, poolOffsets));
     }
   }
 
@@ -200,6 +202,7 @@ final class ForwardBackward {
       int rows,
       int columns,
       float[] userRows,
+      float[] pooledRows,
       float[] itemRows,
       int[] poolOffsets,
       float[] weights,
@@ -282,7 +285,7 @@ final class ForwardBackward {
     double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
     return new Gradients(
         loss.loss(),
-        HistoryPooling.idGradient(dUserInputs, s.recency),
+        HistoryPooling.idGradient(dUserInputs, s.recency()),
         itemFeatures.idRowGradient(dItemInputs),
         HistoryPooling.backwardPooledByDistinct(
             dUserInputs,
@@ -290,8 +293,8 @@ final class ForwardBackward {
             pooled.distinctIndices(),
             pooled.distinctCount(),
             dim,
-            s.recency),
-        HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim, s.recency),
+            s.recency()),
+        HistoryPooling.pooledSquaredNorm(dUserInputs, poolOffsets, dim, s.recency()),
         dBias,
         null,
         null,
@@ -303,7 +306,17 @@ final class ForwardBackward {
         lossHead,
         lossHeadStatistics,
         itemFeatures.tokenGradient(dItemInputs),
-        itemFeatures.tokenSquaredNorm(dItemInputs));
+        itemFeatures.tokenSquaredNorm(dItemInputs),
+        recencyGradient(dUserInputs, pooledRows, poolOffsets));
+  }
+
+  /** The gradient of the learned history weights' logits, or null when they are fixed. */
+  private float[] recencyGradient(float[] dUserInputs, float[] pooledRows, int[] poolOffsets) {
+    if (s.recencyLearner == null) {
+      return null;
+    }
+    return HistoryPooling.logitGradient(
+        dUserInputs, pooledRows, poolOffsets, dim, s.recency(), s.recencyLearner.ages());
   }
 
   /** The loss head's gradient, flat, or null. */
@@ -342,7 +355,8 @@ final class ForwardBackward {
    * Gradients copied out of ND4J: per position for the id embeddings (the user ones are also those
    * of the tower inputs, as pooling adds them unchanged), per distinct row for the pooled history
    * items (with the squared norm their per-position gradients would have, for the clip), and each
-   * tower's head (projection, MLP) flat, null without one.
+   * tower's head (projection, MLP) flat, null without one, and the learned history weights' logits,
+   * null when they are fixed.
    */
   record Gradients(
       double loss,
@@ -359,5 +373,6 @@ final class ForwardBackward {
       float[] lossHead,
       float[] lossHeadStatistics,
       float[] features,
-      double featureSquaredNorm) {}
+      double featureSquaredNorm,
+      float[] recency) {}
 }

@@ -73,8 +73,11 @@ final class ModelState {
    */
   final java.util.Set<String> changedTokens = new java.util.HashSet<>();
 
-  /** The user tower's history weights, tabulated once from the config. */
-  final RecencyWeights recency;
+  /** The user tower's history weights as configured, tabulated once; used unless learned. */
+  private final RecencyWeights fixedRecency;
+
+  /** The history weights learned from the stream, or null when they stay fixed. */
+  LearnedRecency recencyLearner;
 
   final AdmissionFilter userAdmission;
   final AdmissionFilter itemAdmission;
@@ -184,7 +187,8 @@ final class ModelState {
     this.prior = prior;
     this.biases = biases;
     this.scalars = extras.scalars;
-    this.recency =
+    this.recencyLearner = LearnedRecency.of(config);
+    this.fixedRecency =
         new RecencyWeights(
             config.historyLength(),
             config.historyRecencyDecay(),
@@ -411,6 +415,15 @@ final class ModelState {
       replayRandom.writeTo(out);
       replay.writeTo(out);
     }
+    out.writeBoolean(recencyLearner != null); // format 8
+    if (recencyLearner != null) {
+      recencyLearner.writeTo(out);
+    }
+  }
+
+  /** The user tower's history weights of the next step: learned, or as configured. */
+  RecencyWeights recency() {
+    return recencyLearner != null ? recencyLearner.weights() : fixedRecency;
   }
 
   /** Reads the parts written by {@link #writeTo}, with hyper-parameters from {@code c}. */
@@ -485,6 +498,10 @@ final class ModelState {
         replayRandom = savedRandom;
       }
     }
+    LearnedRecency recency = LearnedRecency.of(c);
+    if (in.formatVersion() >= 8 && in.readBoolean()) {
+      recency = LearnedRecency.readFrom(in, c); // null when learning was turned off at restore
+    }
     in.requireFullyRead();
     for (int item : reservoir.itemsByRecency()) {
       SnapshotReader.check(items.isLive(item), "reservoir holds an item row that does not exist");
@@ -519,6 +536,7 @@ final class ModelState {
     state.replayRandom = replayRandom;
     state.itemFeatures = itemFeatures;
     state.lossHead = lossHead;
+    state.recencyLearner = recency;
     return state;
   }
 

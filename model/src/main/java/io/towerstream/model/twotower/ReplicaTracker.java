@@ -268,21 +268,28 @@ final class ReplicaTracker {
     return s.userTower.headSize()
         + s.itemTower.headSize()
         + LearnedScalars.SIZE
+        + (s.recencyLearner == null ? 0 : s.recencyLearner.ages())
         + (s.lossHead == null ? 0 : s.lossHead.values().length);
   }
 
-  /** Both heads' weights, the learned scalars and any loss head, one flat copy. */
+  /**
+   * Both heads' weights, the learned scalars, any learned history weights and any loss head, one
+   * flat copy.
+   */
   private float[] dense() {
-    float[] user = s.userTower.headValues();
-    float[] item = s.itemTower.headValues();
-    float[] scalars = s.scalars.values();
-    float[] predictor = s.lossHead == null ? new float[0] : s.lossHead.values();
-    float[] out = new float[user.length + item.length + scalars.length + predictor.length];
-    System.arraycopy(user, 0, out, 0, user.length);
-    System.arraycopy(item, 0, out, user.length, item.length);
-    System.arraycopy(scalars, 0, out, user.length + item.length, scalars.length);
-    System.arraycopy(
-        predictor, 0, out, user.length + item.length + scalars.length, predictor.length);
+    float[][] parts = {
+      s.userTower.headValues(),
+      s.itemTower.headValues(),
+      s.scalars.values(),
+      s.recencyLearner == null ? new float[0] : s.recencyLearner.values(),
+      s.lossHead == null ? new float[0] : s.lossHead.values()
+    };
+    float[] out = new float[denseSize()];
+    int at = 0;
+    for (float[] part : parts) {
+      System.arraycopy(part, 0, out, at, part.length);
+      at += part.length;
+    }
     return out;
   }
 
@@ -290,11 +297,15 @@ final class ReplicaTracker {
     int u = s.userTower.headSize();
     int i = s.itemTower.headSize();
     int scalarsEnd = u + i + LearnedScalars.SIZE;
+    int recencyEnd = scalarsEnd + (s.recencyLearner == null ? 0 : s.recencyLearner.ages());
     s.userTower.addToHead(Arrays.copyOfRange(d, 0, u));
     s.itemTower.addToHead(Arrays.copyOfRange(d, u, u + i));
     s.scalars.add(Arrays.copyOfRange(d, u + i, scalarsEnd));
+    if (s.recencyLearner != null) {
+      s.recencyLearner.add(Arrays.copyOfRange(d, scalarsEnd, recencyEnd));
+    }
     if (s.lossHead != null) {
-      s.lossHead.add(Arrays.copyOfRange(d, scalarsEnd, d.length));
+      s.lossHead.add(Arrays.copyOfRange(d, recencyEnd, d.length));
     }
   }
 }

@@ -48,7 +48,7 @@ final class TowerOutputs {
       offsets[r + 1] = positions;
     }
     return state.userTower.outputs(
-        HistoryPooling.forward(e, pooled, offsets, dim, state.recency), n, dim);
+        HistoryPooling.forward(e, pooled, offsets, dim, state.recency()), n, dim);
   }
 
   /**

@@ -272,6 +272,9 @@ final class TrainingStep {
     s.userTower.updateHead(g.userHead(), scale, c.towerLearningRate());
     s.itemTower.updateHead(g.itemHead(), scale, c.towerLearningRate());
     s.scalars.update(g.dLogScale(), g.dBias(), scale);
+    if (g.recency() != null) {
+      s.recencyLearner.update(g.recency(), scale);
+    }
     if (g.lossHead() != null) {
       s.lossHead.update(g.lossHead(), g.lossHeadStatistics(), scale, c);
     }

@@ -369,6 +369,14 @@ public final class TwoTowerModel implements OnlineModel {
     return state.priorTuner == null ? null : state.priorTuner.hitRates();
   }
 
+  /**
+   * The user tower's pooling weights of a history of {@code n} items, oldest first: learned, or the
+   * configured decay's. A fresh array.
+   */
+  public float[] historyWeights(int n) {
+    return state.recency().of(n);
+  }
+
   /** The temperature of the next step: the configured one, or the learned one. */
   public double temperature() {
     return state.scalars.temperature();

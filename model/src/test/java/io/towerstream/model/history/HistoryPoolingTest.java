@@ -55,6 +55,55 @@ class HistoryPoolingTest {
     assertThat(HistoryPooling.idGradient(dz, RecencyWeights.MEAN)).containsExactly(dz);
   }
 
+  @Test
+  void logitsOfADecayGiveItsFixedWeightsAndLongerHistoriesShareTheLastLogit() {
+    RecencyWeights learned = RecencyWeights.ofLogits(RecencyWeights.logitsOf(5, 0.7), 1f);
+    assertThat(learned.isLearned()).isTrue();
+    for (int n = 1; n <= 5; n++) {
+      assertThat(learned.of(n)).containsExactly(new RecencyWeights(5, 0.7).of(n), within(1e-6f));
+    }
+    float[] seven = RecencyWeights.ofLogits(new float[] {2f, 1f, 0f}, 1f).of(7);
+    double sum = 0;
+    for (float a : seven) {
+      sum += a;
+    }
+    assertThat(sum).isCloseTo(1.0, within(1e-6));
+    assertThat(seven[6]).isGreaterThan(seven[5]).isGreaterThan(seven[4]); // ages 0, 1, 2
+    assertThat(seven[0]).isEqualTo(seven[4]); // ages 6 and 2 share the last logit
+  }
+
+  @Test
+  void logitGradientMatchesFiniteDifferences() {
+    // L = <dz, z(θ)> is linear in z, so its θ-gradient is what the step gets through the pooling;
+    // row 3 is longer than the four logits: its older items share the last one
+    int[] offsets = {0, 3, 3, 4, 10};
+    int rows = offsets.length - 1;
+    int ages = 4;
+    float[] ids = gaussian(rows * DIM);
+    float[] h = gaussian(offsets[rows] * DIM);
+    float[] dz = gaussian(rows * DIM);
+    float[] theta = {0.3f, -0.2f, 0.5f, -1f};
+    float[] analytic =
+        HistoryPooling.logitGradient(
+            dz, h, offsets, DIM, RecencyWeights.ofLogits(theta, 0.5f), ages);
+    double step = 1e-2;
+    for (int age = 0; age < ages; age++) {
+      float saved = theta[age];
+      theta[age] = (float) (saved + step);
+      double up = dot(dz, HistoryPooling.forward(ids, h, offsets, DIM, learned(theta)));
+      theta[age] = (float) (saved - step);
+      double down = dot(dz, HistoryPooling.forward(ids, h, offsets, DIM, learned(theta)));
+      theta[age] = saved;
+      assertThat(analytic[age])
+          .as("dL/dθ[%d]", age)
+          .isCloseTo((float) ((up - down) / (2 * step)), within(2e-3f));
+    }
+  }
+
+  private static RecencyWeights learned(float[] theta) {
+    return RecencyWeights.ofLogits(theta, 0.5f);
+  }
+
   @ParameterizedTest(name = "decay {0}")
   @ValueSource(doubles = {1.0, 0.7})
   void backwardIsTheAdjointOfTheForwardPooling(double decay) {

@@ -17,7 +17,13 @@ import java.util.List;
  * version's reader.
  */
 public final class SnapshotFixture {
-  static final String RESOURCE = "/snapshots/format-v7.snapshot";
+  static final String RESOURCE = "/snapshots/format-v8.snapshot";
+
+  /**
+   * The last version-7 fixture, written with {@link #V7_CONFIG} before the history weights were
+   * learned, kept so reading version 7 stays tested.
+   */
+  static final String V7_RESOURCE = "/snapshots/format-v7.snapshot";
 
   /**
    * The last version-6 fixture, written with {@link #V6_CONFIG} before the tuner's paired counts
@@ -79,6 +85,7 @@ public final class SnapshotFixture {
           .priorHalfLifeEvents(10)
           .seed(99)
           .tableOptimizer(ModelConfig.TableOptimizer.ADAGRAD)
+          .historyRecencyLearningRate(0) // fixed history weights, as every format before 8 had
           .build();
 
   /**
@@ -123,10 +130,13 @@ public final class SnapshotFixture {
 
   /**
    * {@link #V6_CONFIG} with experience replay, whose buffer is the part version 7 added (with the
-   * tuner's paired counts, which every tuned config has).
+   * tuner's paired counts, which every tuned config has): the config of the version-7 fixture.
    */
-  static final ModelConfig CONFIG =
+  static final ModelConfig V7_CONFIG =
       V6_CONFIG.toBuilder().replayRatio(0.5).replayCapacity(5).build();
+
+  /** {@link #V7_CONFIG} with learned history weights, the part version 8 added. */
+  static final ModelConfig CONFIG = V7_CONFIG.toBuilder().historyRecencyLearningRate(0.05).build();
 
   private SnapshotFixture() {}
 

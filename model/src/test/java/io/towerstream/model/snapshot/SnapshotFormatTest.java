@@ -7,6 +7,7 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.TwoTowerModels;
+import io.towerstream.model.synthetic.PlantedClusterClicks;
 import io.towerstream.model.twotower.TwoTowerModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +19,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class SnapshotFormatTest {
   @Test
-  void theCommittedVersion7FixtureLoadsAndIsResavedByteForByte() throws IOException {
+  void theCommittedVersion8FixtureLoadsAndIsResavedByteForByte() throws IOException {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
-    assertThat(SnapshotReader.over(fixture, 4, 4).readInt()).isEqualTo(7);
+    assertThat(SnapshotReader.over(fixture, 4, 4).readInt()).isEqualTo(8);
     OnlineModel model = TwoTowerModels.restore(fixture, SnapshotFixture.CONFIG);
     assertThat(model.snapshot()).isEqualTo(fixture);
     assertThat(model.stats().batches()).isEqualTo(23);
@@ -32,6 +33,12 @@ class SnapshotFormatTest {
     assertThat(Arrays.stream(((TwoTowerModel) model).priorTuningHitRates()).max().orElseThrow())
         .as("the tuner scored the fixture's batches")
         .isPositive();
+    assertThat(((TwoTowerModel) model).historyWeights(3))
+        .as("the learned history weights came back, moved from the configured decay's")
+        .isNotEqualTo(new TwoTowerModel(SnapshotFixture.CONFIG).historyWeights(3))
+        .isEqualTo(
+            ((TwoTowerModel) TwoTowerModels.restore(model.snapshot(), SnapshotFixture.CONFIG))
+                .historyWeights(3));
     assertThat(
             model
                 .train(List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3")))
@@ -40,16 +47,47 @@ class SnapshotFormatTest {
   }
 
   @Test
+  void aVersion7SnapshotLoadsWithFixedHistoryWeightsAndIsResavedInTheCurrentFormat()
+      throws IOException {
+    byte[] v7 = readFixture(SnapshotFixture.V7_RESOURCE);
+    byte[] resaved = resavedInTheCurrentFormat(v7, 7, SnapshotFixture.V7_CONFIG);
+    assertThat(resaved).hasSize(v7.length + FIXED_V8_PART);
+    TwoTowerModel model = (TwoTowerModel) TwoTowerModels.restore(v7, SnapshotFixture.V7_CONFIG);
+    // with learning turned on at restore the weights start at the configured decay's shape
+    TwoTowerModel learning = (TwoTowerModel) TwoTowerModels.restore(v7, SnapshotFixture.CONFIG);
+    assertThat(learning.historyWeights(3))
+        .containsExactly(model.historyWeights(3), org.assertj.core.data.Offset.offset(1e-6f));
+    List<Interaction> batch = new java.util.ArrayList<>();
+    PlantedClusterClicks.builder()
+        .users(12)
+        .items(10)
+        .clusters(2)
+        .events(4)
+        .seed(6)
+        .build()
+        .forEach(batch::add); // the fixture's users, whose histories the weights pool
+    assertThat(learning.train(batch).skipped()).isFalse();
+    assertThat(learning.historyWeights(3)).isNotEqualTo(model.historyWeights(3));
+  }
+
+  /**
+   * Restores a snapshot of an older {@code version} and saves it again: in the current format, and
+   * restoring that gives it back byte for byte. Returns the resaved bytes.
+   */
+  private static byte[] resavedInTheCurrentFormat(byte[] old, int version, ModelConfig config) {
+    assertThat(SnapshotReader.over(old, 4, 4).readInt()).isEqualTo(version);
+    byte[] resaved = TwoTowerModels.restore(old, config).snapshot();
+    assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
+        .isEqualTo(SnapshotFormat.FORMAT_VERSION);
+    assertThat(TwoTowerModels.restore(resaved, config).snapshot()).isEqualTo(resaved);
+    return resaved;
+  }
+
+  @Test
   void aVersion6SnapshotLoadsWithoutReplayedPositivesAndIsResavedInTheCurrentFormat()
       throws IOException {
     byte[] v6 = readFixture(SnapshotFixture.V6_RESOURCE);
-    assertThat(SnapshotReader.over(v6, 4, 4).readInt()).isEqualTo(6);
-    OnlineModel model = TwoTowerModels.restore(v6, SnapshotFixture.V6_CONFIG);
-    byte[] resaved = model.snapshot();
-    assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
-        .isEqualTo(SnapshotFormat.FORMAT_VERSION);
-    assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.V6_CONFIG).snapshot())
-        .isEqualTo(resaved);
+    resavedInTheCurrentFormat(v6, 6, SnapshotFixture.V6_CONFIG);
     // with replay turned on at restore the buffer starts empty, and the model trains on
     OnlineModel replaying = TwoTowerModels.restore(v6, SnapshotFixture.CONFIG);
     List<Interaction> batch = List.of(new Interaction("u1", "i1"), new Interaction("u2", "i3"));
@@ -110,7 +148,7 @@ class SnapshotFormatTest {
     byte[] resaved = model.snapshot();
     assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
         .isEqualTo(SnapshotFormat.FORMAT_VERSION);
-    assertThat(resaved).hasSize(v5.length + EMPTY_V6_PART + TUNED_V7_PART);
+    assertThat(resaved).hasSize(v5.length + EMPTY_V6_PART + TUNED_V7_PART + FIXED_V8_PART);
     OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.V6_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.snapshot()).isEqualTo(resaved);
@@ -125,6 +163,9 @@ class SnapshotFormatTest {
    */
   private static final int TUNED_V7_PART = 4 + 11 * 11 * 8 + 1;
 
+  /** Bytes version 8 adds to a model whose history weights are fixed: the learned-weights flag. */
+  private static final int FIXED_V8_PART = 1;
+
   @Test
   void aVersion4SnapshotLoadsWithoutAPredictorAndIsResavedInTheCurrentFormat() throws IOException {
     byte[] v4 = readFixture(SnapshotFixture.V4_RESOURCE);
@@ -135,7 +176,7 @@ class SnapshotFormatTest {
     assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
         .isEqualTo(SnapshotFormat.FORMAT_VERSION);
     // version 5's: no predictor
-    assertThat(resaved).hasSize(v4.length + 1 + EMPTY_V6_PART + TUNED_V7_PART);
+    assertThat(resaved).hasSize(v4.length + 1 + EMPTY_V6_PART + TUNED_V7_PART + FIXED_V8_PART);
     assertThat(TwoTowerModels.restore(resaved, SnapshotFixture.V4_CONFIG).snapshot())
         .isEqualTo(resaved);
     OnlineModel simSiam =
@@ -160,7 +201,7 @@ class SnapshotFormatTest {
     assertThat(SnapshotReader.over(resaved, 4, 4).readInt())
         .isEqualTo(SnapshotFormat.FORMAT_VERSION);
     // version 4's long (zero), 5's absent predictor, 6's empty side features, 7's counts
-    assertThat(resaved).hasSize(v3.length + 9 + EMPTY_V6_PART + TUNED_V7_PART);
+    assertThat(resaved).hasSize(v3.length + 9 + EMPTY_V6_PART + TUNED_V7_PART + FIXED_V8_PART);
     OnlineModel again = TwoTowerModels.restore(resaved, SnapshotFixture.V4_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.snapshot()).isEqualTo(resaved);
@@ -182,7 +223,7 @@ class SnapshotFormatTest {
     assertThat(resaved)
         // each tower's MLP width (0), version 4's long, 5's flag, 6's empty side features, 7's
         // counts
-        .hasSize(pre.length + 2 * 4 + 9 + EMPTY_V6_PART + TUNED_V7_PART);
+        .hasSize(pre.length + 2 * 4 + 9 + EMPTY_V6_PART + TUNED_V7_PART + FIXED_V8_PART);
     TwoTowerModel again = TwoTowerModel.restore(resaved, SnapshotFixture.V3_PRE_MLP_CONFIG);
     assertThat(again.userVector("u1")).isEqualTo(model.userVector("u1"));
     assertThat(again.itemBias("i1")).isEqualTo(model.itemBias("i1"));
@@ -285,14 +326,14 @@ class SnapshotFormatTest {
     byte[] fixture = readFixture(SnapshotFixture.RESOURCE);
     SnapshotReader header = SnapshotReader.over(fixture, 0, 12);
     assertThat(header.readInt()).isEqualTo(SnapshotFormat.MAGIC);
-    assertThat(header.readInt()).isEqualTo(7);
+    assertThat(header.readInt()).isEqualTo(8);
     assertThat(header.readInt()).isEqualTo(4); // dim
 
     byte[] future = fixture.clone();
-    future[7] = 8; // version 8, checksum now stale: the version is what gets reported
+    future[7] = 9; // version 9, checksum now stale: the version is what gets reported
     assertThatThrownBy(() -> SnapshotFormat.open(future, 4))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown model snapshot format version 8");
+        .hasMessageContaining("unknown model snapshot format version 9");
   }
 
   @Test

@@ -126,6 +126,26 @@ class ReplicaDeltaTest {
     assertThat(again).as("items not owned were forgotten with the rest").isEmpty();
   }
 
+  /** The learned history weights are dense too: a replica that applies the delta has them. */
+  @Test
+  void theLearnedHistoryWeightsTravelWithTheDenseWeights() {
+    TwoTowerModel a = (TwoTowerModel) replica(config(false));
+    TwoTowerModel b = (TwoTowerModel) replica(config(false));
+    float[] before = b.historyWeights(5);
+    for (List<Interaction> batch : TestStreams.batches(60, 120, 32, 5, 6)) {
+      a.train(batch);
+    }
+    assertThat(a.historyWeights(5)).as("a learned").isNotEqualTo(before);
+    ReplicaDelta delta = a.takeReplicaDelta();
+    b.applyReplicaDelta(delta);
+    assertThat(b.historyWeights(5)).containsExactly(a.historyWeights(5), within(1e-6f));
+    TwoTowerModel fixed =
+        (TwoTowerModel) replica(config(false).toBuilder().historyRecencyLearningRate(0).build());
+    assertThatThrownBy(() -> fixed.applyReplicaDelta(delta))
+        .as("a replica whose weights are fixed cannot take learned ones")
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   /** SimSiam's predictor is a dense weight like the heads: it travels in the delta's dense part. */
   @Test
   void theSimSiamPredictorTravelsWithTheDenseWeights() {
@@ -137,7 +157,7 @@ class ReplicaDeltaTest {
     }
     ReplicaDelta delta = a.takeReplicaDelta();
     float[] dense = delta.dense();
-    assertThat(dense).hasSize(LearnedScalars.SIZE + 16 * 16);
+    assertThat(dense).hasSize(LearnedScalars.SIZE + simSiam.historyLength() + 16 * 16);
     double moved = 0;
     for (int k = LearnedScalars.SIZE; k < dense.length; k++) {
       moved += Math.abs(dense[k]);
@@ -164,7 +184,7 @@ class ReplicaDeltaTest {
       a.train(batch);
     }
     float[] dense = a.takeReplicaDelta().dense();
-    assertThat(dense).hasSize(LearnedScalars.SIZE + 2 * 10 * 16 + 10);
+    assertThat(dense).hasSize(LearnedScalars.SIZE + dino.historyLength() + 2 * 10 * 16 + 10);
     double centreMoved = 0;
     for (int k = dense.length - 10; k < dense.length; k++) {
       centreMoved += Math.abs(dense[k]);
