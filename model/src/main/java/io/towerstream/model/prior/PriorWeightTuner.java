@@ -12,7 +12,8 @@ import java.util.Arrays;
  * significant on the very same events: of the events where exactly one of the two hits, the other
  * must win more than {@link #SWITCH_Z} standard deviations above half (McNemar's test on decayed
  * counts), so that noise does not make it (and with it every item's published bias) flap, nor drift
- * to a weight that is better by chance.
+ * to a weight that is better by chance. Back to no prior it goes on a smaller lead ({@link
+ * #RETURN_Z}).
  *
  * <p>Why: how much recent popularity should add to the towers' score is a property of the data, not
  * of the model. MovieLens, where what is watched this week predicts next week, wants a large
@@ -39,6 +40,15 @@ public final class PriorWeightTuner {
    * before it replaces it.
    */
   static final double SWITCH_Z = 2.0;
+
+  /**
+   * The lead over a weight in use that sends the tuner back to no prior (weight 0): a lower bar
+   * than {@link #SWITCH_Z}. The burden of proof lies with the prior, which pushes popular items
+   * above what the towers found: it comes in on a clear lead and goes on a smaller one, so that a
+   * weight which helped once does not linger after the towers caught up (the paired counts are thin
+   * on a large catalogue, where few events are scored per batch).
+   */
+  static final double RETURN_Z = 1.0;
 
   /** Events the tuner must have scored before it leaves the initial weight. */
   static final long MIN_EVENTS = 500;
@@ -190,6 +200,10 @@ public final class PriorWeightTuner {
     }
     int best = current;
     double bestZ = SWITCH_Z;
+    if (current != 0 && lead(0, current) > RETURN_Z) {
+      best = 0;
+      bestZ = Math.max(SWITCH_Z, lead(0, current));
+    }
     for (int k = 0; k < GRID.length; k++) {
       double z = lead(k, current);
       if (z > bestZ) {

@@ -88,8 +88,10 @@ class PriorWeightTunerTest {
 
   @Test
   void aLeadNoBiggerThanNoiseDoesNotSwitchOnTheSameEvents() {
-    // weight 0 and the rest disagree on a fifth of the events, each winning half of those at random
-    PriorWeightTuner t = new PriorWeightTuner(1f, 1_000);
+    // weight 0 and the rest disagree on a fifth of the events, each winning half of those at
+    // random:
+    // no weight gets the clear lead that brings a prior in
+    PriorWeightTuner t = new PriorWeightTuner(0f, 1_000);
     Random r = new Random(11);
     for (int e = 0; e < 5_000; e++) {
       boolean disagree = r.nextInt(5) == 0;
@@ -97,7 +99,25 @@ class PriorWeightTunerTest {
       t.record(disagree ? hits(zeroWins, !zeroWins) : hits(true, true));
       t.reselect();
     }
-    assertEquals(1f, t.weight(), "switches " + t.switches());
+    assertEquals(0f, t.weight(), "switches " + t.switches());
+  }
+
+  @Test
+  void aPriorGoesOnASmallerLeadThanItNeedsToComeIn() {
+    // of 100 events where weight 0 and the rest disagree, 0 wins 56: a lead of 1.2 standard
+    // deviations, short of what any prior needs to come in, enough to send one out
+    PriorWeightTuner in = new PriorWeightTuner(0f, 1e9);
+    PriorWeightTuner out = new PriorWeightTuner(1f, 1e9);
+    for (int e = 0; e < 1_000; e++) {
+      boolean[] hit = e % 10 != 0 ? hits(false, false) : hits(e / 10 < 56, e / 10 >= 56);
+      in.record(hit);
+      out.record(hit);
+    }
+    assertEquals(1.2, out.lead(0, 7), 1e-5); // GRID[7] = 1
+    assertFalse(in.reselect());
+    assertEquals(0f, in.weight());
+    assertTrue(out.reselect());
+    assertEquals(0f, out.weight());
   }
 
   @Test
