@@ -99,7 +99,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       // does
       if (port == 0) {
         port = requestedPort > 0 ? requestedPort : freePort();
-        controllerPort = freePort();
+        // each probe's socket is closed before the next opens, so the kernel may hand out the
+        // client port again; two listeners on one port fail the broker's config check
+        do {
+          controllerPort = freePort();
+        } while (controllerPort == port);
       }
       Properties props = brokerProperties(port, controllerPort);
       Path configFile = logDir.resolve("embedded-server.properties");
