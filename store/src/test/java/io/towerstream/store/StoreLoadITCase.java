@@ -171,6 +171,14 @@ class StoreLoadITCase {
         }
         updater.join();
         double seconds = (System.nanoTime() - started) / 1e9;
+        // every update sent (the initial load and the stream) must be applied, each key's sequence
+        // rising, so none may be stale: counted, not merely sent
+        producer.flush();
+        long sent = ITEMS + USERS + updates.get();
+        long drainDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (store.status().updatesApplied() < sent && System.nanoTime() < drainDeadline) {
+          Thread.sleep(100);
+        }
 
         long[] all = new long[Arrays.stream(counts).sum()];
         int at = 0;
@@ -207,6 +215,8 @@ class StoreLoadITCase {
         assertThat(updates.get())
             .as("updates streamed")
             .isGreaterThan((long) (0.9 * UPDATES_PER_SECOND * SECONDS));
+        assertThat(store.status().updatesApplied()).as("updates applied").isEqualTo(sent);
+        assertThat(store.status().staleIgnored()).as("updates ignored as stale").isZero();
         assertThat(last[1])
             .as("retained heap, last fifth against first")
             .isLessThan(first[1] * 3 / 2 + (64L << 20));
