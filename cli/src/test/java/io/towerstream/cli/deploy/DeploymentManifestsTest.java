@@ -220,6 +220,20 @@ class DeploymentManifestsTest {
   }
 
   @Test
+  void composePublishesEveryPortOnLoopbackUnlessTold() {
+    int published = 0;
+    for (Map.Entry<String, JsonNode> e : iterable(compose.path("services"))) {
+      for (JsonNode port : e.getValue().path("ports")) {
+        assertThat(port.asText())
+            .as(e.getKey() + " publishes " + port.asText())
+            .startsWith("${TOWERSTREAM_PUBLISH_ADDRESS:-127.0.0.1}:");
+        published++;
+      }
+    }
+    assertThat(published).as("ports published").isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
   void composeRunsTheImagesAndOptionsOfTheCode() throws IOException {
     JsonNode services = compose.path("services");
     Set<String> declaredVolumes = new HashSet<>();
