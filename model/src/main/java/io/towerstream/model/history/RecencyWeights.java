@@ -40,9 +40,7 @@ public final class RecencyWeights {
    * @param idWeight the weight of the row's own id embedding, in (0, 1]
    */
   public RecencyWeights(int maxLength, double decay, float idWeight) {
-    if (!(idWeight > 0 && idWeight <= 1)) {
-      throw new IllegalArgumentException("id weight must be in (0, 1], was " + idWeight);
-    }
+    requireIdWeight(idWeight);
     this.decay = decay;
     this.idWeight = idWeight;
     this.softmax = null;
@@ -76,9 +74,7 @@ public final class RecencyWeights {
    * @param idWeight the weight of the row's own id embedding, in (0, 1]
    */
   public static RecencyWeights ofLogits(float[] logits, float idWeight) {
-    if (!(idWeight > 0 && idWeight <= 1)) {
-      throw new IllegalArgumentException("id weight must be in (0, 1], was " + idWeight);
-    }
+    requireIdWeight(idWeight);
     if (logits.length == 0) {
       throw new IllegalArgumentException("learned recency weights need at least one age");
     }
@@ -88,6 +84,12 @@ public final class RecencyWeights {
       softmax[n] = softmaxOf(logits, n);
     }
     return new RecencyWeights(logits.clone(), softmax, idWeight);
+  }
+
+  private static void requireIdWeight(float idWeight) {
+    if (!(idWeight > 0 && idWeight <= 1)) {
+      throw new IllegalArgumentException("id weight must be in (0, 1], was " + idWeight);
+    }
   }
 
   /** The logits by age whose softmax gives the fixed weights {@code γ^age / Σ γ^age}. */

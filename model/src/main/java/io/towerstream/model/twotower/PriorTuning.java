@@ -116,24 +116,21 @@ final class PriorTuning {
     }
     int dim = s.config.dim();
     float[] users = TowerOutputs.of(s, EntityKind.USER, userSlots, 0, known.size());
+    float[] bias = Arrays.copyOf(learned, n);
+    for (int slot = 0; slot < n; slot++) {
+      if (!s.items.isLive(slot)) {
+        bias[slot] = Float.NEGATIVE_INFINITY; // no item (a zero row): never ranked above the click
+      }
+    }
     // u·v + τ·b for every event and item slot, the bias added inside ND4J
     float[][] scores =
         NdArrays.floatMatrix(users, known.size(), dim)
             .mmul(outputs.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).transpose())
-            .addiRowVector(NdArrays.floatMatrix(learned, 1, n))
+            .addiRowVector(NdArrays.floatMatrix(bias, 1, n))
             .toFloatMatrix();
-    boolean[] free = new boolean[n];
-    for (int slot = 0; slot < n; slot++) {
-      free[slot] = !s.items.isLive(slot);
-    }
     List<String> history = new ArrayList<>();
     for (int b = 0; b < known.size(); b++) {
       float[] row = scores[b];
-      for (int slot = 0; slot < n; slot++) {
-        if (free[slot]) {
-          row[slot] = Float.NEGATIVE_INFINITY; // no item: never ranked above the click
-        }
-      }
       history.clear();
       s.histories.copyTo(userSlots[b], history);
       int[] excluded = new int[history.size()];

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The defence of a loopback-bound store against DNS rebinding. A web page on {@code evil.example}
@@ -20,6 +21,8 @@ import java.util.Set;
  * interfaces is meant to be reached by any name and checks nothing; the bearer token guards it.
  */
 final class HostCheck {
+  private static final Pattern PORT = Pattern.compile(":[0-9]{1,5}");
+
   private final Set<String> allowed;
 
   private HostCheck(Set<String> allowed) {
@@ -64,7 +67,7 @@ final class HostCheck {
       return end < 0 ? host : null; // no port; or an unclosed '['
     }
     String port = host.substring(end);
-    return port.isEmpty() || port.matches(":[0-9]{1,5}") ? host.substring(0, end) : null;
+    return port.isEmpty() || PORT.matcher(port).matches() ? host.substring(0, end) : null;
   }
 
   private static boolean isLoopback(String bindHost) {

@@ -51,8 +51,8 @@ public final class BatchApplier {
 
   /**
    * The batch without the updates the store refuses, each logged, counted as malformed and handed
-   * to {@code refused} with the reason; writes nothing. {@link #apply} checks again, and finds
-   * nothing more to refuse in a batch this returned.
+   * to {@code refused} with the reason; writes nothing. {@link #applyAdmitted} writes what it
+   * returns.
    */
   public StoreBatch admit(StoreBatch batch, BiConsumer<EmbeddingMutation, String> refused) {
     UpdateChecks checks =
@@ -75,7 +75,14 @@ public final class BatchApplier {
 
   /** Writes what {@link #admit} lets through, then updates the index. */
   public WriteResult apply(StoreBatch batch) {
-    StoreBatch checked = admit(batch, (m, problem) -> {});
+    return applyAdmitted(admit(batch, (m, problem) -> {}));
+  }
+
+  /**
+   * Writes a batch {@link #admit} returned, without checking it again, then updates the index.
+   * Nothing may be written between the two calls.
+   */
+  public WriteResult applyAdmitted(StoreBatch checked) {
     WriteResult result = store.write(checked);
 
     // the last change per item wins; removes first so an emptied index may take a new dimension

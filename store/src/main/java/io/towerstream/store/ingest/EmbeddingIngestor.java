@@ -152,7 +152,7 @@ public final class EmbeddingIngestor implements AutoCloseable {
                   decoder.decode(records, deadLetters::add),
                   (m, problem) -> deadLetters.add(recordOf(records, m), problem));
           deadLetters.flush(); // before the batch's offsets are written
-          applier.apply(batch);
+          applier.applyAdmitted(batch);
           metrics.recordVisible(System.nanoTime() - polledAt);
         }
         now = System.currentTimeMillis();

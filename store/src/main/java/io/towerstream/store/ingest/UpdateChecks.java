@@ -47,24 +47,23 @@ final class UpdateChecks {
       return null;
     }
     StoredVector v = m.vector();
-    String what = m.entity() + ":" + m.id();
     if (dimension != 0 && v.dimension() != dimension) {
       return "vector of dimension "
           + v.dimension()
           + " for "
-          + what
+          + what(m)
           + ", the store's is "
           + dimension;
     }
     long version = v.modelVersion();
     if (version < 0) {
-      return "negative model version " + version + " for " + what;
+      return "negative model version " + version + " for " + what(m);
     }
     if (version - highestVersion > maxModelVersionLead) {
       return "model version "
           + version
           + " for "
-          + what
+          + what(m)
           + " lies more than "
           + maxModelVersionLead
           + " above the highest the store has applied ("
@@ -74,5 +73,10 @@ final class UpdateChecks {
     dimension = v.dimension();
     highestVersion = Math.max(highestVersion, version);
     return null;
+  }
+
+  /** The update's key for a message, built only when there is one to give. */
+  private static String what(EmbeddingMutation m) {
+    return m.entity() + ":" + m.id();
   }
 }
