@@ -50,11 +50,7 @@ class PipelineITCase {
 
     try (DemoStack stack =
         DemoStack.start(dir, 0, "127.0.0.1", 0, 0, List.of("--publish.interval-ms", "500"))) {
-      try (ClickReplayer replayer =
-          new ClickReplayer(stack.bootstrapServers(), stack.clicksTopic())) {
-        replayer.replay(clicks.iterator(), 0);
-      }
-      awaitTrained(stack, clicks.size());
+      ClickRuns.replayAndAwait(stack, clicks);
 
       Map<String, EmbeddingUpdate> latest = readEmbeddings(stack.bootstrapServers());
       Set<String> expectedKeys = new HashSet<>();
@@ -79,15 +75,6 @@ class PipelineITCase {
       assertThat(body.path("candidates")).hasSize(10);
       assertThat(body.path("candidates").get(0).path("itemId").asText()).startsWith("item-");
     }
-  }
-
-  private static void awaitTrained(DemoStack stack, long events) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (stack.store().status().eventsTrained() < events && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-    }
-    assertThat(stack.store().status().eventsTrained()).isEqualTo(events);
-    assertThat(stack.store().awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
   }
 
   /** Reads the whole `embeddings` topic, keeping the last update per key. */
