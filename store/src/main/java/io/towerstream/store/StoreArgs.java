@@ -179,8 +179,8 @@ public final class StoreArgs {
               p -> ""),
           new Option(
               "auth-token-file",
-              "File whose first line is the bearer token every endpoint but /health and the "
-                  + "dashboard page then requires (or the token itself in TOWERSTREAM_STORE_AUTH_TOKEN). None by default.",
+              "File whose first line is the bearer token every endpoint but /health, /ready and "
+                  + "the dashboard page then requires (or the token itself in TOWERSTREAM_STORE_AUTH_TOKEN). None by default.",
               (p, v) -> p.authTokenFile = v,
               p -> ""),
           new Option(

@@ -187,7 +187,21 @@ class DeploymentManifestsTest {
     assertThat(pod.path("metadata").path("annotations").path("prometheus.io/port").asText())
         .isEqualTo(Integer.toString(http));
     assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
+        .as("ready once caught up, not merely alive")
+        .isEqualTo("/ready");
+    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
         .isEqualTo("/health");
+    assertThat(container.path("readinessProbe").path("httpGet").path("port").asText())
+        .isEqualTo("http");
+    // both probes are routes of the store that answer without its bearer token (a probe sends none)
+    JsonNode api =
+        new ObjectMapper().readTree(root.resolve("store/src/main/resources/openapi.json").toFile());
+    for (String probe : List.of("readinessProbe", "livenessProbe")) {
+      String path = container.path(probe).path("httpGet").path("path").asText();
+      assertThat(api.path("paths").path(path).path("get").path("security").toString())
+          .as(path + " is a route of the store, open without the token")
+          .isEqualTo("[]");
+    }
     String mount = container.path("volumeMounts").get(0).path("mountPath").asText();
     assertThat(config.dbPath().toString()).startsWith(mount);
     assertThat(

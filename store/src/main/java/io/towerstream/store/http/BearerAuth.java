@@ -13,10 +13,11 @@ import java.util.Set;
  */
 final class BearerAuth {
   /**
-   * The liveness probe and the dashboard's static page and assets (no data; its API calls send the
-   * token).
+   * The liveness and readiness probes (an orchestrator's probe carries no token; readiness tells
+   * only whether the replica caught up, and its lag), and the dashboard's static page and assets
+   * (no data; its API calls send the token).
    */
-  static final Set<String> OPEN_PATHS = Set.of("/health", "/");
+  static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/");
 
   private static final String PREFIX = "Bearer ";
 
