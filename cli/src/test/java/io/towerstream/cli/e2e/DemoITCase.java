@@ -65,6 +65,21 @@ class DemoITCase {
       assertThat(sample(job, "flink_taskmanager_job_task_operator_eventsTrained"))
           .isEqualTo(20_000);
       assertThat(sample(job, "flink_taskmanager_job_task_operator_items")).isEqualTo(200);
+      // the test-then-train metrics: one metric per measure, the scorer a label
+      assertThat(
+              job.lines()
+                  .filter(l -> l.startsWith("flink_taskmanager_job_task_operator_prequential_")))
+          .isNotEmpty()
+          .allSatisfy(
+              l ->
+                  assertThat(l)
+                      .startsWith("flink_taskmanager_job_task_operator_prequential_scorer_"))
+          .anySatisfy(
+              l ->
+                  assertThat(l)
+                      .startsWith(
+                          "flink_taskmanager_job_task_operator_prequential_scorer_hitRate10{")
+                      .contains("scorer=\"towerstream\""));
       JsonNode dashboard =
           new ObjectMapper()
               .readTree(Path.of("..", "infra", "monitoring", "grafana-dashboard.json").toFile());

@@ -778,8 +778,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     group.gauge("skippedBatches", (Gauge<Long>) () -> reportedNow.skipped());
     group.gauge("loss", (Gauge<Double>) () -> stats.lossEma());
     if (prequential != null) {
+      // one metric per measure, the scorer a variable (a Prometheus label): dashboards compare
+      // scorers by label, and a new scorer adds series, not metric names
+      MetricGroup byScorer = group.addGroup("prequential");
       for (String scorer : prequentialWindows.keySet()) {
-        MetricGroup g = group.addGroup("prequential").addGroup(scorer);
+        MetricGroup g = byScorer.addGroup("scorer", scorer);
         g.gauge("hitRate10", (Gauge<Double>) () -> prequentialWindows.get(scorer).getHitRate10());
         g.gauge("recall20", (Gauge<Double>) () -> prequentialWindows.get(scorer).getRecall20());
         g.gauge("ndcg20", (Gauge<Double>) () -> prequentialWindows.get(scorer).getNdcg20());
