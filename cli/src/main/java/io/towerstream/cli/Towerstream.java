@@ -9,6 +9,9 @@ import io.towerstream.cli.commands.StoreCommand;
 import io.towerstream.cli.commands.TopicsCommand;
 import io.towerstream.cli.commands.TrainCommand;
 import io.towerstream.schemas.AvroTrust;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "towerstream",
     mixinStandardHelpOptions = true,
-    version = "towerstream 0.1.0",
+    versionProvider = BuildVersion.class,
     description =
         "Streaming two-tower recommendation embeddings: Kafka clicks -> Flink/ND4J training -> "
             + "Kafka embedding updates + a RocksDB retrieval store.",
@@ -29,6 +32,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       TopicsCommand.class,
       io.towerstream.cli.commands.ProduceCommand.class,
+      io.towerstream.cli.commands.ExportCommand.class,
       BenchCommand.class,
       StoreCommand.class,
       io.towerstream.cli.commands.OptionsCommand.class
@@ -39,7 +43,11 @@ public final class Towerstream {
   public static void main(String[] args) {
     AvroTrust.ensure();
     // exit explicitly: Kafka, Flink and Jetty leave non-daemon threads behind
-    System.exit(commandLine(System.getenv()).execute(args));
+    CommandLine cli = commandLine(System.getenv());
+    // UTF-8 whatever the locale (Java 17 takes the platform's, often ASCII in containers): ids and
+    // titles are UTF-8
+    cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+    System.exit(cli.execute(args));
   }
 
   /**

@@ -2,8 +2,9 @@ package io.towerstream.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.towerstream.store.query.ItemTitles;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -55,14 +56,20 @@ public final class QueryCommand implements Callable<Integer> {
           "Titles to print beside item ids (u.item or id,title CSV), over those the store was given.")
   Path itemsFile;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print the store's answer as one JSON object ({\"userId\", \"modelVersion\", \"candidates\": "
+              + "[{\"itemId\", \"score\", \"bias\", \"title\"}]}), titles from --items included, "
+              + "instead of a table.")
+  boolean json;
+
   @Mixin StoreTokenOption token;
 
   @Override
   public Integer call() throws Exception {
-    PrintStream out =
-        spec.commandLine().getOut() == null
-            ? System.out
-            : new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     Map<String, String> titles = itemsFile == null ? Map.of() : ItemTitles.read(itemsFile);
     URI uri =
         URI.create(
@@ -78,7 +85,7 @@ public final class QueryCommand implements Callable<Integer> {
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (java.net.ConnectException e) {
-      System.err.println(
+      err.println(
           "towerstream query: no retrieval store answers at "
               + url
               + " (start one with `towerstream demo` or `towerstream serve`)");
@@ -86,23 +93,37 @@ public final class QueryCommand implements Callable<Integer> {
     }
     JsonNode body = JSON.readTree(response.body());
     if (response.statusCode() != 200) {
-      System.err.println(
+      err.println(
           "towerstream query: "
               + response.statusCode()
               + " "
               + body.path("error").asText(response.body()));
       return response.statusCode() == 404 ? 4 : 2;
     }
+    for (JsonNode candidate : body.path("candidates")) {
+      String title = titles.get(candidate.path("itemId").asText());
+      if (title != null) { // ours over the store's
+        ((ObjectNode) candidate).put("title", title);
+      }
+    }
+    if (json) {
+      out.println(JSON.writeValueAsString(body));
+      out.flush();
+      return 0;
+    }
     out.printf(
         "candidates for user %s (model version %s)%n",
         body.path("userId").asText(), body.path("modelVersion").asText());
     int rank = 1;
     for (JsonNode candidate : body.path("candidates")) {
-      String item = candidate.path("itemId").asText();
-      String title =
-          titles.getOrDefault(item, candidate.path("title").asText("")); // the store's, else ours
-      out.printf("%3d  %-12s %8.4f  %s%n", rank++, item, candidate.path("score").asDouble(), title);
+      out.printf(
+          "%3d  %-12s %8.4f  %s%n",
+          rank++,
+          candidate.path("itemId").asText(),
+          candidate.path("score").asDouble(),
+          candidate.path("title").asText(""));
     }
+    out.flush();
     return 0;
   }
 }

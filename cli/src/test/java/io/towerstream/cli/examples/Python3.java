@@ -46,6 +46,17 @@ public final class Python3 {
     return found.get();
   }
 
+  /**
+   * An interpreter that imports every one of {@code modules}, if there is one; in CI there must be.
+   */
+  public static Optional<Python3> optional(String... modules) throws InterruptedException {
+    Optional<Python3> found = find(modules);
+    if (System.getenv("TOWERSTREAM_REQUIRE_PYTHON") != null) {
+      assertThat(found).as("python3 with " + String.join(", ", modules)).isPresent();
+    }
+    return found;
+  }
+
   static Optional<Python3> find(String... modules) throws InterruptedException {
     Set<String> candidates = new LinkedHashSet<>();
     if (System.getenv("TOWERSTREAM_PYTHON") != null) {

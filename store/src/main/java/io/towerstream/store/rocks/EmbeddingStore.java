@@ -95,8 +95,24 @@ public final class EmbeddingStore implements AutoCloseable {
     } catch (IOException e) {
       throw new RocksStoreException(path, "create the directory", null, e);
     }
+    return open(path, false);
+  }
+
+  /**
+   * Opens an existing store, or a snapshot of one, to read it: no lock is taken, so a store process
+   * may hold the same directory; what is read is the state as of this call. Any write fails.
+   */
+  public static EmbeddingStore openReadOnly(Path path) {
+    if (!Files.isRegularFile(path.resolve("CURRENT"))) {
+      throw new IllegalArgumentException(
+          "not a store directory (no RocksDB CURRENT file): " + path);
+    }
+    return open(path, true);
+  }
+
+  private static EmbeddingStore open(Path path, boolean readOnly) {
     DBOptions dbOptions =
-        new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        new DBOptions().setCreateIfMissing(!readOnly).setCreateMissingColumnFamilies(!readOnly);
     // vectors are float noise to a compressor: compressing them costs CPU and saves nothing
     ColumnFamilyOptions cfOptions =
         new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION);
@@ -109,15 +125,18 @@ public final class EmbeddingStore implements AutoCloseable {
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db;
     try {
-      db = RocksDB.open(dbOptions, path.toString(), descriptors, handles);
+      db =
+          readOnly
+              ? RocksDB.openReadOnly(dbOptions, path.toString(), descriptors, handles)
+              : RocksDB.open(dbOptions, path.toString(), descriptors, handles);
     } catch (RocksDBException e) {
       cfOptions.close();
       dbOptions.close();
-      throw new RocksStoreException(path, "open", null, e);
+      throw new RocksStoreException(path, readOnly ? "open to read" : "open", null, e);
     }
     EmbeddingStore store = new EmbeddingStore(path, dbOptions, cfOptions, db, handles);
     try {
-      store.checkLayout();
+      store.checkLayout(readOnly);
       byte[] stats = store.rawGet(store.meta, STATS_KEY, "stats");
       store.stats = stats == null ? StoreStats.EMPTY : StoreStats.decode(stats);
     } catch (RuntimeException e) {
@@ -369,9 +388,11 @@ public final class EmbeddingStore implements AutoCloseable {
     }
   }
 
-  private void checkLayout() {
+  private void checkLayout(boolean readOnly) {
     byte[] layout = rawGet(meta, LAYOUT_KEY, "layout");
-    if (layout == null) {
+    if (layout == null && readOnly) {
+      return; // opened and closed before anything was written: an empty store of this layout
+    } else if (layout == null) {
       try {
         db.put(meta, LAYOUT_KEY, new byte[] {LAYOUT_VERSION});
       } catch (RocksDBException e) {
