@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.towerstream.cli.Towerstream;
 import io.towerstream.cli.demo.ClickRuns;
 import io.towerstream.cli.demo.DemoStack;
+import io.towerstream.cli.export.NpyReader;
 import io.towerstream.model.data.ClickRecord;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
@@ -15,6 +17,8 @@ import io.towerstream.store.index.ScoredItem;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.UnknownEntityException;
 import io.towerstream.store.rocks.StoredVector;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +37,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code examples/python/consume_embeddings.py} with a real Python Kafka client against the
@@ -118,6 +123,39 @@ class PythonConsumerITCase {
           vector[i] = (float) update.path("vector").get(i).asDouble();
         }
         assertThat(vector).as(update.path("key").asText()).containsExactly(served.vector());
+      }
+
+      // towerstream export, from the topic and from the running store's own directory, agrees
+      for (List<String> source :
+          List.of(
+              List.of("--bootstrap-servers", stack.bootstrapServers()),
+              List.of("--store-dir", dir.resolve("store").toString()))) {
+        Path out = dir.resolve("export-" + source.get(0).substring(2));
+        List<String> args = new ArrayList<>(List.of("export", "--out", out.toString()));
+        args.addAll(source);
+        StringWriter printed = new StringWriter();
+        CommandLine cli = Towerstream.commandLine(Map.of());
+        cli.setOut(new PrintWriter(printed, true));
+        cli.setErr(new PrintWriter(printed, true));
+        assertThat(cli.execute(args.toArray(String[]::new))).as(printed.toString()).isZero();
+        for (Entity entity : Entity.values()) {
+          String name = entity == Entity.USER ? "users" : "items";
+          List<String> ids = Files.readAllLines(out.resolve(name + ".ids.txt"));
+          float[][] vectors = NpyReader.read(out.resolve(name + ".npy")).float32Matrix();
+          long[] sequence = NpyReader.read(out.resolve(name + ".sequence.npy")).int64();
+          assertThat(ids)
+              .as(source.get(0))
+              .containsExactlyInAnyOrderElementsOf(
+                  decoded.values().stream()
+                      .filter(u -> u.path("entity").asText().equals(entity.name()))
+                      .map(u -> u.path("id").asText())
+                      .toList());
+          for (int i = 0; i < ids.size(); i++) {
+            StoredVector served = store.embedding(entity, ids.get(i));
+            assertThat(vectors[i]).containsExactly(served.vector());
+            assertThat(sequence[i]).isEqualTo(served.sequence());
+          }
+        }
       }
 
       // numpy's ranking of user-1 (user . item + bias) starts where the store's does
