@@ -225,7 +225,15 @@ public final class ExportCommand implements Callable<Integer> {
       }
     }
     if (formats.contains(Format.parquet)) {
-      ParquetExport.write(out.resolve(kind + ".parquet"), rows);
+      try {
+        ParquetExport.write(out.resolve(kind + ".parquet"), rows);
+      } catch (NoClassDefFoundError e) {
+        // the store's container image ships without Parquet and Hadoop (see
+        // docker/Dockerfile.store)
+        throw new IllegalArgumentException(
+            "this installation has no Parquet libraries (parquet-*, hadoop-client-*): use --format npy",
+            e);
+      }
       written.add(kind + ".parquet");
     }
     files.put("files", written);

@@ -17,10 +17,10 @@ import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Writes exported vectors as one Parquet file per entity kind, through parquet-avro: one row per id
- * with {@code id}, {@code vector} (a list of float, in the standard three-level list layout that
- * pyarrow, pandas, Spark and DuckDB read), {@code bias}, {@code sequence}, {@code modelVersion} and
- * {@code updatedAt} (timestamp, milliseconds). The file's key-value metadata carries {@code
- * towerstream.export.format-version}.
+ * with {@code id}, {@code vector} (a list of float, in the three-level list layout of the Parquet
+ * specification rather than parquet-avro's older two-level default), {@code bias}, {@code
+ * sequence}, {@code modelVersion} and {@code updatedAt} (timestamp, milliseconds). The file's
+ * key-value metadata carries {@code towerstream.export.format-version}.
  */
 public final class ParquetExport {
   /** Bumped whenever a column is added, removed or changes meaning. */
@@ -53,7 +53,8 @@ public final class ParquetExport {
   /** Writes {@code rows} to {@code file}, which must not exist. */
   public static void write(Path file, List<ExportedVector> rows) throws IOException {
     PlainParquetConfiguration conf = new PlainParquetConfiguration();
-    // the old two-level list is parquet-avro's default and what other readers misname
+    // parquet-avro's default is the old two-level list, which readers other than parquet-avro may
+    // name or nest differently
     conf.set(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, "false");
     try (ParquetWriter<GenericRecord> writer =
         AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
