@@ -238,6 +238,7 @@ class LayeredDefaultsTest {
             "eval",
             "query",
             "produce",
+            "export",
             "topics",
             "bench store",
             "bench train",

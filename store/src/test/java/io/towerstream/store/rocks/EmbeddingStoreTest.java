@@ -139,6 +139,28 @@ class EmbeddingStoreTest {
         .hasMessageContaining(dir.resolve("db").toString());
   }
 
+  @Test
+  void aReaderOpensTheDirectoryTheWriterHoldsAndSeesItsStateAsOfOpening() {
+    Path db = dir.resolve("db");
+    assertThatThrownBy(() -> EmbeddingStore.openReadOnly(db))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a store directory");
+    try (EmbeddingStore writer = EmbeddingStore.open(db)) {
+      writer.write(StoreBatch.of(List.of(upsert("a", 1, 1, 0.5f))));
+      try (EmbeddingStore reader = EmbeddingStore.openReadOnly(db)) {
+        writer.write(StoreBatch.of(List.of(upsert("b", 1, 2, 0.25f))));
+
+        List<String> seen = new ArrayList<>();
+        reader.forEach(Entity.ITEM, (id, v) -> seen.add(id + "=" + v.vector()[0]));
+        assertThat(seen).containsExactly("a=0.5");
+        assertThat(reader.stats().items()).isEqualTo(1);
+        assertThatThrownBy(() -> reader.write(StoreBatch.of(List.of(upsert("c", 1, 3, 1f)))))
+            .isInstanceOf(RocksStoreException.class);
+      }
+      assertThat(writer.get(Entity.ITEM, "b")).isPresent();
+    }
+  }
+
   private static EmbeddingMutation upsert(String id, long version, long sequence, float value) {
     return EmbeddingMutation.upsert(
         Entity.ITEM,
