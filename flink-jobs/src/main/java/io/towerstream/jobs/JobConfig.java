@@ -7,6 +7,10 @@ import io.towerstream.schemas.LayeredOptions;
 import io.towerstream.schemas.OptionDoc;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
 import io.towerstream.schemas.Topics;
+import io.towerstream.schemas.ValueFormat;
+import io.towerstream.schemas.json.ClickJson;
+import io.towerstream.schemas.json.EventTimeFormat;
+import io.towerstream.schemas.json.ItemFeaturesJson;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +55,10 @@ public final class JobConfig implements Serializable {
   private final String statusTopic;
   private final String syncTopic;
   private final String itemFeaturesTopic;
+  private final ValueFormat clicksFormat;
+  private final ClickJson clicksJson;
+  private final ValueFormat itemFeaturesFormat;
+  private final ItemFeaturesJson itemFeaturesJson;
   private final String groupId;
   private final StartingOffsets startingOffsets;
   private final int sourceParallelism;
@@ -84,7 +92,12 @@ public final class JobConfig implements Serializable {
 
   private final Map<String, String> kafkaProperties;
 
-  private JobConfig(Builder b, ModelConfig model, Map<String, String> kafkaProperties) {
+  private JobConfig(
+      Builder b,
+      ModelConfig model,
+      ClickJson clicksJson,
+      ItemFeaturesJson itemFeaturesJson,
+      Map<String, String> kafkaProperties) {
     this.bootstrapServers = b.bootstrapServers;
     this.clicksTopic = b.clicksTopic;
     this.dlqTopic = b.dlqTopic;
@@ -92,6 +105,10 @@ public final class JobConfig implements Serializable {
     this.statusTopic = b.statusTopic;
     this.syncTopic = b.syncTopic;
     this.itemFeaturesTopic = b.itemFeaturesTopic;
+    this.clicksFormat = b.clicksFormat;
+    this.clicksJson = clicksJson;
+    this.itemFeaturesFormat = b.itemFeaturesFormat;
+    this.itemFeaturesJson = itemFeaturesJson;
     this.groupId = b.groupId;
     this.startingOffsets = b.startingOffsets;
     this.sourceParallelism = b.sourceParallelism;
@@ -151,7 +168,7 @@ public final class JobConfig implements Serializable {
               c -> c.kafkaConfigFile == null ? "" : c.kafkaConfigFile),
           new Option(
               "topic.clicks",
-              "Input topic of Avro ClickEvents.",
+              "Input topic of clicks (ClickEvents, encoded as clicks.format says).",
               (b, v) -> b.clicksTopic(v),
               c -> c.clicksTopic),
           new Option(
@@ -177,10 +194,74 @@ public final class JobConfig implements Serializable {
               c -> c.syncTopic),
           new Option(
               "topic.item-features",
-              "Input topic of Avro ItemFeatures, the item catalogue (compacted, key = item id; a "
-                  + "tombstone withdraws an item's features); always read from the beginning.",
+              "Input topic of ItemFeatures (encoded as item-features.format says), the item "
+                  + "catalogue (compacted, key = item id; a tombstone withdraws an item's features); "
+                  + "always read from the beginning.",
               (b, v) -> b.itemFeaturesTopic(v),
               c -> c.itemFeaturesTopic),
+          new Option(
+              InputOptions.CLICKS_FORMAT,
+              InputOptions.CLICKS_FORMAT_DOC,
+              (b, v) -> b.clicksFormat(parseEnum(InputOptions.CLICKS_FORMAT, v, ValueFormat.class)),
+              c -> c.clicksFormat.cliName()),
+          new Option(
+              InputOptions.CLICKS_USER_FIELD,
+              InputOptions.CLICKS_USER_FIELD_DOC,
+              (b, v) -> b.clicksUserField = v,
+              c -> c.clicksJson.userField()),
+          new Option(
+              InputOptions.CLICKS_ITEM_FIELD,
+              InputOptions.CLICKS_ITEM_FIELD_DOC,
+              (b, v) -> b.clicksItemField = v,
+              c -> c.clicksJson.itemField()),
+          new Option(
+              InputOptions.CLICKS_TIME_FIELD,
+              InputOptions.CLICKS_TIME_FIELD_DOC,
+              (b, v) -> b.clicksTimeField = v,
+              c -> c.clicksJson.timeField()),
+          new Option(
+              InputOptions.CLICKS_TIME_FORMAT,
+              InputOptions.CLICKS_TIME_FORMAT_DOC,
+              (b, v) ->
+                  b.clicksTimeFormat =
+                      parseEnum(InputOptions.CLICKS_TIME_FORMAT, v, EventTimeFormat.class),
+              c -> c.clicksJson.timeFormat().cliName()),
+          new Option(
+              InputOptions.CLICKS_TYPE_FIELD,
+              InputOptions.CLICKS_TYPE_FIELD_DOC,
+              (b, v) -> b.clicksTypeField = v,
+              c -> c.clicksJson.typeField()),
+          new Option(
+              InputOptions.CLICKS_WEIGHT_FIELD,
+              InputOptions.CLICKS_WEIGHT_FIELD_DOC,
+              (b, v) -> b.clicksWeightField = v,
+              c -> c.clicksJson.weightField()),
+          new Option(
+              InputOptions.ITEMS_FORMAT,
+              InputOptions.ITEMS_FORMAT_DOC,
+              (b, v) ->
+                  b.itemFeaturesFormat(parseEnum(InputOptions.ITEMS_FORMAT, v, ValueFormat.class)),
+              c -> c.itemFeaturesFormat.cliName()),
+          new Option(
+              InputOptions.ITEMS_ITEM_FIELD,
+              InputOptions.ITEMS_ITEM_FIELD_DOC,
+              (b, v) -> b.itemsItemField = v,
+              c -> c.itemFeaturesJson.itemField()),
+          new Option(
+              InputOptions.ITEMS_CATEGORIES_FIELD,
+              InputOptions.ITEMS_CATEGORIES_FIELD_DOC,
+              (b, v) -> b.itemsCategoriesField = v,
+              c -> c.itemFeaturesJson.categoriesField()),
+          new Option(
+              InputOptions.ITEMS_TAGS_FIELD,
+              InputOptions.ITEMS_TAGS_FIELD_DOC,
+              (b, v) -> b.itemsTagsField = v,
+              c -> c.itemFeaturesJson.tagsField()),
+          new Option(
+              InputOptions.ITEMS_NUMERIC_FIELD,
+              InputOptions.ITEMS_NUMERIC_FIELD_DOC,
+              (b, v) -> b.itemsNumericField = v,
+              c -> c.itemFeaturesJson.numericField()),
           new Option(
               "group-id",
               "Kafka consumer group of the click source (offsets are committed on checkpoints).",
@@ -725,6 +806,10 @@ public final class JobConfig implements Serializable {
     b.statusTopic = statusTopic;
     b.syncTopic = syncTopic;
     b.itemFeaturesTopic = itemFeaturesTopic;
+    b.clicksFormat = clicksFormat;
+    b.clicksJson(clicksJson);
+    b.itemFeaturesFormat = itemFeaturesFormat;
+    b.itemFeaturesJson(itemFeaturesJson);
     b.groupId = groupId;
     b.startingOffsets = startingOffsets;
     b.sourceParallelism = sourceParallelism;
@@ -861,6 +946,26 @@ public final class JobConfig implements Serializable {
 
   public String itemFeaturesTopic() {
     return itemFeaturesTopic;
+  }
+
+  /** How the clicks topic's values are encoded. */
+  public ValueFormat clicksFormat() {
+    return clicksFormat;
+  }
+
+  /** Where JSON clicks keep each field (used with {@link ValueFormat#JSON} only). */
+  public ClickJson clicksJson() {
+    return clicksJson;
+  }
+
+  /** How the item-features topic's values are encoded. */
+  public ValueFormat itemFeaturesFormat() {
+    return itemFeaturesFormat;
+  }
+
+  /** Where JSON item features keep each field (used with {@link ValueFormat#JSON} only). */
+  public ItemFeaturesJson itemFeaturesJson() {
+    return itemFeaturesJson;
   }
 
   public String groupId() {
@@ -1018,6 +1123,18 @@ public final class JobConfig implements Serializable {
     private String statusTopic = Topics.TRAINER_STATUS.defaultName();
     private String syncTopic = Topics.MODEL_SYNC.defaultName();
     private String itemFeaturesTopic = Topics.ITEM_FEATURES.defaultName();
+    private ValueFormat clicksFormat = ValueFormat.parse(InputOptions.FORMAT_DEFAULT);
+    private String clicksUserField = ClickJson.DEFAULTS.userField();
+    private String clicksItemField = ClickJson.DEFAULTS.itemField();
+    private String clicksTimeField = ClickJson.DEFAULTS.timeField();
+    private EventTimeFormat clicksTimeFormat = ClickJson.DEFAULTS.timeFormat();
+    private String clicksTypeField = ClickJson.DEFAULTS.typeField();
+    private String clicksWeightField = ClickJson.DEFAULTS.weightField();
+    private ValueFormat itemFeaturesFormat = ValueFormat.parse(InputOptions.FORMAT_DEFAULT);
+    private String itemsItemField = ItemFeaturesJson.DEFAULTS.itemField();
+    private String itemsCategoriesField = ItemFeaturesJson.DEFAULTS.categoriesField();
+    private String itemsTagsField = ItemFeaturesJson.DEFAULTS.tagsField();
+    private String itemsNumericField = ItemFeaturesJson.DEFAULTS.numericField();
     private String groupId = "towerstream-trainer";
     private StartingOffsets startingOffsets = StartingOffsets.COMMITTED;
     private int sourceParallelism = 0;
@@ -1085,6 +1202,36 @@ public final class JobConfig implements Serializable {
 
     public Builder itemFeaturesTopic(String v) {
       itemFeaturesTopic = v;
+      return this;
+    }
+
+    public Builder clicksFormat(ValueFormat v) {
+      clicksFormat = v;
+      return this;
+    }
+
+    /** Replaces every JSON click field mapping. */
+    public Builder clicksJson(ClickJson v) {
+      clicksUserField = v.userField();
+      clicksItemField = v.itemField();
+      clicksTimeField = v.timeField();
+      clicksTimeFormat = v.timeFormat();
+      clicksTypeField = v.typeField();
+      clicksWeightField = v.weightField();
+      return this;
+    }
+
+    public Builder itemFeaturesFormat(ValueFormat v) {
+      itemFeaturesFormat = v;
+      return this;
+    }
+
+    /** Replaces every JSON item-features field mapping. */
+    public Builder itemFeaturesJson(ItemFeaturesJson v) {
+      itemsItemField = v.itemField();
+      itemsCategoriesField = v.categoriesField();
+      itemsTagsField = v.tagsField();
+      itemsNumericField = v.numericField();
       return this;
     }
 
@@ -1258,6 +1405,34 @@ public final class JobConfig implements Serializable {
       requireName(statusTopic, "topic.status");
       requireName(syncTopic, "topic.sync");
       requireName(itemFeaturesTopic, "topic.item-features");
+      require(clicksFormat != null, InputOptions.CLICKS_FORMAT, null, "avro or json");
+      require(itemFeaturesFormat != null, InputOptions.ITEMS_FORMAT, null, "avro or json");
+      requireField(clicksUserField, InputOptions.CLICKS_USER_FIELD);
+      requireField(clicksItemField, InputOptions.CLICKS_ITEM_FIELD);
+      requireField(clicksTimeField, InputOptions.CLICKS_TIME_FIELD);
+      require(
+          clicksTimeFormat != null,
+          InputOptions.CLICKS_TIME_FORMAT,
+          null,
+          "epoch-millis, epoch-seconds or iso-8601");
+      requireField(itemsItemField, InputOptions.ITEMS_ITEM_FIELD);
+      ClickJson clicksJson =
+          mapping(
+              "clicks.json.*-field",
+              () ->
+                  new ClickJson(
+                      clicksUserField,
+                      clicksItemField,
+                      clicksTimeField,
+                      clicksTimeFormat,
+                      clicksTypeField,
+                      clicksWeightField));
+      ItemFeaturesJson itemFeaturesJson =
+          mapping(
+              "item-features.json.*-field",
+              () ->
+                  new ItemFeaturesJson(
+                      itemsItemField, itemsCategoriesField, itemsTagsField, itemsNumericField));
       requireName(groupId, "group-id");
       require(
           startingOffsets != null, "starting-offsets", null, "one of earliest, latest, committed");
@@ -1374,11 +1549,28 @@ public final class JobConfig implements Serializable {
                 + owned
                 + " itself; use the job's own option where there is one)");
       }
-      return new JobConfig(this, modelConfig, kafka);
+      return new JobConfig(this, modelConfig, clicksJson, itemFeaturesJson, kafka);
     }
 
     private static void requireName(String value, String option) {
       require(value != null && !value.isBlank(), option, value, "a non-empty name");
+    }
+
+    private static void requireField(String value, String option) {
+      require(
+          value != null && !value.isEmpty(),
+          option,
+          value,
+          "a field name or a JSON Pointer such as /user/id");
+    }
+
+    /** The mapping {@code build} makes, its refusal (a field mapped twice) naming the options. */
+    private static <T> T mapping(String options, java.util.function.Supplier<T> build) {
+      try {
+        return build.get();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + options + ": " + e.getMessage(), e);
+      }
     }
   }
 

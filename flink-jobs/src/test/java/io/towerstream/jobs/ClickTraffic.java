@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,6 +45,18 @@ public final class ClickTraffic {
    */
   public static Set<String> produce(
       String bootstrapServers, String topic, int users, int items, int validClicks) {
+    return produce(
+        bootstrapServers, topic, users, items, validClicks, Topics.CLICKS.codec()::encode);
+  }
+
+  /** {@link #produce} with each click's value written by {@code encoder}. */
+  public static Set<String> produce(
+      String bootstrapServers,
+      String topic,
+      int users,
+      int items,
+      int validClicks,
+      Function<ClickEvent, byte[]> encoder) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -69,8 +82,7 @@ public final class ClickTraffic {
         keys.add(Topics.embeddingKey(Entity.ITEM, item));
         ClickEvent click =
             new ClickEvent(user, item, Instant.ofEpochMilli(t0 + k * 10L), EventType.CLICK, 1f);
-        producer.send(
-            new ProducerRecord<>(topic, Topic.key(user), Topics.CLICKS.codec().encode(click)));
+        producer.send(new ProducerRecord<>(topic, Topic.key(user), encoder.apply(click)));
         if (k == validClicks / 3) {
           producer.send(
               new ProducerRecord<>(
@@ -81,8 +93,7 @@ public final class ClickTraffic {
         if (k == 2 * validClicks / 3) {
           ClickEvent noItem =
               new ClickEvent("u1", "", Instant.ofEpochMilli(t0), EventType.CLICK, 1f);
-          producer.send(
-              new ProducerRecord<>(topic, Topic.key("u1"), Topics.CLICKS.codec().encode(noItem)));
+          producer.send(new ProducerRecord<>(topic, Topic.key("u1"), encoder.apply(noItem)));
         }
       }
       producer.flush();
@@ -97,8 +108,8 @@ public final class ClickTraffic {
     public final List<DeadLetter> deadLetters = new ArrayList<>();
     public long updates;
 
-    boolean done(Set<String> expectedKeys, int validClicks, int items) {
-      return deadLetters.size() >= 2
+    boolean done(Set<String> expectedKeys, int validClicks, int items, int expectedDeadLetters) {
+      return deadLetters.size() >= expectedDeadLetters
           && latestVectors.keySet().containsAll(expectedKeys)
           && !statuses.isEmpty()
           && statuses.get(statuses.size() - 1).getEventsTrained() >= validClicks
@@ -116,6 +127,17 @@ public final class ClickTraffic {
    */
   public static Outputs consumeUntilDone(
       JobConfig config, Set<String> expectedKeys, int validClicks, int items, Duration timeout) {
+    return consumeUntilDone(config, expectedKeys, validClicks, items, 2, timeout);
+  }
+
+  /** {@link #consumeUntilDone}, waiting for {@code expectedDeadLetters} dead letters. */
+  public static Outputs consumeUntilDone(
+      JobConfig config,
+      Set<String> expectedKeys,
+      int validClicks,
+      int items,
+      int expectedDeadLetters,
+      Duration timeout) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-itcase-reader");
@@ -129,7 +151,7 @@ public final class ClickTraffic {
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
       consumer.subscribe(
           List.of(config.embeddingsTopic(), config.statusTopic(), config.dlqTopic()));
-      while (!out.done(expectedKeys, validClicks, items)) {
+      while (!out.done(expectedKeys, validClicks, items, expectedDeadLetters)) {
         if (System.nanoTime() > deadline) {
           Set<String> missing = new java.util.TreeSet<>(expectedKeys);
           missing.removeAll(out.latestVectors.keySet());

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.towerstream.jobs.operators.TrainerSettings;
 import io.towerstream.model.ModelConfig;
+import io.towerstream.schemas.ValueFormat;
+import io.towerstream.schemas.json.ClickJson;
+import io.towerstream.schemas.json.EventTimeFormat;
+import io.towerstream.schemas.json.ItemFeaturesJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -378,6 +382,69 @@ class JobConfigTest {
     assertThatThrownBy(
             () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--topic.item-features", " "))
         .hasMessageStartingWith("--topic.item-features");
+  }
+
+  @Test
+  void inputFormatOptionsParseRoundTripAndFailNamingTheOption() {
+    JobConfig defaults = JobConfig.fromArgs("--bootstrap-servers", "k:1");
+    assertThat(defaults.clicksFormat()).isEqualTo(ValueFormat.AVRO);
+    assertThat(defaults.clicksJson()).isEqualTo(ClickJson.DEFAULTS);
+    assertThat(defaults.itemFeaturesFormat()).isEqualTo(ValueFormat.AVRO);
+    assertThat(defaults.itemFeaturesJson()).isEqualTo(ItemFeaturesJson.DEFAULTS);
+
+    JobConfig json =
+        JobConfig.fromArgs(
+            "--bootstrap-servers",
+            "k:1",
+            "--clicks.format",
+            "json",
+            "--clicks.json.user-field",
+            "user_id",
+            "--clicks.json.item-field",
+            "/item/sku",
+            "--clicks.json.time-field",
+            "ts",
+            "--clicks.json.time-format",
+            "iso-8601",
+            "--clicks.json.type-field=",
+            "--clicks.json.weight-field",
+            "w",
+            "--item-features.format",
+            "JSON",
+            "--item-features.json.item-field",
+            "sku",
+            "--item-features.json.tags-field",
+            "");
+    assertThat(json.clicksFormat()).isEqualTo(ValueFormat.JSON);
+    assertThat(json.clicksJson())
+        .isEqualTo(new ClickJson("user_id", "/item/sku", "ts", EventTimeFormat.ISO_8601, "", "w"));
+    assertThat(json.itemFeaturesFormat()).isEqualTo(ValueFormat.JSON);
+    assertThat(json.itemFeaturesJson())
+        .isEqualTo(new ItemFeaturesJson("sku", "categories", "", "numeric"));
+    assertThat(JobConfig.fromArgs(json.toArgs().toArray(String[]::new))).isEqualTo(json);
+    assertThat(json.toBuilder().build()).isEqualTo(json);
+
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--clicks.format", "csv"))
+        .hasMessage("--clicks.format must be one of avro, json, was 'csv'");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--clicks.json.time-format", "seconds"))
+        .hasMessageStartingWith("--clicks.json.time-format must be one of epoch-seconds,");
+    assertThatThrownBy(
+            () -> JobConfig.fromArgs("--bootstrap-servers", "k:1", "--clicks.json.user-field="))
+        .hasMessageStartingWith("--clicks.json.user-field must be a field name or a JSON Pointer");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--clicks.json.item-field", "userId"))
+        .hasMessage("--clicks.json.*-field: the field 'userId' is mapped twice");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--item-features.json.item-field", "tags"))
+        .hasMessage("--item-features.json.*-field: the field 'tags' is mapped twice");
   }
 
   @Test

@@ -25,7 +25,7 @@ public final class ClickSource {
         .setGroupId(config.groupId())
         .setClientIdPrefix(config.groupId())
         .setStartingOffsets(startingOffsets(config))
-        .setDeserializer(new ClickDeserializer())
+        .setDeserializer(new ClickDeserializer(config.clicksFormat(), config.clicksJson()))
         .setProperties(KafkaClientProperties.addTo(new Properties(), config.kafkaProperties()))
         .setProperty("commit.offsets.on.checkpoint", "true")
         .build();

@@ -30,7 +30,8 @@ public final class ItemFeatureSource {
         .setGroupId(group)
         .setClientIdPrefix(group)
         .setStartingOffsets(OffsetsInitializer.earliest())
-        .setDeserializer(new ItemFeatureDeserializer())
+        .setDeserializer(
+            new ItemFeatureDeserializer(config.itemFeaturesFormat(), config.itemFeaturesJson()))
         .setProperties(KafkaClientProperties.addTo(new Properties(), config.kafkaProperties()))
         .setProperty("commit.offsets.on.checkpoint", "true")
         .build();

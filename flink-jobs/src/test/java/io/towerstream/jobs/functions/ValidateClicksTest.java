@@ -30,15 +30,22 @@ class ValidateClicksTest {
 
   @BeforeEach
   void open() throws Exception {
+    harness = openHarness(ClickRules.DEFAULTS, 5_000);
+  }
+
+  /** ValidateClicks under test, opened, its processing time {@code nowMillis}. */
+  static OneInputStreamOperatorTestHarness<ParsedClick, ClickEvent> openHarness(
+      ClickRules rules, long nowMillis) throws Exception {
     // built by hand: Flink's ProcessFunctionTestHarnesses would ask type extraction for the Avro
     // output type
-    harness =
+    OneInputStreamOperatorTestHarness<ParsedClick, ClickEvent> harness =
         new OneInputStreamOperatorTestHarness<>(
-            new ProcessOperator<>(new ValidateClicks()),
+            new ProcessOperator<>(new ValidateClicks(rules)),
             ParsedClick.TYPE.createSerializer(new SerializerConfigImpl()));
     harness.setup(new AvroRecordSerializer<>(ClickEvent.class));
     harness.open();
-    harness.setProcessingTime(5_000);
+    harness.setProcessingTime(nowMillis);
+    return harness;
   }
 
   @AfterEach
@@ -146,13 +153,7 @@ class ValidateClicksTest {
   @Test
   void rulesComeFromTheJobConfiguration() throws Exception {
     harness.close();
-    harness =
-        new OneInputStreamOperatorTestHarness<>(
-            new ProcessOperator<>(new ValidateClicks(new ClickRules(4, 2f, 0))),
-            ParsedClick.TYPE.createSerializer(new SerializerConfigImpl()));
-    harness.setup(new AvroRecordSerializer<>(ClickEvent.class));
-    harness.open();
-    harness.setProcessingTime(5_000);
+    harness = openHarness(new ClickRules(4, 2f, 0), 5_000);
     harness.processElement(record(click("abcde", "i", 1f), 40), 0);
     harness.processElement(record(click("u", "i", 3f), 41), 0);
     harness.processElement(record(at(click("u", "i", 1f), 5_001), 42), 0);
@@ -176,6 +177,12 @@ class ValidateClicksTest {
   }
 
   private List<DeadLetter> deadLetters() {
+    return deadLetters(harness);
+  }
+
+  /** The dead letters {@code harness} has sent to the side output so far. */
+  static List<DeadLetter> deadLetters(
+      OneInputStreamOperatorTestHarness<ParsedClick, ClickEvent> harness) {
     var side = harness.getSideOutput(ValidateClicks.DEAD_LETTERS);
     return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
   }
@@ -204,7 +211,7 @@ class ValidateClicksTest {
     return click;
   }
 
-  private static byte[] bytes(ByteBuffer buffer) {
+  static byte[] bytes(ByteBuffer buffer) {
     ByteBuffer view = buffer.duplicate();
     byte[] out = new byte[view.remaining()];
     view.get(out);

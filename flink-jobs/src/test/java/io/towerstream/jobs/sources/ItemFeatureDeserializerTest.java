@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.towerstream.schemas.Topic;
 import io.towerstream.schemas.Topics;
+import io.towerstream.schemas.ValueFormat;
 import io.towerstream.schemas.avro.ItemFeatures;
+import io.towerstream.schemas.json.ItemFeaturesJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class ItemFeatureDeserializerTest {
@@ -109,6 +114,45 @@ class ItemFeatureDeserializerTest {
     assertThat(parsed.features).isNull();
     assertThat(parsed.problem).isEqualTo("key '43' is not the record's itemId '42'");
     assertThat(parsed.value).isEqualTo(value);
+  }
+
+  @Test
+  void jsonRecordsAreReadThroughTheMappingStampedWithTheRecordTimeAndCheckedAgainstTheKey() {
+    ItemFeatureDeserializer json =
+        new ItemFeatureDeserializer(
+            ValueFormat.JSON, new ItemFeaturesJson("sku", "genres", "", "attrs"));
+    byte[] value =
+        "{\"sku\":42,\"genres\":[\"Comedy\"],\"attrs\":{\"year\":1995}}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    ParsedItemFeatures parsed = json.parse(timed(Topic.key("42"), value, 1_000));
+    assertThat(parsed.problem).isNull();
+    assertThat(parsed.features).isEqualTo(features("42"));
+
+    assertThat(json.parse(timed(Topic.key("43"), value, 1_000)).problem)
+        .isEqualTo("key '43' is not the record's itemId '42'");
+    byte[] bad = "{\"sku\":\"42\",\"genres\":\"Comedy\"}".getBytes(StandardCharsets.UTF_8);
+    ParsedItemFeatures rejected = json.parse(timed(Topic.key("42"), bad, 1_000));
+    assertThat(rejected.problem).isEqualTo("genres must be an array of strings, was \"Comedy\"");
+    assertThat(rejected.value).isEqualTo(bad);
+    assertThat(json.parse(timed(Topic.key("42"), null, 1_000)).removedItemId)
+        .as("a tombstone withdraws the item whatever the format")
+        .isEqualTo("42");
+  }
+
+  private static ConsumerRecord<byte[], byte[]> timed(byte[] key, byte[] value, long timestamp) {
+    return new ConsumerRecord<>(
+        "item-features",
+        0,
+        1L,
+        timestamp,
+        TimestampType.CREATE_TIME,
+        key == null ? -1 : key.length,
+        value == null ? -1 : value.length,
+        key,
+        value,
+        new RecordHeaders(),
+        Optional.empty());
   }
 
   private static ItemFeatures features(String itemId) {

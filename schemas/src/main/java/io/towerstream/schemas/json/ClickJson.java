@@ -39,10 +39,23 @@ public record ClickJson(
     String typeField,
     String weightField)
     implements Serializable {
+  // The defaults as constants, so that command-line annotations can name them.
+  public static final String DEFAULT_USER_FIELD = "userId";
+  public static final String DEFAULT_ITEM_FIELD = "itemId";
+  public static final String DEFAULT_TIME_FIELD = "eventTime";
+  public static final String DEFAULT_TIME_FORMAT = "epoch-millis";
+  public static final String DEFAULT_TYPE_FIELD = "eventType";
+  public static final String DEFAULT_WEIGHT_FIELD = "weight";
+
   /** The Avro record's own field names, event times in epoch milliseconds. */
   public static final ClickJson DEFAULTS =
       new ClickJson(
-          "userId", "itemId", "eventTime", EventTimeFormat.EPOCH_MILLIS, "eventType", "weight");
+          DEFAULT_USER_FIELD,
+          DEFAULT_ITEM_FIELD,
+          DEFAULT_TIME_FIELD,
+          EventTimeFormat.parse(DEFAULT_TIME_FORMAT),
+          DEFAULT_TYPE_FIELD,
+          DEFAULT_WEIGHT_FIELD);
 
   /**
    * @throws IllegalArgumentException naming the first field mapping that is empty, not a valid JSON

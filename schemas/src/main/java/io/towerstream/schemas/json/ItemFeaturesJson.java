@@ -30,9 +30,16 @@ import java.util.Map;
 public record ItemFeaturesJson(
     String itemField, String categoriesField, String tagsField, String numericField)
     implements Serializable {
+  // The defaults as constants, so that command-line annotations can name them.
+  public static final String DEFAULT_ITEM_FIELD = "itemId";
+  public static final String DEFAULT_CATEGORIES_FIELD = "categories";
+  public static final String DEFAULT_TAGS_FIELD = "tags";
+  public static final String DEFAULT_NUMERIC_FIELD = "numeric";
+
   /** The Avro record's own field names. */
   public static final ItemFeaturesJson DEFAULTS =
-      new ItemFeaturesJson("itemId", "categories", "tags", "numeric");
+      new ItemFeaturesJson(
+          DEFAULT_ITEM_FIELD, DEFAULT_CATEGORIES_FIELD, DEFAULT_TAGS_FIELD, DEFAULT_NUMERIC_FIELD);
 
   /**
    * @throws IllegalArgumentException naming the first field mapping that is empty (the item's), not

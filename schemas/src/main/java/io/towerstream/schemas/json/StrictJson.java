@@ -52,8 +52,7 @@ public final class StrictJson {
     try {
       node = MAPPER.readTree(value);
     } catch (JsonProcessingException e) {
-      // the message without Jackson's location suffix, which quotes the input's source object
-      throw new RecordDecodingException("not valid JSON: " + e.getOriginalMessage(), e);
+      throw new RecordDecodingException("not valid JSON: " + reason(e), e);
     } catch (IOException e) {
       throw new RecordDecodingException("cannot read JSON: " + e, e);
     }
@@ -62,6 +61,19 @@ public final class StrictJson {
           "expected a JSON object, got " + node.getNodeType().name().toLowerCase());
     }
     return object;
+  }
+
+  /**
+   * Jackson's message for a reader of the dead-letter topic: without the location suffix (which
+   * quotes the source object), and without advice to enable a leniency this reader refuses.
+   */
+  private static String reason(JsonProcessingException e) {
+    String message = e.getOriginalMessage();
+    if (message.startsWith("Trailing token")) {
+      return "content after the JSON object";
+    }
+    int advice = message.indexOf(": enable `");
+    return advice < 0 ? message : message.substring(0, advice);
   }
 
   /** {@code object} as compact JSON in UTF-8; does not modify it. */

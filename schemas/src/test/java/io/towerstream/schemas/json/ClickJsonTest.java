@@ -83,7 +83,7 @@ class ClickJsonTest {
       value = {
         "duplicate key | {\"user_id\":\"a\",\"user_id\":\"b\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\"} | Duplicate field 'user_id'",
         "nested duplicate | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"x\":{\"k\":1,\"k\":2}} | Duplicate field 'k'",
-        "trailing content | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\"} {} | not valid JSON",
+        "trailing content | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\"} {} | not valid JSON: content after the JSON object",
         "trailing garbage | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\"}x | not valid JSON",
         "truncated | {\"user_id\":\"a\",\"item_id\": | not valid JSON",
         "not an object | [\"a\",\"i\"] | expected a JSON object, got array",
@@ -100,7 +100,7 @@ class ClickJsonTest {
         "numeric type | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"action\":3} | action must be a string, was 3",
         "unknown type | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"action\":\"share\"} | unknown EventType \"share\" in action (known: click, view, purchase)",
         "string weight | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"w\":\"2\"} | w must be a number, was \"2\"",
-        "NaN weight | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"w\":NaN} | not valid JSON",
+        "NaN weight | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"w\":NaN} | not valid JSON: Non-standard token 'NaN'",
         "infinite weight | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"w\":1e400} | w must be a finite number within float range",
         "weight beyond float | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"w\":1e39} | w must be a finite number within float range, was 1.0E39",
       })
