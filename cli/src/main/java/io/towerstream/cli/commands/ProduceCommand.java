@@ -1,5 +1,6 @@
 package io.towerstream.cli.commands;
 
+import io.towerstream.cli.demo.CatalogueFile;
 import io.towerstream.cli.demo.ClickReplayer;
 import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.demo.ItemFeatureProducer;
@@ -12,14 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /**
- * Produces clicks to a Kafka cluster's clicks topic, as {@code ClickEvent} records: a click log, or
- * a synthetic stream of the shape the demo and {@code eval} take; with {@code --items}, a MovieLens
- * catalogue to the item-features topic first. The click generator of docker/'s compose file.
+ * Produces clicks to a Kafka cluster's clicks topic, as {@code ClickEvent} records (Avro, or JSON
+ * in the field mapping the training job is told): a click log, or a synthetic stream of the shape
+ * the demo and {@code eval} take; with {@code --items}, a catalogue (MovieLens {@code u.item}, CSV
+ * or JSON lines) to the item-features topic first. The click generator of docker/'s compose file.
  */
 @Command(
     name = "produce",
@@ -36,6 +39,8 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Mixin ConfigFileOption config;
 
+  @Mixin InputFormatOptions encoding;
+
   @Option(
       names = "--bootstrap-servers",
       required = true,
@@ -51,9 +56,21 @@ public final class ProduceCommand implements Callable<Integer> {
       names = "--items",
       paramLabel = "FILE",
       description =
-          "MovieLens u.item file (or its directory): each item's genres and release year are produced "
-              + "to the item-features topic as ItemFeatures, before the clicks.")
+          "Item catalogue in --items-format: each item's side features are produced to the "
+              + "item-features topic as ItemFeatures (in --item-features.format), before the clicks.")
   Path items;
+
+  @Option(
+      names = "--items-format",
+      defaultValue = "movielens",
+      converter = CatalogueFormatConverter.class,
+      paramLabel = "movielens|csv|jsonl",
+      description =
+          "Format of --items: movielens (u.item or its directory: genres and release year), csv "
+              + "(a header line; first column the item id, columns categories and tags lists "
+              + "separated by |, every other column a number) or jsonl (one JSON object per line "
+              + "in the --item-features.json.* mapping). Default: ${DEFAULT-VALUE}.")
+  CatalogueFile.Format itemsFormat;
 
   @Option(
       names = "--items-topic",
@@ -75,6 +92,14 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Unmatched List<String> kafkaOptions = new ArrayList<>();
 
+  /** Lets {@code --items-format} take lower-case names and explain a bad one. */
+  static final class CatalogueFormatConverter implements ITypeConverter<CatalogueFile.Format> {
+    @Override
+    public CatalogueFile.Format convert(String value) {
+      return CatalogueFile.Format.parse(value);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (!(rate >= 0) || Double.isInfinite(rate)) {
@@ -88,24 +113,33 @@ public final class ProduceCommand implements Callable<Integer> {
     }
     // read everything before sending anything: a malformed line fails before the first record
     List<ItemFeatures> features =
-        items == null ? List.of() : ItemFeatureProducer.readMovieLens(items, Instant.now());
+        items == null
+            ? List.of()
+            : CatalogueFile.read(items, itemsFormat, encoding.itemsJson(), Instant.now());
     ClickStream stream = source.stream();
     Map<String, String> clientProperties = KafkaOptions.parse(kafkaConfigFile, kafkaOptions);
     long started = System.nanoTime();
     if (items != null) {
       try (ItemFeatureProducer producer =
-          new ItemFeatureProducer(bootstrapServers, itemsTopic, clientProperties)) {
+          new ItemFeatureProducer(
+              bootstrapServers, itemsTopic, clientProperties, encoding.itemsSerializer())) {
         System.out.printf(
-            "produced %d item features (%s) to %s on %s%n",
-            producer.produce(features), items, itemsTopic, bootstrapServers);
+            "produced %d item features (%s) as %s to %s on %s%n",
+            producer.produce(features),
+            items,
+            encoding.itemsFormat.cliName(),
+            itemsTopic,
+            bootstrapServers);
       }
     }
-    try (ClickReplayer replayer = new ClickReplayer(bootstrapServers, topic, clientProperties)) {
+    try (ClickReplayer replayer =
+        new ClickReplayer(bootstrapServers, topic, clientProperties, encoding.clickSerializer())) {
       replayer.replay(stream.records().iterator(), rate);
       System.out.printf(
-          "produced %d clicks (%s) to %s on %s in %.1f s%n",
+          "produced %d clicks (%s) as %s to %s on %s in %.1f s%n",
           replayer.acknowledged(),
           stream.description(),
+          encoding.clicksFormat.cliName(),
           topic,
           bootstrapServers,
           (System.nanoTime() - started) / 1e9);

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -33,6 +34,18 @@ public final class ClickReplayer implements AutoCloseable {
    */
   public ClickReplayer(
       String bootstrapServers, String topic, Map<String, String> clientProperties) {
+    this(bootstrapServers, topic, clientProperties, Topics.CLICKS.valueSerializer());
+  }
+
+  /**
+   * @param clientProperties extra producer properties (security: see {@code KafkaClientProperties})
+   * @param values how each click is written: Avro by default, or a team's JSON
+   */
+  public ClickReplayer(
+      String bootstrapServers,
+      String topic,
+      Map<String, String> clientProperties,
+      Serializer<ClickEvent> values) {
     this.topic = topic;
     Map<String, Object> config = new java.util.HashMap<>(clientProperties);
     config.putAll(
@@ -49,8 +62,7 @@ public final class ClickReplayer implements AutoCloseable {
             256 * 1024,
             ProducerConfig.COMPRESSION_TYPE_CONFIG,
             "lz4"));
-    this.producer =
-        new KafkaProducer<>(config, new StringSerializer(), Topics.CLICKS.valueSerializer());
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -33,6 +34,18 @@ public final class ItemFeatureProducer implements AutoCloseable {
    */
   public ItemFeatureProducer(
       String bootstrapServers, String topic, Map<String, String> clientProperties) {
+    this(bootstrapServers, topic, clientProperties, Topics.ITEM_FEATURES.valueSerializer());
+  }
+
+  /**
+   * @param clientProperties extra producer properties (security: see {@code KafkaClientProperties})
+   * @param values how each record is written: Avro by default, or a team's JSON
+   */
+  public ItemFeatureProducer(
+      String bootstrapServers,
+      String topic,
+      Map<String, String> clientProperties,
+      Serializer<ItemFeatures> values) {
     this.topic = topic;
     Map<String, Object> config = new HashMap<>(clientProperties);
     config.putAll(
@@ -45,8 +58,7 @@ public final class ItemFeatureProducer implements AutoCloseable {
             true,
             ProducerConfig.LINGER_MS_CONFIG,
             5));
-    this.producer =
-        new KafkaProducer<>(config, new StringSerializer(), Topics.ITEM_FEATURES.valueSerializer());
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
   }
 
   /**

@@ -9,6 +9,9 @@ import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.ItemFeatures;
+import io.towerstream.schemas.json.ClickJson;
+import io.towerstream.schemas.json.EventTimeFormat;
+import io.towerstream.schemas.json.ItemFeaturesJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +126,12 @@ class ProduceCommandITCase {
 
   /** Every record of the clicks topic's one partition, from the earliest to the end offset. */
   private static List<ConsumerRecord<String, byte[]>> readClicks(String bootstrap) {
-    TopicPartition clicks = new TopicPartition(Topics.CLICKS.defaultName(), 0);
+    return readAll(bootstrap, Topics.CLICKS.defaultName());
+  }
+
+  /** Every record of {@code topic}'s one partition, from the earliest to the end offset. */
+  private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
+    TopicPartition clicks = new TopicPartition(topic, 0);
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
@@ -211,6 +219,94 @@ class ProduceCommandITCase {
         CliRun.of("produce", "--bootstrap-servers", "127.0.0.1:1", "--items", items.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains(items.toString(), "line 1");
+  }
+
+  @Test
+  void jsonClicksAndAJsonLinesCatalogueGoOutInTheMappingTheJobIsGiven(@TempDir Path dir)
+      throws Exception {
+    Path items = dir.resolve("items.jsonl");
+    Files.writeString(
+        items,
+        "{\"sku\":\"i1\",\"categories\":[\"Comedy\"],\"attrs\":{\"year\":1995}}\n"
+            + "{\"sku\":2,\"tags\":[\"new\"]}\n");
+    Path clicks = dir.resolve("clicks.csv");
+    Files.writeString(clicks, "7,i1,1700000000\n8,2,1700000001500\n");
+    ClickJson clickMapping =
+        new ClickJson("user_id", "/item/id", "ts", EventTimeFormat.ISO_8601, "", "w");
+    ItemFeaturesJson itemMapping = new ItemFeaturesJson("sku", "categories", "tags", "attrs");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.temporary().start()) {
+      String bootstrap = broker.bootstrapServers();
+      produce(
+          bootstrap,
+          "--data",
+          clicks.toString(),
+          "--format",
+          "csv",
+          "--clicks.format",
+          "json",
+          "--clicks.json.user-field",
+          "user_id",
+          "--clicks.json.item-field",
+          "/item/id",
+          "--clicks.json.time-field",
+          "ts",
+          "--clicks.json.time-format",
+          "iso-8601",
+          "--clicks.json.type-field=",
+          "--clicks.json.weight-field",
+          "w",
+          "--items",
+          items.toString(),
+          "--items-format",
+          "jsonl",
+          "--item-features.format",
+          "json",
+          "--item-features.json.item-field",
+          "sku",
+          "--item-features.json.numeric-field",
+          "attrs");
+
+      List<String> produced = new ArrayList<>();
+      for (ConsumerRecord<String, byte[]> r : readClicks(bootstrap)) {
+        String text = new String(r.value(), StandardCharsets.UTF_8);
+        ClickEvent e = clickMapping.decode(r.value());
+        assertThat(r.key()).isEqualTo(e.getUserId());
+        produced.add(text);
+      }
+      assertThat(produced)
+          .containsExactly(
+              "{\"user_id\":\"7\",\"item\":{\"id\":\"i1\"},\"ts\":\"2023-11-14T22:13:20Z\",\"w\":1.0}",
+              "{\"user_id\":\"8\",\"item\":{\"id\":\"2\"},\"ts\":\"2023-11-14T22:13:21.500Z\",\"w\":1.0}");
+
+      Map<String, ItemFeatures> features = new HashMap<>();
+      for (ConsumerRecord<String, byte[]> r :
+          readAll(bootstrap, Topics.ITEM_FEATURES.defaultName())) {
+        features.put(r.key(), itemMapping.decode(r.value(), java.time.Instant.EPOCH));
+      }
+      assertThat(features).containsOnlyKeys("i1", "2");
+      assertThat(features.get("i1").getCategories()).containsExactly("Comedy");
+      assertThat(features.get("i1").getNumeric()).containsEntry("year", 1995.0);
+      assertThat(features.get("2").getTags()).containsExactly("new");
+    }
+  }
+
+  @Test
+  void aJsonMappingThatNamesAFieldTwiceIsRefusedBeforeAnythingIsSent() {
+    CliRun run =
+        CliRun.of(
+            "produce",
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--clicks.format",
+            "json",
+            "--clicks.json.item-field",
+            "userId");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--clicks.json.*-field", "'userId' is mapped twice");
+    CliRun badFormat =
+        CliRun.of("produce", "--bootstrap-servers", "127.0.0.1:1", "--clicks.format", "xml");
+    assertThat(badFormat.exitCode()).isEqualTo(2);
+    assertThat(badFormat.err()).contains("--clicks.format", "expected avro or json");
   }
 
   @Test
