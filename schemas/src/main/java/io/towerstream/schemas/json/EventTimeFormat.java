@@ -92,9 +92,9 @@ public enum EventTimeFormat {
       // NumberFormatException: a number too large for a double reads as infinite
       throw new RecordDecodingException(
           field
-              + " is not a "
+              + " is not a time in "
               + cliName()
-              + " time: "
+              + ": "
               + StrictJson.shorten(node.toString())
               + (this == ISO_8601
                   ? " (a date-time with an offset, e.g. 2024-05-01T12:30:00Z)"

@@ -95,8 +95,8 @@ class ClickJsonTest {
         "fractional item | {\"user_id\":\"a\",\"item_id\":1.5,\"ts\":\"2024-01-01T00:00:00Z\"} | item_id must be a string or an integer, was 1.5",
         "object user | {\"user_id\":{\"id\":1},\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\"} | user_id must be a string or an integer",
         "numeric iso time | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":1700000000} | ts must be an ISO-8601 string (iso-8601), was 1700000000",
-        "time without offset | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00\"} | ts is not a iso-8601 time",
-        "not a date | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"yesterday\"} | ts is not a iso-8601 time",
+        "time without offset | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00\"} | ts is not a time in iso-8601",
+        "not a date | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"yesterday\"} | ts is not a time in iso-8601",
         "numeric type | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"action\":3} | action must be a string, was 3",
         "unknown type | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"action\":\"share\"} | unknown EventType \"share\" in action (known: click, view, purchase)",
         "string weight | {\"user_id\":\"a\",\"item_id\":\"i\",\"ts\":\"2024-01-01T00:00:00Z\",\"w\":\"2\"} | w must be a number, was \"2\"",
@@ -121,10 +121,10 @@ class ClickJsonTest {
         .hasMessageContaining("t must be an integer of milliseconds");
     assertThatThrownBy(
             () -> millis.decode(json("{\"u\":\"a\",\"i\":\"b\",\"t\":99999999999999999999999}")))
-        .hasMessageStartingWith("t is not a epoch-millis time");
+        .hasMessageStartingWith("t is not a time in epoch-millis");
     ClickJson seconds = new ClickJson("u", "i", "t", EventTimeFormat.EPOCH_SECONDS, "", "");
     assertThatThrownBy(() -> seconds.decode(json("{\"u\":\"a\",\"i\":\"b\",\"t\":1e300}")))
-        .hasMessageStartingWith("t is not a epoch-seconds time");
+        .hasMessageStartingWith("t is not a time in epoch-seconds");
   }
 
   @Test
