@@ -12,6 +12,7 @@ import io.towerstream.store.ingest.EmbeddingIngestor;
 import io.towerstream.store.ingest.IngestMetrics;
 import io.towerstream.store.metrics.StoreMetrics;
 import io.towerstream.store.query.ItemTitles;
+import io.towerstream.store.query.Readiness;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.query.StoreStatus;
@@ -109,7 +110,7 @@ public final class RetrievalStore implements AutoCloseable {
               status,
               config.httpHost(),
               config.httpPort(),
-              this::readinessLag,
+              this::readiness,
               HttpApi.Extras.NONE
                   .withMetrics(prometheus)
                   .withSnapshots(snapshotTaker(store), config.snapshotDir())
@@ -282,8 +283,10 @@ public final class RetrievalStore implements AutoCloseable {
     }
   }
 
-  private long readinessLag() {
-    return isCaughtUp() ? 0 : metrics.consumerLag();
+  private Readiness readiness() {
+    long lag = isCaughtUp() ? 0 : metrics.consumerLag();
+    String writeError = metrics.storeWriteError();
+    return writeError != null ? Readiness.storeNotWritable(lag, writeError) : Readiness.ofLag(lag);
   }
 
   private static ItemIndex newIndex(StoreConfig config) {

@@ -3,7 +3,6 @@ package io.towerstream.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.towerstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.towerstream.schemas.Topic;
 import io.towerstream.schemas.TopicProvisioner;
@@ -12,12 +11,6 @@ import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.rocks.EmbeddingStore;
 import io.towerstream.store.rocks.StoredVector;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,18 +38,14 @@ class StoreCrashITCase {
   private static final int KEYS = 20_000;
   private static final int UPDATES = 200_000;
   private static final int DIM = 8;
-  private static final Pattern SERVING = Pattern.compile("serving http://[^:]+:(\\d+)");
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final ObjectMapper json = new ObjectMapper();
-  private final List<Process> children = new ArrayList<>();
+  private final List<StoreProcess> children = new ArrayList<>();
 
   @TempDir Path dir;
 
   @AfterEach
   void killChildren() {
-    children.forEach(Process::destroyForcibly);
+    children.forEach(StoreProcess::close);
   }
 
   @Test
@@ -73,28 +57,26 @@ class StoreCrashITCase {
       expectedApplied = produce(broker.bootstrapServers(), latest);
       Path db = dir.resolve("db");
 
-      Process first = startStore(broker.bootstrapServers(), db, dir.resolve("first.log"));
-      int port = awaitPort(first, dir.resolve("first.log"));
+      StoreProcess first = startStore(broker.bootstrapServers(), db, dir.resolve("first.log"));
       long appliedAtKill =
-          awaitAppliedBetween(port, expectedApplied / 10, expectedApplied * 9 / 10);
-      first.destroyForcibly(); // SIGKILL: no shutdown hook, no RocksDB close
-      assertThat(first.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+          awaitAppliedBetween(first, expectedApplied / 10, expectedApplied * 9 / 10);
+      first.close(); // SIGKILL: no shutdown hook, no RocksDB close
+      assertThat(first.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(appliedAtKill).isBetween(expectedApplied / 10, expectedApplied * 9 / 10);
 
-      Process second = startStore(broker.bootstrapServers(), db, dir.resolve("second.log"));
-      int port2 = awaitPort(second, dir.resolve("second.log"));
-      awaitReady(port2, Duration.ofSeconds(90));
-      JsonNode status = getJson(port2, "/v1/status");
+      StoreProcess second = startStore(broker.bootstrapServers(), db, dir.resolve("second.log"));
+      second.awaitReady(Duration.ofSeconds(90));
+      JsonNode status = second.getJson("/v1/status");
       assertThat(status.get("consumerLag").asLong()).isZero();
       assertThat(status.get("itemsEmbedded").asLong() + status.get("usersEmbedded").asLong())
           .isEqualTo(latest.size());
       assertThat(status.get("updatesApplied").asLong())
           .as("the second run applies only what the first had not")
           .isLessThan(expectedApplied);
-      Map<TopicPartition, Long> ends = endOffsets(broker.bootstrapServers());
+      Map<TopicPartition, Long> ends =
+          StoreProcess.embeddingsEndOffsets(broker.bootstrapServers(), 3);
 
-      second.destroy(); // SIGTERM: a clean close, so the test can open the directory
-      assertThat(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      second.stop(); // SIGTERM: a clean close, so the test can open the directory
 
       try (EmbeddingStore store = EmbeddingStore.open(db)) {
         Map<String, StoredVector> stored = new HashMap<>();
@@ -176,60 +158,21 @@ class StoreCrashITCase {
     return applied;
   }
 
-  private Process startStore(String bootstrapServers, Path db, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java,
-            "-Xmx512m",
-            "-Dorg.apache.avro.SERIALIZABLE_PACKAGES="
-                + System.getProperty(
-                    "org.apache.avro.SERIALIZABLE_PACKAGES", "io.towerstream.schemas.avro"),
-            "-cp",
-            System.getProperty("java.class.path"),
-            StoreMain.class.getName(),
-            "--bootstrap-servers",
-            bootstrapServers,
-            "--db-path",
-            db.toString(),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--max-poll-records",
-            "500",
-            "--poll-timeout-ms",
-            "50");
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    Process p = pb.start();
+  private StoreProcess startStore(String bootstrapServers, Path db, Path log) throws Exception {
+    StoreProcess p =
+        StoreProcess.start(
+            bootstrapServers, db, log, "--max-poll-records", "500", "--poll-timeout-ms", "50");
     children.add(p);
     return p;
   }
 
-  private static int awaitPort(Process p, Path log) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log)) {
-        Matcher m = SERVING.matcher(Files.readString(log));
-        if (m.find()) {
-          return Integer.parseInt(m.group(1));
-        }
-      }
-      assertThat(p.isAlive())
-          .as("store process exited early:\n" + (Files.exists(log) ? Files.readString(log) : ""))
-          .isTrue();
-      Thread.sleep(20);
-    }
-    throw new AssertionError(
-        "the store process did not report its port:\n" + Files.readString(log));
-  }
-
   /** Polls {@code /v1/status} until updatesApplied is in [low, high]; returns the value seen. */
-  private long awaitAppliedBetween(int port, long low, long high) throws Exception {
+  private static long awaitAppliedBetween(StoreProcess store, long low, long high)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     long applied = 0;
     while (System.nanoTime() < deadline) {
-      applied = getJson(port, "/v1/status").get("updatesApplied").asLong();
+      applied = store.getJson("/v1/status").get("updatesApplied").asLong();
       if (applied >= low) {
         return applied;
       }
@@ -237,47 +180,5 @@ class StoreCrashITCase {
     }
     throw new AssertionError(
         "updatesApplied never reached " + low + " (last " + applied + ", high " + high + ")");
-  }
-
-  private void awaitReady(int port, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() == 200) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the restarted store never became ready");
-  }
-
-  private JsonNode getJson(int port, String path) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10))
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return json.readTree(r.body());
-  }
-
-  private static Map<TopicPartition, Long> endOffsets(String bootstrapServers) throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      for (int p = 0; p < 3; p++) {
-        request.put(new TopicPartition(Topics.EMBEDDINGS.defaultName(), p), OffsetSpec.latest());
-      }
-      Map<TopicPartition, Long> ends = new HashMap<>();
-      admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-      return ends;
-    }
   }
 }

@@ -9,6 +9,7 @@ import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.http.HttpApi;
 import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.ingest.IngestMetrics;
+import io.towerstream.store.query.Readiness;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.rocks.EmbeddingMutation;
@@ -44,7 +45,7 @@ class QueryCommandTest {
               new StatusReporter(store, index, new IngestMetrics()),
               "127.0.0.1",
               0,
-              () -> 0,
+              () -> Readiness.CAUGHT_UP,
               HttpApi.Extras.NONE)) {
         String url = "http://127.0.0.1:" + api.port();
 

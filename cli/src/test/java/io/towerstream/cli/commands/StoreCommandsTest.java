@@ -6,6 +6,7 @@ import io.towerstream.store.RetrievalStore;
 import io.towerstream.store.http.HttpApi;
 import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.ingest.IngestMetrics;
+import io.towerstream.store.query.Readiness;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.rocks.EmbeddingStore;
@@ -49,7 +50,7 @@ class StoreCommandsTest {
                 new StatusReporter(store, index, new IngestMetrics()),
                 "127.0.0.1",
                 0,
-                () -> 0,
+                () -> Readiness.CAUGHT_UP,
                 HttpApi.Extras.NONE
                     .withSnapshots(RetrievalStore.snapshotTaker(store), snapshots)
                     .withBearerToken(token))) {

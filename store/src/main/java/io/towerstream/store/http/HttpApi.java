@@ -10,6 +10,7 @@ import io.towerstream.store.index.ScoredItem;
 import io.towerstream.store.index.Scoring;
 import io.towerstream.store.metrics.StoreMetrics;
 import io.towerstream.store.query.DimensionMismatchException;
+import io.towerstream.store.query.Readiness;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusHistory;
 import io.towerstream.store.query.StatusReporter;
@@ -23,7 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * /v1/openapi.json} (the committed {@code openapi.json} resource).
  *
  * <p>{@code /health} answers 200 while the process serves; {@code /ready} answers 200 once the
- * replica has caught up with the topics (lag 0 at least once), else 503, so a load balancer can
- * hold traffic back from a replica that is still loading. {@code /metrics} is the Prometheus
+ * replica has caught up with the topics (lag 0 at least once) and while RocksDB takes its writes,
+ * else 503 with the reason, so a load balancer can hold traffic back from a replica that is still
+ * loading or can no longer keep up to date (a full disk). {@code /metrics} is the Prometheus
  * scrape.
  */
 public final class HttpApi implements AutoCloseable {
@@ -121,14 +123,14 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /**
-   * @param readyLag the consumer lag if the replica has not caught up yet, else 0 (readiness)
+   * @param readiness what {@code /ready} answers
    */
   private HttpApi(
       RetrievalService service,
       StatusReporter status,
       String host,
       int port,
-      LongSupplier readyLag,
+      Supplier<Readiness> readiness,
       Extras extras) {
     this.service = service;
     this.titles = extras.itemTitles();
@@ -167,8 +169,8 @@ public final class HttpApi implements AutoCloseable {
     app.get(
         "/ready",
         ctx -> {
-          long lag = readyLag.getAsLong();
-          ctx.status(lag == 0 ? 200 : 503).json(new Responses.Readiness(lag == 0, lag));
+          Readiness r = readiness.get();
+          ctx.status(r.ready() ? 200 : 503).json(r);
         });
     app.get("/v1/status", ctx -> ctx.json(status.document()));
     app.get(
@@ -212,27 +214,19 @@ public final class HttpApi implements AutoCloseable {
         });
   }
 
-  /** Starts a server on {@code host:port} (port 0: any free port, see {@link #port()}). */
-  public static HttpApi start(
-      RetrievalService service,
-      StatusReporter status,
-      String host,
-      int port,
-      LongSupplier readyLag) {
-    return start(service, status, host, port, readyLag, Extras.NONE);
-  }
-
   /**
-   * Starts a server that also serves {@code /metrics} and the snapshot admin route, where given.
+   * Starts a server on {@code host:port} (port 0: any free port, see {@link #port()}) whose {@code
+   * /ready} answers {@code readiness}, and that also serves {@code /metrics} and the snapshot admin
+   * route where {@code extras} gives them.
    */
   public static HttpApi start(
       RetrievalService service,
       StatusReporter status,
       String host,
       int port,
-      LongSupplier readyLag,
+      Supplier<Readiness> readiness,
       Extras extras) {
-    HttpApi api = new HttpApi(service, status, host, port, readyLag, extras);
+    HttpApi api = new HttpApi(service, status, host, port, readiness, extras);
     api.app.start();
     api.history.start();
     LOG.info("store HTTP API listening on {}:{}", host, api.port());

@@ -44,6 +44,4 @@ final class Responses {
       List<Item> recentItems) {}
 
   record Health(String status) {}
-
-  record Readiness(boolean ready, long consumerLag) {}
 }

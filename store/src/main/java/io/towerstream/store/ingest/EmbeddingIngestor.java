@@ -3,7 +3,9 @@ package io.towerstream.store.ingest;
 import io.towerstream.store.StoreConfig;
 import io.towerstream.store.rocks.EmbeddingMutation;
 import io.towerstream.store.rocks.EmbeddingStore;
+import io.towerstream.store.rocks.RocksStoreException;
 import io.towerstream.store.rocks.StoreBatch;
+import io.towerstream.store.rocks.StoreWriteException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,8 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If the loop fails (broker unreachable past the client's retries, a RocksDB error, a dead
  * letter that cannot be written), it logs, backs off and starts over from the stored offsets, which
- * is exactly-once by construction. Partitions added to a topic are picked up at the next metadata
- * check.
+ * is exactly-once by construction. When RocksDB refuses a write (a full disk, an I/O error) the
+ * store is marked not writable ({@link IngestMetrics#storeWriteError}, which turns {@code /ready}
+ * to 503) and nothing is consumed until a probe write succeeds and RocksDB has been reopened.
+ * Partitions added to a topic are picked up at the next metadata check.
  */
 public final class EmbeddingIngestor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddingIngestor.class);
@@ -100,6 +104,13 @@ public final class EmbeddingIngestor implements AutoCloseable {
       try {
         consumeUntilStopped();
         backoffMs = 500;
+      } catch (StoreWriteException e) {
+        metrics.ingestFailures.incrementAndGet();
+        metrics.lastError = "the store cannot write: " + e.publicReason();
+        metrics.writeFailed(e.publicReason());
+        LOG.error("RocksDB refused a write; ingest pauses until it takes writes again", e);
+        reopenWhenDiskTakesWrites();
+        continue; // the batch is consumed again from the stored offsets, at once
       } catch (WakeupException | InterruptException e) {
         if (running) {
           fail(e);
@@ -115,9 +126,38 @@ public final class EmbeddingIngestor implements AutoCloseable {
     LOG.info("ingest stopped");
   }
 
+  /**
+   * Waits, with backoff, until a probe write to the store's directory succeeds, then reopens
+   * RocksDB (which refuses every write after a failed one until reopened). Nothing is consumed
+   * meanwhile: the offsets stored with the last written batch are where ingest resumes, so no
+   * update is lost or applied twice.
+   */
+  private void reopenWhenDiskTakesWrites() {
+    long backoffMs = 500;
+    while (running) {
+      sleep(backoffMs);
+      backoffMs = Math.min(backoffMs * 2, 5_000);
+      if (!running || !store.diskAcceptsWrites()) {
+        continue;
+      }
+      try {
+        store.reopen();
+        metrics.writesRecovered();
+        LOG.info("RocksDB reopened and takes writes again; ingest resumes from the stored offsets");
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("reopening RocksDB failed; trying again", e);
+      }
+    }
+  }
+
   private void fail(RuntimeException e) {
     metrics.ingestFailures.incrementAndGet();
-    metrics.lastError = e.toString();
+    // shown in /v1/status: no class names, and no store paths (RocksDB's messages carry them)
+    metrics.lastError =
+        e instanceof RocksStoreException || e.getMessage() == null
+            ? "ingest failed (the store's log has the details)"
+            : e.getMessage();
     LOG.error("ingest loop failed; restarting from the stored offsets", e);
   }
 

@@ -16,11 +16,13 @@ public final class IngestMetrics {
   final AtomicLong deadLetters = new AtomicLong();
   final AtomicLong batchesWritten = new AtomicLong();
   final AtomicLong ingestFailures = new AtomicLong();
+  final AtomicLong storeWriteFailures = new AtomicLong();
   final AtomicLong checkpointEpoch = new AtomicLong(-1);
   volatile long consumerLag = -1;
   volatile long lagMeasuredAt = -1;
   volatile long lastAppliedAt = -1;
   volatile String lastError;
+  volatile String storeWriteError;
   volatile long lastVisibleMicros = -1;
   private final long startedAt = System.currentTimeMillis();
 
@@ -87,6 +89,24 @@ public final class IngestMetrics {
   }
 
   /**
+   * Times RocksDB refused a batch (a full disk, an I/O error); each time ingest pauses until the
+   * store has been reopened on a disk that takes writes.
+   */
+  public long storeWriteFailures() {
+    return storeWriteFailures.get();
+  }
+
+  /** False from a refused write until RocksDB has been reopened and takes writes again. */
+  public boolean storeWritable() {
+    return storeWriteError == null;
+  }
+
+  /** Why the store cannot write (no path or class name in it); null while it can. */
+  public String storeWriteError() {
+    return storeWriteError;
+  }
+
+  /**
    * Records behind the end of all assigned partitions at the last measurement; -1 until measured.
    */
   public long consumerLag() {
@@ -147,6 +167,15 @@ public final class IngestMetrics {
   public void recordVisible(long nanos) {
     lastVisibleMicros = nanos / 1000;
     visibleSeconds.observe(nanos / 1e9);
+  }
+
+  void writeFailed(String reason) {
+    storeWriteFailures.incrementAndGet();
+    storeWriteError = reason;
+  }
+
+  void writesRecovered() {
+    storeWriteError = null;
   }
 
   void malformed() {

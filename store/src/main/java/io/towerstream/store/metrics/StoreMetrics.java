@@ -33,6 +33,7 @@ import java.util.function.ToDoubleFunction;
  * towerstream_store_updates_applied_total}, {@code towerstream_store_updates_stale_total}, {@code
  * towerstream_store_updates_malformed_total}, {@code towerstream_store_dead_letters_total}, {@code
  * towerstream_store_deletes_applied_total}, {@code towerstream_store_ingest_failures_total}, {@code
+ * towerstream_store_write_failures_total}, {@code towerstream_store_writable}, {@code
  * towerstream_store_newest_update_age_seconds}, {@code towerstream_store_rocksdb_size_bytes},
  * {@code towerstream_store_update_visible_seconds} (histogram).
  */
@@ -125,6 +126,14 @@ public final class StoreMetrics {
         ingest::deletesApplied);
     counter(
         "ingest_failures", "Times the consumer loop failed and restarted", ingest::ingestFailures);
+    counter(
+        "write_failures",
+        "Batches RocksDB refused to write (a full disk, an I/O error), since start",
+        ingest::storeWriteFailures);
+    gauge(
+        "writable",
+        "1 while RocksDB takes writes, 0 from a refused write until it is reopened (ingest pauses)",
+        () -> ingest.storeWritable() ? 1.0 : 0.0);
   }
 
   /** Records one answered request; {@code route} is the matched route template (or "unmatched"). */

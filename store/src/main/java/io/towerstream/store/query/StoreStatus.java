@@ -33,6 +33,10 @@ import java.util.Map;
  * @param kafkaUnreachableMs how long the broker has not answered, 0 while it does
  * @param lastError the consumer loop's last failure, null if none
  * @param ingestFailures times the consumer loop failed and restarted
+ * @param storeWritable false from a write RocksDB refused (a full disk, an I/O error) until it
+ *     takes writes again; ingest pauses meanwhile and {@code /ready} answers 503
+ * @param storeWriteError why the store cannot write (no path or class name), null while it can
+ * @param storeWriteFailures writes RocksDB refused since start
  * @param checkpointEpoch the highest trainer checkpoint epoch among the updates read since start,
  *     -1 none (see {@code EmbeddingUpdate.checkpointEpoch})
  * @param lastUpdateVisibleMicros how long the last consumed batch took from reaching the store to
@@ -69,6 +73,9 @@ public record StoreStatus(
     long kafkaUnreachableMs,
     String lastError,
     long ingestFailures,
+    boolean storeWritable,
+    String storeWriteError,
+    long storeWriteFailures,
     long checkpointEpoch,
     long lastUpdateVisibleMicros,
     IndexStats index,
@@ -101,6 +108,9 @@ public record StoreStatus(
     m.put("kafkaUnreachableMs", kafkaUnreachableMs);
     m.put("lastError", lastError);
     m.put("ingestFailures", ingestFailures);
+    m.put("storeWritable", storeWritable);
+    m.put("storeWriteError", storeWriteError);
+    m.put("storeWriteFailures", storeWriteFailures);
     m.put("checkpointEpoch", checkpointEpoch);
     m.put("lastUpdateVisibleMicros", lastUpdateVisibleMicros);
     m.put("indexKind", index.kind());

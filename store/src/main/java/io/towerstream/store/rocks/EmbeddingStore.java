@@ -6,9 +6,11 @@ import io.towerstream.schemas.avro.TrainerStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -29,6 +32,8 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable state of one store replica, in RocksDB: column family {@code users} and {@code items}
@@ -46,6 +51,7 @@ import org.rocksdb.WriteOptions;
  * <p>Thread-safe. Meant for one writer (the ingest thread) and any number of readers.
  */
 public final class EmbeddingStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddingStore.class);
   private static final byte LAYOUT_VERSION = 0;
   private static final byte[] LAYOUT_KEY = utf8("layout");
   private static final byte[] STATS_KEY = utf8("stats");
@@ -57,35 +63,29 @@ public final class EmbeddingStore implements AutoCloseable {
   }
 
   private final Path path;
+  private final boolean readOnly;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
   private final WriteOptions writeOptions;
-  private final RocksDB db;
-  private final List<ColumnFamilyHandle> handles;
-  private final ColumnFamilyHandle users;
-  private final ColumnFamilyHandle items;
-  private final ColumnFamilyHandle meta;
-  // Reads hold the read lock so close() never frees native handles under a running get (a JVM
-  // crash).
+  // Swapped by reopen(); null while a reopen failed. Written under the write lock only.
+  private RocksDB db;
+  private List<ColumnFamilyHandle> handles;
+  private ColumnFamilyHandle users;
+  private ColumnFamilyHandle items;
+  private ColumnFamilyHandle meta;
+  // Reads hold the read lock so close() and reopen() never free native handles under a running get
+  // (a JVM crash).
   private final ReadWriteLock closeLock = new ReentrantReadWriteLock();
   private volatile StoreStats stats;
   private boolean closed;
 
   private EmbeddingStore(
-      Path path,
-      DBOptions dbOptions,
-      ColumnFamilyOptions cfOptions,
-      RocksDB db,
-      List<ColumnFamilyHandle> handles) {
+      Path path, DBOptions dbOptions, ColumnFamilyOptions cfOptions, boolean readOnly) {
     this.path = path;
+    this.readOnly = readOnly;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
     this.writeOptions = new WriteOptions();
-    this.db = db;
-    this.handles = handles;
-    this.users = handles.get(1);
-    this.items = handles.get(2);
-    this.meta = handles.get(3);
   }
 
   /** Opens (creating if missing) the store in {@code path}. */
@@ -116,34 +116,72 @@ public final class EmbeddingStore implements AutoCloseable {
     // vectors are float noise to a compressor: compressing them costs CPU and saves nothing
     ColumnFamilyOptions cfOptions =
         new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION);
-    List<ColumnFamilyDescriptor> descriptors =
-        List.of(
-            new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-            new ColumnFamilyDescriptor(utf8("users"), cfOptions),
-            new ColumnFamilyDescriptor(utf8("items"), cfOptions),
-            new ColumnFamilyDescriptor(utf8("meta"), cfOptions));
-    List<ColumnFamilyHandle> handles = new ArrayList<>();
-    RocksDB db;
+    EmbeddingStore store = new EmbeddingStore(path, dbOptions, cfOptions, readOnly);
     try {
-      db =
-          readOnly
-              ? RocksDB.openReadOnly(dbOptions, path.toString(), descriptors, handles)
-              : RocksDB.open(dbOptions, path.toString(), descriptors, handles);
-    } catch (RocksDBException e) {
-      cfOptions.close();
-      dbOptions.close();
-      throw new RocksStoreException(path, readOnly ? "open to read" : "open", null, e);
-    }
-    EmbeddingStore store = new EmbeddingStore(path, dbOptions, cfOptions, db, handles);
-    try {
-      store.checkLayout(readOnly);
-      byte[] stats = store.rawGet(store.meta, STATS_KEY, "stats");
-      store.stats = stats == null ? StoreStats.EMPTY : StoreStats.decode(stats);
+      store.openDatabase();
     } catch (RuntimeException e) {
       store.close();
       throw e;
     }
     return store;
+  }
+
+  /**
+   * Closes RocksDB and opens it again on the same directory, keeping everything written (the WAL is
+   * replayed). RocksDB refuses every write after a failed one (a full disk, an I/O error) until it
+   * is reopened; this is how the store gets back to writing once the disk accepts writes again.
+   * Readers wait while it runs. If the open fails, reads fail too until a later reopen succeeds.
+   *
+   * @throws RocksStoreException when RocksDB cannot be opened again
+   */
+  public void reopen() {
+    closeLock.writeLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("RocksDB store " + path + " is closed");
+      }
+      closeDatabase();
+      openDatabase();
+    } finally {
+      closeLock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Whether the store's disk takes writes now: writes, syncs and deletes a probe file in the store
+   * directory as large as the write-ahead logs (at least 64 KiB, at most 8 MiB), about what
+   * reopening RocksDB writes when it turns the logs into a table file. Reopening on a disk that
+   * still refuses writes would leave the store unable even to read.
+   */
+  public boolean diskAcceptsWrites() {
+    Path probe = path.resolve("write-probe.tmp");
+    try {
+      long size = Math.min(8L << 20, Math.max(64L << 10, walBytes()));
+      ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
+      try (FileChannel ch =
+          FileChannel.open(
+              probe,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        for (long written = 0; written < size; ) {
+          chunk.clear();
+          while (chunk.hasRemaining()) {
+            written += ch.write(chunk);
+          }
+        }
+        ch.force(true);
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    } finally {
+      try {
+        Files.deleteIfExists(probe);
+      } catch (IOException e) {
+        // a probe that cannot be deleted is overwritten by the next one
+      }
+    }
   }
 
   public Path path() {
@@ -241,7 +279,7 @@ public final class EmbeddingStore implements AutoCloseable {
         }
         stats = after;
       } catch (RocksDBException e) {
-        throw new RocksStoreException(
+        throw new StoreWriteException(
             path, "write a batch of " + batch.mutations().size() + " mutations", key, e);
       }
       return new WriteResult(applied, stale);
@@ -348,7 +386,7 @@ public final class EmbeddingStore implements AutoCloseable {
   public long sizeEstimateBytes() {
     closeLock.readLock().lock();
     try {
-      if (closed) {
+      if (closed || db == null) {
         return 0;
       }
       long total = 0;
@@ -373,12 +411,15 @@ public final class EmbeddingStore implements AutoCloseable {
         return;
       }
       closed = true;
-      handles.forEach(ColumnFamilyHandle::close);
       try {
-        db.closeE();
+        if (db != null) {
+          handles.forEach(ColumnFamilyHandle::close);
+          db.closeE();
+        }
       } catch (RocksDBException e) {
         throw new RocksStoreException(path, "close", null, e);
       } finally {
+        db = null;
         writeOptions.close();
         cfOptions.close();
         dbOptions.close();
@@ -388,7 +429,68 @@ public final class EmbeddingStore implements AutoCloseable {
     }
   }
 
-  private void checkLayout(boolean readOnly) {
+  /** Opens RocksDB into the handle fields; closes what it opened when it fails. */
+  private void openDatabase() {
+    List<ColumnFamilyDescriptor> descriptors =
+        List.of(
+            new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+            new ColumnFamilyDescriptor(utf8("users"), cfOptions),
+            new ColumnFamilyDescriptor(utf8("items"), cfOptions),
+            new ColumnFamilyDescriptor(utf8("meta"), cfOptions));
+    List<ColumnFamilyHandle> opened = new ArrayList<>();
+    try {
+      db =
+          readOnly
+              ? RocksDB.openReadOnly(dbOptions, path.toString(), descriptors, opened)
+              : RocksDB.open(dbOptions, path.toString(), descriptors, opened);
+    } catch (RocksDBException e) {
+      throw new RocksStoreException(path, readOnly ? "open to read" : "open", null, e);
+    }
+    handles = opened;
+    users = opened.get(1);
+    items = opened.get(2);
+    meta = opened.get(3);
+    try {
+      checkLayout();
+      byte[] raw = rawGet(meta, STATS_KEY, "stats");
+      stats = raw == null ? StoreStats.EMPTY : StoreStats.decode(raw);
+    } catch (RuntimeException e) {
+      closeDatabase();
+      throw e;
+    }
+  }
+
+  /**
+   * Frees the handles and the database. A close error is only logged: after a failed write RocksDB
+   * reports the same error again on close, and the handle is freed all the same.
+   */
+  private void closeDatabase() {
+    if (db == null) {
+      return;
+    }
+    handles.forEach(ColumnFamilyHandle::close);
+    try {
+      db.closeE();
+    } catch (RocksDBException e) {
+      LOG.warn("RocksDB store {}: close reported {}", path, e.getMessage());
+    } finally {
+      db = null;
+    }
+  }
+
+  private long walBytes() throws IOException {
+    try (Stream<Path> files = Files.list(path)) {
+      long total = 0;
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (f.getFileName().toString().endsWith(".log")) {
+          total += Files.size(f);
+        }
+      }
+      return total;
+    }
+  }
+
+  private void checkLayout() {
     byte[] layout = rawGet(meta, LAYOUT_KEY, "layout");
     if (layout == null && readOnly) {
       return; // opened and closed before anything was written: an empty store of this layout
@@ -486,6 +588,10 @@ public final class EmbeddingStore implements AutoCloseable {
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("RocksDB store " + path + " is closed");
+    }
+    if (db == null) {
+      throw new RocksStoreException(
+          path, "read or write", null, new IllegalStateException("RocksDB is being reopened"));
     }
   }
 

@@ -14,6 +14,7 @@ import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.ingest.BatchApplier;
 import io.towerstream.store.ingest.IngestMetrics;
 import io.towerstream.store.metrics.StoreMetrics;
+import io.towerstream.store.query.Readiness;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.rocks.EmbeddingMutation;
@@ -121,7 +122,7 @@ class HttpApiTest {
             status,
             "127.0.0.1",
             0,
-            () -> 0,
+            () -> Readiness.CAUGHT_UP,
             HttpApi.Extras.NONE
                 .withMetrics(metrics)
                 .withSnapshots(RetrievalStore.snapshotTaker(store), snapshots));

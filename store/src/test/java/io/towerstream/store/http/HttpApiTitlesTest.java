@@ -9,6 +9,7 @@ import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.ingest.BatchApplier;
 import io.towerstream.store.ingest.IngestMetrics;
 import io.towerstream.store.query.ItemTitles;
+import io.towerstream.store.query.Readiness;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.rocks.EmbeddingMutation;
@@ -73,7 +74,7 @@ class HttpApiTitlesTest {
               new StatusReporter(store, index, metrics),
               "127.0.0.1",
               0,
-              () -> 0,
+              () -> Readiness.CAUGHT_UP,
               HttpApi.Extras.NONE.withItemTitles(titles))) {
         String base = "http://127.0.0.1:" + api.port();
         JsonNode candidates = get(base + "/v1/users/u/candidates?k=3").get("candidates");

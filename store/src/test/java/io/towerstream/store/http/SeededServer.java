@@ -9,6 +9,7 @@ import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.ingest.BatchApplier;
 import io.towerstream.store.ingest.IngestMetrics;
 import io.towerstream.store.metrics.StoreMetrics;
+import io.towerstream.store.query.Readiness;
 import io.towerstream.store.query.RetrievalService;
 import io.towerstream.store.query.StatusReporter;
 import io.towerstream.store.rocks.EmbeddingMutation;
@@ -84,7 +85,7 @@ final class SeededServer implements AutoCloseable {
             status,
             "127.0.0.1",
             0,
-            () -> 0,
+            () -> Readiness.CAUGHT_UP,
             extras.apply(store, metrics));
     return new SeededServer(store, api);
   }
