@@ -13,7 +13,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * incoming status ({@link StatusMerge}), so that the status topic keeps one record per model
  * version whatever the parallelism. Runs with parallelism 1 and keeps no state: every subtask
  * reports every publish interval, so a restarted aggregator is complete again within one interval.
- * Sequences are its own, {@code max(last + 1, now)}, like the trainer's.
+ * Sequences are {@code max(last + 1, the incoming status's)}: no clock, and above every sequence of
+ * a lost run once the trainers' are (see {@link TrainerOperator}).
  */
 public final class StatusAggregator extends AbstractStreamOperator<TrainerStatus>
     implements OneInputStreamOperator<Tuple2<Integer, TrainerStatus>, TrainerStatus> {
@@ -45,7 +46,7 @@ public final class StatusAggregator extends AbstractStreamOperator<TrainerStatus
     TrainerStatus status = record.getValue().f1;
     latest.put(subtask, status);
     long now = System.currentTimeMillis();
-    lastSequence = Math.max(Math.max(lastSequence + 1, now), status.getSequence());
+    lastSequence = Math.max(lastSequence + 1, status.getSequence());
     output.collect(
         new StreamRecord<>(
             StatusMerge.merge(latest.values(), lastSequence, Instant.ofEpochMilli(now))));

@@ -94,11 +94,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Publishing.</b> Every {@code publish.interval-ms} the rows changed since the last publish
  * go out as {@link EmbeddingUpdate}s on the main output, followed by one {@link TrainerStatus} on
- * {@link #STATUS}. All records of one publish share a {@code sequence}: {@code max(last + 1, now in
- * ms)}, checkpointed, so sequences keep increasing across restarts (provided machines' clocks agree
- * to within the restart time), also for keys that move to another subtask. Each update also carries
- * its {@code checkpointEpoch}: the id of the checkpoint whose completion commits it (the last
- * checkpoint taken or restored, plus one), so a reader can tell which updates a restore may replay.
+ * {@link #STATUS}. All records of one publish share a {@code sequence} that no clock enters: its
+ * high 32 bits are the <em>sequence epoch</em> ({@value #SEQUENCE_EPOCH_OFFSET} plus the id of the
+ * last checkpoint whose barrier this run has seen, plus one), its low bits count the publishes of
+ * that epoch. {@code last} is checkpointed and taken over on restore (the highest of every old
+ * subtask), so sequences increase within a run and for keys that move to another subtask. A run
+ * that may follow a lost one (restored, or a later attempt) publishes nothing until its first
+ * checkpoint barrier: Flink's checkpoint ids only grow, so that barrier's id is above every id the
+ * lost run saw, and everything the new run publishes sorts above everything the lost run did, even
+ * the updates it published after its last completed checkpoint, whatever the machines' clocks say.
+ * The wait costs nothing under exactly-once delivery, where those records are committed by that
+ * checkpoint anyway. Each update also carries its {@code checkpointEpoch}: the id of the checkpoint
+ * whose completion commits it (the last checkpoint taken or restored, plus one), so a reader can
+ * tell which updates a restore may replay.
  *
  * <p><b>State.</b> Keyed: each user's row. Union list: each subtask's {@link TrainerCheckpoint}
  * (fields, pending batch, sync ledger), and in subtask 0's the model's shared part, from which
@@ -120,6 +128,14 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
 
   private static final long NO_DEADLINE = Long.MIN_VALUE;
+
+  /**
+   * Added to every sequence epoch, so that each sequence ({@code epoch << 32} and up, at least
+   * 2<sup>42</sup>) lies above the wall-clock milliseconds earlier versions stamped (until 2109): a
+   * job restored from their checkpoints supersedes what they published.
+   */
+  static final long SEQUENCE_EPOCH_OFFSET = 1024;
+
   static final String USER_ROWS = "user-rows";
 
   /**
@@ -163,6 +179,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient long batchDeadline;
   private transient ScheduledFuture<?> batchTimer;
   private transient volatile long lastSequence;
+
+  /** The high part of the next sequences: the last checkpoint barrier's id plus one, 0 before. */
+  private transient long sequenceEpoch;
+
+  /** True from a restore (or a restart) until the first checkpoint barrier: see the class doc. */
+  private transient boolean publishWithheld;
 
   /**
    * The checkpoint whose completion commits what is published now: the last one taken or restored,
@@ -245,6 +267,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     featureTokens = settings.model().featureTokens();
     batchDeadline = NO_DEADLINE;
     lastSequence = 0;
+    sequenceEpoch = 0;
+    publishWithheld =
+        context.isRestored() || getRuntimeContext().getTaskInfo().getAttemptNumber() > 0;
     long origin = ThreadLocalRandom.current().nextLong();
     long generation = generation(context.getRestoredCheckpointId().orElse(-1));
     epoch = context.getRestoredCheckpointId().orElse(0) + 1;
@@ -450,6 +475,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
+    sequenceEpoch = Math.max(sequenceEpoch, checkpointId + 1);
+    if (publishWithheld) { // the first barrier of a run that may follow a lost one
+      publishWithheld = false;
+      publish(); // before the barrier, so committed with this checkpoint
+    }
     sendDelta();
   }
 
@@ -607,6 +637,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   }
 
   private void publish(boolean everything) {
+    if (publishWithheld && !everything) {
+      return; // the changes stay marked and go out at the first barrier
+    }
     long now = now();
     unpublishedSince = 0;
     long trained = model.stats().eventsTrained();
@@ -619,7 +652,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     if (full) {
       lastFullPublish = now;
     }
-    long sequence = Math.max(lastSequence + 1, now);
+    long sequence = Math.max(lastSequence + 1, (SEQUENCE_EPOCH_OFFSET + sequenceEpoch) << 32);
     lastSequence = sequence;
     Instant at = Instant.ofEpochMilli(now);
     long modelVersion = settings.modelVersion();

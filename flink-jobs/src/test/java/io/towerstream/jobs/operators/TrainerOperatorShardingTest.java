@@ -114,7 +114,7 @@ class TrainerOperatorShardingTest {
               users.get(1).get(BATCH * 2 % users.get(1).size()),
               "u-new",
               "u-new");
-      h.setProcessingTime(PUBLISH_MS);
+      h.checkpoint(2, 2); // a restored run publishes from its first barrier on
       TrainerStatus status = h.statuses().get(0);
       assertThat(status.getEventsTrained())
           .as("both subtasks' progress")
@@ -144,7 +144,7 @@ class TrainerOperatorShardingTest {
         assertThat(m.stats().items())
             .as("every subtask starts from the whole item replica")
             .isEqualTo(7);
-        h.setProcessingTime(PUBLISH_MS);
+        h.checkpoint(2, 2); // a restored run publishes from its first barrier on
         total += h.statuses().get(0).getEventsTrained();
       }
     }

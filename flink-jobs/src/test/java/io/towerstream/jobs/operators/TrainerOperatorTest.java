@@ -19,6 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TrainerOperatorTest {
+  /** The sequence of a fresh run's first publish: epoch 0, count 0. */
+  private static final long FIRST_SEQUENCE = TrainerOperator.SEQUENCE_EPOCH_OFFSET << 32;
+
   private static final int BATCH = 4;
   private static final long PUBLISH_MS = 1_000;
 
@@ -105,7 +108,7 @@ class TrainerOperatorTest {
         .allSatisfy(
             u -> {
               assertThat(u.getModelVersion()).isEqualTo(7);
-              assertThat(u.getSequence()).isEqualTo(PUBLISH_MS);
+              assertThat(u.getSequence()).isEqualTo(FIRST_SEQUENCE);
               assertThat(u.getUpdatedAt()).isEqualTo(Instant.ofEpochMilli(PUBLISH_MS));
             });
     EmbeddingUpdate u0 =
@@ -121,7 +124,7 @@ class TrainerOperatorTest {
     assertThat(statuses.get(0).getBatches()).isEqualTo(1);
     assertThat(statuses.get(0).getUsers()).isEqualTo(2);
     assertThat(statuses.get(0).getItems()).isEqualTo(4);
-    assertThat(statuses.get(0).getSequence()).isEqualTo(PUBLISH_MS);
+    assertThat(statuses.get(0).getSequence()).isEqualTo(FIRST_SEQUENCE);
     assertThat(statuses.get(0).getLastEventTime()).isEqualTo(Instant.ofEpochMilli(1_003));
 
     // nothing changed: the next publish sends no rows, only a status with a higher sequence
@@ -130,7 +133,7 @@ class TrainerOperatorTest {
     assertThat(harness.updates()).isEmpty();
     assertThat(statuses())
         .extracting(TrainerStatus::getSequence)
-        .containsExactly(PUBLISH_MS, 2 * PUBLISH_MS);
+        .containsExactly(FIRST_SEQUENCE, FIRST_SEQUENCE + 1);
 
     // only rows changed since the last publish go out
     IntStream.range(0, BATCH).forEach(k -> process(click("u9", "i0", 2_000 + k)));
@@ -163,12 +166,16 @@ class TrainerOperatorTest {
         .containsExactly("u4", "u5", "u6", "after-restore");
 
     harness.setProcessingTime(1_000 + PUBLISH_MS);
+    assertThat(statuses()).as("a restored run publishes from its first barrier on").isEmpty();
+    harness.checkpoint(2L, 1_001L + PUBLISH_MS);
     List<TrainerStatus> statuses = statuses();
     assertThat(statuses).hasSize(1);
-    assertThat(statuses.get(0).getSequence()).isEqualTo(lastSequence + 1);
+    long sequence = (TrainerOperator.SEQUENCE_EPOCH_OFFSET + 3) << 32;
+    assertThat(statuses.get(0).getSequence()).isEqualTo(sequence).isGreaterThan(lastSequence);
     assertThat(statuses.get(0).getEventsTrained()).isEqualTo(2 * BATCH);
     assertThat(harness.updates())
-        .allSatisfy(u -> assertThat(u.getSequence()).isEqualTo(lastSequence + 1));
+        .isNotEmpty()
+        .allSatisfy(u -> assertThat(u.getSequence()).isEqualTo(sequence));
 
     harness.setProcessingTime(1_000 + 2 * PUBLISH_MS);
     assertThat(statuses())
@@ -199,7 +206,7 @@ class TrainerOperatorTest {
     // again
     harness = open(settings(0, 1), state, 3_000, 3L);
     IntStream.range(0, BATCH).forEach(k -> process(click("w" + k, "i" + k, 20 + k)));
-    harness.setProcessingTime(3_000 + PUBLISH_MS);
+    harness.h.prepareSnapshotPreBarrier(4L); // the first barrier after the restore publishes them
     assertThat(harness.updates())
         .isNotEmpty()
         .allSatisfy(u -> assertThat(u.getCheckpointEpoch()).isEqualTo(4));

@@ -50,7 +50,7 @@ class TrainerOperatorTwoTowerTest {
     Map<String, List<Float>> restored;
     try (var resumed = open(state)) {
       feed(resumed, after);
-      resumed.setProcessingTime(1_000);
+      resumed.checkpoint(2L, 2L); // a restored run publishes from its first barrier on
       restored = vectors(resumed);
       List<TrainerStatus> status = resumed.statuses();
       assertThat(status.get(status.size() - 1).getEventsTrained()).isEqualTo(48);
@@ -83,7 +83,7 @@ class TrainerOperatorTwoTowerTest {
     }
     try (var resumed = open(state, settings)) {
       feed(resumed, after);
-      resumed.setProcessingTime(1_000);
+      resumed.checkpoint(2L, 2L); // a restored run publishes from its first barrier on
       List<TrainerStatus> status = resumed.statuses();
       Map<String, ?> restored = status.get(status.size() - 1).getPrequential();
       assertThat(status.get(status.size() - 1).getEventsTrained()).isEqualTo(80);
