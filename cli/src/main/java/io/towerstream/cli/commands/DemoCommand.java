@@ -69,6 +69,14 @@ public final class DemoCommand implements Callable<Integer> {
   int jobMetricsPort;
 
   @Option(
+      names = "--flink-bind-host",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address Flink's web UI, the job's metrics endpoint and the MiniCluster's own ports (RPC, blob "
+              + "server, data exchange) bind to (default: ${DEFAULT-VALUE}); 0.0.0.0 = every interface.")
+  String flinkBindHost;
+
+  @Option(
       names = "--item-titles",
       paramLabel = "FILE",
       description =
@@ -132,6 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
                 port,
                 flinkUiPort,
                 jobMetricsPort,
+                flinkBindHost,
                 titles(catalogue),
                 jobArgs),
             rate,

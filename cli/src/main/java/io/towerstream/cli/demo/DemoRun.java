@@ -74,6 +74,7 @@ public final class DemoRun {
                 settings.httpPort(),
                 flinkUiPort,
                 jobMetricsPort,
+                settings.flinkBindHost(),
                 settings.itemTitles(),
                 settings.jobArgs()));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -59,7 +59,15 @@ public final class DemoStack implements AutoCloseable {
       throws Exception {
     return start(
         new Settings(
-            workDir, kafkaPort, httpHost, httpPort, flinkUiPort, jobMetricsPort, null, jobArgs));
+            workDir,
+            kafkaPort,
+            httpHost,
+            httpPort,
+            flinkUiPort,
+            jobMetricsPort,
+            LocalTrainingJob.LOOPBACK,
+            null,
+            jobArgs));
   }
 
   /**
@@ -69,6 +77,8 @@ public final class DemoStack implements AutoCloseable {
    * @param httpPort the store's port, 0 = any free
    * @param flinkUiPort Flink's web UI, 0 = none
    * @param jobMetricsPort the job's Prometheus endpoint (Flink's reporter), 0 = none
+   * @param flinkBindHost the address Flink's UI, the job's metrics and the MiniCluster's ports bind
+   *     to
    * @param itemTitles titles the store shows beside item ids ({@code u.item} or {@code id,title}
    *     CSV); null for none
    * @param jobArgs training-job options ({@code --model.dim 32} …), validated by {@link JobConfig}
@@ -80,6 +90,7 @@ public final class DemoStack implements AutoCloseable {
       int httpPort,
       int flinkUiPort,
       int jobMetricsPort,
+      String flinkBindHost,
       Path itemTitles,
       List<String> jobArgs) {
     public Settings {
@@ -117,7 +128,11 @@ public final class DemoStack implements AutoCloseable {
               .start();
 
       LocalTrainingJob job =
-          LocalTrainingJob.start(jobConfig, settings.flinkUiPort(), settings.jobMetricsPort());
+          LocalTrainingJob.start(
+              jobConfig,
+              settings.flinkUiPort(),
+              settings.jobMetricsPort(),
+              settings.flinkBindHost());
       return new DemoStack(broker, store, job, jobConfig);
     } catch (Exception | Error e) {
       if (store != null) {

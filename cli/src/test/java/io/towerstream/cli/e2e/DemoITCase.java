@@ -25,19 +25,22 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoITCase {
 
   /**
-   * Also the metrics: the job's through Flink's Prometheus reporter (as a cluster's {@code
-   * metrics.reporter.prom.*} gives them) and the store's {@code /metrics}; every metric the Grafana
-   * dashboard in infra/ charts is among them.
+   * Also the listeners: every one is on loopback. And the metrics: the job's through Flink's
+   * Prometheus reporter (as a cluster's {@code metrics.reporter.prom.*} gives them) and the store's
+   * {@code /metrics}; every metric the Grafana dashboard in infra/ charts is among them.
    */
   @Test
   void syntheticDemoTrainsEverythingAndServesCandidates(@TempDir Path dir) throws Exception {
     int metricsPort = freePort();
+    int uiPort = freePort();
     try (DemoProcess demo =
         new DemoProcess(
             dir,
             List.of(
                 "--job-metrics-port",
                 Integer.toString(metricsPort),
+                "--flink-ui-port",
+                Integer.toString(uiPort),
                 "--synthetic-users",
                 "300",
                 "--synthetic-items",
@@ -92,7 +95,31 @@ class DemoITCase {
       assertThat(exported)
           .as("every metric the dashboard charts")
           .containsAll(DashboardMetrics.names(dashboard));
+
+      assertEveryListenerIsLoopback(demo, metricsPort, uiPort);
     }
+  }
+
+  /**
+   * Every socket the demo's JVM listens on (the store's API, the broker, Flink's web UI, RPC, blob
+   * server and data exchange, the job's metrics), read from {@code /proc} while the whole pipeline
+   * runs, is bound to a loopback address.
+   */
+  private static void assertEveryListenerIsLoopback(DemoProcess demo, int... ports)
+      throws Exception {
+    if (!ListeningSockets.available()) {
+      return; // not Linux
+    }
+    int storePort = java.net.URI.create(demo.baseUrl(Duration.ofSeconds(1))).getPort();
+    List<ListeningSockets.Listener> listeners = ListeningSockets.of(demo.pid());
+    assertThat(listeners)
+        .as("the sockets this test sees include the ones it asked for")
+        .extracting(ListeningSockets.Listener::port)
+        .contains(storePort)
+        .contains(java.util.Arrays.stream(ports).boxed().toArray(Integer[]::new));
+    assertThat(listeners)
+        .as("every listener of the demo's JVM: " + listeners)
+        .allSatisfy(l -> assertThat(l.loopback()).as(l.toString()).isTrue());
   }
 
   /**

@@ -81,6 +81,10 @@ final class DemoProcess implements AutoCloseable {
         new IllegalStateException("demo ended before printing its store URL:\n" + output()));
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   String output() {
     synchronized (output) {
       return String.join("\n", output);
