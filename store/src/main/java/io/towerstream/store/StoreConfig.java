@@ -41,9 +41,9 @@ import java.util.TreeSet;
  * @param consumerOverrides extra Kafka consumer properties (security, client.id...), applied last
  * @param itemTitles a file of item titles the API and the dashboard show beside item ids ({@code
  *     u.item} or {@code id,title} CSV); null for none
- * @param authToken the bearer token every HTTP endpoint but {@code /health} requires; null for none
- *     (never printed: {@link #toString()} masks it and every secret-looking consumer property), and
- *     then the admin routes are off
+ * @param authToken the bearer token every HTTP endpoint but {@code /health} and {@code /ready}
+ *     requires; null for none (never printed: {@link #toString()} masks it and every secret-looking
+ *     consumer property), and then the admin routes are off
  * @param snapshotDir the only directory {@code POST /v1/admin/snapshot} writes into; default {@code
  *     <dbPath>-snapshots} beside the database (the same file system, so a checkpoint hard-links its
  *     files), never inside it
@@ -343,7 +343,8 @@ public record StoreConfig(
     }
 
     /**
-     * The bearer token the HTTP API requires (all endpoints but {@code /health}); null for none.
+     * The bearer token the HTTP API requires (all endpoints but {@code /health} and {@code
+     * /ready}); null for none.
      */
     public Builder authToken(String v) {
       authToken = v;

@@ -2,6 +2,7 @@ package io.towerstream.cli.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -186,6 +187,7 @@ class DeploymentManifestsTest {
     assertThat(config.httpHost()).as("reachable from other pods").isEqualTo("0.0.0.0");
     assertThat(pod.path("metadata").path("annotations").path("prometheus.io/port").asText())
         .isEqualTo(Integer.toString(http));
+    // /ready answers without the token (a probe cannot send one) and turns 503 on a full volume
     assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
         .as("ready once caught up, not merely alive")
         .isEqualTo("/ready");
@@ -231,6 +233,60 @@ class DeploymentManifestsTest {
     assertThat(scrapeJob("towerstream-store"))
         .contains("regex: " + labels.get("app"))
         .contains("regex: http");
+  }
+
+  /**
+   * The store's token comes from a Secret through the variable the store reads; the Secret as
+   * committed holds no usable token (the store refuses to start on it), and every scrape of the
+   * store's /metrics sends the same Secret's token as a bearer token.
+   */
+  @Test
+  void theStoresTokenIsASecretThatTheStoreAndPrometheusBothUse() throws IOException {
+    JsonNode pod = one("StatefulSet").path("spec").path("template");
+    JsonNode container = pod.path("spec").path("containers").get(0);
+    JsonNode ref = null;
+    for (JsonNode e : container.path("env")) {
+      if (e.path("name").asText().equals("TOWERSTREAM_STORE_AUTH_TOKEN")) {
+        ref = e.path("valueFrom").path("secretKeyRef");
+      }
+    }
+    assertThat(ref).as("TOWERSTREAM_STORE_AUTH_TOKEN from a secretKeyRef").isNotNull();
+    String secretName = ref.path("name").asText();
+    String key = ref.path("key").asText();
+    JsonNode secret =
+        all("Secret").stream()
+            .filter(r -> r.path("metadata").path("name").asText().equals(secretName))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no Secret " + secretName));
+    assertThat(secret.path("stringData").has(key)).as("the Secret has the key " + key).isTrue();
+
+    List<String> args = new ArrayList<>(dockerEntrypoint("Dockerfile.store"));
+    args.addAll(
+        strings(container.path("args")).stream()
+            .map(a -> a.replace("$(KAFKA_BOOTSTRAP)", kafkaBootstrap()))
+            .toList());
+    String[] serve = args.subList(2, args.size()).toArray(String[]::new);
+    String token = "0123456789abcdef0123456789abcdef";
+    assertThat(StoreArgs.parse(serve, Map.of("TOWERSTREAM_STORE_AUTH_TOKEN", token)).authToken())
+        .isEqualTo(token);
+    String committed = secret.path("stringData").path(key).asText();
+    assertThatThrownBy(
+            () -> StoreArgs.parse(serve, Map.of("TOWERSTREAM_STORE_AUTH_TOKEN", committed)))
+        .as("applied as committed, the Secret leaves no store running without a real token")
+        .hasMessageContaining("--auth-token-file");
+
+    assertThat(scrapeJob("towerstream-store"))
+        .contains("type: Bearer")
+        .contains("credentials_file: /etc/prometheus/secrets/" + secretName + "/" + key);
+    JsonNode monitor = one("PodMonitor").path("spec");
+    assertThat(map(monitor.path("selector").path("matchLabels")))
+        .isEqualTo(map(pod.path("metadata").path("labels")));
+    JsonNode endpoint = monitor.path("podMetricsEndpoints").get(0);
+    assertThat(endpoint.path("port").asText()).isEqualTo("http");
+    assertThat(endpoint.path("path").asText()).isEqualTo("/metrics");
+    assertThat(endpoint.path("authorization").path("type").asText()).isEqualTo("Bearer");
+    assertThat(map(endpoint.path("authorization").path("credentials")))
+        .isEqualTo(Map.of("name", secretName, "key", key));
   }
 
   @Test

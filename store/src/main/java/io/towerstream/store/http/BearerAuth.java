@@ -7,9 +7,9 @@ import java.security.MessageDigest;
 import java.util.Set;
 
 /**
- * Requires {@code Authorization: Bearer <token>} on every request but the open paths (the liveness
- * probe). The comparison takes the same time whatever the sent token, so response times do not leak
- * how much of it matched.
+ * Requires {@code Authorization: Bearer <token>} on every request but the open paths (the probes).
+ * The comparison takes the same time whatever the sent token, so response times do not leak how
+ * much of it matched.
  */
 final class BearerAuth {
   /**

@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * The HTTP/JSON API of one replica (Javalin on Jetty). Every error is a JSON {@code {"error":
  * "..."}}: 400 for bad input, 404 for an unknown user, item or route, 409 when a user's vector
  * cannot be scored against the items (or a snapshot cannot be written where asked), 401 without the
- * bearer token when one is configured (every route but {@code /health}), 403 for the admin routes
- * when none is, 413 for a body over {@value #MAX_BODY_BYTES} bytes, 415 for a POST body not
- * declared {@code application/json}; a 500 only for a fault of the store itself, and then without
- * its details (they go to the log). Requests Jetty refuses before routing (ambiguous paths,
+ * bearer token when one is configured (every route but {@code /health} and {@code /ready}), 403 for
+ * the admin routes when none is, 413 for a body over {@value #MAX_BODY_BYTES} bytes, 415 for a POST
+ * body not declared {@code application/json}; a 500 only for a fault of the store itself, and then
+ * without its details (they go to the log). Requests Jetty refuses before routing (ambiguous paths,
  * malformed lines) get the same JSON shape ({@link JsonErrorHandler}). {@code HttpApiFuzzTest}
  * holds the API to this under 10,000 hostile requests. The whole API is described by {@code GET
  * /v1/openapi.json} (the committed {@code openapi.json} resource).
@@ -106,7 +106,7 @@ public final class HttpApi implements AutoCloseable {
       return new Extras(metrics, taker, dir, bearerToken, itemTitles, allowedHosts);
     }
 
-    /** These extras with every route but {@code /health} requiring {@code token} (null: none). */
+    /** These extras with every route but the probes requiring {@code token} (null: none). */
     public Extras withBearerToken(String token) {
       return new Extras(metrics, snapshots, snapshotDir, token, itemTitles, allowedHosts);
     }
