@@ -1,7 +1,7 @@
 package io.towerstream.cli.commands;
 
-import io.towerstream.store.bench.BenchOptions;
-import io.towerstream.store.bench.StoreBenchmark;
+import io.towerstream.benchmarks.store.BenchOptions;
+import io.towerstream.benchmarks.store.StoreBenchmark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,9 +2,9 @@ package io.towerstream.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.towerstream.benchmarks.store.BenchOptions;
 import io.towerstream.cli.Towerstream;
 import io.towerstream.store.IndexKind;
-import io.towerstream.store.bench.BenchOptions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

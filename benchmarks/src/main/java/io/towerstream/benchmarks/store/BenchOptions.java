@@ -1,4 +1,4 @@
-package io.towerstream.store.bench;
+package io.towerstream.benchmarks.store;
 
 import io.towerstream.store.IndexKind;
 import io.towerstream.store.index.GraphIndexOptions;
