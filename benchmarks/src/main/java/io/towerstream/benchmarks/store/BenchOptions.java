@@ -12,6 +12,8 @@ import java.util.Locale;
  *
  * @param biasScale standard deviation of the items' Gaussian biases (0: none); queries rank by
  *     {@code dot + bias}, so this measures the graph's recall of the biased score
+ * @param peer {@code none}, or {@code lucene}: Lucene's HNSW measured the same way in the same run
+ * @param recallTargets the recall levels at which the peer comparison matches the two sides
  */
 public record BenchOptions(
     List<Integer> items,
@@ -26,7 +28,19 @@ public record BenchOptions(
     GraphIndexOptions graph,
     List<Float> overqueries,
     double biasScale,
-    long seed) {
+    long seed,
+    String peer,
+    LuceneOptions lucene,
+    List<Double> recallTargets) {
+
+  public BenchOptions {
+    recallTargets = List.copyOf(recallTargets);
+  }
+
+  /** Whether Lucene's HNSW runs beside the store. */
+  public boolean lucenePeerEnabled() {
+    return peer.equals("lucene");
+  }
 
   static final String USAGE =
       """
@@ -49,6 +63,13 @@ public record BenchOptions(
         --bias-scale S          items get Gaussian biases of this standard deviation; queries rank by
                                 dot + bias (default 0: no bias)
         --seed S                random seed (default 42)
+        --peer none|lucene      also measure Lucene's HNSW on the same vectors, queries and updates, and
+                                print QPS and p99 of both at matched recall (default none)
+        --lucene-max-conn M     Lucene's HNSW M (layer 0 keeps 2M) (default 16)
+        --lucene-beam-width B   Lucene's construction beam (default 100)
+        --lucene-ef E[,E...]    Lucene's search beams, each at least k (default 100,200,400)
+        --lucene-refresh-ms MS  Lucene's near-real-time reopen interval under churn (default 100)
+        --recall-targets R[,R...]  recall@k levels the comparison matches (default 0.95,0.99)
       A quick run: --items 100000 --data clustered (about a minute on 2 cores).""";
 
   /**
@@ -71,6 +92,13 @@ public record BenchOptions(
     int buildThreads = graph.buildThreads();
     double biasScale = 0;
     long seed = 42;
+    String peer = "none";
+    LuceneOptions lucene = LuceneOptions.defaults();
+    int luceneMaxConn = lucene.maxConn();
+    int luceneBeam = lucene.beamWidth();
+    List<Integer> luceneEfs = lucene.efs();
+    int luceneRefreshMs = lucene.refreshMs();
+    List<Double> recallTargets = List.of(0.95, 0.99);
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -107,8 +135,34 @@ public record BenchOptions(
         case "--index-build-threads" -> buildThreads = ints(name, v).get(0);
         case "--bias-scale" -> biasScale = nonNegative(name, v);
         case "--seed" -> seed = Long.parseLong(v);
+        case "--peer" -> {
+          peer = v.toLowerCase(Locale.ROOT);
+          if (!peer.equals("none") && !peer.equals("lucene")) {
+            throw new IllegalArgumentException("--peer must be none or lucene, got '" + v + "'");
+          }
+        }
+        case "--lucene-max-conn" -> luceneMaxConn = ints(name, v).get(0);
+        case "--lucene-beam-width" -> luceneBeam = ints(name, v).get(0);
+        case "--lucene-ef" -> luceneEfs = ints(name, v);
+        case "--lucene-refresh-ms" -> luceneRefreshMs = ints(name, v).get(0);
+        case "--recall-targets" -> recallTargets = fractions(name, v);
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
+    }
+    for (int ef : peer.equals("lucene") ? luceneEfs : List.<Integer>of()) {
+      if (ef < k) {
+        throw new IllegalArgumentException(
+            "--lucene-ef values must be at least --k (" + k + "), got " + ef);
+      }
+    }
+    if (luceneMaxConn < 1 || luceneMaxConn > 512) {
+      throw new IllegalArgumentException("--lucene-max-conn must be from 1 to 512");
+    }
+    if (luceneBeam < 1 || luceneBeam > 3200) {
+      throw new IllegalArgumentException("--lucene-beam-width must be from 1 to 3200");
+    }
+    if (luceneRefreshMs < 1) {
+      throw new IllegalArgumentException("--lucene-refresh-ms must be at least 1");
     }
     graph =
         graph
@@ -128,7 +182,27 @@ public record BenchOptions(
         graph,
         overqueries,
         biasScale,
-        seed);
+        seed,
+        peer,
+        new LuceneOptions(luceneMaxConn, luceneBeam, luceneEfs, luceneRefreshMs),
+        recallTargets);
+  }
+
+  private static List<Double> fractions(String option, String v) {
+    List<Double> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      double d;
+      try {
+        d = Double.parseDouble(part.trim());
+      } catch (NumberFormatException e) {
+        d = Double.NaN;
+      }
+      if (!(d > 0 && d <= 1)) {
+        throw new IllegalArgumentException(option + " needs numbers in (0, 1], got '" + v + "'");
+      }
+      out.add(d);
+    }
+    return List.copyOf(out);
   }
 
   private static double nonNegative(String option, String v) {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Benchmark the retrieval store: load items through the ingest path (RocksDB + index), build the "
           + "index, then measure top-k latency, QPS and recall@k against exact search, quiet and under a stream of "
-          + "updates (with update-to-visible latency). Prints one table.",
+          + "updates (with update-to-visible latency). Prints one table; with --peer lucene, Lucene's HNSW "
+          + "is measured the same way in the same run and compared at matched recall.",
       "1M items need TOWERSTREAM_JAVA_OPTS=-Xmx3g or more and ~10 minutes of graph build on 2 cores."
     })
 public final class BenchStoreCommand implements Callable<Integer> {
@@ -129,6 +130,53 @@ public final class BenchStoreCommand implements Callable<Integer> {
   double biasScale;
 
   @Option(
+      names = "--peer",
+      defaultValue = "none",
+      description =
+          "none, or lucene: also build Lucene's HNSW over the same vectors and measure it with the same "
+              + "queries, threads, ground truth and updates, then print QPS and p99 of both at matched "
+              + "recall, and their memory (default: ${DEFAULT-VALUE}).")
+  String peer;
+
+  @Option(
+      names = "--lucene-max-conn",
+      defaultValue = "16",
+      description =
+          "Lucene's HNSW M; layer 0 keeps 2M links, so 16 matches the store's degree 32 "
+              + "(default: ${DEFAULT-VALUE}).")
+  int luceneMaxConn;
+
+  @Option(
+      names = "--lucene-beam-width",
+      defaultValue = "100",
+      description = "Lucene's construction beam (default: ${DEFAULT-VALUE}).")
+  int luceneBeamWidth;
+
+  @Option(
+      names = "--lucene-ef",
+      split = ",",
+      defaultValue = "100,200,400",
+      description =
+          "Lucene's search beams, each at least --k: a query asks for ef hits and keeps the best k; "
+              + "several values are measured on one index (default: ${DEFAULT-VALUE}).")
+  List<Integer> luceneEf;
+
+  @Option(
+      names = "--lucene-refresh-ms",
+      defaultValue = "100",
+      description =
+          "Lucene's near-real-time reopen interval under churn (default: ${DEFAULT-VALUE}).")
+  int luceneRefreshMs;
+
+  @Option(
+      names = "--recall-targets",
+      split = ",",
+      defaultValue = "0.95,0.99",
+      description =
+          "Recall@k levels at which the peer comparison matches the sides (default: ${DEFAULT-VALUE}).")
+  List<Double> recallTargets;
+
+  @Option(
       names = "--seed",
       defaultValue = "42",
       description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -179,6 +227,28 @@ public final class BenchStoreCommand implements Callable<Integer> {
     if (!(biasScale >= 0) || Double.isInfinite(biasScale)) {
       throw bad("--bias-scale", "must be a finite number >= 0, got " + biasScale);
     }
+    String peerKind = peer.toLowerCase(Locale.ROOT);
+    if (!peerKind.equals("none") && !peerKind.equals("lucene")) {
+      throw bad("--peer", "must be none or lucene, got '" + peer + "'");
+    }
+    if (luceneMaxConn < 1 || luceneMaxConn > 512) {
+      throw bad("--lucene-max-conn", "must be from 1 to 512, got " + luceneMaxConn);
+    }
+    if (luceneBeamWidth < 1 || luceneBeamWidth > 3200) {
+      throw bad("--lucene-beam-width", "must be from 1 to 3200, got " + luceneBeamWidth);
+    }
+    for (int ef : luceneEf) {
+      if (peerKind.equals("lucene") && ef < k) {
+        throw bad("--lucene-ef", "each must be at least --k (" + k + "), got " + ef);
+      }
+      atLeast("--lucene-ef", ef, 1);
+    }
+    atLeast("--lucene-refresh-ms", luceneRefreshMs, 1);
+    for (double r : recallTargets) {
+      if (!(r > 0 && r <= 1)) {
+        throw bad("--recall-targets", "each must be in (0, 1], got " + r);
+      }
+    }
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -209,7 +279,19 @@ public final class BenchStoreCommand implements Callable<Integer> {
                 "--bias-scale",
                 "" + biasScale,
                 "--seed",
-                "" + seed));
+                "" + seed,
+                "--peer",
+                peerKind,
+                "--lucene-max-conn",
+                "" + luceneMaxConn,
+                "--lucene-beam-width",
+                "" + luceneBeamWidth,
+                "--lucene-ef",
+                join(luceneEf),
+                "--lucene-refresh-ms",
+                "" + luceneRefreshMs,
+                "--recall-targets",
+                join(recallTargets)));
     if (buildThreads != null) {
       args.addAll(List.of("--index-build-threads", "" + buildThreads));
     }

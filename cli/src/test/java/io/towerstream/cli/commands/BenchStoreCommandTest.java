@@ -47,7 +47,19 @@ class BenchStoreCommandTest {
             "--recall-queries",
             "30",
             "--seed",
-            "7");
+            "7",
+            "--peer",
+            "lucene",
+            "--lucene-max-conn",
+            "8",
+            "--lucene-beam-width",
+            "40",
+            "--lucene-ef",
+            "10,20",
+            "--lucene-refresh-ms",
+            "50",
+            "--recall-targets",
+            "0.9,0.999");
     BenchOptions o = command.toBenchOptions();
     assertThat(o.items()).containsExactly(1000, 2000);
     assertThat(o.dim()).isEqualTo(32);
@@ -64,6 +76,12 @@ class BenchStoreCommandTest {
     assertThat(o.seconds()).isEqualTo(2);
     assertThat(o.recallQueries()).isEqualTo(30);
     assertThat(o.seed()).isEqualTo(7);
+    assertThat(o.lucenePeerEnabled()).isTrue();
+    assertThat(o.lucene().maxConn()).isEqualTo(8);
+    assertThat(o.lucene().beamWidth()).isEqualTo(40);
+    assertThat(o.lucene().efs()).containsExactly(10, 20);
+    assertThat(o.lucene().refreshMs()).isEqualTo(50);
+    assertThat(o.recallTargets()).containsExactly(0.9, 0.999);
   }
 
   @Test
@@ -77,6 +95,8 @@ class BenchStoreCommandTest {
     assertThat(o.updateRate()).isEqualTo(1000);
     assertThat(o.index()).isEqualTo(IndexKind.HNSW);
     assertThat(o.biasScale()).isZero();
+    assertThat(o.lucenePeerEnabled()).isFalse();
+    assertThat(o.recallTargets()).containsExactly(0.95, 0.99);
   }
 
   @Test
@@ -93,6 +113,10 @@ class BenchStoreCommandTest {
     assertRejected("--seconds", "--seconds", "0");
     assertRejected("--bias-scale", "--bias-scale", "-0.1");
     assertRejected("--index-build-threads", "--index-build-threads", "0");
+    assertRejected("--peer", "--peer", "faiss");
+    assertRejected("--lucene-ef", "--peer", "lucene", "--lucene-ef", "50");
+    assertRejected("--lucene-max-conn", "--lucene-max-conn", "0");
+    assertRejected("--recall-targets", "--recall-targets", "1.5");
     CliRun unknown = CliRun.of("bench", "store", "--update-rate", "5");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("--update-rate");
