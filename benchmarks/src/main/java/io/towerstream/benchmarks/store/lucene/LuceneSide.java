@@ -201,12 +201,12 @@ public final class LuceneSide implements AutoCloseable {
       if (!top.isEmpty() && top.get(0).equals(probe.id())) {
         return;
       }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "update of " + probe.id() + " not visible after 60 s of reopens");
+      }
       synchronized (refreshed) {
-        while (refreshes == seen) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException(
-                "update of " + probe.id() + " not visible after 60 s of reopens");
-          }
+        while (refreshes == seen && System.nanoTime() < deadline) {
           refreshed.wait(100);
         }
       }
