@@ -628,7 +628,7 @@ public final class JobConfig implements Serializable {
               ModelConfig::rowTtlEvents),
           new Option(
               "model.table.optimizer",
-              "adam | adagrad: optimizer of the id embedding tables (lazy Adam, or row-wise Adagrad at a third of the memory).",
+              "adagrad | adam: optimizer of the id embedding tables (row-wise Adagrad, one accumulator a row; or lazy Adam, two moments a coordinate: three times the memory, and it wants a learning rate near 0.005).",
               (b, v) ->
                   b.model.tableOptimizer(
                       parseEnum("model.table.optimizer", v, ModelConfig.TableOptimizer.class)),

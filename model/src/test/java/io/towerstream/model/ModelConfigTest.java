@@ -17,7 +17,7 @@ class ModelConfigTest {
     assertThat(c.queueMomentum()).isEqualTo(0.99);
     assertThat(c.admissionMinCount()).isEqualTo(1);
     assertThat(c.rowTtlEvents()).isZero();
-    assertThat(c.tableOptimizer()).isEqualTo(ModelConfig.TableOptimizer.ADAM);
+    assertThat(c.tableOptimizer()).isEqualTo(ModelConfig.TableOptimizer.ADAGRAD);
     assertThat(c.toBuilder().build()).isEqualTo(c);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.towerstream.model.ModelConfig;
 import io.towerstream.model.data.ClickRecord;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
@@ -58,7 +59,7 @@ class PipelineITCase {
       items.forEach(i -> expectedKeys.add("ITEM:" + i));
       assertThat(latest.keySet()).containsExactlyInAnyOrderElementsOf(expectedKeys);
       for (EmbeddingUpdate update : latest.values()) {
-        assertThat(update.getVector()).hasSize(64);
+        assertThat(update.getVector()).hasSize(ModelConfig.builder().build().dim());
         double norm = update.getVector().stream().mapToDouble(v -> v * v).sum();
         assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
       }
