@@ -51,6 +51,12 @@ public interface OnlineModel {
   ItemChangeFeed itemChangeFeed();
 
   /**
+   * As {@link #itemChangeFeed()}, but its first drain hands out every item the model holds, for a
+   * reader that starts with none of them (e.g. after a restore).
+   */
+  ItemChangeFeed itemChangeFeedFromAll();
+
+  /**
    * The current tower output of a user, or null when the user has no row. Returns a fresh array.
    */
   float[] userVector(String userId);

@@ -3,6 +3,7 @@ package io.towerstream.jobs.operators;
 import io.towerstream.jobs.records.AvroTypeInfo;
 import io.towerstream.jobs.records.TrainerSideInput;
 import io.towerstream.jobs.sync.ModelDeltas;
+import io.towerstream.jobs.sync.ReplicaFingerprint;
 import io.towerstream.jobs.sync.SyncLedger;
 import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
@@ -235,6 +236,14 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient CollapseMonitor collapseMonitor;
 
   private transient volatile CollapseMetrics collapse;
+
+  /**
+   * With several subtasks: this replica's items in one number, taken when the subtask is idle (see
+   * {@link ReplicaFingerprint}); NaN until then.
+   */
+  private transient ReplicaFingerprint fingerprint;
+
+  private transient volatile double replicaFingerprint = Double.NaN;
   // copied after each batch for the metric reporter's thread
   private transient volatile Map<String, RankingWindow> prequentialWindows;
 
@@ -373,6 +382,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     super.open();
     collapseMonitor = new CollapseMonitor(COLLAPSE_PAIRS);
     collapse = CollapseMetrics.NONE;
+    if (parallelism > 1) {
+      fingerprint = new ReplicaFingerprint(model);
+    }
     registerMetrics(getMetricGroup());
     long now = now();
     if (!pending.isEmpty() && settings.batchMaxWaitMs() > 0) {
@@ -643,11 +655,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     long now = now();
     unpublishedSince = 0;
     long trained = model.stats().eventsTrained();
+    boolean idle = trained == eventsAtLastPublish;
     boolean full =
         everything
             || settings.itemRefreshMs() == 0
             || now - lastFullPublish >= settings.itemRefreshMs()
-            || trained == eventsAtLastPublish;
+            || idle;
     eventsAtLastPublish = trained;
     if (full) {
       lastFullPublish = now;
@@ -678,6 +691,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         parallelism == 1 ? id -> true : this::ownsItem,
         !full);
     flushUserRows(); // after the drain: rows then say they are published
+    if (idle && fingerprint != null) {
+      // only when idle: while it trains, a replica's items are ahead of the others' anyway, and
+      // after a change of the tower weights the fingerprint costs a pass over every item
+      replicaFingerprint = fingerprint.update();
+    }
     ModelStats s = model.stats();
     stats = s;
     CollapseMetrics measured = collapseMonitor.measure(model);
@@ -840,6 +858,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     group.gauge("pendingEvents", (Gauge<Integer>) () -> pendingEvents);
     group.gauge("lastSequence", (Gauge<Long>) () -> lastSequence);
     group.gauge("syncLagMillis", (Gauge<Long>) () -> syncLagMillis);
+    if (fingerprint != null) {
+      group.gauge("replicaFingerprint", (Gauge<Double>) () -> replicaFingerprint);
+    }
   }
 
   /** The live model, for tests; not thread-safe. */

@@ -121,6 +121,12 @@ final class FakeModel implements OnlineModel {
     };
   }
 
+  /** The fake's feeds start with every item anyway. */
+  @Override
+  public io.towerstream.model.ItemChangeFeed itemChangeFeedFromAll() {
+    return itemChangeFeed();
+  }
+
   @Override
   public void trackUserRows() {
     tracksUsers = true;

@@ -167,7 +167,17 @@ public final class TwoTowerModel implements OnlineModel {
 
   @Override
   public ItemChangeFeed itemChangeFeed() {
+    return itemChangeFeed(new ChangeTracker());
+  }
+
+  @Override
+  public ItemChangeFeed itemChangeFeedFromAll() {
     ChangeTracker tracker = new ChangeTracker();
+    tracker.markAll();
+    return itemChangeFeed(tracker);
+  }
+
+  private ItemChangeFeed itemChangeFeed(ChangeTracker tracker) {
     state.itemChanges.addFollower(tracker);
     List<String> evicted = new java.util.ArrayList<>();
     state.evictedForFeeds.add(evicted);
