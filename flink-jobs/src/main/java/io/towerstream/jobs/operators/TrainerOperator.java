@@ -302,11 +302,13 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       carried = r.counters();
       evaluatorState = r.evaluator();
       LOG.info(
-          "Trainer {}/{} restored from {} subtask(s): {} users, {} items, {} pending events, {} senders "
-              + "still owed deltas",
+          "Trainer {}/{} restored from checkpoint {} of {} subtask(s): {} events trained, {} users, {} "
+              + "items, {} pending events, {} senders still owed deltas",
           subtask,
           parallelism,
+          epoch - 1,
           saved.size(),
+          carried.events(),
           model.stats().users(),
           model.stats().items(),
           pending.size(),
@@ -861,6 +863,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     if (fingerprint != null) {
       group.gauge("replicaFingerprint", (Gauge<Double>) () -> replicaFingerprint);
     }
+  }
+
+  /** The replica fingerprint gauge's value, for tests. */
+  double replicaFingerprint() {
+    return replicaFingerprint;
   }
 
   /** The live model, for tests; not thread-safe. */

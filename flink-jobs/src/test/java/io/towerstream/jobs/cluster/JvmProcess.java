@@ -112,6 +112,18 @@ final class JvmProcess implements AutoCloseable {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
   }
 
+  /** Every line of the log so far that matches {@code pattern}. */
+  List<Matcher> linesMatching(Pattern pattern) {
+    List<Matcher> out = new ArrayList<>();
+    for (String line : lines()) {
+      Matcher m = pattern.matcher(line);
+      if (m.find()) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   /** SIGKILL: no shutdown hooks, as when a machine dies. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -106,8 +106,11 @@ class StandaloneClusterITCase {
           Set<String> taskManagers = new HashSet<>();
           subtasks.forEach(s -> taskManagers.add(s.path("taskmanager-id").asText()));
           assertThat(taskManagers).as("one trainer subtask on each TaskManager").hasSize(2);
-          double applied =
-              minOverSubtasks(cluster, jobId, trainer.path("id").asText(), "deltasApplied");
+          JsonNode appliedMin =
+              cluster.subtaskMetric(
+                  jobId, "Trainer", "deltasApplied", "min", Duration.ofSeconds(40));
+          assertThat(appliedMin).as("deltasApplied reported").isNotNull();
+          double applied = appliedMin.path("min").asDouble();
           LOG.info("deltas applied by each trainer subtask: at least {}", applied);
           assertThat(applied).as("each subtask applied the other's deltas").isPositive();
         } finally {
@@ -115,30 +118,6 @@ class StandaloneClusterITCase {
         }
       }
     }
-  }
-
-  /**
-   * A trainer metric's minimum over the subtasks, once Flink's metric fetcher has it (it polls
-   * every 10 s).
-   */
-  private static double minOverSubtasks(
-      StandaloneFlinkCluster cluster, String jobId, String vertexId, String metric)
-      throws Exception {
-    String base = "/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics";
-    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (JsonNode m : cluster.get(base)) {
-        String id = m.path("id").asText();
-        if (id.endsWith("." + metric)) {
-          JsonNode value = cluster.get(base + "?get=" + id + "&agg=min");
-          if (value.size() > 0 && value.get(0).has("min")) {
-            return value.get(0).path("min").asDouble();
-          }
-        }
-      }
-      Thread.sleep(1_000);
-    }
-    throw new AssertionError("metric " + metric + " not reported by " + vertexId);
   }
 
   private static JsonNode vertex(JsonNode job, String namePrefix) {

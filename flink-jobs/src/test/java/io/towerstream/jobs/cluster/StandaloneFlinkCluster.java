@@ -104,7 +104,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       for (int k = 0; k < taskManagers; k++) {
         cluster.startTaskManager(k);
       }
-      cluster.awaitTaskManagers(taskManagers, Duration.ofSeconds(90));
+      cluster.awaitTaskManagers(taskManagers, 0, Duration.ofSeconds(90));
       return cluster;
     } catch (Exception | Error e) {
       cluster.close();
@@ -130,18 +130,20 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    */
   String submit(Path jar, String mainClass, int parallelism, List<String> programArgs)
       throws Exception {
+    return submit(jar, mainClass, parallelism, programArgs, null);
+  }
+
+  /** As above, resuming from a checkpoint or savepoint ({@code flink run -s <path>}) if given. */
+  String submit(
+      Path jar, String mainClass, int parallelism, List<String> programArgs, String restoreFrom)
+      throws Exception {
     List<String> args =
         new ArrayList<>(
-            List.of(
-                "run",
-                "-d",
-                "-m",
-                restAddress(),
-                "-p",
-                Integer.toString(parallelism),
-                "-c",
-                mainClass,
-                jar.toString()));
+            List.of("run", "-d", "-m", restAddress(), "-p", Integer.toString(parallelism)));
+    if (restoreFrom != null) {
+      args.addAll(List.of("-s", restoreFrom));
+    }
+    args.addAll(List.of("-c", mainClass, jar.toString()));
     args.addAll(programArgs);
     JvmProcess cli =
         start(
@@ -237,12 +239,17 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    * "(unassigned)").
    */
   JvmProcess taskManagerRunning(String jobId, String vertexPrefix) throws Exception {
+    return taskManagerRunning(jobId, vertexPrefix, 0);
+  }
+
+  /** As above, for one subtask of the vertex. */
+  JvmProcess taskManagerRunning(String jobId, String vertexPrefix, int subtask) throws Exception {
     for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
       if (v.path("name").asText().startsWith(vertexPrefix)) {
         String tm =
             get("/jobs/" + jobId + "/vertices/" + v.path("id").asText())
                 .path("subtasks")
-                .get(0)
+                .get(subtask)
                 .path("taskmanager-id")
                 .asText();
         if (!tm.startsWith("tm-")) {
@@ -252,6 +259,86 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no vertex " + vertexPrefix + "… in job " + jobId);
+  }
+
+  /**
+   * A metric of the vertex whose name starts with {@code vertexPrefix}, aggregated over its
+   * subtasks ({@code min}, {@code max}, {@code sum}), once Flink's metric fetcher has it; null when
+   * it has not within {@code timeout}.
+   */
+  JsonNode subtaskMetric(
+      String jobId, String vertexPrefix, String metric, String aggregates, Duration timeout)
+      throws Exception {
+    String vertexId = null;
+    for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+      if (v.path("name").asText().startsWith(vertexPrefix)) {
+        vertexId = v.path("id").asText();
+      }
+    }
+    if (vertexId == null) {
+      throw new IllegalStateException("no vertex " + vertexPrefix + "… in job " + jobId);
+    }
+    String base = "/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics";
+    long deadline = System.nanoTime() + timeout.toNanos();
+    do {
+      for (JsonNode m : get(base)) {
+        String id = m.path("id").asText();
+        if (id.endsWith("." + metric)) {
+          JsonNode value = get(base + "?get=" + id + "&agg=" + aggregates);
+          if (value.size() > 0) {
+            return value.get(0);
+          }
+        }
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    return null;
+  }
+
+  /** The newest completed checkpoint of the job (its external path), as the JobManager knows it. */
+  String latestCheckpoint(String jobId) throws Exception {
+    JsonNode completed = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+    if (completed.isMissingNode() || completed.isNull()) {
+      throw new IllegalStateException("job " + jobId + " has no completed checkpoint");
+    }
+    return completed.path("external_path").asText();
+  }
+
+  /** The id of the job's newest completed checkpoint, 0 when it has none. */
+  long latestCheckpointId(String jobId) throws Exception {
+    return get("/jobs/" + jobId + "/checkpoints")
+        .path("latest")
+        .path("completed")
+        .path("id")
+        .asLong(0);
+  }
+
+  /** The checkpoint the job last restored from ({@code id}, {@code restore_timestamp}), or null. */
+  JsonNode restoredCheckpoint(String jobId) throws Exception {
+    JsonNode restored = get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+    return restored.isMissingNode() || restored.isNull() ? null : restored;
+  }
+
+  /** Starts one more TaskManager (e.g. in place of a killed one) and waits for it to register. */
+  JvmProcess addTaskManager() throws Exception {
+    int registered = get("/overview").path("taskmanagers").asInt();
+    startTaskManager(taskManagers.size());
+    awaitTaskManagers(registered + 1, taskManagers.size() - 1, Duration.ofSeconds(90));
+    return taskManagers.get(taskManagers.size() - 1);
+  }
+
+  /** Waits until the job is in {@code state} (e.g. CANCELED). */
+  void awaitState(String jobId, String state, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String now = "";
+    while (System.nanoTime() < deadline) {
+      now = get("/jobs/" + jobId).path("state").asText();
+      if (now.equals(state)) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("job " + jobId + " is " + now + ", not " + state);
   }
 
   void cancel(String jobId) throws IOException, InterruptedException {
@@ -358,13 +445,17 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             env));
   }
 
-  private void awaitTaskManagers(int n, Duration timeout) throws Exception {
+  /**
+   * Waits for {@code n} registered TaskManagers; fails if one started from index {@code from}
+   * exits.
+   */
+  private void awaitTaskManagers(int n, int from, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (get("/overview").path("taskmanagers").asInt() >= n) {
         return;
       }
-      for (JvmProcess tm : taskManagers) {
+      for (JvmProcess tm : taskManagers.subList(from, taskManagers.size())) {
         if (!tm.isAlive()) {
           throw new IllegalStateException(tm.name() + " exited:\n" + tm.tail(60));
         }

@@ -67,6 +67,28 @@ class TrainerOperatorShardingTest {
   }
 
   @Test
+  void aReplicaTakesItsFingerprintWhenItTrainedNothingSinceThePreviousPublish() throws Exception {
+    try (TrainerHarness h = open(2, 0, null)) {
+      for (int k = 0; k < 2 * BATCH; k++) {
+        h.click("u" + k % 3, "i" + k, k);
+      }
+      h.setProcessingTime(PUBLISH_MS);
+      assertThat(h.operator().replicaFingerprint()).as("still training").isNaN();
+      h.setProcessingTime(2 * PUBLISH_MS);
+      double idle = h.operator().replicaFingerprint();
+      assertThat(idle).isFinite().isNotZero();
+      h.click("u0", "i0", 99);
+      for (int k = 1; k < BATCH; k++) {
+        h.click("u1", "i" + k, 99 + k);
+      }
+      h.setProcessingTime(3 * PUBLISH_MS);
+      assertThat(h.operator().replicaFingerprint()).as("kept while training").isEqualTo(idle);
+      h.setProcessingTime(4 * PUBLISH_MS);
+      assertThat(h.operator().replicaFingerprint()).as("taken again when idle").isNotEqualTo(idle);
+    }
+  }
+
+  @Test
   void userRowsLiveInKeyedStateAndComeBackOnRestore() throws Exception {
     OperatorSubtaskState state;
     try (TrainerHarness h = open(1, 0, null)) {
