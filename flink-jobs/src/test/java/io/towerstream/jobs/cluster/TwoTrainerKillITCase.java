@@ -148,6 +148,12 @@ class TwoTrainerKillITCase {
       throws Exception {
     long trained =
         PublishedModel.awaitTrained(config, () -> false, trainedAtLeast, Duration.ofMinutes(2));
+    // a kill before the first completed checkpoint only restarts the job from scratch
+    long deadline0 = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (cluster.latestCheckpointId(job) == 0) {
+      assertThat(System.nanoTime()).as("a checkpoint before the kill").isLessThan(deadline0);
+      Thread.sleep(250);
+    }
     JvmProcess victim = cluster.taskManagerRunning(job, "Trainer", subtask);
     assertThat(victim).as("trainer %d's TaskManager", subtask).isNotNull();
     long killedAt = System.nanoTime();
