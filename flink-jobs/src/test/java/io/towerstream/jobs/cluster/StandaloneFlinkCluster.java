@@ -244,21 +244,29 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
   /** As above, for one subtask of the vertex. */
   JvmProcess taskManagerRunning(String jobId, String vertexPrefix, int subtask) throws Exception {
+    String tm =
+        get("/jobs/" + jobId + "/vertices/" + vertex(jobId, vertexPrefix).path("id").asText())
+            .path("subtasks")
+            .get(subtask)
+            .path("taskmanager-id")
+            .asText();
+    if (!tm.startsWith("tm-")) {
+      return null;
+    }
+    return taskManagers.get(Integer.parseInt(tm.substring("tm-".length())));
+  }
+
+  /**
+   * The job's first vertex whose name starts with {@code prefix} ("Trainer" is the trainer, not the
+   * "Trainer status sink" after it).
+   */
+  private JsonNode vertex(String jobId, String prefix) throws Exception {
     for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
-      if (v.path("name").asText().startsWith(vertexPrefix)) {
-        String tm =
-            get("/jobs/" + jobId + "/vertices/" + v.path("id").asText())
-                .path("subtasks")
-                .get(subtask)
-                .path("taskmanager-id")
-                .asText();
-        if (!tm.startsWith("tm-")) {
-          return null;
-        }
-        return taskManagers.get(Integer.parseInt(tm.substring("tm-".length())));
+      if (v.path("name").asText().startsWith(prefix)) {
+        return v;
       }
     }
-    throw new IllegalStateException("no vertex " + vertexPrefix + "… in job " + jobId);
+    throw new IllegalStateException("no vertex " + prefix + "… in job " + jobId);
   }
 
   /**
@@ -269,16 +277,12 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   JsonNode subtaskMetric(
       String jobId, String vertexPrefix, String metric, String aggregates, Duration timeout)
       throws Exception {
-    String vertexId = null;
-    for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
-      if (v.path("name").asText().startsWith(vertexPrefix)) {
-        vertexId = v.path("id").asText();
-      }
-    }
-    if (vertexId == null) {
-      throw new IllegalStateException("no vertex " + vertexPrefix + "… in job " + jobId);
-    }
-    String base = "/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics";
+    String base =
+        "/jobs/"
+            + jobId
+            + "/vertices/"
+            + vertex(jobId, vertexPrefix).path("id").asText()
+            + "/subtasks/metrics";
     long deadline = System.nanoTime() + timeout.toNanos();
     do {
       for (JsonNode m : get(base)) {
@@ -293,6 +297,36 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       Thread.sleep(500);
     } while (System.nanoTime() < deadline);
     return null;
+  }
+
+  /**
+   * A metric of each subtask of the vertex whose name starts with {@code vertexPrefix}, as Flink's
+   * metric fetcher has it now: one value per subtask, null for a subtask that does not report it
+   * (yet). When no subtask has it, the metric names the first subtask reports are in {@code
+   * reported}.
+   */
+  List<String> subtaskMetricValues(
+      String jobId, String vertexPrefix, String metric, List<String> reported) throws Exception {
+    JsonNode vertex = vertex(jobId, vertexPrefix);
+    String base = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/";
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < vertex.path("parallelism").asInt(); i++) {
+      String value = null;
+      for (JsonNode m : get(base + i + "/metrics")) {
+        String id = m.path("id").asText();
+        if (i == 0) {
+          reported.add(id);
+        }
+        if (id.endsWith("." + metric)) {
+          JsonNode got = get(base + i + "/metrics?get=" + id);
+          if (got.size() > 0) {
+            value = got.get(0).path("value").asText();
+          }
+        }
+      }
+      values.add(value);
+    }
+    return values;
   }
 
   /** The newest completed checkpoint of the job (its external path), as the JobManager knows it. */

@@ -2,7 +2,6 @@ package io.towerstream.jobs.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.towerstream.jobs.ClickTraffic;
 import io.towerstream.jobs.JobConfig;
 import io.towerstream.jobs.PublishedModel;
@@ -177,24 +176,32 @@ class TwoTrainerKillITCase {
    * and the two agree; returns them.
    */
   static double[] awaitReplicasAgree(StandaloneFlinkCluster cluster, String job) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    double min = Double.NaN;
-    double max = Double.NaN;
-    JsonNode range = null;
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    long nextLog = 0;
+    List<String> values = List.of();
+    List<String> reported = new ArrayList<>();
     while (System.nanoTime() < deadline) {
-      range =
-          cluster.subtaskMetric(
-              job, "Trainer", "replicaFingerprint", "min,max", Duration.ofSeconds(30));
-      if (range != null && range.has("min") && range.has("max")) {
-        min = range.path("min").asDouble();
-        max = range.path("max").asDouble();
-        if (Double.isFinite(min) && Double.isFinite(max) && max - min <= REPLICAS_AGREE) {
-          return new double[] {min, max};
+      reported.clear();
+      values = cluster.subtaskMetricValues(job, "Trainer", "replicaFingerprint", reported);
+      if (System.nanoTime() >= nextLog) {
+        LOG.info("replica fingerprints reported: {}", values);
+        if (values.stream().allMatch(v -> v == null)) {
+          LOG.info("trainer subtask 0 reports {}", reported);
+        }
+        nextLog = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      }
+      if (values.size() == 2 && values.stream().allMatch(v -> v != null)) {
+        double a = Double.parseDouble(values.get(0));
+        double b = Double.parseDouble(values.get(1));
+        // 0 is the fingerprint of no items: a replica that has not taken one since it started
+        if (a != 0 && b != 0 && Math.abs(a - b) <= REPLICAS_AGREE) {
+          return new double[] {a, b};
         }
       }
       Thread.sleep(1_000);
     }
-    throw new AssertionError("the trainer replicas' fingerprints still differ: " + range);
+    throw new AssertionError(
+        "the trainer replicas' fingerprints still differ: " + values + "; reported " + reported);
   }
 
   /**
