@@ -24,7 +24,7 @@ class OptionTablesTest {
         .as("README.md's option tables are stale: run `bin/towerstream options --write README.md`")
         .isEqualTo(readme);
     assertThat(tables.get("job"))
-        .contains("| `--model.dim` | `64` |", "| `--bootstrap-servers` |  |");
+        .contains("| `--model.dim` | `128` |", "| `--bootstrap-servers` |  |");
     assertThat(tables.get("store")).contains("| `--http-port` | `8080` |", "`--item-titles`");
     assertThat(tables.get("commands"))
         .contains(
