@@ -152,19 +152,25 @@ final class PeerReport {
     Optional<Measurement> cheapest =
         candidates.stream().filter(m -> m.recall() >= target).findFirst();
     String setting = "not reached";
-    double recall = candidates.stream().mapToDouble(Measurement::recall).max().orElse(Double.NaN);
+    // Not reached: the best recall measured, so the row says how far off it was ("-": none
+    // measured).
+    String recall =
+        candidates.stream().mapToDouble(Measurement::recall).max().stream()
+            .mapToObj(PeerReport::recall)
+            .findFirst()
+            .orElse("-");
     String qps = "-";
     String p99 = "-";
     if (cheapest.isPresent()) {
       Measurement m = cheapest.get();
       setting = side.settingName() + " " + setting(m.setting());
-      recall = m.recall();
+      recall = recall(m.recall());
       qps = String.format(Locale.ROOT, "%,.0f", m.latency().qps());
       p99 = String.format(Locale.ROOT, "%.2f", m.latency().p99());
     }
     return String.format(
         Locale.ROOT,
-        "| %-9s | %,9d | %10.2f | %-5s | %7d | %-11s | %-14s | %10.4f | %7s | %8s |",
+        "| %-9s | %,9d | %10.2f | %-5s | %7d | %-11s | %-14s | %10s | %7s | %8s |",
         data,
         items,
         target,
@@ -175,6 +181,10 @@ final class PeerReport {
         recall,
         qps,
         p99);
+  }
+
+  private static String recall(double value) {
+    return String.format(Locale.ROOT, "%.4f", value);
   }
 
   private static String setting(float value) {
