@@ -208,7 +208,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   /** When every changed item last went out, and the events trained at the previous publish. */
   private transient long lastFullPublish;
 
-  private transient long eventsAtLastPublish = -1;
+  // transient fields are set in initializeState: a cluster deserialises the operator, which skips
+  // field initialisers and leaves them 0
+  private transient long eventsAtLastPublish;
 
   // read by the metric reporter's thread, hence volatile snapshots rather than calls into the model
   private transient volatile ModelStats stats;
@@ -243,7 +245,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
    */
   private transient ReplicaFingerprint fingerprint;
 
-  private transient volatile double replicaFingerprint = Double.NaN;
+  private transient volatile double replicaFingerprint;
   // copied after each batch for the metric reporter's thread
   private transient volatile Map<String, RankingWindow> prequentialWindows;
 
@@ -275,6 +277,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     pending = new ArrayList<>(settings.model().batchSize());
     featureTokens = settings.model().featureTokens();
     batchDeadline = NO_DEADLINE;
+    eventsAtLastPublish = -1;
+    replicaFingerprint = Double.NaN;
     lastSequence = 0;
     sequenceEpoch = 0;
     publishWithheld =
@@ -696,7 +700,17 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     if (idle && fingerprint != null) {
       // only when idle: while it trains, a replica's items are ahead of the others' anyway, and
       // after a change of the tower weights the fingerprint costs a pass over every item
-      replicaFingerprint = fingerprint.update();
+      double taken = fingerprint.update();
+      if (Double.compare(taken, replicaFingerprint) != 0) {
+        LOG.info(
+            "Trainer {}/{} (attempt {}) idle: replica fingerprint {} over {} items",
+            subtask,
+            parallelism,
+            getRuntimeContext().getTaskInfo().getAttemptNumber(),
+            taken,
+            model.stats().items());
+      }
+      replicaFingerprint = taken;
     }
     ModelStats s = model.stats();
     stats = s;

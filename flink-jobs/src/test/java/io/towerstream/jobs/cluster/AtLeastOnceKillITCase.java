@@ -81,7 +81,7 @@ class AtLeastOnceKillITCase {
       long atKill = TwoTrainerKillITCase.killTrainer(cluster, job, config, 0, CLICKS / 4);
       cluster.awaitRunning(job, Duration.ofMinutes(2));
       PublishedModel.awaitTrained(config, () -> false, CLICKS, Duration.ofMinutes(2));
-      double[] fingerprints = TwoTrainerKillITCase.awaitReplicasAgree(cluster, job);
+      double[] fingerprints = TwoTrainerKillITCase.awaitReplicasAgree(cluster);
       JsonNode restored = cluster.restoredCheckpoint(job);
       cluster.stopWithDrain(job, work.resolve("savepoints"), Duration.ofMinutes(2));
 

@@ -299,36 +299,6 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     return null;
   }
 
-  /**
-   * A metric of each subtask of the vertex whose name starts with {@code vertexPrefix}, as Flink's
-   * metric fetcher has it now: one value per subtask, null for a subtask that does not report it
-   * (yet). When no subtask has it, the metric names the first subtask reports are in {@code
-   * reported}.
-   */
-  List<String> subtaskMetricValues(
-      String jobId, String vertexPrefix, String metric, List<String> reported) throws Exception {
-    JsonNode vertex = vertex(jobId, vertexPrefix);
-    String base = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/";
-    List<String> values = new ArrayList<>();
-    for (int i = 0; i < vertex.path("parallelism").asInt(); i++) {
-      String value = null;
-      for (JsonNode m : get(base + i + "/metrics")) {
-        String id = m.path("id").asText();
-        if (i == 0) {
-          reported.add(id);
-        }
-        if (id.endsWith("." + metric)) {
-          JsonNode got = get(base + i + "/metrics?get=" + id);
-          if (got.size() > 0) {
-            value = got.get(0).path("value").asText();
-          }
-        }
-      }
-      values.add(value);
-    }
-    return values;
-  }
-
   /** The newest completed checkpoint of the job (its external path), as the JobManager knows it. */
   String latestCheckpoint(String jobId) throws Exception {
     JsonNode completed = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");

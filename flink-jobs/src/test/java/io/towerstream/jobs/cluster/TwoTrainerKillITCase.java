@@ -6,12 +6,16 @@ import io.towerstream.jobs.ClickTraffic;
 import io.towerstream.jobs.JobConfig;
 import io.towerstream.jobs.PublishedModel;
 import io.towerstream.schemas.TopicProvisioner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -64,7 +68,7 @@ class TwoTrainerKillITCase {
       long atFirstKill = killTrainer(cluster, job, atTwo, 0, FIRST / 4);
       cluster.awaitRunning(job, Duration.ofMinutes(2));
       PublishedModel.awaitTrained(atTwo, () -> false, FIRST, Duration.ofMinutes(2));
-      double[] fingerprints = awaitReplicasAgree(cluster, job);
+      double[] fingerprints = awaitReplicasAgree(cluster);
       PublishedModel afterFirst = awaitCommitted(atTwo, FIRST);
       assertThat(atFirstKill).as("killed mid-stream").isLessThan(FIRST);
       assertThat(afterFirst.status().getEventsTrained())
@@ -172,36 +176,61 @@ class TwoTrainerKillITCase {
   }
 
   /**
-   * Waits until both trainer subtasks report a fingerprint of their item replica (taken when idle)
-   * and the two agree; returns them.
+   * Waits until both trainer subtasks of the restarted run (attempt 1 or later) have logged a
+   * fingerprint of their item replica (taken when idle) and the two agree; returns them. Read from
+   * the TaskManagers' logs rather than Flink's REST metrics: after a failover the JobManager's
+   * metric store may go on answering a subtask's metrics from an earlier attempt.
    */
-  static double[] awaitReplicasAgree(StandaloneFlinkCluster cluster, String job) throws Exception {
+  static double[] awaitReplicasAgree(StandaloneFlinkCluster cluster) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    long nextLog = 0;
-    List<String> values = List.of();
-    List<String> reported = new ArrayList<>();
+    Map<Integer, Fingerprint> latest = Map.of();
     while (System.nanoTime() < deadline) {
-      reported.clear();
-      values = cluster.subtaskMetricValues(job, "Trainer", "replicaFingerprint", reported);
-      if (System.nanoTime() >= nextLog) {
-        LOG.info("replica fingerprints reported: {}", values);
-        if (values.stream().allMatch(v -> v == null)) {
-          LOG.info("trainer subtask 0 reports {}", reported);
-        }
-        nextLog = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      }
-      if (values.size() == 2 && values.stream().allMatch(v -> v != null)) {
-        double a = Double.parseDouble(values.get(0));
-        double b = Double.parseDouble(values.get(1));
-        // 0 is the fingerprint of no items: a replica that has not taken one since it started
-        if (a != 0 && b != 0 && Math.abs(a - b) <= REPLICAS_AGREE) {
-          return new double[] {a, b};
-        }
+      latest = latestFingerprints(cluster.logDir());
+      Fingerprint a = latest.get(0);
+      Fingerprint b = latest.get(1);
+      if (a != null && b != null && Math.abs(a.value() - b.value()) <= REPLICAS_AGREE) {
+        return new double[] {a.value(), b.value()};
       }
       Thread.sleep(1_000);
     }
     throw new AssertionError(
-        "the trainer replicas' fingerprints still differ: " + values + "; reported " + reported);
+        "the trainer replicas' fingerprints after the restart still differ: " + latest);
+  }
+
+  /** One logged fingerprint: the subtask's attempt, the value, the items it covers. */
+  record Fingerprint(int attempt, double value, int items) {}
+
+  private static final Pattern FINGERPRINT =
+      Pattern.compile(
+          "Trainer (\\d+)/2 \\(attempt (\\d+)\\) idle: replica fingerprint (\\S+) over (\\d+) items");
+
+  /**
+   * Per trainer subtask, the last fingerprint its newest attempt logged; attempt 0 (the run before
+   * the kill) does not count.
+   */
+  static Map<Integer, Fingerprint> latestFingerprints(Path logDir) throws IOException {
+    Map<Integer, Fingerprint> latest = new TreeMap<>();
+    try (var logs = Files.list(logDir)) {
+      for (Path log :
+          logs.filter(p -> p.getFileName().toString().startsWith("taskmanager")).toList()) {
+        for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+          var m = FINGERPRINT.matcher(line);
+          if (!m.find() || Integer.parseInt(m.group(2)) == 0) {
+            continue;
+          }
+          Fingerprint f =
+              new Fingerprint(
+                  Integer.parseInt(m.group(2)),
+                  Double.parseDouble(m.group(3)),
+                  Integer.parseInt(m.group(4)));
+          latest.merge(
+              Integer.parseInt(m.group(1)),
+              f,
+              (old, now) -> now.attempt() >= old.attempt() ? now : old);
+        }
+      }
+    }
+    return latest;
   }
 
   /**

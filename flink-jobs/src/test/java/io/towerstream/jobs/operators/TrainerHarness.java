@@ -17,6 +17,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.InstantiationUtil;
 
 /**
  * One trainer subtask in Flink's keyed two-input operator harness, as the job wires it: clicks
@@ -56,16 +57,40 @@ final class TrainerHarness implements AutoCloseable {
       long processingTime,
       long restoredCheckpointId)
       throws Exception {
+    return open(
+        new TrainerOperator(settings, models, Topics.MODEL_SYNC.defaultName()),
+        parallelism,
+        subtask,
+        state,
+        processingTime,
+        restoredCheckpointId);
+  }
+
+  /**
+   * As a cluster runs it: the operator serialised and read back, as it travels to a TaskManager
+   * (which skips the initialisers of transient fields).
+   */
+  static TrainerHarness openShipped(
+      TrainerSettings settings, ModelFactory models, int parallelism, int subtask)
+      throws Exception {
+    TrainerOperator shipped =
+        InstantiationUtil.clone(
+            new TrainerOperator(settings, models, Topics.MODEL_SYNC.defaultName()));
+    return open(shipped, parallelism, subtask, null, 0, -1);
+  }
+
+  private static TrainerHarness open(
+      TrainerOperator operator,
+      int parallelism,
+      int subtask,
+      OperatorSubtaskState state,
+      long processingTime,
+      long restoredCheckpointId)
+      throws Exception {
     var h =
         new KeyedTwoInputStreamOperatorTestHarness<
             String, ClickEvent, TrainerSideInput, EmbeddingUpdate>(
-            new TrainerOperator(settings, models, Topics.MODEL_SYNC.defaultName()),
-            new UserIdKey(),
-            null,
-            Types.STRING,
-            MAX_PARALLELISM,
-            parallelism,
-            subtask);
+            operator, new UserIdKey(), null, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
     h.setup(new AvroRecordSerializer<>(EmbeddingUpdate.class));
     h.setProcessingTime(processingTime);
     if (restoredCheckpointId >= 0) {

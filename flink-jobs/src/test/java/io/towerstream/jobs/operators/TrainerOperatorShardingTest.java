@@ -89,6 +89,20 @@ class TrainerOperatorShardingTest {
   }
 
   @Test
+  void aFingerprintNotYetTakenIsNaNOnATaskManagerToo() throws Exception {
+    try (TrainerHarness h = TrainerHarness.openShipped(settings(), new FakeModel.Factory(), 2, 0)) {
+      assertThat(h.operator().replicaFingerprint()).as("before the first idle publish").isNaN();
+      for (int k = 0; k < BATCH; k++) {
+        h.click("u" + k % 3, "i" + k, k);
+      }
+      h.setProcessingTime(PUBLISH_MS);
+      assertThat(h.operator().replicaFingerprint()).as("the first publish is never idle").isNaN();
+      h.setProcessingTime(2 * PUBLISH_MS);
+      assertThat(h.operator().replicaFingerprint()).as("taken when idle").isFinite();
+    }
+  }
+
+  @Test
   void userRowsLiveInKeyedStateAndComeBackOnRestore() throws Exception {
     OperatorSubtaskState state;
     try (TrainerHarness h = open(1, 0, null)) {
