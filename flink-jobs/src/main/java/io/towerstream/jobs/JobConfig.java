@@ -849,7 +849,8 @@ public final class JobConfig implements Serializable {
     HASHMAP,
     /**
      * Flink's embedded RocksDB: local disk, incremental checkpoints. Its frocksdbjni cannot share a
-     * JVM with the store's rocksdbjni (STACK.md trap 2), so the one-process demo cannot use it; a
+     * JVM with the store's rocksdbjni (both ship package org.rocksdb and one native library name,
+     * so whichever loads first breaks the other), so the one-process demo cannot use it; a
      * cluster's lib/ has it.
      */
     ROCKSDB;

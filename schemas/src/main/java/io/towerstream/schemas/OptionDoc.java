@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One option of a process as its users read it: the name (without {@code --}), the default as text
  * (empty when required or none) and what it does. Each process lists its options once, in its own
- * parser, and hands them out as these for its usage text and for the README's generated tables.
+ * parser, and hands them out as these for its usage text and for the generated tables of
+ * docs/configuration.md.
  */
 public record OptionDoc(String name, String defaultValue, String description) {
 

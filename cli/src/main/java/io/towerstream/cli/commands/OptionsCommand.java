@@ -13,23 +13,34 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code towerstream options}: every option of every process, as the README's tables show them. */
+/**
+ * {@code towerstream options}: every option of every process, as the tables of {@code
+ * docs/configuration.md} show them.
+ */
 @Command(
     name = "options",
     mixinStandardHelpOptions = true,
     description =
         "Prints every option of the training job, the store and each command as Markdown tables, "
-            + "from the code that parses them; --write rewrites the tables in a README.")
+            + "from the code that parses them; --write rewrites the tables in docs/configuration.md.")
 public final class OptionsCommand implements Callable<Integer> {
+  /** The page that holds the generated tables, relative to the repository root. */
+  public static final String DEFAULT_TARGET = "docs/configuration.md";
+
   @Spec CommandSpec spec;
 
   @Mixin ConfigFileOption config;
 
   @Option(
       names = "--write",
-      paramLabel = "README",
+      arity = "0..1",
+      fallbackValue = DEFAULT_TARGET,
+      paramLabel = "FILE",
       description =
-          "Rewrite the option tables between the <!-- options:NAME --> markers of this file.")
+          "Rewrite the option tables between the <!-- options:NAME --> markers of this file "
+              + "(without a value: "
+              + DEFAULT_TARGET
+              + ", relative to the working directory).")
   Path write;
 
   @Override
@@ -37,8 +48,8 @@ public final class OptionsCommand implements Callable<Integer> {
     Map<String, String> tables =
         OptionTables.tables(Towerstream.commandLine(Map.of())); // no env in the docs
     if (write != null) {
-      String readme = Files.readString(write, StandardCharsets.UTF_8);
-      Files.writeString(write, OptionTables.update(readme, tables), StandardCharsets.UTF_8);
+      String page = Files.readString(write, StandardCharsets.UTF_8);
+      Files.writeString(write, OptionTables.update(page, tables), StandardCharsets.UTF_8);
       spec.commandLine()
           .getOut()
           .println("rewrote " + tables.size() + " option tables in " + write);

@@ -14,11 +14,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The README's option tables, generated from the one place each option is declared: {@link
- * JobConfig} for the training job, {@link StoreArgs} for the store, the picocli annotations for
- * every other command. Each table sits in the README between {@code <!-- options:NAME -->} and
- * {@code <!-- /options:NAME -->}; {@link #update} rewrites them, and a test fails when the
- * committed README differs from what the code says.
+ * The option tables of {@code docs/configuration.md}, generated from the one place each option is
+ * declared: {@link JobConfig} for the training job, {@link StoreArgs} for the store, the picocli
+ * annotations for every other command. Each table sits in the page between {@code <!-- options:NAME
+ * -->} and {@code <!-- /options:NAME -->}; {@link #update} rewrites them, and a test fails when the
+ * committed page differs from what the code says.
  */
 public final class OptionTables {
   /**
@@ -30,11 +30,11 @@ public final class OptionTables {
   private OptionTables() {}
 
   /**
-   * Every generated table by region name, in README order.
+   * Every generated table by region name, in page order.
    *
    * @param root the command line to document, built over an empty environment (picocli writes
    *     defaults into the descriptions, and a variable set by whoever runs this must not leak into
-   *     the README)
+   *     the page)
    */
   public static Map<String, String> tables(CommandLine root) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -44,9 +44,9 @@ public final class OptionTables {
     return out;
   }
 
-  /** {@code readme} with each region's content replaced by its table. */
-  public static String update(String readme, Map<String, String> tables) {
-    String out = readme;
+  /** {@code page} with each region's content replaced by its table. */
+  public static String update(String page, Map<String, String> tables) {
+    String out = page;
     for (Map.Entry<String, String> t : tables.entrySet()) {
       String open = "<!-- options:" + t.getKey() + " -->\n";
       String close = "<!-- /options:" + t.getKey() + " -->";
@@ -54,7 +54,7 @@ public final class OptionTables {
       int to = out.indexOf(close);
       if (from < 0 || to < from) {
         throw new IllegalArgumentException(
-            "the README lacks the region " + open.strip() + " ... " + close);
+            "the page lacks the region " + open.strip() + " ... " + close);
       }
       out = out.substring(0, from + open.length()) + t.getValue() + out.substring(to);
     }

@@ -4,25 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.towerstream.cli.Towerstream;
+import io.towerstream.cli.commands.OptionsCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
- * The README's option tables are what the code parses: every option documented once, in the code.
+ * The option tables of docs/configuration.md are what the code parses: every option documented
+ * once, in the code.
  */
 class OptionTablesTest {
-  private static final Path README = Path.of("..", "README.md");
+  private static final Path PAGE = Path.of("..").resolve(OptionsCommand.DEFAULT_TARGET);
 
   @Test
-  void theReadmesOptionTablesAreTheOnesTheCodeGenerates() throws Exception {
-    String readme = Files.readString(README, StandardCharsets.UTF_8);
+  void theConfigurationPagesOptionTablesAreTheOnesTheCodeGenerates() throws Exception {
+    String page = Files.readString(PAGE, StandardCharsets.UTF_8);
     Map<String, String> tables = OptionTables.tables(Towerstream.commandLine(Map.of()));
-    assertThat(OptionTables.update(readme, tables))
-        .as("README.md's option tables are stale: run `bin/towerstream options --write README.md`")
-        .isEqualTo(readme);
+    assertThat(OptionTables.update(page, tables))
+        .as(
+            "docs/configuration.md's option tables are stale: run `bin/towerstream options"
+                + " --write docs/configuration.md`")
+        .isEqualTo(page);
     assertThat(tables.get("job"))
         .contains("| `--model.dim` | `128` |", "| `--bootstrap-servers` |  |");
     assertThat(tables.get("store")).contains("| `--http-port` | `8080` |", "`--item-titles`");
@@ -31,6 +36,22 @@ class OptionTablesTest {
             "<code>towerstream demo</code>",
             "TOWERSTREAM_BENCH_TRAIN_",
             "| `--job-metrics-port` | `9249` |");
+  }
+
+  @Test
+  void theReadmeLeavesTheTablesToTheConfigurationPage() throws Exception {
+    assertThat(Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8))
+        .as("the option tables live in docs/configuration.md only")
+        .doesNotContain("<!-- options:");
+  }
+
+  @Test
+  void writeWithoutAValueTargetsTheConfigurationPage() {
+    CommandLine options = new CommandLine(new OptionsCommand());
+    assertThat(options.parseArgs("--write").matchedOptionValue("--write", Path.of("x")))
+        .isEqualTo(Path.of("docs", "configuration.md"));
+    assertThat(options.parseArgs("--write", "other.md").matchedOptionValue("--write", Path.of("x")))
+        .isEqualTo(Path.of("other.md"));
   }
 
   @Test

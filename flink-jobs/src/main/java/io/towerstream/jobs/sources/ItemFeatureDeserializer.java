@@ -110,7 +110,9 @@ public final class ItemFeatureDeserializer
 
   private AvroCodec<ItemFeatures> codec() {
     if (codec == null) {
-      // before Avro resolves any generated class in this (task manager) JVM; see STACK.md trap 1
+      // before Avro resolves any generated class in this (task manager) JVM: Avro 1.12 refuses
+      // generated classes outside its trusted packages, and Flink would then restart the job
+      // forever
       AvroTrust.ensure();
       codec = Topics.ITEM_FEATURES.codec();
     }

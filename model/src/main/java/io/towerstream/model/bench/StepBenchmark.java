@@ -13,9 +13,10 @@ import java.util.List;
 
 /**
  * Times training steps on a synthetic stream and prints the figures; asserts nothing. Run with
- * {@code OMP_NUM_THREADS=1} (see STACK.md trap 3): {@code java -cp <model classpath>
- * io.towerstream.model.bench.StepBenchmark [batch] [dim] [negatives] [steps] [projection]
- * [key=value …]}, the keys those of {@link io.towerstream.model.eval.QualityHarness#configure}.
+ * {@code OMP_NUM_THREADS=1} (ND4J's two default OpenMP threads make small steps 2.5-3x slower on
+ * few cores): {@code java -cp <model classpath> io.towerstream.model.bench.StepBenchmark [batch]
+ * [dim] [negatives] [steps] [projection] [key=value …]}, the keys those of {@link
+ * io.towerstream.model.eval.QualityHarness#configure}.
  */
 public final class StepBenchmark {
   private StepBenchmark() {}
