@@ -1,11 +1,9 @@
 package io.towerstream.model.optim;
 
-import io.towerstream.model.tables.IdTable;
-
 /**
  * A sparse optimizer for embedding tables: each row carries its own state right after its weights
- * ({@link IdTable#stateWidth()} floats), so only the rows a batch touches are read or written and
- * eviction drops a row's state with the row.
+ * ({@link OptimizedRows#stateWidth()} floats), so only the rows a batch touches are read or written
+ * and eviction drops a row's state with the row.
  *
  * <p>Callers must sum the gradients of ids repeated within a batch first ({@link RowGradientSum})
  * so each row gets exactly one update per step.
@@ -24,7 +22,7 @@ public interface RowOptimizer {
    * Updates each row {@code slots[k] >= 0} of {@code table} with gradient {@code scale ·
    * grads[k·dim..]}. Mutates the table only; rows with slot -1 are skipped.
    */
-  default void apply(IdTable table, int[] slots, float[] grads, float scale) {
+  default void apply(OptimizedRows table, int[] slots, float[] grads, float scale) {
     if (table.stateWidth() != stateWidth(table.dim())) {
       throw new IllegalArgumentException(
           "table rows hold "

@@ -1,5 +1,6 @@
 package io.towerstream.model.tables;
 
+import io.towerstream.model.optim.OptimizedRows;
 import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 import java.util.Arrays;
@@ -27,7 +28,7 @@ import java.util.Map;
  * #setClock}), the trained-event count, so idleness is measured in events and is deterministic. Not
  * thread-safe.
  */
-public final class IdTable {
+public final class IdTable implements OptimizedRows {
   private final int dim;
   private final int maxRows;
   private final int stateWidth;
@@ -83,6 +84,7 @@ public final class IdTable {
     this.evictionListener = listener;
   }
 
+  @Override
   public int dim() {
     return dim;
   }
@@ -100,6 +102,7 @@ public final class IdTable {
   }
 
   /** Floats of optimizer state after each row's weights. */
+  @Override
   public int stateWidth() {
     return stateWidth;
   }
@@ -279,10 +282,12 @@ public final class IdTable {
    * The array holding a row: weights at {@code offset(slot)..+dim}, the optimizer state right
    * after.
    */
+  @Override
   public float[] chunk(int slot) {
     return rows.chunk(slot);
   }
 
+  @Override
   public int offset(int slot) {
     return rows.offset(slot);
   }
