@@ -248,9 +248,7 @@ public final class OptionSet {
           o.isRequired()
               ? " (required)"
               : d.defaultValue().isEmpty() ? "" : " (default: " + d.defaultValue() + ")";
-      String aliases =
-          o.aliases().isEmpty() ? "" : " (alias --" + String.join(", --", o.aliases()) + ")";
-      out.append(String.format(Locale.ROOT, format, o.name(), d.description() + aliases, shown));
+      out.append(String.format(Locale.ROOT, format, o.name(), d.description(), shown));
     }
     for (PassThrough p : passThroughs) {
       out.append(String.format(Locale.ROOT, format, p.prefix + "<property>", p.description, ""));

@@ -223,7 +223,7 @@ class OptionSetTest {
     assertThat(usage)
         .startsWith("Options:\n")
         .contains("--model.dim", "Width. (default: 128)")
-        .contains("Port. (alias --port) (default: 8080)")
+        .contains("Port. (default: 8080)")
         .contains("--kafka.<property>", "--config", "model.dim=32")
         .contains("TOWERSTREAM_JOB_MODEL_DIM");
     assertThat(LAYERED.docs())

@@ -1,10 +1,10 @@
 package io.towerstream.jobs;
 
+import io.towerstream.config.OptionDoc;
 import io.towerstream.jobs.functions.ClickRules;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.LayeredOptions;
-import io.towerstream.schemas.OptionDoc;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.ValueFormat;
