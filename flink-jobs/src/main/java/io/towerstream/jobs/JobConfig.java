@@ -1,10 +1,16 @@
 package io.towerstream.jobs;
 
+import static io.towerstream.config.Binding.bind;
+
+import io.towerstream.config.Binding;
+import io.towerstream.config.OptionDoc;
+import io.towerstream.config.OptionSet;
+import io.towerstream.config.OptionValues;
+import io.towerstream.config.Source;
 import io.towerstream.jobs.functions.ClickRules;
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.ModelOptions;
 import io.towerstream.schemas.KafkaClientProperties;
-import io.towerstream.schemas.LayeredOptions;
-import io.towerstream.schemas.OptionDoc;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.ValueFormat;
@@ -15,18 +21,11 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -65,7 +64,7 @@ public final class JobConfig implements Serializable {
   private final int trainerParallelism;
   private final int maxParallelism;
   private final long syncIntervalMs;
-  private final StateBackend stateBackend;
+  private final StateBackend stateBackend; // null: the cluster's
   private final long watermarkOutOfOrdernessMs;
   private final long watermarkIdlenessMs;
   private final long batchMaxWaitMs;
@@ -81,10 +80,10 @@ public final class JobConfig implements Serializable {
   private final ModelConfig model;
   private final DeliveryGuarantee delivery;
   private final String transactionalIdPrefix;
-  private final long checkpointIntervalMs;
+  private final Long checkpointIntervalMs; // null: the cluster's
   private final String checkpointDir;
-  private final int restartAttempts;
-  private final long restartDelayMs;
+  private final Integer restartAttempts; // both null: the cluster's restart strategy
+  private final Long restartDelayMs;
   private final String kafkaConfigFile;
 
   /** {@code --kafka.<property>} options only (sorted); {@link #kafkaProperties} adds the file's. */
@@ -141,609 +140,222 @@ public final class JobConfig implements Serializable {
   }
 
   // ---------------------------------------------------------------------------------------------------------
-  // The options: name, meaning, how to read one into a builder and how to write one back. Defaults
-  // live in
-  // the Builder's field initialisers (and ModelConfig.Builder's); usage() prints them from there.
-  // ---------------------------------------------------------------------------------------------------------
+  // The options (declared in JobOptions and ModelOptions) tied to the builder and back, in the
+  // order
+  // of the usage text and the docs
 
-  private record Option(
-      String name,
-      String doc,
-      BiConsumer<Builder, String> parse,
-      Function<JobConfig, String> format) {}
+  private static final List<Binding<Builder, JobConfig, ?>> BINDINGS = bindings();
 
-  private static final List<Option> OPTIONS =
-      List.of(
-          new Option(
-              "bootstrap-servers",
-              "Kafka bootstrap servers, host:port[,host:port]. Required.",
-              (b, v) -> b.bootstrapServers(v),
-              c -> c.bootstrapServers),
-          new Option(
-              KafkaClientProperties.FILE_OPTION,
-              "Properties file of Kafka client settings for every consumer and "
-                  + "producer of the job (security.protocol, sasl.*, ssl.*), read where the job's main runs; "
-                  + "--kafka.<property> value sets one and wins over the file. Keep secrets in the file.",
-              (b, v) -> b.kafkaConfigFile(v.isEmpty() ? null : v),
-              c -> c.kafkaConfigFile == null ? "" : c.kafkaConfigFile),
-          new Option(
-              "topic.clicks",
-              "Input topic of clicks (ClickEvents, encoded as clicks.format says).",
-              (b, v) -> b.clicksTopic(v),
-              c -> c.clicksTopic),
-          new Option(
-              "topic.dlq",
-              "Output topic of DeadLetters (records that could not be used).",
-              (b, v) -> b.dlqTopic(v),
-              c -> c.dlqTopic),
-          new Option(
-              "topic.embeddings",
-              "Output topic of EmbeddingUpdates (compacted).",
-              (b, v) -> b.embeddingsTopic(v),
-              c -> c.embeddingsTopic),
-          new Option(
-              "topic.status",
-              "Output topic of TrainerStatus records (compacted).",
-              (b, v) -> b.statusTopic(v),
-              c -> c.statusTopic),
-          new Option(
-              "topic.sync",
-              "Topic through which the trainer subtasks exchange item and tower deltas (internal; "
-                  + "one partition).",
-              (b, v) -> b.syncTopic(v),
-              c -> c.syncTopic),
-          new Option(
-              "topic.item-features",
-              "Input topic of ItemFeatures (encoded as item-features.format says), the item "
-                  + "catalogue (compacted, key = item id; a tombstone withdraws an item's features); "
-                  + "always read from the beginning.",
-              (b, v) -> b.itemFeaturesTopic(v),
-              c -> c.itemFeaturesTopic),
-          new Option(
-              InputOptions.CLICKS_FORMAT,
-              InputOptions.CLICKS_FORMAT_DOC,
-              (b, v) -> b.clicksFormat(parseEnum(InputOptions.CLICKS_FORMAT, v, ValueFormat.class)),
-              c -> c.clicksFormat.cliName()),
-          new Option(
-              InputOptions.CLICKS_USER_FIELD,
-              InputOptions.CLICKS_USER_FIELD_DOC,
-              (b, v) -> b.clicksUserField = v,
-              c -> c.clicksJson.userField()),
-          new Option(
-              InputOptions.CLICKS_ITEM_FIELD,
-              InputOptions.CLICKS_ITEM_FIELD_DOC,
-              (b, v) -> b.clicksItemField = v,
-              c -> c.clicksJson.itemField()),
-          new Option(
-              InputOptions.CLICKS_TIME_FIELD,
-              InputOptions.CLICKS_TIME_FIELD_DOC,
-              (b, v) -> b.clicksTimeField = v,
-              c -> c.clicksJson.timeField()),
-          new Option(
-              InputOptions.CLICKS_TIME_FORMAT,
-              InputOptions.CLICKS_TIME_FORMAT_DOC,
-              (b, v) ->
-                  b.clicksTimeFormat =
-                      parseEnum(InputOptions.CLICKS_TIME_FORMAT, v, EventTimeFormat.class),
-              c -> c.clicksJson.timeFormat().cliName()),
-          new Option(
-              InputOptions.CLICKS_TYPE_FIELD,
-              InputOptions.CLICKS_TYPE_FIELD_DOC,
-              (b, v) -> b.clicksTypeField = v,
-              c -> c.clicksJson.typeField()),
-          new Option(
-              InputOptions.CLICKS_WEIGHT_FIELD,
-              InputOptions.CLICKS_WEIGHT_FIELD_DOC,
-              (b, v) -> b.clicksWeightField = v,
-              c -> c.clicksJson.weightField()),
-          new Option(
-              InputOptions.ITEMS_FORMAT,
-              InputOptions.ITEMS_FORMAT_DOC,
-              (b, v) ->
-                  b.itemFeaturesFormat(parseEnum(InputOptions.ITEMS_FORMAT, v, ValueFormat.class)),
-              c -> c.itemFeaturesFormat.cliName()),
-          new Option(
-              InputOptions.ITEMS_ITEM_FIELD,
-              InputOptions.ITEMS_ITEM_FIELD_DOC,
-              (b, v) -> b.itemsItemField = v,
-              c -> c.itemFeaturesJson.itemField()),
-          new Option(
-              InputOptions.ITEMS_CATEGORIES_FIELD,
-              InputOptions.ITEMS_CATEGORIES_FIELD_DOC,
-              (b, v) -> b.itemsCategoriesField = v,
-              c -> c.itemFeaturesJson.categoriesField()),
-          new Option(
-              InputOptions.ITEMS_TAGS_FIELD,
-              InputOptions.ITEMS_TAGS_FIELD_DOC,
-              (b, v) -> b.itemsTagsField = v,
-              c -> c.itemFeaturesJson.tagsField()),
-          new Option(
-              InputOptions.ITEMS_NUMERIC_FIELD,
-              InputOptions.ITEMS_NUMERIC_FIELD_DOC,
-              (b, v) -> b.itemsNumericField = v,
-              c -> c.itemFeaturesJson.numericField()),
-          new Option(
-              "group-id",
-              "Kafka consumer group of the click source (offsets are committed on checkpoints).",
-              (b, v) -> b.groupId(v),
-              c -> c.groupId),
-          new Option(
-              "starting-offsets",
-              "earliest | latest | committed: where to start without a checkpoint; "
-                  + "committed falls back to earliest for partitions without a commit.",
-              (b, v) -> b.startingOffsets(parseEnum("starting-offsets", v, StartingOffsets.class)),
-              c -> c.startingOffsets.cliName()),
-          new Option(
-              "parallelism.source",
-              "Parallelism of the Kafka source and validation; 0 = the environment's.",
-              (b, v) -> b.sourceParallelism(parseInt("parallelism.source", v)),
-              c -> Integer.toString(c.sourceParallelism)),
-          new Option(
-              "parallelism.trainer",
-              "Trainer subtasks. Users (rows, histories) are sharded by user id in keyed "
-                  + "state; each subtask holds a replica of the item rows and tower weights, kept in step through "
-                  + "topic.sync (see flink-jobs/README.md, Sharded training).",
-              (b, v) -> b.trainerParallelism(parseInt("parallelism.trainer", v)),
-              c -> Integer.toString(c.trainerParallelism)),
-          new Option(
-              "parallelism.max",
-              "Maximum trainer parallelism (key groups of the user state): a job can be "
-                  + "rescaled up to it from a savepoint, and it cannot change for the life of the state.",
-              (b, v) -> b.maxParallelism(parseInt("parallelism.max", v)),
-              c -> Integer.toString(c.maxParallelism)),
-          new Option(
-              "sync.interval-ms",
-              "How often each trainer subtask sends its item and tower changes to the others "
-                  + "(and at every checkpoint); bounds how stale a replica's item rows are.",
-              (b, v) -> b.syncIntervalMs(parseLong("sync.interval-ms", v)),
-              c -> Long.toString(c.syncIntervalMs)),
-          new Option(
-              "state.backend",
-              "hashmap | rocksdb: Flink state backend. hashmap keeps state on the heap (full "
-                  + "checkpoints, written asynchronously); rocksdb keeps the user rows on local disk and checkpoints "
-                  + "incrementally (Flink's distribution provides it; the embedded demo cannot, see flink-jobs/README.md).",
-              (b, v) -> b.stateBackend(parseEnum("state.backend", v, StateBackend.class)),
-              c -> c.stateBackend.name().toLowerCase(Locale.ROOT)),
-          new Option(
-              "watermark.out-of-orderness-ms",
-              "How far event times may run backwards before events are late.",
-              (b, v) -> b.watermarkOutOfOrdernessMs(parseLong("watermark.out-of-orderness-ms", v)),
-              c -> Long.toString(c.watermarkOutOfOrdernessMs)),
-          new Option(
-              "watermark.idleness-ms",
-              "A partition without events this long stops holding watermarks back; "
-                  + "0 = never idle.",
-              (b, v) -> b.watermarkIdlenessMs(parseLong("watermark.idleness-ms", v)),
-              c -> Long.toString(c.watermarkIdlenessMs)),
-          new Option(
-              "batch.max-wait-ms",
-              "A partial batch is trained this long after its first event, so freshness "
-                  + "holds at low traffic; 0 = batches close by count only (fully deterministic).",
-              (b, v) -> b.batchMaxWaitMs(parseLong("batch.max-wait-ms", v)),
-              c -> Long.toString(c.batchMaxWaitMs)),
-          new Option(
-              "publish.interval-ms",
-              "How often changed embeddings and a status record are published.",
-              (b, v) -> b.publishIntervalMs(parseLong("publish.interval-ms", v)),
-              c -> Long.toString(c.publishIntervalMs)),
-          new Option(
-              "publish.item-refresh-ms",
-              "Items changed only as sampled negatives or history items (clicked by "
-                  + "nobody since the last publish) are published at most this often, and whenever training pauses; "
-                  + "clicked items and users go out every publish. 0 = every changed item at every publish.",
-              (b, v) -> b.itemRefreshMs(parseLong("publish.item-refresh-ms", v)),
-              c -> Long.toString(c.itemRefreshMs)),
-          new Option(
-              "validation.max-id-length",
-              "Longest user or item id accepted (characters); longer ones go to "
-                  + "the dead-letter topic.",
-              (b, v) -> b.maxIdLength(parseInt("validation.max-id-length", v)),
-              c -> Integer.toString(c.clickRules.maxIdLength())),
-          new Option(
-              "validation.max-weight",
-              "Largest click weight accepted; larger ones go to the dead-letter topic.",
-              (b, v) -> b.maxWeight((float) parseDouble("validation.max-weight", v)),
-              c -> Float.toString(c.clickRules.maxWeight())),
-          new Option(
-              "validation.max-future-ms",
-              "How far ahead of the job's clock an event time may be; later ones (and "
-                  + "any before 1970) go to the dead-letter topic.",
-              (b, v) -> b.maxFutureMs(parseLong("validation.max-future-ms", v)),
-              c -> Long.toString(c.clickRules.maxFutureMs())),
-          new Option(
-              "eval.prequential.sample-rate",
-              "Share of users (a fixed cohort, by id hash) whose clicks are scored "
-                  + "test-then-train before they train; 0 = off. Each scored event ranks every known item.",
-              (b, v) -> b.prequentialSampleRate(parseDouble("eval.prequential.sample-rate", v)),
-              c -> Double.toString(c.prequentialSampleRate)),
-          new Option(
-              "eval.prequential.budget",
-              "Most time test-then-train scoring may take, as a share of the training "
-                  + "time: above it the cohort shrinks (large catalogues); 0 = no limit.",
-              (b, v) -> b.prequentialBudget(parseDouble("eval.prequential.budget", v)),
-              c -> Double.toString(c.prequentialBudget)),
-          new Option(
-              "eval.prequential.window",
-              "Scored events in the sliding window of the published metrics.",
-              (b, v) -> b.prequentialWindow(parseInt("eval.prequential.window", v)),
-              c -> Integer.toString(c.prequentialWindow)),
-          new Option(
-              "eval.prequential.popularity-window",
-              "Events counted by the recent-popularity baseline.",
-              (b, v) ->
-                  b.prequentialPopularityWindow(parseInt("eval.prequential.popularity-window", v)),
-              c -> Integer.toString(c.prequentialPopularityWindow)),
-          new Option(
-              "eval.prequential.from-time",
-              "Event time (epoch milliseconds) from which clicks are scored; earlier ones still "
-                  + "count for the popularity baselines, the known items and each user's seen items, "
-                  + "so a replayed log is judged on its tail by all that came before (what `towerstream "
-                  + "eval` sets); 0 = every click.",
-              (b, v) -> b.prequentialFromTimeMs(parseLong("eval.prequential.from-time", v)),
-              c -> Long.toString(c.prequentialFromTimeMs)),
-          new Option(
-              "model.version",
-              "Model generation stamped on every update; vectors compare only within one.",
-              (b, v) -> b.modelVersion(parseLong("model.version", v)),
-              c -> Long.toString(c.modelVersion)),
-          new Option(
-              "delivery",
-              "at-least-once | exactly-once for the Kafka sinks. exactly-once writes in "
-                  + "transactions committed on checkpoints: readers must use isolation.level=read_committed and see "
-                  + "updates only when a checkpoint completes. The demo and the benchmarks default to at-least-once.",
-              (b, v) -> b.delivery(parseDelivery(v)),
-              c -> cliName(c.delivery)),
-          new Option(
-              "sink.transactional-id-prefix",
-              "Prefix of the Kafka transactional ids (exactly-once only); "
-                  + "must be unique per job on the Kafka cluster.",
-              (b, v) -> b.transactionalIdPrefix(v),
-              c -> c.transactionalIdPrefix),
-          new Option(
-              "checkpoint.interval-ms",
-              "Checkpoint interval: bounds replay after a failure and, with "
-                  + "exactly-once, the latency of visible updates.",
-              (b, v) -> b.checkpointIntervalMs(parseLong("checkpoint.interval-ms", v)),
-              c -> Long.toString(c.checkpointIntervalMs)),
-          new Option(
-              "checkpoint.dir",
-              "Durable checkpoint directory shared by all machines (s3://, hdfs://, "
-                  + "file:// on a shared mount); empty = the cluster's execution.checkpointing.dir.",
-              (b, v) -> b.checkpointDir(v),
-              c -> c.checkpointDir == null ? "" : c.checkpointDir),
-          new Option(
-              "restart.attempts",
-              "Restarts (from the last checkpoint) before the job fails for good.",
-              (b, v) -> b.restartAttempts(parseInt("restart.attempts", v)),
-              c -> Integer.toString(c.restartAttempts)),
-          new Option(
-              "restart.delay-ms",
-              "Pause before each restart.",
-              (b, v) -> b.restartDelayMs(parseLong("restart.delay-ms", v)),
-              c -> Long.toString(c.restartDelayMs)),
-          // model hyper-parameters: names match ModelConfig's validation messages; defaults are
-          // ModelConfig's
-          modelInt(
-              "model.dim",
-              "Embedding and tower output dimension.",
-              ModelConfig.Builder::dim,
-              ModelConfig::dim),
-          modelInt(
-              "model.batch-size",
-              "Positive pairs per training step (a batch closes at this count).",
-              ModelConfig.Builder::batchSize,
-              ModelConfig::batchSize),
-          modelFloat(
-              "model.temperature",
-              "Softmax temperature.",
-              ModelConfig.Builder::temperature,
-              ModelConfig::temperature),
-          modelFloat(
-              "model.learning-rate",
-              "Learning rate of the id embedding tables (Adam or Adagrad, model.table.optimizer).",
-              ModelConfig.Builder::learningRate,
-              ModelConfig::learningRate),
-          modelFloat(
-              "model.tower-learning-rate",
-              "Adam learning rate of the dense tower weights.",
-              ModelConfig.Builder::towerLearningRate,
-              ModelConfig::towerLearningRate),
-          modelBool(
-              "model.tower-projection",
-              "true | false: a learned d x d projection after each id embedding.",
-              ModelConfig.Builder::towerProjection,
-              ModelConfig::towerProjection),
-          modelInt(
-              "model.tower.mlp-hidden",
-              "Hidden width of a residual MLP on top of each tower; 0 = none.",
-              ModelConfig.Builder::towerMlpHidden,
-              ModelConfig::towerMlpHidden),
-          modelBool(
-              "model.log-q",
-              "true | false: correct logits by log q(item) (Yi et al. 2019).",
-              ModelConfig.Builder::logQCorrection,
-              ModelConfig::logQCorrection),
-          modelInt(
-              "model.reservoir.capacity",
-              "Distinct recent items kept for sampled negatives.",
-              ModelConfig.Builder::reservoirCapacity,
-              ModelConfig::reservoirCapacity),
-          modelInt(
-              "model.reservoir.negatives",
-              "Reservoir negatives per batch; 0 = in-batch negatives only.",
-              ModelConfig.Builder::reservoirNegatives,
-              ModelConfig::reservoirNegatives),
-          modelDouble(
-              "model.reservoir.alpha",
-              "Negative draw probability ~ count^alpha: 0 uniform, 1 by popularity.",
-              ModelConfig.Builder::reservoirAlpha,
-              ModelConfig::reservoirAlpha),
-          modelDouble(
-              "model.frequency.decay",
-              "EMA rate of the streaming item-frequency estimator.",
-              ModelConfig.Builder::frequencyDecay,
-              ModelConfig::frequencyDecay),
-          modelDouble(
-              "model.gradient-clip-norm",
-              "Global gradient L2 norm above which a step is scaled down.",
-              ModelConfig.Builder::gradientClipNorm,
-              ModelConfig::gradientClipNorm),
-          modelFloat(
-              "model.init-scale",
-              "Standard deviation of new embedding rows.",
-              ModelConfig.Builder::initScale,
-              ModelConfig::initScale),
-          modelInt(
-              "model.max-rows-per-table",
-              "Rows per table before the least recently used are evicted.",
-              ModelConfig.Builder::maxRowsPerTable,
-              ModelConfig::maxRowsPerTable),
-          modelInt(
-              "model.history.length",
-              "Recent items pooled into the user tower; 0 = id-only user tower.",
-              ModelConfig.Builder::historyLength,
-              ModelConfig::historyLength),
-          modelDouble(
-              "model.history.recency-decay",
-              "Weight of each older history item relative to the next newer one in the pooled user tower (gamma^age, normalised); 1 = the plain mean.",
-              ModelConfig.Builder::historyRecencyDecay,
-              ModelConfig::historyRecencyDecay),
-          modelDouble(
-              "model.history.recency-learning-rate",
-              "Adam learning rate of the user tower's history weights by age, learned from the"
-                  + " stream starting at model.history.recency-decay's shape; 0 = that shape stays"
-                  + " fixed.",
-              ModelConfig.Builder::historyRecencyLearningRate,
-              ModelConfig::historyRecencyLearningRate),
-          modelInt(
-              "model.item-features.max-tokens",
-              "Side-feature tokens per item (categories, tags, bucketed numbers from "
-                  + "topic.item-features) pooled into the item tower, the rest dropped; 0 = side features off.",
-              ModelConfig.Builder::itemFeatureTokens,
-              ModelConfig::itemFeatureTokens),
-          new Option(
-              "model.item-features.bucket-widths",
-              "Bucket widths of numeric side features, name=width[,name=width]; a feature without "
-                  + "one is bucketed on a log2 scale; empty for none.",
-              (b, v) -> b.model.itemFeatureBucketWidths(v),
-              c -> c.model.itemFeatureBucketWidths()),
-          modelDouble(
-              "model.item-features.id-dropout",
-              "Probability that a training step leaves out a featured item's id row, so that the "
-                  + "tower learns to place items from their features alone (DropoutNet); 0 = off.",
-              ModelConfig.Builder::itemFeatureIdDropout,
-              ModelConfig::itemFeatureIdDropout),
-          modelDouble(
-              "model.history.id-weight",
-              "Weight of the user's own id row beside their pooled history in the user tower, in"
-                  + " (0, 1]; below 1 a user with few clicks leans on the history rows every user"
-                  + " trains.",
-              ModelConfig.Builder::historyIdWeight,
-              ModelConfig::historyIdWeight),
-          modelDouble(
-              "model.replay.ratio",
-              "Experience replay: earlier positives (from the last model.replay.capacity) trained"
-                  + " again per new one, in a step of their own after each batch; 0 = off.",
-              ModelConfig.Builder::replayRatio,
-              ModelConfig::replayRatio),
-          modelInt(
-              "model.replay.capacity",
-              "Recent positives kept for experience replay (checkpointed with the model).",
-              ModelConfig.Builder::replayCapacity,
-              ModelConfig::replayCapacity),
-          modelBool(
-              "model.item-bias",
-              "true | false: a learned logit bias per item, published in the item's score bias.",
-              ModelConfig.Builder::itemBias,
-              ModelConfig::itemBias),
-          modelFloat(
-              "model.prior.weight",
-              "Weight of the popularity prior published as each item's score bias: where tuning"
-                  + " starts, or the weight served when it is off; 0 = no prior.",
-              ModelConfig.Builder::priorWeight,
-              ModelConfig::priorWeight),
-          modelDouble(
-              "model.prior.half-life-events",
-              "Events after which a click counts half in the popularity prior.",
-              ModelConfig.Builder::priorHalfLifeEvents,
-              ModelConfig::priorHalfLifeEvents),
-          modelInt(
-              "model.prior.tuning-interval",
-              "Tune the prior weight on every n-th batch (test-then-train HR@10 over a grid of"
-                  + " weights, starting at model.prior.weight, switching on a significant lead);"
-                  + " 0 = the weight stays fixed. Several trainer replicas"
-                  + " (parallelism.trainer > 1) do not tune: each would pick its own weight, so they"
-                  + " serve model.prior.weight.",
-              ModelConfig.Builder::priorTuningInterval,
-              ModelConfig::priorTuningInterval),
-          modelLong(
-              "model.seed",
-              "Seed of every random choice in the model.",
-              ModelConfig.Builder::seed,
-              ModelConfig::seed),
-          new Option(
-              "model.loss",
-              "infonce | symmetric-infonce | siglip | triplet (semi-hard negatives, model.loss.margin) | barlow-twins (negative-free redundancy reduction) | simsiam (negative-free, learned predictor and stop-gradient) | dino (negative-free self-distillation from a momentum teacher; simsiam and dino need model.item-bias false): the training loss (alignment: no negatives, collapses; the collapse monitor's control, never for training).",
-              (b, v) -> b.model.loss(parseEnum("model.loss", v, ModelConfig.Loss.class)),
-              c -> c.model.loss().cliName()),
-          modelDouble(
-              "model.loss.hard-negative-beta",
-              "Hard-negative weighting beta of the InfoNCE losses; 0 = off.",
-              ModelConfig.Builder::hardNegativeBeta,
-              ModelConfig::hardNegativeBeta),
-          modelDouble(
-              "model.loss.positive-prior",
-              "Debiasing positive prior tau+ of the InfoNCE losses; 0 = off.",
-              ModelConfig.Builder::positivePrior,
-              ModelConfig::positivePrior),
-          modelDouble(
-              "model.loss.margin",
-              "Margin of the triplet loss, in squared distance between unit vectors (0, 4].",
-              ModelConfig.Builder::tripletMargin,
-              ModelConfig::tripletMargin),
-          modelBool(
-              "model.temperature.learned",
-              "true | false: learn log(1/temperature) (CLIP), clamped to [0.01, 1].",
-              ModelConfig.Builder::learnedTemperature,
-              ModelConfig::learnedTemperature),
-          modelInt(
-              "model.queue.size",
-              "MoCo queue of recent positives used as extra negatives; 0 = off.",
-              ModelConfig.Builder::queueSize,
-              ModelConfig::queueSize),
-          modelDouble(
-              "model.queue.momentum",
-              "Momentum of the per-item encoder that feeds the queue.",
-              ModelConfig.Builder::queueMomentum,
-              ModelConfig::queueMomentum),
-          modelInt(
-              "model.table.admission-min-count",
-              "Sightings of an id before it gets a row; 1 = on first sight.",
-              ModelConfig.Builder::admissionMinCount,
-              ModelConfig::admissionMinCount),
-          modelLong(
-              "model.table.ttl-events",
-              "Rows idle for more than this many trained events are evicted; 0 = never.",
-              ModelConfig.Builder::rowTtlEvents,
-              ModelConfig::rowTtlEvents),
-          new Option(
-              "model.table.optimizer",
-              "adagrad | adam: optimizer of the id embedding tables (row-wise Adagrad, one accumulator a row; or lazy Adam, two moments a coordinate: three times the memory, and it wants a learning rate near 0.005).",
-              (b, v) ->
-                  b.model.tableOptimizer(
-                      parseEnum("model.table.optimizer", v, ModelConfig.TableOptimizer.class)),
-              c -> c.model.tableOptimizer().cliName()),
-          modelInt(
-              "model.augment.views",
-              "Augmented views per event: extra rows with the same user and item whose pooled history is a random crop and mask of the user's recent items (SimCLR/SimCSE views); 0 = off.",
-              ModelConfig.Builder::augmentViews,
-              ModelConfig::augmentViews),
-          modelDouble(
-              "model.augment.mask-probability",
-              "Probability that a view leaves out each history item it kept.",
-              ModelConfig.Builder::augmentMaskProbability,
-              ModelConfig::augmentMaskProbability),
-          modelDouble(
-              "model.augment.crop-fraction",
-              "Fraction of the history a view keeps as one contiguous window at a random place; 1 = no crop.",
-              ModelConfig.Builder::augmentCropFraction,
-              ModelConfig::augmentCropFraction),
-          modelInt(
-              "model.loss.dino.prototypes",
-              "dino loss: learned prototypes, the width of its distributions.",
-              ModelConfig.Builder::dinoPrototypes,
-              ModelConfig::dinoPrototypes),
-          modelDouble(
-              "model.loss.dino.teacher-temperature",
-              "dino loss: the teacher's temperature (the student's is model.temperature).",
-              ModelConfig.Builder::dinoTeacherTemperature,
-              ModelConfig::dinoTeacherTemperature),
-          modelDouble(
-              "model.loss.dino.momentum",
-              "dino loss: momentum of the teacher's prototypes after each step.",
-              ModelConfig.Builder::dinoMomentum,
-              ModelConfig::dinoMomentum));
+  private static List<Binding<Builder, JobConfig, ?>> bindings() {
+    List<Binding<Builder, JobConfig, ?>> out =
+        new ArrayList<>(
+            List.of(
+                bind(
+                    JobOptions.BOOTSTRAP_SERVERS,
+                    Builder::bootstrapServers,
+                    c -> c.bootstrapServers),
+                bind(
+                    JobOptions.KAFKA_CONFIG_FILE, Builder::kafkaConfigFile, c -> c.kafkaConfigFile),
+                bind(JobOptions.CLICKS_TOPIC, Builder::clicksTopic, c -> c.clicksTopic),
+                bind(JobOptions.DLQ_TOPIC, Builder::dlqTopic, c -> c.dlqTopic),
+                bind(JobOptions.EMBEDDINGS_TOPIC, Builder::embeddingsTopic, c -> c.embeddingsTopic),
+                bind(JobOptions.STATUS_TOPIC, Builder::statusTopic, c -> c.statusTopic),
+                bind(JobOptions.SYNC_TOPIC, Builder::syncTopic, c -> c.syncTopic),
+                bind(
+                    JobOptions.ITEM_FEATURES_TOPIC,
+                    Builder::itemFeaturesTopic,
+                    c -> c.itemFeaturesTopic),
+                bind(JobOptions.CLICKS_FORMAT, Builder::clicksFormat, c -> c.clicksFormat),
+                bind(
+                    JobOptions.CLICKS_USER_FIELD,
+                    (b, v) -> b.clicksUserField = v,
+                    c -> c.clicksJson.userField()),
+                bind(
+                    JobOptions.CLICKS_ITEM_FIELD,
+                    (b, v) -> b.clicksItemField = v,
+                    c -> c.clicksJson.itemField()),
+                bind(
+                    JobOptions.CLICKS_TIME_FIELD,
+                    (b, v) -> b.clicksTimeField = v,
+                    c -> c.clicksJson.timeField()),
+                bind(
+                    JobOptions.CLICKS_TIME_FORMAT,
+                    (b, v) -> b.clicksTimeFormat = v,
+                    c -> c.clicksJson.timeFormat()),
+                bind(
+                    JobOptions.CLICKS_TYPE_FIELD,
+                    (b, v) -> b.clicksTypeField = v,
+                    c -> c.clicksJson.typeField()),
+                bind(
+                    JobOptions.CLICKS_WEIGHT_FIELD,
+                    (b, v) -> b.clicksWeightField = v,
+                    c -> c.clicksJson.weightField()),
+                bind(
+                    JobOptions.ITEMS_FORMAT,
+                    Builder::itemFeaturesFormat,
+                    c -> c.itemFeaturesFormat),
+                bind(
+                    JobOptions.ITEMS_ITEM_FIELD,
+                    (b, v) -> b.itemsItemField = v,
+                    c -> c.itemFeaturesJson.itemField()),
+                bind(
+                    JobOptions.ITEMS_CATEGORIES_FIELD,
+                    (b, v) -> b.itemsCategoriesField = v,
+                    c -> c.itemFeaturesJson.categoriesField()),
+                bind(
+                    JobOptions.ITEMS_TAGS_FIELD,
+                    (b, v) -> b.itemsTagsField = v,
+                    c -> c.itemFeaturesJson.tagsField()),
+                bind(
+                    JobOptions.ITEMS_NUMERIC_FIELD,
+                    (b, v) -> b.itemsNumericField = v,
+                    c -> c.itemFeaturesJson.numericField()),
+                bind(JobOptions.GROUP_ID, Builder::groupId, c -> c.groupId),
+                bind(JobOptions.STARTING_OFFSETS, Builder::startingOffsets, c -> c.startingOffsets),
+                bind(
+                    JobOptions.SOURCE_PARALLELISM,
+                    Builder::sourceParallelism,
+                    c -> c.sourceParallelism),
+                bind(
+                    JobOptions.TRAINER_PARALLELISM,
+                    Builder::trainerParallelism,
+                    c -> c.trainerParallelism),
+                bind(JobOptions.MAX_PARALLELISM, Builder::maxParallelism, c -> c.maxParallelism),
+                bind(JobOptions.SYNC_INTERVAL_MS, Builder::syncIntervalMs, c -> c.syncIntervalMs),
+                bind(JobOptions.STATE_BACKEND, Builder::stateBackend, c -> c.stateBackend),
+                bind(
+                    JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS,
+                    Builder::watermarkOutOfOrdernessMs,
+                    c -> c.watermarkOutOfOrdernessMs),
+                bind(
+                    JobOptions.WATERMARK_IDLENESS_MS,
+                    Builder::watermarkIdlenessMs,
+                    c -> c.watermarkIdlenessMs),
+                bind(JobOptions.BATCH_MAX_WAIT_MS, Builder::batchMaxWaitMs, c -> c.batchMaxWaitMs),
+                bind(
+                    JobOptions.PUBLISH_INTERVAL_MS,
+                    Builder::publishIntervalMs,
+                    c -> c.publishIntervalMs),
+                bind(JobOptions.ITEM_REFRESH_MS, Builder::itemRefreshMs, c -> c.itemRefreshMs),
+                bind(
+                    JobOptions.MAX_ID_LENGTH,
+                    Builder::maxIdLength,
+                    c -> c.clickRules.maxIdLength()),
+                bind(JobOptions.MAX_WEIGHT, Builder::maxWeight, c -> c.clickRules.maxWeight()),
+                bind(
+                    JobOptions.MAX_FUTURE_MS,
+                    Builder::maxFutureMs,
+                    c -> c.clickRules.maxFutureMs()),
+                bind(
+                    JobOptions.PREQUENTIAL_SAMPLE_RATE,
+                    Builder::prequentialSampleRate,
+                    c -> c.prequentialSampleRate),
+                bind(
+                    JobOptions.PREQUENTIAL_BUDGET,
+                    Builder::prequentialBudget,
+                    c -> c.prequentialBudget),
+                bind(
+                    JobOptions.PREQUENTIAL_WINDOW,
+                    Builder::prequentialWindow,
+                    c -> c.prequentialWindow),
+                bind(
+                    JobOptions.PREQUENTIAL_POPULARITY_WINDOW,
+                    Builder::prequentialPopularityWindow,
+                    c -> c.prequentialPopularityWindow),
+                bind(
+                    JobOptions.PREQUENTIAL_FROM_TIME_MS,
+                    Builder::prequentialFromTimeMs,
+                    c -> c.prequentialFromTimeMs),
+                bind(JobOptions.MODEL_VERSION, Builder::modelVersion, c -> c.modelVersion),
+                bind(JobOptions.DELIVERY, Builder::delivery, c -> c.delivery),
+                bind(
+                    JobOptions.TRANSACTIONAL_ID_PREFIX,
+                    Builder::transactionalIdPrefix,
+                    c -> c.transactionalIdPrefix),
+                bind(
+                    JobOptions.CHECKPOINT_INTERVAL_MS,
+                    Builder::checkpointIntervalMs,
+                    c -> c.checkpointIntervalMs),
+                bind(JobOptions.CHECKPOINT_DIR, Builder::checkpointDir, c -> c.checkpointDir),
+                bind(JobOptions.RESTART_ATTEMPTS, Builder::restartAttempts, c -> c.restartAttempts),
+                bind(JobOptions.RESTART_DELAY_MS, Builder::restartDelayMs, c -> c.restartDelayMs)));
+    for (Binding<ModelConfig.Builder, ModelConfig, ?> model : ModelOptions.BINDINGS) {
+      out.add(model.through(b -> b.model, c -> c.model));
+    }
+    return List.copyOf(out);
+  }
 
-  private static final Map<String, Option> BY_NAME =
-      OPTIONS.stream()
-          .collect(Collectors.toMap(Option::name, o -> o, (a, b) -> a, LinkedHashMap::new));
-
-  // ---------------------------------------------------------------------------------------------------------
-
-  /**
-   * Parses {@code --name value} or {@code --name=value} pairs.
-   *
-   * @throws IllegalArgumentException naming the option, for an unknown or repeated option, a
-   *     missing or bad value, or a missing required option
-   */
   /**
    * The environment variables' prefix: {@code TOWERSTREAM_JOB_MODEL_DIM} sets {@code --model.dim}.
    */
   public static final String ENV_PREFIX = "TOWERSTREAM_JOB_";
 
   /**
+   * The prefix of the job's options in a Flink configuration: {@code towerstream.model.dim: 64} in
+   * a {@code FlinkDeployment}'s {@code flinkConfiguration} sets {@code --model.dim}.
+   */
+  public static final String FLINK_PREFIX = "towerstream.";
+
+  private static final OptionSet OPTIONS =
+      OptionSet.of(Binding.options(BINDINGS))
+          .withEnvironment(ENV_PREFIX)
+          .passThrough(
+              KafkaClientProperties.OPTION_PREFIX,
+              "One Kafka client property for every consumer and producer of the job, e.g."
+                  + " --kafka.security.protocol SSL.");
+
+  /**
    * The job's options as a deployment gives them: flags, then the environment ({@link
-   * #ENV_PREFIX}), then the file of {@code --config FILE} (see {@link LayeredOptions}), validated
-   * as {@link #fromArgs} does.
+   * #ENV_PREFIX}), then the file of {@code --config FILE} (see {@link OptionSet}), validated as
+   * {@link #fromArgs} does.
    */
   public static JobConfig fromCommandLine(String[] args, Map<String, String> env) {
-    return fromArgs(LayeredOptions.merge(args, env, ENV_PREFIX, BY_NAME.keySet()));
+    return fromCommandLine(args, env, Map.of());
   }
 
+  /**
+   * As {@link #fromCommandLine(String[], Map)}, with the {@link #FLINK_PREFIX towerstream.*} keys
+   * of the Flink configuration the job runs under as the lowest layer (below the {@code --config}
+   * file), so a Flink deployment's own configuration can set every option.
+   */
+  public static JobConfig fromCommandLine(
+      String[] args, Map<String, String> env, Map<String, String> flinkConfiguration) {
+    return from(
+        OPTIONS.parse(
+            args,
+            env,
+            Source.withPrefix(
+                "the Flink configuration (" + FLINK_PREFIX + "*)",
+                FLINK_PREFIX,
+                flinkConfiguration)));
+  }
+
+  /**
+   * Parses {@code --name value} or {@code --name=value} pairs (and {@code --config FILE}), by the
+   * one rule set of {@link OptionSet}.
+   *
+   * @throws IllegalArgumentException naming the option, for an unknown or repeated option, a
+   *     missing or bad value, or a missing required option
+   */
   public static JobConfig fromArgs(String... args) {
+    return from(OPTIONS.parse(args, Map.of()));
+  }
+
+  private static JobConfig from(OptionValues values) {
     Builder builder = builder();
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new IllegalArgumentException(
-            "expected an option like --name value, got '" + arg + "'");
-      }
-      String name = arg.substring(2);
-      String value;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-        value = args[++i];
-      } else {
-        throw new IllegalArgumentException("option --" + name + " needs a value");
-      }
-      if (name.startsWith(KafkaClientProperties.OPTION_PREFIX)
-          && name.length() > KafkaClientProperties.OPTION_PREFIX.length()) {
-        if (!seen.add(name)) {
-          throw new IllegalArgumentException("option --" + name + " is given more than once");
-        }
-        builder.kafkaProperty(
-            name.substring(KafkaClientProperties.OPTION_PREFIX.length()), value.trim());
-        continue;
-      }
-      Option option = BY_NAME.get(name);
-      if (option == null) {
-        throw new IllegalArgumentException(
-            "unknown option --"
-                + name
-                + "; known options: "
-                + BY_NAME.keySet().stream().map(n -> "--" + n).collect(Collectors.joining(" ")));
-      }
-      if (!seen.add(name)) {
-        throw new IllegalArgumentException("option --" + name + " is given more than once");
-      }
-      option.parse.accept(builder, value.trim());
-    }
+    BINDINGS.forEach(binding -> binding.apply(values, builder));
+    values.passThrough(KafkaClientProperties.OPTION_PREFIX).forEach(builder::kafkaProperty);
     return builder.build();
   }
 
   /**
    * The options that reproduce this configuration through {@link #fromArgs}, e.g. for {@code flink
-   * run}.
+   * run}; an option left unset is left out.
    */
   public List<String> toArgs() {
     List<String> args = new ArrayList<>();
-    for (Option option : OPTIONS) {
-      args.add("--" + option.name);
-      args.add(option.format.apply(this));
+    for (Binding<Builder, JobConfig, ?> binding : BINDINGS) {
+      args.addAll(binding.toArgs(this));
     }
     kafkaInline.forEach(
         (k, v) -> {
@@ -758,39 +370,14 @@ public final class JobConfig implements Serializable {
    * usage text.
    */
   public static List<OptionDoc> options() {
-    String required = "\u0000required";
-    JobConfig defaults = builder().bootstrapServers(required).build();
-    return OPTIONS.stream()
-        .map(
-            o -> {
-              String def = o.format.apply(defaults);
-              return new OptionDoc(o.name, def.equals(required) ? "" : def, o.doc);
-            })
-        .toList();
+    return OPTIONS.docs();
   }
 
   /** Every option with its default and meaning, one per line. */
   public static String usage() {
-    StringBuilder out =
-        new StringBuilder("Options of the towerstream training job (--name value):\n");
-    for (OptionDoc o : options()) {
-      String shown =
-          o.name().equals("bootstrap-servers")
-              ? ""
-              : " (default: " + (o.defaultValue().isEmpty() ? "none" : o.defaultValue()) + ")";
-      out.append(String.format(Locale.ROOT, "  --%-30s %s%s%n", o.name(), o.description(), shown));
-    }
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "  --%-30s %s%n",
-            LayeredOptions.CONFIG_OPTION,
-            "Properties file of these options (name=value, e.g. model.dim=32; kafka.<property> too)."));
-    out.append("Each option may instead come from ")
-        .append(ENV_PREFIX)
-        .append("<NAME> (upper case, '.' and '-' as '_', e.g. TOWERSTREAM_JOB_MODEL_DIM).\n")
-        .append("Flags win over environment variables, and those over the --config file.\n");
-    return out.toString();
+    return OPTIONS.usage(
+        "Options of the towerstream training job (--name value):",
+        "model.dim=32; kafka.<property> too; or towerstream.<name> in the Flink configuration");
   }
 
   public static Builder builder() {
@@ -873,19 +460,35 @@ public final class JobConfig implements Serializable {
   }
 
   /**
-   * The Flink settings this job needs: the configured state backend ({@code hashmap}, or {@code
-   * rocksdb} with incremental checkpoints), exactly-once checkpoints at the configured interval, a
-   * fixed delay restart strategy, and generic (Kryo) types switched off so a type Flink cannot
-   * serialise properly fails at submission rather than at run time. Apply with {@code
-   * env.configure(...)} or pass to {@code StreamExecutionEnvironment.getExecutionEnvironment(...)}.
+   * The checkpoint interval where neither {@code --checkpoint.interval-ms} nor the cluster sets
+   * one: the job's offsets and model state are only safe in checkpoints, so it never runs without.
+   */
+  public static final long FALLBACK_CHECKPOINT_INTERVAL_MS = 10_000;
+
+  private static final int FALLBACK_RESTART_ATTEMPTS = 10;
+  private static final long FALLBACK_RESTART_DELAY_MS = 5_000;
+
+  /**
+   * The Flink settings this job needs, over whatever the cluster configures: exactly-once
+   * checkpoint mode, generic (Kryo) types switched off so a type Flink cannot serialise properly
+   * fails at submission rather than at run time, and object reuse; and only where the options were
+   * given, the state backend ({@code rocksdb} with incremental checkpoints), the checkpoint
+   * interval and directory, and a fixed-delay restart strategy. An option left unset leaves the
+   * cluster's setting alone. Apply with {@code env.configure(...)} (as {@link
+   * TrainingJob#configure} does).
    */
   public Configuration flinkConfiguration() {
     Configuration conf = new Configuration();
-    conf.set(StateBackendOptions.STATE_BACKEND, stateBackend.name().toLowerCase(Locale.ROOT));
-    if (stateBackend == StateBackend.ROCKSDB) {
-      conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    if (stateBackend != null) {
+      conf.set(StateBackendOptions.STATE_BACKEND, stateBackend.name().toLowerCase(Locale.ROOT));
+      if (stateBackend == StateBackend.ROCKSDB) {
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+      }
     }
-    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointIntervalMs));
+    if (checkpointIntervalMs != null) {
+      conf.set(
+          CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointIntervalMs));
+    }
     conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
     if (checkpointDir != null) {
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
@@ -894,18 +497,41 @@ public final class JobConfig implements Serializable {
           CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
           ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     }
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
-    conf.set(
-        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
-        Duration.ofMillis(restartDelayMs));
+    if (restartAttempts != null || restartDelayMs != null) {
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      conf.set(
+          RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+          restartAttempts != null ? restartAttempts : FALLBACK_RESTART_ATTEMPTS);
+      conf.set(
+          RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+          Duration.ofMillis(restartDelayMs != null ? restartDelayMs : FALLBACK_RESTART_DELAY_MS));
+    }
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     // No operator keeps a reference to a record it received, so chained operators may pass records
-    // on without the
-    // deep copy Flink makes otherwise (a serialise-deserialise of every published update, measured
-    // as a third of
-    // the trainer's publish time).
+    // on without the deep copy Flink makes otherwise (a serialise-deserialise of every published
+    // update, measured as a third of the trainer's publish time).
     conf.set(PipelineOptions.OBJECT_REUSE, true);
+    return conf;
+  }
+
+  /**
+   * What a cluster of the job's own (the embedded demo's MiniCluster, which has no configuration
+   * file) sets where the options leave a setting to the cluster: the heap state backend,
+   * checkpoints every {@link #FALLBACK_CHECKPOINT_INTERVAL_MS} and a fixed-delay restart strategy
+   * of 10 attempts 5 s apart. Lay {@link #flinkConfiguration()} over it.
+   */
+  public static Configuration embeddedClusterDefaults() {
+    Configuration conf = new Configuration();
+    conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+    conf.set(
+        CheckpointingOptions.CHECKPOINTING_INTERVAL,
+        Duration.ofMillis(FALLBACK_CHECKPOINT_INTERVAL_MS));
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, FALLBACK_RESTART_ATTEMPTS);
+    conf.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+        Duration.ofMillis(FALLBACK_RESTART_DELAY_MS));
     return conf;
   }
 
@@ -994,6 +620,7 @@ public final class JobConfig implements Serializable {
     return syncIntervalMs;
   }
 
+  /** Null when the cluster's state backend is used. */
   public StateBackend stateBackend() {
     return stateBackend;
   }
@@ -1064,7 +691,8 @@ public final class JobConfig implements Serializable {
     return transactionalIdPrefix;
   }
 
-  public long checkpointIntervalMs() {
+  /** Null when the cluster's checkpoint interval is used. */
+  public Long checkpointIntervalMs() {
     return checkpointIntervalMs;
   }
 
@@ -1073,11 +701,13 @@ public final class JobConfig implements Serializable {
     return checkpointDir;
   }
 
-  public int restartAttempts() {
+  /** Null when not given. */
+  public Integer restartAttempts() {
     return restartAttempts;
   }
 
-  public long restartDelayMs() {
+  /** Null when not given. */
+  public Long restartDelayMs() {
     return restartDelayMs;
   }
 
@@ -1118,54 +748,57 @@ public final class JobConfig implements Serializable {
    */
   public static final class Builder {
     private String bootstrapServers;
-    private String clicksTopic = Topics.CLICKS.defaultName();
-    private String dlqTopic = Topics.CLICKS_DLQ.defaultName();
-    private String embeddingsTopic = Topics.EMBEDDINGS.defaultName();
-    private String statusTopic = Topics.TRAINER_STATUS.defaultName();
-    private String syncTopic = Topics.MODEL_SYNC.defaultName();
-    private String itemFeaturesTopic = Topics.ITEM_FEATURES.defaultName();
-    private ValueFormat clicksFormat = ValueFormat.parse(InputOptions.FORMAT_DEFAULT);
-    private String clicksUserField = ClickJson.DEFAULTS.userField();
-    private String clicksItemField = ClickJson.DEFAULTS.itemField();
-    private String clicksTimeField = ClickJson.DEFAULTS.timeField();
-    private EventTimeFormat clicksTimeFormat = ClickJson.DEFAULTS.timeFormat();
-    private String clicksTypeField = ClickJson.DEFAULTS.typeField();
-    private String clicksWeightField = ClickJson.DEFAULTS.weightField();
-    private ValueFormat itemFeaturesFormat = ValueFormat.parse(InputOptions.FORMAT_DEFAULT);
-    private String itemsItemField = ItemFeaturesJson.DEFAULTS.itemField();
-    private String itemsCategoriesField = ItemFeaturesJson.DEFAULTS.categoriesField();
-    private String itemsTagsField = ItemFeaturesJson.DEFAULTS.tagsField();
-    private String itemsNumericField = ItemFeaturesJson.DEFAULTS.numericField();
-    private String groupId = "towerstream-trainer";
-    private StartingOffsets startingOffsets = StartingOffsets.COMMITTED;
-    private int sourceParallelism = 0;
-    private int trainerParallelism = 1;
-    private int maxParallelism = 128;
-    private long syncIntervalMs = 200;
-    private StateBackend stateBackend = StateBackend.HASHMAP;
-    private long watermarkOutOfOrdernessMs = 5_000;
-    private long watermarkIdlenessMs = 30_000;
-    private long batchMaxWaitMs = 50;
-    private long publishIntervalMs = 1_000;
-    private long itemRefreshMs = 10_000;
-    private int maxIdLength = ClickRules.DEFAULTS.maxIdLength();
-    private float maxWeight = ClickRules.DEFAULTS.maxWeight();
-    private long maxFutureMs = ClickRules.DEFAULTS.maxFutureMs();
-    private double prequentialSampleRate = 1.0;
-    private double prequentialBudget = 0.1;
-    private int prequentialWindow = 10_000;
-    private int prequentialPopularityWindow = 1_000;
-    private long prequentialFromTimeMs = 0;
-    private long modelVersion = 1;
+    private String clicksTopic = JobOptions.CLICKS_TOPIC.defaultValue();
+    private String dlqTopic = JobOptions.DLQ_TOPIC.defaultValue();
+    private String embeddingsTopic = JobOptions.EMBEDDINGS_TOPIC.defaultValue();
+    private String statusTopic = JobOptions.STATUS_TOPIC.defaultValue();
+    private String syncTopic = JobOptions.SYNC_TOPIC.defaultValue();
+    private String itemFeaturesTopic = JobOptions.ITEM_FEATURES_TOPIC.defaultValue();
+    private ValueFormat clicksFormat = JobOptions.CLICKS_FORMAT.defaultValue();
+    private String clicksUserField = JobOptions.CLICKS_USER_FIELD.defaultValue();
+    private String clicksItemField = JobOptions.CLICKS_ITEM_FIELD.defaultValue();
+    private String clicksTimeField = JobOptions.CLICKS_TIME_FIELD.defaultValue();
+    private EventTimeFormat clicksTimeFormat = JobOptions.CLICKS_TIME_FORMAT.defaultValue();
+    private String clicksTypeField = JobOptions.CLICKS_TYPE_FIELD.defaultValue();
+    private String clicksWeightField = JobOptions.CLICKS_WEIGHT_FIELD.defaultValue();
+    private ValueFormat itemFeaturesFormat = JobOptions.ITEMS_FORMAT.defaultValue();
+    private String itemsItemField = JobOptions.ITEMS_ITEM_FIELD.defaultValue();
+    private String itemsCategoriesField = JobOptions.ITEMS_CATEGORIES_FIELD.defaultValue();
+    private String itemsTagsField = JobOptions.ITEMS_TAGS_FIELD.defaultValue();
+    private String itemsNumericField = JobOptions.ITEMS_NUMERIC_FIELD.defaultValue();
+    private String groupId = JobOptions.GROUP_ID.defaultValue();
+    private StartingOffsets startingOffsets = JobOptions.STARTING_OFFSETS.defaultValue();
+    private int sourceParallelism = JobOptions.SOURCE_PARALLELISM.defaultValue();
+    private int trainerParallelism = JobOptions.TRAINER_PARALLELISM.defaultValue();
+    private int maxParallelism = JobOptions.MAX_PARALLELISM.defaultValue();
+    private long syncIntervalMs = JobOptions.SYNC_INTERVAL_MS.defaultValue();
+    private StateBackend stateBackend;
+    private long watermarkOutOfOrdernessMs =
+        JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS.defaultValue();
+    private long watermarkIdlenessMs = JobOptions.WATERMARK_IDLENESS_MS.defaultValue();
+    private long batchMaxWaitMs = JobOptions.BATCH_MAX_WAIT_MS.defaultValue();
+    private long publishIntervalMs = JobOptions.PUBLISH_INTERVAL_MS.defaultValue();
+    private long itemRefreshMs = JobOptions.ITEM_REFRESH_MS.defaultValue();
+    private int maxIdLength = JobOptions.MAX_ID_LENGTH.defaultValue();
+    private float maxWeight = JobOptions.MAX_WEIGHT.defaultValue();
+    private long maxFutureMs = JobOptions.MAX_FUTURE_MS.defaultValue();
+    private double prequentialSampleRate = JobOptions.PREQUENTIAL_SAMPLE_RATE.defaultValue();
+    private double prequentialBudget = JobOptions.PREQUENTIAL_BUDGET.defaultValue();
+    private int prequentialWindow = JobOptions.PREQUENTIAL_WINDOW.defaultValue();
+    private int prequentialPopularityWindow =
+        JobOptions.PREQUENTIAL_POPULARITY_WINDOW.defaultValue();
+    private long prequentialFromTimeMs = JobOptions.PREQUENTIAL_FROM_TIME_MS.defaultValue();
+    private long modelVersion = JobOptions.MODEL_VERSION.defaultValue();
     private ModelConfig.Builder model = ModelConfig.builder();
     // the distributed mode's guarantee; the one-machine demo and benchmarks choose at-least-once
     // for freshness
-    private DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
-    private String transactionalIdPrefix = "towerstream-trainer";
-    private long checkpointIntervalMs = 10_000;
+    private DeliveryGuarantee delivery = JobOptions.DELIVERY.defaultValue();
+    private String transactionalIdPrefix = JobOptions.TRANSACTIONAL_ID_PREFIX.defaultValue();
+    // these four stay null unless set: the Flink cluster's own settings then hold
+    private Long checkpointIntervalMs;
     private String checkpointDir;
-    private int restartAttempts = 10;
-    private long restartDelayMs = 5_000;
+    private Integer restartAttempts;
+    private Long restartDelayMs;
     private String kafkaConfigFile;
     private final Map<String, String> kafkaInline = new TreeMap<>();
 
@@ -1266,6 +899,7 @@ public final class JobConfig implements Serializable {
       return this;
     }
 
+    /** Null: the cluster's state backend. */
     public Builder stateBackend(StateBackend v) {
       stateBackend = v;
       return this;
@@ -1357,6 +991,7 @@ public final class JobConfig implements Serializable {
       return this;
     }
 
+    /** Unset: the cluster's checkpoint interval (or {@link #FALLBACK_CHECKPOINT_INTERVAL_MS}). */
     public Builder checkpointIntervalMs(long v) {
       checkpointIntervalMs = v;
       return this;
@@ -1368,11 +1003,13 @@ public final class JobConfig implements Serializable {
       return this;
     }
 
+    /** Unset, with {@link #restartDelayMs} unset too: the cluster's restart strategy. */
     public Builder restartAttempts(int v) {
       restartAttempts = v;
       return this;
     }
 
+    /** Unset, with {@link #restartAttempts} unset too: the cluster's restart strategy. */
     public Builder restartDelayMs(long v) {
       restartDelayMs = v;
       return this;
@@ -1400,23 +1037,23 @@ public final class JobConfig implements Serializable {
           "bootstrap-servers",
           bootstrapServers,
           "set (host:port of the Kafka cluster)");
-      requireName(clicksTopic, "topic.clicks");
-      requireName(dlqTopic, "topic.dlq");
-      requireName(embeddingsTopic, "topic.embeddings");
-      requireName(statusTopic, "topic.status");
-      requireName(syncTopic, "topic.sync");
-      requireName(itemFeaturesTopic, "topic.item-features");
+      JobOptions.CLICKS_TOPIC.validate(clicksTopic);
+      JobOptions.DLQ_TOPIC.validate(dlqTopic);
+      JobOptions.EMBEDDINGS_TOPIC.validate(embeddingsTopic);
+      JobOptions.STATUS_TOPIC.validate(statusTopic);
+      JobOptions.SYNC_TOPIC.validate(syncTopic);
+      JobOptions.ITEM_FEATURES_TOPIC.validate(itemFeaturesTopic);
       require(clicksFormat != null, InputOptions.CLICKS_FORMAT, null, "avro or json");
       require(itemFeaturesFormat != null, InputOptions.ITEMS_FORMAT, null, "avro or json");
-      requireField(clicksUserField, InputOptions.CLICKS_USER_FIELD);
-      requireField(clicksItemField, InputOptions.CLICKS_ITEM_FIELD);
-      requireField(clicksTimeField, InputOptions.CLICKS_TIME_FIELD);
+      JobOptions.CLICKS_USER_FIELD.validate(clicksUserField);
+      JobOptions.CLICKS_ITEM_FIELD.validate(clicksItemField);
+      JobOptions.CLICKS_TIME_FIELD.validate(clicksTimeField);
       require(
           clicksTimeFormat != null,
           InputOptions.CLICKS_TIME_FORMAT,
           null,
           "epoch-millis, epoch-seconds or iso-8601");
-      requireField(itemsItemField, InputOptions.ITEMS_ITEM_FIELD);
+      JobOptions.ITEMS_ITEM_FIELD.validate(itemsItemField);
       ClickJson clicksJson =
           mapping(
               "clicks.json.*-field",
@@ -1434,93 +1071,53 @@ public final class JobConfig implements Serializable {
               () ->
                   new ItemFeaturesJson(
                       itemsItemField, itemsCategoriesField, itemsTagsField, itemsNumericField));
-      requireName(groupId, "group-id");
+      JobOptions.GROUP_ID.validate(groupId);
       require(
           startingOffsets != null, "starting-offsets", null, "one of earliest, latest, committed");
-      require(
-          sourceParallelism >= 0,
-          "parallelism.source",
-          sourceParallelism,
-          "non-negative (0 = default)");
-      require(trainerParallelism >= 1, "parallelism.trainer", trainerParallelism, "at least 1");
+      JobOptions.SOURCE_PARALLELISM.validate(sourceParallelism);
+      JobOptions.TRAINER_PARALLELISM.validate(trainerParallelism);
       require(
           maxParallelism >= trainerParallelism && maxParallelism <= 32_768,
           "parallelism.max",
           maxParallelism,
           "between parallelism.trainer (" + trainerParallelism + ") and 32768");
-      require(syncIntervalMs >= 1, "sync.interval-ms", syncIntervalMs, "at least 1");
-      require(stateBackend != null, "state.backend", null, "hashmap or rocksdb");
+      JobOptions.SYNC_INTERVAL_MS.validate(syncIntervalMs);
       require(
-          stateBackend.available(),
+          stateBackend == null || stateBackend.available(),
           "state.backend",
           "rocksdb",
           "hashmap in this process: Flink's RocksDB state "
               + "backend (flink-statebackend-rocksdb) is not on its classpath (a Flink cluster's lib/ has it; the embedded "
               + "demo leaves it out because its frocksdbjni clashes with the store's rocksdbjni)");
-      require(
-          watermarkOutOfOrdernessMs >= 0,
-          "watermark.out-of-orderness-ms",
-          watermarkOutOfOrdernessMs,
-          "non-negative");
-      require(
-          watermarkIdlenessMs >= 0, "watermark.idleness-ms", watermarkIdlenessMs, "non-negative");
-      require(
-          batchMaxWaitMs >= 0,
-          "batch.max-wait-ms",
-          batchMaxWaitMs,
-          "non-negative (0 = count only)");
-      require(publishIntervalMs >= 1, "publish.interval-ms", publishIntervalMs, "at least 1");
-      require(
-          itemRefreshMs >= 0,
-          "publish.item-refresh-ms",
-          itemRefreshMs,
-          "non-negative (0 = every publish)");
-      require(
-          maxIdLength >= 1 && maxIdLength <= 65_536,
-          "validation.max-id-length",
-          maxIdLength,
-          "in [1, 65536]");
-      require(
-          maxWeight > 0 && !Float.isInfinite(maxWeight),
-          "validation.max-weight",
-          maxWeight,
-          "a finite positive number");
-      require(maxFutureMs >= 0, "validation.max-future-ms", maxFutureMs, "non-negative");
-      require(
-          prequentialSampleRate >= 0 && prequentialSampleRate <= 1,
-          "eval.prequential.sample-rate",
-          prequentialSampleRate,
-          "in [0, 1] (0 = off)");
-      require(
-          prequentialBudget >= 0 && prequentialBudget <= 10,
-          "eval.prequential.budget",
-          prequentialBudget,
-          "in [0, 10] (0 = no limit)");
-      require(prequentialWindow >= 1, "eval.prequential.window", prequentialWindow, "at least 1");
-      require(
-          prequentialPopularityWindow >= 1,
-          "eval.prequential.popularity-window",
-          prequentialPopularityWindow,
-          "at least 1");
-      require(
-          prequentialFromTimeMs >= 0,
-          "eval.prequential.from-time",
-          prequentialFromTimeMs,
-          "non-negative epoch milliseconds (0 = every click)");
-      require(modelVersion >= 0, "model.version", modelVersion, "non-negative");
+      JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS.validate(watermarkOutOfOrdernessMs);
+      JobOptions.WATERMARK_IDLENESS_MS.validate(watermarkIdlenessMs);
+      JobOptions.BATCH_MAX_WAIT_MS.validate(batchMaxWaitMs);
+      JobOptions.PUBLISH_INTERVAL_MS.validate(publishIntervalMs);
+      JobOptions.ITEM_REFRESH_MS.validate(itemRefreshMs);
+      JobOptions.MAX_ID_LENGTH.validate(maxIdLength);
+      JobOptions.MAX_WEIGHT.validate(maxWeight);
+      JobOptions.MAX_FUTURE_MS.validate(maxFutureMs);
+      JobOptions.PREQUENTIAL_SAMPLE_RATE.validate(prequentialSampleRate);
+      JobOptions.PREQUENTIAL_BUDGET.validate(prequentialBudget);
+      JobOptions.PREQUENTIAL_WINDOW.validate(prequentialWindow);
+      JobOptions.PREQUENTIAL_POPULARITY_WINDOW.validate(prequentialPopularityWindow);
+      JobOptions.PREQUENTIAL_FROM_TIME_MS.validate(prequentialFromTimeMs);
+      JobOptions.MODEL_VERSION.validate(modelVersion);
       require(
           delivery == DeliveryGuarantee.AT_LEAST_ONCE || delivery == DeliveryGuarantee.EXACTLY_ONCE,
           "delivery",
           delivery,
           "at-least-once or exactly-once");
-      requireName(transactionalIdPrefix, "sink.transactional-id-prefix");
-      require(
-          checkpointIntervalMs >= 10,
-          "checkpoint.interval-ms",
-          checkpointIntervalMs,
-          "at least 10 (offsets and model state are only safe in checkpoints)");
-      require(restartAttempts >= 0, "restart.attempts", restartAttempts, "non-negative");
-      require(restartDelayMs >= 0, "restart.delay-ms", restartDelayMs, "non-negative");
+      JobOptions.TRANSACTIONAL_ID_PREFIX.validate(transactionalIdPrefix);
+      if (checkpointIntervalMs != null) {
+        JobOptions.CHECKPOINT_INTERVAL_MS.validate(checkpointIntervalMs);
+      }
+      if (restartAttempts != null) {
+        JobOptions.RESTART_ATTEMPTS.validate(restartAttempts);
+      }
+      if (restartDelayMs != null) {
+        JobOptions.RESTART_DELAY_MS.validate(restartDelayMs);
+      }
       ModelConfig modelConfig;
       try {
         modelConfig = model.build();
@@ -1553,18 +1150,6 @@ public final class JobConfig implements Serializable {
       return new JobConfig(this, modelConfig, clicksJson, itemFeaturesJson, kafka);
     }
 
-    private static void requireName(String value, String option) {
-      require(value != null && !value.isBlank(), option, value, "a non-empty name");
-    }
-
-    private static void requireField(String value, String option) {
-      require(
-          value != null && !value.isEmpty(),
-          option,
-          value,
-          "a field name or a JSON Pointer such as /user/id");
-    }
-
     /** The mapping {@code build} makes, its refusal (a field mapped twice) naming the options. */
     private static <T> T mapping(String options, java.util.function.Supplier<T> build) {
       try {
@@ -1575,141 +1160,10 @@ public final class JobConfig implements Serializable {
     }
   }
 
-  // ---------------------------------------------------------------------------------------------------------
-  // value parsing: every failure names the option
-
   private static void require(boolean ok, String option, Object value, String expectation) {
     if (!ok) {
       throw new IllegalArgumentException(
           "--" + option + " must be " + expectation + ", was " + value);
     }
-  }
-
-  private static int parseInt(String option, String v) {
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw bad(option, v, "an integer");
-    }
-  }
-
-  private static long parseLong(String option, String v) {
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw bad(option, v, "an integer");
-    }
-  }
-
-  private static double parseDouble(String option, String v) {
-    double d;
-    try {
-      d = Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw bad(option, v, "a number");
-    }
-    if (!Double.isFinite(d)) {
-      throw bad(option, v, "a finite number");
-    }
-    return d;
-  }
-
-  private static float parseFloat(String option, String v) {
-    double d = parseDouble(option, v);
-    if (Math.abs(d) > Float.MAX_VALUE) {
-      throw bad(option, v, "a number within float range");
-    }
-    return (float) d;
-  }
-
-  private static boolean parseBool(String option, String v) {
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw bad(option, v, "true or false");
-    };
-  }
-
-  private static <E extends Enum<E>> E parseEnum(String option, String v, Class<E> type) {
-    for (E e : type.getEnumConstants()) {
-      if (e.name().replace('_', '-').equalsIgnoreCase(v)) {
-        return e;
-      }
-    }
-    throw bad(
-        option,
-        v,
-        "one of "
-            + Arrays.stream(type.getEnumConstants())
-                .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                .collect(Collectors.joining(", ")));
-  }
-
-  private static DeliveryGuarantee parseDelivery(String v) {
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
-      case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
-      default -> throw bad("delivery", v, "at-least-once or exactly-once");
-    };
-  }
-
-  private static String cliName(DeliveryGuarantee d) {
-    return d.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
-  private static IllegalArgumentException bad(String option, String value, String expected) {
-    return new IllegalArgumentException(
-        "--" + option + " must be " + expected + ", was '" + value + "'");
-  }
-
-  // model options: read into / write from the nested ModelConfig
-
-  private interface ModelSetter<V> extends BiConsumer<ModelConfig.Builder, V> {}
-
-  private interface ModelGetter<V> extends Function<ModelConfig, V> {}
-
-  private static Option modelInt(
-      String name, String doc, ModelSetter<Integer> set, ModelGetter<Integer> get) {
-    return new Option(
-        name,
-        doc,
-        (b, v) -> set.accept(b.model, parseInt(name, v)),
-        c -> get.apply(c.model).toString());
-  }
-
-  private static Option modelLong(
-      String name, String doc, ModelSetter<Long> set, ModelGetter<Long> get) {
-    return new Option(
-        name,
-        doc,
-        (b, v) -> set.accept(b.model, parseLong(name, v)),
-        c -> get.apply(c.model).toString());
-  }
-
-  private static Option modelFloat(
-      String name, String doc, ModelSetter<Float> set, ModelGetter<Float> get) {
-    return new Option(
-        name,
-        doc,
-        (b, v) -> set.accept(b.model, parseFloat(name, v)),
-        c -> get.apply(c.model).toString());
-  }
-
-  private static Option modelDouble(
-      String name, String doc, ModelSetter<Double> set, ModelGetter<Double> get) {
-    return new Option(
-        name,
-        doc,
-        (b, v) -> set.accept(b.model, parseDouble(name, v)),
-        c -> get.apply(c.model).toString());
-  }
-
-  private static Option modelBool(
-      String name, String doc, ModelSetter<Boolean> set, ModelGetter<Boolean> get) {
-    return new Option(
-        name,
-        doc,
-        (b, v) -> set.accept(b.model, parseBool(name, v)),
-        c -> get.apply(c.model).toString());
   }
 }

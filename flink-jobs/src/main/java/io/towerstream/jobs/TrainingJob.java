@@ -113,13 +113,18 @@ public final class TrainingJob {
   }
 
   /**
-   * Applies {@link JobConfig#flinkConfiguration()} (state backend, checkpoint interval, restart
-   * strategy) to {@code env}. {@link #main} does this; a caller building its own environment should
-   * too.
+   * Applies {@link JobConfig#flinkConfiguration()} to {@code env}: the settings the job needs, and
+   * the state backend, checkpoint interval and restart strategy only where the options gave them,
+   * so the cluster's own settings hold otherwise. Where neither sets a checkpoint interval, the job
+   * checkpoints every {@link JobConfig#FALLBACK_CHECKPOINT_INTERVAL_MS}: without checkpoints it
+   * would never commit its offsets or transactions. {@link #main} does this; a caller building its
+   * own environment should too.
    */
   public StreamExecutionEnvironment configure(StreamExecutionEnvironment env) {
     env.configure(config.flinkConfiguration());
-    env.enableCheckpointing(config.checkpointIntervalMs());
+    if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+      env.enableCheckpointing(JobConfig.FALLBACK_CHECKPOINT_INTERVAL_MS);
+    }
     return env;
   }
 
@@ -253,9 +258,13 @@ public final class TrainingJob {
       System.out.println(JobConfig.usage());
       return;
     }
+    // the cluster's configuration (flink-conf / config.yaml, a FlinkDeployment's
+    // flinkConfiguration):
+    // its towerstream.* keys are the job's options' lowest layer
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     JobConfig config;
     try {
-      config = JobConfig.fromCommandLine(args, System.getenv());
+      config = JobConfig.fromCommandLine(args, System.getenv(), env.getConfiguration().toMap());
     } catch (IllegalArgumentException e) {
       System.err.println("Invalid configuration: " + e.getMessage());
       System.err.println(JobConfig.usage());
@@ -264,8 +273,6 @@ public final class TrainingJob {
     LoggerFactory.getLogger(TrainingJob.class)
         .info("Submitting the training job with {}", config); // secrets masked
     TrainingJob job = new TrainingJob(config);
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
     job.configure(env);
     job.buildWithKafka(env);
     env.execute(job.name());

@@ -11,12 +11,15 @@ import io.towerstream.schemas.json.EventTimeFormat;
 import io.towerstream.schemas.json.ItemFeaturesJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +38,9 @@ class JobConfigTest {
     assertThat(config.startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
     assertThat(config.publishIntervalMs()).isEqualTo(1000);
     assertThat(config.batchMaxWaitMs()).isEqualTo(50);
-    assertThat(config.checkpointIntervalMs()).isEqualTo(10_000);
+    assertThat(config.checkpointIntervalMs()).as("unset: the cluster's").isNull();
+    assertThat(config.restartAttempts()).isNull();
+    assertThat(config.restartDelayMs()).isNull();
     assertThat(config.modelVersion()).isEqualTo(1);
     assertThat(config.delivery())
         .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE); // the distributed mode's default
@@ -50,7 +55,7 @@ class JobConfigTest {
     assertThat(config.topicNames().itemFeatures()).isEqualTo("item-features");
     assertThat(config.model().itemFeatureTokens()).isEqualTo(32);
     assertThat(config.model().itemFeatureBucketWidths()).isEqualTo("year=5");
-    assertThat(config.stateBackend()).isEqualTo(JobConfig.StateBackend.HASHMAP);
+    assertThat(config.stateBackend()).as("unset: the cluster's").isNull();
   }
 
   @Test
@@ -467,18 +472,106 @@ class JobConfigTest {
   }
 
   @Test
-  void flinkConfigurationUsesTheHeapStateBackendAndConfiguredCheckpoints() {
+  void flinkConfigurationSetsOnlyTheClusterSettingsTheOptionsGive() {
+    Configuration unset = JobConfig.builder().bootstrapServers("k:1").build().flinkConfiguration();
+    assertThat(unset.containsKey(StateBackendOptions.STATE_BACKEND.key())).isFalse();
+    assertThat(unset.containsKey(CheckpointingOptions.CHECKPOINTING_INTERVAL.key())).isFalse();
+    assertThat(unset.containsKey(RestartStrategyOptions.RESTART_STRATEGY.key())).isFalse();
+    assertThat(unset.get(PipelineOptions.GENERIC_TYPES)).isFalse();
+
     Configuration conf =
         JobConfig.builder()
             .bootstrapServers("k:1")
+            .stateBackend(JobConfig.StateBackend.HASHMAP)
             .checkpointIntervalMs(2_000)
+            .restartDelayMs(1_000)
             .build()
             .flinkConfiguration();
-
     assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
     assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis()).isEqualTo(2_000);
     assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
+    assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+        .as("the other restart setting at the job's fallback")
+        .isEqualTo(10);
     assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).isFalse();
+  }
+
+  @Test
+  void theClustersCheckpointIntervalAndRestartStrategySurviveUnlessAnOptionIsGiven() {
+    Configuration cluster = new Configuration();
+    cluster.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(42));
+    cluster.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+    cluster.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+
+    StreamExecutionEnvironment left = StreamExecutionEnvironment.getExecutionEnvironment(cluster);
+    new TrainingJob(JobConfig.fromArgs("--bootstrap-servers", "k:1")).configure(left);
+    assertThat(left.getCheckpointConfig().getCheckpointInterval()).isEqualTo(42_000);
+    assertThat(left.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY))
+        .isEqualTo("exponential-delay");
+    assertThat(left.getConfiguration().get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+
+    StreamExecutionEnvironment overridden =
+        StreamExecutionEnvironment.getExecutionEnvironment(cluster);
+    new TrainingJob(
+            JobConfig.fromArgs(
+                "--bootstrap-servers",
+                "k:1",
+                "--checkpoint.interval-ms",
+                "2000",
+                "--restart.attempts",
+                "3",
+                "--state.backend",
+                "hashmap"))
+        .configure(overridden);
+    assertThat(overridden.getCheckpointConfig().getCheckpointInterval()).isEqualTo(2_000);
+    assertThat(overridden.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY))
+        .isEqualTo("fixed-delay");
+    assertThat(
+            overridden
+                .getConfiguration()
+                .get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+        .isEqualTo(3);
+    assertThat(overridden.getConfiguration().get(StateBackendOptions.STATE_BACKEND))
+        .isEqualTo("hashmap");
+
+    StreamExecutionEnvironment bare =
+        StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+    new TrainingJob(JobConfig.fromArgs("--bootstrap-servers", "k:1")).configure(bare);
+    assertThat(bare.getCheckpointConfig().getCheckpointInterval())
+        .as("neither the options nor the cluster: the job still checkpoints")
+        .isEqualTo(JobConfig.FALLBACK_CHECKPOINT_INTERVAL_MS);
+  }
+
+  @Test
+  void theFlinkConfigurationsTowerstreamKeysAreTheLowestLayer(@TempDir Path dir) throws Exception {
+    Map<String, String> flink =
+        Map.of(
+            "towerstream.bootstrap-servers", "flink:9092",
+            "towerstream.model.dim", "16",
+            "towerstream.group-id", "from-flink",
+            "towerstream.kafka.security.protocol", "SSL",
+            "state.backend.type", "rocksdb");
+    Path file = dir.resolve("job.properties");
+    Files.writeString(file, "group-id=from-file\n");
+    JobConfig c =
+        JobConfig.fromCommandLine(
+            new String[] {"--config", file.toString(), "--model.dim", "32"},
+            Map.of("TOWERSTREAM_JOB_BOOTSTRAP_SERVERS", "env:9092"),
+            flink);
+    assertThat(c.model().dim()).isEqualTo(32);
+    assertThat(c.bootstrapServers()).isEqualTo("env:9092");
+    assertThat(c.groupId()).isEqualTo("from-file");
+    assertThat(c.kafkaProperties()).containsEntry("security.protocol", "SSL");
+    assertThat(JobConfig.fromCommandLine(new String[0], Map.of(), flink).bootstrapServers())
+        .isEqualTo("flink:9092");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromCommandLine(
+                    new String[0],
+                    Map.of(),
+                    Map.of("towerstream.bootstrap-servers", "k:1", "towerstream.model.dimm", "8")))
+        .hasMessageContaining("unknown option --model.dimm in the Flink configuration")
+        .hasMessageContaining("did you mean --model.dim?");
   }
 
   @Test

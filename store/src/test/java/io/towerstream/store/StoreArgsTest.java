@@ -125,6 +125,11 @@ class StoreArgsTest {
         .hasMessageContaining("--index");
     assertThatThrownBy(() -> StoreArgs.parse(concat(base, "--port"), Map.of()))
         .hasMessageContaining("needs a value");
+    assertThatThrownBy(
+            () -> StoreArgs.parse(concat(base, "--port", "1", "--http-port", "2"), Map.of()))
+        .as("a repeated option is an error under any of its names, not the last one winning")
+        .hasMessageContaining("--http-port")
+        .hasMessageContaining("more than once");
     assertThatThrownBy(() -> StoreArgs.parse(new String[] {"--db-path", "/d"}, Map.of()))
         .hasMessageContaining("--bootstrap-servers");
   }
@@ -320,7 +325,7 @@ class StoreArgsTest {
   void everyOptionIsDocumentedWithTheBuildersDefault() {
     var docs = StoreArgs.options();
     assertThat(docs)
-        .extracting(io.towerstream.schemas.OptionDoc::name)
+        .extracting(io.towerstream.config.OptionDoc::name)
         .doesNotHaveDuplicates()
         .contains(
             "bootstrap-servers", "db-path", "http-port", "index", "hnsw-overquery", "item-titles");

@@ -1,6 +1,6 @@
 package io.towerstream.cli.commands;
 
-import io.towerstream.schemas.LayeredOptions;
+import io.towerstream.config.OptionSet;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  */
 public final class ConfigFileOption {
   /** The option's name, as the job and the store spell it. */
-  public static final String NAME = "--" + LayeredOptions.CONFIG_OPTION;
+  public static final String NAME = "--" + OptionSet.CONFIG_OPTION;
 
   @Option(
       names = NAME,

@@ -1,6 +1,7 @@
 package io.towerstream.cli.commands;
 
-import io.towerstream.schemas.LayeredOptions;
+import io.towerstream.config.OptionSet;
+import io.towerstream.config.Source;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,14 +19,14 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The CLI's commands take their options as the job and the store do ({@link LayeredOptions}):
- * flags, then environment variables, then the properties file of {@code --config FILE}. Picocli
- * asks a default value provider only for the options the command line left out, after parsing, and
- * its answer beats the annotation's {@code defaultValue}; so this provider answers, for an option
- * of a command that has {@link ConfigFileOption}: the variable {@link #envPrefix} + the option's
- * longest name ({@link LayeredOptions#envName}) if set, else the file's value, else null (the
- * annotation's default). {@code --config} itself, help and version options, and commands without
- * the mixin get null.
+ * The CLI's commands take their options as the job and the store do ({@link OptionSet}): flags,
+ * then environment variables, then the properties file of {@code --config FILE}. Picocli asks a
+ * default value provider only for the options the command line left out, after parsing, and its
+ * answer beats the annotation's {@code defaultValue}; so this provider answers, for an option of a
+ * command that has {@link ConfigFileOption}: the variable {@link #envPrefix} + the option's longest
+ * name ({@link OptionSet#envName}) if set, else the file's value, else null (the annotation's
+ * default). {@code --config} itself, help and version options, and commands without the mixin get
+ * null.
  *
  * <p>Every key of the file must name an option of its command (any of its names, without {@code
  * --}); anything else fails as a {@link ParameterException} naming the file and the key, as an
@@ -84,7 +85,7 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     for (CommandSpec c = command; c.parent() != null; c = c.parent()) {
       path.addFirst(c.name());
     }
-    return LayeredOptions.envName(ROOT_PREFIX, String.join("_", path)) + "_";
+    return OptionSet.envName(ROOT_PREFIX, String.join("_", path)) + "_";
   }
 
   /** The option's name in the file and in its variable: its longest name without the dashes. */
@@ -117,7 +118,7 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     if (option.usageHelp() || option.versionHelp()) {
       return null;
     }
-    String variable = LayeredOptions.envName(envPrefix(command), name(option));
+    String variable = OptionSet.envName(envPrefix(command), name(option));
     String value = env.get(variable);
     if (value != null) {
       origins.put(option, "environment variable " + variable);
@@ -140,7 +141,7 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     }
     Map<String, String> raw;
     try {
-      raw = LayeredOptions.load(file);
+      raw = Source.configFile(file).values();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
           command.commandLine(), e.getMessage()); // names --config and the file
@@ -218,7 +219,7 @@ public final class LayeredDefaults implements IDefaultValueProvider {
                           && !o.versionHelp()
                           && !o.longestName().equals(ConfigFileOption.NAME))
               .findFirst()
-              .map(o -> ", e.g. " + LayeredOptions.envName(envPrefix(command), name(o)))
+              .map(o -> ", e.g. " + OptionSet.envName(envPrefix(command), name(o)))
               .orElse("");
       List<String> footer = new ArrayList<>(List.of(command.usageMessage().footer()));
       footer.add("");

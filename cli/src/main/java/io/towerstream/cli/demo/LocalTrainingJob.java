@@ -54,7 +54,10 @@ public final class LocalTrainingJob implements AutoCloseable {
   public static LocalTrainingJob start(
       JobConfig config, int webUiPort, int metricsPort, String bindHost) throws Exception {
     TrainingJob job = new TrainingJob(config);
-    Configuration flink = config.flinkConfiguration();
+    // the MiniCluster has no configuration file: it sets what a cluster would where the options
+    // leave a setting to the cluster
+    Configuration flink = JobConfig.embeddedClusterDefaults();
+    flink.addAll(config.flinkConfiguration());
     bindTo(flink, bindHost);
     if (metricsPort > 0) {
       // Flink's own reporter binds every interface and has no option for it

@@ -1,8 +1,8 @@
 package io.towerstream.cli.docs;
 
 import io.towerstream.cli.commands.LayeredDefaults;
+import io.towerstream.config.OptionDoc;
 import io.towerstream.jobs.JobConfig;
-import io.towerstream.schemas.OptionDoc;
 import io.towerstream.store.StoreArgs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -131,14 +131,20 @@ class DeploymentManifestsTest {
     String jar = job.path("jarURI").asText().replace("local://", "");
     assertThat(Files.readString(root.resolve("docker/Dockerfile.job"))).contains("-job.jar " + jar);
 
-    List<String> args = strings(job.path("args"));
-    JobConfig config = parseJobArgs(args);
+    JsonNode flink = spec.path("flinkConfiguration");
+    // the job reads its options from the Flink configuration (towerstream.*) below any flags
+    JobConfig config =
+        JobConfig.fromCommandLine(
+            strings(job.path("args")).toArray(String[]::new), Map.of(), map(flink));
     assertThat(config.bootstrapServers())
         .isEqualTo(kafkaBootstrap())
         .isEqualTo(configMap("towerstream-kafka").path("KAFKA_BOOTSTRAP").asText());
-    JsonNode flink = spec.path("flinkConfiguration");
-    assertThat(config.checkpointDir())
-        .isEqualTo(flink.path("execution.checkpointing.dir").asText());
+    assertThat(String.join(" ", config.toArgs())).contains("--delivery exactly-once");
+    assertThat(config.stateBackend())
+        .as("the cluster's state.backend.type, not repeated as a job option")
+        .isNull();
+    assertThat(config.checkpointDir()).as("the cluster's execution.checkpointing.dir").isNull();
+    assertThat(flink.path("execution.checkpointing.dir").asText()).startsWith("s3://");
     assertThat(flink.path("state.backend.type").asText()).isEqualTo("rocksdb");
     assertThat(flink.path("high-availability.type").asText()).isEqualTo("kubernetes");
     assertThat(flink.path("high-availability.storageDir").asText()).startsWith("s3://");

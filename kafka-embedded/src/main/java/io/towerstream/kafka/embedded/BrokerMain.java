@@ -1,5 +1,8 @@
 package io.towerstream.kafka.embedded;
 
+import io.towerstream.config.Option;
+import io.towerstream.config.OptionSet;
+import io.towerstream.config.OptionValues;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -12,25 +15,34 @@ import java.util.concurrent.CountDownLatch;
  * shutdown hook stops the broker cleanly on SIGTERM).
  */
 public final class BrokerMain {
+  static final Option<Path> LOG_DIR =
+      Option.pathOption("log-dir")
+          .required()
+          .doc("The broker's log directory, formatted on first use and kept across restarts.");
+
+  static final Option<Integer> PORT =
+      Option.intOption("port")
+          .defaultValue(0)
+          .check(p -> p >= 0 && p <= 65_535, "a port in [0, 65535]")
+          .doc("The client port on the loopback address; 0 = any free port.");
+
+  static final OptionSet OPTIONS = OptionSet.of(LOG_DIR, PORT);
+
   private BrokerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Path logDir = null;
-    int port = 0;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--log-dir" -> logDir = Path.of(value(args, ++i, "--log-dir"));
-        case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
-        default ->
-            throw new IllegalArgumentException(
-                "unknown option " + args[i] + "; usage: --log-dir DIR [--port N]");
-      }
-    }
-    if (logDir == null) {
-      throw new IllegalArgumentException("--log-dir is required; usage: --log-dir DIR [--port N]");
+    OptionValues options;
+    try {
+      options = OPTIONS.parse(args);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          e.getMessage() + "\n" + OPTIONS.usage("Usage: BrokerMain --log-dir DIR [--port N]", ""),
+          e);
     }
     EmbeddedKafkaBroker broker =
-        EmbeddedKafkaBroker.persistent(logDir, port, Map.of("log.retention.ms", "-1")).start();
+        EmbeddedKafkaBroker.persistent(
+                options.get(LOG_DIR), options.get(PORT), Map.of("log.retention.ms", "-1"))
+            .start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -43,12 +55,5 @@ public final class BrokerMain {
     System.out.println("READY " + broker.bootstrapServers());
     System.out.flush();
     stopped.await();
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
   }
 }

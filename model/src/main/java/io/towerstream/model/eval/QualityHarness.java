@@ -1,5 +1,6 @@
 package io.towerstream.model.eval;
 
+import io.towerstream.config.OptionValues;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
@@ -15,8 +16,10 @@ import io.towerstream.model.synthetic.PlantedClusterClicks;
 import io.towerstream.model.twotower.TwoTowerModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -31,70 +34,51 @@ public final class QualityHarness {
   private QualityHarness() {}
 
   public static void main(String[] args) {
+    if (args.length == 0 || args[0].equals("--help")) {
+      System.out.println(HarnessOptions.usage());
+      return;
+    }
     // "synthetic" instead of a path: the planted-cluster generator (synUsers, synItems,
     // synClusters, synEvents)
     boolean synthetic = args[0].equals("synthetic");
     // "sparse" instead of a path: the long-tail generator (tailUsers, tailItems, tailTopics,
     // tailEvents, tailStay; its own defaults otherwise)
     boolean sparse = args[0].equals("sparse");
+    OptionValues o =
+        HarnessOptions.parse(HarnessOptions.OPTIONS, Arrays.asList(args).subList(1, args.length));
     LongTailClicks.Builder tail = LongTailClicks.builder();
-    int[] syn = {100_000, 50_000, 100, 1_000_000};
-    int maxTestUsers = Integer.MAX_VALUE;
-    double prequentialSample = 1.0;
-    boolean csv = false;
-    ModelConfig.Builder b = ModelConfig.builder();
-    double split = 0.8;
-    int popWindow = 1000;
-    int epochs = 1;
-    boolean prequential = true;
-    boolean baselines = true;
-    String itemsPath = null; // u.item: side features for every catalogue item, before training
-    boolean synFeatures = false; // synthetic: each item's planted cluster as its one category
-    int coldEvery = 0; // synthetic: every n-th item's clicks leave the training part (cold items)
-    String protocol = "frozen"; // frozen (80/20 holdout), next-click, or both
-    int refits = 10; // next-click: EASE fits across the window
-    double easeLambda = Double.NaN; // next-click: EASE's lambda, NaN = tuned once
-    boolean peers = true; // next-click: run the peers (they do not depend on the model's seed)
-    boolean oracle = false; // next-click, synthetic streams: the generator's own probabilities
-    for (int i = 1; i < args.length; i++) {
-      if (args[i].equals("csv")) {
-        csv = true;
-        continue;
-      }
-      String[] kv = args[i].split("=", 2);
-      switch (kv[0]) {
-        case "split" -> split = Double.parseDouble(kv[1]);
-        case "popWindow" -> popWindow = Integer.parseInt(kv[1]);
-        case "epochs" ->
-            epochs = Integer.parseInt(kv[1]); // diagnosis only: the product is single-pass
-        case "prequential" -> prequential = Boolean.parseBoolean(kv[1]);
-        case "baselines" -> baselines = Boolean.parseBoolean(kv[1]);
-        case "maxTestUsers" -> maxTestUsers = Integer.parseInt(kv[1]);
-        case "prequentialSample" -> prequentialSample = Double.parseDouble(kv[1]);
-        case "synUsers" -> syn[0] = Integer.parseInt(kv[1]);
-        case "synItems" -> syn[1] = Integer.parseInt(kv[1]);
-        case "synClusters" -> syn[2] = Integer.parseInt(kv[1]);
-        case "synEvents" -> syn[3] = Integer.parseInt(kv[1]);
-        case "items" -> itemsPath = kv[1];
-        case "synFeatures" -> synFeatures = Boolean.parseBoolean(kv[1]);
-        case "coldEvery" -> coldEvery = Integer.parseInt(kv[1]);
-        case "tailUsers" -> tail.users(Integer.parseInt(kv[1]));
-        case "tailItems" -> tail.items(Integer.parseInt(kv[1]));
-        case "tailTopics" -> tail.topics(Integer.parseInt(kv[1]));
-        case "tailEvents" -> tail.events(Long.parseLong(kv[1]));
-        case "tailStay" -> tail.stayProbability(Double.parseDouble(kv[1]));
-        case "tailItemZipf" -> tail.itemZipf(Double.parseDouble(kv[1]));
-        case "tailExplore" -> tail.exploreProbability(Double.parseDouble(kv[1]));
-        case "tailInterests" -> tail.interests(Integer.parseInt(kv[1]));
-        case "protocol" -> protocol = kv[1];
-        case "refits" -> refits = Integer.parseInt(kv[1]);
-        case "easeLambda" ->
-            easeLambda = kv[1].equals("tune") ? Double.NaN : Double.parseDouble(kv[1]);
-        case "peers" -> peers = Boolean.parseBoolean(kv[1]);
-        case "oracle" -> oracle = Boolean.parseBoolean(kv[1]);
-        default -> configure(b, kv[0], kv[1]);
-      }
-    }
+    o.ifSet(HarnessOptions.TAIL_USERS, tail::users);
+    o.ifSet(HarnessOptions.TAIL_ITEMS, tail::items);
+    o.ifSet(HarnessOptions.TAIL_TOPICS, tail::topics);
+    o.ifSet(HarnessOptions.TAIL_EVENTS, tail::events);
+    o.ifSet(HarnessOptions.TAIL_STAY, tail::stayProbability);
+    o.ifSet(HarnessOptions.TAIL_ITEM_ZIPF, tail::itemZipf);
+    o.ifSet(HarnessOptions.TAIL_EXPLORE, tail::exploreProbability);
+    o.ifSet(HarnessOptions.TAIL_INTERESTS, tail::interests);
+    int[] syn = {
+      o.get(HarnessOptions.SYN_USERS),
+      o.get(HarnessOptions.SYN_ITEMS),
+      o.get(HarnessOptions.SYN_CLUSTERS),
+      o.get(HarnessOptions.SYN_EVENTS)
+    };
+    int maxTestUsers = o.get(HarnessOptions.MAX_TEST_USERS);
+    double prequentialSample = o.get(HarnessOptions.PREQUENTIAL_SAMPLE);
+    boolean csv = o.get(HarnessOptions.CSV);
+    ModelConfig.Builder b = HarnessOptions.model(o);
+    double split = o.get(HarnessOptions.SPLIT);
+    int popWindow = o.get(HarnessOptions.POP_WINDOW);
+    int epochs = o.get(HarnessOptions.EPOCHS);
+    boolean prequential = o.get(HarnessOptions.PREQUENTIAL);
+    boolean baselines = o.get(HarnessOptions.BASELINES);
+    String itemsPath = o.get(HarnessOptions.ITEMS);
+    boolean synFeatures = o.get(HarnessOptions.SYN_FEATURES);
+    int coldEvery = o.get(HarnessOptions.COLD_EVERY);
+    String protocol =
+        o.get(HarnessOptions.PROTOCOL).name().toLowerCase(Locale.ROOT).replace('_', '-');
+    int refits = o.get(HarnessOptions.REFITS);
+    double easeLambda = o.get(HarnessOptions.EASE_LAMBDA);
+    boolean peers = o.get(HarnessOptions.PEERS);
+    boolean oracle = o.get(HarnessOptions.ORACLE);
     ModelConfig config = b.build();
     List<Interaction> stream = new ArrayList<>();
     Map<String, List<String>> features = new LinkedHashMap<>();
@@ -399,54 +383,14 @@ public final class QualityHarness {
   private static final int HISTORY_WEIGHTS_SHOWN = 10;
 
   /**
-   * Applies one {@code key=value} override to a config builder (the ModelConfig names, camelCase).
+   * Applies one {@code key=value} model override to a config builder: the harness's short key
+   * ({@code dim}) or the job's option name ({@code model.dim}), read by {@link
+   * io.towerstream.model.ModelOptions}' declaration.
+   *
+   * @throws IllegalArgumentException naming the key, for an unknown key or a malformed value
    */
   public static void configure(ModelConfig.Builder b, String key, String v) {
-    switch (key) {
-      case "dim" -> b.dim(Integer.parseInt(v));
-      case "batchSize" -> b.batchSize(Integer.parseInt(v));
-      case "temperature" -> b.temperature(Float.parseFloat(v));
-      case "learningRate" -> b.learningRate(Float.parseFloat(v));
-      case "towerProjection" -> b.towerProjection(Boolean.parseBoolean(v));
-      case "towerMlpHidden" -> b.towerMlpHidden(Integer.parseInt(v));
-      case "logQCorrection" -> b.logQCorrection(Boolean.parseBoolean(v));
-      case "reservoirCapacity" -> b.reservoirCapacity(Integer.parseInt(v));
-      case "reservoirNegatives" -> b.reservoirNegatives(Integer.parseInt(v));
-      case "reservoirAlpha" -> b.reservoirAlpha(Double.parseDouble(v));
-      case "initScale" -> b.initScale(Float.parseFloat(v));
-      case "seed" -> b.seed(Long.parseLong(v));
-      case "historyLength" -> b.historyLength(Integer.parseInt(v));
-      case "priorWeight" -> b.priorWeight(Float.parseFloat(v));
-      case "priorTuningInterval" -> b.priorTuningInterval(Integer.parseInt(v));
-      case "priorHalfLifeEvents" -> b.priorHalfLifeEvents(Double.parseDouble(v));
-      case "gradientClipNorm" -> b.gradientClipNorm(Double.parseDouble(v));
-      case "itemBias" -> b.itemBias(Boolean.parseBoolean(v));
-      case "towerLearningRate" -> b.towerLearningRate(Float.parseFloat(v));
-      case "loss" -> b.loss(ModelConfig.Loss.parse(v));
-      case "hardNegativeBeta" -> b.hardNegativeBeta(Double.parseDouble(v));
-      case "positivePrior" -> b.positivePrior(Double.parseDouble(v));
-      case "tripletMargin" -> b.tripletMargin(Double.parseDouble(v));
-      case "learnedTemperature" -> b.learnedTemperature(Boolean.parseBoolean(v));
-      case "queueSize" -> b.queueSize(Integer.parseInt(v));
-      case "queueMomentum" -> b.queueMomentum(Double.parseDouble(v));
-      case "admissionMinCount" -> b.admissionMinCount(Integer.parseInt(v));
-      case "rowTtlEvents" -> b.rowTtlEvents(Long.parseLong(v));
-      case "tableOptimizer" -> b.tableOptimizer(ModelConfig.TableOptimizer.parse(v));
-      case "augmentViews" -> b.augmentViews(Integer.parseInt(v));
-      case "augmentMask" -> b.augmentMaskProbability(Double.parseDouble(v));
-      case "augmentCrop" -> b.augmentCropFraction(Double.parseDouble(v));
-      case "dinoPrototypes" -> b.dinoPrototypes(Integer.parseInt(v));
-      case "dinoTeacherTemperature" -> b.dinoTeacherTemperature(Double.parseDouble(v));
-      case "dinoMomentum" -> b.dinoMomentum(Double.parseDouble(v));
-      case "historyDecay" -> b.historyRecencyDecay(Double.parseDouble(v));
-      case "recencyLearningRate" -> b.historyRecencyLearningRate(Double.parseDouble(v));
-      case "featureTokens" -> b.itemFeatureTokens(Integer.parseInt(v));
-      case "bucketWidths" -> b.itemFeatureBucketWidths(v);
-      case "idDropout" -> b.itemFeatureIdDropout(Double.parseDouble(v));
-      case "replayRatio" -> b.replayRatio(Double.parseDouble(v));
-      case "idWeight" -> b.historyIdWeight(Double.parseDouble(v));
-      case "replayCapacity" -> b.replayCapacity(Integer.parseInt(v));
-      default -> throw new IllegalArgumentException("unknown option " + key);
-    }
+    OptionValues given = HarnessOptions.parse(HarnessOptions.MODEL_OPTIONS, List.of(key + "=" + v));
+    HarnessOptions.MODEL.forEach(binding -> binding.apply(given, b));
   }
 }

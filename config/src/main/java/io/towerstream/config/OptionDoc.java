@@ -1,12 +1,11 @@
-package io.towerstream.schemas;
+package io.towerstream.config;
 
 import java.util.List;
 
 /**
  * One option of a process as its users read it: the name (without {@code --}), the default as text
- * (empty when required or none) and what it does. Each process lists its options once, in its own
- * parser, and hands them out as these for its usage text and for the generated tables of
- * docs/configuration.md.
+ * (empty when required or none) and what it does; the usage texts and the generated tables of
+ * docs/configuration.md are made of these.
  */
 public record OptionDoc(String name, String defaultValue, String description) {
 

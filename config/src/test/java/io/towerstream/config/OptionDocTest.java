@@ -1,4 +1,4 @@
-package io.towerstream.schemas;
+package io.towerstream.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
