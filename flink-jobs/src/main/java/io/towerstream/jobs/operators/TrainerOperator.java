@@ -46,10 +46,6 @@ import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.MeterView;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -179,7 +175,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient List<Interaction> pending;
   private transient long batchDeadline;
   private transient ScheduledFuture<?> batchTimer;
-  private transient volatile long lastSequence;
+  private transient long lastSequence;
 
   /** The high part of the next sequences: the last checkpoint barrier's id plus one, 0 before. */
   private transient long sequenceEpoch;
@@ -212,42 +208,17 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   // field initialisers and leaves them 0
   private transient long eventsAtLastPublish;
 
-  // read by the metric reporter's thread, hence volatile snapshots rather than calls into the model
-  private transient volatile ModelStats stats;
-  private transient volatile TrainerCheckpoint.Counters reportedNow;
-  private transient volatile long lastStepMillis;
-  private transient volatile int pendingEvents;
-  private transient volatile long syncLagMillis;
-
-  /**
-   * Wall-clock time the oldest batch not yet published finished training; 0 when everything trained
-   * is out.
-   */
-  private transient volatile long unpublishedSince;
-
-  private transient Counter eventsReceived;
-  private transient Counter updatesPublished;
-  private transient Counter deltasSent;
-  private transient Counter deltasApplied;
-  private transient Counter deltasDropped;
-  private transient Counter deltasRejected;
-  private transient Counter itemFeaturesReceived;
+  private transient TrainerMetrics metrics;
   private transient PrequentialEvaluator prequential;
 
-  /** The last trained pairs, measured for collapse at each publish; metrics of the last publish. */
+  /** The last trained pairs, measured for collapse at each publish. */
   private transient CollapseMonitor collapseMonitor;
-
-  private transient volatile CollapseMetrics collapse;
 
   /**
    * With several subtasks: this replica's items in one number, taken when the subtask is idle (see
-   * {@link ReplicaFingerprint}); NaN until then.
+   * {@link ReplicaFingerprint}).
    */
   private transient ReplicaFingerprint fingerprint;
-
-  private transient volatile double replicaFingerprint;
-  // copied after each batch for the metric reporter's thread
-  private transient volatile Map<String, RankingWindow> prequentialWindows;
 
   public TrainerOperator(TrainerSettings settings, ModelFactory models, String syncTopic) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -278,7 +249,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     featureTokens = settings.model().featureTokens();
     batchDeadline = NO_DEADLINE;
     eventsAtLastPublish = -1;
-    replicaFingerprint = Double.NaN;
+    metrics = new TrainerMetrics();
     lastSequence = 0;
     sequenceEpoch = 0;
     publishWithheld =
@@ -322,10 +293,10 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     if (parallelism > 1) {
       model.trackReplicaDelta();
     }
-    stats = model.stats();
-    modelAtStart = counters(stats);
-    reportedNow = carried;
-    pendingEvents = pending.size();
+    modelAtStart = counters(model.stats());
+    metrics.started(model.stats(), carried);
+    metrics.lastSequence(lastSequence);
+    metrics.pendingEvents(pending.size());
     if (settings.prequentialEnabled()) {
       prequential =
           new PrequentialEvaluator(
@@ -346,7 +317,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
             parallelism,
             saved.get(0).parallelism());
       }
-      prequentialWindows = windows(prequential);
+      metrics.prequentialWindows(windows(prequential));
     }
   }
 
@@ -387,11 +358,10 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   public void open() throws Exception {
     super.open();
     collapseMonitor = new CollapseMonitor(COLLAPSE_PAIRS);
-    collapse = CollapseMetrics.NONE;
     if (parallelism > 1) {
       fingerprint = new ReplicaFingerprint(model);
     }
-    registerMetrics(getMetricGroup());
+    metrics.register(getMetricGroup(), fingerprint != null);
     long now = now();
     if (!pending.isEmpty() && settings.batchMaxWaitMs() > 0) {
       // without a time bound a restored partial batch waits for its count, as it would have without
@@ -408,14 +378,14 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   @Override
   public void processElement1(StreamRecord<ClickEvent> record) {
     ClickEvent click = record.getValue();
-    eventsReceived.inc();
+    metrics.eventReceived();
     pending.add(
         new Interaction(
             click.getUserId(),
             click.getItemId(),
             click.getWeight(),
             click.getEventTime().toEpochMilli()));
-    pendingEvents = pending.size();
+    metrics.pendingEvents(pending.size());
     if (pending.size() >= settings.model().batchSize()) {
       trainPending();
     } else if (pending.size() == 1 && settings.batchMaxWaitMs() > 0) {
@@ -432,16 +402,16 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       ItemFeatures f = in.features;
       model.setItemFeatures(
           f.getItemId(), featureTokens.of(f.getCategories(), f.getTags(), f.getNumeric()));
-      itemFeaturesReceived.inc();
+      metrics.itemFeaturesReceived();
     } else if (in.removedItemId != null) {
       model.setItemFeatures(in.removedItemId, List.of());
-      itemFeaturesReceived.inc();
+      metrics.itemFeaturesReceived();
     }
   }
 
   private void applyDelta(ModelDelta delta) {
     if (delta.getModelVersion() != settings.modelVersion()) {
-      deltasDropped.inc(); // another model generation shares the topic
+      metrics.deltaDropped(); // another model generation shares the topic
       return;
     }
     SyncLedger.Verdict verdict =
@@ -453,11 +423,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         reject(delta, e.getMessage());
         return;
       }
-      deltasApplied.inc();
-      syncLagMillis =
-          Math.max(0, System.currentTimeMillis() - delta.getProducedAt().toEpochMilli());
+      metrics.deltaApplied(delta.getProducedAt().toEpochMilli());
     } else if (verdict != SyncLedger.Verdict.OWN) {
-      deltasDropped.inc();
+      metrics.deltaDropped();
     }
   }
 
@@ -466,7 +434,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
    * it.
    */
   private void reject(ModelDelta delta, String problem) {
-    deltasRejected.inc();
+    metrics.deltaRejected();
     String reason =
         "model delta "
             + delta.getOrigin()
@@ -562,7 +530,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private void trainPending() {
     List<Interaction> batch = pending;
     pending = new ArrayList<>(settings.model().batchSize());
-    pendingEvents = 0;
+    metrics.pendingEvents(0);
     batchDeadline = NO_DEADLINE;
     if (batchTimer != null) {
       batchTimer.cancel(false);
@@ -574,17 +542,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     long started = System.nanoTime();
     StepResult result = model.train(batch); // ... then train
     long took = System.nanoTime() - started;
-    lastStepMillis = took / 1_000_000;
-    if (unpublishedSince == 0) {
-      unpublishedSince = System.currentTimeMillis();
-    }
-    stats = model.stats();
-    reportedNow = reported();
+    metrics.trained(took / 1_000_000, model.stats(), reported());
     collapseMonitor.observe(batch);
     if (prequential != null) {
       prequential.recordTraining(took);
       prequential.observe(batch);
-      prequentialWindows = windows(prequential);
+      metrics.prequentialWindows(windows(prequential));
     }
     if (result.skipped()) {
       LOG.warn("Skipped a batch of {} events: loss or gradients were not finite", batch.size());
@@ -615,7 +578,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
             settings.modelVersion(),
             Instant.ofEpochMilli(System.currentTimeMillis()))) {
       output.collect(SYNC, new StreamRecord<>(record));
-      deltasSent.inc();
+      metrics.deltaSent();
     }
   }
 
@@ -659,7 +622,6 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       return; // the changes stay marked and go out at the first barrier
     }
     long now = now();
-    unpublishedSince = 0;
     long trained = model.stats().eventsTrained();
     boolean idle = trained == eventsAtLastPublish;
     boolean full =
@@ -673,6 +635,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     }
     long sequence = Math.max(lastSequence + 1, (SEQUENCE_EPOCH_OFFSET + sequenceEpoch) << 32);
     lastSequence = sequence;
+    metrics.published(sequence);
     Instant at = Instant.ofEpochMilli(now);
     long modelVersion = settings.modelVersion();
     long checkpointEpoch = epoch;
@@ -692,7 +655,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
                       sequence,
                       checkpointEpoch,
                       at)));
-          updatesPublished.inc();
+          metrics.updatePublished();
         },
         parallelism == 1 ? id -> true : this::ownsItem,
         !full);
@@ -701,7 +664,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       // only when idle: while it trains, a replica's items are ahead of the others' anyway, and
       // after a change of the tower weights the fingerprint costs a pass over every item
       double taken = fingerprint.update();
-      if (Double.compare(taken, replicaFingerprint) != 0) {
+      if (Double.compare(taken, metrics.replicaFingerprint()) != 0) {
         LOG.info(
             "Trainer {}/{} (attempt {}) idle: replica fingerprint {} over {} items",
             subtask,
@@ -710,12 +673,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
             taken,
             model.stats().items());
       }
-      replicaFingerprint = taken;
+      metrics.replicaFingerprint(taken);
     }
     ModelStats s = model.stats();
-    stats = s;
+    metrics.modelStats(s);
     CollapseMetrics measured = collapseMonitor.measure(model);
-    collapse = measured;
+    metrics.collapse(measured);
     TrainerCheckpoint.Counters c = reported();
     output.collect(
         STATUS,
@@ -730,7 +693,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
                     .setBatches(c.batches())
                     .setSkippedBatches(c.skipped())
                     .setLoss(s.lossEma())
-                    .setPrequential(prequentialWindows)
+                    .setPrequential(metrics.prequentialWindows())
                     .setUsers(s.users())
                     .setItems(s.items())
                     .setLastEventTime(Instant.ofEpochMilli(s.lastEventTimeMillis()))
@@ -822,66 +785,9 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     return getProcessingTimeService().getCurrentProcessingTime();
   }
 
-  private void registerMetrics(MetricGroup group) {
-    eventsReceived = group.counter("eventsReceived");
-    group.meter("eventsPerSecond", new MeterView(eventsReceived));
-    // how stale the published vectors are against the model: time since the oldest unpublished
-    // batch trained
-    group.gauge(
-        "publishLagMillis",
-        (Gauge<Long>)
-            () -> {
-              long since = unpublishedSince;
-              return since == 0 ? 0L : Math.max(0L, System.currentTimeMillis() - since);
-            });
-    updatesPublished = group.counter("updatesPublished");
-    deltasSent = group.counter("deltasSent");
-    deltasApplied = group.counter("deltasApplied");
-    deltasDropped = group.counter("deltasDropped");
-    deltasRejected = group.counter("deltasRejected");
-    itemFeaturesReceived = group.counter("itemFeaturesReceived");
-    group.gauge("eventsTrained", (Gauge<Long>) () -> reportedNow.events());
-    group.gauge("batches", (Gauge<Long>) () -> reportedNow.batches());
-    group.gauge("skippedBatches", (Gauge<Long>) () -> reportedNow.skipped());
-    group.gauge("loss", (Gauge<Double>) () -> stats.lossEma());
-    if (prequential != null) {
-      // one metric per measure, the scorer a variable (a Prometheus label): dashboards compare
-      // scorers by label, and a new scorer adds series, not metric names
-      MetricGroup byScorer = group.addGroup("prequential");
-      for (String scorer : prequentialWindows.keySet()) {
-        MetricGroup g = byScorer.addGroup("scorer", scorer);
-        g.gauge("hitRate10", (Gauge<Double>) () -> prequentialWindows.get(scorer).getHitRate10());
-        g.gauge("recall20", (Gauge<Double>) () -> prequentialWindows.get(scorer).getRecall20());
-        g.gauge("ndcg20", (Gauge<Double>) () -> prequentialWindows.get(scorer).getNdcg20());
-        g.gauge("mrr", (Gauge<Double>) () -> prequentialWindows.get(scorer).getMrr());
-      }
-    }
-    MetricGroup c = group.addGroup("collapse");
-    c.gauge("alignment", (Gauge<Double>) () -> collapse.alignment());
-    c.gauge("uniformity", (Gauge<Double>) () -> collapse.uniformity());
-    c.gauge("effectiveRank", (Gauge<Double>) () -> collapse.effectiveRank());
-    c.gauge("meanCosine", (Gauge<Double>) () -> collapse.meanCosine());
-    group.gauge("users", (Gauge<Long>) () -> stats.users());
-    group.gauge("items", (Gauge<Long>) () -> stats.items());
-    group.gauge("lastEventTime", (Gauge<Long>) () -> stats.lastEventTimeMillis());
-    group.gauge("admittedRows", (Gauge<Long>) () -> stats.admittedRows());
-    group.gauge("evictedRows", (Gauge<Long>) () -> stats.evictedRows());
-    group.gauge("expiredRows", (Gauge<Long>) () -> stats.expiredRows());
-    group.gauge("pendingIds", (Gauge<Long>) () -> stats.pendingIds());
-    group.gauge("heldBackEvents", (Gauge<Long>) () -> stats.heldBackEvents());
-    group.gauge("priorWeight", (Gauge<Double>) () -> stats.priorWeight());
-    group.gauge("lastStepMillis", (Gauge<Long>) () -> lastStepMillis);
-    group.gauge("pendingEvents", (Gauge<Integer>) () -> pendingEvents);
-    group.gauge("lastSequence", (Gauge<Long>) () -> lastSequence);
-    group.gauge("syncLagMillis", (Gauge<Long>) () -> syncLagMillis);
-    if (fingerprint != null) {
-      group.gauge("replicaFingerprint", (Gauge<Double>) () -> replicaFingerprint);
-    }
-  }
-
   /** The replica fingerprint gauge's value, for tests. */
   double replicaFingerprint() {
-    return replicaFingerprint;
+    return metrics.replicaFingerprint();
   }
 
   /** The live model, for tests; not thread-safe. */
