@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListState;
@@ -124,8 +125,6 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
    */
   private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
 
-  private static final long NO_DEADLINE = Long.MIN_VALUE;
-
   /**
    * Added to every sequence epoch, so that each sequence ({@code epoch << 32} and up, at least
    * 2<sup>42</sup>) lies above the wall-clock milliseconds earlier versions stamped (until 2109): a
@@ -172,9 +171,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient FeatureTokens featureTokens;
   private transient ValueState<byte[]> userRows;
   private transient ListState<byte[]> trainerState;
-  private transient List<Interaction> pending;
-  private transient long batchDeadline;
-  private transient ScheduledFuture<?> batchTimer;
+  private transient EventBatcher batcher;
   private transient long lastSequence;
 
   /** The high part of the next sequences: the last checkpoint barrier's id plus one, 0 before. */
@@ -245,9 +242,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
             .getUnionListState(
                 new ListStateDescriptor<>(
                     "trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    pending = new ArrayList<>(settings.model().batchSize());
     featureTokens = settings.model().featureTokens();
-    batchDeadline = NO_DEADLINE;
     eventsAtLastPublish = -1;
     metrics = new TrainerMetrics();
     lastSequence = 0;
@@ -259,6 +254,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     epoch = context.getRestoredCheckpointId().orElse(0) + 1;
     List<TrainerCheckpoint> saved = new ArrayList<>();
     byte[] evaluatorState = null;
+    List<Interaction> restoredBatch = List.of();
     if (context.isRestored()) {
       trainerState.get().forEach(bytes -> saved.add(TrainerCheckpoint.decode(bytes)));
     }
@@ -272,7 +268,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       model = models.restore(r.sharedModel(), settings.model());
       model.importUserRows(readUserRows());
       ledger = SyncLedger.restored(origin, generation, r.baseLedger(), r.ledgers());
-      pending.addAll(r.pendingBatch());
+      restoredBatch = r.pendingBatch();
       lastSequence = r.lastSequence();
       carried = r.counters();
       evaluatorState = r.evaluator();
@@ -286,7 +282,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
           carried.events(),
           model.stats().users(),
           model.stats().items(),
-          pending.size(),
+          restoredBatch.size(),
           ledger.openOrigins());
     }
     model.trackUserRows();
@@ -296,7 +292,14 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     modelAtStart = counters(model.stats());
     metrics.started(model.stats(), carried);
     metrics.lastSequence(lastSequence);
-    metrics.pendingEvents(pending.size());
+    batcher =
+        new EventBatcher(
+            settings.model().batchSize(),
+            settings.batchMaxWaitMs(),
+            restoredBatch,
+            timers(),
+            this::train,
+            metrics::pendingEvents);
     if (settings.prequentialEnabled()) {
       prequential =
           new PrequentialEvaluator(
@@ -363,11 +366,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     }
     metrics.register(getMetricGroup(), fingerprint != null);
     long now = now();
-    if (!pending.isEmpty() && settings.batchMaxWaitMs() > 0) {
-      // without a time bound a restored partial batch waits for its count, as it would have without
-      // the restore
-      scheduleBatchDeadline(now);
-    }
+    batcher.start(now);
     getProcessingTimeService()
         .registerTimer(now + settings.publishIntervalMs(), this::onPublishTime);
     if (parallelism > 1) {
@@ -379,18 +378,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   public void processElement1(StreamRecord<ClickEvent> record) {
     ClickEvent click = record.getValue();
     metrics.eventReceived();
-    pending.add(
+    batcher.add(
         new Interaction(
             click.getUserId(),
             click.getItemId(),
             click.getWeight(),
             click.getEventTime().toEpochMilli()));
-    metrics.pendingEvents(pending.size());
-    if (pending.size() >= settings.model().batchSize()) {
-      trainPending();
-    } else if (pending.size() == 1 && settings.batchMaxWaitMs() > 0) {
-      scheduleBatchDeadline(now());
-    }
   }
 
   @Override
@@ -484,7 +477,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
                     subtask,
                     parallelism,
                     lastSequence,
-                    List.copyOf(pending),
+                    batcher.pending(),
                     reported(),
                     ledger.save(),
                     shared,
@@ -503,9 +496,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       super.finish();
       return;
     }
-    if (!pending.isEmpty()) {
-      trainPending();
-    }
+    batcher.flush();
     model.markAllChanged();
     publish(true);
     sendDelta();
@@ -514,28 +505,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
 
   // ------------------------------------------------------------------------------------------------------
 
-  private void scheduleBatchDeadline(long now) {
-    batchDeadline = now + settings.batchMaxWaitMs();
-    batchTimer = getProcessingTimeService().registerTimer(batchDeadline, this::onBatchDeadline);
-  }
-
-  private void onBatchDeadline(long time) {
-    // a timer of a batch that already closed by count fires with an earlier time than the current
-    // deadline
-    if (!pending.isEmpty() && batchDeadline != NO_DEADLINE && time >= batchDeadline) {
-      trainPending();
-    }
-  }
-
-  private void trainPending() {
-    List<Interaction> batch = pending;
-    pending = new ArrayList<>(settings.model().batchSize());
-    metrics.pendingEvents(0);
-    batchDeadline = NO_DEADLINE;
-    if (batchTimer != null) {
-      batchTimer.cancel(false);
-      batchTimer = null;
-    }
+  /** Trains one closed batch. */
+  private void train(List<Interaction> batch) {
     if (prequential != null) {
       prequential.score(model, batch); // test, with the state from before this batch ...
     }
@@ -783,6 +754,20 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
 
   private long now() {
     return getProcessingTimeService().getCurrentProcessingTime();
+  }
+
+  private EventBatcher.Timers timers() {
+    return new EventBatcher.Timers() {
+      @Override
+      public long now() {
+        return TrainerOperator.this.now();
+      }
+
+      @Override
+      public ScheduledFuture<?> register(long time, LongConsumer onTime) {
+        return getProcessingTimeService().registerTimer(time, onTime::accept);
+      }
+    };
   }
 
   /** The replica fingerprint gauge's value, for tests. */
