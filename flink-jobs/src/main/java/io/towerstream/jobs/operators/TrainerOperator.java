@@ -2,15 +2,11 @@ package io.towerstream.jobs.operators;
 
 import io.towerstream.jobs.records.AvroTypeInfo;
 import io.towerstream.jobs.records.TrainerSideInput;
-import io.towerstream.jobs.sync.ModelDeltas;
-import io.towerstream.jobs.sync.ReplicaFingerprint;
 import io.towerstream.jobs.sync.SyncLedger;
 import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
-import io.towerstream.model.InvalidReplicaDeltaException;
 import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
-import io.towerstream.model.ReplicaDelta;
 import io.towerstream.model.StepResult;
 import io.towerstream.model.UserRow;
 import io.towerstream.model.UserRowSink;
@@ -39,6 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -47,7 +44,6 @@ import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -72,12 +68,8 @@ import org.slf4j.LoggerFactory;
  * to add. Items are published by one subtask each, by key group, users by their own. With one
  * subtask, nothing is sent and the model is exactly the single-owner model.
  *
- * <p><b>Bad deltas.</b> A delta the model refuses (parts of disagreeing lengths, another dimension
- * or dense layout, a change that is not finite: {@link ReplicaDelta#requireApplicableTo}) is
- * skipped whole, before any of it is added, and counted ({@code deltasRejected}); training goes on.
- * Every subtask gets every delta and judges it alike, so one of them, the sender's successor, puts
- * it on {@link #REJECTED_DELTAS} for the dead-letter topic, once. The replicas then lack that
- * sender's change for good, as they would after a lost delta.
+ * <p><b>Bad deltas.</b> A delta the model refuses is skipped whole and training goes on; one
+ * subtask puts it on {@link #REJECTED_DELTAS} for the dead-letter topic ({@link ReplicaSync}).
  *
  * <p><b>Side features.</b> Input 2 also brings the item catalogue (broadcast from the item-features
  * topic, so every replica holds every item's features): each record replaces the item's feature
@@ -186,10 +178,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
    */
   private transient long epoch;
 
-  private transient int subtask;
-  private transient int parallelism;
-  private transient int maxParallelism;
-  private transient SyncLedger ledger;
+  private transient TrainerSubtask subtask;
+  private transient ReplicaSync sync;
 
   /**
    * Progress carried over from the restored subtasks, and the model's own counters at that moment.
@@ -211,12 +201,6 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   /** The last trained pairs, measured for collapse at each publish. */
   private transient CollapseMonitor collapseMonitor;
 
-  /**
-   * With several subtasks: this replica's items in one number, taken when the subtask is idle (see
-   * {@link ReplicaFingerprint}).
-   */
-  private transient ReplicaFingerprint fingerprint;
-
   public TrainerOperator(TrainerSettings settings, ModelFactory models, String syncTopic) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.models = Objects.requireNonNull(models, "models");
@@ -227,9 +211,13 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     AvroTrust.ensure();
-    subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-    parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-    maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+    TaskInfo task = getRuntimeContext().getTaskInfo();
+    subtask =
+        new TrainerSubtask(
+            task.getIndexOfThisSubtask(),
+            task.getNumberOfParallelSubtasks(),
+            task.getMaxNumberOfParallelSubtasks(),
+            task.getAttemptNumber());
     userRows =
         context
             .getKeyedStateStore()
@@ -247,14 +235,14 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     metrics = new TrainerMetrics();
     lastSequence = 0;
     sequenceEpoch = 0;
-    publishWithheld =
-        context.isRestored() || getRuntimeContext().getTaskInfo().getAttemptNumber() > 0;
+    publishWithheld = context.isRestored() || subtask.attempt() > 0;
     long origin = ThreadLocalRandom.current().nextLong();
     long generation = generation(context.getRestoredCheckpointId().orElse(-1));
     epoch = context.getRestoredCheckpointId().orElse(0) + 1;
     List<TrainerCheckpoint> saved = new ArrayList<>();
     byte[] evaluatorState = null;
     List<Interaction> restoredBatch = List.of();
+    SyncLedger ledger;
     if (context.isRestored()) {
       trainerState.get().forEach(bytes -> saved.add(TrainerCheckpoint.decode(bytes)));
     }
@@ -264,7 +252,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       carried = TrainerCheckpoint.Counters.ZERO;
     } else {
       TrainerRestore r =
-          TrainerRestore.of(saved, subtask, parallelism, settings.modelVersion(), this::ownsUser);
+          TrainerRestore.of(
+              saved,
+              subtask.index(),
+              subtask.parallelism(),
+              settings.modelVersion(),
+              subtask::owns);
       model = models.restore(r.sharedModel(), settings.model());
       model.importUserRows(readUserRows());
       ledger = SyncLedger.restored(origin, generation, r.baseLedger(), r.ledgers());
@@ -275,8 +268,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       LOG.info(
           "Trainer {}/{} restored from checkpoint {} of {} subtask(s): {} events trained, {} users, {} "
               + "items, {} pending events, {} senders still owed deltas",
-          subtask,
-          parallelism,
+          subtask.index(),
+          subtask.parallelism(),
           epoch - 1,
           saved.size(),
           carried.events(),
@@ -286,9 +279,19 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
           ledger.openOrigins());
     }
     model.trackUserRows();
-    if (parallelism > 1) {
+    if (subtask.replicated()) {
       model.trackReplicaDelta();
     }
+    sync =
+        new ReplicaSync(
+            model,
+            ledger,
+            subtask,
+            settings.modelVersion(),
+            syncTopic,
+            metrics,
+            delta -> output.collect(SYNC, new StreamRecord<>(delta)),
+            rejected -> output.collect(REJECTED_DELTAS, new StreamRecord<>(rejected)));
     modelAtStart = counters(model.stats());
     metrics.started(model.stats(), carried);
     metrics.lastSequence(lastSequence);
@@ -316,8 +319,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         LOG.info(
             "Trainer {}/{}: test-then-train evaluation starts again (the checkpoint was written at parallelism "
                 + "{}, or without it)",
-            subtask,
-            parallelism,
+            subtask.index(),
+            subtask.parallelism(),
             saved.get(0).parallelism());
       }
       metrics.prequentialWindows(windows(prequential));
@@ -332,7 +335,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
    */
   private long generation(long restoredCheckpoint) {
     long h = getRuntimeContext().getJobInfo().getJobId().hashCode();
-    h = h * 0x9E3779B97F4A7C15L + getRuntimeContext().getTaskInfo().getAttemptNumber();
+    h = h * 0x9E3779B97F4A7C15L + subtask.attempt();
     h = h * 0x9E3779B97F4A7C15L + restoredCheckpoint;
     return h ^ (h >>> 29);
   }
@@ -361,15 +364,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   public void open() throws Exception {
     super.open();
     collapseMonitor = new CollapseMonitor(COLLAPSE_PAIRS);
-    if (parallelism > 1) {
-      fingerprint = new ReplicaFingerprint(model);
-    }
-    metrics.register(getMetricGroup(), fingerprint != null);
+    metrics.register(getMetricGroup(), subtask.replicated());
     long now = now();
     batcher.start(now);
     getProcessingTimeService()
         .registerTimer(now + settings.publishIntervalMs(), this::onPublishTime);
-    if (parallelism > 1) {
+    if (subtask.replicated()) {
       getProcessingTimeService().registerTimer(now + settings.syncIntervalMs(), this::onSyncTime);
     }
   }
@@ -390,7 +390,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   public void processElement2(StreamRecord<TrainerSideInput> record) {
     TrainerSideInput in = record.getValue();
     if (in.delta != null) {
-      applyDelta(in.delta);
+      sync.receive(in.delta);
     } else if (in.features != null) {
       ItemFeatures f = in.features;
       model.setItemFeatures(
@@ -399,51 +399,6 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     } else if (in.removedItemId != null) {
       model.setItemFeatures(in.removedItemId, List.of());
       metrics.itemFeaturesReceived();
-    }
-  }
-
-  private void applyDelta(ModelDelta delta) {
-    if (delta.getModelVersion() != settings.modelVersion()) {
-      metrics.deltaDropped(); // another model generation shares the topic
-      return;
-    }
-    SyncLedger.Verdict verdict =
-        ledger.accept(delta.getOrigin(), delta.getGeneration(), delta.getSequence());
-    if (verdict == SyncLedger.Verdict.APPLY) {
-      try {
-        model.applyReplicaDelta(ModelDeltas.fromRecord(delta));
-      } catch (InvalidReplicaDeltaException e) {
-        reject(delta, e.getMessage());
-        return;
-      }
-      metrics.deltaApplied(delta.getProducedAt().toEpochMilli());
-    } else if (verdict != SyncLedger.Verdict.OWN) {
-      metrics.deltaDropped();
-    }
-  }
-
-  /**
-   * Counts a delta the model refused (nothing of it was applied) and, on one subtask, dead-letters
-   * it.
-   */
-  private void reject(ModelDelta delta, String problem) {
-    metrics.deltaRejected();
-    String reason =
-        "model delta "
-            + delta.getOrigin()
-            + "/"
-            + delta.getSequence()
-            + " of subtask "
-            + delta.getSubtask()
-            + " refused: "
-            + problem;
-    LOG.warn("Trainer {}/{}: {}", subtask, parallelism, reason);
-    // the sender's successor: a subtask other than the sender, which drops its own deltas unread
-    if (subtask == Math.floorMod(delta.getSubtask() + 1, parallelism)) {
-      output.collect(
-          REJECTED_DELTAS,
-          new StreamRecord<>(
-              ModelDeltas.deadLetter(delta, syncTopic, reason, System.currentTimeMillis())));
     }
   }
 
@@ -459,7 +414,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       publishWithheld = false;
       publish(); // before the barrier, so committed with this checkpoint
     }
-    sendDelta();
+    sync.send();
   }
 
   @Override
@@ -469,17 +424,17 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         context.getCheckpointId()
             + 1; // the barrier goes out after this: what follows is the next transaction's
     flushUserRows();
-    byte[] shared = subtask == 0 ? model.snapshotWithoutUsers() : null;
+    byte[] shared = subtask.index() == 0 ? model.snapshotWithoutUsers() : null;
     trainerState.update(
         List.of(
             new TrainerCheckpoint(
                     settings.modelVersion(),
-                    subtask,
-                    parallelism,
+                    subtask.index(),
+                    subtask.parallelism(),
                     lastSequence,
                     batcher.pending(),
                     reported(),
-                    ledger.save(),
+                    sync.save(),
                     shared,
                     prequential == null ? null : prequential.snapshot())
                 .encode()));
@@ -499,7 +454,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     batcher.flush();
     model.markAllChanged();
     publish(true);
-    sendDelta();
+    sync.send();
     super.finish();
   }
 
@@ -532,25 +487,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   }
 
   private void onSyncTime(long time) {
-    sendDelta();
+    sync.send();
     getProcessingTimeService().registerTimer(now() + settings.syncIntervalMs(), this::onSyncTime);
-  }
-
-  /** This replica's item and tower changes since the last delta, for the other replicas. */
-  private void sendDelta() {
-    if (parallelism == 1) {
-      return;
-    }
-    for (ModelDelta record :
-        ModelDeltas.toRecords(
-            model.takeReplicaDelta(),
-            ledger,
-            subtask,
-            settings.modelVersion(),
-            Instant.ofEpochMilli(System.currentTimeMillis()))) {
-      output.collect(SYNC, new StreamRecord<>(record));
-      metrics.deltaSent();
-    }
   }
 
   /**
@@ -628,23 +566,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
                       at)));
           metrics.updatePublished();
         },
-        parallelism == 1 ? id -> true : this::ownsItem,
+        subtask.replicated() ? subtask::owns : id -> true,
         !full);
     flushUserRows(); // after the drain: rows then say they are published
-    if (idle && fingerprint != null) {
-      // only when idle: while it trains, a replica's items are ahead of the others' anyway, and
-      // after a change of the tower weights the fingerprint costs a pass over every item
-      double taken = fingerprint.update();
-      if (Double.compare(taken, metrics.replicaFingerprint()) != 0) {
-        LOG.info(
-            "Trainer {}/{} (attempt {}) idle: replica fingerprint {} over {} items",
-            subtask,
-            parallelism,
-            getRuntimeContext().getTaskInfo().getAttemptNumber(),
-            taken,
-            model.stats().items());
-      }
-      metrics.replicaFingerprint(taken);
+    if (idle) {
+      sync.idle();
     }
     ModelStats s = model.stats();
     metrics.modelStats(s);
@@ -655,7 +581,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         STATUS,
         new StreamRecord<>(
             Tuple2.of(
-                subtask,
+                subtask.index(),
                 TrainerStatus.newBuilder()
                     .setModelVersion(modelVersion)
                     .setSequence(sequence)
@@ -682,17 +608,6 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
         .setMeanCosine(m.meanCosine())
         .setItems(m.items())
         .build();
-  }
-
-  /** The item is published by the subtask that would own it as a key: one publisher per item. */
-  private boolean ownsItem(String itemId) {
-    return KeyGroupRangeAssignment.assignKeyToParallelOperator(itemId, maxParallelism, parallelism)
-        == subtask;
-  }
-
-  private boolean ownsUser(String userId) {
-    return KeyGroupRangeAssignment.assignKeyToParallelOperator(userId, maxParallelism, parallelism)
-        == subtask;
   }
 
   /** Progress this subtask reports: what it carried over plus what its model did since. */
