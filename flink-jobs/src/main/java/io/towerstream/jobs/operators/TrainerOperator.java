@@ -3,32 +3,21 @@ package io.towerstream.jobs.operators;
 import io.towerstream.jobs.records.AvroTypeInfo;
 import io.towerstream.jobs.records.TrainerSideInput;
 import io.towerstream.jobs.sync.SyncLedger;
-import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
-import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
-import io.towerstream.model.StepResult;
 import io.towerstream.model.UserRow;
 import io.towerstream.model.UserRowSink;
 import io.towerstream.model.eval.PrequentialEvaluator;
-import io.towerstream.model.eval.PrequentialMetrics;
 import io.towerstream.model.features.FeatureTokens;
-import io.towerstream.model.monitor.CollapseMetrics;
-import io.towerstream.model.monitor.CollapseMonitor;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
-import io.towerstream.schemas.avro.Entity;
 import io.towerstream.schemas.avro.ItemFeatures;
 import io.towerstream.schemas.avro.ModelDelta;
-import io.towerstream.schemas.avro.RankingWindow;
 import io.towerstream.schemas.avro.TrainerStatus;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -57,19 +46,20 @@ import org.slf4j.LoggerFactory;
 /**
  * One trainer subtask: batches its share of the click stream (keyed by user id), trains its replica
  * of the model, keeps the replicas in step through deltas, publishes changed rows and keeps
- * everything in checkpoints. A thin shell around {@link OnlineModel}.
+ * everything in checkpoints. A thin shell that owns the Flink lifecycle, state, timers and outputs,
+ * around {@link OnlineModel} and parts that do one thing each: {@link EventBatcher} (batches),
+ * {@link BatchTrainer} (training and its measures), {@link ReplicaSync} (deltas, bad deltas, the
+ * replica fingerprint), {@link TrainerPublisher} and {@link PublishSequence} (what goes out, and
+ * its sequence) and {@link TrainerMetrics}.
  *
  * <p><b>Sharding.</b> Input 1 is keyed by user, so each user's events, row and history live on one
- * subtask; the user rows are written through to keyed state ({@code user-rows}), which Flink
- * snapshots per key group and moves with its keys when the job rescales. Every subtask holds a
- * replica of the item rows and tower weights. Every {@code sync.interval-ms}, and before every
- * checkpoint barrier, it sends what it changed as a delta on {@link #SYNC}; input 2 brings every
- * subtask's deltas back (broadcast from the sync topic), and the {@link SyncLedger} decides which
- * to add. Items are published by one subtask each, by key group, users by their own. With one
- * subtask, nothing is sent and the model is exactly the single-owner model.
- *
- * <p><b>Bad deltas.</b> A delta the model refuses is skipped whole and training goes on; one
- * subtask puts it on {@link #REJECTED_DELTAS} for the dead-letter topic ({@link ReplicaSync}).
+ * subtask; the user rows are written through to keyed state, which Flink moves with its keys when
+ * the job rescales. Every subtask holds a replica of the item rows and tower weights. Every {@code
+ * sync.interval-ms}, and before every checkpoint barrier, it sends what it changed as a delta on
+ * {@link #SYNC}; input 2 brings every subtask's deltas back (broadcast from the sync topic), and
+ * the {@link SyncLedger} decides which to add; a delta the model refuses goes to {@link
+ * #REJECTED_DELTAS}. Items are published by one subtask each, by key group, users by their own.
+ * With one subtask, nothing is sent and the model is exactly the single-owner model.
  *
  * <p><b>Side features.</b> Input 2 also brings the item catalogue (broadcast from the item-features
  * topic, so every replica holds every item's features): each record replaces the item's feature
@@ -77,35 +67,18 @@ import org.slf4j.LoggerFactory;
  * with features and no click yet gets a row and is published (cold start). The features are part of
  * the model, so of its checkpoint.
  *
- * <p><b>Batches.</b> Events are buffered in arrival order; a batch closes when it holds {@code
- * model.batch-size} events, or {@code batch.max-wait-ms} of processing time after its first event.
- * Given the same input order, count-closed batches are identical on every run; the time bound
- * trades that for latency (0 disables it).
- *
  * <p><b>Publishing.</b> Every {@code publish.interval-ms} the rows changed since the last publish
  * go out as {@link EmbeddingUpdate}s on the main output, followed by one {@link TrainerStatus} on
- * {@link #STATUS}. All records of one publish share a {@code sequence} that no clock enters: its
- * high 32 bits are the <em>sequence epoch</em> ({@value #SEQUENCE_EPOCH_OFFSET} plus the id of the
- * last checkpoint whose barrier this run has seen, plus one), its low bits count the publishes of
- * that epoch. {@code last} is checkpointed and taken over on restore (the highest of every old
- * subtask), so sequences increase within a run and for keys that move to another subtask. A run
- * that may follow a lost one (restored, or a later attempt) publishes nothing until its first
- * checkpoint barrier: Flink's checkpoint ids only grow, so that barrier's id is above every id the
- * lost run saw, and everything the new run publishes sorts above everything the lost run did, even
- * the updates it published after its last completed checkpoint, whatever the machines' clocks say.
- * The wait costs nothing under exactly-once delivery, where those records are committed by that
- * checkpoint anyway. Each update also carries its {@code checkpointEpoch}: the id of the checkpoint
- * whose completion commits it (the last checkpoint taken or restored, plus one), so a reader can
- * tell which updates a restore may replay.
+ * {@link #STATUS}, all with one sequence; a run that may follow a lost one publishes from its first
+ * checkpoint barrier on ({@link PublishSequence}).
  *
  * <p><b>State.</b> Keyed: each user's row. Union list: each subtask's {@link TrainerCheckpoint}
- * (fields, pending batch, sync ledger), and in subtask 0's the model's shared part, from which
- * every replica restores ({@link TrainerRestore}). The partial batch is kept rather than trained
- * early, so checkpoints do not change which events share a batch.
+ * (fields, open batch, sync ledger, evaluator), and in subtask 0's the model's shared part, from
+ * which every replica restores ({@link TrainerRestore}).
  *
- * <p><b>Quality.</b> With {@code eval.prequential.sample-rate > 0} a {@link PrequentialEvaluator}
- * scores each batch's events before the batch trains (those from {@code eval.prequential.from-time}
- * on); the metrics restart with the operator (not checkpointed).
+ * <p>Transient fields are set in {@link #initializeState}: a cluster deserialises the operator,
+ * which skips field initialisers. The parts are created there too, so they need not be
+ * serialisable.
  */
 public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdate>
     implements TwoInputStreamOperator<ClickEvent, TrainerSideInput, EmbeddingUpdate> {
@@ -117,23 +90,10 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
    */
   private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
 
-  /**
-   * Added to every sequence epoch, so that each sequence ({@code epoch << 32} and up, at least
-   * 2<sup>42</sup>) lies above the wall-clock milliseconds earlier versions stamped (until 2109): a
-   * job restored from their checkpoints supersedes what they published.
-   */
-  static final long SEQUENCE_EPOCH_OFFSET = 1024;
+  /** {@link PublishSequence#EPOCH_OFFSET}, for tests that compute sequences. */
+  static final long SEQUENCE_EPOCH_OFFSET = PublishSequence.EPOCH_OFFSET;
 
   static final String USER_ROWS = "user-rows";
-
-  /**
-   * A user update carries this many of the user's pooled items: enough to explain the candidates,
-   * few bytes.
-   */
-  static final int PUBLISHED_RECENT_ITEMS = 20;
-
-  /** Trained pairs the collapse monitor measures over: ~2 M multiply-adds a publish at dim 64. */
-  static final int COLLAPSE_PAIRS = 256;
 
   /**
    * One status per publish, after that publish's embedding updates, with this subtask's index: the
@@ -159,47 +119,17 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   /** The sync topic's name, for the dead letters of refused deltas. */
   private final String syncTopic;
 
+  private transient TrainerSubtask subtask;
   private transient OnlineModel model;
   private transient FeatureTokens featureTokens;
   private transient ValueState<byte[]> userRows;
   private transient ListState<byte[]> trainerState;
-  private transient EventBatcher batcher;
-  private transient long lastSequence;
-
-  /** The high part of the next sequences: the last checkpoint barrier's id plus one, 0 before. */
-  private transient long sequenceEpoch;
-
-  /** True from a restore (or a restart) until the first checkpoint barrier: see the class doc. */
-  private transient boolean publishWithheld;
-
-  /**
-   * The checkpoint whose completion commits what is published now: the last one taken or restored,
-   * plus one.
-   */
-  private transient long epoch;
-
-  private transient TrainerSubtask subtask;
-  private transient ReplicaSync sync;
-
-  /**
-   * Progress carried over from the restored subtasks, and the model's own counters at that moment.
-   */
-  private transient TrainerCheckpoint.Counters carried;
-
-  private transient TrainerCheckpoint.Counters modelAtStart;
-
-  /** When every changed item last went out, and the events trained at the previous publish. */
-  private transient long lastFullPublish;
-
-  // transient fields are set in initializeState: a cluster deserialises the operator, which skips
-  // field initialisers and leaves them 0
-  private transient long eventsAtLastPublish;
-
   private transient TrainerMetrics metrics;
-  private transient PrequentialEvaluator prequential;
-
-  /** The last trained pairs, measured for collapse at each publish. */
-  private transient CollapseMonitor collapseMonitor;
+  private transient EventBatcher batcher;
+  private transient BatchTrainer trainer;
+  private transient ReplicaSync sync;
+  private transient PublishSequence sequence;
+  private transient TrainerPublisher publisher;
 
   public TrainerOperator(TrainerSettings settings, ModelFactory models, String syncTopic) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -231,51 +161,29 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
                 new ListStateDescriptor<>(
                     "trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     featureTokens = settings.model().featureTokens();
-    eventsAtLastPublish = -1;
     metrics = new TrainerMetrics();
-    lastSequence = 0;
-    sequenceEpoch = 0;
-    publishWithheld = context.isRestored() || subtask.attempt() > 0;
+    TrainerRestore restored = context.isRestored() ? restore() : null;
     long origin = ThreadLocalRandom.current().nextLong();
     long generation = generation(context.getRestoredCheckpointId().orElse(-1));
-    epoch = context.getRestoredCheckpointId().orElse(0) + 1;
-    List<TrainerCheckpoint> saved = new ArrayList<>();
-    byte[] evaluatorState = null;
-    List<Interaction> restoredBatch = List.of();
     SyncLedger ledger;
-    if (context.isRestored()) {
-      trainerState.get().forEach(bytes -> saved.add(TrainerCheckpoint.decode(bytes)));
-    }
-    if (saved.isEmpty()) {
+    if (restored == null) {
       model = models.create(settings.model());
       ledger = SyncLedger.fresh(origin, generation);
-      carried = TrainerCheckpoint.Counters.ZERO;
     } else {
-      TrainerRestore r =
-          TrainerRestore.of(
-              saved,
-              subtask.index(),
-              subtask.parallelism(),
-              settings.modelVersion(),
-              subtask::owns);
-      model = models.restore(r.sharedModel(), settings.model());
+      model = models.restore(restored.sharedModel(), settings.model());
       model.importUserRows(readUserRows());
-      ledger = SyncLedger.restored(origin, generation, r.baseLedger(), r.ledgers());
-      restoredBatch = r.pendingBatch();
-      lastSequence = r.lastSequence();
-      carried = r.counters();
-      evaluatorState = r.evaluator();
+      ledger = SyncLedger.restored(origin, generation, restored.baseLedger(), restored.ledgers());
       LOG.info(
           "Trainer {}/{} restored from checkpoint {} of {} subtask(s): {} events trained, {} users, {} "
               + "items, {} pending events, {} senders still owed deltas",
           subtask.index(),
           subtask.parallelism(),
-          epoch - 1,
-          saved.size(),
-          carried.events(),
+          context.getRestoredCheckpointId().orElse(0),
+          restored.ledgers().size(),
+          restored.counters().events(),
           model.stats().users(),
           model.stats().items(),
-          restoredBatch.size(),
+          restored.pendingBatch().size(),
           ledger.openOrigins());
     }
     model.trackUserRows();
@@ -292,39 +200,62 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
             metrics,
             delta -> output.collect(SYNC, new StreamRecord<>(delta)),
             rejected -> output.collect(REJECTED_DELTAS, new StreamRecord<>(rejected)));
-    modelAtStart = counters(model.stats());
-    metrics.started(model.stats(), carried);
-    metrics.lastSequence(lastSequence);
+    trainer =
+        new BatchTrainer(
+            model,
+            evaluator(restored),
+            restored == null ? TrainerCheckpoint.Counters.ZERO : restored.counters(),
+            metrics);
     batcher =
         new EventBatcher(
             settings.model().batchSize(),
             settings.batchMaxWaitMs(),
-            restoredBatch,
+            restored == null ? List.of() : restored.pendingBatch(),
             timers(),
-            this::train,
+            trainer::train,
             metrics::pendingEvents);
-    if (settings.prequentialEnabled()) {
-      prequential =
-          new PrequentialEvaluator(
-              settings.prequentialWindow(),
-              settings.prequentialPopularityWindow(),
-              settings.prequentialSampleRate());
-      if (settings.prequentialBudget() > 0) {
-        prequential.withCostBudget(settings.prequentialBudget());
-      }
-      prequential.scoringFrom(settings.prequentialFromTimeMs());
-      if (evaluatorState != null) {
-        prequential.restore(evaluatorState);
-      } else if (!saved.isEmpty()) {
-        LOG.info(
-            "Trainer {}/{}: test-then-train evaluation starts again (the checkpoint was written at parallelism "
-                + "{}, or without it)",
-            subtask.index(),
-            subtask.parallelism(),
-            saved.get(0).parallelism());
-      }
-      metrics.prequentialWindows(windows(prequential));
+    sequence =
+        new PublishSequence(
+            restored == null ? 0 : restored.lastSequence(),
+            context.getRestoredCheckpointId(),
+            context.isRestored() || subtask.attempt() > 0);
+    metrics.lastSequence(sequence.last());
+    publisher =
+        new TrainerPublisher(
+            model,
+            trainer,
+            sequence,
+            subtask.replicated() ? subtask::owns : id -> true,
+            settings,
+            metrics,
+            update -> output.collect(new StreamRecord<>(update)),
+            status ->
+                output.collect(STATUS, new StreamRecord<>(Tuple2.of(subtask.index(), status))));
+  }
+
+  /** What this subtask takes from every old subtask's state; null when there is none. */
+  private TrainerRestore restore() throws Exception {
+    List<TrainerCheckpoint> saved = new ArrayList<>();
+    trainerState.get().forEach(bytes -> saved.add(TrainerCheckpoint.decode(bytes)));
+    if (saved.isEmpty()) {
+      return null;
     }
+    return TrainerRestore.of(
+        saved, subtask.index(), subtask.parallelism(), settings.modelVersion(), subtask::owns);
+  }
+
+  /** The test-then-train evaluator, restored where the checkpoint has this subtask's. */
+  private PrequentialEvaluator evaluator(TrainerRestore restored) {
+    byte[] saved = restored == null ? null : restored.evaluator();
+    if (settings.prequentialEnabled() && restored != null && saved == null) {
+      LOG.info(
+          "Trainer {}/{}: test-then-train evaluation starts again (the checkpoint was written at parallelism "
+              + "{}, or without it)",
+          subtask.index(),
+          subtask.parallelism(),
+          restored.oldParallelism());
+    }
+    return BatchTrainer.evaluator(settings, saved);
   }
 
   /**
@@ -363,7 +294,6 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   @Override
   public void open() throws Exception {
     super.open();
-    collapseMonitor = new CollapseMonitor(COLLAPSE_PAIRS);
     metrics.register(getMetricGroup(), subtask.replicated());
     long now = now();
     batcher.start(now);
@@ -409,10 +339,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
-    sequenceEpoch = Math.max(sequenceEpoch, checkpointId + 1);
-    if (publishWithheld) { // the first barrier of a run that may follow a lost one
-      publishWithheld = false;
-      publish(); // before the barrier, so committed with this checkpoint
+    if (sequence.barrier(checkpointId)) { // the first barrier of a run that may follow a lost one
+      publish(false); // before the barrier, so committed with this checkpoint
     }
     sync.send();
   }
@@ -420,9 +348,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
-    epoch =
-        context.getCheckpointId()
-            + 1; // the barrier goes out after this: what follows is the next transaction's
+    sequence.checkpointTaken(context.getCheckpointId());
     flushUserRows();
     byte[] shared = subtask.index() == 0 ? model.snapshotWithoutUsers() : null;
     trainerState.update(
@@ -431,12 +357,12 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
                     settings.modelVersion(),
                     subtask.index(),
                     subtask.parallelism(),
-                    lastSequence,
+                    sequence.last(),
                     batcher.pending(),
-                    reported(),
+                    trainer.progress(),
                     sync.save(),
                     shared,
-                    prequential == null ? null : prequential.snapshot())
+                    trainer.evaluatorSnapshot())
                 .encode()));
   }
 
@@ -458,30 +384,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     super.finish();
   }
 
-  // ------------------------------------------------------------------------------------------------------
-
-  /** Trains one closed batch. */
-  private void train(List<Interaction> batch) {
-    if (prequential != null) {
-      prequential.score(model, batch); // test, with the state from before this batch ...
-    }
-    long started = System.nanoTime();
-    StepResult result = model.train(batch); // ... then train
-    long took = System.nanoTime() - started;
-    metrics.trained(took / 1_000_000, model.stats(), reported());
-    collapseMonitor.observe(batch);
-    if (prequential != null) {
-      prequential.recordTraining(took);
-      prequential.observe(batch);
-      metrics.prequentialWindows(windows(prequential));
-    }
-    if (result.skipped()) {
-      LOG.warn("Skipped a batch of {} events: loss or gradients were not finite", batch.size());
-    }
-  }
-
   private void onPublishTime(long time) {
-    publish();
+    publish(false);
     getProcessingTimeService()
         .registerTimer(now() + settings.publishIntervalMs(), this::onPublishTime);
   }
@@ -489,6 +393,22 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private void onSyncTime(long time) {
     sync.send();
     getProcessingTimeService().registerTimer(now() + settings.syncIntervalMs(), this::onSyncTime);
+  }
+
+  /**
+   * Publishes the changed rows (with {@code everything}, the whole model as marked) and a status,
+   * unless publishing is withheld until the first barrier.
+   */
+  private void publish(boolean everything) {
+    TrainerPublisher.Round round = publisher.publishChanged(now(), everything);
+    if (round == null) {
+      return; // withheld: the changes stay marked and go out at the first barrier
+    }
+    flushUserRows(); // after the drain: rows then say they are published
+    if (round.idle()) {
+      sync.idle();
+    }
+    publisher.publishStatus(round);
   }
 
   /**
@@ -515,156 +435,6 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
             userRows.clear();
           }
         });
-  }
-
-  /**
-   * Emits every changed user, the owned items that changed (all of them every {@code
-   * publish.item-refresh-ms} and when nothing trained since the last publish, else the clicked
-   * ones) and one status, all stamped with a fresh sequence.
-   */
-  private void publish() {
-    publish(false);
-  }
-
-  private void publish(boolean everything) {
-    if (publishWithheld && !everything) {
-      return; // the changes stay marked and go out at the first barrier
-    }
-    long now = now();
-    long trained = model.stats().eventsTrained();
-    boolean idle = trained == eventsAtLastPublish;
-    boolean full =
-        everything
-            || settings.itemRefreshMs() == 0
-            || now - lastFullPublish >= settings.itemRefreshMs()
-            || idle;
-    eventsAtLastPublish = trained;
-    if (full) {
-      lastFullPublish = now;
-    }
-    long sequence = Math.max(lastSequence + 1, (SEQUENCE_EPOCH_OFFSET + sequenceEpoch) << 32);
-    lastSequence = sequence;
-    metrics.published(sequence);
-    Instant at = Instant.ofEpochMilli(now);
-    long modelVersion = settings.modelVersion();
-    long checkpointEpoch = epoch;
-    model.drainChanged(
-        (kind, id, vector, bias) -> {
-          List<String> recent =
-              kind == EntityKind.USER ? model.recentItems(id, PUBLISHED_RECENT_ITEMS) : List.of();
-          output.collect(
-              new StreamRecord<>(
-                  update(
-                      kind,
-                      id,
-                      vector,
-                      bias,
-                      recent,
-                      modelVersion,
-                      sequence,
-                      checkpointEpoch,
-                      at)));
-          metrics.updatePublished();
-        },
-        subtask.replicated() ? subtask::owns : id -> true,
-        !full);
-    flushUserRows(); // after the drain: rows then say they are published
-    if (idle) {
-      sync.idle();
-    }
-    ModelStats s = model.stats();
-    metrics.modelStats(s);
-    CollapseMetrics measured = collapseMonitor.measure(model);
-    metrics.collapse(measured);
-    TrainerCheckpoint.Counters c = reported();
-    output.collect(
-        STATUS,
-        new StreamRecord<>(
-            Tuple2.of(
-                subtask.index(),
-                TrainerStatus.newBuilder()
-                    .setModelVersion(modelVersion)
-                    .setSequence(sequence)
-                    .setPublishedAt(at)
-                    .setEventsTrained(c.events())
-                    .setBatches(c.batches())
-                    .setSkippedBatches(c.skipped())
-                    .setLoss(s.lossEma())
-                    .setPrequential(metrics.prequentialWindows())
-                    .setUsers(s.users())
-                    .setItems(s.items())
-                    .setLastEventTime(Instant.ofEpochMilli(s.lastEventTimeMillis()))
-                    .setTrainers(1)
-                    .setPrequentialSampleRate(prequential == null ? 0 : prequential.sampleRate())
-                    .setCollapse(measured.items() == 0 ? null : collapseRecord(measured))
-                    .build())));
-  }
-
-  private static io.towerstream.schemas.avro.CollapseMetrics collapseRecord(CollapseMetrics m) {
-    return io.towerstream.schemas.avro.CollapseMetrics.newBuilder()
-        .setAlignment(m.alignment())
-        .setUniformity(m.uniformity())
-        .setEffectiveRank(m.effectiveRank())
-        .setMeanCosine(m.meanCosine())
-        .setItems(m.items())
-        .build();
-  }
-
-  /** Progress this subtask reports: what it carried over plus what its model did since. */
-  private TrainerCheckpoint.Counters reported() {
-    return carried.plus(counters(model.stats()).minus(modelAtStart));
-  }
-
-  private static TrainerCheckpoint.Counters counters(ModelStats s) {
-    return new TrainerCheckpoint.Counters(s.eventsTrained(), s.batches(), s.skippedBatches());
-  }
-
-  private static EmbeddingUpdate update(
-      EntityKind kind,
-      String id,
-      float[] vector,
-      float bias,
-      List<String> recentItems,
-      long modelVersion,
-      long sequence,
-      long checkpointEpoch,
-      Instant at) {
-    List<Float> values = new ArrayList<>(vector.length);
-    for (float v : vector) {
-      values.add(v);
-    }
-    return EmbeddingUpdate.newBuilder()
-        .setEntity(kind == EntityKind.USER ? Entity.USER : Entity.ITEM)
-        .setId(id)
-        .setVector(values)
-        .setBias(bias)
-        .setRecentItems(recentItems)
-        .setModelVersion(modelVersion)
-        .setSequence(sequence)
-        .setCheckpointEpoch(checkpointEpoch)
-        .setUpdatedAt(at)
-        .build();
-  }
-
-  /**
-   * The sliding-window metrics of every scorer, as published (null when prequential evaluation is
-   * off).
-   */
-  private static Map<String, RankingWindow> windows(PrequentialEvaluator evaluator) {
-    Map<String, RankingWindow> out = new LinkedHashMap<>();
-    evaluator.metrics().forEach((name, m) -> out.put(name, window(m)));
-    return Map.copyOf(out);
-  }
-
-  private static RankingWindow window(PrequentialMetrics m) {
-    Map<String, Double> w = m.windowed();
-    return RankingWindow.newBuilder()
-        .setEvents(m.windowEvents())
-        .setHitRate10(w.get("hr@10"))
-        .setRecall20(w.get("recall@20"))
-        .setNdcg20(w.get("ndcg@20"))
-        .setMrr(w.get("mrr"))
-        .build();
   }
 
   private long now() {
