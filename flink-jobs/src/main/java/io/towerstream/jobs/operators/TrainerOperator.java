@@ -5,8 +5,6 @@ import io.towerstream.jobs.records.TrainerSideInput;
 import io.towerstream.jobs.sync.SyncLedger;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.OnlineModel;
-import io.towerstream.model.UserRow;
-import io.towerstream.model.UserRowSink;
 import io.towerstream.model.eval.PrequentialEvaluator;
 import io.towerstream.model.features.FeatureTokens;
 import io.towerstream.schemas.AvroTrust;
@@ -22,20 +20,15 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -50,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * around {@link OnlineModel} and parts that do one thing each: {@link EventBatcher} (batches),
  * {@link BatchTrainer} (training and its measures), {@link ReplicaSync} (deltas, bad deltas, the
  * replica fingerprint), {@link TrainerPublisher} and {@link PublishSequence} (what goes out, and
- * its sequence) and {@link TrainerMetrics}.
+ * its sequence), {@link UserRowState} (keyed user rows) and {@link TrainerMetrics}.
  *
  * <p><b>Sharding.</b> Input 1 is keyed by user, so each user's events, row and history live on one
  * subtask; the user rows are written through to keyed state, which Flink moves with its keys when
@@ -93,8 +86,6 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   /** {@link PublishSequence#EPOCH_OFFSET}, for tests that compute sequences. */
   static final long SEQUENCE_EPOCH_OFFSET = PublishSequence.EPOCH_OFFSET;
 
-  static final String USER_ROWS = "user-rows";
-
   /**
    * One status per publish, after that publish's embedding updates, with this subtask's index: the
    * {@link StatusAggregator} makes one job-level status of them.
@@ -122,7 +113,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   private transient TrainerSubtask subtask;
   private transient OnlineModel model;
   private transient FeatureTokens featureTokens;
-  private transient ValueState<byte[]> userRows;
+  private transient UserRowState userRows;
   private transient ListState<byte[]> trainerState;
   private transient TrainerMetrics metrics;
   private transient EventBatcher batcher;
@@ -149,11 +140,10 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
             task.getMaxNumberOfParallelSubtasks(),
             task.getAttemptNumber());
     userRows =
-        context
-            .getKeyedStateStore()
-            .getState(
-                new ValueStateDescriptor<>(
-                    USER_ROWS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        new UserRowState(
+            context.getKeyedStateStore().getState(UserRowState.descriptor()),
+            getKeyedStateBackend(),
+            this::setCurrentKey);
     trainerState =
         context
             .getOperatorStateStore()
@@ -171,7 +161,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       ledger = SyncLedger.fresh(origin, generation);
     } else {
       model = models.restore(restored.sharedModel(), settings.model());
-      model.importUserRows(readUserRows());
+      model.importUserRows(userRows.readAll());
       ledger = SyncLedger.restored(origin, generation, restored.baseLedger(), restored.ledgers());
       LOG.info(
           "Trainer {}/{} restored from checkpoint {} of {} subtask(s): {} events trained, {} users, {} "
@@ -271,26 +261,6 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     return h ^ (h >>> 29);
   }
 
-  /** Every user row in this subtask's key groups (after a rescale, the key groups it now owns). */
-  private List<UserRow> readUserRows() throws Exception {
-    List<String> users;
-    try (Stream<String> keys =
-        getKeyedStateBackend()
-            .<VoidNamespace>getKeys(USER_ROWS, VoidNamespace.INSTANCE)
-            .map(String.class::cast)) {
-      users = keys.collect(Collectors.toList());
-    }
-    List<UserRow> rows = new ArrayList<>(users.size());
-    for (String user : users) {
-      setCurrentKey(user);
-      byte[] row = userRows.value();
-      if (row != null) {
-        rows.add(new UserRow(user, row));
-      }
-    }
-    return rows;
-  }
-
   @Override
   public void open() throws Exception {
     super.open();
@@ -349,7 +319,7 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     sequence.checkpointTaken(context.getCheckpointId());
-    flushUserRows();
+    userRows.writeChanged(model);
     byte[] shared = subtask.index() == 0 ? model.snapshotWithoutUsers() : null;
     trainerState.update(
         List.of(
@@ -404,37 +374,11 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
     if (round == null) {
       return; // withheld: the changes stay marked and go out at the first barrier
     }
-    flushUserRows(); // after the drain: rows then say they are published
+    userRows.writeChanged(model); // after the drain: rows then say they are published
     if (round.idle()) {
       sync.idle();
     }
     publisher.publishStatus(round);
-  }
-
-  /**
-   * Writes the user rows changed since the last flush through to keyed state, and removes evicted
-   * users.
-   */
-  private void flushUserRows() {
-    model.drainUserRows(
-        new UserRowSink() {
-          @Override
-          public void changed(String userId, byte[] row) {
-            setCurrentKey(userId);
-            try {
-              userRows.update(row);
-            } catch (Exception e) {
-              throw new IllegalStateException(
-                  "cannot write the row of user " + userId + " to keyed state", e);
-            }
-          }
-
-          @Override
-          public void removed(String userId) {
-            setCurrentKey(userId);
-            userRows.clear();
-          }
-        });
   }
 
   private long now() {
