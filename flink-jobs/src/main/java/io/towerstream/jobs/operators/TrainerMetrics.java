@@ -184,11 +184,6 @@ final class TrainerMetrics {
     prequentialWindows = windows;
   }
 
-  /** The last windows, as published; null when evaluation is off. */
-  Map<String, RankingWindow> prequentialWindows() {
-    return prequentialWindows;
-  }
-
   void replicaFingerprint(double fingerprint) {
     replicaFingerprint = fingerprint;
   }
