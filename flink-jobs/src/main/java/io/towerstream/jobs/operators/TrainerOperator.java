@@ -2,58 +2,33 @@ package io.towerstream.jobs.operators;
 
 import io.towerstream.jobs.records.AvroTypeInfo;
 import io.towerstream.jobs.records.TrainerSideInput;
-import io.towerstream.jobs.sync.ModelDeltas;
-import io.towerstream.jobs.sync.ReplicaFingerprint;
 import io.towerstream.jobs.sync.SyncLedger;
-import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
-import io.towerstream.model.InvalidReplicaDeltaException;
-import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
-import io.towerstream.model.ReplicaDelta;
-import io.towerstream.model.StepResult;
-import io.towerstream.model.UserRow;
-import io.towerstream.model.UserRowSink;
 import io.towerstream.model.eval.PrequentialEvaluator;
-import io.towerstream.model.eval.PrequentialMetrics;
 import io.towerstream.model.features.FeatureTokens;
-import io.towerstream.model.monitor.CollapseMetrics;
-import io.towerstream.model.monitor.CollapseMonitor;
 import io.towerstream.schemas.AvroTrust;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
-import io.towerstream.schemas.avro.Entity;
 import io.towerstream.schemas.avro.ItemFeatures;
 import io.towerstream.schemas.avro.ModelDelta;
-import io.towerstream.schemas.avro.RankingWindow;
 import io.towerstream.schemas.avro.TrainerStatus;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.function.LongConsumer;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.MeterView;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -64,23 +39,20 @@ import org.slf4j.LoggerFactory;
 /**
  * One trainer subtask: batches its share of the click stream (keyed by user id), trains its replica
  * of the model, keeps the replicas in step through deltas, publishes changed rows and keeps
- * everything in checkpoints. A thin shell around {@link OnlineModel}.
+ * everything in checkpoints. A thin shell that owns the Flink lifecycle, state, timers and outputs,
+ * around {@link OnlineModel} and parts that do one thing each: {@link EventBatcher} (batches),
+ * {@link BatchTrainer} (training and its measures), {@link ReplicaSync} (deltas, bad deltas, the
+ * replica fingerprint), {@link TrainerPublisher} and {@link PublishSequence} (what goes out, and
+ * its sequence), {@link UserRowState} (keyed user rows) and {@link TrainerMetrics}.
  *
  * <p><b>Sharding.</b> Input 1 is keyed by user, so each user's events, row and history live on one
- * subtask; the user rows are written through to keyed state ({@code user-rows}), which Flink
- * snapshots per key group and moves with its keys when the job rescales. Every subtask holds a
- * replica of the item rows and tower weights. Every {@code sync.interval-ms}, and before every
- * checkpoint barrier, it sends what it changed as a delta on {@link #SYNC}; input 2 brings every
- * subtask's deltas back (broadcast from the sync topic), and the {@link SyncLedger} decides which
- * to add. Items are published by one subtask each, by key group, users by their own. With one
- * subtask, nothing is sent and the model is exactly the single-owner model.
- *
- * <p><b>Bad deltas.</b> A delta the model refuses (parts of disagreeing lengths, another dimension
- * or dense layout, a change that is not finite: {@link ReplicaDelta#requireApplicableTo}) is
- * skipped whole, before any of it is added, and counted ({@code deltasRejected}); training goes on.
- * Every subtask gets every delta and judges it alike, so one of them, the sender's successor, puts
- * it on {@link #REJECTED_DELTAS} for the dead-letter topic, once. The replicas then lack that
- * sender's change for good, as they would after a lost delta.
+ * subtask; the user rows are written through to keyed state, which Flink moves with its keys when
+ * the job rescales. Every subtask holds a replica of the item rows and tower weights. Every {@code
+ * sync.interval-ms}, and before every checkpoint barrier, it sends what it changed as a delta on
+ * {@link #SYNC}; input 2 brings every subtask's deltas back (broadcast from the sync topic), and
+ * the {@link SyncLedger} decides which to add; a delta the model refuses goes to {@link
+ * #REJECTED_DELTAS}. Items are published by one subtask each, by key group, users by their own.
+ * With one subtask, nothing is sent and the model is exactly the single-owner model.
  *
  * <p><b>Side features.</b> Input 2 also brings the item catalogue (broadcast from the item-features
  * topic, so every replica holds every item's features): each record replaces the item's feature
@@ -88,35 +60,18 @@ import org.slf4j.LoggerFactory;
  * with features and no click yet gets a row and is published (cold start). The features are part of
  * the model, so of its checkpoint.
  *
- * <p><b>Batches.</b> Events are buffered in arrival order; a batch closes when it holds {@code
- * model.batch-size} events, or {@code batch.max-wait-ms} of processing time after its first event.
- * Given the same input order, count-closed batches are identical on every run; the time bound
- * trades that for latency (0 disables it).
- *
  * <p><b>Publishing.</b> Every {@code publish.interval-ms} the rows changed since the last publish
  * go out as {@link EmbeddingUpdate}s on the main output, followed by one {@link TrainerStatus} on
- * {@link #STATUS}. All records of one publish share a {@code sequence} that no clock enters: its
- * high 32 bits are the <em>sequence epoch</em> ({@value #SEQUENCE_EPOCH_OFFSET} plus the id of the
- * last checkpoint whose barrier this run has seen, plus one), its low bits count the publishes of
- * that epoch. {@code last} is checkpointed and taken over on restore (the highest of every old
- * subtask), so sequences increase within a run and for keys that move to another subtask. A run
- * that may follow a lost one (restored, or a later attempt) publishes nothing until its first
- * checkpoint barrier: Flink's checkpoint ids only grow, so that barrier's id is above every id the
- * lost run saw, and everything the new run publishes sorts above everything the lost run did, even
- * the updates it published after its last completed checkpoint, whatever the machines' clocks say.
- * The wait costs nothing under exactly-once delivery, where those records are committed by that
- * checkpoint anyway. Each update also carries its {@code checkpointEpoch}: the id of the checkpoint
- * whose completion commits it (the last checkpoint taken or restored, plus one), so a reader can
- * tell which updates a restore may replay.
+ * {@link #STATUS}, all with one sequence; a run that may follow a lost one publishes from its first
+ * checkpoint barrier on ({@link PublishSequence}).
  *
  * <p><b>State.</b> Keyed: each user's row. Union list: each subtask's {@link TrainerCheckpoint}
- * (fields, pending batch, sync ledger), and in subtask 0's the model's shared part, from which
- * every replica restores ({@link TrainerRestore}). The partial batch is kept rather than trained
- * early, so checkpoints do not change which events share a batch.
+ * (fields, open batch, sync ledger, evaluator), and in subtask 0's the model's shared part, from
+ * which every replica restores ({@link TrainerRestore}).
  *
- * <p><b>Quality.</b> With {@code eval.prequential.sample-rate > 0} a {@link PrequentialEvaluator}
- * scores each batch's events before the batch trains (those from {@code eval.prequential.from-time}
- * on); the metrics restart with the operator (not checkpointed).
+ * <p>Transient fields are set in {@link #initializeState}: a cluster deserialises the operator,
+ * which skips field initialisers. The parts are created there too, so they need not be
+ * serialisable.
  */
 public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdate>
     implements TwoInputStreamOperator<ClickEvent, TrainerSideInput, EmbeddingUpdate> {
@@ -128,25 +83,8 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
    */
   private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
 
-  private static final long NO_DEADLINE = Long.MIN_VALUE;
-
-  /**
-   * Added to every sequence epoch, so that each sequence ({@code epoch << 32} and up, at least
-   * 2<sup>42</sup>) lies above the wall-clock milliseconds earlier versions stamped (until 2109): a
-   * job restored from their checkpoints supersedes what they published.
-   */
-  static final long SEQUENCE_EPOCH_OFFSET = 1024;
-
-  static final String USER_ROWS = "user-rows";
-
-  /**
-   * A user update carries this many of the user's pooled items: enough to explain the candidates,
-   * few bytes.
-   */
-  static final int PUBLISHED_RECENT_ITEMS = 20;
-
-  /** Trained pairs the collapse monitor measures over: ~2 M multiply-adds a publish at dim 64. */
-  static final int COLLAPSE_PAIRS = 256;
+  /** {@link PublishSequence#EPOCH_OFFSET}, for tests that compute sequences. */
+  static final long SEQUENCE_EPOCH_OFFSET = PublishSequence.EPOCH_OFFSET;
 
   /**
    * One status per publish, after that publish's embedding updates, with this subtask's index: the
@@ -172,82 +110,17 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   /** The sync topic's name, for the dead letters of refused deltas. */
   private final String syncTopic;
 
+  private transient TrainerSubtask subtask;
   private transient OnlineModel model;
   private transient FeatureTokens featureTokens;
-  private transient ValueState<byte[]> userRows;
+  private transient UserRowState userRows;
   private transient ListState<byte[]> trainerState;
-  private transient List<Interaction> pending;
-  private transient long batchDeadline;
-  private transient ScheduledFuture<?> batchTimer;
-  private transient volatile long lastSequence;
-
-  /** The high part of the next sequences: the last checkpoint barrier's id plus one, 0 before. */
-  private transient long sequenceEpoch;
-
-  /** True from a restore (or a restart) until the first checkpoint barrier: see the class doc. */
-  private transient boolean publishWithheld;
-
-  /**
-   * The checkpoint whose completion commits what is published now: the last one taken or restored,
-   * plus one.
-   */
-  private transient long epoch;
-
-  private transient int subtask;
-  private transient int parallelism;
-  private transient int maxParallelism;
-  private transient SyncLedger ledger;
-
-  /**
-   * Progress carried over from the restored subtasks, and the model's own counters at that moment.
-   */
-  private transient TrainerCheckpoint.Counters carried;
-
-  private transient TrainerCheckpoint.Counters modelAtStart;
-
-  /** When every changed item last went out, and the events trained at the previous publish. */
-  private transient long lastFullPublish;
-
-  // transient fields are set in initializeState: a cluster deserialises the operator, which skips
-  // field initialisers and leaves them 0
-  private transient long eventsAtLastPublish;
-
-  // read by the metric reporter's thread, hence volatile snapshots rather than calls into the model
-  private transient volatile ModelStats stats;
-  private transient volatile TrainerCheckpoint.Counters reportedNow;
-  private transient volatile long lastStepMillis;
-  private transient volatile int pendingEvents;
-  private transient volatile long syncLagMillis;
-
-  /**
-   * Wall-clock time the oldest batch not yet published finished training; 0 when everything trained
-   * is out.
-   */
-  private transient volatile long unpublishedSince;
-
-  private transient Counter eventsReceived;
-  private transient Counter updatesPublished;
-  private transient Counter deltasSent;
-  private transient Counter deltasApplied;
-  private transient Counter deltasDropped;
-  private transient Counter deltasRejected;
-  private transient Counter itemFeaturesReceived;
-  private transient PrequentialEvaluator prequential;
-
-  /** The last trained pairs, measured for collapse at each publish; metrics of the last publish. */
-  private transient CollapseMonitor collapseMonitor;
-
-  private transient volatile CollapseMetrics collapse;
-
-  /**
-   * With several subtasks: this replica's items in one number, taken when the subtask is idle (see
-   * {@link ReplicaFingerprint}); NaN until then.
-   */
-  private transient ReplicaFingerprint fingerprint;
-
-  private transient volatile double replicaFingerprint;
-  // copied after each batch for the metric reporter's thread
-  private transient volatile Map<String, RankingWindow> prequentialWindows;
+  private transient TrainerMetrics metrics;
+  private transient EventBatcher batcher;
+  private transient BatchTrainer trainer;
+  private transient ReplicaSync sync;
+  private transient PublishSequence sequence;
+  private transient TrainerPublisher publisher;
 
   public TrainerOperator(TrainerSettings settings, ModelFactory models, String syncTopic) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -259,95 +132,120 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     AvroTrust.ensure();
-    subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-    parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-    maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+    TaskInfo task = getRuntimeContext().getTaskInfo();
+    subtask =
+        new TrainerSubtask(
+            task.getIndexOfThisSubtask(),
+            task.getNumberOfParallelSubtasks(),
+            task.getMaxNumberOfParallelSubtasks(),
+            task.getAttemptNumber());
     userRows =
-        context
-            .getKeyedStateStore()
-            .getState(
-                new ValueStateDescriptor<>(
-                    USER_ROWS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        new UserRowState(
+            context.getKeyedStateStore().getState(UserRowState.descriptor()),
+            getKeyedStateBackend(),
+            this::setCurrentKey);
     trainerState =
         context
             .getOperatorStateStore()
             .getUnionListState(
                 new ListStateDescriptor<>(
                     "trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    pending = new ArrayList<>(settings.model().batchSize());
     featureTokens = settings.model().featureTokens();
-    batchDeadline = NO_DEADLINE;
-    eventsAtLastPublish = -1;
-    replicaFingerprint = Double.NaN;
-    lastSequence = 0;
-    sequenceEpoch = 0;
-    publishWithheld =
-        context.isRestored() || getRuntimeContext().getTaskInfo().getAttemptNumber() > 0;
+    metrics = new TrainerMetrics();
+    TrainerRestore restored = context.isRestored() ? restore() : null;
     long origin = ThreadLocalRandom.current().nextLong();
     long generation = generation(context.getRestoredCheckpointId().orElse(-1));
-    epoch = context.getRestoredCheckpointId().orElse(0) + 1;
-    List<TrainerCheckpoint> saved = new ArrayList<>();
-    byte[] evaluatorState = null;
-    if (context.isRestored()) {
-      trainerState.get().forEach(bytes -> saved.add(TrainerCheckpoint.decode(bytes)));
-    }
-    if (saved.isEmpty()) {
+    SyncLedger ledger;
+    if (restored == null) {
       model = models.create(settings.model());
       ledger = SyncLedger.fresh(origin, generation);
-      carried = TrainerCheckpoint.Counters.ZERO;
     } else {
-      TrainerRestore r =
-          TrainerRestore.of(saved, subtask, parallelism, settings.modelVersion(), this::ownsUser);
-      model = models.restore(r.sharedModel(), settings.model());
-      model.importUserRows(readUserRows());
-      ledger = SyncLedger.restored(origin, generation, r.baseLedger(), r.ledgers());
-      pending.addAll(r.pendingBatch());
-      lastSequence = r.lastSequence();
-      carried = r.counters();
-      evaluatorState = r.evaluator();
+      model = models.restore(restored.sharedModel(), settings.model());
+      model.importUserRows(userRows.readAll());
+      ledger = SyncLedger.restored(origin, generation, restored.baseLedger(), restored.ledgers());
       LOG.info(
           "Trainer {}/{} restored from checkpoint {} of {} subtask(s): {} events trained, {} users, {} "
               + "items, {} pending events, {} senders still owed deltas",
-          subtask,
-          parallelism,
-          epoch - 1,
-          saved.size(),
-          carried.events(),
+          subtask.index(),
+          subtask.parallelism(),
+          context.getRestoredCheckpointId().orElse(0),
+          restored.ledgers().size(),
+          restored.counters().events(),
           model.stats().users(),
           model.stats().items(),
-          pending.size(),
+          restored.pendingBatch().size(),
           ledger.openOrigins());
     }
     model.trackUserRows();
-    if (parallelism > 1) {
+    if (subtask.replicated()) {
       model.trackReplicaDelta();
     }
-    stats = model.stats();
-    modelAtStart = counters(stats);
-    reportedNow = carried;
-    pendingEvents = pending.size();
-    if (settings.prequentialEnabled()) {
-      prequential =
-          new PrequentialEvaluator(
-              settings.prequentialWindow(),
-              settings.prequentialPopularityWindow(),
-              settings.prequentialSampleRate());
-      if (settings.prequentialBudget() > 0) {
-        prequential.withCostBudget(settings.prequentialBudget());
-      }
-      prequential.scoringFrom(settings.prequentialFromTimeMs());
-      if (evaluatorState != null) {
-        prequential.restore(evaluatorState);
-      } else if (!saved.isEmpty()) {
-        LOG.info(
-            "Trainer {}/{}: test-then-train evaluation starts again (the checkpoint was written at parallelism "
-                + "{}, or without it)",
+    sync =
+        new ReplicaSync(
+            model,
+            ledger,
             subtask,
-            parallelism,
-            saved.get(0).parallelism());
-      }
-      prequentialWindows = windows(prequential);
+            settings.modelVersion(),
+            syncTopic,
+            metrics,
+            delta -> output.collect(SYNC, new StreamRecord<>(delta)),
+            rejected -> output.collect(REJECTED_DELTAS, new StreamRecord<>(rejected)));
+    trainer =
+        new BatchTrainer(
+            model,
+            evaluator(restored),
+            restored == null ? TrainerCheckpoint.Counters.ZERO : restored.counters(),
+            metrics);
+    batcher =
+        new EventBatcher(
+            settings.model().batchSize(),
+            settings.batchMaxWaitMs(),
+            restored == null ? List.of() : restored.pendingBatch(),
+            timers(),
+            trainer::train,
+            metrics::pendingEvents);
+    sequence =
+        new PublishSequence(
+            restored == null ? 0 : restored.lastSequence(),
+            context.getRestoredCheckpointId(),
+            context.isRestored() || subtask.attempt() > 0);
+    metrics.lastSequence(sequence.last());
+    publisher =
+        new TrainerPublisher(
+            model,
+            trainer,
+            sequence,
+            subtask.replicated() ? subtask::owns : id -> true,
+            settings,
+            metrics,
+            update -> output.collect(new StreamRecord<>(update)),
+            status ->
+                output.collect(STATUS, new StreamRecord<>(Tuple2.of(subtask.index(), status))));
+  }
+
+  /** What this subtask takes from every old subtask's state; null when there is none. */
+  private TrainerRestore restore() throws Exception {
+    List<TrainerCheckpoint> saved = new ArrayList<>();
+    trainerState.get().forEach(bytes -> saved.add(TrainerCheckpoint.decode(bytes)));
+    if (saved.isEmpty()) {
+      return null;
     }
+    return TrainerRestore.of(
+        saved, subtask.index(), subtask.parallelism(), settings.modelVersion(), subtask::owns);
+  }
+
+  /** The test-then-train evaluator, restored where the checkpoint has this subtask's. */
+  private PrequentialEvaluator evaluator(TrainerRestore restored) {
+    byte[] saved = restored == null ? null : restored.evaluator();
+    if (settings.prequentialEnabled() && restored != null && saved == null) {
+      LOG.info(
+          "Trainer {}/{}: test-then-train evaluation starts again (the checkpoint was written at parallelism "
+              + "{}, or without it)",
+          subtask.index(),
+          subtask.parallelism(),
+          restored.oldParallelism());
+    }
+    return BatchTrainer.evaluator(settings, saved);
   }
 
   /**
@@ -358,49 +256,20 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
    */
   private long generation(long restoredCheckpoint) {
     long h = getRuntimeContext().getJobInfo().getJobId().hashCode();
-    h = h * 0x9E3779B97F4A7C15L + getRuntimeContext().getTaskInfo().getAttemptNumber();
+    h = h * 0x9E3779B97F4A7C15L + subtask.attempt();
     h = h * 0x9E3779B97F4A7C15L + restoredCheckpoint;
     return h ^ (h >>> 29);
-  }
-
-  /** Every user row in this subtask's key groups (after a rescale, the key groups it now owns). */
-  private List<UserRow> readUserRows() throws Exception {
-    List<String> users;
-    try (Stream<String> keys =
-        getKeyedStateBackend()
-            .<VoidNamespace>getKeys(USER_ROWS, VoidNamespace.INSTANCE)
-            .map(String.class::cast)) {
-      users = keys.collect(Collectors.toList());
-    }
-    List<UserRow> rows = new ArrayList<>(users.size());
-    for (String user : users) {
-      setCurrentKey(user);
-      byte[] row = userRows.value();
-      if (row != null) {
-        rows.add(new UserRow(user, row));
-      }
-    }
-    return rows;
   }
 
   @Override
   public void open() throws Exception {
     super.open();
-    collapseMonitor = new CollapseMonitor(COLLAPSE_PAIRS);
-    collapse = CollapseMetrics.NONE;
-    if (parallelism > 1) {
-      fingerprint = new ReplicaFingerprint(model);
-    }
-    registerMetrics(getMetricGroup());
+    metrics.register(getMetricGroup(), subtask.replicated());
     long now = now();
-    if (!pending.isEmpty() && settings.batchMaxWaitMs() > 0) {
-      // without a time bound a restored partial batch waits for its count, as it would have without
-      // the restore
-      scheduleBatchDeadline(now);
-    }
+    batcher.start(now);
     getProcessingTimeService()
         .registerTimer(now + settings.publishIntervalMs(), this::onPublishTime);
-    if (parallelism > 1) {
+    if (subtask.replicated()) {
       getProcessingTimeService().registerTimer(now + settings.syncIntervalMs(), this::onSyncTime);
     }
   }
@@ -408,81 +277,28 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   @Override
   public void processElement1(StreamRecord<ClickEvent> record) {
     ClickEvent click = record.getValue();
-    eventsReceived.inc();
-    pending.add(
+    metrics.eventReceived();
+    batcher.add(
         new Interaction(
             click.getUserId(),
             click.getItemId(),
             click.getWeight(),
             click.getEventTime().toEpochMilli()));
-    pendingEvents = pending.size();
-    if (pending.size() >= settings.model().batchSize()) {
-      trainPending();
-    } else if (pending.size() == 1 && settings.batchMaxWaitMs() > 0) {
-      scheduleBatchDeadline(now());
-    }
   }
 
   @Override
   public void processElement2(StreamRecord<TrainerSideInput> record) {
     TrainerSideInput in = record.getValue();
     if (in.delta != null) {
-      applyDelta(in.delta);
+      sync.receive(in.delta);
     } else if (in.features != null) {
       ItemFeatures f = in.features;
       model.setItemFeatures(
           f.getItemId(), featureTokens.of(f.getCategories(), f.getTags(), f.getNumeric()));
-      itemFeaturesReceived.inc();
+      metrics.itemFeaturesReceived();
     } else if (in.removedItemId != null) {
       model.setItemFeatures(in.removedItemId, List.of());
-      itemFeaturesReceived.inc();
-    }
-  }
-
-  private void applyDelta(ModelDelta delta) {
-    if (delta.getModelVersion() != settings.modelVersion()) {
-      deltasDropped.inc(); // another model generation shares the topic
-      return;
-    }
-    SyncLedger.Verdict verdict =
-        ledger.accept(delta.getOrigin(), delta.getGeneration(), delta.getSequence());
-    if (verdict == SyncLedger.Verdict.APPLY) {
-      try {
-        model.applyReplicaDelta(ModelDeltas.fromRecord(delta));
-      } catch (InvalidReplicaDeltaException e) {
-        reject(delta, e.getMessage());
-        return;
-      }
-      deltasApplied.inc();
-      syncLagMillis =
-          Math.max(0, System.currentTimeMillis() - delta.getProducedAt().toEpochMilli());
-    } else if (verdict != SyncLedger.Verdict.OWN) {
-      deltasDropped.inc();
-    }
-  }
-
-  /**
-   * Counts a delta the model refused (nothing of it was applied) and, on one subtask, dead-letters
-   * it.
-   */
-  private void reject(ModelDelta delta, String problem) {
-    deltasRejected.inc();
-    String reason =
-        "model delta "
-            + delta.getOrigin()
-            + "/"
-            + delta.getSequence()
-            + " of subtask "
-            + delta.getSubtask()
-            + " refused: "
-            + problem;
-    LOG.warn("Trainer {}/{}: {}", subtask, parallelism, reason);
-    // the sender's successor: a subtask other than the sender, which drops its own deltas unread
-    if (subtask == Math.floorMod(delta.getSubtask() + 1, parallelism)) {
-      output.collect(
-          REJECTED_DELTAS,
-          new StreamRecord<>(
-              ModelDeltas.deadLetter(delta, syncTopic, reason, System.currentTimeMillis())));
+      metrics.itemFeaturesReceived();
     }
   }
 
@@ -493,34 +309,30 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
-    sequenceEpoch = Math.max(sequenceEpoch, checkpointId + 1);
-    if (publishWithheld) { // the first barrier of a run that may follow a lost one
-      publishWithheld = false;
-      publish(); // before the barrier, so committed with this checkpoint
+    if (sequence.barrier(checkpointId)) { // the first barrier of a run that may follow a lost one
+      publish(false); // before the barrier, so committed with this checkpoint
     }
-    sendDelta();
+    sync.send();
   }
 
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
-    epoch =
-        context.getCheckpointId()
-            + 1; // the barrier goes out after this: what follows is the next transaction's
-    flushUserRows();
-    byte[] shared = subtask == 0 ? model.snapshotWithoutUsers() : null;
+    sequence.checkpointTaken(context.getCheckpointId());
+    userRows.writeChanged(model);
+    byte[] shared = subtask.index() == 0 ? model.snapshotWithoutUsers() : null;
     trainerState.update(
         List.of(
             new TrainerCheckpoint(
                     settings.modelVersion(),
-                    subtask,
-                    parallelism,
-                    lastSequence,
-                    List.copyOf(pending),
-                    reported(),
-                    ledger.save(),
+                    subtask.index(),
+                    subtask.parallelism(),
+                    sequence.last(),
+                    batcher.pending(),
+                    trainer.progress(),
+                    sync.save(),
                     shared,
-                    prequential == null ? null : prequential.snapshot())
+                    trainer.evaluatorSnapshot())
                 .encode()));
   }
 
@@ -535,353 +347,61 @@ public final class TrainerOperator extends AbstractStreamOperator<EmbeddingUpdat
       super.finish();
       return;
     }
-    if (!pending.isEmpty()) {
-      trainPending();
-    }
+    batcher.flush();
     model.markAllChanged();
     publish(true);
-    sendDelta();
+    sync.send();
     super.finish();
   }
 
-  // ------------------------------------------------------------------------------------------------------
-
-  private void scheduleBatchDeadline(long now) {
-    batchDeadline = now + settings.batchMaxWaitMs();
-    batchTimer = getProcessingTimeService().registerTimer(batchDeadline, this::onBatchDeadline);
-  }
-
-  private void onBatchDeadline(long time) {
-    // a timer of a batch that already closed by count fires with an earlier time than the current
-    // deadline
-    if (!pending.isEmpty() && batchDeadline != NO_DEADLINE && time >= batchDeadline) {
-      trainPending();
-    }
-  }
-
-  private void trainPending() {
-    List<Interaction> batch = pending;
-    pending = new ArrayList<>(settings.model().batchSize());
-    pendingEvents = 0;
-    batchDeadline = NO_DEADLINE;
-    if (batchTimer != null) {
-      batchTimer.cancel(false);
-      batchTimer = null;
-    }
-    if (prequential != null) {
-      prequential.score(model, batch); // test, with the state from before this batch ...
-    }
-    long started = System.nanoTime();
-    StepResult result = model.train(batch); // ... then train
-    long took = System.nanoTime() - started;
-    lastStepMillis = took / 1_000_000;
-    if (unpublishedSince == 0) {
-      unpublishedSince = System.currentTimeMillis();
-    }
-    stats = model.stats();
-    reportedNow = reported();
-    collapseMonitor.observe(batch);
-    if (prequential != null) {
-      prequential.recordTraining(took);
-      prequential.observe(batch);
-      prequentialWindows = windows(prequential);
-    }
-    if (result.skipped()) {
-      LOG.warn("Skipped a batch of {} events: loss or gradients were not finite", batch.size());
-    }
-  }
-
   private void onPublishTime(long time) {
-    publish();
+    publish(false);
     getProcessingTimeService()
         .registerTimer(now() + settings.publishIntervalMs(), this::onPublishTime);
   }
 
   private void onSyncTime(long time) {
-    sendDelta();
+    sync.send();
     getProcessingTimeService().registerTimer(now() + settings.syncIntervalMs(), this::onSyncTime);
   }
 
-  /** This replica's item and tower changes since the last delta, for the other replicas. */
-  private void sendDelta() {
-    if (parallelism == 1) {
-      return;
-    }
-    for (ModelDelta record :
-        ModelDeltas.toRecords(
-            model.takeReplicaDelta(),
-            ledger,
-            subtask,
-            settings.modelVersion(),
-            Instant.ofEpochMilli(System.currentTimeMillis()))) {
-      output.collect(SYNC, new StreamRecord<>(record));
-      deltasSent.inc();
-    }
-  }
-
   /**
-   * Writes the user rows changed since the last flush through to keyed state, and removes evicted
-   * users.
+   * Publishes the changed rows (with {@code everything}, the whole model as marked) and a status,
+   * unless publishing is withheld until the first barrier.
    */
-  private void flushUserRows() {
-    model.drainUserRows(
-        new UserRowSink() {
-          @Override
-          public void changed(String userId, byte[] row) {
-            setCurrentKey(userId);
-            try {
-              userRows.update(row);
-            } catch (Exception e) {
-              throw new IllegalStateException(
-                  "cannot write the row of user " + userId + " to keyed state", e);
-            }
-          }
-
-          @Override
-          public void removed(String userId) {
-            setCurrentKey(userId);
-            userRows.clear();
-          }
-        });
-  }
-
-  /**
-   * Emits every changed user, the owned items that changed (all of them every {@code
-   * publish.item-refresh-ms} and when nothing trained since the last publish, else the clicked
-   * ones) and one status, all stamped with a fresh sequence.
-   */
-  private void publish() {
-    publish(false);
-  }
-
   private void publish(boolean everything) {
-    if (publishWithheld && !everything) {
-      return; // the changes stay marked and go out at the first barrier
+    TrainerPublisher.Round round = publisher.publishChanged(now(), everything);
+    if (round == null) {
+      return; // withheld: the changes stay marked and go out at the first barrier
     }
-    long now = now();
-    unpublishedSince = 0;
-    long trained = model.stats().eventsTrained();
-    boolean idle = trained == eventsAtLastPublish;
-    boolean full =
-        everything
-            || settings.itemRefreshMs() == 0
-            || now - lastFullPublish >= settings.itemRefreshMs()
-            || idle;
-    eventsAtLastPublish = trained;
-    if (full) {
-      lastFullPublish = now;
+    userRows.writeChanged(model); // after the drain: rows then say they are published
+    if (round.idle()) {
+      sync.idle();
     }
-    long sequence = Math.max(lastSequence + 1, (SEQUENCE_EPOCH_OFFSET + sequenceEpoch) << 32);
-    lastSequence = sequence;
-    Instant at = Instant.ofEpochMilli(now);
-    long modelVersion = settings.modelVersion();
-    long checkpointEpoch = epoch;
-    model.drainChanged(
-        (kind, id, vector, bias) -> {
-          List<String> recent =
-              kind == EntityKind.USER ? model.recentItems(id, PUBLISHED_RECENT_ITEMS) : List.of();
-          output.collect(
-              new StreamRecord<>(
-                  update(
-                      kind,
-                      id,
-                      vector,
-                      bias,
-                      recent,
-                      modelVersion,
-                      sequence,
-                      checkpointEpoch,
-                      at)));
-          updatesPublished.inc();
-        },
-        parallelism == 1 ? id -> true : this::ownsItem,
-        !full);
-    flushUserRows(); // after the drain: rows then say they are published
-    if (idle && fingerprint != null) {
-      // only when idle: while it trains, a replica's items are ahead of the others' anyway, and
-      // after a change of the tower weights the fingerprint costs a pass over every item
-      double taken = fingerprint.update();
-      if (Double.compare(taken, replicaFingerprint) != 0) {
-        LOG.info(
-            "Trainer {}/{} (attempt {}) idle: replica fingerprint {} over {} items",
-            subtask,
-            parallelism,
-            getRuntimeContext().getTaskInfo().getAttemptNumber(),
-            taken,
-            model.stats().items());
-      }
-      replicaFingerprint = taken;
-    }
-    ModelStats s = model.stats();
-    stats = s;
-    CollapseMetrics measured = collapseMonitor.measure(model);
-    collapse = measured;
-    TrainerCheckpoint.Counters c = reported();
-    output.collect(
-        STATUS,
-        new StreamRecord<>(
-            Tuple2.of(
-                subtask,
-                TrainerStatus.newBuilder()
-                    .setModelVersion(modelVersion)
-                    .setSequence(sequence)
-                    .setPublishedAt(at)
-                    .setEventsTrained(c.events())
-                    .setBatches(c.batches())
-                    .setSkippedBatches(c.skipped())
-                    .setLoss(s.lossEma())
-                    .setPrequential(prequentialWindows)
-                    .setUsers(s.users())
-                    .setItems(s.items())
-                    .setLastEventTime(Instant.ofEpochMilli(s.lastEventTimeMillis()))
-                    .setTrainers(1)
-                    .setPrequentialSampleRate(prequential == null ? 0 : prequential.sampleRate())
-                    .setCollapse(measured.items() == 0 ? null : collapseRecord(measured))
-                    .build())));
-  }
-
-  private static io.towerstream.schemas.avro.CollapseMetrics collapseRecord(CollapseMetrics m) {
-    return io.towerstream.schemas.avro.CollapseMetrics.newBuilder()
-        .setAlignment(m.alignment())
-        .setUniformity(m.uniformity())
-        .setEffectiveRank(m.effectiveRank())
-        .setMeanCosine(m.meanCosine())
-        .setItems(m.items())
-        .build();
-  }
-
-  /** The item is published by the subtask that would own it as a key: one publisher per item. */
-  private boolean ownsItem(String itemId) {
-    return KeyGroupRangeAssignment.assignKeyToParallelOperator(itemId, maxParallelism, parallelism)
-        == subtask;
-  }
-
-  private boolean ownsUser(String userId) {
-    return KeyGroupRangeAssignment.assignKeyToParallelOperator(userId, maxParallelism, parallelism)
-        == subtask;
-  }
-
-  /** Progress this subtask reports: what it carried over plus what its model did since. */
-  private TrainerCheckpoint.Counters reported() {
-    return carried.plus(counters(model.stats()).minus(modelAtStart));
-  }
-
-  private static TrainerCheckpoint.Counters counters(ModelStats s) {
-    return new TrainerCheckpoint.Counters(s.eventsTrained(), s.batches(), s.skippedBatches());
-  }
-
-  private static EmbeddingUpdate update(
-      EntityKind kind,
-      String id,
-      float[] vector,
-      float bias,
-      List<String> recentItems,
-      long modelVersion,
-      long sequence,
-      long checkpointEpoch,
-      Instant at) {
-    List<Float> values = new ArrayList<>(vector.length);
-    for (float v : vector) {
-      values.add(v);
-    }
-    return EmbeddingUpdate.newBuilder()
-        .setEntity(kind == EntityKind.USER ? Entity.USER : Entity.ITEM)
-        .setId(id)
-        .setVector(values)
-        .setBias(bias)
-        .setRecentItems(recentItems)
-        .setModelVersion(modelVersion)
-        .setSequence(sequence)
-        .setCheckpointEpoch(checkpointEpoch)
-        .setUpdatedAt(at)
-        .build();
-  }
-
-  /**
-   * The sliding-window metrics of every scorer, as published (null when prequential evaluation is
-   * off).
-   */
-  private static Map<String, RankingWindow> windows(PrequentialEvaluator evaluator) {
-    Map<String, RankingWindow> out = new LinkedHashMap<>();
-    evaluator.metrics().forEach((name, m) -> out.put(name, window(m)));
-    return Map.copyOf(out);
-  }
-
-  private static RankingWindow window(PrequentialMetrics m) {
-    Map<String, Double> w = m.windowed();
-    return RankingWindow.newBuilder()
-        .setEvents(m.windowEvents())
-        .setHitRate10(w.get("hr@10"))
-        .setRecall20(w.get("recall@20"))
-        .setNdcg20(w.get("ndcg@20"))
-        .setMrr(w.get("mrr"))
-        .build();
+    publisher.publishStatus(round);
   }
 
   private long now() {
     return getProcessingTimeService().getCurrentProcessingTime();
   }
 
-  private void registerMetrics(MetricGroup group) {
-    eventsReceived = group.counter("eventsReceived");
-    group.meter("eventsPerSecond", new MeterView(eventsReceived));
-    // how stale the published vectors are against the model: time since the oldest unpublished
-    // batch trained
-    group.gauge(
-        "publishLagMillis",
-        (Gauge<Long>)
-            () -> {
-              long since = unpublishedSince;
-              return since == 0 ? 0L : Math.max(0L, System.currentTimeMillis() - since);
-            });
-    updatesPublished = group.counter("updatesPublished");
-    deltasSent = group.counter("deltasSent");
-    deltasApplied = group.counter("deltasApplied");
-    deltasDropped = group.counter("deltasDropped");
-    deltasRejected = group.counter("deltasRejected");
-    itemFeaturesReceived = group.counter("itemFeaturesReceived");
-    group.gauge("eventsTrained", (Gauge<Long>) () -> reportedNow.events());
-    group.gauge("batches", (Gauge<Long>) () -> reportedNow.batches());
-    group.gauge("skippedBatches", (Gauge<Long>) () -> reportedNow.skipped());
-    group.gauge("loss", (Gauge<Double>) () -> stats.lossEma());
-    if (prequential != null) {
-      // one metric per measure, the scorer a variable (a Prometheus label): dashboards compare
-      // scorers by label, and a new scorer adds series, not metric names
-      MetricGroup byScorer = group.addGroup("prequential");
-      for (String scorer : prequentialWindows.keySet()) {
-        MetricGroup g = byScorer.addGroup("scorer", scorer);
-        g.gauge("hitRate10", (Gauge<Double>) () -> prequentialWindows.get(scorer).getHitRate10());
-        g.gauge("recall20", (Gauge<Double>) () -> prequentialWindows.get(scorer).getRecall20());
-        g.gauge("ndcg20", (Gauge<Double>) () -> prequentialWindows.get(scorer).getNdcg20());
-        g.gauge("mrr", (Gauge<Double>) () -> prequentialWindows.get(scorer).getMrr());
+  private EventBatcher.Timers timers() {
+    return new EventBatcher.Timers() {
+      @Override
+      public long now() {
+        return TrainerOperator.this.now();
       }
-    }
-    MetricGroup c = group.addGroup("collapse");
-    c.gauge("alignment", (Gauge<Double>) () -> collapse.alignment());
-    c.gauge("uniformity", (Gauge<Double>) () -> collapse.uniformity());
-    c.gauge("effectiveRank", (Gauge<Double>) () -> collapse.effectiveRank());
-    c.gauge("meanCosine", (Gauge<Double>) () -> collapse.meanCosine());
-    group.gauge("users", (Gauge<Long>) () -> stats.users());
-    group.gauge("items", (Gauge<Long>) () -> stats.items());
-    group.gauge("lastEventTime", (Gauge<Long>) () -> stats.lastEventTimeMillis());
-    group.gauge("admittedRows", (Gauge<Long>) () -> stats.admittedRows());
-    group.gauge("evictedRows", (Gauge<Long>) () -> stats.evictedRows());
-    group.gauge("expiredRows", (Gauge<Long>) () -> stats.expiredRows());
-    group.gauge("pendingIds", (Gauge<Long>) () -> stats.pendingIds());
-    group.gauge("heldBackEvents", (Gauge<Long>) () -> stats.heldBackEvents());
-    group.gauge("priorWeight", (Gauge<Double>) () -> stats.priorWeight());
-    group.gauge("lastStepMillis", (Gauge<Long>) () -> lastStepMillis);
-    group.gauge("pendingEvents", (Gauge<Integer>) () -> pendingEvents);
-    group.gauge("lastSequence", (Gauge<Long>) () -> lastSequence);
-    group.gauge("syncLagMillis", (Gauge<Long>) () -> syncLagMillis);
-    if (fingerprint != null) {
-      group.gauge("replicaFingerprint", (Gauge<Double>) () -> replicaFingerprint);
-    }
+
+      @Override
+      public ScheduledFuture<?> register(long time, LongConsumer onTime) {
+        return getProcessingTimeService().registerTimer(time, onTime::accept);
+      }
+    };
   }
 
   /** The replica fingerprint gauge's value, for tests. */
   double replicaFingerprint() {
-    return replicaFingerprint;
+    return metrics.replicaFingerprint();
   }
 
   /** The live model, for tests; not thread-safe. */
