@@ -66,7 +66,7 @@ public final class RetrievalStore implements AutoCloseable {
     this.status = new StatusReporter(store, index, metrics);
     this.ingestor =
         new EmbeddingIngestor(
-            config,
+            config.ingestSettings(),
             store,
             new BatchApplier(store, index, metrics, config.maxModelVersionLead()),
             metrics);

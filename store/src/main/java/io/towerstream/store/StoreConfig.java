@@ -3,6 +3,8 @@ package io.towerstream.store;
 import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.Topics;
 import io.towerstream.store.index.GraphIndexOptions;
+import io.towerstream.store.ingest.BatchApplier;
+import io.towerstream.store.ingest.IngestSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -71,11 +73,22 @@ public record StoreConfig(
     Path snapshotDir,
     Set<String> httpAllowedHosts) {
 
-  /**
-   * The default of {@code --max-model-version-lead}: no deployment's next model generation lies a
-   * million versions ahead, a corrupt or overflowed number almost always does.
-   */
-  public static final long DEFAULT_MAX_MODEL_VERSION_LEAD = 1_000_000;
+  /** The default of {@code --max-model-version-lead} (see {@link BatchApplier}). */
+  public static final long DEFAULT_MAX_MODEL_VERSION_LEAD =
+      BatchApplier.DEFAULT_MAX_MODEL_VERSION_LEAD;
+
+  /** What the ingest loop reads of this configuration. */
+  public IngestSettings ingestSettings() {
+    return new IngestSettings(
+        bootstrapServers,
+        embeddingsTopic,
+        trainerStatusTopic,
+        embeddingsDlqTopic,
+        pollTimeout,
+        maxPollRecords,
+        readCommitted,
+        consumerOverrides);
+  }
 
   public StoreConfig {
     requireText("--bootstrap-servers", bootstrapServers);

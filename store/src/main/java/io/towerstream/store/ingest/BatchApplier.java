@@ -1,7 +1,6 @@
 package io.towerstream.store.ingest;
 
 import io.towerstream.schemas.avro.Entity;
-import io.towerstream.store.StoreConfig;
 import io.towerstream.store.index.ItemIndex;
 import io.towerstream.store.index.ItemVector;
 import io.towerstream.store.rocks.EmbeddingMutation;
@@ -31,6 +30,13 @@ import org.slf4j.LoggerFactory;
 public final class BatchApplier {
   private static final Logger LOG = LoggerFactory.getLogger(BatchApplier.class);
 
+  /**
+   * How far above the highest applied model version an update's may lie by default: no deployment's
+   * next model generation lies a million versions ahead, a corrupt or overflowed number almost
+   * always does.
+   */
+  public static final long DEFAULT_MAX_MODEL_VERSION_LEAD = 1_000_000;
+
   private final EmbeddingStore store;
   private final ItemIndex index;
   private final IngestMetrics metrics;
@@ -38,7 +44,7 @@ public final class BatchApplier {
 
   /** With the default {@code --max-model-version-lead}. */
   public BatchApplier(EmbeddingStore store, ItemIndex index, IngestMetrics metrics) {
-    this(store, index, metrics, StoreConfig.DEFAULT_MAX_MODEL_VERSION_LEAD);
+    this(store, index, metrics, DEFAULT_MAX_MODEL_VERSION_LEAD);
   }
 
   public BatchApplier(

@@ -1,6 +1,5 @@
 package io.towerstream.store.ingest;
 
-import io.towerstream.store.StoreConfig;
 import io.towerstream.store.rocks.EmbeddingMutation;
 import io.towerstream.store.rocks.EmbeddingStore;
 import io.towerstream.store.rocks.RocksStoreException;
@@ -48,7 +47,7 @@ public final class EmbeddingIngestor implements AutoCloseable {
   private static final long PARTITION_REFRESH_MS = 30_000;
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
 
-  private final StoreConfig config;
+  private final IngestSettings config;
   private final EmbeddingStore store;
   private final BatchApplier applier;
   private final RecordDecoder decoder;
@@ -59,7 +58,7 @@ public final class EmbeddingIngestor implements AutoCloseable {
   private boolean loggedMissingTopic;
 
   public EmbeddingIngestor(
-      StoreConfig config, EmbeddingStore store, BatchApplier applier, IngestMetrics metrics) {
+      IngestSettings config, EmbeddingStore store, BatchApplier applier, IngestMetrics metrics) {
     this.config = config;
     this.store = store;
     this.applier = applier;
