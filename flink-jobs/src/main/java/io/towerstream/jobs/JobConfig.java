@@ -8,6 +8,10 @@ import io.towerstream.config.OptionSet;
 import io.towerstream.config.OptionValues;
 import io.towerstream.config.Source;
 import io.towerstream.jobs.functions.ClickRules;
+import io.towerstream.jobs.operators.TrainerSettings;
+import io.towerstream.jobs.sinks.SinkSettings;
+import io.towerstream.jobs.sources.SourceSettings;
+import io.towerstream.jobs.sources.StartingOffsets;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.ModelOptions;
 import io.towerstream.schemas.KafkaClientProperties;
@@ -44,7 +48,7 @@ import org.apache.flink.core.execution.CheckpointingMode;
  * #usage()} prints them. A bad value or an unknown option fails with an {@link
  * IllegalArgumentException} whose message names the option.
  */
-public final class JobConfig implements Serializable {
+public final class JobConfig implements Serializable, SourceSettings, SinkSettings {
   private static final long serialVersionUID = 1L;
 
   private final String bootstrapServers;
@@ -547,58 +551,71 @@ public final class JobConfig implements Serializable {
         itemFeaturesTopic);
   }
 
+  @Override
   public String bootstrapServers() {
     return bootstrapServers;
   }
 
+  @Override
   public String clicksTopic() {
     return clicksTopic;
   }
 
+  @Override
   public String dlqTopic() {
     return dlqTopic;
   }
 
+  @Override
   public String embeddingsTopic() {
     return embeddingsTopic;
   }
 
+  @Override
   public String statusTopic() {
     return statusTopic;
   }
 
+  @Override
   public String syncTopic() {
     return syncTopic;
   }
 
+  @Override
   public String itemFeaturesTopic() {
     return itemFeaturesTopic;
   }
 
   /** How the clicks topic's values are encoded. */
+  @Override
   public ValueFormat clicksFormat() {
     return clicksFormat;
   }
 
   /** Where JSON clicks keep each field (used with {@link ValueFormat#JSON} only). */
+  @Override
   public ClickJson clicksJson() {
     return clicksJson;
   }
 
   /** How the item-features topic's values are encoded. */
+  @Override
   public ValueFormat itemFeaturesFormat() {
     return itemFeaturesFormat;
   }
 
   /** Where JSON item features keep each field (used with {@link ValueFormat#JSON} only). */
+  @Override
   public ItemFeaturesJson itemFeaturesJson() {
     return itemFeaturesJson;
   }
 
+  @Override
   public String groupId() {
     return groupId;
   }
 
+  @Override
   public StartingOffsets startingOffsets() {
     return startingOffsets;
   }
@@ -625,11 +642,13 @@ public final class JobConfig implements Serializable {
     return stateBackend;
   }
 
+  @Override
   public long watermarkOutOfOrdernessMs() {
     return watermarkOutOfOrdernessMs;
   }
 
   /** 0 means partitions are never marked idle. */
+  @Override
   public long watermarkIdlenessMs() {
     return watermarkIdlenessMs;
   }
@@ -649,6 +668,22 @@ public final class JobConfig implements Serializable {
   }
 
   /** What ValidateClicks lets through; the rest goes to the dead-letter topic. */
+  /** What the trainer operator reads of this configuration. */
+  public TrainerSettings trainerSettings() {
+    return new TrainerSettings(
+        model(),
+        modelVersion(),
+        batchMaxWaitMs(),
+        publishIntervalMs(),
+        prequentialSampleRate(),
+        prequentialWindow(),
+        prequentialPopularityWindow(),
+        syncIntervalMs(),
+        prequentialBudget(),
+        itemRefreshMs(),
+        prequentialFromTimeMs());
+  }
+
   public ClickRules clickRules() {
     return clickRules;
   }
@@ -683,10 +718,12 @@ public final class JobConfig implements Serializable {
     return model;
   }
 
+  @Override
   public DeliveryGuarantee delivery() {
     return delivery;
   }
 
+  @Override
   public String transactionalIdPrefix() {
     return transactionalIdPrefix;
   }
@@ -715,6 +752,7 @@ public final class JobConfig implements Serializable {
    * Extra properties for every Kafka client of the job: the config file's, then {@code --kafka.*}
    * (sorted).
    */
+  @Override
   public Map<String, String> kafkaProperties() {
     return kafkaProperties;
   }

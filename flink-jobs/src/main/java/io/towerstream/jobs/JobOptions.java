@@ -3,6 +3,7 @@ package io.towerstream.jobs;
 import io.towerstream.config.Option;
 import io.towerstream.config.ValueType;
 import io.towerstream.jobs.functions.ClickRules;
+import io.towerstream.jobs.sources.StartingOffsets;
 import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.ValueFormat;

@@ -7,7 +7,6 @@ import io.towerstream.jobs.functions.ValidateItemFeatures;
 import io.towerstream.jobs.operators.ModelFactory;
 import io.towerstream.jobs.operators.StatusAggregator;
 import io.towerstream.jobs.operators.TrainerOperator;
-import io.towerstream.jobs.operators.TrainerSettings;
 import io.towerstream.jobs.operators.TwoTowerModelFactory;
 import io.towerstream.jobs.records.AvroTypeInfo;
 import io.towerstream.jobs.records.TrainerSideInput;
@@ -192,7 +191,7 @@ public final class TrainingJob {
             .transform(
                 "Trainer",
                 AvroTypeInfo.forClass(EmbeddingUpdate.class),
-                new TrainerOperator(TrainerSettings.from(config), models, config.syncTopic()))
+                new TrainerOperator(config.trainerSettings(), models, config.syncTopic()))
             .uid(TRAINER_UID)
             .setParallelism(trainers)
             .setMaxParallelism(config.maxParallelism());

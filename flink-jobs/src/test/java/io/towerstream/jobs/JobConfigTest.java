@@ -3,7 +3,7 @@ package io.towerstream.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.towerstream.jobs.operators.TrainerSettings;
+import io.towerstream.jobs.sources.StartingOffsets;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.ValueFormat;
 import io.towerstream.schemas.json.ClickJson;
@@ -253,7 +253,7 @@ class JobConfigTest {
             "--bootstrap-servers", "k:1", "--eval.prequential.from-time", "891000000000");
     assertThat(config.prequentialFromTimeMs()).isEqualTo(891_000_000_000L);
     assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
-    assertThat(TrainerSettings.from(config).prequentialFromTimeMs()).isEqualTo(891_000_000_000L);
+    assertThat(config.trainerSettings().prequentialFromTimeMs()).isEqualTo(891_000_000_000L);
     assertThatThrownBy(
             () ->
                 JobConfig.fromArgs(

@@ -1,5 +1,6 @@
 package io.towerstream.jobs;
 
+import io.towerstream.jobs.sources.StartingOffsets;
 import io.towerstream.kafka.embedded.EmbeddedKafkaBroker;
 import io.towerstream.model.ModelConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;

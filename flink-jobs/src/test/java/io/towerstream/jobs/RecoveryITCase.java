@@ -2,6 +2,7 @@ package io.towerstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.towerstream.jobs.sources.StartingOffsets;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.TopicProvisioner;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.towerstream.jobs.sinks.KafkaSinks;
+import io.towerstream.jobs.sources.StartingOffsets;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.schemas.TopicProvisioner;
 import io.towerstream.schemas.avro.DeadLetter;

@@ -1,6 +1,5 @@
 package io.towerstream.jobs.operators;
 
-import io.towerstream.jobs.JobConfig;
 import io.towerstream.model.ModelConfig;
 import java.io.Serializable;
 
@@ -75,20 +74,5 @@ public record TrainerSettings(
 
   public boolean prequentialEnabled() {
     return prequentialSampleRate > 0;
-  }
-
-  public static TrainerSettings from(JobConfig config) {
-    return new TrainerSettings(
-        config.model(),
-        config.modelVersion(),
-        config.batchMaxWaitMs(),
-        config.publishIntervalMs(),
-        config.prequentialSampleRate(),
-        config.prequentialWindow(),
-        config.prequentialPopularityWindow(),
-        config.syncIntervalMs(),
-        config.prequentialBudget(),
-        config.itemRefreshMs(),
-        config.prequentialFromTimeMs());
   }
 }

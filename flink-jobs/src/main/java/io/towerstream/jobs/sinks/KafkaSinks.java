@@ -1,6 +1,5 @@
 package io.towerstream.jobs.sinks;
 
-import io.towerstream.jobs.JobConfig;
 import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.avro.DeadLetter;
 import io.towerstream.schemas.avro.EmbeddingUpdate;
@@ -35,13 +34,13 @@ public final class KafkaSinks {
 
   private KafkaSinks() {}
 
-  public static KafkaSink<EmbeddingUpdate> embeddings(JobConfig config) {
+  public static KafkaSink<EmbeddingUpdate> embeddings(SinkSettings config) {
     return KafkaSinks.<EmbeddingUpdate>builder(config, "embeddings")
         .setRecordSerializer(new EmbeddingRecordSerializer(config.embeddingsTopic()))
         .build();
   }
 
-  public static KafkaSink<TrainerStatus> status(JobConfig config) {
+  public static KafkaSink<TrainerStatus> status(SinkSettings config) {
     return KafkaSinks.<TrainerStatus>builder(config, "status")
         .setRecordSerializer(new TrainerStatusRecordSerializer(config.statusTopic()))
         .build();
@@ -53,7 +52,7 @@ public final class KafkaSinks {
    * hold every delta back until the next checkpoint completes, making the replicas a checkpoint
    * interval stale.
    */
-  public static KafkaSink<ModelDelta> sync(JobConfig config) {
+  public static KafkaSink<ModelDelta> sync(SinkSettings config) {
     return KafkaSink.<ModelDelta>builder()
         .setKafkaProducerConfig(
             KafkaClientProperties.addTo(new Properties(), config.kafkaProperties()))
@@ -65,7 +64,7 @@ public final class KafkaSinks {
         .build();
   }
 
-  public static KafkaSink<DeadLetter> deadLetters(JobConfig config) {
+  public static KafkaSink<DeadLetter> deadLetters(SinkSettings config) {
     return KafkaSinks.<DeadLetter>builder(config, "dlq")
         .setRecordSerializer(new DeadLetterRecordSerializer(config.dlqTopic()))
         .build();
@@ -95,7 +94,7 @@ public final class KafkaSinks {
    * Fails at submission, naming the option, rather than letting the job restart forever at run
    * time.
    */
-  static void checkDeliverySupported(JobConfig config) {
+  static void checkDeliverySupported(SinkSettings config) {
     if (config.delivery() == DeliveryGuarantee.EXACTLY_ONCE && !transactionsSupported()) {
       throw new IllegalStateException(
           "--delivery exactly-once is not available with kafka-clients "
@@ -119,7 +118,7 @@ public final class KafkaSinks {
     }
   }
 
-  private static <T> KafkaSinkBuilder<T> builder(JobConfig config, String sinkName) {
+  private static <T> KafkaSinkBuilder<T> builder(SinkSettings config, String sinkName) {
     checkDeliverySupported(config);
     KafkaSinkBuilder<T> builder =
         KafkaSink.<T>builder()

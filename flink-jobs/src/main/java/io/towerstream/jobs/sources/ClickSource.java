@@ -1,6 +1,5 @@
 package io.towerstream.jobs.sources;
 
-import io.towerstream.jobs.JobConfig;
 import io.towerstream.schemas.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Properties;
@@ -18,7 +17,7 @@ public final class ClickSource {
    * consumer group on each completed checkpoint (for monitoring lag; the job itself resumes from
    * its checkpoint).
    */
-  public static KafkaSource<ParsedClick> kafka(JobConfig config) {
+  public static KafkaSource<ParsedClick> kafka(SourceSettings config) {
     return KafkaSource.<ParsedClick>builder()
         .setBootstrapServers(config.bootstrapServers())
         .setTopics(config.clicksTopic())
@@ -35,7 +34,7 @@ public final class ClickSource {
    * Bounded out-of-orderness on the ClickEvent's event time; a partition without events for {@code
    * watermark.idleness-ms} is marked idle so it does not hold the watermark back.
    */
-  public static WatermarkStrategy<ParsedClick> watermarks(JobConfig config) {
+  public static WatermarkStrategy<ParsedClick> watermarks(SourceSettings config) {
     WatermarkStrategy<ParsedClick> strategy =
         WatermarkStrategy.<ParsedClick>forBoundedOutOfOrderness(
                 Duration.ofMillis(config.watermarkOutOfOrdernessMs()))
@@ -47,7 +46,7 @@ public final class ClickSource {
   }
 
   @SuppressWarnings("deprecation") // OffsetResetStrategy is what this connector version's API takes
-  private static OffsetsInitializer startingOffsets(JobConfig config) {
+  private static OffsetsInitializer startingOffsets(SourceSettings config) {
     return switch (config.startingOffsets()) {
       case EARLIEST -> OffsetsInitializer.earliest();
       case LATEST -> OffsetsInitializer.latest();

@@ -1,6 +1,5 @@
 package io.towerstream.jobs.sources;
 
-import io.towerstream.jobs.JobConfig;
 import io.towerstream.schemas.KafkaClientProperties;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -22,7 +21,7 @@ public final class ItemFeatureSource {
    * the consumer group {@code <group-id>-item-features} on each completed checkpoint, for
    * monitoring.
    */
-  public static KafkaSource<ParsedItemFeatures> kafka(JobConfig config) {
+  public static KafkaSource<ParsedItemFeatures> kafka(SourceSettings config) {
     String group = config.groupId() + "-item-features";
     return KafkaSource.<ParsedItemFeatures>builder()
         .setBootstrapServers(config.bootstrapServers())

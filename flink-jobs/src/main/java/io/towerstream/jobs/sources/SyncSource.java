@@ -1,6 +1,5 @@
 package io.towerstream.jobs.sources;
 
-import io.towerstream.jobs.JobConfig;
 import io.towerstream.jobs.records.AvroTypeInfo;
 import io.towerstream.schemas.AvroCodec;
 import io.towerstream.schemas.AvroTrust;
@@ -31,7 +30,7 @@ public final class SyncSource {
 
   private SyncSource() {}
 
-  public static KafkaSource<ModelDelta> kafka(JobConfig config) {
+  public static KafkaSource<ModelDelta> kafka(SourceSettings config) {
     return KafkaSource.<ModelDelta>builder()
         .setBootstrapServers(config.bootstrapServers())
         .setTopics(config.syncTopic())

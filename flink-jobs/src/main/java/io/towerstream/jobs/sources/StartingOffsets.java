@@ -1,4 +1,4 @@
-package io.towerstream.jobs;
+package io.towerstream.jobs.sources;
 
 import java.util.Locale;
 
