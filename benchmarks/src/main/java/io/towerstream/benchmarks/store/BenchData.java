@@ -1,5 +1,6 @@
 package io.towerstream.benchmarks.store;
 
+import io.towerstream.benchmarks.store.data.ItemUpdate;
 import java.util.SplittableRandom;
 
 /**

@@ -1,5 +1,6 @@
 package io.towerstream.benchmarks.store;
 
+import io.towerstream.benchmarks.store.data.ItemUpdate;
 import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.index.ItemVector;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.towerstream.benchmarks.store;
 
+import io.towerstream.benchmarks.store.data.ItemUpdate;
 import java.util.List;
 
 /** What the churn phase writes to: a side that applies updates and can be asked when one shows. */

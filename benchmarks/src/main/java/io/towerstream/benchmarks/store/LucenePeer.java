@@ -1,5 +1,6 @@
 package io.towerstream.benchmarks.store;
 
+import io.towerstream.benchmarks.store.data.ItemUpdate;
 import io.towerstream.benchmarks.store.lucene.LuceneSide;
 import io.towerstream.store.index.Scoring;
 import java.util.List;

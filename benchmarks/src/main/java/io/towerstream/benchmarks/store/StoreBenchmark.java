@@ -1,6 +1,7 @@
 package io.towerstream.benchmarks.store;
 
 import io.towerstream.benchmarks.store.Sweep.Measurement;
+import io.towerstream.benchmarks.store.data.ItemUpdate;
 import io.towerstream.benchmarks.store.lucene.LuceneSide;
 import io.towerstream.store.IndexKind;
 import io.towerstream.store.index.ExactItemIndex;

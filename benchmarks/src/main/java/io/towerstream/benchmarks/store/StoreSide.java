@@ -1,5 +1,6 @@
 package io.towerstream.benchmarks.store;
 
+import io.towerstream.benchmarks.store.data.ItemUpdate;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.index.GraphItemIndex;
 import io.towerstream.store.index.IndexStats;

@@ -1,6 +1,6 @@
 package io.towerstream.benchmarks.store.lucene;
 
-import io.towerstream.benchmarks.store.ItemUpdate;
+import io.towerstream.benchmarks.store.data.ItemUpdate;
 import io.towerstream.store.index.Scoring;
 import io.towerstream.store.index.VectorMath;
 import java.io.IOException;

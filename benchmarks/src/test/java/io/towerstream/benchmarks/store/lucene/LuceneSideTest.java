@@ -2,7 +2,7 @@ package io.towerstream.benchmarks.store.lucene;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.towerstream.benchmarks.store.ItemUpdate;
+import io.towerstream.benchmarks.store.data.ItemUpdate;
 import io.towerstream.store.index.ExactItemIndex;
 import io.towerstream.store.index.ItemIndex;
 import io.towerstream.store.index.ItemVector;

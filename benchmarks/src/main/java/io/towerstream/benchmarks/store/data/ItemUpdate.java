@@ -1,4 +1,4 @@
-package io.towerstream.benchmarks.store;
+package io.towerstream.benchmarks.store.data;
 
 /**
  * One generated item vector: item number {@code item} (id {@code "i" + item}), its raw vector (not
