@@ -2,7 +2,7 @@ package io.towerstream.jobs.operators;
 
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
-import io.towerstream.model.TwoTowerModels;
+import io.towerstream.model.twotower.TwoTowerModels;
 
 /**
  * The production model: {@link TwoTowerModels}, the ND4J two-tower model of the {@code model}

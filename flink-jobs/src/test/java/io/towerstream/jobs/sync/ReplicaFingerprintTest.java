@@ -7,7 +7,7 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.ReplicaDelta;
-import io.towerstream.model.TwoTowerModels;
+import io.towerstream.model.twotower.TwoTowerModels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

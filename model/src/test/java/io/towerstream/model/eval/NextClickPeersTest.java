@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
-import io.towerstream.model.TwoTowerModels;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
+import io.towerstream.model.twotower.TwoTowerModels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

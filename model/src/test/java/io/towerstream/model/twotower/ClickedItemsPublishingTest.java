@@ -6,7 +6,6 @@ import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
-import io.towerstream.model.TwoTowerModels;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
-import io.towerstream.model.TwoTowerModels;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,6 @@ import io.towerstream.model.ModelConfig;
 import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.StepResult;
-import io.towerstream.model.TwoTowerModels;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,6 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.StepResult;
-import io.towerstream.model.TwoTowerModels;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,6 @@ import io.towerstream.model.InvalidReplicaDeltaException;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.ReplicaDelta;
-import io.towerstream.model.TwoTowerModels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -7,7 +7,6 @@ import io.towerstream.model.EntityKind;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
-import io.towerstream.model.TwoTowerModels;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

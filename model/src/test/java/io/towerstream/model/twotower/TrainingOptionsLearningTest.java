@@ -6,7 +6,6 @@ import io.towerstream.model.ModelConfig;
 import io.towerstream.model.ModelConfig.Loss;
 import io.towerstream.model.ModelConfig.TableOptimizer;
 import io.towerstream.model.OnlineModel;
-import io.towerstream.model.TwoTowerModels;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import java.util.List;
 import java.util.function.UnaryOperator;

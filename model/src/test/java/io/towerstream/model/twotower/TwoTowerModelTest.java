@@ -9,7 +9,6 @@ import io.towerstream.model.ModelConfig;
 import io.towerstream.model.ModelStats;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.StepResult;
-import io.towerstream.model.TwoTowerModels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.OnlineModel;
-import io.towerstream.model.TwoTowerModels;
 import io.towerstream.model.UserRow;
 import io.towerstream.model.UserRowSink;
 import java.util.ArrayList;

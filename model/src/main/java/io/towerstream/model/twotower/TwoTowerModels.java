@@ -1,6 +1,7 @@
-package io.towerstream.model;
+package io.towerstream.model.twotower;
 
-import io.towerstream.model.twotower.TwoTowerModel;
+import io.towerstream.model.ModelConfig;
+import io.towerstream.model.OnlineModel;
 
 /** Creates and restores {@link OnlineModel}s; the only entry point the Flink operator needs. */
 public final class TwoTowerModels {
