@@ -52,7 +52,10 @@ public record ModelConfig(
     double replayRatio,
     int replayCapacity,
     double historyIdWeight,
-    double historyRecencyLearningRate)
+    double historyRecencyLearningRate,
+    double itemPairsWeight,
+    double itemPairsTemperature,
+    int itemPairsWindow)
     implements Serializable {
 
   /** The longest history a user tower pools. */
@@ -276,6 +279,26 @@ public record ModelConfig(
         historyIdWeight,
         "in (0, 1]");
     require(
+        itemPairsWeight >= 0 && itemPairsWeight <= 10,
+        "model.item-pairs.weight",
+        itemPairsWeight,
+        "in [0, 10] (0 = off)");
+    require(
+        itemPairsWeight == 0 || historyLength > 0,
+        "model.item-pairs.weight",
+        itemPairsWeight,
+        "0 when model.history.length is 0: the pairs' earlier clicks come from the history");
+    require(
+        itemPairsTemperature > 0 && itemPairsTemperature <= 10,
+        "model.item-pairs.temperature",
+        itemPairsTemperature,
+        "in (0, 10]");
+    require(
+        itemPairsWindow >= 1 && itemPairsWindow <= MAX_HISTORY_LENGTH,
+        "model.item-pairs.window",
+        itemPairsWindow,
+        "between 1 (the latest earlier click) and " + MAX_HISTORY_LENGTH);
+    require(
         replayRatio >= 0 && replayRatio <= 16,
         "model.replay.ratio",
         replayRatio,
@@ -413,7 +436,10 @@ public record ModelConfig(
         .replayRatio(replayRatio)
         .replayCapacity(replayCapacity)
         .historyIdWeight(historyIdWeight)
-        .historyRecencyLearningRate(historyRecencyLearningRate);
+        .historyRecencyLearningRate(historyRecencyLearningRate)
+        .itemPairsWeight(itemPairsWeight)
+        .itemPairsTemperature(itemPairsTemperature)
+        .itemPairsWindow(itemPairsWindow);
   }
 
   /** How this config turns an item's side features into the tokens its item tower pools. */
@@ -475,6 +501,9 @@ public record ModelConfig(
     private int replayCapacity = 10_000;
     private double historyIdWeight = 0.5;
     private double historyRecencyLearningRate = 0.003;
+    private double itemPairsWeight = 0;
+    private double itemPairsTemperature = 0.2;
+    private int itemPairsWindow = 1;
 
     /**
      * Embedding and tower output dimension; default 128. On the sparse long-tail stream (300
@@ -831,6 +860,34 @@ public record ModelConfig(
       return this;
     }
 
+    /**
+     * Weight of the item–item view loss; default 0 = off. Each item a user clicked shortly before
+     * an event (in the pooled history, {@link #itemPairsWindow}) makes a positive pair with the
+     * event's item, their item tower outputs scored by InfoNCE against the batch's other items and
+     * the reservoir negatives, so items co-clicked by the same users are pulled together directly
+     * rather than only through the users' rows (item2vec's signal, trained online). Its gradients
+     * go through the item tower into the same tables and optimizer.
+     */
+    public Builder itemPairsWeight(double v) {
+      itemPairsWeight = v;
+      return this;
+    }
+
+    /** Temperature of the item–item view loss; default 0.2. */
+    public Builder itemPairsTemperature(double v) {
+      itemPairsTemperature = v;
+      return this;
+    }
+
+    /**
+     * How many of the user's latest distinct earlier clicks (other than the event's own item) each
+     * make an item–item pair with the event's item; default 1 = the latest alone.
+     */
+    public Builder itemPairsWindow(int v) {
+      itemPairsWindow = v;
+      return this;
+    }
+
     /** Recent positives kept for experience replay; default 10,000. */
     public Builder replayCapacity(int v) {
       replayCapacity = v;
@@ -896,7 +953,10 @@ public record ModelConfig(
           replayRatio,
           replayCapacity,
           historyIdWeight,
-          historyRecencyLearningRate);
+          historyRecencyLearningRate,
+          itemPairsWeight,
+          itemPairsTemperature,
+          itemPairsWindow);
     }
   }
 }

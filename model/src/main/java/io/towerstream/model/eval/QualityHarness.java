@@ -446,6 +446,9 @@ public final class QualityHarness {
       case "replayRatio" -> b.replayRatio(Double.parseDouble(v));
       case "idWeight" -> b.historyIdWeight(Double.parseDouble(v));
       case "replayCapacity" -> b.replayCapacity(Integer.parseInt(v));
+      case "itemPairs" -> b.itemPairsWeight(Double.parseDouble(v));
+      case "itemPairsTemperature" -> b.itemPairsTemperature(Double.parseDouble(v));
+      case "itemPairsWindow" -> b.itemPairsWindow(Integer.parseInt(v));
       default -> throw new IllegalArgumentException("unknown option " + key);
     }
   }

@@ -78,6 +78,27 @@ final class ScoredBatch {
     return new ScoredBatch(users, columns, allLogQ, c, pairs, w);
   }
 
+  /**
+   * This batch with {@code extra} {@code {i, j}} pairs masked as well, each pair once, sorted by
+   * row then column as {@link CollisionMask#sharedPositives} sorts them. Does not modify this
+   * batch.
+   */
+  ScoredBatch withMasked(int[][] extra) {
+    int width = (int) columns.rows();
+    java.util.TreeSet<Long> codes = new java.util.TreeSet<>();
+    for (int[][] pairs : new int[][][] {sharedPositives, extra}) {
+      for (int[] pair : pairs) {
+        codes.add((long) pair[0] * width + pair[1]);
+      }
+    }
+    int[][] merged = new int[codes.size()][];
+    int n = 0;
+    for (long code : codes) {
+      merged[n++] = new int[] {(int) (code / width), (int) (code % width)};
+    }
+    return new ScoredBatch(users, columns, logQ, candidates, merged, weights);
+  }
+
   /** {@code scale · U·[V; queue]ᵀ}, a fresh {@code B × (C + K)} array. */
   INDArray scores(double scale) {
     INDArray s = Nd4j.createUninitialized(users.dataType(), rows, columns.rows());
