@@ -551,6 +551,24 @@ public final class JobConfig implements Serializable {
               "Recent positives kept for experience replay (checkpointed with the model).",
               ModelConfig.Builder::replayCapacity,
               ModelConfig::replayCapacity),
+          modelDouble(
+              "model.item-pairs.weight",
+              "Weight of the item-item view loss: each event's item and the user's latest earlier"
+                  + " clicks (model.item-pairs.window) as positive pairs of the item tower, against"
+                  + " the batch's other items and the reservoir negatives; 0 = off.",
+              ModelConfig.Builder::itemPairsWeight,
+              ModelConfig::itemPairsWeight),
+          modelDouble(
+              "model.item-pairs.temperature",
+              "Temperature of the item-item view loss.",
+              ModelConfig.Builder::itemPairsTemperature,
+              ModelConfig::itemPairsTemperature),
+          modelInt(
+              "model.item-pairs.window",
+              "How many of the user's latest distinct earlier clicks each pair with the event's"
+                  + " item in the item-item view loss.",
+              ModelConfig.Builder::itemPairsWindow,
+              ModelConfig::itemPairsWindow),
           modelBool(
               "model.item-bias",
               "true | false: a learned logit bias per item, published in the item's score bias.",
