@@ -85,18 +85,23 @@ final class ScoredBatch {
    */
   ScoredBatch withMasked(int[][] extra) {
     int width = (int) columns.rows();
-    java.util.TreeSet<Long> codes = new java.util.TreeSet<>();
+    long[] codes = new long[sharedPositives.length + extra.length];
+    int n = 0;
     for (int[][] pairs : new int[][][] {sharedPositives, extra}) {
       for (int[] pair : pairs) {
-        codes.add((long) pair[0] * width + pair[1]);
+        codes[n++] = (long) pair[0] * width + pair[1];
       }
     }
-    int[][] merged = new int[codes.size()][];
-    int n = 0;
-    for (long code : codes) {
-      merged[n++] = new int[] {(int) (code / width), (int) (code % width)};
+    Arrays.sort(codes);
+    int[][] merged = new int[codes.length][];
+    int distinct = 0;
+    for (int k = 0; k < codes.length; k++) {
+      if (k == 0 || codes[k] != codes[k - 1]) {
+        merged[distinct++] = new int[] {(int) (codes[k] / width), (int) (codes[k] % width)};
+      }
     }
-    return new ScoredBatch(users, columns, logQ, candidates, merged, weights);
+    return new ScoredBatch(
+        users, columns, logQ, candidates, Arrays.copyOf(merged, distinct), weights);
   }
 
   /** {@code scale · U·[V; queue]ᵀ}, a fresh {@code B × (C + K)} array. */

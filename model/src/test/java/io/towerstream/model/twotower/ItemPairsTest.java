@@ -49,7 +49,7 @@ class ItemPairsTest {
     TwoTowerModel plain = new TwoTowerModel(config(0));
     TwoTowerModel off =
         new TwoTowerModel(
-            config(0).toBuilder().itemPairsWindow(5).itemPairsTemperature(0.5).build());
+            config(0).toBuilder().itemPairsWindow(2).itemPairsTemperature(0.5).build());
     List<List<Interaction>> batches = TestStreams.batches(30, 50, 16, 20, 2);
     for (List<Interaction> batch : batches) {
       assertThat(off.train(batch).loss()).isEqualTo(plain.train(batch).loss());
@@ -99,8 +99,11 @@ class ItemPairsTest {
   void optionsAreValidatedNamingThemselves() {
     assertThatThrownBy(() -> ModelConfig.builder().itemPairsWeight(-0.1).build())
         .hasMessageContaining("model.item-pairs.weight");
-    assertThatThrownBy(() -> ModelConfig.builder().historyLength(0).itemPairsWeight(0.3).build())
+    assertThatThrownBy(() -> ModelConfig.builder().itemPairsWeight(11).build())
         .hasMessageContaining("model.item-pairs.weight");
+    assertThat(ModelConfig.builder().historyLength(0).build().itemPairsWeight())
+        .as("no history, no pairs, nothing to reject")
+        .isEqualTo(0.3);
     assertThatThrownBy(() -> ModelConfig.builder().itemPairsTemperature(0).build())
         .hasMessageContaining("model.item-pairs.temperature");
     assertThatThrownBy(() -> ModelConfig.builder().itemPairsWindow(0).build())
