@@ -320,6 +320,33 @@ class JobConfigTest {
   }
 
   @Test
+  void itemPairOptionsParseRoundTripAndFailNamingTheOption() {
+    JobConfig config =
+        JobConfig.fromArgs(
+            "--bootstrap-servers",
+            "k:1",
+            "--model.item-pairs.weight",
+            "0.3",
+            "--model.item-pairs.temperature",
+            "0.25",
+            "--model.item-pairs.window",
+            "5");
+    assertThat(config.model().itemPairsWeight()).isEqualTo(0.3);
+    assertThat(config.model().itemPairsTemperature()).isEqualTo(0.25);
+    assertThat(config.model().itemPairsWindow()).isEqualTo(5);
+    assertThat(JobConfig.fromArgs(config.toArgs().toArray(String[]::new))).isEqualTo(config);
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs("--bootstrap-servers", "k:1", "--model.item-pairs.window", "0"))
+        .hasMessageStartingWith("--model.item-pairs.window");
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromArgs(
+                    "--bootstrap-servers", "k:1", "--model.item-pairs.weight", "-0.3"))
+        .hasMessageStartingWith("--model.item-pairs.weight");
+  }
+
+  @Test
   void itemFeatureOptionsParseRoundTripAndFailNamingTheOption() {
     JobConfig config =
         JobConfig.fromArgs(

@@ -151,6 +151,26 @@ public final class ModelOptions {
           .defaultValue(DEFAULTS.replayCapacity())
           .doc("Recent positives kept for experience replay (checkpointed with the model).");
 
+  public static final Option<Double> ITEM_PAIRS_WEIGHT =
+      Option.doubleOption("model.item-pairs.weight")
+          .defaultValue(DEFAULTS.itemPairsWeight())
+          .doc(
+              "Weight of the item-item view loss: each event's item and the user's latest earlier"
+                  + " clicks (model.item-pairs.window) as positive pairs of the item tower, against"
+                  + " the batch's other items and the reservoir negatives; 0 = off.");
+
+  public static final Option<Double> ITEM_PAIRS_TEMPERATURE =
+      Option.doubleOption("model.item-pairs.temperature")
+          .defaultValue(DEFAULTS.itemPairsTemperature())
+          .doc("Temperature of the item-item view loss.");
+
+  public static final Option<Integer> ITEM_PAIRS_WINDOW =
+      Option.intOption("model.item-pairs.window")
+          .defaultValue(DEFAULTS.itemPairsWindow())
+          .doc(
+              "How many of the user's latest distinct earlier clicks each pair with the event's"
+                  + " item in the item-item view loss.");
+
   public static final Option<Boolean> ITEM_BIAS =
       Option.booleanOption("model.item-bias")
           .defaultValue(DEFAULTS.itemBias())
@@ -331,6 +351,18 @@ public final class ModelOptions {
               ModelConfig::historyIdWeight),
           bind(REPLAY_RATIO, ModelConfig.Builder::replayRatio, ModelConfig::replayRatio),
           bind(REPLAY_CAPACITY, ModelConfig.Builder::replayCapacity, ModelConfig::replayCapacity),
+          bind(
+              ITEM_PAIRS_WEIGHT,
+              ModelConfig.Builder::itemPairsWeight,
+              ModelConfig::itemPairsWeight),
+          bind(
+              ITEM_PAIRS_TEMPERATURE,
+              ModelConfig.Builder::itemPairsTemperature,
+              ModelConfig::itemPairsTemperature),
+          bind(
+              ITEM_PAIRS_WINDOW,
+              ModelConfig.Builder::itemPairsWindow,
+              ModelConfig::itemPairsWindow),
           bind(ITEM_BIAS, ModelConfig.Builder::itemBias, ModelConfig::itemBias),
           bind(PRIOR_WEIGHT, ModelConfig.Builder::priorWeight, ModelConfig::priorWeight),
           bind(

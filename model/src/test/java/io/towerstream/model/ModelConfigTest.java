@@ -18,6 +18,9 @@ class ModelConfigTest {
     assertThat(c.admissionMinCount()).isEqualTo(1);
     assertThat(c.rowTtlEvents()).isZero();
     assertThat(c.tableOptimizer()).isEqualTo(ModelConfig.TableOptimizer.ADAGRAD);
+    assertThat(c.itemPairsWeight()).isEqualTo(0.3);
+    assertThat(c.itemPairsWindow()).isEqualTo(5);
+    assertThat(c.itemPairsTemperature()).isEqualTo(0.2);
     assertThat(c.toBuilder().build()).isEqualTo(c);
   }
 

@@ -16,7 +16,9 @@ import java.util.List;
  * {@code OMP_NUM_THREADS=1} (ND4J's two default OpenMP threads make small steps 2.5-3x slower on
  * few cores): {@code java -cp <model classpath> io.towerstream.model.bench.StepBenchmark [batch]
  * [dim] [negatives] [steps] [projection] [key=value …]}, the keys those of {@link
- * io.towerstream.model.eval.QualityHarness#configure}.
+ * io.towerstream.model.eval.QualityHarness#configure} and {@code users=N}, the stream's users
+ * (default 100,000: most have no earlier click, so whatever works on the history, such as the
+ * item–item views, costs more with fewer users).
  */
 public final class StepBenchmark {
   private StepBenchmark() {}
@@ -63,10 +65,18 @@ public final class StepBenchmark {
   }
 
   public static Result run(ModelConfig config, int warmupSteps, int steps) {
+    return run(config, warmupSteps, steps, DEFAULT_USERS);
+  }
+
+  /** The stream's users unless told otherwise. */
+  public static final int DEFAULT_USERS = 100_000;
+
+  /** As {@link #run(ModelConfig, int, int)} on a stream of {@code users} users. */
+  public static Result run(ModelConfig config, int warmupSteps, int steps, int users) {
     int b = config.batchSize();
     PlantedClusterClicks clicks =
         PlantedClusterClicks.builder()
-            .users(100_000)
+            .users(users)
             .items(50_000)
             .clusters(50)
             .events((long) (warmupSteps + steps) * b)
@@ -119,12 +129,17 @@ public final class StepBenchmark {
             .dim(dim)
             .reservoirNegatives(negatives)
             .towerProjection(projection);
+    int users = DEFAULT_USERS;
     for (int k = 5; k < args.length; k++) {
       String[] kv = args[k].split("=", 2);
-      io.towerstream.model.eval.QualityHarness.configure(b, kv[0], kv[1]);
+      if (kv[0].equals("users")) {
+        users = Integer.parseInt(kv[1]);
+      } else {
+        io.towerstream.model.eval.QualityHarness.configure(b, kv[0], kv[1]);
+      }
     }
     System.out.println(
-        run(b.build(), Math.max(50, steps / 5), steps)
+        run(b.build(), Math.max(50, steps / 5), steps, users)
             + " "
             + String.join(
                 " ", java.util.Arrays.asList(args).subList(Math.min(5, args.length), args.length)));

@@ -166,7 +166,10 @@ final class HarnessOptions {
           Map.entry("idDropout", ModelOptions.ITEM_FEATURES_ID_DROPOUT),
           Map.entry("replayRatio", ModelOptions.REPLAY_RATIO),
           Map.entry("idWeight", ModelOptions.HISTORY_ID_WEIGHT),
-          Map.entry("replayCapacity", ModelOptions.REPLAY_CAPACITY));
+          Map.entry("replayCapacity", ModelOptions.REPLAY_CAPACITY),
+          Map.entry("itemPairs", ModelOptions.ITEM_PAIRS_WEIGHT),
+          Map.entry("itemPairsTemperature", ModelOptions.ITEM_PAIRS_TEMPERATURE),
+          Map.entry("itemPairsWindow", ModelOptions.ITEM_PAIRS_WINDOW));
 
   /** The model options, each also under its harness key. */
   static final List<Binding<ModelConfig.Builder, ModelConfig, ?>> MODEL =

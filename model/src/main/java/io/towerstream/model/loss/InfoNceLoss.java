@@ -80,9 +80,15 @@ public final class InfoNceLoss implements ContrastiveLoss {
       int[] userKeys,
       double temperature,
       QueuedNegatives queue) {
-    ScoredBatch batch =
+    return compute(
         ScoredBatch.of(
-            users, candidates, logQ, weights, candidateKeys, userKeys, temperature, queue);
+            users, candidates, logQ, weights, candidateKeys, userKeys, temperature, queue),
+        options,
+        temperature);
+  }
+
+  /** The loss over an already scored batch's masked pairs and its gradients. */
+  static LossGradients compute(ScoredBatch batch, InfoNceOptions options, double temperature) {
     SoftmaxRows.Result r =
         SoftmaxRows.compute(
             batch.scores(1.0 / temperature),

@@ -78,6 +78,32 @@ final class ScoredBatch {
     return new ScoredBatch(users, columns, allLogQ, c, pairs, w);
   }
 
+  /**
+   * This batch with {@code extra} {@code {i, j}} pairs masked as well, each pair once, sorted by
+   * row then column as {@link CollisionMask#sharedPositives} sorts them. Does not modify this
+   * batch.
+   */
+  ScoredBatch withMasked(int[][] extra) {
+    int width = (int) columns.rows();
+    long[] codes = new long[sharedPositives.length + extra.length];
+    int n = 0;
+    for (int[][] pairs : new int[][][] {sharedPositives, extra}) {
+      for (int[] pair : pairs) {
+        codes[n++] = (long) pair[0] * width + pair[1];
+      }
+    }
+    Arrays.sort(codes);
+    int[][] merged = new int[codes.length][];
+    int distinct = 0;
+    for (int k = 0; k < codes.length; k++) {
+      if (k == 0 || codes[k] != codes[k - 1]) {
+        merged[distinct++] = new int[] {(int) (codes[k] / width), (int) (codes[k] % width)};
+      }
+    }
+    return new ScoredBatch(
+        users, columns, logQ, candidates, Arrays.copyOf(merged, distinct), weights);
+  }
+
   /** {@code scale · U·[V; queue]ᵀ}, a fresh {@code B × (C + K)} array. */
   INDArray scores(double scale) {
     INDArray s = Nd4j.createUninitialized(users.dataType(), rows, columns.rows());

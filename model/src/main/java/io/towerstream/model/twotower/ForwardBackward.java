@@ -61,8 +61,14 @@ final class ForwardBackward {
   /**
    * Gathers the step's rows, runs both towers and the loss, and copies the gradients back to Java.
    * Reads the model only.
+   *
+   * @param events the rows that are events (the rest their augmented views)
+   * @param columns the main loss's candidate positions: the rows' positives, then the reservoir
+   *     draws; the item–item views' anchors follow them
+   * @param itemKeys per candidate position, the anchors' included
    */
   Gradients run(
+      int events,
       int rows,
       int columns,
       int[] poolOffsets,
@@ -70,9 +76,11 @@ final class ForwardBackward {
       StepLogQ.Result logQ,
       int[] itemKeys,
       int[] userKeys,
-      ItemFeatureInputs itemFeatures) {
+      ItemFeatureInputs itemFeatures,
+      ItemPairs pairs) {
+    Pairs p = new Pairs(pairs, events, rows, columns, weights, itemKeys);
     float[] idRows = new float[rows * dim];
-    float[] itemIdRows = new float[columns * dim];
+    float[] itemIdRows = new float[items.positions() * dim];
     float[] pooledRows = new float[pooled.positions() * dim];
     users.gatherPositions(idRows);
     items.gatherPositions(itemIdRows);
@@ -89,9 +97,10 @@ final class ForwardBackward {
           poolOffsets,
           weights,
           logQ,
-          itemKeys,
+          p.mainKeys(),
           userKeys,
-          itemFeatures);
+          itemFeatures,
+          p);
     }
     double temperature = s.scalars.temperature();
     try (MemoryWorkspace ignored =
@@ -103,9 +112,13 @@ final class ForwardBackward {
       TowerActivations u =
           TowerMath.forward(NdArrays.floatMatrix(userRows, rows, dim), userProjection, userMlp);
       TowerActivations v =
-          TowerMath.forward(NdArrays.floatMatrix(itemRows, columns, dim), itemProjection, itemMlp);
+          TowerMath.forward(
+              NdArrays.floatMatrix(itemRows, p.positions(), dim), itemProjection, itemMlp);
       INDArray userOut = u.outputs();
-      INDArray itemOut = v.outputs();
+      INDArray itemOut =
+          p.none()
+              ? v.outputs()
+              : v.outputs().get(NDArrayIndex.interval(0, columns), NDArrayIndex.all());
       QueuedNegatives queue = s.queue == null ? null : s.queue.negatives(logQ.queue());
       if (c.itemBias()) {
         // [u, τ]·[v, b]/τ = u·v/τ + b: the bias rides in one extra column, and its gradient comes
@@ -135,7 +148,7 @@ final class ForwardBackward {
                       ? null
                       : NdArrays.floatMatrix(logQ.candidates(), 1, columns),
                   NdArrays.floatMatrix(weights, 1, rows),
-                  itemKeys,
+                  p.mainKeys(),
                   userKeys,
                   temperature,
                   queue);
@@ -159,6 +172,12 @@ final class ForwardBackward {
         dUserOut = dUserOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
         dItemOut = dItemOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
       }
+      double pairLoss = 0;
+      if (!p.none()) {
+        float[] d = java.util.Arrays.copyOf(NdArrays.toFloats(dItemOut), p.positions() * dim);
+        pairLoss = p.addGradient(NdArrays.toFloats(v.outputs()), d, dim);
+        dItemOut = NdArrays.floatMatrix(d, p.positions(), dim);
+      }
       TowerGradients du = TowerMath.backward(u, userProjection, userMlp, dUserOut);
       TowerGradients dv = TowerMath.backward(v, itemProjection, itemMlp, dItemOut);
       float[] dUserInputs = NdArrays.toFloats(du.embeddings());
@@ -166,7 +185,7 @@ final class ForwardBackward {
       double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
       double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
       return new Gradients(
-          loss.loss(),
+          loss.loss() + pairLoss,
           HistoryPooling.idGradient(dUserInputs, s.recency()),
           itemFeatures.idRowGradient(dItemInputs),
           HistoryPooling.backwardPooledByDistinct(
@@ -209,16 +228,18 @@ final class ForwardBackward {
       StepLogQ.Result logQ,
       int[] itemKeys,
       int[] userKeys,
-      ItemFeatureInputs itemFeatures) {
+      ItemFeatureInputs itemFeatures,
+      Pairs pairs) {
     double temperature = s.scalars.temperature();
     boolean bias = c.itemBias();
     int width = bias ? dim + 1 : dim;
+    int positions = pairs.positions();
     float[] userNorms = new float[rows];
-    float[] itemNorms = new float[columns];
+    float[] itemNorms = new float[positions];
     float[] u = new float[rows * width];
-    float[] v = new float[columns * width];
+    float[] v = new float[positions * width];
     RowNormalisation.forward(userRows, rows, dim, u, width, userNorms);
-    RowNormalisation.forward(itemRows, columns, dim, v, width, itemNorms);
+    RowNormalisation.forward(itemRows, positions, dim, v, width, itemNorms);
     if (bias) {
       // [u, τ]·[v, b]/τ = u·v/τ + b: the bias rides in one extra column, its gradient in the
       // candidates' last one
@@ -235,6 +256,7 @@ final class ForwardBackward {
     float[] lossHead;
     float[] lossHeadStatistics;
     LossGradients loss;
+    double pairLoss = 0;
     try (MemoryWorkspace ignored =
         Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
       QueuedNegatives queue = s.queue == null ? null : s.queue.negatives(logQ.queue());
@@ -261,6 +283,10 @@ final class ForwardBackward {
                   queue);
       dU = NdArrays.toFloats(loss.dUsers());
       dV = NdArrays.toFloats(loss.dCandidates());
+      if (!pairs.none()) {
+        dV = java.util.Arrays.copyOf(dV, positions * width);
+        pairLoss = pairs.addGradient(v, dV, width);
+      }
       lossHead = headGradient(loss); // copied out while the workspace still holds them
       lossHeadStatistics = headStatistics(loss);
     }
@@ -280,11 +306,11 @@ final class ForwardBackward {
       }
     }
     float[] dUserInputs = RowNormalisation.backward(dU, width, u, width, userNorms, rows, dim);
-    float[] dItemInputs = RowNormalisation.backward(dV, width, v, width, itemNorms, columns, dim);
+    float[] dItemInputs = RowNormalisation.backward(dV, width, v, width, itemNorms, positions, dim);
     double learnedBias = c.loss() == ModelConfig.Loss.SIGLIP ? loss.dBias() : 0.0;
     double learnedScale = c.learnedTemperature() ? dLogScale : 0.0;
     return new Gradients(
-        loss.loss(),
+        loss.loss() + pairLoss,
         HistoryPooling.idGradient(dUserInputs, s.recency()),
         itemFeatures.idRowGradient(dItemInputs),
         HistoryPooling.backwardPooledByDistinct(
@@ -308,6 +334,58 @@ final class ForwardBackward {
         itemFeatures.tokenGradient(dItemInputs),
         itemFeatures.tokenSquaredNorm(dItemInputs),
         recencyGradient(dUserInputs, pooledRows, poolOffsets));
+  }
+
+  /**
+   * The step's item–item views (none when they are off or no event has an earlier click): the
+   * anchors follow the main loss's {@code columns} among the candidate positions.
+   */
+  private final class Pairs {
+    private final ItemPairs pairs;
+    private final int events;
+    private final int rows;
+    private final int columns;
+    private final float[] weights;
+    private final int[] keys;
+
+    Pairs(ItemPairs pairs, int events, int rows, int columns, float[] weights, int[] keys) {
+      this.pairs = pairs;
+      this.events = events;
+      this.rows = rows;
+      this.columns = columns;
+      this.weights = weights;
+      this.keys = keys;
+    }
+
+    boolean none() {
+      return pairs.count() == 0;
+    }
+
+    /** Every candidate position: the main loss's columns, then the anchors. */
+    int positions() {
+      return columns + pairs.count();
+    }
+
+    /** The main loss's keys: those of its columns. */
+    int[] mainKeys() {
+      return none() ? keys : java.util.Arrays.copyOf(keys, columns);
+    }
+
+    /** Adds the weighted item–item gradient into {@code dOut}; returns the weighted loss. */
+    double addGradient(float[] out, float[] dOut, int width) {
+      return pairs.addGradient(
+          out,
+          dOut,
+          width,
+          dim,
+          events,
+          rows,
+          columns - rows,
+          weights,
+          keys,
+          c.itemPairsTemperature(),
+          c.itemPairsWeight());
+    }
   }
 
   /** The gradient of the learned history weights' logits, or null when they are fixed. */

@@ -116,6 +116,7 @@ final class TrainingStep {
     Plan plan = plan(batch, replay);
     ForwardBackward.Gradients g =
         forwardBackward.run(
+            plan.events,
             plan.rows,
             plan.columns,
             plan.poolOffsets,
@@ -123,7 +124,8 @@ final class TrainingStep {
             plan.logQ,
             plan.itemKeys,
             plan.userKeys,
-            plan.itemFeatures);
+            plan.itemFeatures,
+            plan.pairs);
     GradientClipper.Decision decision =
         clipper.decide(
             g.loss(),
@@ -172,6 +174,11 @@ final class TrainingStep {
         items.addExisting(negatives[d]);
       }
     }
+    // Replayed rows' histories hold clicks made after them: no "earlier click" to pair with.
+    ItemPairs pairs =
+        c.itemPairsWeight() > 0 && !replay
+            ? ItemPairs.plan(events, items, pooled, poolOffsets, c.itemPairsWindow())
+            : ItemPairs.NONE;
     // Prior for first-seen items, assuming a uniform catalogue: a batch holds B of the table's
     // items, so an
     // average item occurs once every items/B steps.
@@ -197,7 +204,8 @@ final class TrainingStep {
         poolOffsets,
         candidateKeys(items),
         candidateKeys(users),
-        itemFeatures);
+        itemFeatures,
+        pairs);
   }
 
   /**
@@ -259,7 +267,7 @@ final class TrainingStep {
         s.items,
         plan.itemFeatures.idRowSlots(itemSlots, items),
         RowGradientSum.byDistinct(
-            g.items(), itemDistinct, plan.columns, items.distinctCount(), dim),
+            g.items(), itemDistinct, items.positions(), items.distinctCount(), dim),
         scale);
     if (g.itemBias() != null) {
       s.biases.apply(
@@ -390,7 +398,8 @@ final class TrainingStep {
 
   /**
    * What phase 1 decided: the {@code rows} are the {@code events}, then their augmented views;
-   * candidate columns are the {@code rows} positives then the reservoir draws.
+   * candidate columns are the {@code rows} positives then the reservoir draws, and after them the
+   * item–item views' anchors (candidate positions the main loss does not score).
    */
   private record Plan(
       long step,
@@ -405,5 +414,6 @@ final class TrainingStep {
       int[] poolOffsets,
       int[] itemKeys,
       int[] userKeys,
-      ItemFeatureInputs itemFeatures) {}
+      ItemFeatureInputs itemFeatures,
+      ItemPairs pairs) {}
 }

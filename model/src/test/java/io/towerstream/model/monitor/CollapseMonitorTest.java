@@ -24,6 +24,7 @@ class CollapseMonitorTest {
           .reservoirCapacity(1000)
           .historyLength(10)
           .seed(3)
+          .itemPairsWeight(0) // the objectives alone: the item–item views would add negatives
           .build();
 
   @Test

@@ -86,6 +86,7 @@ public final class SnapshotFixture {
           .seed(99)
           .tableOptimizer(ModelConfig.TableOptimizer.ADAGRAD)
           .historyRecencyLearningRate(0) // fixed history weights, as every format before 8 had
+          .itemPairsWeight(0) // no item–item views: the fixtures were trained before them
           .build();
 
   /**

@@ -17,16 +17,22 @@ import org.junit.jupiter.api.Test;
 class HeadlessTowerPathTest {
   @Test
   void trainsLikeTheNd4jPathThroughAnIdentityProjection() {
-    trainsAlike(false);
+    trainsAlike(false, 0);
   }
 
   /** The side-feature rows' gradients come from either path's item-input gradients. */
   @Test
   void trainsLikeTheNd4jPathWithSideFeaturesToo() {
-    trainsAlike(true);
+    trainsAlike(true, 0);
   }
 
-  private void trainsAlike(boolean features) {
+  /** The item–item views' anchors take either path's item tower, forward and backward. */
+  @Test
+  void trainsLikeTheNd4jPathWithItemPairsToo() {
+    trainsAlike(false, 0.5);
+  }
+
+  private void trainsAlike(boolean features, double itemPairs) {
     ModelConfig headless =
         ModelConfig.builder()
             .dim(16)
@@ -38,6 +44,8 @@ class HeadlessTowerPathTest {
             // steps magnify the paths' float rounding less than row-wise Adagrad's first steps,
             // which divide a row's gradient by its own small norm.
             .tableOptimizer(ModelConfig.TableOptimizer.ADAM)
+            .itemPairsWeight(itemPairs)
+            .itemPairsWindow(3)
             .build();
     ModelConfig identity =
         headless.toBuilder().towerProjection(true).towerLearningRate(1e-12f).build();
