@@ -111,7 +111,8 @@ class LayeredDefaultsTest {
             "http://wrong:2",
             "TOWERSTREAM_STORE_RESTORE_FROM",
             "/snapshots/a");
-    assertThat(this.<BenchStoreCommand>parse(env, "bench", "store").data).containsExactly("random");
+    assertThat(this.<BenchStoreCommand>parse(env, "bench", "store").toBenchOptions().data())
+        .containsExactly("random");
     assertThat(
             this.<BenchTrainCommand>parse(
                     Map.of("TOWERSTREAM_BENCH_STORE_DATA", "x.data"), "bench", "train")
