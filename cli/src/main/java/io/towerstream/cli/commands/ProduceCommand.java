@@ -15,7 +15,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -33,13 +35,14 @@ import picocli.CommandLine.Unmatched;
             + "clicks topic of "
             + "a Kafka cluster, then exit; with --items, the items' side features to the item-features "
             + "topic first.",
+    modelTransformer = InputFormatOptions.Declared.class,
     footer = {"", "Example: towerstream produce --bootstrap-servers localhost:29092 --rate 200"})
 public final class ProduceCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Mixin ClickSourceOptions source;
 
   @Mixin ConfigFileOption config;
-
-  @Mixin InputFormatOptions encoding;
 
   @Option(
       names = "--bootstrap-servers",
@@ -111,6 +114,7 @@ public final class ProduceCommand implements Callable<Integer> {
     if (itemsTopic == null || itemsTopic.isBlank()) {
       throw new IllegalArgumentException("--items-topic must not be blank");
     }
+    InputFormatOptions encoding = InputFormatOptions.of(spec);
     // read everything before sending anything: a malformed line fails before the first record
     List<ItemFeatures> features =
         items == null
@@ -127,7 +131,7 @@ public final class ProduceCommand implements Callable<Integer> {
             "produced %d item features (%s) as %s to %s on %s%n",
             producer.produce(features),
             items,
-            encoding.itemsFormat.cliName(),
+            encoding.itemsFormat().cliName(),
             itemsTopic,
             bootstrapServers);
       }
@@ -139,7 +143,7 @@ public final class ProduceCommand implements Callable<Integer> {
           "produced %d clicks (%s) as %s to %s on %s in %.1f s%n",
           replayer.acknowledged(),
           stream.description(),
-          encoding.clicksFormat.cliName(),
+          encoding.clicksFormat().cliName(),
           topic,
           bootstrapServers,
           (System.nanoTime() - started) / 1e9);
