@@ -86,12 +86,7 @@ public final class ProduceCommand implements Callable<Integer> {
       description = "Events/s, 0 = as fast as the broker takes them (default).")
   double rate;
 
-  @Option(
-      names = "--kafka-config-file",
-      description =
-          "Properties file of Kafka client settings (security.protocol, "
-              + "sasl.*, ssl.*); --kafka.<property> value sets one and wins over the file.")
-  Path kafkaConfigFile;
+  @Mixin KafkaClientOptions kafka;
 
   @Unmatched List<String> kafkaOptions = new ArrayList<>();
 
@@ -115,13 +110,13 @@ public final class ProduceCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--items-topic must not be blank");
     }
     InputFormatOptions encoding = InputFormatOptions.of(spec);
+    Map<String, String> clientProperties = kafka.properties(kafkaOptions);
     // read everything before sending anything: a malformed line fails before the first record
     List<ItemFeatures> features =
         items == null
             ? List.of()
             : CatalogueFile.read(items, itemsFormat, encoding.itemsJson(), Instant.now());
     ClickStream stream = source.stream();
-    Map<String, String> clientProperties = KafkaOptions.parse(kafkaConfigFile, kafkaOptions);
     long started = System.nanoTime();
     if (items != null) {
       try (ItemFeatureProducer producer =
