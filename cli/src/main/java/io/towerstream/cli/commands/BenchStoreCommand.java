@@ -2,6 +2,7 @@ package io.towerstream.cli.commands;
 
 import io.towerstream.benchmarks.store.BenchOptions;
 import io.towerstream.benchmarks.store.StoreBenchmark;
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.cli.options.DeclaredOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -7,6 +7,7 @@ import io.towerstream.cli.export.ExportedVector;
 import io.towerstream.cli.export.LatestVectors;
 import io.towerstream.cli.export.NpyFile;
 import io.towerstream.cli.export.ParquetExport;
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.Entity;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import io.towerstream.cli.demo.CatalogueFile;
 import io.towerstream.cli.demo.ClickReplayer;
 import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.demo.ItemFeatureProducer;
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ItemFeatures;
 import java.nio.file.Path;

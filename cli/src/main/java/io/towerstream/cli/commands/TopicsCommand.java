@@ -1,5 +1,6 @@
 package io.towerstream.cli.commands;
 
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.schemas.TopicProvisioner;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
 import java.util.ArrayList;

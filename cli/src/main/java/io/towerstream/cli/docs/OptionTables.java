@@ -1,7 +1,7 @@
 package io.towerstream.cli.docs;
 
-import io.towerstream.cli.commands.LayeredDefaults;
 import io.towerstream.cli.options.DeclaredOptions;
+import io.towerstream.cli.options.LayeredDefaults;
 import io.towerstream.config.Option;
 import io.towerstream.config.OptionDoc;
 import io.towerstream.jobs.JobConfig;

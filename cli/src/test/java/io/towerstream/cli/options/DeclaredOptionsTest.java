@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.towerstream.cli.commands.ConfigFileOption;
-import io.towerstream.cli.commands.LayeredDefaults;
 import io.towerstream.config.Option;
 import io.towerstream.config.OptionSet;
 import io.towerstream.config.OptionValues;
