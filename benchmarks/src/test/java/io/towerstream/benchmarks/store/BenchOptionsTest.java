@@ -12,7 +12,7 @@ class BenchOptionsTest {
   void noArgumentRunsTheQuickBenchmark() {
     BenchOptions o = BenchOptions.parse(new String[0]);
     assertThat(o.items()).containsExactly(100_000);
-    assertThat(o.data()).containsExactly("random", "clustered");
+    assertThat(o.data()).containsExactly("clustered");
     assertThat(o.dim()).isEqualTo(64);
     assertThat(o.threads()).containsExactly(1, 2);
     assertThat(o.index()).isEqualTo(IndexKind.HNSW);
@@ -49,6 +49,10 @@ class BenchOptionsTest {
     for (List<String> bad :
         List.of(
             List.of("--items", "-5"),
+            List.of("--items", "0"),
+            List.of("--k", "1001"),
+            List.of("--threads", "1,0"),
+            List.of("--hnsw-overquery", "0.5"),
             List.of("--data", "uniform"),
             List.of("--peer", "faiss"),
             List.of("--bias-scale", "-1"),

@@ -3,6 +3,7 @@ package io.towerstream.cli.commands;
 import io.towerstream.cli.bench.TrainBenchReport;
 import io.towerstream.cli.bench.TrainBenchmark;
 import io.towerstream.cli.demo.DemoStack;
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.model.data.ClickFileFormat;
 import io.towerstream.store.IndexKind;
 import java.nio.file.Files;

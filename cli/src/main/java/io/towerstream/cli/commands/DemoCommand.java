@@ -4,6 +4,7 @@ import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.demo.DemoRun;
 import io.towerstream.cli.demo.DemoStack;
 import io.towerstream.cli.demo.ItemFeatureProducer;
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.schemas.avro.ItemFeatures;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import io.towerstream.cli.demo.ItemFeatureProducer;
 import io.towerstream.cli.eval.EvalProtocol;
 import io.towerstream.cli.eval.EvalResult;
 import io.towerstream.cli.eval.EvalRun;
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.jobs.JobConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

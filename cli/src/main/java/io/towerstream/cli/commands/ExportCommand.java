@@ -7,6 +7,7 @@ import io.towerstream.cli.export.ExportedVector;
 import io.towerstream.cli.export.LatestVectors;
 import io.towerstream.cli.export.NpyFile;
 import io.towerstream.cli.export.ParquetExport;
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.Entity;
 import java.io.IOException;
@@ -121,12 +122,7 @@ public final class ExportCommand implements Callable<Integer> {
       description = "npy, parquet or both (default: ${DEFAULT-VALUE}).")
   Set<Format> formats;
 
-  @Option(
-      names = "--kafka-config-file",
-      description =
-          "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*); "
-              + "--kafka.<property> value sets one and wins over the file.")
-  Path kafkaConfigFile;
+  @Mixin KafkaClientOptions kafka;
 
   @Unmatched List<String> kafkaOptions = new ArrayList<>();
 
@@ -153,7 +149,7 @@ public final class ExportCommand implements Callable<Integer> {
       }
       source = "store directory " + storeDir;
     } else {
-      Map<String, String> client = KafkaOptions.parse(kafkaConfigFile, kafkaOptions);
+      Map<String, String> client = kafka.properties(kafkaOptions);
       ExportSources.TopicRead read = ExportSources.fromTopic(bootstrapServers, topic, client);
       latest = read.latest();
       source = "topic " + topic + " on " + bootstrapServers;

@@ -1,109 +1,81 @@
 package io.towerstream.cli.commands;
 
-import io.towerstream.jobs.InputOptions;
+import io.towerstream.cli.options.DeclaredOptions;
+import io.towerstream.config.Option;
+import io.towerstream.config.OptionSet;
+import io.towerstream.config.OptionValues;
+import io.towerstream.jobs.JobOptions;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.ValueFormat;
 import io.towerstream.schemas.avro.ClickEvent;
 import io.towerstream.schemas.avro.ItemFeatures;
 import io.towerstream.schemas.json.ClickJson;
-import io.towerstream.schemas.json.EventTimeFormat;
 import io.towerstream.schemas.json.ItemFeaturesJson;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serializer;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * How {@code produce} encodes what it writes: the training job's own input options ({@link
- * InputOptions}: the same names, meanings and defaults), so that a command line that produces a
- * topic and one that trains on it say the same thing.
+ * JobOptions}, the same declarations: names, meanings, defaults and checks), so that a command line
+ * that produces a topic and one that trains on it say the same thing and are read the same way.
  */
-public final class InputFormatOptions {
-  @Option(
-      names = "--" + InputOptions.CLICKS_FORMAT,
-      defaultValue = InputOptions.FORMAT_DEFAULT,
-      converter = ValueFormatConverter.class,
-      paramLabel = "avro|json",
-      description = InputOptions.CLICKS_FORMAT_DOC + " (default: ${DEFAULT-VALUE})")
-  ValueFormat clicksFormat;
+final class InputFormatOptions {
+  private static final List<Option<?>> OPTIONS =
+      List.of(
+          JobOptions.CLICKS_FORMAT,
+          JobOptions.CLICKS_USER_FIELD,
+          JobOptions.CLICKS_ITEM_FIELD,
+          JobOptions.CLICKS_TIME_FIELD,
+          JobOptions.CLICKS_TIME_FORMAT,
+          JobOptions.CLICKS_TYPE_FIELD,
+          JobOptions.CLICKS_WEIGHT_FIELD,
+          JobOptions.ITEMS_FORMAT,
+          JobOptions.ITEMS_ITEM_FIELD,
+          JobOptions.ITEMS_CATEGORIES_FIELD,
+          JobOptions.ITEMS_TAGS_FIELD,
+          JobOptions.ITEMS_NUMERIC_FIELD);
 
-  @Option(
-      names = "--" + InputOptions.CLICKS_USER_FIELD,
-      defaultValue = ClickJson.DEFAULT_USER_FIELD,
-      description = InputOptions.CLICKS_USER_FIELD_DOC + " (default: ${DEFAULT-VALUE})")
-  String userField;
+  /** The job's input declarations as options of the command that names this. */
+  static final class Declared extends DeclaredOptions {
+    Declared() {
+      super(OPTIONS);
+    }
+  }
 
-  @Option(
-      names = "--" + InputOptions.CLICKS_ITEM_FIELD,
-      defaultValue = ClickJson.DEFAULT_ITEM_FIELD,
-      description = InputOptions.CLICKS_ITEM_FIELD_DOC + " (default: ${DEFAULT-VALUE})")
-  String itemField;
+  private final OptionValues values;
 
-  @Option(
-      names = "--" + InputOptions.CLICKS_TIME_FIELD,
-      defaultValue = ClickJson.DEFAULT_TIME_FIELD,
-      description = InputOptions.CLICKS_TIME_FIELD_DOC + " (default: ${DEFAULT-VALUE})")
-  String timeField;
+  private InputFormatOptions(OptionValues values) {
+    this.values = values;
+  }
 
-  @Option(
-      names = "--" + InputOptions.CLICKS_TIME_FORMAT,
-      defaultValue = ClickJson.DEFAULT_TIME_FORMAT,
-      converter = TimeFormatConverter.class,
-      paramLabel = "epoch-millis|epoch-seconds|iso-8601",
-      description = InputOptions.CLICKS_TIME_FORMAT_DOC + " (default: ${DEFAULT-VALUE})")
-  EventTimeFormat timeFormat;
+  /** The values {@code command} was given for the job's input options, or their defaults. */
+  static InputFormatOptions of(CommandSpec command) {
+    return new InputFormatOptions(OptionSet.of(OPTIONS).parse(DeclaredOptions.args(command)));
+  }
 
-  @Option(
-      names = "--" + InputOptions.CLICKS_TYPE_FIELD,
-      defaultValue = ClickJson.DEFAULT_TYPE_FIELD,
-      description = InputOptions.CLICKS_TYPE_FIELD_DOC + " (default: ${DEFAULT-VALUE})")
-  String typeField;
+  ValueFormat clicksFormat() {
+    return values.get(JobOptions.CLICKS_FORMAT);
+  }
 
-  @Option(
-      names = "--" + InputOptions.CLICKS_WEIGHT_FIELD,
-      defaultValue = ClickJson.DEFAULT_WEIGHT_FIELD,
-      description = InputOptions.CLICKS_WEIGHT_FIELD_DOC + " (default: ${DEFAULT-VALUE})")
-  String weightField;
-
-  @Option(
-      names = "--" + InputOptions.ITEMS_FORMAT,
-      defaultValue = InputOptions.FORMAT_DEFAULT,
-      converter = ValueFormatConverter.class,
-      paramLabel = "avro|json",
-      description = InputOptions.ITEMS_FORMAT_DOC + " (default: ${DEFAULT-VALUE})")
-  ValueFormat itemsFormat;
-
-  @Option(
-      names = "--" + InputOptions.ITEMS_ITEM_FIELD,
-      defaultValue = ItemFeaturesJson.DEFAULT_ITEM_FIELD,
-      description = InputOptions.ITEMS_ITEM_FIELD_DOC + " (default: ${DEFAULT-VALUE})")
-  String itemsItemField;
-
-  @Option(
-      names = "--" + InputOptions.ITEMS_CATEGORIES_FIELD,
-      defaultValue = ItemFeaturesJson.DEFAULT_CATEGORIES_FIELD,
-      description = InputOptions.ITEMS_CATEGORIES_FIELD_DOC + " (default: ${DEFAULT-VALUE})")
-  String itemsCategoriesField;
-
-  @Option(
-      names = "--" + InputOptions.ITEMS_TAGS_FIELD,
-      defaultValue = ItemFeaturesJson.DEFAULT_TAGS_FIELD,
-      description = InputOptions.ITEMS_TAGS_FIELD_DOC + " (default: ${DEFAULT-VALUE})")
-  String itemsTagsField;
-
-  @Option(
-      names = "--" + InputOptions.ITEMS_NUMERIC_FIELD,
-      defaultValue = ItemFeaturesJson.DEFAULT_NUMERIC_FIELD,
-      description = InputOptions.ITEMS_NUMERIC_FIELD_DOC + " (default: ${DEFAULT-VALUE})")
-  String itemsNumericField;
+  ValueFormat itemsFormat() {
+    return values.get(JobOptions.ITEMS_FORMAT);
+  }
 
   /**
    * The JSON click mapping these options describe.
    *
-   * @throws IllegalArgumentException naming the options when a field is empty or mapped twice
+   * @throws IllegalArgumentException naming the options when a field is mapped twice
    */
   ClickJson clickJson() {
     try {
-      return new ClickJson(userField, itemField, timeField, timeFormat, typeField, weightField);
+      return new ClickJson(
+          values.get(JobOptions.CLICKS_USER_FIELD),
+          values.get(JobOptions.CLICKS_ITEM_FIELD),
+          values.get(JobOptions.CLICKS_TIME_FIELD),
+          values.get(JobOptions.CLICKS_TIME_FORMAT),
+          values.get(JobOptions.CLICKS_TYPE_FIELD),
+          values.get(JobOptions.CLICKS_WEIGHT_FIELD));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--clicks.json.*-field: " + e.getMessage(), e);
     }
@@ -113,12 +85,15 @@ public final class InputFormatOptions {
    * The JSON item-features mapping these options describe; also how a JSON-lines catalogue file is
    * read.
    *
-   * @throws IllegalArgumentException naming the options when a field is empty or mapped twice
+   * @throws IllegalArgumentException naming the options when a field is mapped twice
    */
   ItemFeaturesJson itemsJson() {
     try {
       return new ItemFeaturesJson(
-          itemsItemField, itemsCategoriesField, itemsTagsField, itemsNumericField);
+          values.get(JobOptions.ITEMS_ITEM_FIELD),
+          values.get(JobOptions.ITEMS_CATEGORIES_FIELD),
+          values.get(JobOptions.ITEMS_TAGS_FIELD),
+          values.get(JobOptions.ITEMS_NUMERIC_FIELD));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--item-features.json.*-field: " + e.getMessage(), e);
     }
@@ -126,7 +101,7 @@ public final class InputFormatOptions {
 
   /** Writes clicks as {@code --clicks.format} says. */
   Serializer<ClickEvent> clickSerializer() {
-    if (clicksFormat == ValueFormat.AVRO) {
+    if (clicksFormat() == ValueFormat.AVRO) {
       return Topics.CLICKS.valueSerializer();
     }
     ClickJson json = clickJson();
@@ -135,24 +110,10 @@ public final class InputFormatOptions {
 
   /** Writes item features as {@code --item-features.format} says. */
   Serializer<ItemFeatures> itemsSerializer() {
-    if (itemsFormat == ValueFormat.AVRO) {
+    if (itemsFormat() == ValueFormat.AVRO) {
       return Topics.ITEM_FEATURES.valueSerializer();
     }
     ItemFeaturesJson json = itemsJson();
     return (topic, features) -> features == null ? null : json.encode(features);
-  }
-
-  static final class ValueFormatConverter implements ITypeConverter<ValueFormat> {
-    @Override
-    public ValueFormat convert(String value) {
-      return ValueFormat.parse(value);
-    }
-  }
-
-  static final class TimeFormatConverter implements ITypeConverter<EventTimeFormat> {
-    @Override
-    public EventTimeFormat convert(String value) {
-      return EventTimeFormat.parse(value);
-    }
   }
 }

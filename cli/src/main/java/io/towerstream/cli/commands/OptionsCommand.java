@@ -1,7 +1,7 @@
 package io.towerstream.cli.commands;
 
-import io.towerstream.cli.Towerstream;
 import io.towerstream.cli.docs.OptionTables;
+import io.towerstream.cli.options.ConfigFileOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ public final class OptionsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> tables =
-        OptionTables.tables(Towerstream.commandLine(Map.of())); // no env in the docs
+        OptionTables.tables(TowerstreamCommand.commandLine(Map.of())); // no env in the docs
     if (write != null) {
       String page = Files.readString(write, StandardCharsets.UTF_8);
       Files.writeString(write, OptionTables.update(page, tables), StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import io.towerstream.cli.demo.CatalogueFile;
 import io.towerstream.cli.demo.ClickReplayer;
 import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.cli.demo.ItemFeatureProducer;
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.schemas.Topics;
 import io.towerstream.schemas.avro.ItemFeatures;
 import java.nio.file.Path;
@@ -15,7 +16,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -33,13 +36,14 @@ import picocli.CommandLine.Unmatched;
             + "clicks topic of "
             + "a Kafka cluster, then exit; with --items, the items' side features to the item-features "
             + "topic first.",
+    modelTransformer = InputFormatOptions.Declared.class,
     footer = {"", "Example: towerstream produce --bootstrap-servers localhost:29092 --rate 200"})
 public final class ProduceCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Mixin ClickSourceOptions source;
 
   @Mixin ConfigFileOption config;
-
-  @Mixin InputFormatOptions encoding;
 
   @Option(
       names = "--bootstrap-servers",
@@ -83,12 +87,7 @@ public final class ProduceCommand implements Callable<Integer> {
       description = "Events/s, 0 = as fast as the broker takes them (default).")
   double rate;
 
-  @Option(
-      names = "--kafka-config-file",
-      description =
-          "Properties file of Kafka client settings (security.protocol, "
-              + "sasl.*, ssl.*); --kafka.<property> value sets one and wins over the file.")
-  Path kafkaConfigFile;
+  @Mixin KafkaClientOptions kafka;
 
   @Unmatched List<String> kafkaOptions = new ArrayList<>();
 
@@ -111,13 +110,14 @@ public final class ProduceCommand implements Callable<Integer> {
     if (itemsTopic == null || itemsTopic.isBlank()) {
       throw new IllegalArgumentException("--items-topic must not be blank");
     }
+    InputFormatOptions encoding = InputFormatOptions.of(spec);
+    Map<String, String> clientProperties = kafka.properties(kafkaOptions);
     // read everything before sending anything: a malformed line fails before the first record
     List<ItemFeatures> features =
         items == null
             ? List.of()
             : CatalogueFile.read(items, itemsFormat, encoding.itemsJson(), Instant.now());
     ClickStream stream = source.stream();
-    Map<String, String> clientProperties = KafkaOptions.parse(kafkaConfigFile, kafkaOptions);
     long started = System.nanoTime();
     if (items != null) {
       try (ItemFeatureProducer producer =
@@ -127,7 +127,7 @@ public final class ProduceCommand implements Callable<Integer> {
             "produced %d item features (%s) as %s to %s on %s%n",
             producer.produce(features),
             items,
-            encoding.itemsFormat.cliName(),
+            encoding.itemsFormat().cliName(),
             itemsTopic,
             bootstrapServers);
       }
@@ -139,7 +139,7 @@ public final class ProduceCommand implements Callable<Integer> {
           "produced %d clicks (%s) as %s to %s on %s in %.1f s%n",
           replayer.acknowledged(),
           stream.description(),
-          encoding.clicksFormat.cliName(),
+          encoding.clicksFormat().cliName(),
           topic,
           bootstrapServers,
           (System.nanoTime() - started) / 1e9);

@@ -3,6 +3,7 @@ package io.towerstream.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.store.query.ItemTitles;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package io.towerstream.cli.commands;
 
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.store.RetrievalStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;

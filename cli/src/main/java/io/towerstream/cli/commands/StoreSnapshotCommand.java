@@ -2,6 +2,7 @@ package io.towerstream.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.towerstream.cli.options.ConfigFileOption;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;

@@ -1,8 +1,8 @@
 package io.towerstream.cli.commands;
 
+import io.towerstream.cli.options.ConfigFileOption;
 import io.towerstream.schemas.TopicProvisioner;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,12 +39,7 @@ public final class TopicsCommand implements Callable<Integer> {
       description = "Replication factor of new topics (default: ${DEFAULT-VALUE}).")
   short replication;
 
-  @Option(
-      names = "--kafka-config-file",
-      description =
-          "Properties file of Kafka client settings (security.protocol, "
-              + "sasl.*, ssl.*); --kafka.<property> value sets one and wins over the file.")
-  Path kafkaConfigFile;
+  @Mixin KafkaClientOptions kafka;
 
   @Unmatched List<String> kafkaOptions = new ArrayList<>();
 
@@ -59,11 +54,7 @@ public final class TopicsCommand implements Callable<Integer> {
     }
     TopicNames names = TopicNames.defaults();
     TopicProvisioner.ensureTopics(
-        bootstrapServers,
-        KafkaOptions.parse(kafkaConfigFile, kafkaOptions),
-        names,
-        partitions,
-        replication);
+        bootstrapServers, kafka.properties(kafkaOptions), names, partitions, replication);
     System.out.printf(
         "topics ready on %s: %s, %s, %s, %s, %s, %s, %s%n",
         bootstrapServers,

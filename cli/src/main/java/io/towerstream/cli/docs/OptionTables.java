@@ -1,6 +1,8 @@
 package io.towerstream.cli.docs;
 
-import io.towerstream.cli.commands.LayeredDefaults;
+import io.towerstream.cli.options.DeclaredOptions;
+import io.towerstream.cli.options.LayeredDefaults;
+import io.towerstream.config.Option;
 import io.towerstream.config.OptionDoc;
 import io.towerstream.jobs.JobConfig;
 import io.towerstream.store.StoreArgs;
@@ -15,10 +17,11 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The option tables of {@code docs/configuration.md}, generated from the one place each option is
- * declared: {@link JobConfig} for the training job, {@link StoreArgs} for the store, the picocli
- * annotations for every other command. Each table sits in the page between {@code <!-- options:NAME
- * -->} and {@code <!-- /options:NAME -->}; {@link #update} rewrites them, and a test fails when the
- * committed page differs from what the code says.
+ * declared: {@link JobConfig} for the training job, {@link StoreArgs} for the store, for each
+ * command its picocli annotations and the process declarations it takes ({@link DeclaredOptions}).
+ * Each table sits in the page between {@code <!-- options:NAME -->} and {@code <!-- /options:NAME
+ * -->}; {@link #update} rewrites them, and a test fails when the committed page differs from what
+ * the code says.
  */
 public final class OptionTables {
   /**
@@ -110,12 +113,20 @@ public final class OptionTables {
       if (o.usageHelp() || o.versionHelp() || o.hidden()) {
         continue;
       }
-      String def = o.defaultValue() == null ? "" : o.defaultValue();
-      String description = withoutDefault(String.join(" ", o.description()), def);
+      Option<?> declared = DeclaredOptions.declaration(o);
+      OptionDoc doc;
+      if (declared != null) {
+        doc = declared.toDoc(); // a process's own declaration, as its own table shows it
+      } else {
+        String def = o.defaultValue() == null ? "" : o.defaultValue();
+        String description = withoutDefault(String.join(" ", o.description()), def);
+        doc = new OptionDoc(o.longestName().substring(2), def, description);
+      }
+      String description = doc.description();
       out.add(
           new OptionDoc(
-              o.longestName().substring(2),
-              def,
+              doc.name(),
+              doc.defaultValue(),
               description.endsWith(".") || description.isEmpty()
                   ? description
                   : description + "."));

@@ -3,7 +3,6 @@ package io.towerstream.cli.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.towerstream.benchmarks.store.BenchOptions;
-import io.towerstream.cli.Towerstream;
 import io.towerstream.store.IndexKind;
 import java.util.List;
 import java.util.Map;
@@ -186,7 +185,7 @@ class BenchStoreCommandTest {
   }
 
   private static BenchStoreCommand parse(String... args) {
-    CommandLine.ParseResult result = Towerstream.commandLine(Map.of()).parseArgs(args);
+    CommandLine.ParseResult result = TowerstreamCommand.commandLine(Map.of()).parseArgs(args);
     return result.subcommand().subcommand().commandSpec().commandLine().getCommand();
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.towerstream.cli.Towerstream;
 import io.towerstream.cli.bench.TrainBenchmark;
 import io.towerstream.store.IndexKind;
 import java.util.List;
@@ -108,7 +107,7 @@ class BenchTrainCommandTest {
   }
 
   private static BenchTrainCommand parse(String... args) {
-    CommandLine.ParseResult result = Towerstream.commandLine(Map.of()).parseArgs(args);
+    CommandLine.ParseResult result = TowerstreamCommand.commandLine(Map.of()).parseArgs(args);
     return result.subcommand().subcommand().commandSpec().commandLine().getCommand();
   }
 }

@@ -1,6 +1,5 @@
 package io.towerstream.cli.commands;
 
-import io.towerstream.cli.Towerstream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -8,9 +7,9 @@ import picocli.CommandLine;
 
 /**
  * Runs the {@code towerstream} command line in-process, wired as {@code main} wires it ({@link
- * Towerstream#commandLine}), capturing what it prints. The environment is the run's own, empty
- * unless given, so no {@code TOWERSTREAM_*} variable of the machine running the tests changes a
- * command's options.
+ * TowerstreamCommand#commandLine}), capturing what it prints. The environment is the run's own,
+ * empty unless given, so no {@code TOWERSTREAM_*} variable of the machine running the tests changes
+ * a command's options.
  */
 record CliRun(int exitCode, String out, String err) {
 
@@ -21,7 +20,7 @@ record CliRun(int exitCode, String out, String err) {
   static CliRun withEnv(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Towerstream.commandLine(env);
+    CommandLine cli = TowerstreamCommand.commandLine(env);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);

@@ -3,7 +3,6 @@ package io.towerstream.cli.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.towerstream.cli.Towerstream;
 import io.towerstream.cli.demo.ClickStream;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.data.ClickRecord;
@@ -145,7 +144,7 @@ class ClickSourceOptionsTest {
   @Test
   void aShapeFromTheEnvironmentOrTheFileBringsItsOwnDefaults() {
     CommandLine.ParseResult parsed =
-        Towerstream.commandLine(Map.of("TOWERSTREAM_DEMO_SYNTHETIC_SHAPE", "long-tail"))
+        TowerstreamCommand.commandLine(Map.of("TOWERSTREAM_DEMO_SYNTHETIC_SHAPE", "long-tail"))
             .parseArgs("demo", "--synthetic-items", "500");
     DemoCommand demo = parsed.subcommand().commandSpec().commandLine().getCommand();
     assertThat(demo.source.shape).isEqualTo(SyntheticShape.LONG_TAIL);

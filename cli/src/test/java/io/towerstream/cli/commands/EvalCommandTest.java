@@ -2,7 +2,6 @@ package io.towerstream.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.towerstream.cli.Towerstream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -103,7 +102,8 @@ class EvalCommandTest {
 
   @Test
   void longTailAloneIsTheLongTailGeneratorsOwnDefaults() {
-    CommandLine cli = Towerstream.commandLine(Map.of()); // main's wiring: no layer sets a size
+    CommandLine cli =
+        TowerstreamCommand.commandLine(Map.of()); // main's wiring: no layer sets a size
     EvalCommand command =
         cli.parseArgs("eval", "--synthetic-shape", "long-tail")
             .subcommand()

@@ -3,8 +3,8 @@ package io.towerstream.cli.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.towerstream.cli.Towerstream;
 import io.towerstream.cli.bench.TrainBenchmark;
+import io.towerstream.cli.options.LayeredDefaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +20,8 @@ import picocli.CommandLine.ParameterException;
 /**
  * The CLI's commands take options as the job and the store do: flags over {@code
  * TOWERSTREAM_<COMMAND>_<OPTION>} over a {@code --config} file over the annotation's default.
- * Commands are parsed through {@code main}'s wiring ({@link Towerstream#commandLine}) with the
- * test's own environment, and never run.
+ * Commands are parsed through {@code main}'s wiring ({@link TowerstreamCommand#commandLine}) with
+ * the test's own environment, and never run.
  */
 class LayeredDefaultsTest {
   @TempDir Path dir;
@@ -111,7 +111,8 @@ class LayeredDefaultsTest {
             "http://wrong:2",
             "TOWERSTREAM_STORE_RESTORE_FROM",
             "/snapshots/a");
-    assertThat(this.<BenchStoreCommand>parse(env, "bench", "store").data).containsExactly("random");
+    assertThat(this.<BenchStoreCommand>parse(env, "bench", "store").toBenchOptions().data())
+        .containsExactly("random");
     assertThat(
             this.<BenchTrainCommand>parse(
                     Map.of("TOWERSTREAM_BENCH_STORE_DATA", "x.data"), "bench", "train")
@@ -206,7 +207,8 @@ class LayeredDefaultsTest {
 
   @Test
   void serveAndTrainStillHandTheirRawOptionsIncludingConfigToTheStoreAndTheJob() {
-    CommandLine cli = Towerstream.commandLine(Map.of("TOWERSTREAM_TRAIN_FLINK_UI_PORT", "5"));
+    CommandLine cli =
+        TowerstreamCommand.commandLine(Map.of("TOWERSTREAM_TRAIN_FLINK_UI_PORT", "5"));
     TrainCommand train =
         leaf(cli.parseArgs("train", "--config", "job.properties", "--bootstrap-servers", "k:9092"));
     assertThat(train.jobArgs)
@@ -214,7 +216,7 @@ class LayeredDefaultsTest {
     assertThat(train.flinkUiPort).as("train's own flags are not layered").isZero();
     ServeCommand serve =
         leaf(
-            Towerstream.commandLine(Map.of())
+            TowerstreamCommand.commandLine(Map.of())
                 .parseArgs("serve", "--config=store.properties", "--db-path", "/db"));
     assertThat(serve.args).containsExactly("--config=store.properties", "--db-path", "/db");
     for (String raw : List.of("train", "serve")) {
@@ -231,7 +233,7 @@ class LayeredDefaultsTest {
   @Test
   void everyCommandWithOptionsButServeAndTrainIsLayeredAndItsHelpSaysHow() {
     List<String> layered = new ArrayList<>();
-    collectLayered(Towerstream.commandLine(Map.of()), layered);
+    collectLayered(TowerstreamCommand.commandLine(Map.of()), layered);
     assertThat(layered)
         .containsExactlyInAnyOrder(
             "demo",
@@ -245,7 +247,7 @@ class LayeredDefaultsTest {
             "store snapshot",
             "store restore",
             "options");
-    CommandLine cli = Towerstream.commandLine(Map.of());
+    CommandLine cli = TowerstreamCommand.commandLine(Map.of());
     CommandLine bench = cli.getSubcommands().get("bench").getSubcommands().get("train");
     assertThat(LayeredDefaults.envPrefix(bench.getCommandSpec()))
         .isEqualTo("TOWERSTREAM_BENCH_TRAIN_");
@@ -273,7 +275,7 @@ class LayeredDefaultsTest {
   }
 
   private <T> T parse(Map<String, String> env, String... args) {
-    return leaf(Towerstream.commandLine(env).parseArgs(args));
+    return leaf(TowerstreamCommand.commandLine(env).parseArgs(args));
   }
 
   private static <T> T leaf(CommandLine.ParseResult result) {

@@ -306,7 +306,7 @@ class ProduceCommandITCase {
     CliRun badFormat =
         CliRun.of("produce", "--bootstrap-servers", "127.0.0.1:1", "--clicks.format", "xml");
     assertThat(badFormat.exitCode()).isEqualTo(2);
-    assertThat(badFormat.err()).contains("--clicks.format", "expected avro or json");
+    assertThat(badFormat.err()).contains("--clicks.format", "must be one of avro, json");
   }
 
   @Test

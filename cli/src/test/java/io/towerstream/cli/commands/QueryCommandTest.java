@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.towerstream.cli.BuildVersion;
 import io.towerstream.schemas.avro.Entity;
 import io.towerstream.store.http.HttpApi;
 import io.towerstream.store.index.ExactItemIndex;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.towerstream.cli.Towerstream;
+import io.towerstream.cli.commands.TowerstreamCommand;
 import io.towerstream.jobs.JobConfig;
 import io.towerstream.jobs.TrainingJob;
 import io.towerstream.schemas.TopicProvisioner;
@@ -344,7 +344,9 @@ class DeploymentManifestsTest {
           assertThat(command.get(0)).isEqualTo("bin/towerstream");
           List<String> cli = command.subList(1, command.size());
           assertThatCode(
-                  () -> new CommandLine(Towerstream.class).parseArgs(cli.toArray(String[]::new)))
+                  () ->
+                      new CommandLine(TowerstreamCommand.class)
+                          .parseArgs(cli.toArray(String[]::new)))
               .as(name)
               .doesNotThrowAnyException();
         } else {

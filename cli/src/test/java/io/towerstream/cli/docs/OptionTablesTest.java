@@ -3,8 +3,8 @@ package io.towerstream.cli.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.towerstream.cli.Towerstream;
 import io.towerstream.cli.commands.OptionsCommand;
+import io.towerstream.cli.commands.TowerstreamCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ class OptionTablesTest {
   @Test
   void theConfigurationPagesOptionTablesAreTheOnesTheCodeGenerates() throws Exception {
     String page = Files.readString(PAGE, StandardCharsets.UTF_8);
-    Map<String, String> tables = OptionTables.tables(Towerstream.commandLine(Map.of()));
+    Map<String, String> tables = OptionTables.tables(TowerstreamCommand.commandLine(Map.of()));
     assertThat(OptionTables.update(page, tables))
         .as(
             "docs/configuration.md's option tables are stale: run `bin/towerstream options"

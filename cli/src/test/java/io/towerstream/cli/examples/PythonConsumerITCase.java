@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.towerstream.cli.Towerstream;
+import io.towerstream.cli.commands.TowerstreamCommand;
 import io.towerstream.cli.demo.ClickRuns;
 import io.towerstream.cli.demo.DemoStack;
 import io.towerstream.cli.export.NpyReader;
@@ -134,7 +134,7 @@ class PythonConsumerITCase {
         List<String> args = new ArrayList<>(List.of("export", "--out", out.toString()));
         args.addAll(source);
         StringWriter printed = new StringWriter();
-        CommandLine cli = Towerstream.commandLine(Map.of());
+        CommandLine cli = TowerstreamCommand.commandLine(Map.of());
         cli.setOut(new PrintWriter(printed, true));
         cli.setErr(new PrintWriter(printed, true));
         assertThat(cli.execute(args.toArray(String[]::new))).as(printed.toString()).isZero();

@@ -1,4 +1,4 @@
-package io.towerstream.cli.commands;
+package io.towerstream.cli.options;
 
 import io.towerstream.config.OptionSet;
 import io.towerstream.config.Source;

@@ -1,4 +1,4 @@
-package io.towerstream.cli;
+package io.towerstream.cli.commands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,12 +8,13 @@ import picocli.CommandLine.IVersionProvider;
 
 /**
  * {@code towerstream --version}: the Maven project version this build was made from, which Maven's
- * resource filtering writes into {@code version.properties} beside this class.
+ * resource filtering writes into {@code io/towerstream/cli/version.properties}.
  */
 public final class BuildVersion implements IVersionProvider {
   /** The build's version, e.g. {@code 0.1.0-SNAPSHOT}. */
   public static String version() {
-    try (InputStream in = BuildVersion.class.getResourceAsStream("version.properties")) {
+    try (InputStream in =
+        BuildVersion.class.getResourceAsStream("/io/towerstream/cli/version.properties")) {
       if (in == null) {
         throw new IllegalStateException("version.properties is missing from the build");
       }
