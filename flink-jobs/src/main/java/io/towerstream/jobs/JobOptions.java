@@ -175,7 +175,8 @@ public final class JobOptions {
           .doc(
               "Trainer subtasks. Users (rows, histories) are sharded by user id in keyed "
                   + "state; each subtask holds a replica of the item rows and tower weights, kept in step through "
-                  + "topic.sync (see flink-jobs/README.md, Sharded training).");
+                  + "topic.sync (see flink-jobs/README.md, Decisions: users sharded, items"
+                  + " replicated).");
 
   public static final Option<Integer> MAX_PARALLELISM =
       Option.intOption("parallelism.max")
