@@ -143,10 +143,8 @@ public final class JobConfig implements Serializable, SourceSettings, SinkSettin
     this.kafkaProperties = Collections.unmodifiableMap(new TreeMap<>(kafkaProperties));
   }
 
-  // ---------------------------------------------------------------------------------------------------------
   // The options (declared in JobOptions and ModelOptions) tied to the builder and back, in the
-  // order
-  // of the usage text and the docs
+  // order of the usage text and the docs
 
   private static final List<Binding<Builder, JobConfig, ?>> BINDINGS = bindings();
 

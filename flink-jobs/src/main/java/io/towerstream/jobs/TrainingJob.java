@@ -167,8 +167,8 @@ public final class TrainingJob {
             .setParallelism(1);
 
     // One partition, one reader: every delta reaches every trainer subtask, in each sender's order.
-    // No event
-    // time: the trainer does not order by it, and the deltas must not hold its watermark back.
+    // No event time: the trainer does not order by it, and the deltas must not hold its watermark
+    // back.
     DataStream<TrainerSideInput> deltasIn =
         env.fromSource(
                 c.deltasIn(),
@@ -217,8 +217,8 @@ public final class TrainingJob {
     DataStream<ModelDelta> deltasOut = trained.getSideOutput(TrainerOperator.SYNC);
     deltasOut.sinkTo(c.deltasOut()).name("Sync sink").uid(SYNC_SINK_UID).setParallelism(trainers);
     // Never chained into the trainer: at trainer parallelism 1 it would be, at 2 not, and the job
-    // vertex it then
-    // joins decides its max parallelism, so a savepoint of one could not be restored at the other.
+    // vertex it then joins decides its max parallelism, so a savepoint of one could not be restored
+    // at the other.
     SingleOutputStreamOperator<TrainerStatus> statusStream =
         trained
             .getSideOutput(TrainerOperator.STATUS)

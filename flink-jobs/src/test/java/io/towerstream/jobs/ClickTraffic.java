@@ -63,9 +63,8 @@ public final class ClickTraffic {
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     // Not idempotent: on a loaded 2-core machine a timed-out batch made the idempotent 4.2 client
-    // restart its
-    // sequence at 0 and retry OUT_OF_ORDER_SEQUENCE_NUMBER forever. One request in flight keeps the
-    // order.
+    // restart its sequence at 0 and retry OUT_OF_ORDER_SEQUENCE_NUMBER forever. One request in
+    // flight keeps the order.
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
     props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     props.put(ProducerConfig.ACKS_CONFIG, "all");

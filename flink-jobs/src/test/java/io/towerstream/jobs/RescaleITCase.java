@@ -97,8 +97,8 @@ class RescaleITCase {
             work);
     keys.addAll(produceMore(base, 0));
     // the middle run keeps its state in RocksDB (on local disk, checkpointed incrementally):
-    // savepoints are in the
-    // canonical format, so a job may change its state backend along with its parallelism
+    // savepoints are in the canonical format, so a job may change its state backend along with its
+    // parallelism
     savepoint =
         runUntil(
             base.toBuilder()

@@ -82,9 +82,8 @@ public final class ClickReplayer implements AutoCloseable {
               .setEventTime(Instant.ofEpochMilli(click.timestampMillis()))
               .build();
       // The Kafka timestamp is the send time, not the click's: replayed logs are years old, and a
-      // broker's
-      // time-based retention would delete them (and move consumers to the end) within minutes.
-      // The event time travels in the record itself.
+      // broker's time-based retention would delete them (and move consumers to the end) within
+      // minutes. The event time travels in the record itself.
       producer.send(
           new ProducerRecord<>(topic, click.userId(), event),
           (meta, e) -> {

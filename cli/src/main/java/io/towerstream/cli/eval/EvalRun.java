@@ -406,16 +406,12 @@ public final class EvalRun {
         }
         if (s.eventsTrained() >= target) {
           // Embeddings and the status that follows them travel through two Kafka sinks (two
-          // producers), so
-          // the status that reports the last event can overtake that publish's embeddings. The next
-          // publish,
-          // with nothing trained since, sends every item still pending (publish.item-refresh-ms);
-          // the one after
-          // comes a publish interval later, when those have long been sent. With several trainer
-          // subtasks the
-          // replicas go on exchanging their last deltas after the last event and republish what
-          // those moved,
-          // so the store must also have gone quiet: no update applied for QUIET_PERIOD.
+          // producers), so the status that reports the last event can overtake that publish's
+          // embeddings. The next publish, with nothing trained since, sends every item still
+          // pending (publish.item-refresh-ms); the one after comes a publish interval later, when
+          // those have long been sent. With several trainer subtasks the replicas go on exchanging
+          // their last deltas after the last event and republish what those moved, so the store
+          // must also have gone quiet: no update applied for QUIET_PERIOD.
           if (trainedAtPublish < 0) {
             trainedAtPublish = s.trainerPublishedAt();
           } else if (s.trainerPublishedAt() > trainedAtPublish) {

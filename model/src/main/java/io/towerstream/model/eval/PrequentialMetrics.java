@@ -188,8 +188,7 @@ public final class PrequentialMetrics {
     float st = scores[target];
     long rank = 0;
     // Count over all items in a tight loop, then take back the excluded ones: a user's history is
-    // small,
-    // and a set lookup per item (boxing each index) cost more than the ranking itself.
+    // small, and a set lookup per item (boxing each index) cost more than the ranking itself.
     for (int j = 0; j < n; j++) {
       if (scores[j] > st || (scores[j] == st && j < target)) {
         rank++;

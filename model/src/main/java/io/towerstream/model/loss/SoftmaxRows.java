@@ -65,8 +65,7 @@ final class SoftmaxRows {
             logits, probabilities, 1)); // one fused native op instead of max/sub/exp/sum/div
 
     // ℓ_i = −log P_ii, from B numbers instead of further passes over the B × C matrix; a row whose
-    // P_ii
-    // underflowed (tiny τ, hopeless positive) is recomputed exactly from its logits.
+    // P_ii underflowed (tiny τ, hopeless positive) is recomputed exactly from its logits.
     double[] positiveProbabilities = diagonal(probabilities).dup().toDoubleVector();
     double loss = 0;
     double[] rowScale = new double[rows];
@@ -77,8 +76,7 @@ final class SoftmaxRows {
       rowScale[i] = weights[i] / temperature;
     }
     // G = (w/τ) ⊙ (P − I): the 1/τ of the logits and the −δ_ij of the targets folded into one
-    // scaling and one
-    // update of the diagonal.
+    // scaling and one update of the diagonal.
     INDArray scale = Nd4j.create(rowScale, new long[] {rows, 1}, type);
     INDArray g = probabilities.muliColumnVector(scale);
     diagonal(g).subi(scale.reshape(rows));

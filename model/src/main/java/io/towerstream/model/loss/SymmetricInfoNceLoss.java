@@ -51,8 +51,7 @@ public final class SymmetricInfoNceLoss implements ContrastiveLoss {
     int rows = batch.rows;
     INDArray scores = batch.scores(1.0 / temperature);
     // Item j's scores against the users, a_kj for every k, from a B × B × d gemm rather than a
-    // strided
-    // transposed copy of the scores' leading block, which ND4J does element by element.
+    // strided transposed copy of the scores' leading block, which ND4J does element by element.
     INDArray byItem = Nd4j.createUninitialized(users.dataType(), rows, rows);
     Nd4j.gemm(batch.positives(), users, byItem, false, true, 1.0 / temperature, 0.0);
     double[] half = Arrays.stream(batch.weights).map(w -> w / 2).toArray();

@@ -35,8 +35,8 @@ public final class LazyAdam implements RowOptimizer {
     float t = Math.min(row[state] + 1, 1 << 24);
     row[state] = t;
     // The bias corrections folded into two per-row factors: one division and one square root per
-    // coordinate,
-    // w -= (lr / c1) · m / (√(v / c2) + ε), the same update as (lr · m/c1) / (√(v/c2) + ε).
+    // coordinate, w -= (lr / c1) · m / (√(v / c2) + ε), the same update as (lr · m/c1) / (√(v/c2) +
+    // ε).
     double step = learningRate / (1 - Math.pow(BETA1, t));
     double inverseCorrection2 = 1 / (1 - Math.pow(BETA2, t));
     int m = state + 1;

@@ -151,8 +151,7 @@ public final class BatchLookup {
     }
     if (distinct > table.maxRows()) {
       // Only then can an insert evict a row of this very batch (all of them are more recent than
-      // any
-      // other row). Resolve by id: an evicted row's slot may already hold another id.
+      // any other row). Resolve by id: an evicted row's slot may already hold another id.
       for (int k = 0; k < distinct; k++) {
         slots[k] = table.slotOf(distinctIds[k]);
       }

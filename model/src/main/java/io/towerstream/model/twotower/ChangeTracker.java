@@ -101,8 +101,7 @@ final class ChangeTracker {
     for (int i = 0; i < count; i++) {
       int slot = order[i];
       // A slot forgotten and marked again is listed twice: clearing its flag on first emission
-      // skips the
-      // second listing; the flags are set back afterwards.
+      // skips the second listing; the flags are set back afterwards.
       if (pending[slot]) {
         pending[slot] = false;
         slots[n++] = slot;

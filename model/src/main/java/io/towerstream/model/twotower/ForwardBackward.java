@@ -122,8 +122,7 @@ final class ForwardBackward {
       QueuedNegatives queue = s.queue == null ? null : s.queue.negatives(logQ.queue());
       if (c.itemBias()) {
         // [u, τ]·[v, b]/τ = u·v/τ + b: the bias rides in one extra column, and its gradient comes
-        // back as the
-        // candidates' last gradient column, from whichever loss is used.
+        // back as the candidates' last gradient column, from whichever loss is used.
         userOut =
             Nd4j.hstack(
                 userOut,
@@ -159,8 +158,7 @@ final class ForwardBackward {
       if (c.itemBias()) {
         dBias = NdArrays.toFloats(dItemOut.get(NDArrayIndex.all(), NDArrayIndex.point(dim)));
         // The bias column's logits, τ·b/τ = b, do not depend on the scale, but the loss counts them
-        // as if they
-        // did: take their share, τ·Σ_i ∂loss/∂u_i[d], back out.
+        // as if they did: take their share, τ·Σ_i ∂loss/∂u_i[d], back out.
         if (c.learnedTemperature()) { // one more ND4J call, so only when it is used
           dLogScale -=
               temperature

@@ -46,8 +46,7 @@ final class StepLogQ {
     for (int k = 0; k < perItem.length; k++) {
       int slot = items.slotBefore(k);
       // Yi et al. update the estimate with the batch's own occurrence before using it; computed
-      // here
-      // without mutating, committed after the step.
+      // here without mutating, committed after the step.
       double gap =
           k < positiveItems
               ? s.frequencies.gapAfterObserving(slot, step, priorGap)

@@ -180,8 +180,7 @@ final class TrainingStep {
             ? ItemPairs.plan(events, items, pooled, poolOffsets, c.itemPairsWindow())
             : ItemPairs.NONE;
     // Prior for first-seen items, assuming a uniform catalogue: a batch holds B of the table's
-    // items, so an
-    // average item occurs once every items/B steps.
+    // items, so an average item occurs once every items/B steps.
     double priorGap = Math.max(1.0, s.items.liveRows() / (double) events);
     ItemFeatureInputs itemFeatures =
         ItemFeatureInputs.plan(

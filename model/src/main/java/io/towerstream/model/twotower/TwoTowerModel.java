@@ -63,10 +63,9 @@ public final class TwoTowerModel implements OnlineModel {
         throw e;
       }
       // Format 3 has two layouts: the tower MLP field came within it. Reading one as the other
-      // fails (every
-      // part is length- and range-checked, and the whole body must be consumed), so the other is
-      // tried; when
-      // both fail, which message names the real problem depends on the layout, so both are given.
+      // fails (every part is length- and range-checked, and the whole body must be consumed), so
+      // the other is tried; when both fail, which message names the real problem depends on the
+      // layout, so both are given.
       try {
         return new TwoTowerModel(ModelState.readFrom(in.asVersion3WithoutTowerMlp(), config));
       } catch (IllegalArgumentException again) {

@@ -78,9 +78,8 @@ class NextClickPeersTest {
   @Test
   void easeServesFromTheUsersLiveClicksBetweenRefits() {
     // Before the window, 20 users click a then b, and 30 others click c then d: a and b go
-    // together,
-    // and c is the more popular item. In the window, w (unknown at the fit) clicks a, then, two
-    // batches later, b: only a live user row knows that b follows a.
+    // together, and c is the more popular item. In the window, w (unknown at the fit) clicks a,
+    // then, two batches later, b: only a live user row knows that b follows a.
     List<Interaction> stream = new ArrayList<>();
     for (int u = 0; u < 30; u++) {
       if (u < 20) {

@@ -33,8 +33,7 @@ class PrequentialEvaluatorTest {
     PrequentialMetrics pop = pe.metrics().get("popularity");
     assertThat(pop.events()).isEqualTo(6);
     // Batch 2: c→y: y unknown before batch 2 (miss); d→x rank 0. Batch 3 (x:3, y:1): a→y with x
-    // excluded
-    // (a's history) rank 0; e→y rank 1.
+    // excluded (a's history) rank 0; e→y rank 1.
     assertThat(pop.whole().get("mrr")).isCloseTo((1 + 1 + 0.5) / 6, within(1e-12));
     assertThat(pe.metrics().get(PrequentialEvaluator.TOWERSTREAM).whole().get("hr@10"))
         .isLessThanOrEqualTo(3.0 / 6);
@@ -151,8 +150,7 @@ class PrequentialEvaluatorTest {
         .as("evictions were exercised")
         .isPositive();
     // float sums of the gemm and of the loop above may differ in the last bit; ranks are counts, so
-    // they agree
-    // unless two scores sit within a rounding of each other
+    // they agree unless two scores sit within a rounding of each other
     assertThat(actual.whole().get("mrr")).isCloseTo(expected.whole().get("mrr"), within(1e-3));
     assertThat(actual.whole().get("hr@10")).isCloseTo(expected.whole().get("hr@10"), within(1e-3));
     assertThat(actual.events()).isEqualTo(expected.events());
@@ -283,8 +281,8 @@ class PrequentialEvaluatorTest {
       narrow.observe(batch);
     }
     // the last 100 scored events came after the restore: both windows hold the same ranks (their
-    // sums' histories
-    // differ, so the fractional metrics may differ in the last bits; the hit counts cannot)
+    // sums' histories differ, so the fractional metrics may differ in the last bits; the hit counts
+    // cannot)
     assertThat(moved.metrics().get(PrequentialEvaluator.POPULARITY).events())
         .isGreaterThan(30 * 16 + 100);
     for (String scorer :

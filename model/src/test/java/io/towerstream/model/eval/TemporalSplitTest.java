@@ -59,8 +59,7 @@ class TemporalSplitTest {
     TemporalSplit split = new TemporalSplit(s, 0.5);
     assertThat(split.items).containsExactly("x", "y", "z", "w");
     // a: x was a training item (not relevant), z is; b: q unseen in training still counts (a miss
-    // for all);
-    // c: only a repeat → not a test user; d: no training events → not a test user.
+    // for all); c: only a repeat → not a test user; d: no training events → not a test user.
     assertThat(split.relevant).containsOnlyKeys("a", "b");
     assertThat(split.relevant.get("a")).containsExactly("z");
     assertThat(split.relevant.get("b")).containsExactly("q");

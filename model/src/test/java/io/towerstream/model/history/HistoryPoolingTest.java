@@ -124,9 +124,8 @@ class HistoryPoolingTest {
   @ValueSource(doubles = {1.0, 0.7})
   void perDistinctSumsAndSquaredNormEqualThePerPositionGradients(double decay) {
     // The fused path the step uses must be the per-position gradient summed per distinct row,
-    // exactly, and its
-    // norm the one the clip would compute from the per-position array (a repeated item counts at
-    // every position).
+    // exactly, and its norm the one the clip would compute from the per-position array (a repeated
+    // item counts at every position).
     int[] offsets = {0, 3, 3, 4, 9};
     int[] distinctOf = {0, 1, 0, /* */ 2, /* */ 1, 3, 3, 0, 2};
     int rows = offsets.length - 1;

@@ -50,8 +50,7 @@ class InfoNceLossTest {
   @Test
   void maskedCandidatesGetNoGradientFromTheRowTheyCollideWith() {
     // Row 3's only non-positive link to item 11 is column 1: its logit for row 3 is masked, so
-    // moving
-    // column 1 must not change row 3's loss. Check via the loss with row 3 alone weighted.
+    // moving column 1 must not change row 3's loss. Check via the loss with row 3 alone weighted.
     INDArray onlyRow3 = Nd4j.create(new double[] {0, 0, 0, 1}, new long[] {ROWS}, DataType.DOUBLE);
     LossGradients result =
         InfoNceLoss.compute(users, candidates, logQ, onlyRow3, KEYS, TEMPERATURE);
@@ -65,8 +64,7 @@ class InfoNceLossTest {
   @Test
   void aRowWhoseOnlyCandidateIsItsPositiveHasZeroLoss() {
     // Two users clicked the same item and there are no other candidates: masking leaves each row
-    // just
-    // its positive, so the loss is exactly 0, where without the mask it would be log 2.
+    // just its positive, so the loss is exactly 0, where without the mask it would be log 2.
     INDArray u = gaussian(random, 2, DIM, 1.0);
     INDArray item = gaussian(random, 1, DIM, 1.0);
     INDArray v = Nd4j.vstack(item, item);
@@ -98,8 +96,7 @@ class InfoNceLossTest {
         .isCloseTo(Math.log(popularQ / rareQ), within(1e-9));
 
     // The softmax therefore puts more mass on the rare negative, so the loss pushes the user harder
-    // away
-    // from it than from the equally scored popular one. Adding log Q would do the opposite.
+    // away from it than from the equally scored popular one. Adding log Q would do the opposite.
     LossGradients g =
         InfoNceLoss.compute(u, v, q, Nd4j.ones(DataType.DOUBLE, 2), null, TEMPERATURE);
     double pushOnRare = g.dCandidates().getRow(3).norm2Number().doubleValue();

@@ -117,8 +117,7 @@ class InfoNceOptionsTest {
     assertThat(debiased.loss()).isCloseTo(Math.log(1 + ng / Math.exp(a0)), within(1e-12));
     assertThat(debiased.loss()).isLessThan(plain.loss());
     // Each remaining negative stands for 1/(1 − τ⁺) of its mass, so its push is the plain one
-    // rescaled by
-    // D_plain / ((1 − τ⁺) D_debiased), D the softmax denominator.
+    // rescaled by D_plain / ((1 − τ⁺) D_debiased), D the softmax denominator.
     double plainD = Math.exp(a0) + Math.exp(a1) + Math.exp(a2);
     double debiasedD = Math.exp(a0) + ng;
     assertThat(norm(debiased.dCandidates(), 1) / norm(plain.dCandidates(), 1))
@@ -144,9 +143,8 @@ class InfoNceOptionsTest {
   @Test
   void aDuplicatePositiveIsNotItsOwnNegativeUnderAnyOption() {
     // Column 3 is row 1's item again (row 3 clicked it too): row 1 alone must not move it, while it
-    // does push
-    // its real negatives. A small τ⁺ keeps row 1 off the debiasing floor (which would stop
-    // every push).
+    // does push its real negatives. A small τ⁺ keeps row 1 off the debiasing floor (which would
+    // stop every push).
     InfoNceOptions[] options = {HARD, new InfoNceOptions(0, 0.01), new InfoNceOptions(0.7, 0.01)};
     for (InfoNceOptions o : options) {
       LossGradients g =
@@ -210,9 +208,8 @@ class InfoNceOptionsTest {
       assertThat(copy).as(o.toString()).isEqualTo(alone);
     }
     // (With debiasing, a negative scored below the positive can lower the loss: it raises the
-    // expected count
-    // of false negatives more than the negative mass. So "more negatives, more loss" holds for
-    // plain only.)
+    // expected count of false negatives more than the negative mass. So "more negatives, more loss"
+    // holds for plain only.)
     InfoNceLoss loss = new InfoNceLoss(InfoNceOptions.PLAIN);
     double alone =
         loss.compute(f.users, f.candidates, f.logQ, onlyRow(0), KEYS, null, TEMPERATURE).loss();

@@ -70,8 +70,7 @@ class SigmoidPairwiseLossTest {
   @Test
   void aDuplicatePositiveIsPulledTowardTheUserNotPushedAway() {
     // Column 5 is row 0's item again, column 4 a true negative. Gradient descent moves V_j by
-    // −∂/∂V_j, which
-    // raises U_0·V_j when U_0·∂/∂V_j < 0.
+    // −∂/∂V_j, which raises U_0·V_j when U_0·∂/∂V_j < 0.
     LossGradients g =
         loss.compute(f.users, f.candidates, f.logQ, onlyRow(0), KEYS, null, TEMPERATURE);
     assertThat(f.users.getRow(0).mul(g.dCandidates().getRow(5)).sumNumber().doubleValue())

@@ -21,8 +21,7 @@ class RowwiseAdagradTest {
   @Test
   void duplicateIdsInABatchAreSummedIntoOneUpdate() {
     // Positions 0 and 2 are the same row. Summing first gives one accumulator increment of
-    // mean((g1+g2)²);
-    // two sequential updates would add two increments and take two steps.
+    // mean((g1+g2)²); two sequential updates would add two increments and take two steps.
     float[] positionGrads = {0.1f, 0.2f, /* other row */ 1f, 1f, 0.3f, -0.1f};
     float[] summed = RowGradientSum.byDistinct(positionGrads, new int[] {0, 1, 0}, 3, 2, 2);
     assertThat(summed).containsExactly(0.4f, 0.1f, 1f, 1f);

@@ -89,8 +89,7 @@ class PriorWeightTunerTest {
   @Test
   void aLeadNoBiggerThanNoiseDoesNotSwitchOnTheSameEvents() {
     // weight 0 and the rest disagree on a fifth of the events, each winning half of those at
-    // random:
-    // no weight gets the clear lead that brings a prior in
+    // random: no weight gets the clear lead that brings a prior in
     PriorWeightTuner t = new PriorWeightTuner(0f, 1_000);
     Random r = new Random(11);
     for (int e = 0; e < 5_000; e++) {

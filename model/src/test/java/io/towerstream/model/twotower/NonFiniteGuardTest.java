@@ -57,8 +57,7 @@ class NonFiniteGuardTest {
         .isLessThanOrEqualTo(16);
 
     // Continuing from the skipped state is the same as never having seen the poisoned batch: rows,
-    // optimizer
-    // state, frequency estimates, reservoir and random generators are all untouched.
+    // optimizer state, frequency estimates, reservoir and random generators are all untouched.
     OnlineModel resumed = TwoTowerModels.restore(after, CONFIG);
     OnlineModel reference = TwoTowerModels.restore(before, CONFIG);
     assertThat(resumed.train(batches.get(5)).loss())

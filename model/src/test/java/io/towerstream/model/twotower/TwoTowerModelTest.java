@@ -29,16 +29,14 @@ class TwoTowerModelTest {
   @Test
   void twoUsersWhoClickedTheSameItemAreNotPushedAwayFromIt() {
     // Adagrad, whose step follows the gradient. Adam's first step moves every coordinate by about
-    // the learning
-    // rate whatever its gradient, as far as the 0.01-scale rows themselves, so one step need not
-    // raise one
-    // particular score even when it lowers the loss; what this test checks is the masking.
+    // the learning rate whatever its gradient, as far as the 0.01-scale rows themselves, so one
+    // step need not raise one particular score even when it lowers the loss; what this test checks
+    // is the masking.
     OnlineModel model =
         TwoTowerModels.create(
             CONFIG.toBuilder().tableOptimizer(ModelConfig.TableOptimizer.ADAGRAD).build());
     // Alone in a batch, the duplicate is masked: each row sees only its positive, so the loss is
-    // exactly 0
-    // (unmasked, each row would see two equal logits: log 2).
+    // exactly 0 (unmasked, each row would see two equal logits: log 2).
     StepResult alone = model.train(List.of(new Interaction("a", "x"), new Interaction("b", "x")));
     assertThat(alone.loss()).isZero();
 

@@ -93,8 +93,7 @@ class UserRowsTest {
     TreeSet<String> originalOut = sortedDrain(original);
     assertThat(restoredOut).containsAll(originalOut);
     // A row saved while it awaited publication keeps saying so after it was published: such a user
-    // is
-    // published once more after a restore, with the same vector (at-least-once, harmless to the
+    // is published once more after a restore, with the same vector (at-least-once, harmless to the
     // store).
     restoredOut.removeAll(originalOut);
     for (String line : restoredOut) {

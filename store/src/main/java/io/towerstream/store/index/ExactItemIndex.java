@@ -31,8 +31,7 @@ public final class ExactItemIndex implements ItemIndex {
 
   // not a StampedLock: with queries back to back its readers overlap and can starve the writer for
   // seconds (measured: updates waited up to 5 s under 2 query threads); here new readers queue
-  // behind a
-  // waiting writer, so an update waits at most for the queries already running
+  // behind a waiting writer, so an update waits at most for the queries already running
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<String, Integer> slotOf = new HashMap<>();
   private float[][] slabs = new float[0][];

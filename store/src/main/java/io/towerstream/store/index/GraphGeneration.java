@@ -102,8 +102,7 @@ final class GraphGeneration implements AutoCloseable {
     SearchScoreProvider ssp =
         SearchScoreProvider.exact(nodes.query(unit, scoring), SIMILARITY, nodes);
     // no threshold: with a bias, jvector's dot-product similarity of the indexed vectors can be
-    // negative,
-    // and a threshold of 0 would silently drop those nodes
+    // negative, and a threshold of 0 would silently drop those nodes
     SearchResult result =
         searchers
             .get()

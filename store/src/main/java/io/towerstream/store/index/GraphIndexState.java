@@ -12,8 +12,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class GraphIndexState {
   // not a StampedLock: with queries back to back its readers overlap and can starve the writer for
   // seconds (measured: updates waited up to 5 s under 2 query threads); here new readers queue
-  // behind a
-  // waiting writer, so an update waits at most for the queries already running
+  // behind a waiting writer, so an update waits at most for the queries already running
   final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   final ExactItemIndex delta = new ExactItemIndex();
 

@@ -113,9 +113,8 @@ final class GraphNodes implements RandomAccessVectorValues {
     float[] x = Arrays.copyOf(unit, dim + 2);
     x[dim] = b;
     // a bias beyond the generation's widest (merged after the build) gets 0: its norm is then a
-    // little
-    // larger than the others', which costs some recall for that node until the next rebuild, never
-    // correctness
+    // little larger than the others', which costs some recall for that node until the next rebuild,
+    // never correctness
     x[dim + 1] = (float) Math.sqrt(Math.max(0, normSquared - 1 - b * b));
     chunk.vectors[i] = VTS.createFloatVector(x);
     chunk.ids[i] = id;

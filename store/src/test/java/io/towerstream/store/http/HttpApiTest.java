@@ -76,8 +76,7 @@ class HttpApiTest {
         EmbeddingMutation.upsert(
             Entity.USER, "émile b", new StoredVector(3, 1, 1, unitVector(random, DIM)), null));
     // a newer model generation: 20 items, with biases as wide as the dot products, and one user
-    // already
-    // republished at version 4
+    // already republished at version 4
     for (int i = 0; i < NEW_ITEMS; i++) {
       newItems.put("new-" + i, unitVector(random, DIM));
       newItemBiases.put("new-" + i, (float) random.nextGaussian() * 0.5f);

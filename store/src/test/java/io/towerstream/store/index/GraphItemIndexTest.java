@@ -47,9 +47,8 @@ class GraphItemIndexTest {
   private void assertRecall(Random random, boolean clustered) throws Exception {
     Map<String, ItemVector> items = vectors(random, 5000, clustered, 1);
     // the shipped graph tuning (degree, beams), only the build threads and thresholds differ; one
-    // build
-    // thread, because a parallel build inserts in a different order on every run and its recall
-    // moves with it
+    // build thread, because a parallel build inserts in a different order on every run and its
+    // recall moves with it
     GraphIndexOptions shipped =
         GraphIndexOptions.defaults().withMinGraphItems(0).withBuildThreads(1);
     try (GraphItemIndex graph = new GraphItemIndex(shipped)) {
@@ -71,10 +70,9 @@ class GraphItemIndexTest {
         assertScoresAreExact(exact, query, approx);
       }
       // Deterministic with one build thread (0.86 on the clustered set, whose near-identical
-      // members make the
-      // exact top-10 a matter of tiny differences); a broken graph (wrong similarity, lost
-      // neighbours) falls far
-      // below. The 1M benchmark, not this test, measures recall against the 0.95 target.
+      // members make the exact top-10 a matter of tiny differences); a broken graph (wrong
+      // similarity, lost neighbours) falls far below. The 1M benchmark, not this test, measures
+      // recall against the 0.95 target.
       assertThat(recall / queries).as("recall@10").isGreaterThanOrEqualTo(0.8);
     }
   }
@@ -82,10 +80,8 @@ class GraphItemIndexTest {
   @Test
   void biasedScoresAreExactAndRecallHoldsForBothScorings() throws Exception {
     // biases far from 0 on average (every score negative) and ten times wider than the dot products
-    // within
-    // a cluster: the graph must neither drop negative scores nor lose either ranking. One build
-    // thread, so
-    // the graph, and the recall, are the same on every run
+    // within a cluster: the graph must neither drop negative scores nor lose either ranking. One
+    // build thread, so the graph, and the recall, are the same on every run
     Random random = new Random(13);
     Map<String, ItemVector> items = withBiases(vectors(random, 5000, true, 1), random, -3.0, 0.3);
     GraphIndexOptions shipped =
