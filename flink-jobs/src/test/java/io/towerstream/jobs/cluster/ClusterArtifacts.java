@@ -60,14 +60,28 @@ record ClusterArtifacts(Path jobJar, List<String> testClasspath) {
     return out;
   }
 
-  /** The libraries plus the embedded broker's module, for a broker process. */
+  /**
+   * The libraries plus the embedded broker's module and the options module its main reads its
+   * arguments with, for a broker process.
+   */
   List<String> brokerClasspath() {
     List<String> out = new ArrayList<>(clusterClasspath());
     for (String entry : testClasspath) {
-      if (entry.contains("kafka-embedded")) {
+      if (isModule(entry, "kafka-embedded") || isModule(entry, "config")) {
         out.add(entry);
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a classpath entry is module {@code module} of this build: its classes folder in the
+   * reactor, or its jar.
+   */
+  private static boolean isModule(String entry, String module) {
+    return entry.contains(File.separator + module + File.separator + "target" + File.separator)
+        || entry.endsWith(
+            File.separator + module + File.separator + "target" + File.separator + "classes")
+        || Path.of(entry).getFileName().toString().startsWith("towerstream-" + module + "-");
   }
 }
