@@ -33,6 +33,10 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BASH_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
   private static final String RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
+  private static final Pattern SCHEDULING_LOG =
+      Pattern.compile(
+          ".*(?:[Ss]lot|TaskManager|TaskExecutor|switched from state|Exception|[Hh]eartbeat"
+              + "|[Rr]esource requirements).*");
 
   /**
    * What Flink's default config.yaml puts in env.java.opts.all for Java 17 and later, which its
@@ -58,6 +62,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
   private final Path confDir;
   private final Path logDir;
+  private final Path tmpDir;
   private final List<String> classpath;
   private final Map<String, String> env;
   private final int restPort;
@@ -71,6 +76,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       throws IOException {
     this.confDir = Files.createDirectories(workDir.resolve("conf"));
     this.logDir = Files.createDirectories(workDir.resolve("log"));
+    this.tmpDir = Files.createDirectories(workDir.resolve("tmp"));
     this.classpath = List.copyOf(classpath);
     this.env = Map.copyOf(env);
     this.restPort = freePort();
@@ -194,7 +200,51 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("job " + jobId + " not running within " + timeout + ": " + job);
+    throw new IllegalStateException(
+        "job "
+            + jobId
+            + " not running within "
+            + timeout
+            + ": "
+            + job
+            + "\n"
+            + schedulingDiagnostics());
+  }
+
+  /**
+   * What explains tasks that wait for slots: each TaskManager's slots as the REST API reports them,
+   * and the JobManager's last log lines about slots, TaskManagers and failures (the cluster's logs
+   * stay in the work directory, which a CI machine does not keep).
+   */
+  String schedulingDiagnostics() {
+    StringBuilder out = new StringBuilder("TaskManagers (id, slots, free):");
+    try {
+      for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
+        out.append(' ')
+            .append(tm.path("id").asText())
+            .append('/')
+            .append(tm.path("slotsNumber").asInt())
+            .append('/')
+            .append(tm.path("freeSlots").asInt());
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      out.append(" unavailable (").append(e.getMessage()).append(')');
+    }
+    out.append("\nprocesses alive:");
+    for (JvmProcess p : processes) {
+      out.append(' ').append(p.name()).append('=').append(p.isAlive());
+    }
+    List<String> relevant =
+        jobManager.linesMatching(SCHEDULING_LOG).stream().map(m -> m.group()).toList();
+    out.append("\nJobManager log about slots and failures (last ")
+        .append(Math.min(40, relevant.size()))
+        .append(" of ")
+        .append(relevant.size())
+        .append(" lines):\n")
+        .append(
+            String.join(
+                "\n", relevant.subList(Math.max(0, relevant.size() - 40), relevant.size())));
+    return out.toString();
   }
 
   /**
@@ -383,6 +433,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 "rest.bind-address: 127.0.0.1",
                 "rest.port: " + restPort,
                 "blob.server.port: " + freePort(),
+                // working directories and blob caches inside the work directory, removed with it
+                "io.tmp.dirs: " + tmpDir,
                 "parallelism.default: 1",
                 // the job jar's classes load child-first; Kafka's and ND4J's threads outlive a
                 // cancelled task briefly

@@ -135,7 +135,10 @@ class TwoTrainerKillITCase {
     return Map.of(
         "heartbeat.interval", "1000",
         "heartbeat.timeout", "10000",
-        "metrics.fetcher.update-interval", "1000");
+        "metrics.fetcher.update-interval", "1000",
+        // a slot request still open after this fails the job over and asks again, instead of
+        // waiting out the default five minutes
+        "slot.request.timeout", "45000");
   }
 
   /**
