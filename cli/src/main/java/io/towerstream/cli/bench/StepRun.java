@@ -1,8 +1,8 @@
 package io.towerstream.cli.bench;
 
+import io.towerstream.benchmarks.train.SgemmBenchmark;
+import io.towerstream.benchmarks.train.StepBenchmark;
 import io.towerstream.model.ModelConfig;
-import io.towerstream.model.bench.SgemmBenchmark;
-import io.towerstream.model.bench.StepBenchmark;
 
 /**
  * The training step alone, against the BLAS peak of the same process: the fraction of sgemm a step

@@ -1,4 +1,4 @@
-package io.towerstream.model.eval;
+package io.towerstream.benchmarks.quality;
 
 import io.towerstream.config.Binding;
 import io.towerstream.config.Option;

@@ -1,4 +1,4 @@
-package io.towerstream.model.bench;
+package io.towerstream.benchmarks.train;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

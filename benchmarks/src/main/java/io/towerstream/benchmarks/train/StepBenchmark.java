@@ -1,4 +1,4 @@
-package io.towerstream.model.bench;
+package io.towerstream.benchmarks.train;
 
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
@@ -16,8 +16,8 @@ import java.util.List;
  * {@code OMP_NUM_THREADS=1} (ND4J's two default OpenMP threads make small steps 2.5-3x slower on
  * few cores): {@code java -cp <model classpath> io.towerstream.model.bench.StepBenchmark [batch]
  * [dim] [negatives] [steps] [projection] [key=value …]}, the keys those of {@link
- * io.towerstream.model.eval.QualityHarness#configure} and {@code users=N}, the stream's users
- * (default 100,000: most have no earlier click, so whatever works on the history, such as the
+ * io.towerstream.benchmarks.quality.QualityHarness#configure} and {@code users=N}, the stream's
+ * users (default 100,000: most have no earlier click, so whatever works on the history, such as the
  * item–item views, costs more with fewer users).
  */
 public final class StepBenchmark {
@@ -135,7 +135,7 @@ public final class StepBenchmark {
       if (kv[0].equals("users")) {
         users = Integer.parseInt(kv[1]);
       } else {
-        io.towerstream.model.eval.QualityHarness.configure(b, kv[0], kv[1]);
+        io.towerstream.benchmarks.quality.QualityHarness.configure(b, kv[0], kv[1]);
       }
     }
     System.out.println(

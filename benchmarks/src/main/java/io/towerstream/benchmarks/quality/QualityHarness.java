@@ -1,4 +1,4 @@
-package io.towerstream.model.eval;
+package io.towerstream.benchmarks.quality;
 
 import io.towerstream.config.OptionValues;
 import io.towerstream.model.Interaction;
@@ -7,6 +7,15 @@ import io.towerstream.model.OnlineModel;
 import io.towerstream.model.data.ClickFileFormat;
 import io.towerstream.model.data.ClickFileReader;
 import io.towerstream.model.data.ItemCatalogueReader;
+import io.towerstream.model.eval.Baselines;
+import io.towerstream.model.eval.FeatureOverlapScorer;
+import io.towerstream.model.eval.ModelScorer;
+import io.towerstream.model.eval.NextClickPeers;
+import io.towerstream.model.eval.NextClickRun;
+import io.towerstream.model.eval.PrequentialEvaluator;
+import io.towerstream.model.eval.RandomScorer;
+import io.towerstream.model.eval.RankingMetrics;
+import io.towerstream.model.eval.TemporalSplit;
 import io.towerstream.model.monitor.CollapseMetrics;
 import io.towerstream.model.monitor.CollapseMonitor;
 import io.towerstream.model.prior.PriorWeightTuner;

@@ -1,4 +1,4 @@
-package io.towerstream.model.eval;
+package io.towerstream.benchmarks.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
