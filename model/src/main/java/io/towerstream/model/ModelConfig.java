@@ -1,6 +1,8 @@
 package io.towerstream.model;
 
+import io.towerstream.model.history.HistorySettings;
 import io.towerstream.model.prior.PriorWeightTuner;
+import io.towerstream.model.settings.SettingChecks;
 import java.io.Serializable;
 
 /**
@@ -59,7 +61,7 @@ public record ModelConfig(
     implements Serializable {
 
   /** The longest history a user tower pools. */
-  public static final int MAX_HISTORY_LENGTH = 10_000;
+  public static final int MAX_HISTORY_LENGTH = HistorySettings.MAX_LENGTH;
 
   /**
    * The training loss; see the model README's loss section. Option values are the names in kebab
@@ -182,11 +184,8 @@ public record ModelConfig(
         "model.max-rows-per-table",
         maxRowsPerTable,
         "at least the batch size");
-    require(
-        historyLength >= 0 && historyLength <= MAX_HISTORY_LENGTH,
-        "model.history.length",
-        historyLength,
-        "between 0 (id-only user tower) and 10000");
+    new HistorySettings(
+        historyLength, historyRecencyDecay, historyIdWeight, historyRecencyLearningRate);
     require(
         priorWeight >= 0 && priorWeight <= 100,
         "model.prior.weight",
@@ -264,21 +263,6 @@ public record ModelConfig(
         "model.loss.dino.momentum",
         dinoMomentum,
         "in [0, 1)");
-    require(
-        historyRecencyDecay > 0 && historyRecencyDecay <= 1,
-        "model.history.recency-decay",
-        historyRecencyDecay,
-        "in (0, 1] (1 = the plain mean)");
-    require(
-        historyRecencyLearningRate >= 0 && historyRecencyLearningRate <= 1,
-        "model.history.recency-learning-rate",
-        historyRecencyLearningRate,
-        "in [0, 1] (0 = the weights stay fixed)");
-    require(
-        historyIdWeight > 0 && historyIdWeight <= 1,
-        "model.history.id-weight",
-        historyIdWeight,
-        "in (0, 1]");
     require(
         itemPairsWeight >= 0 && itemPairsWeight <= 10,
         "model.item-pairs.weight",
@@ -444,10 +428,14 @@ public record ModelConfig(
         itemFeatureTokens, itemFeatureBucketWidths);
   }
 
+  /** The user tower's history settings, checked already by this config's constructor. */
+  public HistorySettings history() {
+    return new HistorySettings(
+        historyLength, historyRecencyDecay, historyIdWeight, historyRecencyLearningRate);
+  }
+
   private static void require(boolean ok, String option, Object value, String expectation) {
-    if (!ok) {
-      throw new IllegalArgumentException(option + " must be " + expectation + ", was " + value);
-    }
+    SettingChecks.require(ok, option, value, expectation);
   }
 
   /** Builder with the shipped defaults. */

@@ -1,6 +1,6 @@
 package io.towerstream.model.twotower;
 
-import io.towerstream.model.ModelConfig;
+import io.towerstream.model.history.HistorySettings;
 import io.towerstream.model.history.RecencyWeights;
 import io.towerstream.model.optim.Adam;
 import io.towerstream.model.snapshot.SnapshotReader;
@@ -28,19 +28,17 @@ final class LearnedRecency {
   private Adam adam;
   private RecencyWeights weights;
 
-  private LearnedRecency(ModelConfig c) {
-    this.idWeight = (float) c.historyIdWeight();
-    this.learningRate = (float) c.historyRecencyLearningRate();
-    this.logits = RecencyWeights.logitsOf(c.historyLength(), c.historyRecencyDecay());
+  private LearnedRecency(HistorySettings h) {
+    this.idWeight = (float) h.idWeight();
+    this.learningRate = (float) h.recencyLearningRate();
+    this.logits = RecencyWeights.logitsOf(h.length(), h.recencyDecay());
     this.adam = new Adam(logits.length);
     settle();
   }
 
-  /** Learned weights for {@code c}, or null when they are fixed (rate 0, or no history). */
-  static LearnedRecency of(ModelConfig c) {
-    return c.historyRecencyLearningRate() > 0 && c.historyLength() > 0
-        ? new LearnedRecency(c)
-        : null;
+  /** Learned weights for {@code h}, or null when they are fixed (rate 0, or no history). */
+  static LearnedRecency of(HistorySettings h) {
+    return h.learnsRecency() ? new LearnedRecency(h) : null;
   }
 
   /** The current weights; immutable, replaced by each change. */
@@ -95,16 +93,16 @@ final class LearnedRecency {
   }
 
   /**
-   * Reads what {@link #writeTo} wrote. Null when {@code c} does not learn the weights; fresh from
-   * {@code c} when its history length differs from the snapshot's (the ages no longer match).
+   * Reads what {@link #writeTo} wrote. Null when {@code h} does not learn the weights; fresh from
+   * {@code h} when its history length differs from the snapshot's (the ages no longer match).
    */
-  static LearnedRecency readFrom(SnapshotReader in, ModelConfig c) {
+  static LearnedRecency readFrom(SnapshotReader in, HistorySettings h) {
     int ages = in.readInt();
-    SnapshotReader.check(ages > 0 && ages <= ModelConfig.MAX_HISTORY_LENGTH, "bad recency ages");
+    SnapshotReader.check(ages > 0 && ages <= HistorySettings.MAX_LENGTH, "bad recency ages");
     float[] saved = new float[ages];
     in.readFloats(saved, 0, ages);
     Adam savedAdam = Adam.readFrom(in, ages);
-    LearnedRecency r = of(c);
+    LearnedRecency r = of(h);
     if (r != null && ages == r.logits.length) {
       for (float v : saved) {
         SnapshotReader.check(Float.isFinite(v), "recency logit is not finite");

@@ -187,7 +187,7 @@ final class ModelState {
     this.prior = prior;
     this.biases = biases;
     this.scalars = extras.scalars;
-    this.recencyLearner = LearnedRecency.of(config);
+    this.recencyLearner = LearnedRecency.of(config.history());
     this.fixedRecency =
         new RecencyWeights(
             config.historyLength(),
@@ -498,9 +498,10 @@ final class ModelState {
         replayRandom = savedRandom;
       }
     }
-    LearnedRecency recency = LearnedRecency.of(c);
+    LearnedRecency recency = LearnedRecency.of(c.history());
     if (in.formatVersion() >= 8 && in.readBoolean()) {
-      recency = LearnedRecency.readFrom(in, c); // null when learning was turned off at restore
+      recency =
+          LearnedRecency.readFrom(in, c.history()); // null when learning was turned off at restore
     }
     in.requireFullyRead();
     for (int item : reservoir.itemsByRecency()) {
