@@ -1,7 +1,12 @@
 package io.towerstream.model;
 
+import io.towerstream.model.features.FeatureTokens;
+import io.towerstream.model.features.ItemFeatureSettings;
+import io.towerstream.model.history.AugmentSettings;
 import io.towerstream.model.history.HistorySettings;
-import io.towerstream.model.prior.PriorWeightTuner;
+import io.towerstream.model.loss.ItemPairSettings;
+import io.towerstream.model.prior.PriorSettings;
+import io.towerstream.model.sampling.NegativeSettings;
 import io.towerstream.model.settings.SettingChecks;
 import java.io.Serializable;
 
@@ -159,24 +164,8 @@ public record ModelConfig(
         "model.tower.mlp-hidden",
         towerMlpHidden,
         "between 0 (no MLP) and 4096");
-    require(reservoirCapacity >= 0, "model.reservoir.capacity", reservoirCapacity, "non-negative");
-    require(
-        reservoirNegatives >= 0, "model.reservoir.negatives", reservoirNegatives, "non-negative");
-    require(
-        reservoirNegatives == 0 || reservoirCapacity > 0,
-        "model.reservoir.capacity",
-        reservoirCapacity,
-        "positive when reservoir negatives are drawn");
-    require(
-        reservoirAlpha >= 0 && reservoirAlpha <= 1,
-        "model.reservoir.alpha",
-        reservoirAlpha,
-        "in [0, 1] (0 = uniform over items, 1 = popularity-proportional)");
-    require(
-        frequencyDecay > 0 && frequencyDecay <= 1,
-        "model.frequency.decay",
-        frequencyDecay,
-        "in (0, 1]");
+    new NegativeSettings(
+        reservoirCapacity, reservoirNegatives, reservoirAlpha, frequencyDecay, logQCorrection);
     require(gradientClipNorm > 0, "model.gradient-clip-norm", gradientClipNorm, "positive");
     require(initScale > 0, "model.init-scale", initScale, "positive");
     require(
@@ -186,29 +175,7 @@ public record ModelConfig(
         "at least the batch size");
     new HistorySettings(
         historyLength, historyRecencyDecay, historyIdWeight, historyRecencyLearningRate);
-    require(
-        priorWeight >= 0 && priorWeight <= 100,
-        "model.prior.weight",
-        priorWeight,
-        "in [0, 100] (0 = off)");
-    require(
-        priorHalfLifeEvents >= 1,
-        "model.prior.half-life-events",
-        priorHalfLifeEvents,
-        "at least 1");
-    require(
-        priorTuningInterval >= 0 && priorTuningInterval <= 1_000_000,
-        "model.prior.tuning-interval",
-        priorTuningInterval,
-        "between 0 (weight fixed) and 1000000 batches");
-    require(
-        priorTuningInterval == 0
-            || priorWeight <= PriorWeightTuner.GRID[PriorWeightTuner.GRID.length - 1],
-        "model.prior.weight",
-        priorWeight,
-        "at most "
-            + PriorWeightTuner.GRID[PriorWeightTuner.GRID.length - 1]
-            + " when it is tuned (the largest weight tried)");
+    new PriorSettings(itemBias, priorWeight, priorHalfLifeEvents, priorTuningInterval);
     require(loss != null, "model.loss", loss, "one of infonce, symmetric-infonce, siglip");
     require(
         hardNegativeBeta >= 0 && hardNegativeBeta <= 100,
@@ -263,21 +230,8 @@ public record ModelConfig(
         "model.loss.dino.momentum",
         dinoMomentum,
         "in [0, 1)");
-    require(
-        itemPairsWeight >= 0 && itemPairsWeight <= 10,
-        "model.item-pairs.weight",
-        itemPairsWeight,
-        "in [0, 10] (0 = off)");
-    require(
-        itemPairsTemperature > 0 && itemPairsTemperature <= 10,
-        "model.item-pairs.temperature",
-        itemPairsTemperature,
-        "in (0, 10]");
-    require(
-        itemPairsWindow >= 1 && itemPairsWindow <= MAX_HISTORY_LENGTH,
-        "model.item-pairs.window",
-        itemPairsWindow,
-        "between 1 (the latest earlier click) and " + MAX_HISTORY_LENGTH);
+    new ItemPairSettings(
+        itemPairsWeight, itemPairsTemperature, itemPairsWindow, MAX_HISTORY_LENGTH);
     require(
         replayRatio >= 0 && replayRatio <= 16,
         "model.replay.ratio",
@@ -288,23 +242,7 @@ public record ModelConfig(
         "model.replay.capacity",
         replayCapacity,
         "between 1 and 10000000 events");
-    require(
-        itemFeatureTokens >= 0 && itemFeatureTokens <= 1024,
-        "model.item-features.max-tokens",
-        itemFeatureTokens,
-        "between 0 (side features off) and 1024");
-    require(
-        itemFeatureBucketWidths != null,
-        "model.item-features.bucket-widths",
-        itemFeatureBucketWidths,
-        "set (empty for none)");
-    require(
-        itemFeatureIdDropout >= 0 && itemFeatureIdDropout < 1,
-        "model.item-features.id-dropout",
-        itemFeatureIdDropout,
-        "in [0, 1)");
-    new io.towerstream.model.features.FeatureTokens(
-        itemFeatureTokens, itemFeatureBucketWidths); // fails fast, naming the option
+    new ItemFeatureSettings(itemFeatureTokens, itemFeatureBucketWidths, itemFeatureIdDropout);
     require(
         !learnedTemperature
             || (temperature >= MIN_LEARNED_TEMPERATURE && temperature <= MAX_LEARNED_TEMPERATURE),
@@ -334,26 +272,12 @@ public record ModelConfig(
         "0 or at least the batch size, so a batch's own rows never expire");
     require(
         tableOptimizer != null, "model.table.optimizer", tableOptimizer, "one of adagrad, adam");
-    require(
-        augmentViews >= 0 && augmentViews <= 8,
-        "model.augment.views",
-        augmentViews,
-        "between 0 (off) and 8");
+    new AugmentSettings(augmentViews, augmentMaskProbability, augmentCropFraction);
     require(
         augmentViews == 0 || historyLength > 0,
         "model.augment.views",
         augmentViews,
         "0 when model.history.length is 0: the views are views of the history");
-    require(
-        augmentMaskProbability >= 0 && augmentMaskProbability < 1,
-        "model.augment.mask-probability",
-        augmentMaskProbability,
-        "in [0, 1)");
-    require(
-        augmentCropFraction > 0 && augmentCropFraction <= 1,
-        "model.augment.crop-fraction",
-        augmentCropFraction,
-        "in (0, 1] (1 = no crop)");
   }
 
   /** The lower clamp of a learned temperature: CLIP caps the logit scale 1/τ at 100. */
@@ -423,9 +347,36 @@ public record ModelConfig(
   }
 
   /** How this config turns an item's side features into the tokens its item tower pools. */
-  public io.towerstream.model.features.FeatureTokens featureTokens() {
-    return new io.towerstream.model.features.FeatureTokens(
-        itemFeatureTokens, itemFeatureBucketWidths);
+  public FeatureTokens featureTokens() {
+    return itemFeatures().tokens();
+  }
+
+  /** Where a step's extra negatives come from and how log-Q corrects them. */
+  public NegativeSettings negatives() {
+    return new NegativeSettings(
+        reservoirCapacity, reservoirNegatives, reservoirAlpha, frequencyDecay, logQCorrection);
+  }
+
+  /** The learned item bias and the popularity prior. */
+  public PriorSettings prior() {
+    return new PriorSettings(itemBias, priorWeight, priorHalfLifeEvents, priorTuningInterval);
+  }
+
+  /** How the item tower reads side features. */
+  public ItemFeatureSettings itemFeatures() {
+    return new ItemFeatureSettings(
+        itemFeatureTokens, itemFeatureBucketWidths, itemFeatureIdDropout);
+  }
+
+  /** The item–item views. */
+  public ItemPairSettings itemPairs() {
+    return new ItemPairSettings(
+        itemPairsWeight, itemPairsTemperature, itemPairsWindow, MAX_HISTORY_LENGTH);
+  }
+
+  /** Augmented views of the history. */
+  public AugmentSettings augment() {
+    return new AugmentSettings(augmentViews, augmentMaskProbability, augmentCropFraction);
   }
 
   /** The user tower's history settings, checked already by this config's constructor. */

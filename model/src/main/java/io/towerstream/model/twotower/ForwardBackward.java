@@ -381,8 +381,8 @@ final class ForwardBackward {
           columns - rows,
           weights,
           keys,
-          c.itemPairsTemperature(),
-          c.itemPairsWeight());
+          c.itemPairs().temperature(),
+          c.itemPairs().weight());
     }
   }
 

@@ -3,6 +3,7 @@ package io.towerstream.model.twotower;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.StepResult;
+import io.towerstream.model.history.AugmentSettings;
 import io.towerstream.model.optim.GradientClipper;
 import io.towerstream.model.optim.RowGradientSum;
 import io.towerstream.model.optim.RowOptimizer;
@@ -71,11 +72,12 @@ final class TrainingStep {
     this.clipper = new GradientClipper(c.gradientClipNorm());
     this.histories =
         new HistoryPlanner(state.users, state.items, state.histories, c.historyLength());
+    AugmentSettings augment = c.augment();
     this.views =
-        c.augmentViews() == 0
+        augment.views() == 0
             ? null
             : new HistoryPlanner.Views(
-                c.augmentViews(), c.augmentMaskProbability(), c.augmentCropFraction());
+                augment.views(), augment.maskProbability(), augment.cropFraction());
     this.admission = new AdmissionGate(state);
     this.forwardBackward = new ForwardBackward(state, users, items, pooled);
     this.negatives = new int[c.reservoirNegatives()];
@@ -176,8 +178,8 @@ final class TrainingStep {
     }
     // Replayed rows' histories hold clicks made after them: no "earlier click" to pair with.
     ItemPairs pairs =
-        c.itemPairsWeight() > 0 && !replay
-            ? ItemPairs.plan(events, items, pooled, poolOffsets, c.itemPairsWindow())
+        c.itemPairs().enabled() && !replay
+            ? ItemPairs.plan(events, items, pooled, poolOffsets, c.itemPairs().window())
             : ItemPairs.NONE;
     // Prior for first-seen items, assuming a uniform catalogue: a batch holds B of the table's
     // items, so an average item occurs once every items/B steps.

@@ -1,0 +1,93 @@
+package io.towerstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.towerstream.model.features.ItemFeatureSettings;
+import io.towerstream.model.history.AugmentSettings;
+import io.towerstream.model.loss.ItemPairSettings;
+import io.towerstream.model.prior.PriorSettings;
+import io.towerstream.model.sampling.NegativeSettings;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-concern settings records: each checks its own values, and a ModelConfig hands out its.
+ */
+class ModelConfigSettingsTest {
+  private static final ModelConfig DEFAULTS = ModelConfig.defaults();
+
+  @Test
+  void aConfigHandsOutItsOwnValuesPerConcern() {
+    ModelConfig c =
+        ModelConfig.builder()
+            .reservoirNegatives(64)
+            .priorWeight(0.5f)
+            .itemPairsWindow(3)
+            .itemFeatureTokens(16)
+            .augmentViews(2)
+            .build();
+    assertThat(c.negatives().reservoirNegatives()).isEqualTo(64);
+    assertThat(c.negatives().reservoirCapacity()).isEqualTo(c.reservoirCapacity());
+    assertThat(c.prior().weight()).isEqualTo(0.5f);
+    assertThat(c.prior().tuned()).isEqualTo(c.priorTuningInterval() > 0);
+    assertThat(c.itemPairs().window()).isEqualTo(3);
+    assertThat(c.itemPairs().enabled()).isEqualTo(c.itemPairsWeight() > 0);
+    assertThat(c.itemFeatures().maxTokens()).isEqualTo(16);
+    assertThat(c.augment().views()).isEqualTo(2);
+    assertThat(c.featureTokens()).isNotNull();
+  }
+
+  @Test
+  void negativesNameTheirOptions() {
+    assertThatThrownBy(() -> new NegativeSettings(0, 8, 0.5, 0.01, true))
+        .hasMessage(
+            "model.reservoir.capacity must be positive when reservoir negatives are drawn, was 0");
+    assertThatThrownBy(() -> new NegativeSettings(10, 8, 1.5, 0.01, true))
+        .hasMessageStartingWith("model.reservoir.alpha must be in [0, 1]");
+    assertThatThrownBy(() -> new NegativeSettings(10, 8, 0.5, 0, true))
+        .hasMessageStartingWith("model.frequency.decay must be in (0, 1]");
+  }
+
+  @Test
+  void thePriorNamesItsOptions() {
+    assertThatThrownBy(() -> new PriorSettings(true, 101, 1000, 0))
+        .hasMessageStartingWith("model.prior.weight must be in [0, 100]");
+    assertThatThrownBy(() -> new PriorSettings(true, 50, 1000, 1))
+        .hasMessageStartingWith("model.prior.weight must be at most 8.0 when it is tuned");
+    assertThatThrownBy(() -> new PriorSettings(true, 0, 0.5, 1))
+        .hasMessageStartingWith("model.prior.half-life-events must be at least 1");
+  }
+
+  @Test
+  void itemPairsNameTheirOptions() {
+    assertThatThrownBy(() -> new ItemPairSettings(11, 0.2, 5, 10_000))
+        .hasMessageStartingWith("model.item-pairs.weight must be in [0, 10]");
+    assertThatThrownBy(() -> new ItemPairSettings(0.3, 0, 5, 10_000))
+        .hasMessageStartingWith("model.item-pairs.temperature must be in (0, 10]");
+    assertThatThrownBy(() -> new ItemPairSettings(0.3, 0.2, 0, 10_000))
+        .hasMessage(
+            "model.item-pairs.window must be between 1 (the latest earlier click) and 10000, was 0");
+  }
+
+  @Test
+  void itemFeaturesAndAugmentNameTheirOptions() {
+    assertThatThrownBy(() -> new ItemFeatureSettings(2000, "", 0))
+        .hasMessageStartingWith("model.item-features.max-tokens must be between 0");
+    assertThatThrownBy(() -> new ItemFeatureSettings(32, "", 1))
+        .hasMessageStartingWith("model.item-features.id-dropout must be in [0, 1)");
+    assertThatThrownBy(() -> new AugmentSettings(9, 0.2, 0.8))
+        .hasMessageStartingWith("model.augment.views must be between 0 (off) and 8");
+    assertThatThrownBy(() -> new AugmentSettings(1, 1, 0.8))
+        .hasMessageStartingWith("model.augment.mask-probability must be in [0, 1)");
+    assertThatThrownBy(() -> new AugmentSettings(1, 0.2, 0))
+        .hasMessageStartingWith("model.augment.crop-fraction must be in (0, 1]");
+  }
+
+  @Test
+  void theBuilderFailsThroughTheRecords() {
+    assertThatThrownBy(() -> DEFAULTS.toBuilder().reservoirAlpha(2).build())
+        .hasMessageStartingWith("model.reservoir.alpha must be in [0, 1]");
+    assertThatThrownBy(() -> DEFAULTS.toBuilder().itemPairsTemperature(0).build())
+        .hasMessageStartingWith("model.item-pairs.temperature must be in (0, 10]");
+  }
+}
