@@ -4,10 +4,13 @@ import io.towerstream.model.features.FeatureTokens;
 import io.towerstream.model.features.ItemFeatureSettings;
 import io.towerstream.model.history.AugmentSettings;
 import io.towerstream.model.history.HistorySettings;
+import io.towerstream.model.loss.DinoSettings;
 import io.towerstream.model.loss.ItemPairSettings;
+import io.towerstream.model.loss.QueueSettings;
 import io.towerstream.model.prior.PriorSettings;
 import io.towerstream.model.sampling.NegativeSettings;
 import io.towerstream.model.settings.SettingChecks;
+import io.towerstream.model.tower.TowerSettings;
 import java.io.Serializable;
 
 /**
@@ -154,20 +157,13 @@ public record ModelConfig(
   }
 
   public ModelConfig {
-    require(dim >= 2 && dim <= 4096, "model.dim", dim, "between 2 and 4096");
     require(batchSize >= 2, "model.batch-size", batchSize, "at least 2");
     require(temperature > 0 && temperature <= 10, "model.temperature", temperature, "in (0, 10]");
     require(learningRate > 0, "model.learning-rate", learningRate, "positive");
-    require(towerLearningRate > 0, "model.tower-learning-rate", towerLearningRate, "positive");
-    require(
-        towerMlpHidden >= 0 && towerMlpHidden <= 4096,
-        "model.tower.mlp-hidden",
-        towerMlpHidden,
-        "between 0 (no MLP) and 4096");
+    new TowerSettings(dim, towerProjection, towerMlpHidden, towerLearningRate, initScale);
     new NegativeSettings(
         reservoirCapacity, reservoirNegatives, reservoirAlpha, frequencyDecay, logQCorrection);
     require(gradientClipNorm > 0, "model.gradient-clip-norm", gradientClipNorm, "positive");
-    require(initScale > 0, "model.init-scale", initScale, "positive");
     require(
         maxRowsPerTable >= batchSize,
         "model.max-rows-per-table",
@@ -215,21 +211,7 @@ public record ModelConfig(
         itemBias,
         "false with the simsiam and dino losses: a negative-free loss has no logits for a bias"
             + " to shift");
-    require(
-        dinoPrototypes >= 2 && dinoPrototypes <= 65_536,
-        "model.loss.dino.prototypes",
-        dinoPrototypes,
-        "between 2 and 65536");
-    require(
-        dinoTeacherTemperature > 0 && dinoTeacherTemperature <= 1,
-        "model.loss.dino.teacher-temperature",
-        dinoTeacherTemperature,
-        "in (0, 1]");
-    require(
-        dinoMomentum >= 0 && dinoMomentum < 1,
-        "model.loss.dino.momentum",
-        dinoMomentum,
-        "in [0, 1)");
+    new DinoSettings(dinoPrototypes, dinoTeacherTemperature, dinoMomentum);
     new ItemPairSettings(
         itemPairsWeight, itemPairsTemperature, itemPairsWindow, MAX_HISTORY_LENGTH);
     require(
@@ -249,16 +231,7 @@ public record ModelConfig(
         "model.temperature",
         temperature,
         "in [" + MIN_LEARNED_TEMPERATURE + ", " + MAX_LEARNED_TEMPERATURE + "] when it is learned");
-    require(
-        queueSize >= 0 && queueSize <= 1_000_000,
-        "model.queue.size",
-        queueSize,
-        "between 0 (off) and 1000000");
-    require(
-        queueMomentum >= 0 && queueMomentum < 1,
-        "model.queue.momentum",
-        queueMomentum,
-        "in [0, 1)");
+    new QueueSettings(queueSize, queueMomentum);
     require(
         admissionMinCount >= 1 && admissionMinCount <= 1_000,
         "model.table.admission-min-count",
@@ -349,6 +322,21 @@ public record ModelConfig(
   /** How this config turns an item's side features into the tokens its item tower pools. */
   public FeatureTokens featureTokens() {
     return itemFeatures().tokens();
+  }
+
+  /** The towers' shape and how their dense weights learn. */
+  public TowerSettings towers() {
+    return new TowerSettings(dim, towerProjection, towerMlpHidden, towerLearningRate, initScale);
+  }
+
+  /** The momentum queue of earlier item vectors. */
+  public QueueSettings queue() {
+    return new QueueSettings(queueSize, queueMomentum);
+  }
+
+  /** The self-distillation loss's settings. */
+  public DinoSettings dino() {
+    return new DinoSettings(dinoPrototypes, dinoTeacherTemperature, dinoMomentum);
   }
 
   /** Where a step's extra negatives come from and how log-Q corrects them. */

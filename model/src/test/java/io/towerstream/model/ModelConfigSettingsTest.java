@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.towerstream.model.features.ItemFeatureSettings;
 import io.towerstream.model.history.AugmentSettings;
+import io.towerstream.model.loss.DinoSettings;
 import io.towerstream.model.loss.ItemPairSettings;
+import io.towerstream.model.loss.QueueSettings;
 import io.towerstream.model.prior.PriorSettings;
 import io.towerstream.model.sampling.NegativeSettings;
+import io.towerstream.model.tower.TowerSettings;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,6 +84,32 @@ class ModelConfigSettingsTest {
         .hasMessageStartingWith("model.augment.mask-probability must be in [0, 1)");
     assertThatThrownBy(() -> new AugmentSettings(1, 0.2, 0))
         .hasMessageStartingWith("model.augment.crop-fraction must be in (0, 1]");
+  }
+
+  @Test
+  void towersQueueAndDistillationNameTheirOptions() {
+    assertThatThrownBy(() -> new TowerSettings(1, false, 0, 0.001f, 0.01f))
+        .hasMessage("model.dim must be between 2 and 4096, was 1");
+    assertThatThrownBy(() -> new TowerSettings(64, false, 5000, 0.001f, 0.01f))
+        .hasMessageStartingWith("model.tower.mlp-hidden must be between 0 (no MLP) and 4096");
+    assertThatThrownBy(() -> new TowerSettings(64, false, 0, 0, 0.01f))
+        .hasMessageStartingWith("model.tower-learning-rate must be positive");
+    assertThatThrownBy(() -> new TowerSettings(64, false, 0, 0.001f, 0))
+        .hasMessageStartingWith("model.init-scale must be positive");
+    assertThatThrownBy(() -> new QueueSettings(-1, 0.99))
+        .hasMessageStartingWith("model.queue.size must be between 0 (off) and 1000000");
+    assertThatThrownBy(() -> new QueueSettings(16, 1))
+        .hasMessageStartingWith("model.queue.momentum must be in [0, 1)");
+    assertThatThrownBy(() -> new DinoSettings(1, 0.04, 0.996))
+        .hasMessageStartingWith("model.loss.dino.prototypes must be between 2 and 65536");
+    assertThatThrownBy(() -> new DinoSettings(256, 0, 0.996))
+        .hasMessageStartingWith("model.loss.dino.teacher-temperature must be in (0, 1]");
+    assertThatThrownBy(() -> new DinoSettings(256, 0.04, 1))
+        .hasMessageStartingWith("model.loss.dino.momentum must be in [0, 1)");
+    ModelConfig c = ModelConfig.builder().dim(32).queueSize(128).dinoPrototypes(64).build();
+    assertThat(c.towers().dim()).isEqualTo(32);
+    assertThat(c.queue().size()).isEqualTo(128);
+    assertThat(c.dino().prototypes()).isEqualTo(64);
   }
 
   @Test
