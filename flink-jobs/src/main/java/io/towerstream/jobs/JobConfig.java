@@ -13,6 +13,7 @@ import io.towerstream.jobs.sinks.SinkSettings;
 import io.towerstream.jobs.sources.SourceSettings;
 import io.towerstream.jobs.sources.StartingOffsets;
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.ModelConfigBuilder;
 import io.towerstream.model.ModelOptions;
 import io.towerstream.schemas.KafkaClientProperties;
 import io.towerstream.schemas.TopicProvisioner.TopicNames;
@@ -281,7 +282,7 @@ public final class JobConfig implements Serializable, SourceSettings, SinkSettin
                 bind(JobOptions.CHECKPOINT_DIR, Builder::checkpointDir, c -> c.checkpointDir),
                 bind(JobOptions.RESTART_ATTEMPTS, Builder::restartAttempts, c -> c.restartAttempts),
                 bind(JobOptions.RESTART_DELAY_MS, Builder::restartDelayMs, c -> c.restartDelayMs)));
-    for (Binding<ModelConfig.Builder, ModelConfig, ?> model : ModelOptions.BINDINGS) {
+    for (Binding<ModelConfigBuilder, ModelConfig, ?> model : ModelOptions.BINDINGS) {
       out.add(model.through(b -> b.model, c -> c.model));
     }
     return List.copyOf(out);
@@ -825,7 +826,7 @@ public final class JobConfig implements Serializable, SourceSettings, SinkSettin
         JobOptions.PREQUENTIAL_POPULARITY_WINDOW.defaultValue();
     private long prequentialFromTimeMs = JobOptions.PREQUENTIAL_FROM_TIME_MS.defaultValue();
     private long modelVersion = JobOptions.MODEL_VERSION.defaultValue();
-    private ModelConfig.Builder model = ModelConfig.builder();
+    private ModelConfigBuilder model = ModelConfig.builder();
     // the distributed mode's guarantee; the one-machine demo and benchmarks choose at-least-once
     // for freshness
     private DeliveryGuarantee delivery = JobOptions.DELIVERY.defaultValue();

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Every model hyper-parameter as an option, declared once: the training job takes them as {@code
  * --model.<name>}, the offline harness and the step benchmark as {@code key=value}. Defaults are
- * {@link ModelConfig#defaults()}'s, and {@link ModelConfig.Builder#build()} checks the values (its
+ * {@link ModelConfig#defaults()}'s, and {@link ModelConfigBuilder#build()} checks the values (its
  * messages start with the option's name).
  */
 public final class ModelOptions {
@@ -288,129 +288,122 @@ public final class ModelOptions {
           .doc("dino loss: momentum of the teacher's prototypes after each step.");
 
   /**
-   * Every model option tied to {@link ModelConfig.Builder} and {@link ModelConfig}, in the order of
+   * Every model option tied to {@link ModelConfigBuilder} and {@link ModelConfig}, in the order of
    * the docs.
    */
-  public static final List<Binding<ModelConfig.Builder, ModelConfig, ?>> BINDINGS =
+  public static final List<Binding<ModelConfigBuilder, ModelConfig, ?>> BINDINGS =
       List.of(
-          bind(DIM, ModelConfig.Builder::dim, ModelConfig::dim),
-          bind(BATCH_SIZE, ModelConfig.Builder::batchSize, ModelConfig::batchSize),
-          bind(TEMPERATURE, ModelConfig.Builder::temperature, ModelConfig::temperature),
-          bind(LEARNING_RATE, ModelConfig.Builder::learningRate, ModelConfig::learningRate),
+          bind(DIM, ModelConfigBuilder::dim, ModelConfig::dim),
+          bind(BATCH_SIZE, ModelConfigBuilder::batchSize, ModelConfig::batchSize),
+          bind(TEMPERATURE, ModelConfigBuilder::temperature, ModelConfig::temperature),
+          bind(LEARNING_RATE, ModelConfigBuilder::learningRate, ModelConfig::learningRate),
           bind(
               TOWER_LEARNING_RATE,
-              ModelConfig.Builder::towerLearningRate,
+              ModelConfigBuilder::towerLearningRate,
               ModelConfig::towerLearningRate),
-          bind(
-              TOWER_PROJECTION, ModelConfig.Builder::towerProjection, ModelConfig::towerProjection),
-          bind(TOWER_MLP_HIDDEN, ModelConfig.Builder::towerMlpHidden, ModelConfig::towerMlpHidden),
-          bind(LOG_Q, ModelConfig.Builder::logQCorrection, ModelConfig::logQCorrection),
+          bind(TOWER_PROJECTION, ModelConfigBuilder::towerProjection, ModelConfig::towerProjection),
+          bind(TOWER_MLP_HIDDEN, ModelConfigBuilder::towerMlpHidden, ModelConfig::towerMlpHidden),
+          bind(LOG_Q, ModelConfigBuilder::logQCorrection, ModelConfig::logQCorrection),
           bind(
               RESERVOIR_CAPACITY,
-              ModelConfig.Builder::reservoirCapacity,
+              ModelConfigBuilder::reservoirCapacity,
               ModelConfig::reservoirCapacity),
           bind(
               RESERVOIR_NEGATIVES,
-              ModelConfig.Builder::reservoirNegatives,
+              ModelConfigBuilder::reservoirNegatives,
               ModelConfig::reservoirNegatives),
-          bind(RESERVOIR_ALPHA, ModelConfig.Builder::reservoirAlpha, ModelConfig::reservoirAlpha),
-          bind(FREQUENCY_DECAY, ModelConfig.Builder::frequencyDecay, ModelConfig::frequencyDecay),
+          bind(RESERVOIR_ALPHA, ModelConfigBuilder::reservoirAlpha, ModelConfig::reservoirAlpha),
+          bind(FREQUENCY_DECAY, ModelConfigBuilder::frequencyDecay, ModelConfig::frequencyDecay),
           bind(
               GRADIENT_CLIP_NORM,
-              ModelConfig.Builder::gradientClipNorm,
+              ModelConfigBuilder::gradientClipNorm,
               ModelConfig::gradientClipNorm),
-          bind(INIT_SCALE, ModelConfig.Builder::initScale, ModelConfig::initScale),
+          bind(INIT_SCALE, ModelConfigBuilder::initScale, ModelConfig::initScale),
           bind(
               MAX_ROWS_PER_TABLE,
-              ModelConfig.Builder::maxRowsPerTable,
+              ModelConfigBuilder::maxRowsPerTable,
               ModelConfig::maxRowsPerTable),
-          bind(HISTORY_LENGTH, ModelConfig.Builder::historyLength, ModelConfig::historyLength),
+          bind(HISTORY_LENGTH, ModelConfigBuilder::historyLength, ModelConfig::historyLength),
           bind(
               HISTORY_RECENCY_DECAY,
-              ModelConfig.Builder::historyRecencyDecay,
+              ModelConfigBuilder::historyRecencyDecay,
               ModelConfig::historyRecencyDecay),
           bind(
               HISTORY_RECENCY_LEARNING_RATE,
-              ModelConfig.Builder::historyRecencyLearningRate,
+              ModelConfigBuilder::historyRecencyLearningRate,
               ModelConfig::historyRecencyLearningRate),
           bind(
               ITEM_FEATURES_MAX_TOKENS,
-              ModelConfig.Builder::itemFeatureTokens,
+              ModelConfigBuilder::itemFeatureTokens,
               ModelConfig::itemFeatureTokens),
           bind(
               ITEM_FEATURES_BUCKET_WIDTHS,
-              ModelConfig.Builder::itemFeatureBucketWidths,
+              ModelConfigBuilder::itemFeatureBucketWidths,
               ModelConfig::itemFeatureBucketWidths),
           bind(
               ITEM_FEATURES_ID_DROPOUT,
-              ModelConfig.Builder::itemFeatureIdDropout,
+              ModelConfigBuilder::itemFeatureIdDropout,
               ModelConfig::itemFeatureIdDropout),
           bind(
-              HISTORY_ID_WEIGHT,
-              ModelConfig.Builder::historyIdWeight,
-              ModelConfig::historyIdWeight),
-          bind(REPLAY_RATIO, ModelConfig.Builder::replayRatio, ModelConfig::replayRatio),
-          bind(REPLAY_CAPACITY, ModelConfig.Builder::replayCapacity, ModelConfig::replayCapacity),
+              HISTORY_ID_WEIGHT, ModelConfigBuilder::historyIdWeight, ModelConfig::historyIdWeight),
+          bind(REPLAY_RATIO, ModelConfigBuilder::replayRatio, ModelConfig::replayRatio),
+          bind(REPLAY_CAPACITY, ModelConfigBuilder::replayCapacity, ModelConfig::replayCapacity),
           bind(
-              ITEM_PAIRS_WEIGHT,
-              ModelConfig.Builder::itemPairsWeight,
-              ModelConfig::itemPairsWeight),
+              ITEM_PAIRS_WEIGHT, ModelConfigBuilder::itemPairsWeight, ModelConfig::itemPairsWeight),
           bind(
               ITEM_PAIRS_TEMPERATURE,
-              ModelConfig.Builder::itemPairsTemperature,
+              ModelConfigBuilder::itemPairsTemperature,
               ModelConfig::itemPairsTemperature),
           bind(
-              ITEM_PAIRS_WINDOW,
-              ModelConfig.Builder::itemPairsWindow,
-              ModelConfig::itemPairsWindow),
-          bind(ITEM_BIAS, ModelConfig.Builder::itemBias, ModelConfig::itemBias),
-          bind(PRIOR_WEIGHT, ModelConfig.Builder::priorWeight, ModelConfig::priorWeight),
+              ITEM_PAIRS_WINDOW, ModelConfigBuilder::itemPairsWindow, ModelConfig::itemPairsWindow),
+          bind(ITEM_BIAS, ModelConfigBuilder::itemBias, ModelConfig::itemBias),
+          bind(PRIOR_WEIGHT, ModelConfigBuilder::priorWeight, ModelConfig::priorWeight),
           bind(
               PRIOR_HALF_LIFE_EVENTS,
-              ModelConfig.Builder::priorHalfLifeEvents,
+              ModelConfigBuilder::priorHalfLifeEvents,
               ModelConfig::priorHalfLifeEvents),
           bind(
               PRIOR_TUNING_INTERVAL,
-              ModelConfig.Builder::priorTuningInterval,
+              ModelConfigBuilder::priorTuningInterval,
               ModelConfig::priorTuningInterval),
-          bind(SEED, ModelConfig.Builder::seed, ModelConfig::seed),
-          bind(LOSS, ModelConfig.Builder::loss, ModelConfig::loss),
+          bind(SEED, ModelConfigBuilder::seed, ModelConfig::seed),
+          bind(LOSS, ModelConfigBuilder::loss, ModelConfig::loss),
           bind(
               LOSS_HARD_NEGATIVE_BETA,
-              ModelConfig.Builder::hardNegativeBeta,
+              ModelConfigBuilder::hardNegativeBeta,
               ModelConfig::hardNegativeBeta),
-          bind(LOSS_POSITIVE_PRIOR, ModelConfig.Builder::positivePrior, ModelConfig::positivePrior),
-          bind(LOSS_MARGIN, ModelConfig.Builder::tripletMargin, ModelConfig::tripletMargin),
+          bind(LOSS_POSITIVE_PRIOR, ModelConfigBuilder::positivePrior, ModelConfig::positivePrior),
+          bind(LOSS_MARGIN, ModelConfigBuilder::tripletMargin, ModelConfig::tripletMargin),
           bind(
               TEMPERATURE_LEARNED,
-              ModelConfig.Builder::learnedTemperature,
+              ModelConfigBuilder::learnedTemperature,
               ModelConfig::learnedTemperature),
-          bind(QUEUE_SIZE, ModelConfig.Builder::queueSize, ModelConfig::queueSize),
-          bind(QUEUE_MOMENTUM, ModelConfig.Builder::queueMomentum, ModelConfig::queueMomentum),
+          bind(QUEUE_SIZE, ModelConfigBuilder::queueSize, ModelConfig::queueSize),
+          bind(QUEUE_MOMENTUM, ModelConfigBuilder::queueMomentum, ModelConfig::queueMomentum),
           bind(
               TABLE_ADMISSION_MIN_COUNT,
-              ModelConfig.Builder::admissionMinCount,
+              ModelConfigBuilder::admissionMinCount,
               ModelConfig::admissionMinCount),
-          bind(TABLE_TTL_EVENTS, ModelConfig.Builder::rowTtlEvents, ModelConfig::rowTtlEvents),
-          bind(TABLE_OPTIMIZER, ModelConfig.Builder::tableOptimizer, ModelConfig::tableOptimizer),
-          bind(AUGMENT_VIEWS, ModelConfig.Builder::augmentViews, ModelConfig::augmentViews),
+          bind(TABLE_TTL_EVENTS, ModelConfigBuilder::rowTtlEvents, ModelConfig::rowTtlEvents),
+          bind(TABLE_OPTIMIZER, ModelConfigBuilder::tableOptimizer, ModelConfig::tableOptimizer),
+          bind(AUGMENT_VIEWS, ModelConfigBuilder::augmentViews, ModelConfig::augmentViews),
           bind(
               AUGMENT_MASK_PROBABILITY,
-              ModelConfig.Builder::augmentMaskProbability,
+              ModelConfigBuilder::augmentMaskProbability,
               ModelConfig::augmentMaskProbability),
           bind(
               AUGMENT_CROP_FRACTION,
-              ModelConfig.Builder::augmentCropFraction,
+              ModelConfigBuilder::augmentCropFraction,
               ModelConfig::augmentCropFraction),
           bind(
               LOSS_DINO_PROTOTYPES,
-              ModelConfig.Builder::dinoPrototypes,
+              ModelConfigBuilder::dinoPrototypes,
               ModelConfig::dinoPrototypes),
           bind(
               LOSS_DINO_TEACHER_TEMPERATURE,
-              ModelConfig.Builder::dinoTeacherTemperature,
+              ModelConfigBuilder::dinoTeacherTemperature,
               ModelConfig::dinoTeacherTemperature),
-          bind(LOSS_DINO_MOMENTUM, ModelConfig.Builder::dinoMomentum, ModelConfig::dinoMomentum));
+          bind(LOSS_DINO_MOMENTUM, ModelConfigBuilder::dinoMomentum, ModelConfig::dinoMomentum));
 
   private ModelOptions() {}
 }

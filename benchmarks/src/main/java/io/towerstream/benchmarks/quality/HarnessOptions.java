@@ -7,6 +7,7 @@ import io.towerstream.config.OptionSet;
 import io.towerstream.config.OptionValues;
 import io.towerstream.config.ValueType;
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.ModelConfigBuilder;
 import io.towerstream.model.ModelOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,9 +173,9 @@ final class HarnessOptions {
           Map.entry("itemPairsWindow", ModelOptions.ITEM_PAIRS_WINDOW));
 
   /** The model options, each also under its harness key. */
-  static final List<Binding<ModelConfig.Builder, ModelConfig, ?>> MODEL =
+  static final List<Binding<ModelConfigBuilder, ModelConfig, ?>> MODEL =
       ModelOptions.BINDINGS.stream()
-          .<Binding<ModelConfig.Builder, ModelConfig, ?>>map(HarnessOptions::withHarnessKey)
+          .<Binding<ModelConfigBuilder, ModelConfig, ?>>map(HarnessOptions::withHarnessKey)
           .toList();
 
   /** The model options only, for {@code StepBenchmark}. */
@@ -260,14 +261,14 @@ final class HarnessOptions {
   }
 
   /** A model config: the defaults with every model option given in {@code values}. */
-  static ModelConfig.Builder model(OptionValues values) {
-    ModelConfig.Builder b = ModelConfig.builder();
+  static ModelConfigBuilder model(OptionValues values) {
+    ModelConfigBuilder b = ModelConfig.builder();
     MODEL.forEach(binding -> binding.apply(values, b));
     return b;
   }
 
-  private static <T> Binding<ModelConfig.Builder, ModelConfig, T> withHarnessKey(
-      Binding<ModelConfig.Builder, ModelConfig, T> binding) {
+  private static <T> Binding<ModelConfigBuilder, ModelConfig, T> withHarnessKey(
+      Binding<ModelConfigBuilder, ModelConfig, T> binding) {
     String key =
         MODEL_KEYS.entrySet().stream()
             .filter(e -> e.getValue() == binding.option())

@@ -3,6 +3,7 @@ package io.towerstream.benchmarks.quality;
 import io.towerstream.config.OptionValues;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.ModelConfigBuilder;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.data.ClickFileFormat;
 import io.towerstream.model.data.ClickFileReader;
@@ -73,7 +74,7 @@ public final class QualityHarness {
     int maxTestUsers = o.get(HarnessOptions.MAX_TEST_USERS);
     double prequentialSample = o.get(HarnessOptions.PREQUENTIAL_SAMPLE);
     boolean csv = o.get(HarnessOptions.CSV);
-    ModelConfig.Builder b = HarnessOptions.model(o);
+    ModelConfigBuilder b = HarnessOptions.model(o);
     double split = o.get(HarnessOptions.SPLIT);
     int popWindow = o.get(HarnessOptions.POP_WINDOW);
     int epochs = o.get(HarnessOptions.EPOCHS);
@@ -398,7 +399,7 @@ public final class QualityHarness {
    *
    * @throws IllegalArgumentException naming the key, for an unknown key or a malformed value
    */
-  public static void configure(ModelConfig.Builder b, String key, String v) {
+  public static void configure(ModelConfigBuilder b, String key, String v) {
     OptionValues given = HarnessOptions.parse(HarnessOptions.MODEL_OPTIONS, List.of(key + "=" + v));
     HarnessOptions.MODEL.forEach(binding -> binding.apply(given, b));
   }

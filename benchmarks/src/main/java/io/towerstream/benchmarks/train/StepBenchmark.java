@@ -2,6 +2,7 @@ package io.towerstream.benchmarks.train;
 
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.ModelConfigBuilder;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import io.towerstream.model.twotower.TwoTowerModels;
@@ -123,7 +124,7 @@ public final class StepBenchmark {
     int negatives = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     int steps = args.length > 3 ? Integer.parseInt(args[3]) : 500;
     boolean projection = args.length > 4 && Boolean.parseBoolean(args[4]);
-    ModelConfig.Builder b =
+    ModelConfigBuilder b =
         ModelConfig.builder()
             .batchSize(batch)
             .dim(dim)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.towerstream.config.OptionValues;
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.ModelConfigBuilder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,7 @@ class HarnessOptionsTest {
 
   @Test
   void theStepBenchmarksOverridesGoThroughTheSameDeclarations() {
-    ModelConfig.Builder b = ModelConfig.builder();
+    ModelConfigBuilder b = ModelConfig.builder();
     QualityHarness.configure(b, "replayRatio", "0.5");
     QualityHarness.configure(b, "model.table.optimizer", "adam");
     assertThat(b.build().replayRatio()).isEqualTo(0.5);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.ModelConfig.Loss;
 import io.towerstream.model.ModelConfig.TableOptimizer;
+import io.towerstream.model.ModelConfigBuilder;
 import io.towerstream.model.OnlineModel;
 import io.towerstream.model.synthetic.PlantedClusterClicks;
 import java.util.List;
@@ -31,13 +32,13 @@ class TrainingOptionsLearningTest {
         option("lazy adam tables", b -> b.tableOptimizer(TableOptimizer.ADAM).learningRate(0.01f)));
   }
 
-  private static Arguments option(String name, UnaryOperator<ModelConfig.Builder> set) {
+  private static Arguments option(String name, UnaryOperator<ModelConfigBuilder> set) {
     return Arguments.of(name, set);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("options")
-  void learnsThePlantedClusters(String name, UnaryOperator<ModelConfig.Builder> set) {
+  void learnsThePlantedClusters(String name, UnaryOperator<ModelConfigBuilder> set) {
     PlantedClusterClicks clicks =
         PlantedClusterClicks.builder()
             .users(500)

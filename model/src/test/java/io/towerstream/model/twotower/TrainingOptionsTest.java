@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
+import io.towerstream.model.ModelConfigBuilder;
 import io.towerstream.model.ModelStats;
 import io.towerstream.model.StepResult;
 import io.towerstream.model.loss.SigmoidPairwiseLoss;
@@ -21,7 +22,7 @@ class TrainingOptionsTest {
    * Pinned to the learning rate and init scale these tests were written with, not the tuned
    * defaults.
    */
-  private static ModelConfig.Builder small() {
+  private static ModelConfigBuilder small() {
     return ModelConfig.builder()
         .dim(8)
         .batchSize(2)
