@@ -16,7 +16,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 /**
  * The training job's own options, each declared once with its default, checks and meaning; the
  * model's are {@link io.towerstream.model.ModelOptions}. {@link JobConfig} ties them to its builder
- * and reads them; {@link JobConfig.Builder#build()} checks every value by these declarations, so a
+ * and reads them; {@link JobConfigBuilder#build()} checks every value by these declarations, so a
  * configuration built in code is held to the same rules as one parsed from flags.
  *
  * <p>{@link #STATE_BACKEND}, {@link #CHECKPOINT_INTERVAL_MS}, {@link #RESTART_ATTEMPTS} and {@link

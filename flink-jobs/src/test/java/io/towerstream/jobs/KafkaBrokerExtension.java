@@ -40,7 +40,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
    * from the earliest offsets by one source subtask, at-least-once, publishing every 200 ms and
    * checkpointing every 500 ms, with a 16-dimensional model trained in batches of 32.
    */
-  public JobConfig.Builder smallJob(String prefix) {
+  public JobConfigBuilder smallJob(String prefix) {
     return JobConfig.builder()
         .bootstrapServers(bootstrapServers())
         .clicksTopic(prefix + ".clicks")
