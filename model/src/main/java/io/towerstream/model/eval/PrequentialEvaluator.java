@@ -45,6 +45,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * the cohort only. With a cost budget ({@link #withCostBudget}) the rate shrinks, never grows,
  * whenever scoring costs more than that share of the training time; the cohort then shrinks to a
  * subset of itself, so what was scored stays comparable. Not thread-safe.
+ *
+ * <p>Long for one reason: the scoring, the cohort and budget rules and the snapshot of all of it
+ * (metrics, counts, windows, seen items) are one state, which a restore must continue exactly; the
+ * metrics themselves live in {@link PrequentialMetrics}.
  */
 public final class PrequentialEvaluator {
   public static final String TOWERSTREAM = "towerstream";

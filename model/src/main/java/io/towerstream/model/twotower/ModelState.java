@@ -35,6 +35,10 @@ import io.towerstream.model.tower.Tower;
  * version 6 the side-feature token table and each item's tokens. A snapshot that ends before a part
  * (version 1, or version 2 written before the part existed) starts that part empty; one from before
  * version 3 starts tuning at the configured prior weight.
+ *
+ * <p>Long for one reason: it is the model's whole state and its snapshot, so every part it holds is
+ * created, written and read back here, in one order; splitting the snapshot's writer from its
+ * reader would let the two drift apart, which the format tests catch only after the fact.
  */
 final class ModelState {
   private static final long USER_INIT_SALT = 0x5553_4552_0000_0001L;

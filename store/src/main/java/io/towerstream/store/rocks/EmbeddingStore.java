@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * are then simply consumed again.
  *
  * <p>Thread-safe. Meant for one writer (the ingest thread) and any number of readers.
+ *
+ * <p>Long for one reason: it owns every RocksDB handle, and opening (read-write or read-only),
+ * reopening after a refused write, checkpointing and closing them are kept beside the reads and the
+ * one atomic write that use them, so that no path can leak or use a closed handle.
  */
 public final class EmbeddingStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddingStore.class);
