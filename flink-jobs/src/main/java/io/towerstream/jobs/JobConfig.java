@@ -44,9 +44,9 @@ import org.apache.flink.core.execution.CheckpointingMode;
  * which checks the values, and {@link #usage()} prints them. A bad value or an unknown option fails
  * with an {@link IllegalArgumentException} whose message names the option.
  *
- * <p>What is left here is long for one reason: an accessor for each of some forty settings, which
- * the sources, the trainer, the sinks and the CLI read, and the Flink settings derived from them
- * ({@link #flinkConfiguration()}).
+ * <p>Long for one reason: an accessor for each of some forty settings, which the sources, the
+ * trainer, the sinks and the CLI read, and the Flink settings derived from them ({@link
+ * #flinkConfiguration()}).
  */
 public final class JobConfig implements Serializable, SourceSettings, SinkSettings {
   private static final long serialVersionUID = 1L;

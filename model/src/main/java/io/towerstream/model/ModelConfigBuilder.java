@@ -9,8 +9,8 @@ import io.towerstream.model.ModelConfig.TableOptimizer;
  * default and why it was chosen; the option declarations ({@link ModelOptions}) bind to these
  * setters, and {@link #build()} checks every value through the settings records.
  *
- * <p>Its length is one setter per option (48) with the measurement behind each default; splitting
- * it by concern would split the one target the option declarations bind to.
+ * <p>Long for one reason: one setter per option (48), each with the measurement behind its default;
+ * splitting it by concern would split the one target the option declarations bind to.
  */
 public final class ModelConfigBuilder {
   private int dim = 128;
