@@ -313,14 +313,14 @@ public final class JobConfigBuilder {
     JobOptions.STATUS_TOPIC.validate(statusTopic);
     JobOptions.SYNC_TOPIC.validate(syncTopic);
     JobOptions.ITEM_FEATURES_TOPIC.validate(itemFeaturesTopic);
-    require(clicksFormat != null, InputOptions.CLICKS_FORMAT, null, "avro or json");
-    require(itemFeaturesFormat != null, InputOptions.ITEMS_FORMAT, null, "avro or json");
+    require(clicksFormat != null, JobOptions.CLICKS_FORMAT.name(), null, "avro or json");
+    require(itemFeaturesFormat != null, JobOptions.ITEMS_FORMAT.name(), null, "avro or json");
     JobOptions.CLICKS_USER_FIELD.validate(clicksUserField);
     JobOptions.CLICKS_ITEM_FIELD.validate(clicksItemField);
     JobOptions.CLICKS_TIME_FIELD.validate(clicksTimeField);
     require(
         clicksTimeFormat != null,
-        InputOptions.CLICKS_TIME_FORMAT,
+        JobOptions.CLICKS_TIME_FORMAT.name(),
         null,
         "epoch-millis, epoch-seconds or iso-8601");
     JobOptions.ITEMS_ITEM_FIELD.validate(itemsItemField);

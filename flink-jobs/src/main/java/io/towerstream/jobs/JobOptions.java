@@ -86,68 +86,90 @@ public final class JobOptions {
                   + "always read from the beginning.");
 
   public static final Option<ValueFormat> CLICKS_FORMAT =
-      Option.enumOption(InputOptions.CLICKS_FORMAT, ValueFormat.class)
-          .defaultValue(ValueFormat.parse(InputOptions.FORMAT_DEFAULT))
-          .doc(InputOptions.CLICKS_FORMAT_DOC);
+      Option.enumOption("clicks.format", ValueFormat.class)
+          .defaultValue(ValueFormat.parse("avro"))
+          .doc(
+              "avro | json: encoding of the clicks topic's values: towerstream's Avro ClickEvent, or one"
+                  + " JSON object per record whose fields the clicks.json.* options name (docs/clicks.md)."
+                  + " Both are validated by the same rules; a record that cannot be read goes to the"
+                  + " dead-letter topic with the reason.");
 
   public static final Option<String> CLICKS_USER_FIELD =
-      Option.stringOption(InputOptions.CLICKS_USER_FIELD)
+      Option.stringOption("clicks.json.user-field")
           .defaultValue(ClickJson.DEFAULTS.userField())
           .check(FIELD, A_FIELD)
-          .doc(InputOptions.CLICKS_USER_FIELD_DOC);
+          .doc(
+              "JSON clicks: the field of the user id, a string or an integer; a name, or a JSON Pointer"
+                  + " into nested objects such as /user/id (so for every *-field option).");
 
   public static final Option<String> CLICKS_ITEM_FIELD =
-      Option.stringOption(InputOptions.CLICKS_ITEM_FIELD)
+      Option.stringOption("clicks.json.item-field")
           .defaultValue(ClickJson.DEFAULTS.itemField())
           .check(FIELD, A_FIELD)
-          .doc(InputOptions.CLICKS_ITEM_FIELD_DOC);
+          .doc("JSON clicks: the field of the item id, a string or an integer.");
 
   public static final Option<String> CLICKS_TIME_FIELD =
-      Option.stringOption(InputOptions.CLICKS_TIME_FIELD)
+      Option.stringOption("clicks.json.time-field")
           .defaultValue(ClickJson.DEFAULTS.timeField())
           .check(FIELD, A_FIELD)
-          .doc(InputOptions.CLICKS_TIME_FIELD_DOC);
+          .doc(
+              "JSON clicks: the field of the event time, written as clicks.json.time-format says.");
 
   public static final Option<EventTimeFormat> CLICKS_TIME_FORMAT =
-      Option.enumOption(InputOptions.CLICKS_TIME_FORMAT, EventTimeFormat.class)
+      Option.enumOption("clicks.json.time-format", EventTimeFormat.class)
           .defaultValue(ClickJson.DEFAULTS.timeFormat())
-          .doc(InputOptions.CLICKS_TIME_FORMAT_DOC);
+          .doc(
+              "epoch-millis | epoch-seconds | iso-8601: how JSON clicks write the event time: an integer"
+                  + " of milliseconds, a number of seconds (a fraction is kept to the millisecond), or a"
+                  + " date-time string with an offset such as 2024-05-01T12:30:00Z. Stated, never guessed"
+                  + " from the value.");
 
   public static final Option<String> CLICKS_TYPE_FIELD =
-      Option.stringOption(InputOptions.CLICKS_TYPE_FIELD)
+      Option.stringOption("clicks.json.type-field")
           .defaultValue(ClickJson.DEFAULTS.typeField())
-          .doc(InputOptions.CLICKS_TYPE_FIELD_DOC);
+          .doc(
+              "JSON clicks: the field of the event type (click, view or purchase, in any case; absent or"
+                  + " null = click); empty = the records have none.");
 
   public static final Option<String> CLICKS_WEIGHT_FIELD =
-      Option.stringOption(InputOptions.CLICKS_WEIGHT_FIELD)
+      Option.stringOption("clicks.json.weight-field")
           .defaultValue(ClickJson.DEFAULTS.weightField())
-          .doc(InputOptions.CLICKS_WEIGHT_FIELD_DOC);
+          .doc(
+              "JSON clicks: the field of the weight, a number (absent or null = 1); empty = the records"
+                  + " have none.");
 
   public static final Option<ValueFormat> ITEMS_FORMAT =
-      Option.enumOption(InputOptions.ITEMS_FORMAT, ValueFormat.class)
-          .defaultValue(ValueFormat.parse(InputOptions.FORMAT_DEFAULT))
-          .doc(InputOptions.ITEMS_FORMAT_DOC);
+      Option.enumOption("item-features.format", ValueFormat.class)
+          .defaultValue(ValueFormat.parse("avro"))
+          .doc(
+              "avro | json: encoding of the item-features topic's values: Avro ItemFeatures, or one JSON"
+                  + " object per record whose fields the item-features.json.* options name.");
 
   public static final Option<String> ITEMS_ITEM_FIELD =
-      Option.stringOption(InputOptions.ITEMS_ITEM_FIELD)
+      Option.stringOption("item-features.json.item-field")
           .defaultValue(ItemFeaturesJson.DEFAULTS.itemField())
           .check(FIELD, A_FIELD)
-          .doc(InputOptions.ITEMS_ITEM_FIELD_DOC);
+          .doc(
+              "JSON item features: the field of the item id, a string or an integer (the record key must"
+                  + " equal it).");
 
   public static final Option<String> ITEMS_CATEGORIES_FIELD =
-      Option.stringOption(InputOptions.ITEMS_CATEGORIES_FIELD)
+      Option.stringOption("item-features.json.categories-field")
           .defaultValue(ItemFeaturesJson.DEFAULTS.categoriesField())
-          .doc(InputOptions.ITEMS_CATEGORIES_FIELD_DOC);
+          .doc(
+              "JSON item features: the field of the categories, an array of strings; empty = none.");
 
   public static final Option<String> ITEMS_TAGS_FIELD =
-      Option.stringOption(InputOptions.ITEMS_TAGS_FIELD)
+      Option.stringOption("item-features.json.tags-field")
           .defaultValue(ItemFeaturesJson.DEFAULTS.tagsField())
-          .doc(InputOptions.ITEMS_TAGS_FIELD_DOC);
+          .doc("JSON item features: the field of the tags, an array of strings; empty = none.");
 
   public static final Option<String> ITEMS_NUMERIC_FIELD =
-      Option.stringOption(InputOptions.ITEMS_NUMERIC_FIELD)
+      Option.stringOption("item-features.json.numeric-field")
           .defaultValue(ItemFeaturesJson.DEFAULTS.numericField())
-          .doc(InputOptions.ITEMS_NUMERIC_FIELD_DOC);
+          .doc(
+              "JSON item features: the field of the numeric features, an object of finite numbers by"
+                  + " name; empty = none.");
 
   public static final Option<String> GROUP_ID =
       Option.stringOption("group-id")
