@@ -115,6 +115,15 @@ public record ModelConfig(
       return ModelConfig.cliName(this);
     }
 
+    /** Whether the loss has a temperature to learn (the negative-free and margin ones do not). */
+    public boolean learnsTemperature() {
+      return this != TRIPLET
+          && this != ALIGNMENT
+          && this != BARLOW_TWINS
+          && this != SIMSIAM
+          && this != DINO;
+    }
+
     /** Parses a CLI name, failing with a message that names {@code model.loss}. */
     public static Loss parse(String v) {
       return parseEnum(values(), "model.loss", v);
@@ -158,8 +167,10 @@ public record ModelConfig(
 
   public ModelConfig {
     require(batchSize >= 2, "model.batch-size", batchSize, "at least 2");
-    require(temperature > 0 && temperature <= 10, "model.temperature", temperature, "in (0, 10]");
-    require(learningRate > 0, "model.learning-rate", learningRate, "positive");
+    new LossSettings(
+        loss, temperature, learnedTemperature, hardNegativeBeta, positivePrior, tripletMargin);
+    new TableSettings(
+        tableOptimizer, learningRate, maxRowsPerTable, admissionMinCount, rowTtlEvents);
     new TowerSettings(dim, towerProjection, towerMlpHidden, towerLearningRate, initScale);
     new NegativeSettings(
         reservoirCapacity, reservoirNegatives, reservoirAlpha, frequencyDecay, logQCorrection);
@@ -172,39 +183,6 @@ public record ModelConfig(
     new HistorySettings(
         historyLength, historyRecencyDecay, historyIdWeight, historyRecencyLearningRate);
     new PriorSettings(itemBias, priorWeight, priorHalfLifeEvents, priorTuningInterval);
-    require(loss != null, "model.loss", loss, "one of infonce, symmetric-infonce, siglip");
-    require(
-        hardNegativeBeta >= 0 && hardNegativeBeta <= 100,
-        "model.loss.hard-negative-beta",
-        hardNegativeBeta,
-        "in [0, 100] (0 = plain InfoNCE)");
-    require(
-        positivePrior >= 0 && positivePrior < 1,
-        "model.loss.positive-prior",
-        positivePrior,
-        "in [0, 1) (0 = plain InfoNCE)");
-    require(
-        (loss == Loss.INFONCE || loss == Loss.SYMMETRIC_INFONCE)
-            || (hardNegativeBeta == 0 && positivePrior == 0),
-        "model.loss",
-        loss,
-        "infonce or symmetric-infonce when hard-negative-beta or positive-prior is set");
-    require(
-        tripletMargin > 0 && tripletMargin <= 4,
-        "model.loss.margin",
-        tripletMargin,
-        "in (0, 4] (squared distance between unit vectors)");
-    require(
-        !learnedTemperature
-            || (loss != Loss.TRIPLET
-                && loss != Loss.ALIGNMENT
-                && loss != Loss.BARLOW_TWINS
-                && loss != Loss.SIMSIAM
-                && loss != Loss.DINO),
-        "model.temperature.learned",
-        learnedTemperature,
-        "false with the triplet, alignment, barlow-twins, simsiam and dino losses, which learn"
-            + " no temperature");
     require(
         (loss != Loss.SIMSIAM && loss != Loss.DINO) || !itemBias,
         "model.item-bias",
@@ -214,37 +192,14 @@ public record ModelConfig(
     new DinoSettings(dinoPrototypes, dinoTeacherTemperature, dinoMomentum);
     new ItemPairSettings(
         itemPairsWeight, itemPairsTemperature, itemPairsWindow, MAX_HISTORY_LENGTH);
-    require(
-        replayRatio >= 0 && replayRatio <= 16,
-        "model.replay.ratio",
-        replayRatio,
-        "in [0, 16] (0 = off)");
-    require(
-        replayCapacity >= 1 && replayCapacity <= 10_000_000,
-        "model.replay.capacity",
-        replayCapacity,
-        "between 1 and 10000000 events");
+    new ReplaySettings(replayRatio, replayCapacity);
     new ItemFeatureSettings(itemFeatureTokens, itemFeatureBucketWidths, itemFeatureIdDropout);
-    require(
-        !learnedTemperature
-            || (temperature >= MIN_LEARNED_TEMPERATURE && temperature <= MAX_LEARNED_TEMPERATURE),
-        "model.temperature",
-        temperature,
-        "in [" + MIN_LEARNED_TEMPERATURE + ", " + MAX_LEARNED_TEMPERATURE + "] when it is learned");
     new QueueSettings(queueSize, queueMomentum);
-    require(
-        admissionMinCount >= 1 && admissionMinCount <= 1_000,
-        "model.table.admission-min-count",
-        admissionMinCount,
-        "between 1 (admit on first sight) and 1000");
-    require(rowTtlEvents >= 0, "model.table.ttl-events", rowTtlEvents, "non-negative (0 = off)");
     require(
         rowTtlEvents == 0 || rowTtlEvents >= batchSize,
         "model.table.ttl-events",
         rowTtlEvents,
         "0 or at least the batch size, so a batch's own rows never expire");
-    require(
-        tableOptimizer != null, "model.table.optimizer", tableOptimizer, "one of adagrad, adam");
     new AugmentSettings(augmentViews, augmentMaskProbability, augmentCropFraction);
     require(
         augmentViews == 0 || historyLength > 0,
@@ -322,6 +277,23 @@ public record ModelConfig(
   /** How this config turns an item's side features into the tokens its item tower pools. */
   public FeatureTokens featureTokens() {
     return itemFeatures().tokens();
+  }
+
+  /** The loss and its temperature ({@link #loss()} is the loss alone). */
+  public LossSettings lossSettings() {
+    return new LossSettings(
+        loss, temperature, learnedTemperature, hardNegativeBeta, positivePrior, tripletMargin);
+  }
+
+  /** How the id tables' rows learn, how many they keep, admission and expiry. */
+  public TableSettings tables() {
+    return new TableSettings(
+        tableOptimizer, learningRate, maxRowsPerTable, admissionMinCount, rowTtlEvents);
+  }
+
+  /** Experience replay. */
+  public ReplaySettings replay() {
+    return new ReplaySettings(replayRatio, replayCapacity);
   }
 
   /** The towers' shape and how their dense weights learn. */

@@ -113,6 +113,44 @@ class ModelConfigSettingsTest {
   }
 
   @Test
+  void lossTablesAndReplayNameTheirOptions() {
+    assertThatThrownBy(() -> new LossSettings(null, 0.2f, false, 0, 0, 0.2))
+        .hasMessageStartingWith("model.loss must be one of");
+    assertThatThrownBy(() -> new LossSettings(ModelConfig.Loss.INFONCE, 0, false, 0, 0, 0.2))
+        .hasMessageStartingWith("model.temperature must be in (0, 10]");
+    assertThatThrownBy(() -> new LossSettings(ModelConfig.Loss.SIGLIP, 0.2f, false, 1, 0, 0.2))
+        .hasMessageStartingWith(
+            "model.loss must be infonce or symmetric-infonce when hard-negative-beta or"
+                + " positive-prior is set");
+    assertThatThrownBy(() -> new LossSettings(ModelConfig.Loss.TRIPLET, 0.2f, true, 0, 0, 0.2))
+        .hasMessageStartingWith("model.temperature.learned must be false with the triplet");
+    assertThatThrownBy(() -> new LossSettings(ModelConfig.Loss.INFONCE, 5f, true, 0, 0, 0.2))
+        .hasMessage("model.temperature must be in [0.01, 1.0] when it is learned, was 5.0");
+    assertThatThrownBy(() -> new LossSettings(ModelConfig.Loss.TRIPLET, 0.2f, false, 0, 0, 5))
+        .hasMessageStartingWith("model.loss.margin must be in (0, 4]");
+    assertThatThrownBy(() -> new TableSettings(null, 0.01f, 1000, 1, 0))
+        .hasMessageStartingWith("model.table.optimizer must be one of adagrad, adam");
+    assertThatThrownBy(() -> new TableSettings(ModelConfig.TableOptimizer.ADAGRAD, 0, 1000, 1, 0))
+        .hasMessageStartingWith("model.learning-rate must be positive");
+    assertThatThrownBy(
+            () -> new TableSettings(ModelConfig.TableOptimizer.ADAGRAD, 0.01f, 1000, 0, 0))
+        .hasMessageStartingWith("model.table.admission-min-count must be between 1");
+    assertThatThrownBy(
+            () -> new TableSettings(ModelConfig.TableOptimizer.ADAGRAD, 0.01f, 1000, 1, -1))
+        .hasMessageStartingWith("model.table.ttl-events must be non-negative");
+    assertThatThrownBy(() -> new ReplaySettings(17, 100))
+        .hasMessageStartingWith("model.replay.ratio must be in [0, 16]");
+    assertThatThrownBy(() -> new ReplaySettings(1, 0))
+        .hasMessageStartingWith("model.replay.capacity must be between 1 and 10000000");
+    ModelConfig c = DEFAULTS.toBuilder().replayRatio(0.5).admissionMinCount(3).build();
+    assertThat(c.replay().enabled()).isTrue();
+    assertThat(c.tables().admissionMinCount()).isEqualTo(3);
+    assertThat(c.lossSettings().loss()).isEqualTo(c.loss());
+    assertThat(ModelConfig.Loss.INFONCE.learnsTemperature()).isTrue();
+    assertThat(ModelConfig.Loss.DINO.learnsTemperature()).isFalse();
+  }
+
+  @Test
   void theBuilderFailsThroughTheRecords() {
     assertThatThrownBy(() -> DEFAULTS.toBuilder().reservoirAlpha(2).build())
         .hasMessageStartingWith("model.reservoir.alpha must be in [0, 1]");
