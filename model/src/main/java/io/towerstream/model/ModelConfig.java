@@ -1,5 +1,7 @@
 package io.towerstream.model;
 
+import static io.towerstream.model.settings.SettingChecks.require;
+
 import io.towerstream.model.features.FeatureTokens;
 import io.towerstream.model.features.ItemFeatureSettings;
 import io.towerstream.model.history.AugmentSettings;
@@ -9,7 +11,6 @@ import io.towerstream.model.loss.ItemPairSettings;
 import io.towerstream.model.loss.QueueSettings;
 import io.towerstream.model.prior.PriorSettings;
 import io.towerstream.model.sampling.NegativeSettings;
-import io.towerstream.model.settings.SettingChecks;
 import io.towerstream.model.tower.TowerSettings;
 import java.io.Serializable;
 
@@ -190,8 +191,7 @@ public record ModelConfig(
         "false with the simsiam and dino losses: a negative-free loss has no logits for a bias"
             + " to shift");
     new DinoSettings(dinoPrototypes, dinoTeacherTemperature, dinoMomentum);
-    new ItemPairSettings(
-        itemPairsWeight, itemPairsTemperature, itemPairsWindow, MAX_HISTORY_LENGTH);
+    new ItemPairSettings(itemPairsWeight, itemPairsTemperature, itemPairsWindow);
     new ReplaySettings(replayRatio, replayCapacity);
     new ItemFeatureSettings(itemFeatureTokens, itemFeatureBucketWidths, itemFeatureIdDropout);
     new QueueSettings(queueSize, queueMomentum);
@@ -330,8 +330,7 @@ public record ModelConfig(
 
   /** The item–item views. */
   public ItemPairSettings itemPairs() {
-    return new ItemPairSettings(
-        itemPairsWeight, itemPairsTemperature, itemPairsWindow, MAX_HISTORY_LENGTH);
+    return new ItemPairSettings(itemPairsWeight, itemPairsTemperature, itemPairsWindow);
   }
 
   /** Augmented views of the history. */
@@ -343,9 +342,5 @@ public record ModelConfig(
   public HistorySettings history() {
     return new HistorySettings(
         historyLength, historyRecencyDecay, historyIdWeight, historyRecencyLearningRate);
-  }
-
-  private static void require(boolean ok, String option, Object value, String expectation) {
-    SettingChecks.require(ok, option, value, expectation);
   }
 }

@@ -63,11 +63,11 @@ class ModelConfigSettingsTest {
 
   @Test
   void itemPairsNameTheirOptions() {
-    assertThatThrownBy(() -> new ItemPairSettings(11, 0.2, 5, 10_000))
+    assertThatThrownBy(() -> new ItemPairSettings(11, 0.2, 5))
         .hasMessageStartingWith("model.item-pairs.weight must be in [0, 10]");
-    assertThatThrownBy(() -> new ItemPairSettings(0.3, 0, 5, 10_000))
+    assertThatThrownBy(() -> new ItemPairSettings(0.3, 0, 5))
         .hasMessageStartingWith("model.item-pairs.temperature must be in (0, 10]");
-    assertThatThrownBy(() -> new ItemPairSettings(0.3, 0.2, 0, 10_000))
+    assertThatThrownBy(() -> new ItemPairSettings(0.3, 0.2, 0))
         .hasMessage(
             "model.item-pairs.window must be between 1 (the latest earlier click) and 10000, was 0");
   }

@@ -2,6 +2,7 @@ package io.towerstream.model.loss;
 
 import static io.towerstream.model.settings.SettingChecks.require;
 
+import io.towerstream.model.history.HistorySettings;
 import java.io.Serializable;
 
 /**
@@ -11,10 +12,10 @@ import java.io.Serializable;
  *
  * @param weight the views' loss weight beside the main loss; 0 turns them off
  * @param temperature the views' softmax temperature
- * @param window how many of the latest distinct earlier items are anchors
- * @param maxWindow the longest window allowed: the longest history a user tower pools
+ * @param window how many of the latest distinct earlier items are anchors, at most the longest
+ *     history a user tower pools
  */
-public record ItemPairSettings(double weight, double temperature, int window, int maxWindow)
+public record ItemPairSettings(double weight, double temperature, int window)
     implements Serializable {
   public ItemPairSettings {
     require(weight >= 0 && weight <= 10, "model.item-pairs.weight", weight, "in [0, 10] (0 = off)");
@@ -24,10 +25,10 @@ public record ItemPairSettings(double weight, double temperature, int window, in
         temperature,
         "in (0, 10]");
     require(
-        window >= 1 && window <= maxWindow,
+        window >= 1 && window <= HistorySettings.MAX_LENGTH,
         "model.item-pairs.window",
         window,
-        "between 1 (the latest earlier click) and " + maxWindow);
+        "between 1 (the latest earlier click) and " + HistorySettings.MAX_LENGTH);
   }
 
   /** Whether the views train at all. */

@@ -2,6 +2,7 @@ package io.towerstream.model.twotower;
 
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.history.HistoryPooling;
+import io.towerstream.model.loss.ItemPairSettings;
 import io.towerstream.model.loss.LossGradients;
 import io.towerstream.model.loss.QueuedNegatives;
 import io.towerstream.model.nd.NdArrays;
@@ -49,6 +50,9 @@ final class ForwardBackward {
   private final BatchLookup items;
   private final BatchLookup pooled;
 
+  /** Read once: a step reads the views' temperature and weight, and the record checks itself. */
+  private final ItemPairSettings itemPairs;
+
   ForwardBackward(ModelState s, BatchLookup users, BatchLookup items, BatchLookup pooled) {
     this.s = s;
     this.c = s.config;
@@ -56,6 +60,7 @@ final class ForwardBackward {
     this.users = users;
     this.items = items;
     this.pooled = pooled;
+    this.itemPairs = c.itemPairs();
   }
 
   /**
@@ -381,8 +386,8 @@ final class ForwardBackward {
           columns - rows,
           weights,
           keys,
-          c.itemPairs().temperature(),
-          c.itemPairs().weight());
+          itemPairs.temperature(),
+          itemPairs.weight());
     }
   }
 

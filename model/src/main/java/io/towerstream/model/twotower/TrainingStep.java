@@ -4,6 +4,7 @@ import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.StepResult;
 import io.towerstream.model.history.AugmentSettings;
+import io.towerstream.model.loss.ItemPairSettings;
 import io.towerstream.model.optim.GradientClipper;
 import io.towerstream.model.optim.RowGradientSum;
 import io.towerstream.model.optim.RowOptimizer;
@@ -59,6 +60,9 @@ final class TrainingStep {
   private final int[] negatives;
   private final double[] negativeProbabilities;
 
+  /** Read once: every step asks whether the views train and over which window. */
+  private final ItemPairSettings itemPairs;
+
   TrainingStep(ModelState state) {
     this.s = state;
     this.c = state.config;
@@ -82,6 +86,7 @@ final class TrainingStep {
     this.forwardBackward = new ForwardBackward(state, users, items, pooled);
     this.negatives = new int[c.reservoirNegatives()];
     this.negativeProbabilities = new double[c.reservoirNegatives()];
+    this.itemPairs = c.itemPairs();
   }
 
   StepResult run(List<Interaction> events) {
@@ -178,8 +183,8 @@ final class TrainingStep {
     }
     // Replayed rows' histories hold clicks made after them: no "earlier click" to pair with.
     ItemPairs pairs =
-        c.itemPairs().enabled() && !replay
-            ? ItemPairs.plan(events, items, pooled, poolOffsets, c.itemPairs().window())
+        itemPairs.enabled() && !replay
+            ? ItemPairs.plan(events, items, pooled, poolOffsets, itemPairs.window())
             : ItemPairs.NONE;
     // Prior for first-seen items, assuming a uniform catalogue: a batch holds B of the table's
     // items, so an average item occurs once every items/B steps.

@@ -1,5 +1,6 @@
 package io.towerstream.store.ingest;
 
+import io.towerstream.schemas.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Map;
 
@@ -9,7 +10,7 @@ import java.util.Map;
  *
  * @param embeddingsDlqTopic null for none
  * @param consumerOverrides extra Kafka consumer properties, applied last (may hold secrets: {@link
- *     #toString()} names the keys only)
+ *     #toString()} masks them as the store's configuration does)
  */
 public record IngestSettings(
     String bootstrapServers,
@@ -42,7 +43,7 @@ public record IngestSettings(
         + ", readCommitted="
         + readCommitted
         + ", consumerOverrides="
-        + consumerOverrides.keySet()
+        + KafkaClientProperties.masked(consumerOverrides)
         + "]";
   }
 }
