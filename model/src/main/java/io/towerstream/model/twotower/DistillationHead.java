@@ -1,7 +1,7 @@
 package io.towerstream.model.twotower;
 
-import io.towerstream.model.ModelConfig;
 import io.towerstream.model.loss.ContrastiveLoss;
+import io.towerstream.model.loss.DinoSettings;
 import io.towerstream.model.loss.DistillationLoss;
 import io.towerstream.model.nd.NdArrays;
 import io.towerstream.model.optim.Adam;
@@ -22,6 +22,7 @@ final class DistillationHead implements LossHead {
 
   private static final long PROTOTYPE_SALT = 0x44494E4F_00000003L;
 
+  private final DinoSettings settings;
   private final int prototypes;
   private final int dim;
   private final float[] student;
@@ -29,12 +30,16 @@ final class DistillationHead implements LossHead {
   private final float[] center;
   private final Adam adam;
 
-  /** Random unit-scale prototypes (N(0, 1/d) entries), the teacher a copy, the centre at zero. */
-  DistillationHead(ModelConfig c) {
-    this.prototypes = c.dinoPrototypes();
-    this.dim = c.dim();
+  /**
+   * Random unit-scale prototypes (N(0, 1/d) entries, drawn from {@code seed}), the teacher a copy,
+   * the centre at zero.
+   */
+  DistillationHead(DinoSettings settings, int dim, long seed) {
+    this.settings = settings;
+    this.prototypes = settings.prototypes();
+    this.dim = dim;
     this.student = new float[prototypes * dim];
-    SeededRandom random = new SeededRandom(c.seed() ^ PROTOTYPE_SALT);
+    SeededRandom random = new SeededRandom(seed ^ PROTOTYPE_SALT);
     double scale = 1.0 / Math.sqrt(dim);
     for (int k = 0; k < student.length; k++) {
       student[k] = (float) (random.nextGaussian() * scale);
@@ -45,8 +50,9 @@ final class DistillationHead implements LossHead {
   }
 
   private DistillationHead(
-      int prototypes, int dim, float[] student, float[] teacher, float[] center, Adam adam) {
-    this.prototypes = prototypes;
+      DinoSettings settings, int dim, float[] student, float[] teacher, float[] center, Adam adam) {
+    this.settings = settings;
+    this.prototypes = settings.prototypes();
     this.dim = dim;
     this.student = student;
     this.teacher = teacher;
@@ -55,18 +61,18 @@ final class DistillationHead implements LossHead {
   }
 
   @Override
-  public ContrastiveLoss loss(ModelConfig config) {
+  public ContrastiveLoss loss() {
     return new DistillationLoss(
         NdArrays.floatMatrix(student, prototypes, dim),
         NdArrays.floatMatrix(teacher, prototypes, dim),
         NdArrays.floatMatrix(center, 1, prototypes),
-        config.dinoTeacherTemperature());
+        settings.teacherTemperature());
   }
 
   @Override
-  public void update(float[] gradient, float[] statistics, float scale, ModelConfig config) {
-    adam.apply(student, gradient, scale, config.towerLearningRate());
-    double momentum = config.dinoMomentum();
+  public void update(float[] gradient, float[] statistics, float scale, float learningRate) {
+    adam.apply(student, gradient, scale, learningRate);
+    double momentum = settings.momentum();
     for (int k = 0; k < teacher.length; k++) {
       teacher[k] = (float) (momentum * teacher[k] + (1 - momentum) * student[k]);
     }
@@ -110,10 +116,10 @@ final class DistillationHead implements LossHead {
   }
 
   /**
-   * Reads what {@link #writeBody} wrote; a stored head of another size than {@code c} asks for is
-   * replaced by a fresh one.
+   * Reads what {@link #writeBody} wrote; a stored head of another size than {@code settings} and
+   * {@code dim} ask for is replaced by a fresh one (from {@code seed}).
    */
-  static DistillationHead readBody(SnapshotReader in, ModelConfig c) {
+  static DistillationHead readBody(SnapshotReader in, DinoSettings settings, int dim, long seed) {
     int k = in.readInt();
     int d = in.readInt();
     SnapshotReader.check(
@@ -125,9 +131,9 @@ final class DistillationHead implements LossHead {
     in.readFloats(teacher, 0, teacher.length);
     in.readFloats(center, 0, k);
     Adam adam = Adam.readFrom(in, k * d);
-    if (k != c.dinoPrototypes() || d != c.dim()) {
-      return new DistillationHead(c);
+    if (k != settings.prototypes() || d != dim) {
+      return new DistillationHead(settings, dim, seed);
     }
-    return new DistillationHead(k, d, student, teacher, center, adam);
+    return new DistillationHead(settings, d, student, teacher, center, adam);
   }
 }

@@ -1,5 +1,6 @@
 package io.towerstream.model.twotower;
 
+import io.towerstream.model.LossSettings;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.history.HistoryPooling;
 import io.towerstream.model.loss.ItemPairSettings;
@@ -50,8 +51,13 @@ final class ForwardBackward {
   private final BatchLookup items;
   private final BatchLookup pooled;
 
-  /** Read once: a step reads the views' temperature and weight, and the record checks itself. */
+  /**
+   * Read once: a step reads the views' temperature and weight and the loss's settings, and the
+   * records check themselves.
+   */
   private final ItemPairSettings itemPairs;
+
+  private final LossSettings lossSettings;
 
   ForwardBackward(ModelState s, BatchLookup users, BatchLookup items, BatchLookup pooled) {
     this.s = s;
@@ -61,6 +67,7 @@ final class ForwardBackward {
     this.items = items;
     this.pooled = pooled;
     this.itemPairs = c.itemPairs();
+    this.lossSettings = c.lossSettings();
   }
 
   /**
@@ -144,7 +151,7 @@ final class ForwardBackward {
         }
       }
       LossGradients loss =
-          LossSelection.of(c, s.scalars, s.lossHead)
+          LossSelection.of(lossSettings, s.scalars, s.lossHead)
               .compute(
                   userOut,
                   itemOut,
@@ -272,7 +279,7 @@ final class ForwardBackward {
                 queue.keys());
       }
       loss =
-          LossSelection.of(c, s.scalars, s.lossHead)
+          LossSelection.of(lossSettings, s.scalars, s.lossHead)
               .compute(
                   NdArrays.floatMatrix(u, rows, width),
                   NdArrays.floatMatrix(v, columns, width),

@@ -1,5 +1,6 @@
 package io.towerstream.model.twotower;
 
+import io.towerstream.model.LossSettings;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.loss.SigmoidPairwiseLoss;
 import io.towerstream.model.optim.Adam;
@@ -19,7 +20,8 @@ final class LearnedScalars {
   /** Floats of {@link #values()}: the log scale, then the sigmoid bias. */
   static final int SIZE = 2;
 
-  private final ModelConfig config;
+  private final LossSettings loss;
+  private final float learningRate;
   private final float[] logScale = new float[1];
   private final float[] sigmoidBias = new float[1];
   private Adam logScaleAdam = new Adam(1);
@@ -31,11 +33,16 @@ final class LearnedScalars {
   /** The log scale when every item's served bias (τ·b) was last marked for republishing. */
   private float publishedLogScale;
 
-  LearnedScalars(ModelConfig config) {
-    this.config = config;
-    this.logScale[0] = (float) -Math.log(config.temperature());
+  /**
+   * @param loss the loss, its temperature and whether that is learned
+   * @param learningRate the towers' learning rate, which both Adams use
+   */
+  LearnedScalars(LossSettings loss, float learningRate) {
+    this.loss = loss;
+    this.learningRate = learningRate;
+    this.logScale[0] = (float) -Math.log(loss.temperature());
     this.sigmoidBias[0] = (float) SigmoidPairwiseLoss.INITIAL_BIAS;
-    this.scaleLearned = config.learnedTemperature();
+    this.scaleLearned = loss.learnedTemperature();
     this.publishedLogScale = logScale[0];
   }
 
@@ -68,7 +75,7 @@ final class LearnedScalars {
 
   /** The temperature of the next step: learned, or the configured one. */
   double temperature() {
-    return config.learnedTemperature() ? Math.exp(-logScale[0]) : config.temperature();
+    return loss.learnedTemperature() ? Math.exp(-logScale[0]) : loss.temperature();
   }
 
   double sigmoidBias() {
@@ -79,13 +86,12 @@ final class LearnedScalars {
    * Applies one step with gradients {@code scale · d}; only the learned scalars move. Mutates this.
    */
   void update(double dLogScale, double dBias, float scale) {
-    if (config.learnedTemperature()) {
-      logScaleAdam.apply(
-          logScale, new float[] {(float) dLogScale}, scale, config.towerLearningRate());
+    if (loss.learnedTemperature()) {
+      logScaleAdam.apply(logScale, new float[] {(float) dLogScale}, scale, learningRate);
       logScale[0] = (float) Math.min(MAX_LOG_SCALE, Math.max(MIN_LOG_SCALE, logScale[0]));
     }
-    if (config.loss() == ModelConfig.Loss.SIGLIP) {
-      biasAdam.apply(sigmoidBias, new float[] {(float) dBias}, scale, config.towerLearningRate());
+    if (loss.loss() == ModelConfig.Loss.SIGLIP) {
+      biasAdam.apply(sigmoidBias, new float[] {(float) dBias}, scale, learningRate);
     }
   }
 
@@ -100,17 +106,17 @@ final class LearnedScalars {
 
   /**
    * Reads what {@link #writeTo} wrote. A scale the snapshot did not learn is taken from {@code
-   * config}, so turning the learned temperature on at a restore starts from the configured τ.
+   * loss}, so turning the learned temperature on at a restore starts from the configured τ.
    */
-  static LearnedScalars readFrom(SnapshotReader in, ModelConfig config) {
-    LearnedScalars s = new LearnedScalars(config);
+  static LearnedScalars readFrom(SnapshotReader in, LossSettings loss, float learningRate) {
+    LearnedScalars s = new LearnedScalars(loss, learningRate);
     boolean learned = in.readBoolean();
     float logScale = in.readFloat();
     float published = in.readFloat();
     s.sigmoidBias[0] = in.readFloat();
     Adam scaleAdam = Adam.readFrom(in, 1);
     s.biasAdam = Adam.readFrom(in, 1);
-    if (learned && config.learnedTemperature()) {
+    if (learned && loss.learnedTemperature()) {
       s.logScale[0] = logScale;
       s.publishedLogScale = published;
       s.logScaleAdam = scaleAdam;

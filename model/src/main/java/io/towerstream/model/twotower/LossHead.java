@@ -2,6 +2,7 @@ package io.towerstream.model.twotower;
 
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.loss.ContrastiveLoss;
+import io.towerstream.model.loss.DinoSettings;
 import io.towerstream.model.snapshot.SnapshotReader;
 import io.towerstream.model.snapshot.SnapshotWriter;
 
@@ -13,13 +14,14 @@ import io.towerstream.model.snapshot.SnapshotWriter;
  */
 interface LossHead {
   /** The step's loss, reading the current weights. */
-  ContrastiveLoss loss(ModelConfig config);
+  ContrastiveLoss loss();
 
   /**
-   * One step: Adam at the tower learning rate with gradient {@code scale · gradient}, then any
-   * running values from the loss's {@code statistics} (null when it has none). Mutates this.
+   * One step: Adam at {@code learningRate} (the towers') with gradient {@code scale · gradient},
+   * then any running values from the loss's {@code statistics} (null when it has none). Mutates
+   * this.
    */
-  void update(float[] gradient, float[] statistics, float scale, ModelConfig config);
+  void update(float[] gradient, float[] statistics, float scale, float learningRate);
 
   /** Every weight and running value, flat, a copy: the replicas exchange its changes. */
   float[] values();
@@ -33,11 +35,14 @@ interface LossHead {
   /** The weights, running values and optimizer state, after {@link #kind()}. */
   void writeBody(SnapshotWriter out);
 
-  /** The head the configured loss uses, fresh; null when it uses none. */
+  /**
+   * The head the configured loss uses, fresh; null when it uses none. Each head receives only its
+   * own settings: the predictor its width, DINO's prototypes their {@link DinoSettings}.
+   */
   static LossHead fresh(ModelConfig c) {
     return switch (c.loss()) {
       case SIMSIAM -> new PredictorHead(c.dim());
-      case DINO -> new DistillationHead(c);
+      case DINO -> new DistillationHead(c.dino(), c.dim(), c.seed());
       default -> null;
     };
   }
@@ -63,7 +68,7 @@ interface LossHead {
     LossHead stored =
         switch (kind) {
           case PredictorHead.KIND -> PredictorHead.readBody(in, c.dim());
-          case DistillationHead.KIND -> DistillationHead.readBody(in, c);
+          case DistillationHead.KIND -> DistillationHead.readBody(in, c.dino(), c.dim(), c.seed());
           default ->
               throw new IllegalArgumentException(
                   "corrupt model snapshot: unknown loss head '" + kind + "'");

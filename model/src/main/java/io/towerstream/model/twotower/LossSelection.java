@@ -1,6 +1,6 @@
 package io.towerstream.model.twotower;
 
-import io.towerstream.model.ModelConfig;
+import io.towerstream.model.LossSettings;
 import io.towerstream.model.loss.AlignmentLoss;
 import io.towerstream.model.loss.BarlowTwinsLoss;
 import io.towerstream.model.loss.ContrastiveLoss;
@@ -20,7 +20,7 @@ final class LossSelection {
   /**
    * @param head the loss's own head, for the losses that have one (else null)
    */
-  static ContrastiveLoss of(ModelConfig c, LearnedScalars scalars, LossHead head) {
+  static ContrastiveLoss of(LossSettings c, LearnedScalars scalars, LossHead head) {
     InfoNceOptions options = new InfoNceOptions(c.hardNegativeBeta(), c.positivePrior());
     return switch (c.loss()) {
       case INFONCE -> new InfoNceLoss(options);
@@ -29,7 +29,7 @@ final class LossSelection {
       case ALIGNMENT -> new AlignmentLoss();
       case TRIPLET -> new TripletLoss(c.tripletMargin());
       case BARLOW_TWINS -> new BarlowTwinsLoss();
-      case SIMSIAM, DINO -> head.loss(c);
+      case SIMSIAM, DINO -> head.loss();
     };
   }
 }

@@ -554,7 +554,7 @@ final class ModelState {
       MomentumNegatives queue) {
     static Extras fresh(ModelConfig c) {
       return new Extras(
-          new LearnedScalars(c),
+          new LearnedScalars(c.lossSettings(), c.towerLearningRate()),
           admission(c),
           admission(c),
           0,
@@ -569,7 +569,7 @@ final class ModelState {
     }
 
     static Extras readFrom(SnapshotReader in, ModelConfig c) {
-      LearnedScalars scalars = LearnedScalars.readFrom(in, c);
+      LearnedScalars scalars = LearnedScalars.readFrom(in, c.lossSettings(), c.towerLearningRate());
       AdmissionFilter users =
           AdmissionFilter.readFrom(in, c.admissionMinCount(), c.maxRowsPerTable());
       AdmissionFilter items =

@@ -1,6 +1,5 @@
 package io.towerstream.model.twotower;
 
-import io.towerstream.model.ModelConfig;
 import io.towerstream.model.loss.ContrastiveLoss;
 import io.towerstream.model.loss.SimSiamLoss;
 import io.towerstream.model.snapshot.SnapshotReader;
@@ -22,13 +21,13 @@ final class PredictorHead implements LossHead {
   }
 
   @Override
-  public ContrastiveLoss loss(ModelConfig config) {
+  public ContrastiveLoss loss() {
     return new SimSiamLoss(predictor.matrix());
   }
 
   @Override
-  public void update(float[] gradient, float[] statistics, float scale, ModelConfig config) {
-    predictor.update(gradient, scale, config.towerLearningRate());
+  public void update(float[] gradient, float[] statistics, float scale, float learningRate) {
+    predictor.update(gradient, scale, learningRate);
   }
 
   @Override

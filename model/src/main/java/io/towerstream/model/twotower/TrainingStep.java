@@ -290,7 +290,7 @@ final class TrainingStep {
       s.recencyLearner.update(g.recency(), scale);
     }
     if (g.lossHead() != null) {
-      s.lossHead.update(g.lossHead(), g.lossHeadStatistics(), scale, c);
+      s.lossHead.update(g.lossHead(), g.lossHeadStatistics(), scale, c.towerLearningRate());
     }
     for (int k = 0; k < plan.positiveItems && !replay; k++) {
       if (itemSlots[k] >= 0) {
