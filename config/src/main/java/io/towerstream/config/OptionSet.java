@@ -133,6 +133,29 @@ public final class OptionSet {
     return values(raw);
   }
 
+  /**
+   * Whether {@code args} give the option {@code name} (or one of its aliases): as a flag in either
+   * form, or in the file of {@code --config}. Values are not parsed and required options not
+   * checked, so a caller can ask before it adds its own defaults below the user's.
+   *
+   * @throws OptionException when {@code name} is no option, or the flags are malformed as {@link
+   *     #parse} reports them
+   */
+  public boolean gives(String[] args, String name) {
+    Option<?> option = byName.get(name);
+    if (option == null) {
+      throw new OptionException("unknown option --" + name);
+    }
+    Map<String, Raw> raw = new LinkedHashMap<>();
+    Path file = flags(args, raw);
+    if (raw.containsKey(option.name())) {
+      return true;
+    }
+    return file != null
+        && Source.configFile(file).values().keySet().stream()
+            .anyMatch(key -> byName.get(key) == option);
+  }
+
   /** The flags into {@code raw}; returns the file of {@code --config}, or null. */
   private Path flags(String[] args, Map<String, Raw> raw) {
     Path file = null;

@@ -202,6 +202,27 @@ class OptionSetTest {
   }
 
   @Test
+  void givesSaysWhetherTheUserChoseAnOptionInAnyFormOrInTheFile(@TempDir Path dir)
+      throws IOException {
+    assertThat(LAYERED.gives(new String[] {"--http-port", "1"}, "http-port")).isTrue();
+    assertThat(LAYERED.gives(new String[] {"--http-port=1"}, "http-port")).isTrue();
+    assertThat(LAYERED.gives(new String[] {"--port", "1"}, "http-port")).as("alias").isTrue();
+    assertThat(LAYERED.gives(new String[] {"--http-port", "1"}, "port")).isTrue();
+    assertThat(LAYERED.gives(new String[0], "http-port")).isFalse();
+    assertThat(LAYERED.gives(new String[] {"--model.dim", "4"}, "http-port")).isFalse();
+    Path file = dir.resolve("job.properties");
+    Files.writeString(file, "port=9000\n");
+    assertThat(LAYERED.gives(new String[] {"--config", file.toString()}, "http-port"))
+        .as("from the --config file, under its alias")
+        .isTrue();
+    assertThat(LAYERED.gives(new String[] {"--config", file.toString()}, "model.dim")).isFalse();
+    assertThatThrownBy(() -> LAYERED.gives(new String[0], "model.dimm"))
+        .hasMessage("unknown option --model.dimm");
+    assertThatThrownBy(() -> LAYERED.gives(new String[] {"--model.dimm", "4"}, "model.dim"))
+        .hasMessageContaining("did you mean --model.dim?");
+  }
+
+  @Test
   void environmentNamesUpperCaseTheOptionWithUnderscores() {
     assertThat(OptionSet.envName("TOWERSTREAM_STORE_", "hnsw-max-degree"))
         .isEqualTo("TOWERSTREAM_STORE_HNSW_MAX_DEGREE");

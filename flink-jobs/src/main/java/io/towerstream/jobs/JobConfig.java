@@ -199,6 +199,19 @@ public final class JobConfig implements Serializable, SourceSettings, SinkSettin
     return from(OPTIONS.parse(args, Map.of()));
   }
 
+  /**
+   * Whether {@code args} give the job option {@code name} (without {@code --}), read as {@link
+   * #fromArgs} reads them: as a flag in either form, through an alias, or in a {@code --config}
+   * file. Callers that add their own defaults use it, so that the user's choice wins and no option
+   * reaches the job twice.
+   *
+   * @throws IllegalArgumentException when {@code name} is no job option, or {@code args} are
+   *     malformed as {@link #fromArgs} reports it
+   */
+  public static boolean sets(List<String> args, String name) {
+    return OPTIONS.gives(args.toArray(String[]::new), name);
+  }
+
   private static JobConfig from(OptionValues values) {
     JobConfigBuilder builder = builder();
     JobOptionBindings.ALL.forEach(binding -> binding.apply(values, builder));

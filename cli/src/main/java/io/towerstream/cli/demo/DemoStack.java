@@ -154,7 +154,7 @@ public final class DemoStack implements AutoCloseable {
     List<String> args = new ArrayList<>(jobArgs);
     args.add("--bootstrap-servers");
     args.add(bootstrap);
-    if (args.stream().noneMatch(a -> a.startsWith("--checkpoint.dir"))) {
+    if (!JobConfig.sets(jobArgs, "checkpoint.dir")) {
       // the JobManager's in-memory checkpoint storage caps state at 5 MB; the model outgrows that
       // quickly
       args.add("--checkpoint.dir");
@@ -169,7 +169,7 @@ public final class DemoStack implements AutoCloseable {
    * (the distributed mode's) would hold them back until each checkpoint completes.
    */
   public static List<String> withOneMachineDelivery(List<String> args) {
-    if (args.stream().anyMatch(a -> a.equals("--delivery") || a.startsWith("--delivery="))) {
+    if (JobConfig.sets(args, "delivery")) {
       return args;
     }
     List<String> out = new ArrayList<>(args);

@@ -1,5 +1,6 @@
 package io.towerstream.cli.eval;
 
+import io.towerstream.jobs.JobConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,22 +12,21 @@ import java.util.Map;
 final class JobArgDefaults {
   private JobArgDefaults() {}
 
-  /** {@code args} after each {@code --name value} of {@code defaults} that they do not set. */
+  /**
+   * {@code args} after each {@code --name value} of {@code defaults} that they do not set, as the
+   * job's own parser reads them ({@link JobConfig#sets}: either flag form, an alias, a {@code
+   * --config} file).
+   */
   static List<String> withDefaults(List<String> args, Map<String, String> defaults) {
     List<String> out = new ArrayList<>();
     defaults.forEach(
         (name, value) -> {
-          if (!sets(args, name)) {
+          if (!JobConfig.sets(args, name.substring(2))) {
             out.add(name);
             out.add(value);
           }
         });
     out.addAll(args);
     return List.copyOf(out);
-  }
-
-  /** Whether {@code args} give {@code name} ({@code --name value} or {@code --name=value}). */
-  static boolean sets(List<String> args, String name) {
-    return args.stream().anyMatch(a -> a.equals(name) || a.startsWith(name + "="));
   }
 }

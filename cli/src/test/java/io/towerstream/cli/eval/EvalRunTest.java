@@ -1,6 +1,7 @@
 package io.towerstream.cli.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,9 @@ class EvalRunTest {
         .containsExactly("--batch.max-wait-ms", "10");
     assertThat(EvalRun.withReplayBatchWait(List.of("--batch.max-wait-ms=10")))
         .containsExactly("--batch.max-wait-ms=10");
+    assertThatThrownBy(() -> EvalRun.withReplayBatchWait(List.of("--model.dimm", "8")))
+        .as("a misspelt option fails here as the job would, naming the nearest")
+        .hasMessageContaining("did you mean --model.dim?");
   }
 
   @Test
