@@ -20,7 +20,7 @@ import java.util.Map;
  * read by {@link ModelOptions}' declaration, so the job and the harness check a value the same way.
  * The bare word {@code csv} is {@code csv=true}.
  */
-final class HarnessOptions {
+public final class HarnessOptions {
   enum Protocol {
     FROZEN,
     NEXT_CLICK,
@@ -238,6 +238,23 @@ final class HarnessOptions {
       }
     }
     return options.parse(flags.toArray(String[]::new));
+  }
+
+  /**
+   * Reads {@code key=value} words by the model's options (harness keys or the job's names) and
+   * {@code extra}, for another benchmark that trains the model.
+   *
+   * @throws OptionException naming the key, for an unknown or repeated key or a bad value
+   */
+  public static OptionValues parseWithModel(List<String> words, List<Option<?>> extra) {
+    List<Option<?>> all = new ArrayList<>(Binding.options(MODEL));
+    all.addAll(extra);
+    return parse(OptionSet.of(all), words);
+  }
+
+  /** Sets on {@code builder} every model option {@code values} give. Mutates {@code builder}. */
+  public static void applyModel(OptionValues values, ModelConfigBuilder builder) {
+    MODEL.forEach(binding -> binding.apply(values, builder));
   }
 
   /** The usage text: every key with its meaning and default. */

@@ -1,5 +1,8 @@
 package io.towerstream.benchmarks.train;
 
+import io.towerstream.benchmarks.quality.HarnessOptions;
+import io.towerstream.config.Option;
+import io.towerstream.config.OptionValues;
 import io.towerstream.model.Interaction;
 import io.towerstream.model.ModelConfig;
 import io.towerstream.model.ModelConfigBuilder;
@@ -15,11 +18,11 @@ import java.util.List;
 /**
  * Times training steps on a synthetic stream and prints the figures; asserts nothing. Run with
  * {@code OMP_NUM_THREADS=1} (ND4J's two default OpenMP threads make small steps 2.5-3x slower on
- * few cores): {@code java -cp <model classpath> io.towerstream.model.bench.StepBenchmark [batch]
- * [dim] [negatives] [steps] [projection] [key=value …]}, the keys those of {@link
- * io.towerstream.benchmarks.quality.QualityHarness#configure} and {@code users=N}, the stream's
- * users (default 100,000: most have no earlier click, so whatever works on the history, such as the
- * item–item views, costs more with fewer users).
+ * few cores): {@code java -cp <benchmarks classpath> io.towerstream.benchmarks.train.StepBenchmark
+ * [batch] [dim] [negatives] [steps] [projection] [key=value …]} ({@link #main}), the keys the
+ * harness's model keys and {@code users=N}, the stream's users (default 100,000: most have no
+ * earlier click, so whatever works on the history, such as the item–item views, costs more with
+ * fewer users).
  */
 public final class StepBenchmark {
   private StepBenchmark() {}
@@ -118,31 +121,51 @@ public final class StepBenchmark {
         cpuMillis);
   }
 
+  /** The positional words, in order, and the model option each sets. */
+  private static final List<String> POSITIONAL =
+      List.of("batchSize", "dim", "reservoirNegatives", "steps", "towerProjection");
+
+  static final Option<Integer> STEPS =
+      Option.intOption("steps")
+          .defaultValue(500)
+          .check(v -> v > 0, "positive")
+          .doc("Steps measured, after a fifth as many (at least 50) to warm up.");
+
+  static final Option<Integer> USERS =
+      Option.intOption("users")
+          .defaultValue(DEFAULT_USERS)
+          .check(v -> v > 0, "positive")
+          .doc("Users of the planted stream.");
+
+  /**
+   * {@code [batch] [dim] [negatives] [steps] [projection] [key=value …]}: the positional words are
+   * short for {@code batchSize=}, {@code dim=}, {@code reservoirNegatives=}, {@code steps=} and
+   * {@code towerProjection=}; all are read by the harness's option rules (a repeated or unknown key
+   * fails naming it).
+   */
   public static void main(String[] args) {
-    int batch = args.length > 0 ? Integer.parseInt(args[0]) : 256;
-    int dim = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-    int negatives = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-    int steps = args.length > 3 ? Integer.parseInt(args[3]) : 500;
-    boolean projection = args.length > 4 && Boolean.parseBoolean(args[4]);
-    ModelConfigBuilder b =
-        ModelConfig.builder()
-            .batchSize(batch)
-            .dim(dim)
-            .reservoirNegatives(negatives)
-            .towerProjection(projection);
-    int users = DEFAULT_USERS;
-    for (int k = 5; k < args.length; k++) {
-      String[] kv = args[k].split("=", 2);
-      if (kv[0].equals("users")) {
-        users = Integer.parseInt(kv[1]);
-      } else {
-        io.towerstream.benchmarks.quality.QualityHarness.configure(b, kv[0], kv[1]);
-      }
-    }
+    Invocation run = Invocation.of(args);
     System.out.println(
-        run(b.build(), Math.max(50, steps / 5), steps, users)
+        run(run.config(), Math.max(50, run.steps() / 5), run.steps(), run.users())
             + " "
-            + String.join(
-                " ", java.util.Arrays.asList(args).subList(Math.min(5, args.length), args.length)));
+            + String.join(" ", run.keyed()));
+  }
+
+  /** What a command line asks for; {@code keyed} its {@code key=value} words, for the output. */
+  record Invocation(ModelConfig config, int steps, int users, List<String> keyed) {
+    static Invocation of(String... args) {
+      List<String> words = new ArrayList<>();
+      int k = 0;
+      for (; k < Math.min(args.length, POSITIONAL.size()) && args[k].indexOf('=') < 0; k++) {
+        words.add(POSITIONAL.get(k) + "=" + args[k]);
+      }
+      List<String> keyed = List.of(args).subList(k, args.length);
+      words.addAll(keyed);
+      OptionValues given = HarnessOptions.parseWithModel(words, List.of(STEPS, USERS));
+      // the benchmark's own starting point where the words leave them out
+      ModelConfigBuilder b = ModelConfig.builder().batchSize(256).dim(64).reservoirNegatives(64);
+      HarnessOptions.applyModel(given, b);
+      return new Invocation(b.build(), given.get(STEPS), given.get(USERS), keyed);
+    }
   }
 }
