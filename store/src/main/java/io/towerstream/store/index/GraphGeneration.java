@@ -2,9 +2,10 @@ package io.towerstream.store.index;
 
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.GraphSearcher;
-import io.github.jbellis.jvector.graph.OnHeapGraphIndex;
+import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
 import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
 import io.github.jbellis.jvector.util.Bits;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
@@ -33,7 +34,7 @@ final class GraphGeneration implements AutoCloseable {
   private GraphGeneration(GraphNodes nodes, GraphIndexBuilder builder) {
     this.nodes = nodes;
     this.builder = builder;
-    OnHeapGraphIndex graph = builder.getGraph();
+    ImmutableGraphIndex graph = builder.getGraph();
     this.searchers = ThreadLocal.withInitial(() -> new GraphSearcher(graph));
   }
 
@@ -61,6 +62,12 @@ final class GraphGeneration implements AutoCloseable {
             options.constructionBeam(),
             options.neighborOverflow(),
             options.alpha(),
+            // a hierarchy (HNSW's upper layers) finds the query's region of a large graph at once
+            // instead of walking there on the base layer, and refining relinks the first nodes
+            // once the graph is whole: at 1M clustered items recall@100 at beam 200 went from 0.968
+            // to 0.9955, queries 1.4x as fast (docs/performance.md)
+            true,
+            true,
             pool,
             pool);
     // in chunks, so a close() during a build of minutes is noticed within one chunk
@@ -100,7 +107,7 @@ final class GraphGeneration implements AutoCloseable {
    */
   void search(float[] unit, int k, int beam, Bits accept, Scoring scoring, List<ScoredItem> out) {
     SearchScoreProvider ssp =
-        SearchScoreProvider.exact(nodes.query(unit, scoring), SIMILARITY, nodes);
+        DefaultSearchScoreProvider.exact(nodes.query(unit, scoring), SIMILARITY, nodes);
     // no threshold: with a bias, jvector's dot-product similarity of the indexed vectors can be
     // negative, and a threshold of 0 would silently drop those nodes
     SearchResult result =
