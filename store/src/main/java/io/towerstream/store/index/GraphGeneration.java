@@ -4,11 +4,7 @@ import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.GraphSearcher;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
 import io.github.jbellis.jvector.graph.SearchResult;
-import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
-import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
-import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
 import io.github.jbellis.jvector.util.Bits;
-import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
@@ -24,15 +20,16 @@ import java.util.stream.IntStream;
  * insertion); {@link #build} runs before the generation is shared.
  */
 final class GraphGeneration implements AutoCloseable {
-  private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
   private static final int BUILD_CHUNK = 1024;
 
   final GraphNodes nodes;
+  private final NodeScoreProvider scores;
   private final GraphIndexBuilder builder;
   private final ThreadLocal<GraphSearcher> searchers;
 
-  private GraphGeneration(GraphNodes nodes, GraphIndexBuilder builder) {
+  private GraphGeneration(GraphNodes nodes, NodeScoreProvider scores, GraphIndexBuilder builder) {
     this.nodes = nodes;
+    this.scores = scores;
     this.builder = builder;
     ImmutableGraphIndex graph = builder.getGraph();
     this.searchers = ThreadLocal.withInitial(() -> new GraphSearcher(graph));
@@ -54,9 +51,10 @@ final class GraphGeneration implements AutoCloseable {
     for (ExactItemIndex.Entry e : items) {
       nodes.append(e.id(), e.unit(), e.modelVersion(), e.bias());
     }
+    NodeScoreProvider scores = new NodeScoreProvider(nodes);
     GraphIndexBuilder builder =
         new GraphIndexBuilder(
-            BuildScoreProvider.randomAccessScoreProvider(nodes, SIMILARITY),
+            scores,
             nodes.dimension(),
             options.maxDegree(),
             options.constructionBeam(),
@@ -82,11 +80,11 @@ final class GraphGeneration implements AutoCloseable {
               () ->
                   IntStream.range(lower, upper)
                       .parallel()
-                      .forEach(ord -> builder.addGraphNode(ord, nodes.getVector(ord))))
+                      .forEach(ord -> builder.addGraphNode(ord, scores.searchProviderFor(ord))))
           .join();
     }
     builder.cleanup();
-    return new GraphGeneration(nodes, builder);
+    return new GraphGeneration(nodes, scores, builder);
   }
 
   /**
@@ -95,7 +93,7 @@ final class GraphGeneration implements AutoCloseable {
    */
   int insert(ExactItemIndex.Entry item) {
     int ord = nodes.append(item.id(), item.unit(), item.modelVersion(), item.bias());
-    builder.addGraphNode(ord, nodes.getVector(ord));
+    builder.addGraphNode(ord, scores.searchProviderFor(ord));
     return ord;
   }
 
@@ -106,17 +104,21 @@ final class GraphGeneration implements AutoCloseable {
    * Mutates only {@code out}.
    */
   void search(float[] unit, int k, int beam, Bits accept, Scoring scoring, List<ScoredItem> out) {
-    SearchScoreProvider ssp =
-        DefaultSearchScoreProvider.exact(nodes.query(unit, scoring), SIMILARITY, nodes);
     // no threshold: with a bias, jvector's dot-product similarity of the indexed vectors can be
     // negative, and a threshold of 0 would silently drop those nodes
     SearchResult result =
         searchers
             .get()
-            .search(ssp, k, beam, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, accept);
+            .search(
+                scores.forQuery(nodes.query(unit, scoring)),
+                k,
+                beam,
+                Float.NEGATIVE_INFINITY,
+                Float.NEGATIVE_INFINITY,
+                accept);
     for (SearchResult.NodeScore node : result.getNodes()) {
       float bias = nodes.bias(node.node);
-      float score = scoring.score(VectorMath.dot(unit, nodes.unit(node.node)), bias);
+      float score = scoring.score(nodes.unitDot(unit, node.node), bias);
       out.add(new ScoredItem(nodes.id(node.node), score, bias));
     }
   }

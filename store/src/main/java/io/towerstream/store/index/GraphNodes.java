@@ -1,9 +1,5 @@
 package io.towerstream.store.index;
 
-import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
-import io.github.jbellis.jvector.vector.VectorizationProvider;
-import io.github.jbellis.jvector.vector.types.VectorFloat;
-import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,6 +27,13 @@ import java.util.List;
  * -3) would otherwise dominate every similarity. Why {@code s}: the bias term stays of the order of
  * the dot products however wide the biases spread.
  *
+ * <p><b>Layout.</b> The indexed vectors lie one after another in a few large arrays (chunks of
+ * {@value #CHUNK} nodes), and the unit vector {@code v} is their first {@code d} floats, so a
+ * node's vector is one contiguous read: a graph search at a million items is bound by memory
+ * latency, and one object per node (with its own header and pointer to chase) costs a cache miss
+ * and ~50 bytes more per node than a slice of a shared array. jvector reads them in place through
+ * {@link NodeScoreProvider}.
+ *
  * <p>Append-only: a changed item gets a new ordinal, and its old one stays (never returned) until
  * the next full rebuild.
  *
@@ -39,13 +42,12 @@ import java.util.List;
  * links it, and jvector publishes the links through concurrent structures, so a searcher that sees
  * the link sees the vector.
  */
-final class GraphNodes implements RandomAccessVectorValues {
-  private static final VectorTypeSupport VTS =
-      VectorizationProvider.getInstance().getVectorTypeSupport();
-  private static final int CHUNK_BITS = 12;
-  private static final int CHUNK = 1 << CHUNK_BITS;
+final class GraphNodes {
+  static final int CHUNK_BITS = 12;
+  static final int CHUNK = 1 << CHUNK_BITS;
 
   private final int dim;
+  private final int stride;
   private final float biasCenter;
   private final float biasScale;
   private final float normSquared;
@@ -53,11 +55,16 @@ final class GraphNodes implements RandomAccessVectorValues {
   private volatile int size;
 
   private static final class Chunk {
-    final VectorFloat<?>[] vectors = new VectorFloat<?>[CHUNK];
-    final float[][] units = new float[CHUNK][];
+    /** The indexed vectors {@code [v, b', t]}, {@code stride} floats a node. */
+    final float[] vectors;
+
     final String[] ids = new String[CHUNK];
     final long[] versions = new long[CHUNK];
     final float[] biases = new float[CHUNK];
+
+    Chunk(int stride) {
+      this.vectors = new float[CHUNK * stride];
+    }
   }
 
   /**
@@ -66,6 +73,7 @@ final class GraphNodes implements RandomAccessVectorValues {
    */
   GraphNodes(int dim, float biasCenter, float biasScale, float normSquared) {
     this.dim = dim;
+    this.stride = dim + 2;
     this.biasCenter = biasCenter;
     this.biasScale = biasScale;
     this.normSquared = normSquared;
@@ -94,7 +102,7 @@ final class GraphNodes implements RandomAccessVectorValues {
     return new GraphNodes(dim, (float) mean, scale, (float) (1 + maxSq));
   }
 
-  /** Appends a node (single writer); {@code unit} is kept, not copied. Returns its ordinal. */
+  /** Appends a node (single writer); copies {@code unit}. Returns its ordinal. */
   int append(String id, float[] unit, long modelVersion, float bias) {
     int ord = size;
     Chunk[] cs = chunks;
@@ -103,20 +111,19 @@ final class GraphNodes implements RandomAccessVectorValues {
       cs = Arrays.copyOf(cs, cs.length * 2);
     }
     if (cs[c] == null) {
-      cs[c] = new Chunk();
+      cs[c] = new Chunk(stride);
     }
     chunks = cs;
     Chunk chunk = cs[c];
     int i = ord & (CHUNK - 1);
-    chunk.units[i] = unit;
+    int at = i * stride;
+    System.arraycopy(unit, 0, chunk.vectors, at, dim);
     float b = (bias - biasCenter) / biasScale;
-    float[] x = Arrays.copyOf(unit, dim + 2);
-    x[dim] = b;
+    chunk.vectors[at + dim] = b;
     // a bias beyond the generation's widest (merged after the build) gets 0: its norm is then a
     // little larger than the others', which costs some recall for that node until the next rebuild,
     // never correctness
-    x[dim + 1] = (float) Math.sqrt(Math.max(0, normSquared - 1 - b * b));
-    chunk.vectors[i] = VTS.createFloatVector(x);
+    chunk.vectors[at + dim + 1] = (float) Math.sqrt(Math.max(0, normSquared - 1 - b * b));
     chunk.ids[i] = id;
     chunk.versions[i] = modelVersion;
     chunk.biases[i] = bias;
@@ -128,8 +135,24 @@ final class GraphNodes implements RandomAccessVectorValues {
     return chunks[ord >>> CHUNK_BITS].ids[ord & (CHUNK - 1)];
   }
 
+  /** A copy of the node's unit vector. */
   float[] unit(int ord) {
-    return chunks[ord >>> CHUNK_BITS].units[ord & (CHUNK - 1)];
+    int at = (ord & (CHUNK - 1)) * stride;
+    return Arrays.copyOfRange(chunks[ord >>> CHUNK_BITS].vectors, at, at + dim);
+  }
+
+  /**
+   * {@code unit · v} of the node, summed in index order from 0 as {@link VectorMath#dot} sums it,
+   * so a rescored graph hit and an exactly scanned item get bit-identical scores.
+   */
+  float unitDot(float[] unit, int ord) {
+    float[] vectors = chunks[ord >>> CHUNK_BITS].vectors;
+    int at = (ord & (CHUNK - 1)) * stride;
+    float s = 0f;
+    for (int j = 0; j < dim; j++) {
+      s += vectors[at + j] * unit[j];
+    }
+    return s;
   }
 
   long modelVersion(int ord) {
@@ -141,41 +164,49 @@ final class GraphNodes implements RandomAccessVectorValues {
   }
 
   /**
-   * The jvector query: {@code [unit, s, 0]} to rank by {@code dot + bias}, {@code [unit, 0, 0]} by
+   * The indexed query: {@code [unit, s, 0]} to rank by {@code dot + bias}, {@code [unit, 0, 0]} by
    * the dot.
    */
-  VectorFloat<?> query(float[] unit, Scoring scoring) {
-    float[] x = Arrays.copyOf(unit, dim + 2);
+  float[] query(float[] unit, Scoring scoring) {
+    float[] x = Arrays.copyOf(unit, stride);
     x[dim] = scoring == Scoring.DOT_PLUS_BIAS ? biasScale : 0f;
-    return VTS.createFloatVector(x);
+    return x;
   }
 
-  @Override
-  public int size() {
+  /** The nodes appended so far. */
+  int size() {
     return size;
   }
 
   /**
    * The indexed dimension: the items' plus two (the scaled bias and the norm-equalising component).
    */
-  @Override
-  public int dimension() {
-    return dim + 2;
+  int dimension() {
+    return stride;
   }
 
-  @Override
-  public VectorFloat<?> getVector(int ord) {
-    return chunks[ord >>> CHUNK_BITS].vectors[ord & (CHUNK - 1)];
+  /**
+   * The dot product of {@code query} ({@link #dimension()} floats from {@code offset}) with the
+   * node's indexed vector, read in place.
+   */
+  float dot(float[] query, int offset, int ord) {
+    float[] vectors = chunks[ord >>> CHUNK_BITS].vectors;
+    int at = (ord & (CHUNK - 1)) * stride;
+    float s = 0f;
+    for (int j = 0; j < stride; j++) {
+      s += vectors[at + j] * query[offset + j];
+    }
+    return s;
   }
 
-  /** Vectors are immutable once appended, so every thread may share this instance. */
-  @Override
-  public boolean isValueShared() {
-    return false;
+  /** The dot product of two nodes' indexed vectors, read in place. */
+  float dot(int a, int b) {
+    return dot(chunks[a >>> CHUNK_BITS].vectors, (a & (CHUNK - 1)) * stride, b);
   }
 
-  @Override
-  public RandomAccessVectorValues copy() {
-    return this;
+  /** A copy of the node's indexed vector. */
+  float[] indexed(int ord) {
+    int at = (ord & (CHUNK - 1)) * stride;
+    return Arrays.copyOfRange(chunks[ord >>> CHUNK_BITS].vectors, at, at + stride);
   }
 }
