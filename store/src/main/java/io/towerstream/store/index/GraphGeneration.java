@@ -7,6 +7,7 @@ import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.util.Bits;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -25,14 +26,23 @@ final class GraphGeneration implements AutoCloseable {
   final GraphNodes nodes;
   private final NodeScoreProvider scores;
   private final GraphIndexBuilder builder;
-  private final ThreadLocal<GraphSearcher> searchers;
+
+  /**
+   * Searchers not in use, each with its scratch space sized to the graph. A pool owned by the
+   * generation rather than thread-locals: a thread-local would keep a replaced generation's whole
+   * graph reachable from every long-lived query thread until that thread's map happened to be
+   * cleaned.
+   */
+  private final ConcurrentLinkedDeque<GraphSearcher> idleSearchers = new ConcurrentLinkedDeque<>();
+
+  /** The graph; package-private for a test that it is released with the generation. */
+  final ImmutableGraphIndex graph;
 
   private GraphGeneration(GraphNodes nodes, NodeScoreProvider scores, GraphIndexBuilder builder) {
     this.nodes = nodes;
     this.scores = scores;
     this.builder = builder;
-    ImmutableGraphIndex graph = builder.getGraph();
-    this.searchers = ThreadLocal.withInitial(() -> new GraphSearcher(graph));
+    this.graph = builder.getGraph();
   }
 
   /**
@@ -104,18 +114,25 @@ final class GraphGeneration implements AutoCloseable {
    * Mutates only {@code out}.
    */
   void search(float[] unit, int k, int beam, Bits accept, Scoring scoring, List<ScoredItem> out) {
-    // no threshold: with a bias, jvector's dot-product similarity of the indexed vectors can be
-    // negative, and a threshold of 0 would silently drop those nodes
-    SearchResult result =
-        searchers
-            .get()
-            .search(
-                scores.forQuery(nodes.query(unit, scoring)),
-                k,
-                beam,
-                Float.NEGATIVE_INFINITY,
-                Float.NEGATIVE_INFINITY,
-                accept);
+    GraphSearcher searcher = idleSearchers.pollFirst();
+    if (searcher == null) {
+      searcher = new GraphSearcher(graph);
+    }
+    SearchResult result;
+    try {
+      // no threshold: with a bias, the dot-product similarity of the indexed vectors can be
+      // negative, and a threshold of 0 would silently drop those nodes
+      result =
+          searcher.search(
+              scores.forQuery(nodes.query(unit, scoring)),
+              k,
+              beam,
+              Float.NEGATIVE_INFINITY,
+              Float.NEGATIVE_INFINITY,
+              accept);
+    } finally {
+      idleSearchers.offerFirst(searcher);
+    }
     for (SearchResult.NodeScore node : result.getNodes()) {
       float bias = nodes.bias(node.node);
       float score = scoring.score(nodes.unitDot(unit, node.node), bias);
