@@ -25,7 +25,7 @@ final class PeerReport {
   }
 
   /** Adds one (size, data) pair: the store's result and the peer's. */
-  void add(String data, int items, SideResult store, SideResult peer, long benchHeapMb) {
+  void add(String data, int items, SideResult store, SideResult peer) {
     for (Measurement m : peer.sweep().measurements()) {
       peerRows.add(
           String.format(
@@ -58,7 +58,7 @@ final class PeerReport {
               side.side(),
               side.buildS(),
               side.heapMb(),
-              side.heapMb() - benchHeapMb,
+              side.ownHeapMb(),
               side.storageBytes() / (double) (1 << 20),
               Double.isNaN(side.sweep().visibleP50())
                   ? "-"
@@ -122,8 +122,8 @@ final class PeerReport {
     out.add("");
     out.add(
         "Build and memory (heap MB: after the build and a GC, the benchmark's ground truth and queries"
-            + " included; own heap MB: without them; storage MB: RocksDB's live data, or Lucene's index"
-            + " files):");
+            + " included; own MB: that less the heap after a GC once the side was closed, i.e. what the"
+            + " side alone held; storage MB: RocksDB's live data, or Lucene's index files):");
     out.add(
         String.format(
             Locale.ROOT,

@@ -155,9 +155,10 @@ public final class StoreBenchmark {
     float[][] queries = new float[QUERY_POOL][];
     SideResult store;
     log("%s, %,d items: loading through the ingest path (RocksDB + index)", data, size);
+    // outside the store's scope, so that its heap is measured with and without the store alone
+    ExactItemIndex truth = new ExactItemIndex();
     try (EmbeddingStore rocks = EmbeddingStore.open(dir);
         ItemIndex index = newIndex()) {
-      ExactItemIndex truth = new ExactItemIndex();
       StoreSide side =
           new StoreSide(
               new BatchApplier(rocks, index, new IngestMetrics()), index, o.overqueries());
@@ -196,16 +197,16 @@ public final class StoreBenchmark {
       for (Measurement m : result.measurements()) {
         rows.add(row(data, size, buildS, heapMb, m));
       }
-      store = new SideResult("towerstream", "overquery", buildS, heapMb, rocksBytes, result);
+      store = new SideResult("towerstream", "overquery", buildS, heapMb, 0, rocksBytes, result);
     } finally {
       deleteTree(dir);
     }
+    store = store.withOwnHeap(Math.max(0, store.heapMb() - heapAfterGc()));
+    log("the store alone held %,d MB of heap", store.ownHeapMb());
+    truth = null; // the peer fills a ground truth of its own
     if (o.lucenePeerEnabled()) {
       SideResult lucene = runLucene(size, data, queries);
-      // what is left on the heap with both sides closed: the ground truth and queries, which both
-      // sides' heap figures include
-      long benchHeapMb = heapAfterGc();
-      peerReport.add(data, size, store, lucene, benchHeapMb);
+      peerReport.add(data, size, store, lucene);
     }
     return rows;
   }
@@ -218,6 +219,7 @@ public final class StoreBenchmark {
     BenchData catalog = BenchData.catalog(o, data, size);
     ExactItemIndex truth = new ExactItemIndex();
     Path dir = Files.createTempDirectory("lucene-bench");
+    SideResult peer;
     int threads = o.graph().buildThreads();
     LuceneOptions lo = o.lucene();
     log(
@@ -244,10 +246,13 @@ public final class StoreBenchmark {
                   queries,
                   BenchData.churn(o, data, size),
                   size);
-      return new SideResult("lucene", "ef", buildS, heapMb, diskBytes, result);
+      peer = new SideResult("lucene", "ef", buildS, heapMb, 0, diskBytes, result);
     } finally {
       deleteTree(dir);
     }
+    peer = peer.withOwnHeap(Math.max(0, peer.heapMb() - heapAfterGc()));
+    log("Lucene alone held %,d MB of heap", peer.ownHeapMb());
+    return peer;
   }
 
   /**
