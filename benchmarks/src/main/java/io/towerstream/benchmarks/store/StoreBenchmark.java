@@ -150,13 +150,36 @@ public final class StoreBenchmark {
 
   private List<String> runOne(int size, String data) throws Exception {
     List<String> rows = new ArrayList<>();
-    Path dir = Files.createTempDirectory("store-bench");
     BenchData catalog = BenchData.catalog(o, data, size);
     float[][] queries = new float[QUERY_POOL][];
-    SideResult store;
-    log("%s, %,d items: loading through the ingest path (RocksDB + index)", data, size);
-    // outside the store's scope, so that its heap is measured with and without the store alone
+    // the benchmark's own data lives on across the store's side, so that the heap can be measured
+    // with the store and once it is gone (its method returned: no frame of it holds a reference)
     ExactItemIndex truth = new ExactItemIndex();
+    SideResult store = runStore(size, data, catalog, truth, queries, rows);
+    store = store.withOwnHeap(Math.max(0, store.heapMb() - heapAfterGc()));
+    log("the store alone held %,d MB of heap", store.ownHeapMb());
+    truth = null; // the peer fills a ground truth of its own
+    if (o.lucenePeerEnabled()) {
+      SideResult lucene = runLucene(size, data, queries);
+      peerReport.add(data, size, store, lucene);
+    }
+    return rows;
+  }
+
+  /**
+   * The store's side: loads {@code catalog} through the ingest path into RocksDB and the index (and
+   * into {@code truth}), builds, draws {@code queries}, sweeps; adds its rows to {@code rows}.
+   */
+  private SideResult runStore(
+      int size,
+      String data,
+      BenchData catalog,
+      ExactItemIndex truth,
+      float[][] queries,
+      List<String> rows)
+      throws Exception {
+    Path dir = Files.createTempDirectory("store-bench");
+    log("%s, %,d items: loading through the ingest path (RocksDB + index)", data, size);
     try (EmbeddingStore rocks = EmbeddingStore.open(dir);
         ItemIndex index = newIndex()) {
       StoreSide side =
@@ -197,18 +220,10 @@ public final class StoreBenchmark {
       for (Measurement m : result.measurements()) {
         rows.add(row(data, size, buildS, heapMb, m));
       }
-      store = new SideResult("towerstream", "overquery", buildS, heapMb, 0, rocksBytes, result);
+      return new SideResult("towerstream", "overquery", buildS, heapMb, 0, rocksBytes, result);
     } finally {
       deleteTree(dir);
     }
-    store = store.withOwnHeap(Math.max(0, store.heapMb() - heapAfterGc()));
-    log("the store alone held %,d MB of heap", store.ownHeapMb());
-    truth = null; // the peer fills a ground truth of its own
-    if (o.lucenePeerEnabled()) {
-      SideResult lucene = runLucene(size, data, queries);
-      peerReport.add(data, size, store, lucene);
-    }
-    return rows;
   }
 
   /**

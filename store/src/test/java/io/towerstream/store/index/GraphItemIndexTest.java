@@ -474,4 +474,26 @@ class GraphItemIndexTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void aClosedIndexKeepsNothingReachable() throws Exception {
+    java.lang.ref.WeakReference<GraphItemIndex> ref = builtSearchedAndClosed();
+    for (int i = 0; i < 100 && ref.get() != null; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(ref.get()).as("a closed index is garbage").isNull();
+  }
+
+  private static java.lang.ref.WeakReference<GraphItemIndex> builtSearchedAndClosed()
+      throws Exception {
+    Random random = new Random(11);
+    GraphItemIndex graph =
+        new GraphItemIndex(GraphIndexOptions.defaults().withMinGraphItems(0).withBuildThreads(2));
+    graph.upsertAll(vectors(random, 3000, true, 1));
+    assertThat(graph.awaitMaintained(WAIT)).isTrue();
+    graph.topK(vector(random, true, 3), 10, Set.of());
+    graph.close();
+    return new java.lang.ref.WeakReference<>(graph);
+  }
 }
