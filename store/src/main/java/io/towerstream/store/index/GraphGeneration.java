@@ -47,8 +47,8 @@ final class GraphGeneration implements AutoCloseable {
 
   /**
    * Builds a graph over {@code items} on {@code pool}, node {@code i} at ordinal {@code i}; returns
-   * null when {@code cancelled} turns true meanwhile. Does not mutate {@code items}; keeps their
-   * unit arrays.
+   * null when {@code cancelled} turns true meanwhile. Does not mutate {@code items}; copies their
+   * vectors.
    */
   static GraphGeneration build(
       List<ExactItemIndex.Entry> items,
@@ -71,9 +71,9 @@ final class GraphGeneration implements AutoCloseable {
             options.neighborOverflow(),
             options.alpha(),
             // a hierarchy (HNSW's upper layers) finds the query's region of a large graph at once
-            // instead of walking there on the base layer, and refining relinks the first nodes
-            // once the graph is whole: at 1M clustered items recall@100 at beam 200 went from 0.968
-            // to 0.9955, queries 1.4x as fast (docs/performance.md)
+            // instead of walking there on the base layer, and refining revisits the links once the
+            // graph is whole: at 1M clustered items recall@100 with a search beam of 200 went from
+            // 0.968 to 0.9955, queries 1.4x as fast (docs/performance.md)
             true,
             true,
             pool,
