@@ -146,13 +146,7 @@ final class GraphNodes {
    * so a rescored graph hit and an exactly scanned item get bit-identical scores.
    */
   float unitDot(float[] unit, int ord) {
-    float[] vectors = chunks[ord >>> CHUNK_BITS].vectors;
-    int at = (ord & (CHUNK - 1)) * stride;
-    float s = 0f;
-    for (int j = 0; j < dim; j++) {
-      s += vectors[at + j] * unit[j];
-    }
-    return s;
+    return VectorMath.dot(unit, chunks[ord >>> CHUNK_BITS].vectors, (ord & (CHUNK - 1)) * stride);
   }
 
   long modelVersion(int ord) {
@@ -217,9 +211,12 @@ final class GraphNodes {
     return dot(chunks[a >>> CHUNK_BITS].vectors, (a & (CHUNK - 1)) * stride, b);
   }
 
-  /** A copy of the node's indexed vector. */
-  float[] indexed(int ord) {
+  /** Adds the node's indexed vector to {@code sum}, read in place. Mutates {@code sum}. */
+  void addTo(double[] sum, int ord) {
+    float[] vectors = chunks[ord >>> CHUNK_BITS].vectors;
     int at = (ord & (CHUNK - 1)) * stride;
-    return Arrays.copyOfRange(chunks[ord >>> CHUNK_BITS].vectors, at, at + stride);
+    for (int j = 0; j < stride; j++) {
+      sum[j] += vectors[at + j];
+    }
   }
 }

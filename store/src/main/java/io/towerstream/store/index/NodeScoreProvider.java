@@ -46,10 +46,7 @@ final class NodeScoreProvider implements BuildScoreProvider {
     int d = nodes.dimension();
     double[] sum = new double[d];
     for (int ord = 0; ord < n; ord++) {
-      float[] x = nodes.indexed(ord);
-      for (int j = 0; j < d; j++) {
-        sum[j] += x[j];
-      }
+      nodes.addTo(sum, ord);
     }
     float[] mean = new float[d];
     for (int j = 0; j < d; j++) {

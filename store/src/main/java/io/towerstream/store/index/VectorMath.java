@@ -29,9 +29,17 @@ public final class VectorMath {
    * nothing.
    */
   public static float dot(float[] a, float[] b) {
+    return dot(a, b, 0);
+  }
+
+  /**
+   * {@link #dot(float[], float[])} with {@code b} read from {@code bOffset}: {@code a.length}
+   * floats, summed in the same order, so the result is bit-identical. Mutates nothing.
+   */
+  static float dot(float[] a, float[] b, int bOffset) {
     float s = 0f;
     for (int j = 0; j < a.length; j++) {
-      s += b[j] * a[j];
+      s += b[bOffset + j] * a[j];
     }
     return s;
   }
