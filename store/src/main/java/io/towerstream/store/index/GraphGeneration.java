@@ -2,10 +2,11 @@ package io.towerstream.store.index;
 
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.GraphSearcher;
-import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
 import io.github.jbellis.jvector.graph.SearchResult;
+import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
 import io.github.jbellis.jvector.util.Bits;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ForkJoinPool;
@@ -13,19 +14,29 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 /**
- * One jvector graph and its nodes: built whole from a snapshot, grown one node at a time by merges,
- * searched by queries, and replaced whole by the next rebuild. It knows nothing of which nodes are
+ * One graph generation: the nodes of a snapshot in a graph built whole and then frozen ({@link
+ * CompactGraph}), plus a second, growing jvector graph of the nodes merged in since, each searched
+ * by queries and both replaced whole by the next rebuild. It knows nothing of which nodes are
  * current: callers pass the set of acceptable ordinals to {@link #search}.
  *
+ * <p>Why two graphs: jvector's mutable graph costs about 390 bytes a node at M 32 (each neighbour
+ * list sized for the overflow of a build, with a score beside each link, kept for later
+ * insertions), the frozen one about 4 bytes a link. Freezing the bulk leaves the mutable cost only
+ * to the nodes merged since the last rebuild. A merged node links only to other merged nodes, so a
+ * query searches both graphs: the frozen one for the top k, then the growing one for the nodes at
+ * least as good as the k-th of those ({@link FloorSearch}), which for most queries ends after a few
+ * steps.
+ *
  * <p>Thread safety: any number of searches run alongside one inserting thread (jvector's concurrent
- * insertion); {@link #build} runs before the generation is shared.
+ * insertion into the growing graph); {@link #build} runs before the generation is shared.
  */
 final class GraphGeneration implements AutoCloseable {
   private static final int BUILD_CHUNK = 1024;
 
   final GraphNodes nodes;
   private final NodeScoreProvider scores;
-  private final GraphIndexBuilder builder;
+  private final GraphIndexOptions options;
+  private final ForkJoinPool pool;
 
   /**
    * Searchers not in use, each with its scratch space sized to the graph. A pool owned by the
@@ -35,14 +46,26 @@ final class GraphGeneration implements AutoCloseable {
    */
   private final ConcurrentLinkedDeque<GraphSearcher> idleSearchers = new ConcurrentLinkedDeque<>();
 
-  /** The graph; package-private for a test that it is released with the generation. */
-  final ImmutableGraphIndex graph;
+  private final ConcurrentLinkedDeque<FloorSearch> idleFloorSearches =
+      new ConcurrentLinkedDeque<>();
 
-  private GraphGeneration(GraphNodes nodes, NodeScoreProvider scores, GraphIndexBuilder builder) {
+  /** The frozen graph of the snapshot; package-private for a test that it is released. */
+  final CompactGraph graph;
+
+  /** The graph of the nodes merged since the build; null until the first merge. */
+  private volatile GraphIndexBuilder growing;
+
+  private GraphGeneration(
+      GraphNodes nodes,
+      NodeScoreProvider scores,
+      CompactGraph graph,
+      GraphIndexOptions options,
+      ForkJoinPool pool) {
     this.nodes = nodes;
     this.scores = scores;
-    this.builder = builder;
-    this.graph = builder.getGraph();
+    this.graph = graph;
+    this.options = options;
+    this.pool = pool;
   }
 
   /**
@@ -62,48 +85,65 @@ final class GraphGeneration implements AutoCloseable {
       nodes.append(e.id(), e.unit(), e.modelVersion(), e.bias());
     }
     NodeScoreProvider scores = new NodeScoreProvider(nodes);
-    GraphIndexBuilder builder =
-        new GraphIndexBuilder(
-            scores,
-            nodes.dimension(),
-            options.maxDegree(),
-            options.constructionBeam(),
-            options.neighborOverflow(),
-            options.alpha(),
-            // a hierarchy (HNSW's upper layers) finds the query's region of a large graph at once
-            // instead of walking there on the base layer, and refining revisits the links once the
-            // graph is whole: at 1M clustered items recall@100 with a search beam of 200 went from
-            // 0.968 to 0.9955, queries 1.4x as fast (docs/performance.md)
-            true,
-            true,
-            pool,
-            pool);
-    // in chunks, so a close() during a build of minutes is noticed within one chunk
-    for (int from = 0; from < nodes.size(); from += BUILD_CHUNK) {
-      if (cancelled.getAsBoolean()) {
-        closeQuietly(builder);
-        return null;
+    // refining revisits the links once the graph is whole
+    GraphIndexBuilder builder = newBuilder(scores, options, pool, true);
+    try {
+      // in chunks, so a close() during a build of minutes is noticed within one chunk
+      for (int from = 0; from < nodes.size(); from += BUILD_CHUNK) {
+        if (cancelled.getAsBoolean()) {
+          return null;
+        }
+        int lower = from;
+        int upper = Math.min(nodes.size(), from + BUILD_CHUNK);
+        pool.submit(
+                () ->
+                    IntStream.range(lower, upper)
+                        .parallel()
+                        .forEach(ord -> builder.addGraphNode(ord, scores.searchProviderFor(ord))))
+            .join();
       }
-      int lower = from;
-      int upper = Math.min(nodes.size(), from + BUILD_CHUNK);
-      pool.submit(
-              () ->
-                  IntStream.range(lower, upper)
-                      .parallel()
-                      .forEach(ord -> builder.addGraphNode(ord, scores.searchProviderFor(ord))))
-          .join();
+      builder.cleanup();
+      return new GraphGeneration(
+          nodes, scores, CompactGraph.copyOf(builder.getGraph()), options, pool);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      closeQuietly(builder);
     }
-    builder.cleanup();
-    return new GraphGeneration(nodes, scores, builder);
+  }
+
+  private static GraphIndexBuilder newBuilder(
+      NodeScoreProvider scores, GraphIndexOptions options, ForkJoinPool pool, boolean refine) {
+    return new GraphIndexBuilder(
+        scores,
+        scores.dimension(),
+        options.maxDegree(),
+        options.constructionBeam(),
+        options.neighborOverflow(),
+        options.alpha(),
+        // a hierarchy (HNSW's upper layers) finds the query's region of a large graph at once
+        // instead of walking there on the base layer: at 1M clustered items recall@100 with a
+        // search beam of 200 went from 0.968 to 0.9955, queries 1.4x as fast
+        // (docs/performance.md), with refining the links of the whole graph
+        true,
+        refine,
+        pool,
+        pool);
   }
 
   /**
-   * Appends an item as a new node and links it into the live graph (the one inserting thread);
+   * Appends an item as a new node and links it into the growing graph (the one inserting thread);
    * returns its ordinal.
    */
   int insert(ExactItemIndex.Entry item) {
     int ord = nodes.append(item.id(), item.unit(), item.modelVersion(), item.bias());
-    builder.addGraphNode(ord, scores.searchProviderFor(ord));
+    GraphIndexBuilder g = growing;
+    if (g == null) {
+      // nothing to refine: a growing graph is never finished
+      g = newBuilder(scores, options, pool, false);
+      growing = g;
+    }
+    g.addGraphNode(ord, scores.searchProviderFor(ord));
     return ord;
   }
 
@@ -114,35 +154,66 @@ final class GraphGeneration implements AutoCloseable {
    * Mutates only {@code out}.
    */
   void search(float[] unit, int k, int beam, Bits accept, Scoring scoring, List<ScoredItem> out) {
+    SearchScoreProvider query = scores.forQuery(nodes.query(unit, scoring));
     GraphSearcher searcher = idleSearchers.pollFirst();
     if (searcher == null) {
       searcher = new GraphSearcher(graph);
     }
-    SearchResult result;
+    SearchResult.NodeScore[] bulk;
     try {
       // no threshold: with a bias, the dot-product similarity of the indexed vectors can be
       // negative, and a threshold of 0 would silently drop those nodes
-      result =
-          searcher.search(
-              scores.forQuery(nodes.query(unit, scoring)),
-              k,
-              beam,
-              Float.NEGATIVE_INFINITY,
-              Float.NEGATIVE_INFINITY,
-              accept);
+      bulk =
+          searcher
+              .search(query, k, beam, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, accept)
+              .getNodes();
     } finally {
       idleSearchers.offerFirst(searcher);
     }
-    for (SearchResult.NodeScore node : result.getNodes()) {
-      float bias = nodes.bias(node.node);
-      float score = scoring.score(nodes.unitDot(unit, node.node), bias);
-      out.add(new ScoredItem(nodes.id(node.node), score, bias));
+    for (SearchResult.NodeScore node : bulk) {
+      addHit(node.node, unit, scoring, out);
     }
+    GraphIndexBuilder g = growing;
+    if (g != null) {
+      // only a merged node at least as similar as the bulk's k-th best can enter the top k
+      float floor = bulk.length < k ? Float.NEGATIVE_INFINITY : bulk[bulk.length - 1].score;
+      FloorSearch floorSearch = idleFloorSearches.pollFirst();
+      if (floorSearch == null) {
+        floorSearch = new FloorSearch();
+      }
+      int[] merged;
+      try {
+        // a fresh view per search: jvector's view of a graph still being written shows the nodes
+        // whose insertion had completed when it was taken
+        merged =
+            floorSearch.search(
+                g.getGraph().getView(), query.scoreFunction(), accept, floor, k, beam);
+      } finally {
+        idleFloorSearches.offerFirst(floorSearch);
+      }
+      for (int ord : merged) {
+        addHit(ord, unit, scoring, out);
+      }
+    }
+  }
+
+  private void addHit(int ord, float[] unit, Scoring scoring, List<ScoredItem> out) {
+    float bias = nodes.bias(ord);
+    float score = scoring.score(nodes.unitDot(unit, ord), bias);
+    out.add(new ScoredItem(nodes.id(ord), score, bias));
+  }
+
+  /** The nodes merged into the growing graph since the build. */
+  int grownNodes() {
+    return nodes.size() - graph.getIdUpperBound();
   }
 
   @Override
   public void close() {
-    closeQuietly(builder);
+    GraphIndexBuilder g = growing;
+    if (g != null) {
+      closeQuietly(g);
+    }
   }
 
   private static void closeQuietly(GraphIndexBuilder builder) {

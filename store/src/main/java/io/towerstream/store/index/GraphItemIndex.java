@@ -14,9 +14,10 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Approximate retrieval that tolerates constant churn: a jvector graph (DiskANN-style, one layer)
- * over the stable bulk of the items, plus an exact delta ({@link ExactItemIndex}) of the items
- * changed since they were put into the graph, merged into every query.
+ * Approximate retrieval that tolerates constant churn: a graph over the stable bulk of the items
+ * (jvector's, built whole and then frozen into flat arrays), a second, growing jvector graph of the
+ * items merged since, and an exact delta ({@link ExactItemIndex}) of the items changed since they
+ * were put into either graph; every query searches all three and merges them.
  *
  * <p><b>Never stale.</b> Every present item is in exactly one of the two: either its current vector
  * is a graph node (a valid ordinal of the {@link GraphMembership}), or it is in the delta. An
@@ -30,11 +31,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <ul>
  *   <li><em>merge</em>: once the delta holds {@code mergeThreshold} items (or stopped changing for
- *       {@code mergeIdle}), a chunk of it is inserted into the live graph with jvector's concurrent
- *       insertion (no lock held; searches go on), then published under the write lock: each item
- *       whose delta vector is still the one inserted moves from the delta to the graph; one that
- *       changed again meanwhile stays in the delta and its new node is just stale. The cost is per
- *       changed item, not per catalog.
+ *       {@code mergeIdle}), a chunk of it is inserted into the growing graph with jvector's
+ *       concurrent insertion (no lock held; searches go on), then published under the write lock:
+ *       each item whose delta vector is still the one inserted moves from the delta to the graph;
+ *       one that changed again meanwhile stays in the delta and its new node is just stale. The
+ *       cost is per changed item, not per catalog.
  *   <li><em>rebuild</em>: the first graph once the index reaches {@code minGraphItems}, and a fresh
  *       one once stale nodes outnumber live ones by {@code rebuildStaleRatio}: a snapshot of the
  *       current vectors is taken under the lock, a new graph is built from it without the lock

@@ -1,22 +1,21 @@
 package io.towerstream.store.index;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.BooleanSupplier;
+import org.agrona.collections.Object2IntHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The background work of a {@link GraphItemIndex}, run by its {@link MaintenanceThread} only:
- * deciding what to do, merging a chunk of the delta into the live graph, and rebuilding the graph
- * from scratch (see the index's class comment for the protocol). The slow parts (jvector insertion,
- * the parallel build) run without the lock; only reading the work and publishing the result take
- * it.
+ * deciding what to do, merging a chunk of the delta into the growing graph, and rebuilding the
+ * graph from scratch (see the index's class comment for the protocol). The slow parts (jvector
+ * insertion, the parallel build) run without the lock; only reading the work and publishing the
+ * result take it.
  */
 final class GraphMaintenance implements MaintenanceThread.Maintained {
   private static final Logger LOG = LoggerFactory.getLogger(GraphMaintenance.class);
@@ -78,8 +77,8 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
   }
 
   /**
-   * Inserts a chunk of the delta into the live graph, then moves what is still current out of the
-   * delta.
+   * Inserts a chunk of the delta into the growing graph, then moves what is still current out of
+   * the delta.
    */
   @Override
   public void merge() {
@@ -140,14 +139,11 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
       startEpoch = state.epoch;
       snapshotDim = state.dim;
       GraphGeneration g = state.gen;
-      state
-          .graph
-          .ordinals()
-          .forEach(
-              (id, ord) ->
-                  snapshot.add(
-                      new ExactItemIndex.Entry(
-                          id, g.nodes.unit(ord), g.nodes.modelVersion(ord), g.nodes.bias(ord))));
+      state.graph.forEach(
+          (id, ord) ->
+              snapshot.add(
+                  new ExactItemIndex.Entry(
+                      id, g.nodes.unit(ord), g.nodes.modelVersion(ord), g.nodes.bias(ord))));
       snapshot.addAll(state.delta.entries(Integer.MAX_VALUE));
       state.changedDuringRebuild = new HashSet<>();
       state.building = true;
@@ -166,7 +162,7 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
       }
     }
     if (next != null) {
-      Map<String, Integer> ordinals = new HashMap<>(snapshot.size() * 2);
+      Object2IntHashMap<String> ordinals = GraphMembership.newOrdinalMap(snapshot.size());
       for (int ord = 0; ord < snapshot.size(); ord++) {
         ordinals.put(snapshot.get(ord).id(), ord);
       }
@@ -175,7 +171,7 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
   }
 
   private void swapIn(
-      GraphGeneration next, Map<String, Integer> ordinals, long startEpoch, long started) {
+      GraphGeneration next, Object2IntHashMap<String> ordinals, long startEpoch, long started) {
     GraphGeneration old;
     state.lock.writeLock().lock();
     try {
@@ -188,7 +184,7 @@ final class GraphMaintenance implements MaintenanceThread.Maintained {
       }
       long stale = 0;
       for (String id : changed) {
-        if (ordinals.remove(id) != null) {
+        if (ordinals.removeKey(id) >= 0) {
           stale++;
         }
       }

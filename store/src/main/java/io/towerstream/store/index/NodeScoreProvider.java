@@ -34,6 +34,11 @@ final class NodeScoreProvider implements BuildScoreProvider {
     return new DefaultSearchScoreProvider(score);
   }
 
+  /** The indexed dimension ({@link GraphNodes#dimension()}). */
+  int dimension() {
+    return nodes.dimension();
+  }
+
   @Override
   public boolean isExact() {
     return true;

@@ -49,6 +49,41 @@ class ExactItemIndexTest {
   }
 
   @Test
+  void keepingAFewItemsOfManyGivesTheirRoomBackAndStillAnswersExactly() {
+    Random random = new Random(8);
+    ExactItemIndex index = new ExactItemIndex();
+    Map<String, float[]> items = new HashMap<>();
+    for (int i = 0; i < 5 * ExactItemIndex.SLAB_ROWS; i++) {
+      items.put("item-" + i, randomVector(random, DIM, 1.0));
+    }
+    index.upsertAll(versioned(items));
+    Set<String> kept = Set.of("item-3", "item-1500", "item-4000");
+    index.retainOnly(kept);
+    assertThat(index.capacity()).isLessThanOrEqualTo(16);
+    float[] query = items.get("item-1500");
+    assertThat(index.topK(query, 3, Set.of()))
+        .extracting(ScoredItem::itemId)
+        .containsExactlyElementsOf(naiveTopK(keptOnly(items, kept), query, 3, Set.of()));
+    // and it grows again
+    Map<String, float[]> more = new HashMap<>(keptOnly(items, kept));
+    for (int i = 0; i < 2 * ExactItemIndex.SLAB_ROWS; i++) {
+      float[] v = randomVector(random, DIM, 1.0);
+      more.put("more-" + i, v);
+      index.upsert("more-" + i, v, 0, 0f);
+    }
+    assertThat(index.size()).isEqualTo(3 + 2 * ExactItemIndex.SLAB_ROWS);
+    assertThat(index.topK(query, 10, Set.of()))
+        .extracting(ScoredItem::itemId)
+        .containsExactlyElementsOf(naiveTopK(more, query, 10, Set.of()));
+  }
+
+  private static Map<String, float[]> keptOnly(Map<String, float[]> items, Set<String> kept) {
+    Map<String, float[]> out = new HashMap<>();
+    kept.forEach(id -> out.put(id, items.get(id)));
+    return out;
+  }
+
+  @Test
   void ranksByDotPlusBiasByDefaultAndByTheDotAloneOnRequest() {
     ExactItemIndex index = new ExactItemIndex();
     index.upsert("close", axis(DIM, 0), 0, 0f);

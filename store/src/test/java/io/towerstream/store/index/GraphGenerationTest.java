@@ -30,6 +30,33 @@ class GraphGenerationTest {
   }
 
   @Test
+  void itemsMergedAfterTheBuildAreFoundBesideTheFrozenOnes() {
+    ForkJoinPool pool = new ForkJoinPool(1);
+    try (GraphGeneration g = build(pool, 500)) {
+      List<ExactItemIndex.Entry> merged = items(new Random(9), "new-", 200);
+      for (ExactItemIndex.Entry e : merged) {
+        g.insert(e);
+      }
+      assertThat(g.grownNodes()).isEqualTo(200);
+      int foundFirst = 0;
+      for (ExactItemIndex.Entry e : merged) {
+        List<ScoredItem> out = new ArrayList<>();
+        g.search(e.unit(), 5, 50, Bits.ALL, Scoring.DOT, out);
+        out.sort(ScoredItem.BEST_FIRST);
+        foundFirst += out.get(0).itemId().equals(e.id()) ? 1 : 0;
+      }
+      assertThat(foundFirst).as("a merged item is its own nearest").isGreaterThanOrEqualTo(198);
+      // and the frozen bulk still answers beside them
+      List<ScoredItem> out = new ArrayList<>();
+      g.search(g.nodes.unit(42), 5, 50, Bits.ALL, Scoring.DOT, out);
+      out.sort(ScoredItem.BEST_FIRST);
+      assertThat(out.get(0).itemId()).isEqualTo("item-42");
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void aReplacedGenerationsGraphIsNotKeptByTheThreadsThatSearchedIt() throws Exception {
     ForkJoinPool pool = new ForkJoinPool(1);
     try {
@@ -46,6 +73,7 @@ class GraphGenerationTest {
 
   private static WeakReference<Object> searchedOnThisThreadThenClosed(ForkJoinPool pool) {
     GraphGeneration g = build(pool, 300);
+    g.insert(items(new Random(3), "new-", 1).get(0)); // so the growing graph is searched too
     g.search(g.nodes.unit(7), 3, 20, Bits.ALL, Scoring.DOT, new ArrayList<>());
     WeakReference<Object> graph = new WeakReference<>(g.graph);
     g.close();
@@ -53,16 +81,23 @@ class GraphGenerationTest {
   }
 
   private static GraphGeneration build(ForkJoinPool pool, int n) {
-    Random random = new Random(5);
+    return GraphGeneration.build(
+        items(new Random(5), "item-", n),
+        DIM,
+        GraphIndexOptions.defaults().withBuildThreads(1),
+        pool,
+        () -> false);
+  }
+
+  private static List<ExactItemIndex.Entry> items(Random random, String prefix, int n) {
     List<ExactItemIndex.Entry> items = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       float[] v = new float[DIM];
       for (int j = 0; j < DIM; j++) {
         v[j] = (float) random.nextGaussian();
       }
-      items.add(new ExactItemIndex.Entry("item-" + i, VectorMath.normalized(v), 1, 0f));
+      items.add(new ExactItemIndex.Entry(prefix + i, VectorMath.normalized(v), 1, 0f));
     }
-    return GraphGeneration.build(
-        items, DIM, GraphIndexOptions.defaults().withBuildThreads(1), pool, () -> false);
+    return items;
   }
 }
